@@ -1,0 +1,97 @@
+package dev.netforge.processor;
+
+import com.google.auto.service.AutoService;
+import com.palantir.javapoet.JavaFile;
+import dev.netforge.dsl.Network;
+import dev.netforge.processor.emit.Docs;
+import dev.netforge.processor.emit.JavaEmitter;
+import dev.netforge.processor.model.NetworkDecl;
+import dev.netforge.processor.plan.Diagnostic;
+import dev.netforge.processor.plan.Planner;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.Writer;
+import java.util.Set;
+import javax.annotation.processing.AbstractProcessor;
+import javax.annotation.processing.Processor;
+import javax.annotation.processing.RoundEnvironment;
+import javax.annotation.processing.SupportedOptions;
+import javax.lang.model.SourceVersion;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.TypeElement;
+import javax.tools.Diagnostic.Kind;
+
+/**
+ * The netforge annotation processor: for each {@code @Network} interface, reads the declaration ({@link Reader}),
+ * plans it ({@link Planner}: shapes, checks, fusion, towers) and writes the generated class ({@link JavaEmitter}).
+ * Every problem is a compile error on the annotation that causes it; an unexpected exception is reported as a
+ * compile error naming the network, never thrown at javac.
+ */
+@AutoService(Processor.class)
+@SupportedOptions(NetforgeProcessor.SUMMARY_OPTION)
+public final class NetforgeProcessor extends AbstractProcessor {
+  /** {@code -Anetforge.summary=true} prints each network's layer table as a note. */
+  public static final String SUMMARY_OPTION = "netforge.summary";
+
+  @Override
+  public Set<String> getSupportedAnnotationTypes() {
+    // All of the DSL and the @Generated our own output carries, so that -Xlint:processing finds every annotation
+    // of a netforge network claimed and the user's -Werror build stays clean.
+    return Set.of(Network.class.getPackageName() + ".*", "javax.annotation.processing.Generated");
+  }
+
+  @Override
+  public SourceVersion getSupportedSourceVersion() {
+    return SourceVersion.latestSupported();
+  }
+
+  @Override
+  public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+    for (Element element : round.getElementsAnnotatedWith(Network.class)) {
+      try {
+        processNetwork(element);
+      } catch (RuntimeException | IOException e) {
+        StringWriter trace = new StringWriter();
+        e.printStackTrace(new PrintWriter(trace));
+        processingEnv
+            .getMessager()
+            .printMessage(
+                Kind.ERROR,
+                "netforge failed on network " + element.getSimpleName() + " (please report this): " + e + "\n" + trace,
+                element);
+      }
+    }
+    return true;
+  }
+
+  private void processNetwork(Element element) throws IOException {
+    Reporter reporter = new Reporter(processingEnv.getMessager(), element);
+    if (element.getKind() != ElementKind.INTERFACE) {
+      reporter.report(new Diagnostic(dev.netforge.processor.model.Location.onNetwork("Network", null),
+          "@Network goes on an interface whose methods are the layers, but " + element.getSimpleName() + " is a "
+              + element.getKind().toString().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')));
+      return;
+    }
+    TypeElement type = (TypeElement) element;
+    NetworkDecl decl = new Reader(processingEnv.getElementUtils(), type, reporter).read();
+    if (decl == null) {
+      return;
+    }
+    Planner.Result result = Planner.plan(decl);
+    result.diagnostics().forEach(reporter::report);
+    if (result.plan().isEmpty()) {
+      return;
+    }
+    if (Boolean.parseBoolean(processingEnv.getOptions().get(SUMMARY_OPTION))) {
+      processingEnv.getMessager().printMessage(Kind.NOTE, Docs.summary(result.plan().get()), element);
+    }
+    JavaFile file = JavaEmitter.emit(result.plan().get(), NetforgeProcessor.class.getName());
+    String name = file.packageName().isEmpty() ? file.typeSpec().name() : file.packageName() + "." + file.typeSpec().name();
+    // The interface is the one originating element: Gradle's isolating mode needs exactly that.
+    try (Writer writer = processingEnv.getFiler().createSourceFile(name, type).openWriter()) {
+      file.writeTo(writer);
+    }
+  }
+}

@@ -1,0 +1,130 @@
+package dev.netforge.processor;
+
+import dev.netforge.dsl.Init;
+import dev.netforge.dsl.Rounding;
+import dev.netforge.processor.model.Layer;
+import dev.netforge.processor.model.Location;
+import dev.netforge.processor.model.NetworkDecl;
+import dev.netforge.processor.model.Op;
+import dev.netforge.processor.model.Shape;
+import dev.netforge.processor.plan.Diagnostic;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.AnnotationValue;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.PackageElement;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.util.ElementFilter;
+import javax.lang.model.util.Elements;
+
+/**
+ * The annotation front-end: reads one {@code @Network} interface into a {@link NetworkDecl}, keeping the source
+ * order of methods and of the annotations on each method. It checks nothing about shapes; the planner does.
+ */
+final class Reader {
+  private static final String DSL = "dev.netforge.dsl.";
+
+  private final Elements elements;
+  private final TypeElement type;
+  private final Reporter reporter;
+
+  Reader(Elements elements, TypeElement type, Reporter reporter) {
+    this.elements = elements;
+    this.type = type;
+    this.reporter = reporter;
+  }
+
+  /** The declaration, or {@code null} after reporting why it cannot be read. */
+  NetworkDecl read() {
+    Map<String, Object> network = values(type, "Network");
+    Map<String, Object> input = values(type, "Input");
+    Shape inputShape = input == null ? null : new Shape((int) input.get("channels"), (int) input.get("height"), (int) input.get("width"));
+    List<Layer> layers = new ArrayList<>();
+    for (ExecutableElement method : ElementFilter.methodsIn(type.getEnclosedElements())) {
+      if (method.getModifiers().contains(Modifier.STATIC) || method.getModifiers().contains(Modifier.DEFAULT)
+          || method.getModifiers().contains(Modifier.PRIVATE)) {
+        continue;
+      }
+      layers.add(layer(method));
+    }
+    PackageElement pkg = elements.getPackageOf(type);
+    if (type.getNestingKind().isNested()) {
+      reporter.report(new Diagnostic(Location.onNetwork("Network", null),
+          "@Network interfaces must be top-level types so the generated class can sit beside them"));
+      return null;
+    }
+    return new NetworkDecl(
+        pkg.isUnnamed() ? "" : pkg.getQualifiedName().toString(),
+        (String) network.get("name"),
+        type.getSimpleName().toString(),
+        (int) network.get("towers"),
+        Init.valueOf((String) network.get("init")),
+        inputShape,
+        layers);
+  }
+
+  private Layer layer(ExecutableElement method) {
+    String name = method.getSimpleName().toString();
+    String prefix = name;
+    Location prefixAt = null;
+    List<Op> ops = new ArrayList<>();
+    for (AnnotationMirror mirror : method.getAnnotationMirrors()) {
+      String annotation = dslName(mirror);
+      if (annotation == null) {
+        continue;
+      }
+      Map<String, Object> v = values(mirror);
+      Location at = new Location(name, annotation, null);
+      switch (annotation) {
+        case "Param" -> {
+          prefix = (String) v.get("value");
+          prefixAt = at;
+        }
+        case "Conv" -> ops.add(new Op.Conv(at, (int) v.get("filters"), (int) v.get("kernel"), (int) v.get("stride"), (int) v.get("padding"),
+            (int) v.get("groups"), Rounding.valueOf((String) v.get("rounding")), (double) v.get("bias")));
+        case "Dense" -> ops.add(new Op.Dense(at, (int) v.get("units"), (double) v.get("bias")));
+        case "Relu" -> ops.add(new Op.Relu(at));
+        case "Lrn" -> ops.add(new Op.Lrn(at, (int) v.get("size"), (double) v.get("alpha"), (double) v.get("beta"), (double) v.get("k")));
+        case "MaxPool" -> ops.add(new Op.MaxPool(at, (int) v.get("kernel"), (int) v.get("stride"), Rounding.valueOf((String) v.get("rounding"))));
+        case "Dropout" -> ops.add(new Op.Dropout(at, (double) v.get("value")));
+        case "Softmax" -> ops.add(new Op.Softmax(at));
+        default -> {
+          // @Network and @Input belong on the interface; on a method they are ignored by javac's @Target already.
+        }
+      }
+    }
+    return new Layer(name, prefix, prefixAt, ops);
+  }
+
+  private static String dslName(AnnotationMirror mirror) {
+    String qualified = ((TypeElement) mirror.getAnnotationType().asElement()).getQualifiedName().toString();
+    return qualified.startsWith(DSL) ? qualified.substring(DSL.length()) : null;
+  }
+
+  private Map<String, Object> values(TypeElement element, String annotation) {
+    for (AnnotationMirror mirror : element.getAnnotationMirrors()) {
+      if (annotation.equals(dslName(mirror))) {
+        return values(mirror);
+      }
+    }
+    return null;
+  }
+
+  /** Attribute values with defaults filled in; enum constants as their names. */
+  private Map<String, Object> values(AnnotationMirror mirror) {
+    Map<String, Object> result = new HashMap<>();
+    for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> e : elements.getElementValuesWithDefaults(mirror).entrySet()) {
+      Object value = e.getValue().getValue();
+      if (value instanceof VariableElement constant) {
+        value = constant.getSimpleName().toString();
+      }
+      result.put(e.getKey().getSimpleName().toString(), value);
+    }
+    return result;
+  }
+}

@@ -1,0 +1,69 @@
+package dev.netforge.processor.plan;
+
+import dev.netforge.dsl.Init;
+import dev.netforge.processor.model.Shape;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Everything the emitters need to write one network: its stages in order, its parameters, and the totals.
+ *
+ * @param packageName package of the generated class
+ * @param name generated class name
+ * @param specName the declaring interface
+ * @param towers tower count
+ * @param init weight initialization
+ * @param input input shape
+ * @param stages the fused passes, in forward order
+ * @param softmax whether the output is trained with softmax cross-entropy
+ */
+public record Plan(
+    String packageName,
+    String name,
+    String specName,
+    int towers,
+    Init init,
+    Shape input,
+    List<Stage> stages,
+    boolean softmax) {
+  public Plan {
+    stages = List.copyOf(stages);
+  }
+
+  public Shape output() {
+    return stages.get(stages.size() - 1).out();
+  }
+
+  public List<Stage.Parametric> parametric() {
+    List<Stage.Parametric> result = new ArrayList<>();
+    for (Stage s : stages) {
+      if (s instanceof Stage.Parametric p) {
+        result.add(p);
+      }
+    }
+    return result;
+  }
+
+  /** Parameters in PyTorch's state_dict order: each layer's weight, then its bias. */
+  public List<ParameterPlan> parameters() {
+    List<ParameterPlan> result = new ArrayList<>();
+    for (Stage.Parametric p : parametric()) {
+      List<Integer> weightShape =
+          p.dense()
+              ? List.of(p.out().channels(), p.fanIn())
+              : List.of(p.out().channels(), p.groupInputs(), p.kernel(), p.kernel());
+      result.add(new ParameterPlan(p.paramPrefix() + ".weight", weightShape, p.fanIn(), false, 0));
+      result.add(
+          new ParameterPlan(p.paramPrefix() + ".bias", List.of(p.out().channels()), p.fanIn(), true, p.initialBias()));
+    }
+    return result;
+  }
+
+  public long parameterCount() {
+    return parametric().stream().mapToLong(Stage.Parametric::parameterCount).sum();
+  }
+
+  public long macs() {
+    return stages.stream().mapToLong(Stage::macs).sum();
+  }
+}

@@ -1,0 +1,235 @@
+package dev.netforge.runtime;
+
+import dev.netforge.runtime.nn.SoftmaxCrossEntropy;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What every generated network is: its parameters, a forward pass, a backward pass, and the buffers both need,
+ * planned once per batch size. The netforge processor writes one subclass per {@code @Network} interface; this class
+ * holds what does not depend on the layers.
+ *
+ * <p>Not thread-safe: one network instance trains or infers on one thread at a time (its kernels use the
+ * {@link Parallel#shared() shared worker pool} internally).
+ */
+public abstract class CompiledNetwork {
+  /** Weight initialization, mirroring {@code dev.netforge.dsl.Init} (the runtime does not depend on the DSL). */
+  public enum Init {
+    PAPER,
+    HE
+  }
+
+  private final String name;
+  private final int towers;
+  private final int[] inputShape;
+  private final int outputSize;
+  private final boolean softmax;
+  private final Init init;
+  private final Map<String, Parameter> parameters = new LinkedHashMap<>();
+  /** Per-worker im2col and partial-gradient buffers. */
+  protected final Scratch scratch = new Scratch(Parallel.shared().threads());
+  /** Draws the dropout masks; saved in checkpoints so a resumed run draws the same masks. */
+  protected final Rng dropoutRng = new Rng(0);
+
+  private int plannedBatch;
+  private int batch;
+  private float[] output;
+  private float[] outputGradient;
+  private boolean trainingPass;
+
+  protected CompiledNetwork(String name, int towers, int[] inputShape, int outputSize, boolean softmax, Init init) {
+    this.name = name;
+    this.towers = towers;
+    this.inputShape = inputShape.clone();
+    this.outputSize = outputSize;
+    this.softmax = softmax;
+    this.init = init;
+  }
+
+  /** Declares a parameter; generated constructors call this in PyTorch's state_dict order. */
+  protected final Parameter parameter(String paramName, int fanIn, boolean bias, float initialBias, int... shape) {
+    Parameter p = new Parameter(paramName, shape, fanIn, bias, initialBias);
+    parameters.put(paramName, p);
+    return p;
+  }
+
+  /** Allocates every activation, gradient and mask buffer for {@code batchSize} examples. */
+  protected abstract void plan(int batchSize);
+
+  /** The fused forward pass; returns the array holding the output, {@code [batch, outputSize]}. */
+  protected abstract float[] forwardPass(float[] input, int batchSize, boolean training);
+
+  /**
+   * The fused backward pass from ∂loss/∂output (overwritten); fills every parameter's gradient and, when
+   * {@code inputGradient} is not null, ∂loss/∂input.
+   */
+  protected abstract void backwardPass(float[] outputGradient, int batchSize, float[] inputGradient);
+
+  public final String name() {
+    return name;
+  }
+
+  public final int towers() {
+    return towers;
+  }
+
+  /** Channels, height, width of one input example. */
+  public final int[] inputShape() {
+    return inputShape.clone();
+  }
+
+  public final int inputSize() {
+    return inputShape[0] * inputShape[1] * inputShape[2];
+  }
+
+  /** Output units (classes for a softmax network). */
+  public final int outputSize() {
+    return outputSize;
+  }
+
+  /** Whether the output is trained with softmax cross-entropy ({@code @Softmax}). */
+  public final boolean hasSoftmax() {
+    return softmax;
+  }
+
+  public final Init init() {
+    return init;
+  }
+
+  /** Parameters in PyTorch's state_dict order. */
+  public final List<Parameter> parameters() {
+    return Collections.unmodifiableList(new ArrayList<>(parameters.values()));
+  }
+
+  /** The parameter of that name, or an error listing the names there are. */
+  public final Parameter parameter(String paramName) {
+    Parameter p = parameters.get(paramName);
+    if (p == null) {
+      throw new IllegalArgumentException(name + " has no parameter " + paramName + "; it has " + parameters.keySet());
+    }
+    return p;
+  }
+
+  public final long parameterCount() {
+    return parameters.values().stream().mapToLong(Parameter::size).sum();
+  }
+
+  public final Rng dropoutRng() {
+    return dropoutRng;
+  }
+
+  /**
+   * Initializes every parameter as declared: weights from N(0, 0.01²) ({@code PAPER}) or N(0, 2/fan_in) ({@code HE}),
+   * biases to their declared constants; also seeds the dropout masks.
+   */
+  public void initialize(long seed) {
+    Rng rng = new Rng(seed);
+    for (Parameter p : parameters.values()) {
+      double std = init == Init.PAPER ? 0.01 : Math.sqrt(2.0 / p.fanIn());
+      p.initialize(rng, std);
+    }
+    dropoutRng.setState(rng.nextLong());
+  }
+
+  /**
+   * Runs the forward pass on {@code batchSize} examples laid out NCHW in {@code input}.
+   *
+   * @param training draw dropout masks (else dropout is the identity)
+   * @return the output, {@code [batchSize, outputSize]}; valid until the next call
+   */
+  public final float[] forward(float[] input, int batchSize, boolean training) {
+    if (batchSize <= 0) {
+      throw new IllegalArgumentException("batch size " + batchSize + " must be positive");
+    }
+    long need = (long) batchSize * inputSize();
+    if (input.length < need) {
+      throw new IllegalArgumentException(
+          name + " expects input [" + batchSize + ", " + inputShape[0] + ", " + inputShape[1] + ", " + inputShape[2] + "] = "
+              + need + " floats, got " + input.length);
+    }
+    if (batchSize > plannedBatch) {
+      plan(batchSize);
+      output = null;
+      outputGradient = new float[batchSize * outputSize];
+      plannedBatch = batchSize;
+    }
+    batch = batchSize;
+    trainingPass = training;
+    output = forwardPass(input, batchSize, training);
+    return output;
+  }
+
+  /** Mean softmax cross-entropy of the last forward pass against {@code labels}, without a backward pass. */
+  public final double loss(int[] labels) {
+    requireSoftmax();
+    requireForward();
+    return SoftmaxCrossEntropy.lossAndGradient(output, labels, batch, outputSize, null);
+  }
+
+  /** Loss of the last forward pass and the backward pass from it; fills every parameter's gradient. */
+  public final double backward(int[] labels, float[] inputGradient) {
+    requireSoftmax();
+    requireForward();
+    double loss = SoftmaxCrossEntropy.lossAndGradient(output, labels, batch, outputSize, outputGradient);
+    backwardPass(outputGradient, batch, checkedInputGradient(inputGradient));
+    return loss;
+  }
+
+  /** The backward pass from a given ∂loss/∂output (for networks without {@code @Softmax}). */
+  public final void backward(float[] gradOutput, float[] inputGradient) {
+    requireForward();
+    if (gradOutput.length < batch * outputSize) {
+      throw new IllegalArgumentException("grad_output has " + gradOutput.length + " floats, expected " + batch * outputSize);
+    }
+    System.arraycopy(gradOutput, 0, outputGradient, 0, batch * outputSize);
+    backwardPass(outputGradient, batch, checkedInputGradient(inputGradient));
+  }
+
+  private float[] checkedInputGradient(float[] inputGradient) {
+    if (inputGradient != null && inputGradient.length < batch * inputSize()) {
+      throw new IllegalArgumentException("input gradient buffer too small: " + inputGradient.length);
+    }
+    return inputGradient;
+  }
+
+  /** Whether the last forward pass drew dropout masks (backward must follow a training pass to be meaningful). */
+  public final boolean lastPassWasTraining() {
+    return trainingPass;
+  }
+
+  private void requireSoftmax() {
+    if (!softmax) {
+      throw new IllegalStateException(name + " has no @Softmax output; pass ∂loss/∂output to backward(float[], float[])");
+    }
+  }
+
+  private void requireForward() {
+    if (output == null) {
+      throw new IllegalStateException("call forward before loss or backward");
+    }
+  }
+
+  /** Loads the generated network class of that fully qualified name. */
+  public static CompiledNetwork instantiate(String className) {
+    try {
+      Class<?> type = Class.forName(className);
+      if (!CompiledNetwork.class.isAssignableFrom(type)) {
+        throw new IllegalArgumentException(className + " is not a netforge network (it does not extend CompiledNetwork)");
+      }
+      return (CompiledNetwork) type.getDeclaredConstructor().newInstance();
+    } catch (ClassNotFoundException e) {
+      throw new IllegalArgumentException("no network class " + className + " on the classpath", e);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalArgumentException("cannot instantiate " + className + ": " + e, e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return name + Arrays.toString(inputShape) + " -> " + outputSize;
+  }
+}

@@ -1,0 +1,43 @@
+package dev.netforge.runtime.gemm;
+
+/** The portable micro-kernel, used when the Vector API module is not added to the JVM. */
+final class ScalarMicroKernel implements MicroKernel {
+  private static final int MR = 4;
+  private static final int NR = 8;
+
+  @Override
+  public int mr() {
+    return MR;
+  }
+
+  @Override
+  public int nr() {
+    return NR;
+  }
+
+  @Override
+  public void compute(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc, boolean add) {
+    float[] acc = new float[MR * NR];
+    for (int p = 0; p < kc; p++) {
+      int ap = aOff + p * MR;
+      int bp = bOff + p * NR;
+      for (int r = 0; r < MR; r++) {
+        float av = a[ap + r];
+        for (int j = 0; j < NR; j++) {
+          acc[r * NR + j] += av * b[bp + j];
+        }
+      }
+    }
+    for (int r = 0; r < MR; r++) {
+      for (int j = 0; j < NR; j++) {
+        int ci = cOff + r * ldc + j;
+        c[ci] = add ? c[ci] + acc[r * NR + j] : acc[r * NR + j];
+      }
+    }
+  }
+
+  @Override
+  public String describe() {
+    return "scalar " + MR + "x" + NR;
+  }
+}

@@ -1,0 +1,224 @@
+package dev.netforge.runtime.gemm;
+
+import dev.netforge.runtime.Parallel;
+import java.util.logging.Logger;
+
+/**
+ * Single-precision GEMM, {@code C (+)= op(A) · op(B)} with an optional {@link Epilogue}, in the GotoBLAS loop
+ * order: K in blocks of {@value #KC} (packed B panel stays in L2), M in blocks of {@value #MC} (packed A block stays
+ * in L1/L2), then micro-tiles. Matrices are row-major; {@code transA} reads A as {@code [k, m]}, {@code transB}
+ * reads B as {@code [n, k]}, so the packing absorbs every transpose the convolutions and dense layers need.
+ *
+ * <p>Each output element is always reduced over k in the same order, whatever the tile or thread it falls in, so
+ * splitting the columns over threads ({@link #parallel}) gives bit-identical results.
+ */
+public final class Sgemm {
+  static final int KC = 256;
+  static final int MC = 120;
+  static final int NC = 4096;
+
+  private static final Logger LOG = Logger.getLogger(Sgemm.class.getName());
+  private static final MicroKernel KERNEL = chooseKernel();
+  private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
+
+  private Sgemm() {}
+
+  /** Packing buffers, one set per thread, grown on demand and then reused. */
+  private static final class Workspace {
+    float[] a = new float[0];
+    float[] b = new float[0];
+    float[] tile = new float[0];
+  }
+
+  private static MicroKernel chooseKernel() {
+    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+      return new VectorMicroKernel();
+    }
+    LOG.warning(
+        "jdk.incubator.vector is not available: using the slow scalar GEMM; run with --add-modules jdk.incubator.vector (the netforge launcher does)");
+    return new ScalarMicroKernel();
+  }
+
+  /** Which micro-kernel this JVM uses. */
+  public static String kernel() {
+    return KERNEL.describe();
+  }
+
+  /**
+   * {@code C[m, n] (+)= op(A)[m, k] · op(B)[k, n]}, then the epilogue on every element.
+   *
+   * @param accumulate add to C rather than overwrite it
+   */
+  public static void gemm(
+      boolean transA,
+      boolean transB,
+      int m,
+      int n,
+      int k,
+      float[] a,
+      int aOff,
+      int lda,
+      float[] b,
+      int bOff,
+      int ldb,
+      float[] c,
+      int cOff,
+      int ldc,
+      boolean accumulate,
+      Epilogue epilogue) {
+    if (m <= 0 || n <= 0) {
+      return;
+    }
+    if (k <= 0) {
+      for (int i = 0; i < m; i++) {
+        if (!accumulate) {
+          java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+        }
+      }
+      if (!epilogue.isNone()) {
+        epilogue.apply(c, cOff, ldc, 0, 0, m, n);
+      }
+      return;
+    }
+    Workspace ws = WORKSPACE.get();
+    int mr = KERNEL.mr();
+    int nr = KERNEL.nr();
+    if (ws.tile.length < mr * nr) {
+      ws.tile = new float[mr * nr];
+    }
+    for (int jc = 0; jc < n; jc += NC) {
+      int nc = Math.min(NC, n - jc);
+      int ncPanels = (nc + nr - 1) / nr;
+      for (int pc = 0; pc < k; pc += KC) {
+        int kc = Math.min(KC, k - pc);
+        boolean add = accumulate || pc > 0;
+        boolean lastK = pc + kc == k;
+        ws.b = grow(ws.b, ncPanels * nr * kc);
+        packB(transB, b, bOff, ldb, pc, kc, jc, nc, nr, ws.b);
+        for (int ic = 0; ic < m; ic += MC) {
+          int mc = Math.min(MC, m - ic);
+          int mcPanels = (mc + mr - 1) / mr;
+          ws.a = grow(ws.a, mcPanels * mr * kc);
+          packA(transA, a, aOff, lda, ic, mc, pc, kc, mr, ws.a);
+          for (int jp = 0; jp < ncPanels; jp++) {
+            int col = jc + jp * nr;
+            int cols = Math.min(nr, n - col);
+            for (int ip = 0; ip < mcPanels; ip++) {
+              int row = ic + ip * mr;
+              int rows = Math.min(mr, m - row);
+              int aIdx = ip * mr * kc;
+              int bIdx = jp * nr * kc;
+              if (rows == mr && cols == nr) {
+                KERNEL.compute(kc, ws.a, aIdx, ws.b, bIdx, c, cOff + row * ldc + col, ldc, add);
+              } else {
+                KERNEL.compute(kc, ws.a, aIdx, ws.b, bIdx, ws.tile, 0, nr, false);
+                for (int r = 0; r < rows; r++) {
+                  int ci = cOff + (row + r) * ldc + col;
+                  for (int j = 0; j < cols; j++) {
+                    c[ci + j] = add ? c[ci + j] + ws.tile[r * nr + j] : ws.tile[r * nr + j];
+                  }
+                }
+              }
+              if (lastK && !epilogue.isNone()) {
+                epilogue.apply(c, cOff, ldc, row, col, rows, cols);
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * The same product with the columns of C split over the shared worker pool, in multiples of the micro-kernel
+   * width. Use it for one large GEMM (dense layers); batch-parallel convolutions call {@link #gemm} per worker.
+   */
+  public static void parallel(
+      boolean transA,
+      boolean transB,
+      int m,
+      int n,
+      int k,
+      float[] a,
+      int aOff,
+      int lda,
+      float[] b,
+      int bOff,
+      int ldb,
+      float[] c,
+      int cOff,
+      int ldc,
+      boolean accumulate,
+      Epilogue epilogue) {
+    int nr = KERNEL.nr();
+    int panels = (n + nr - 1) / nr;
+    Parallel.shared()
+        .forRange(
+            panels,
+            (worker, start, end) -> {
+              int col = start * nr;
+              int cols = Math.min(n, end * nr) - col;
+              Epilogue shifted = epilogue.colBias() == null ? epilogue : new Epilogue(null, epilogue.colBias(), epilogue.biasOffset() + col, epilogue.relu(), epilogue.mask());
+              gemm(
+                  transA,
+                  transB,
+                  m,
+                  cols,
+                  k,
+                  a,
+                  aOff,
+                  lda,
+                  b,
+                  transB ? bOff + col * ldb : bOff + col,
+                  ldb,
+                  c,
+                  cOff + col,
+                  ldc,
+                  accumulate,
+                  shifted);
+            });
+  }
+
+  private static float[] grow(float[] buffer, int size) {
+    return buffer.length >= size ? buffer : new float[size];
+  }
+
+  /** Packs rows [i0, i0+mc) × k [p0, p0+kc) of op(A) into MR-row panels, k-major, zero-padding the last panel. */
+  private static void packA(boolean trans, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc, int mr, float[] dst) {
+    int d = 0;
+    for (int ip = 0; ip < mc; ip += mr) {
+      int rows = Math.min(mr, mc - ip);
+      for (int p = 0; p < kc; p++) {
+        for (int r = 0; r < rows; r++) {
+          int i = i0 + ip + r;
+          dst[d + r] = trans ? a[aOff + (p0 + p) * lda + i] : a[aOff + i * lda + p0 + p];
+        }
+        for (int r = rows; r < mr; r++) {
+          dst[d + r] = 0f;
+        }
+        d += mr;
+      }
+    }
+  }
+
+  /** Packs k [p0, p0+kc) × columns [j0, j0+nc) of op(B) into NR-column panels, k-major, zero-padding the last. */
+  private static void packB(boolean trans, float[] b, int bOff, int ldb, int p0, int kc, int j0, int nc, int nr, float[] dst) {
+    int d = 0;
+    for (int jp = 0; jp < nc; jp += nr) {
+      int cols = Math.min(nr, nc - jp);
+      for (int p = 0; p < kc; p++) {
+        if (!trans) {
+          System.arraycopy(b, bOff + (p0 + p) * ldb + j0 + jp, dst, d, cols);
+        } else {
+          for (int j = 0; j < cols; j++) {
+            dst[d + j] = b[bOff + (j0 + jp + j) * ldb + p0 + p];
+          }
+        }
+        for (int j = cols; j < nr; j++) {
+          dst[d + j] = 0f;
+        }
+        d += nr;
+      }
+    }
+  }
+}

@@ -1,0 +1,92 @@
+package dev.netforge.runtime.nn;
+
+import dev.netforge.runtime.Parallel;
+
+/**
+ * The paper's local response normalization, one pass forward, one pass backward.
+ *
+ * <pre>
+ * forward:  d_i = k + α Σ_{j∈N(i)} a_j²;   b_i = a_i · d_i^−β                 (d kept for backward)
+ * backward: ∂a_j = g_j · d_j^−β − 2αβ · a_j · Σ_{i∈N(j)} g_i · b_i / d_i
+ * </pre>
+ * N(i) is the window of {@code size} channels centred on i, clamped to i's tower; it is symmetric (j ∈ N(i) ⇔ i ∈ N(j)),
+ * which is what lets the backward sum run over N(j).
+ */
+public final class LocalResponseNorm {
+  private LocalResponseNorm() {}
+
+  public static void forward(LrnShape s, float[] a, float[] b, float[] scale, int batch) {
+    int perTower = s.channels() / s.towers();
+    int half = s.size() / 2;
+    int plane = s.plane();
+    Parallel.shared()
+        .forRange(
+            batch,
+            (w, first, end) -> {
+              for (int n = first; n < end; n++) {
+                int base = n * s.channels() * plane;
+                for (int c = 0; c < s.channels(); c++) {
+                  int lo = Math.max(c - half, c / perTower * perTower);
+                  int hi = Math.min(c + half, (c / perTower + 1) * perTower - 1);
+                  int out = base + c * plane;
+                  for (int i = 0; i < plane; i++) {
+                    scale[out + i] = 0f;
+                  }
+                  for (int j = lo; j <= hi; j++) {
+                    int src = base + j * plane;
+                    for (int i = 0; i < plane; i++) {
+                      float v = a[src + i];
+                      scale[out + i] += v * v;
+                    }
+                  }
+                  for (int i = 0; i < plane; i++) {
+                    float d = s.k() + s.alpha() * scale[out + i];
+                    scale[out + i] = d;
+                    b[out + i] = a[out + i] * (float) Math.pow(d, -s.beta());
+                  }
+                }
+              }
+            });
+  }
+
+  /**
+   * @param work a buffer of the same size as the activations, for {@code g·b/d}
+   */
+  public static void backward(LrnShape s, float[] a, float[] b, float[] scale, float[] g, float[] da, float[] work, int batch) {
+    int perTower = s.channels() / s.towers();
+    int half = s.size() / 2;
+    int plane = s.plane();
+    float coefficient = -2f * s.alpha() * s.beta();
+    Parallel.shared()
+        .forRange(
+            batch,
+            (w, first, end) -> {
+              int from = first * s.channels() * plane;
+              int to = end * s.channels() * plane;
+              for (int i = from; i < to; i++) {
+                work[i] = g[i] * b[i] / scale[i];
+              }
+              for (int n = first; n < end; n++) {
+                int base = n * s.channels() * plane;
+                for (int c = 0; c < s.channels(); c++) {
+                  int lo = Math.max(c - half, c / perTower * perTower);
+                  int hi = Math.min(c + half, (c / perTower + 1) * perTower - 1);
+                  int out = base + c * plane;
+                  for (int i = 0; i < plane; i++) {
+                    da[out + i] = 0f;
+                  }
+                  for (int j = lo; j <= hi; j++) {
+                    int src = base + j * plane;
+                    for (int i = 0; i < plane; i++) {
+                      da[out + i] += work[src + i];
+                    }
+                  }
+                  for (int i = 0; i < plane; i++) {
+                    int k = out + i;
+                    da[k] = g[k] * (float) Math.pow(scale[k], -s.beta()) + coefficient * a[k] * da[k];
+                  }
+                }
+              }
+            });
+  }
+}

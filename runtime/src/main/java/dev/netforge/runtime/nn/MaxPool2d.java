@@ -1,0 +1,51 @@
+package dev.netforge.runtime.nn;
+
+import dev.netforge.runtime.Parallel;
+import java.util.Arrays;
+
+/**
+ * Max pooling in one pass per plane, recording where each maximum came from; backward routes each gradient to that
+ * arg-max (windows overlap at stride &lt; kernel, so one input can receive several).
+ */
+public final class MaxPool2d {
+  private MaxPool2d() {}
+
+  public static void forward(PoolShape s, float[] x, float[] y, int[] argmax, int batch) {
+    Parallel.shared()
+        .forRange(
+            batch * s.channels(),
+            (w, first, end) -> {
+              for (int p = first; p < end; p++) {
+                int in = p * s.inPlane();
+                int out = p * s.outPlane();
+                for (int oy = 0; oy < s.outHeight(); oy++) {
+                  for (int ox = 0; ox < s.outWidth(); ox++, out++) {
+                    int best = in + oy * s.stride() * s.inWidth() + ox * s.stride();
+                    for (int ky = 0; ky < s.kernel(); ky++) {
+                      int row = in + (oy * s.stride() + ky) * s.inWidth() + ox * s.stride();
+                      for (int kx = 0; kx < s.kernel(); kx++) {
+                        if (x[row + kx] > x[best]) {
+                          best = row + kx;
+                        }
+                      }
+                    }
+                    y[out] = x[best];
+                    argmax[out] = best;
+                  }
+                }
+              }
+            });
+  }
+
+  public static void backward(PoolShape s, float[] dy, int[] argmax, float[] dx, int batch) {
+    Parallel.shared()
+        .forRange(
+            batch * s.channels(),
+            (w, first, end) -> {
+              Arrays.fill(dx, first * s.inPlane(), end * s.inPlane(), 0f);
+              for (int o = first * s.outPlane(); o < end * s.outPlane(); o++) {
+                dx[argmax[o]] += dy[o];
+              }
+            });
+  }
+}

@@ -1,0 +1,64 @@
+package dev.netforge.runtime.nn;
+
+import dev.netforge.runtime.Parallel;
+
+/**
+ * The fused first step of a parametric layer's backward pass: turns the gradient of the layer's stored output into
+ * the gradient of its pre-activation in place — through dropout ({@code × mask}) and ReLU ({@code × [y > 0]}) — and
+ * sums it into the bias gradient in the same pass.
+ */
+final class OutputGradient {
+  private OutputGradient() {}
+
+  /**
+   * Convolution layout: for channels [c0, c0 + count) of {@code [batch, channels, plane]}.
+   *
+   * @param y the stored output (after ReLU and dropout), read for the ReLU derivative
+   * @param mask the dropout multipliers of the forward pass, or {@code null}
+   */
+  static void channels(
+      float[] g, float[] y, float[] mask, boolean relu, int batch, int channels, int plane, int c0, int count, float[] biasGrad) {
+    Parallel.shared()
+        .forRange(
+            count,
+            (w, start, end) -> {
+              for (int c = c0 + start; c < c0 + end; c++) {
+                double sum = 0;
+                for (int n = 0; n < batch; n++) {
+                  int base = (n * channels + c) * plane;
+                  sum += mask(g, y, mask, relu, base, base + plane);
+                }
+                biasGrad[c] = (float) sum;
+              }
+            });
+  }
+
+  /** Dense layout: for units [u0, u0 + count) of {@code [batch, units]}. */
+  static void units(float[] g, float[] y, float[] mask, boolean relu, int batch, int units, int u0, int count, float[] biasGrad) {
+    for (int n = 0; n < batch; n++) {
+      mask(g, y, mask, relu, n * units + u0, n * units + u0 + count);
+    }
+    for (int u = u0; u < u0 + count; u++) {
+      double sum = 0;
+      for (int n = 0; n < batch; n++) {
+        sum += g[n * units + u];
+      }
+      biasGrad[u] = (float) sum;
+    }
+  }
+
+  private static double mask(float[] g, float[] y, float[] mask, boolean relu, int from, int to) {
+    double sum = 0;
+    for (int i = from; i < to; i++) {
+      float v = g[i];
+      if (relu && y[i] <= 0f) {
+        v = 0f;
+      } else if (mask != null) {
+        v *= mask[i];
+      }
+      g[i] = v;
+      sum += v;
+    }
+    return sum;
+  }
+}
