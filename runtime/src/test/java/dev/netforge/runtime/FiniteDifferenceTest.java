@@ -1,0 +1,213 @@
+package dev.netforge.runtime;
+
+import static dev.netforge.runtime.Reference.assertClose;
+
+import dev.netforge.runtime.nn.Conv2d;
+import dev.netforge.runtime.nn.ConvShape;
+import dev.netforge.runtime.nn.Dense;
+import dev.netforge.runtime.nn.Dropout;
+import dev.netforge.runtime.nn.LocalResponseNorm;
+import dev.netforge.runtime.nn.LrnShape;
+import dev.netforge.runtime.nn.MaxPool2d;
+import dev.netforge.runtime.nn.PoolShape;
+import dev.netforge.runtime.nn.SoftmaxCrossEntropy;
+import java.util.function.ToDoubleFunction;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Each fused backward pass against central finite differences of the float64 layers in {@link Float64Layers}, on
+ * small shapes, for the loss {@code L = Σ r·y} with a fixed random {@code r} (so ∂L/∂y = r).
+ */
+class FiniteDifferenceTest {
+  private static final double EPS = 1e-5;
+  private final Rng rng = new Rng(42);
+
+  private float[] random(int n, double scale) {
+    float[] v = new float[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = (float) (rng.nextGaussian() * scale);
+    }
+    return v;
+  }
+
+  /** ∂f/∂v[i] for every i, by central differences in float64. */
+  private static float[] numeric(double[] v, ToDoubleFunction<double[]> f) {
+    float[] g = new float[v.length];
+    for (int i = 0; i < v.length; i++) {
+      double keep = v[i];
+      v[i] = keep + EPS;
+      double up = f.applyAsDouble(v);
+      v[i] = keep - EPS;
+      double down = f.applyAsDouble(v);
+      v[i] = keep;
+      g[i] = (float) ((up - down) / (2 * EPS));
+    }
+    return g;
+  }
+
+  /** Convolution with stride, padding, groups, fused ReLU and dropout, split over two towers as the planner does. */
+  @ParameterizedTest
+  @CsvSource({"1, 1, false, false", "2, 2, true, true", "1, 2, true, false", "4, 1, false, true"})
+  void convolution(int groups, int stride, boolean relu, boolean dropout) {
+    int n = 2, c = 4, h = 7, w = 6, f = 8, k = 3, pad = 1;
+    int oh = (h + 2 * pad - k) / stride + 1, ow = (w + 2 * pad - k) / stride + 1;
+    ConvShape s = new ConvShape(c, h, w, f, oh, ow, k, stride, pad, c / groups);
+    float[] x = random(n * c * h * w, 1);
+    float[] wt = random(f * s.patch(), 0.3);
+    float[] b = random(f, 0.1);
+    float[] mask = null;
+    if (dropout) {
+      mask = new float[n * f * oh * ow];
+      Dropout.drawMask(rng, mask, mask.length, 0.3f);
+    }
+    float[] r = random(n * f * oh * ow, 1);
+    float[] maskF = mask;
+    // Two towers: tower t owns filters [t·f/2, (t+1)·f/2), split further at group boundaries.
+    Scratch scratch = new Scratch(Parallel.shared().threads());
+    float[] y = new float[r.length];
+    int fg = f / groups;
+    int[][] slices = towerSlices(f, groups, 2);
+    for (int[] sl : slices) {
+      Conv2d.forward(scratch, s, x, n, wt, b, y, sl[0] / fg * (c / groups), sl[0], sl[1], relu, mask);
+    }
+    double[] x64 = Float64Layers.widen(x);
+    double[] w64 = Float64Layers.widen(wt);
+    double[] b64 = Float64Layers.widen(b);
+    assertClose("forward", y, toFloat(Float64Layers.conv(x64, n, c, h, w, w64, b64, f, k, stride, pad, groups, oh, ow, relu, mask)), 1e-5);
+
+    float[] dy = r.clone();
+    float[] dw = new float[wt.length];
+    float[] db = new float[f];
+    float[] dx = new float[x.length];
+    boolean[] touched = new boolean[c];
+    for (int[] sl : slices) {
+      int inStart = sl[0] / fg * (c / groups);
+      boolean accumulate = touched[inStart];
+      Conv2d.backward(scratch, s, x, n, wt, y, mask, relu, dy, dw, db, dx, accumulate, inStart, sl[0], sl[1]);
+      for (int i = inStart; i < inStart + c / groups; i++) {
+        touched[i] = true;
+      }
+    }
+    assertClose("dx", dx, numeric(x64, v -> Float64Layers.dot(Float64Layers.conv(v, n, c, h, w, w64, b64, f, k, stride, pad, groups, oh, ow, relu, maskF), r)));
+    assertClose("dW", dw, numeric(w64, v -> Float64Layers.dot(Float64Layers.conv(x64, n, c, h, w, v, b64, f, k, stride, pad, groups, oh, ow, relu, maskF), r)));
+    assertClose("db", db, numeric(b64, v -> Float64Layers.dot(Float64Layers.conv(x64, n, c, h, w, w64, v, f, k, stride, pad, groups, oh, ow, relu, maskF), r)));
+  }
+
+  /** {start, count} of each tower's piece of each group, as the planner cuts them. */
+  private static int[][] towerSlices(int filters, int groups, int towers) {
+    java.util.List<int[]> out = new java.util.ArrayList<>();
+    int per = filters / towers;
+    int fg = filters / groups;
+    for (int t = 0; t < towers; t++) {
+      for (int g = 0; g < groups; g++) {
+        int start = Math.max(g * fg, t * per);
+        int end = Math.min((g + 1) * fg, (t + 1) * per);
+        if (start < end) {
+          out.add(new int[] {start, end - start});
+        }
+      }
+    }
+    return out.toArray(new int[0][]);
+  }
+
+  @ParameterizedTest
+  @CsvSource({"false, false", "true, true"})
+  void dense(boolean relu, boolean dropout) {
+    int n = 3, in = 10, units = 6;
+    float[] x = random(n * in, 1);
+    float[] wt = random(units * in, 0.5);
+    float[] b = random(units, 0.1);
+    float[] mask = null;
+    if (dropout) {
+      mask = new float[n * units];
+      Dropout.drawMask(rng, mask, mask.length, 0.5f);
+    }
+    float[] maskF = mask;
+    float[] r = random(n * units, 1);
+    float[] y = new float[n * units];
+    for (int t = 0; t < 2; t++) {
+      Dense.forward(x, n, in, wt, b, y, units, t * units / 2, units / 2, relu, mask);
+    }
+    double[] x64 = Float64Layers.widen(x);
+    double[] w64 = Float64Layers.widen(wt);
+    double[] b64 = Float64Layers.widen(b);
+    assertClose("forward", y, toFloat(Float64Layers.dense(x64, n, in, w64, b64, units, relu, mask)), 1e-5);
+    float[] dy = r.clone();
+    float[] dw = new float[wt.length];
+    float[] db = new float[units];
+    float[] dx = new float[x.length];
+    for (int t = 0; t < 2; t++) {
+      Dense.backward(x, n, in, wt, y, mask, relu, dy, dw, db, dx, t > 0, units, t * units / 2, units / 2);
+    }
+    assertClose("dx", dx, numeric(x64, v -> Float64Layers.dot(Float64Layers.dense(v, n, in, w64, b64, units, relu, maskF), r)));
+    assertClose("dW", dw, numeric(w64, v -> Float64Layers.dot(Float64Layers.dense(x64, n, in, v, b64, units, relu, maskF), r)));
+    assertClose("db", db, numeric(b64, v -> Float64Layers.dot(Float64Layers.dense(x64, n, in, w64, v, units, relu, maskF), r)));
+  }
+
+  @ParameterizedTest
+  @CsvSource({"1, 0.0001", "2, 0.1", "1, 0.5"})
+  void localResponseNormalization(int towers, double alpha) {
+    int n = 2, c = 10, plane = 6, size = 5;
+    LrnShape s = new LrnShape(c, plane, size, (float) alpha, 0.75f, 2f, towers);
+    float[] a = random(n * c * plane, 3);
+    float[] r = random(a.length, 1);
+    float[] b = new float[a.length];
+    float[] scale = new float[a.length];
+    LocalResponseNorm.forward(s, a, b, scale, n);
+    double[] a64 = Float64Layers.widen(a);
+    float alphaF = (float) alpha;
+    assertClose("forward", b, toFloat(Float64Layers.lrn(a64, n, c, plane, size, alphaF, 0.75, 2, towers)), 1e-5);
+    float[] da = new float[a.length];
+    LocalResponseNorm.backward(s, a, b, scale, r, da, new float[a.length], n);
+    assertClose("da", da, numeric(a64, v -> Float64Layers.dot(Float64Layers.lrn(v, n, c, plane, size, alphaF, 0.75, 2, towers), r)));
+  }
+
+  @ParameterizedTest
+  @CsvSource({"9, 9, 3, 2", "8, 8, 3, 2", "6, 6, 2, 2"})
+  void maxPool(int h, int w, int k, int stride) {
+    int planes = 6;
+    int oh = (h - k) / stride + 1, ow = (w - k) / stride + 1;
+    PoolShape s = new PoolShape(3, h, w, oh, ow, k, stride);
+    float[] x = random(planes * h * w, 1);
+    float[] r = random(planes * oh * ow, 1);
+    float[] y = new float[r.length];
+    int[] argmax = new int[r.length];
+    MaxPool2d.forward(s, x, y, argmax, 2);
+    double[] x64 = Float64Layers.widen(x);
+    assertClose("forward", y, toFloat(Float64Layers.maxPool(x64, planes, h, w, oh, ow, k, stride)), 0);
+    float[] dx = new float[x.length];
+    MaxPool2d.backward(s, r, argmax, dx, 2);
+    assertClose("dx", dx, numeric(x64, v -> Float64Layers.dot(Float64Layers.maxPool(v, planes, h, w, oh, ow, k, stride), r)));
+  }
+
+  @Test
+  void softmaxCrossEntropy() {
+    int n = 4, classes = 7;
+    float[] z = random(n * classes, 2);
+    int[] labels = {0, 6, 3, 3};
+    float[] grad = new float[z.length];
+    SoftmaxCrossEntropy.lossAndGradient(z, labels, n, classes, grad);
+    double[] z64 = Float64Layers.widen(z);
+    assertClose("dz", grad, numeric(z64, v -> {
+      double total = 0;
+      for (int b = 0; b < n; b++) {
+        double sum = 0;
+        for (int c = 0; c < classes; c++) {
+          sum += Math.exp(v[b * classes + c]);
+        }
+        total += Math.log(sum) - v[b * classes + labels[b]];
+      }
+      return total / n;
+    }));
+  }
+
+  private static float[] toFloat(double[] v) {
+    float[] f = new float[v.length];
+    for (int i = 0; i < v.length; i++) {
+      f[i] = (float) v[i];
+    }
+    return f;
+  }
+}
