@@ -75,10 +75,7 @@ public final class NetforgeProcessor extends AbstractProcessor {
       return;
     }
     TypeElement type = (TypeElement) element;
-    NetworkDecl decl = new Reader(processingEnv.getElementUtils(), type, reporter).read();
-    if (decl == null) {
-      return;
-    }
+    NetworkDecl decl = new Reader(processingEnv.getElementUtils(), type).read();
     Planner.Result result = Planner.plan(decl);
     result.diagnostics().forEach(reporter::report);
     if (result.plan().isEmpty()) {

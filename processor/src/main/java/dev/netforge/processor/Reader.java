@@ -7,7 +7,6 @@ import dev.netforge.processor.model.Location;
 import dev.netforge.processor.model.NetworkDecl;
 import dev.netforge.processor.model.Op;
 import dev.netforge.processor.model.Shape;
-import dev.netforge.processor.plan.Diagnostic;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -31,15 +30,12 @@ final class Reader {
 
   private final Elements elements;
   private final TypeElement type;
-  private final Reporter reporter;
-
-  Reader(Elements elements, TypeElement type, Reporter reporter) {
+  Reader(Elements elements, TypeElement type) {
     this.elements = elements;
     this.type = type;
-    this.reporter = reporter;
   }
 
-  /** The declaration, or {@code null} after reporting why it cannot be read. */
+  /** The declaration as written; the planner checks it. */
   NetworkDecl read() {
     Map<String, Object> network = values(type, "Network");
     Map<String, Object> input = values(type, "Input");
@@ -53,15 +49,14 @@ final class Reader {
       layers.add(layer(method));
     }
     PackageElement pkg = elements.getPackageOf(type);
-    if (type.getNestingKind().isNested()) {
-      reporter.report(new Diagnostic(Location.onNetwork("Network", null),
-          "@Network interfaces must be top-level types so the generated class can sit beside them"));
-      return null;
-    }
+    String packageName = pkg.isUnnamed() ? "" : pkg.getQualifiedName().toString();
+    String qualified = type.getQualifiedName().toString();
+    // A nested interface is named from its package down (Outer.Spec), so the generated javadoc can link to it.
+    String specName = packageName.isEmpty() ? qualified : qualified.substring(packageName.length() + 1);
     return new NetworkDecl(
-        pkg.isUnnamed() ? "" : pkg.getQualifiedName().toString(),
+        packageName,
         (String) network.get("name"),
-        type.getSimpleName().toString(),
+        specName,
         (int) network.get("towers"),
         Init.valueOf((String) network.get("init")),
         inputShape,
