@@ -69,6 +69,9 @@ public abstract class CompiledNetwork {
    */
   protected abstract void backwardPass(float[] outputGradient, int batchSize, float[] inputGradient);
 
+  /** The layer table: each stage's operation, output shape, parameters and multiply-adds. */
+  public abstract String summary();
+
   public final String name() {
     return name;
   }

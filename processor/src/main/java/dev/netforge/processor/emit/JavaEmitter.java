@@ -79,6 +79,13 @@ public final class JavaEmitter {
     }
     addBuffers(type);
     type.addMethod(constructor());
+    type.addMethod(
+        MethodSpec.methodBuilder("summary")
+            .addAnnotation(Override.class)
+            .addModifiers(Modifier.PUBLIC)
+            .returns(String.class)
+            .addStatement("return $S", Docs.summary(plan))
+            .build());
     type.addMethod(planMethod());
     type.addMethod(forwardMethod());
     type.addMethod(backwardMethod());

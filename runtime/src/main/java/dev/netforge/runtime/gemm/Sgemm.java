@@ -44,6 +44,20 @@ public final class Sgemm {
     return KERNEL.describe();
   }
 
+  /** Columns per packed-B panel: producers of {@link #gemmPackedB} lay B out in panels this wide. */
+  public static int panelWidth() {
+    return KERNEL.nr();
+  }
+
+  /**
+   * Floats a packed B of {@code k × n} takes: {@code ceil(n / panelWidth())} panels of {@code k × panelWidth()}, each
+   * k-major ({@code packed[(panel·k + p)·panelWidth() + j] = B[p][panel·panelWidth() + j]}).
+   */
+  public static int packedSize(int k, int n) {
+    int nr = KERNEL.nr();
+    return (n + nr - 1) / nr * nr * k;
+  }
+
   /**
    * {@code C[m, n] (+)= op(A)[m, k] · op(B)[k, n]}, then the epilogue on every element.
    *
@@ -66,14 +80,43 @@ public final class Sgemm {
       int ldc,
       boolean accumulate,
       Epilogue epilogue) {
+    run(transA, m, n, k, a, aOff, lda, transB, b, bOff, ldb, null, c, cOff, ldc, accumulate, epilogue);
+  }
+
+  /**
+   * The same product with B already packed for the whole of k ({@link #packedSize}), as the convolutions' patch
+   * gathers write it, so no separate im2col matrix or packing pass is needed.
+   */
+  public static void gemmPackedB(
+      boolean transA, int m, int n, int k, float[] a, int aOff, int lda, float[] packedB, float[] c, int cOff, int ldc, boolean accumulate,
+      Epilogue epilogue) {
+    run(transA, m, n, k, a, aOff, lda, false, null, 0, 0, packedB, c, cOff, ldc, accumulate, epilogue);
+  }
+
+  private static void run(
+      boolean transA,
+      int m,
+      int n,
+      int k,
+      float[] a,
+      int aOff,
+      int lda,
+      boolean transB,
+      float[] b,
+      int bOff,
+      int ldb,
+      float[] packedB,
+      float[] c,
+      int cOff,
+      int ldc,
+      boolean accumulate,
+      Epilogue epilogue) {
     if (m <= 0 || n <= 0) {
       return;
     }
     if (k <= 0) {
-      for (int i = 0; i < m; i++) {
-        if (!accumulate) {
-          java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
-        }
+      for (int i = 0; i < m && !accumulate; i++) {
+        java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
       }
       if (!epilogue.isNone()) {
         epilogue.apply(c, cOff, ldc, 0, 0, m, n);
@@ -93,8 +136,20 @@ public final class Sgemm {
         int kc = Math.min(KC, k - pc);
         boolean add = accumulate || pc > 0;
         boolean lastK = pc + kc == k;
-        ws.b = grow(ws.b, ncPanels * nr * kc);
-        packB(transB, b, bOff, ldb, pc, kc, jc, nc, nr, ws.b);
+        float[] bBuf;
+        int bBase;
+        int bPanelStride;
+        if (packedB != null) {
+          bBuf = packedB;
+          bBase = (jc / nr) * nr * k + pc * nr;
+          bPanelStride = nr * k;
+        } else {
+          ws.b = grow(ws.b, ncPanels * nr * kc);
+          packB(transB, b, bOff, ldb, pc, kc, jc, nc, nr, ws.b);
+          bBuf = ws.b;
+          bBase = 0;
+          bPanelStride = nr * kc;
+        }
         for (int ic = 0; ic < m; ic += MC) {
           int mc = Math.min(MC, m - ic);
           int mcPanels = (mc + mr - 1) / mr;
@@ -103,15 +158,15 @@ public final class Sgemm {
           for (int jp = 0; jp < ncPanels; jp++) {
             int col = jc + jp * nr;
             int cols = Math.min(nr, n - col);
+            int bIdx = bBase + jp * bPanelStride;
             for (int ip = 0; ip < mcPanels; ip++) {
               int row = ic + ip * mr;
               int rows = Math.min(mr, m - row);
               int aIdx = ip * mr * kc;
-              int bIdx = jp * nr * kc;
               if (rows == mr && cols == nr) {
-                KERNEL.compute(kc, ws.a, aIdx, ws.b, bIdx, c, cOff + row * ldc + col, ldc, add);
+                KERNEL.compute(kc, ws.a, aIdx, bBuf, bIdx, c, cOff + row * ldc + col, ldc, add);
               } else {
-                KERNEL.compute(kc, ws.a, aIdx, ws.b, bIdx, ws.tile, 0, nr, false);
+                KERNEL.compute(kc, ws.a, aIdx, bBuf, bIdx, ws.tile, 0, nr, false);
                 for (int r = 0; r < rows; r++) {
                   int ci = cOff + (row + r) * ldc + col;
                   for (int j = 0; j < cols; j++) {

@@ -11,7 +11,9 @@ import java.util.Arrays;
  * [outStart, outStart + outCount) from the input channels [inStart, inStart + groupInputs) of their group.
  *
  * <pre>
- * forward:  y[n, o, :]  = relu(W[o, :] · col(x[n]) + b[o]) · mask            (epilogue fused into the GEMM store)
+ * forward:  y[n, o, :]  = relu(W[o, :] · col(x[n]) + b[o]) · mask            (patches gathered straight into the
+ *                                                                           GEMM's packed panels; epilogue fused
+ *                                                                           into its store)
  * backward: g           = dy · mask · [y &gt; 0];  db[o] = Σ g[:, o, :]          (one pass, {@link OutputGradient})
  *           dW[o, :]    = Σ_n g[n, o, :] · col(x[n])ᵀ                          (per-worker partials, summed in order)
  *           dx[n]      += col⁻¹(W[o, :]ᵀ · g[n, o, :])
@@ -39,13 +41,13 @@ public final class Conv2d {
         .forRange(
             batch,
             (worker, first, end) -> {
-              float[] col = scratch.get(worker, Scratch.Use.COLUMNS, patch * plane);
+              float[] packed = scratch.get(worker, Scratch.Use.COLUMNS, Sgemm.packedSize(patch, plane));
               for (int n = first; n < end; n++) {
-                Im2col.gather(s, x, n * s.inChannels() * s.inPlane(), inStart, col);
-                Sgemm.gemm(
-                    false, false, outCount, plane, patch,
+                Im2col.gatherPacked(s, x, n * s.inChannels() * s.inPlane(), inStart, packed, false);
+                Sgemm.gemmPackedB(
+                    false, outCount, plane, patch,
                     weight, outStart * patch, patch,
-                    col, 0, plane,
+                    packed,
                     y, (n * s.outChannels() + outStart) * plane, plane,
                     false, Epilogue.rowBias(bias, outStart, relu, mask));
               }
@@ -83,16 +85,16 @@ public final class Conv2d {
     pool.forRange(
         batch,
         (worker, first, end) -> {
-          float[] col = scratch.get(worker, Scratch.Use.COLUMNS, patch * plane);
+          float[] packed = scratch.get(worker, Scratch.Use.COLUMNS, Sgemm.packedSize(plane, patch));
           float[] partial = scratch.get(worker, Scratch.Use.PARTIAL_WEIGHT_GRADIENT, outCount * patch);
           float[] dcol = dx == null ? null : scratch.get(worker, Scratch.Use.COLUMN_GRADIENT, patch * plane);
           for (int n = first; n < end; n++) {
             int gOff = (n * s.outChannels() + outStart) * plane;
-            Im2col.gather(s, x, n * s.inChannels() * s.inPlane(), inStart, col);
-            Sgemm.gemm(
-                false, true, outCount, patch, plane,
+            Im2col.gatherPacked(s, x, n * s.inChannels() * s.inPlane(), inStart, packed, true);
+            Sgemm.gemmPackedB(
+                false, outCount, patch, plane,
                 dy, gOff, plane,
-                col, 0, plane,
+                packed,
                 partial, 0, patch,
                 n > first, Epilogue.NONE);
             if (dx != null) {

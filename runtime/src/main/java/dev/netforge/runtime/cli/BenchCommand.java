@@ -1,0 +1,89 @@
+package dev.netforge.runtime.cli;
+
+import dev.netforge.runtime.CompiledNetwork;
+import dev.netforge.runtime.Parallel;
+import dev.netforge.runtime.Rng;
+import dev.netforge.runtime.gemm.PeakFlops;
+import dev.netforge.runtime.gemm.Sgemm;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "bench", description = "Forward and training-step throughput: images/s, GFLOP/s and the fraction of this machine's peak.")
+final class BenchCommand implements Callable<Integer> {
+  @Option(names = "--model", defaultValue = "mini-alexnet")
+  String model;
+
+  @Option(names = "--batch", defaultValue = "128")
+  int batch;
+
+  @Option(names = "--steps", defaultValue = "10", description = "Timed steps per measurement (after 2 warm-up steps).")
+  int steps;
+
+  @Option(names = "--peak-gflops", description = "This machine's peak FP32 GFLOP/s (default: measured with an FMA loop).")
+  Double peak;
+
+  @Mixin
+  Cli.Common common;
+
+  @Override
+  public Integer call() {
+    common.apply();
+    CompiledNetwork net = Cli.models.create(model);
+    net.initialize(1);
+    int threads = Parallel.shared().threads();
+    double peakGflops = peak != null ? peak : PeakFlops.measure(threads);
+    Rng rng = new Rng(5);
+    float[] x = new float[batch * net.inputSize()];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) rng.nextGaussian();
+    }
+    int[] labels = new int[batch];
+    for (int i = 0; i < batch; i++) {
+      labels[i] = rng.nextInt(net.outputSize());
+    }
+    double forwardFlops = 2.0 * macs(net) * batch;
+    double[] fwd = time(() -> net.forward(x, batch, false));
+    double[] train = time(() -> {
+      net.forward(x, batch, true);
+      net.backward(labels, null);
+    });
+    System.out.printf(Locale.ROOT, "%s, batch %d, %d threads, GEMM %s, peak %.1f GFLOP/s%s%n", net.name(), batch, threads, Sgemm.kernel(), peakGflops,
+        peak != null ? " (given)" : " (measured)");
+    report("forward", fwd, forwardFlops, peakGflops);
+    // A training step is the forward pass plus a backward pass of about twice its work.
+    report("train step (fwd+bwd)", train, 3 * forwardFlops, peakGflops);
+    return 0;
+  }
+
+  private void report(String what, double[] seconds, double flops, double peakGflops) {
+    double median = seconds[seconds.length / 2];
+    double gflops = flops / median / 1e9;
+    System.out.printf(Locale.ROOT, "%-22s median %.4f s/step (min %.4f, max %.4f over %d): %.1f img/s, %.1f GFLOP/s, %.1f%% of peak%n", what, median,
+        seconds[0], seconds[seconds.length - 1], seconds.length, batch / median, gflops, 100 * gflops / peakGflops);
+  }
+
+  private double[] time(Runnable r) {
+    r.run();
+    r.run();
+    double[] t = new double[steps];
+    for (int i = 0; i < steps; i++) {
+      long s = System.nanoTime();
+      r.run();
+      t[i] = (System.nanoTime() - s) / 1e9;
+    }
+    Arrays.sort(t);
+    return t;
+  }
+
+  private static long macs(CompiledNetwork net) {
+    try {
+      return net.getClass().getField("MULTIPLY_ADDS").getLong(null);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalArgumentException(net.getClass().getName() + " has no MULTIPLY_ADDS constant; regenerate it with this netforge", e);
+    }
+  }
+}

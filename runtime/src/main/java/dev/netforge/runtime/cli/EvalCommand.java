@@ -1,0 +1,68 @@
+package dev.netforge.runtime.cli;
+
+import dev.netforge.runtime.CompiledNetwork;
+import dev.netforge.runtime.data.Batcher;
+import dev.netforge.runtime.data.FashionMnist;
+import dev.netforge.runtime.data.ImageSet;
+import dev.netforge.runtime.data.Normalization;
+import dev.netforge.runtime.io.SafeTensors;
+import dev.netforge.runtime.train.Checkpoint;
+import dev.netforge.runtime.train.Evaluation;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "eval", description = "Top-1, top-5 and the confusion matrix of trained weights on the test set.")
+final class EvalCommand implements Callable<Integer> {
+  @Option(names = "--model", defaultValue = "mini-alexnet")
+  String model;
+
+  @Option(names = "--weights", required = true, description = "A checkpoint or weights file.")
+  Path weights;
+
+  @Option(names = "--data", description = "Directory of the IDX files (default: ${DEFAULT-VALUE}).")
+  Path data = FashionMnist.DEFAULT_DIR;
+
+  @Option(names = "--batch", defaultValue = "256")
+  int batch;
+
+  @Mixin
+  Cli.Common common;
+
+  @Override
+  public Integer call() throws Exception {
+    common.apply();
+    CompiledNetwork net = Cli.models.create(model);
+    SafeTensors st = Checkpoint.loadWeights(weights, net);
+    ImageSet test = FashionMnist.test(data);
+    String stats = st.metadata().get("normalization");
+    Normalization norm = stats != null ? Normalization.decode(stats) : FashionMnist.train(data).statistics();
+    Evaluation e = Evaluation.of(net, new Batcher(test, norm), batch);
+    System.out.printf(Locale.ROOT, "%s on %s: loss %.4f, top-1 %.2f%%, top-5 %.2f%% (%d images)%n", net.name(), data, e.loss(), 100 * e.top1(),
+        100 * e.top5(), e.count());
+    printConfusion(e.confusion());
+    return 0;
+  }
+
+  static void printConfusion(long[][] confusion) {
+    StringBuilder b = new StringBuilder("confusion (rows: truth, columns: predicted)\n      ");
+    for (int c = 0; c < confusion.length; c++) {
+      b.append(String.format(Locale.ROOT, "%6d", c));
+    }
+    b.append('\n');
+    for (int t = 0; t < confusion.length; t++) {
+      b.append(String.format(Locale.ROOT, "%4d  ", t));
+      for (int p = 0; p < confusion.length; p++) {
+        b.append(String.format(Locale.ROOT, "%6d", confusion[t][p]));
+      }
+      if (confusion.length == FashionMnist.CLASSES.length) {
+        b.append("  ").append(FashionMnist.CLASSES[t]);
+      }
+      b.append('\n');
+    }
+    System.out.print(b);
+  }
+}

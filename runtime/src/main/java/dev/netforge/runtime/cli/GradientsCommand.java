@@ -1,0 +1,85 @@
+package dev.netforge.runtime.cli;
+
+import dev.netforge.runtime.CompiledNetwork;
+import dev.netforge.runtime.Parameter;
+import dev.netforge.runtime.io.SafeTensors;
+import dev.netforge.runtime.io.Tensor;
+import dev.netforge.runtime.io.TensorFormatException;
+import dev.netforge.runtime.train.Checkpoint;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "gradients", description = "Forward and backward (dropout off); write the output, loss, grad.input and grad.<parameter>.")
+final class GradientsCommand implements Callable<Integer> {
+  @Option(names = "--model", required = true)
+  String model;
+
+  @Option(names = "--weights", required = true)
+  Path weights;
+
+  @Option(names = "--input", required = true, description = "Safetensors file with tensor \"input\".")
+  Path input;
+
+  static final class Upstream {
+    @Option(names = "--labels", description = "Safetensors file with tensor \"labels\" (I64 or F32), for @Softmax networks.")
+    Path labels;
+
+    @Option(names = "--grad-output", description = "Safetensors file with tensor \"grad_output\" [N, outputs].")
+    Path gradOutput;
+  }
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Upstream upstream;
+
+  @Option(names = "--out", required = true)
+  Path out;
+
+  @Mixin
+  Cli.Common common;
+
+  @Override
+  public Integer call() throws Exception {
+    common.apply();
+    CompiledNetwork net = Cli.models.create(model);
+    Checkpoint.loadWeights(weights, net);
+    Tensor x = ForwardCommand.input(SafeTensors.read(input), net);
+    int batch = x.shape()[0];
+    float[] y = Arrays.copyOf(net.forward(x.floats(), batch, false), batch * net.outputSize());
+    float[] dx = new float[batch * net.inputSize()];
+    List<Tensor> outTensors = new ArrayList<>();
+    if (upstream.labels != null) {
+      if (!net.hasSoftmax()) {
+        throw new IllegalArgumentException(net.name() + " has no @Softmax output; pass --grad-output instead of --labels");
+      }
+      SafeTensors lf = SafeTensors.read(upstream.labels);
+      Tensor labels = lf.get("labels");
+      if (labels.elementCount() != batch) {
+        throw new TensorFormatException(lf.file(), "tensor \"labels\" has " + labels.elementCount() + " entries for a batch of " + batch);
+      }
+      double loss = net.backward(labels.toInts(), dx);
+      outTensors.add(Tensor.of("logits", y, batch, net.outputSize()));
+      outTensors.add(Tensor.of("loss", new float[] {(float) loss}, 1));
+    } else {
+      SafeTensors gf = SafeTensors.read(upstream.gradOutput);
+      Tensor g = gf.get("grad_output", batch, net.outputSize());
+      net.backward(g.floats(), dx);
+      outTensors.add(Tensor.of("output", y, batch, net.outputSize()));
+    }
+    int[] inShape = net.inputShape();
+    outTensors.add(Tensor.of("grad.input", dx, batch, inShape[0], inShape[1], inShape[2]));
+    for (Parameter p : net.parameters()) {
+      outTensors.add(Tensor.of("grad." + p.name(), p.grad.clone(), p.shape()));
+    }
+    SafeTensors.write(out, Map.of("network", net.name(), "dropout", "off"), outTensors);
+    System.out.println("wrote " + out + " (" + outTensors.size() + " tensors)");
+    return 0;
+  }
+}

@@ -1,0 +1,125 @@
+package dev.netforge.runtime.cli;
+
+import dev.netforge.runtime.train.EpochResult;
+import dev.netforge.runtime.train.TrainingListener;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import javax.imageio.ImageIO;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+
+/**
+ * What a person watching a training run sees: a progress bar per epoch with loss, accuracy and images per second; a
+ * line per epoch with test loss, top-1 and top-5; {@code metrics.csv} and {@code metrics.png} (loss and accuracy
+ * curves) in the run directory, rewritten after every epoch.
+ */
+final class TrainingReport implements TrainingListener {
+  static final String CSV_HEADER = "epoch,learning_rate,train_loss,train_top1,test_loss,test_top1,test_top5,seconds,images_per_second";
+
+  private final Path dir;
+  private final int epochs;
+  private final List<double[]> rows = new ArrayList<>();
+  private ProgressBar bar;
+
+  TrainingReport(Path dir, int epochs) throws IOException {
+    this.dir = dir;
+    this.epochs = epochs;
+    Path csv = dir.resolve("metrics.csv");
+    if (Files.exists(csv)) {
+      // A resumed run keeps the epochs it already recorded.
+      for (String line : Files.readAllLines(csv)) {
+        if (!line.isBlank() && Character.isDigit(line.charAt(0))) {
+          rows.add(java.util.Arrays.stream(line.split(",")).mapToDouble(Double::parseDouble).toArray());
+        }
+      }
+    }
+  }
+
+  @Override
+  public void step(int epoch, int stepInEpoch, int stepsPerEpoch, double loss, double accuracy, double imagesPerSecond) {
+    if (bar == null) {
+      bar = new ProgressBarBuilder()
+          .setTaskName(String.format(Locale.ROOT, "epoch %d/%d", epoch, epochs))
+          .setInitialMax(stepsPerEpoch)
+          .setStyle(ProgressBarStyle.ASCII)
+          .setUpdateIntervalMillis(1000)
+          .setMaxRenderedLength(120)
+          .build();
+    }
+    bar.stepTo(stepInEpoch);
+    bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f acc %.2f%% %.0f img/s", loss, 100 * accuracy, imagesPerSecond));
+    if (stepInEpoch == stepsPerEpoch) {
+      bar.close();
+      bar = null;
+    }
+  }
+
+  @Override
+  public void epoch(EpochResult r) {
+    System.out.printf(Locale.ROOT, "epoch %d: train loss %.4f, train top-1 %.2f%% | test loss %.4f, top-1 %.2f%%, top-5 %.2f%% | lr %g, %.1f s, %.0f img/s%n",
+        r.epoch(), r.trainLoss(), 100 * r.trainAccuracy(), r.test().loss(), 100 * r.test().top1(), 100 * r.test().top5(), r.learningRate(),
+        r.seconds(), r.imagesPerSecond());
+    rows.add(new double[] {r.epoch(), r.learningRate(), r.trainLoss(), r.trainAccuracy(), r.test().loss(), r.test().top1(), r.test().top5(),
+        r.seconds(), r.imagesPerSecond()});
+    try {
+      writeCsv();
+      writePlot();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void writeCsv() throws IOException {
+    StringBuilder b = new StringBuilder(CSV_HEADER).append('\n');
+    for (double[] row : rows) {
+      b.append(String.format(Locale.ROOT, "%d,%g,%.6f,%.6f,%.6f,%.6f,%.6f,%.2f,%.1f%n", (int) row[0], row[1], row[2], row[3], row[4], row[5], row[6],
+          row[7], row[8]));
+    }
+    Path tmp = dir.resolve("metrics.csv.tmp");
+    Files.writeString(tmp, b, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING);
+    Files.move(tmp, dir.resolve("metrics.csv"), java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private void writePlot() throws IOException {
+    double[] epochAxis = column(0);
+    XYChart loss = new XYChartBuilder().width(640).height(400).title("Loss").xAxisTitle("epoch").yAxisTitle("cross-entropy").build();
+    loss.addSeries("train", epochAxis, column(2));
+    loss.addSeries("test", epochAxis, column(4));
+    XYChart accuracy = new XYChartBuilder().width(640).height(400).title("Accuracy").xAxisTitle("epoch").yAxisTitle("%").build();
+    accuracy.addSeries("train top-1", epochAxis, percent(column(3)));
+    accuracy.addSeries("test top-1", epochAxis, percent(column(5)));
+    accuracy.addSeries("test top-5", epochAxis, percent(column(6)));
+    BufferedImage image = new BufferedImage(1280, 400, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = image.createGraphics();
+    g.drawImage(BitmapEncoder.getBufferedImage(loss), 0, 0, null);
+    g.drawImage(BitmapEncoder.getBufferedImage(accuracy), 640, 0, null);
+    g.dispose();
+    Path tmp = dir.resolve("metrics.png.tmp");
+    ImageIO.write(image, "png", tmp.toFile());
+    Files.move(tmp, dir.resolve("metrics.png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private double[] column(int c) {
+    return rows.stream().mapToDouble(r -> r[c]).toArray();
+  }
+
+  private static double[] percent(double[] v) {
+    double[] p = v.clone();
+    for (int i = 0; i < p.length; i++) {
+      p[i] *= 100;
+    }
+    return p;
+  }
+}

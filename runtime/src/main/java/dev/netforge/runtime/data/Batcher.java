@@ -1,0 +1,49 @@
+package dev.netforge.runtime.data;
+
+import dev.netforge.runtime.Rng;
+
+/**
+ * Turns images into normalized float batches, optionally with the training augmentation used for the small
+ * networks: a random horizontal flip (clothes and shoes are left–right symmetric in kind).
+ */
+public final class Batcher {
+  private final ImageSet set;
+  private final Normalization norm;
+
+  public Batcher(ImageSet set, Normalization norm) {
+    this.set = set;
+    this.norm = norm;
+  }
+
+  public ImageSet set() {
+    return set;
+  }
+
+  /**
+   * Fills {@code x} with images {@code order[from..from+n)} and {@code labels} with their labels.
+   *
+   * @param flipRng draws a flip per image, or {@code null} for none
+   */
+  public void fill(int[] order, int from, int n, float[] x, int[] labels, Rng flipRng) {
+    int h = set.height();
+    int w = set.width();
+    int plane = h * w;
+    for (int i = 0; i < n; i++) {
+      int img = order == null ? from + i : order[from + i];
+      labels[i] = set.labels()[img];
+      boolean flip = flipRng != null && flipRng.nextFloat() < 0.5f;
+      for (int c = 0; c < set.channels(); c++) {
+        float scale = 1f / (255f * norm.std()[c]);
+        float shift = norm.mean()[c] / norm.std()[c];
+        int src = (img * set.channels() + c) * plane;
+        int dst = (i * set.channels() + c) * plane;
+        for (int y = 0; y < h; y++) {
+          for (int xx = 0; xx < w; xx++) {
+            int sx = flip ? w - 1 - xx : xx;
+            x[dst + y * w + xx] = (set.pixels()[src + y * w + sx] & 0xff) * scale - shift;
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,35 @@
+package dev.netforge.runtime.data;
+
+import java.util.Arrays;
+
+/** Per-channel {@code (x / 255 − mean) / std}, with the statistics of the training set. */
+public record Normalization(float[] mean, float[] std) {
+  /** Identity on [0, 1]-scaled pixels (the reference vectors' preprocessing). */
+  public static Normalization unit(int channels) {
+    float[] mean = new float[channels];
+    float[] std = new float[channels];
+    Arrays.fill(std, 1f);
+    return new Normalization(mean, std);
+  }
+
+  /** "0.286,0.353" style, for checkpoint metadata. */
+  public String encode() {
+    StringBuilder b = new StringBuilder();
+    for (int c = 0; c < mean.length; c++) {
+      b.append(c == 0 ? "" : ";").append(mean[c]).append(',').append(std[c]);
+    }
+    return b.toString();
+  }
+
+  public static Normalization decode(String s) {
+    String[] parts = s.split(";");
+    float[] mean = new float[parts.length];
+    float[] std = new float[parts.length];
+    for (int c = 0; c < parts.length; c++) {
+      String[] ms = parts[c].split(",");
+      mean[c] = Float.parseFloat(ms[0]);
+      std[c] = Float.parseFloat(ms[1]);
+    }
+    return new Normalization(mean, std);
+  }
+}

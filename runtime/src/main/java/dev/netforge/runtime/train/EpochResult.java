@@ -1,0 +1,13 @@
+package dev.netforge.runtime.train;
+
+/**
+ * One epoch's figures.
+ *
+ * @param trainLoss mean training loss over the epoch (with dropout)
+ * @param trainAccuracy training top-1 over the epoch
+ * @param test the evaluation on the test set
+ * @param learningRate the rate used in this epoch
+ * @param seconds wall time of the epoch's training steps
+ */
+public record EpochResult(int epoch, double trainLoss, double trainAccuracy, Evaluation test, double learningRate, double seconds,
+    double imagesPerSecond) {}

@@ -1,0 +1,137 @@
+package dev.netforge.runtime.train;
+
+import dev.netforge.runtime.CompiledNetwork;
+import dev.netforge.runtime.Rng;
+import dev.netforge.runtime.data.Batcher;
+import dev.netforge.runtime.io.SafeTensors;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Mini-batch SGD over epochs: shuffle, forward, fused loss and backward, update; then evaluate, step the schedule
+ * and write a checkpoint. All randomness (initialization, shuffling, flips, dropout) comes from generators seeded
+ * by {@link Config#seed()} and saved in checkpoints, so the same seed gives the same losses on the same machine and
+ * thread count, and a resumed run continues exactly.
+ */
+public final class Trainer {
+  /**
+   * @param epochs total epochs (a resumed run continues up to this)
+   * @param flip random horizontal flips of training images
+   * @param checkpoint where the checkpoint goes, rewritten after each epoch
+   * @param metadata extra checkpoint metadata (the data normalization, say)
+   */
+  public record Config(int epochs, int batch, double learningRate, double momentum, double weightDecay, String schedule, long seed,
+      boolean flip, Path checkpoint, Map<String, String> metadata) {}
+
+  private final Config config;
+
+  public Trainer(Config config) {
+    this.config = config;
+  }
+
+  /**
+   * Trains {@code net} (initialized here unless resuming).
+   *
+   * @param resume a checkpoint to continue from, or {@code null}
+   * @return every epoch's result, resumed ones excluded
+   */
+  public List<EpochResult> train(CompiledNetwork net, Batcher train, Batcher test, Path resume, TrainingListener listener) throws IOException {
+    Sgd sgd = new Sgd(net.parameters(), config.momentum(), config.weightDecay());
+    LearningRateSchedule schedule = LearningRateSchedule.parse(config.schedule(), config.learningRate());
+    Rng data = new Rng(config.seed() ^ 0x5DEECE66DL);
+    int startEpoch = 1;
+    long step = 0;
+    if (resume != null) {
+      SafeTensors st = Checkpoint.loadWeights(resume, net);
+      Checkpoint.loadMomentum(st, net, sgd);
+      if (!net.name().equals(st.metadata().get("network"))) {
+        throw new IOException(resume + " is a checkpoint of " + st.metadata().get("network") + ", not " + net.name());
+      }
+      startEpoch = Integer.parseInt(Checkpoint.required(st, "epoch")) + 1;
+      step = Long.parseLong(Checkpoint.required(st, "step"));
+      schedule.restore(Checkpoint.required(st, "schedule.state"));
+      data.setState(Long.parseLong(Checkpoint.required(st, "rng.data")));
+      net.dropoutRng().setState(Long.parseLong(Checkpoint.required(st, "rng.dropout")));
+    } else {
+      net.initialize(config.seed());
+    }
+    int count = train.set().count();
+    int batch = config.batch();
+    int stepsPerEpoch = (count + batch - 1) / batch;
+    float[] x = new float[batch * net.inputSize()];
+    int[] labels = new int[batch];
+    int[] order = new int[count];
+    List<EpochResult> results = new ArrayList<>();
+    for (int epoch = startEpoch; epoch <= config.epochs(); epoch++) {
+      for (int i = 0; i < count; i++) {
+        order[i] = i;
+      }
+      data.shuffle(order);
+      double lr = schedule.rate();
+      double lossSum = 0;
+      long correct = 0;
+      long start = System.nanoTime();
+      for (int s = 0; s < stepsPerEpoch; s++) {
+        int from = s * batch;
+        int n = Math.min(batch, count - from);
+        train.fill(order, from, n, x, labels, config.flip() ? data : null);
+        int[] batchLabels = n == batch ? labels : java.util.Arrays.copyOf(labels, n);
+        float[] logits = net.forward(x, n, true);
+        correct += correct(logits, batchLabels, n, net.outputSize());
+        double loss = net.backward(batchLabels, null);
+        step++;
+        if (!Double.isFinite(loss)) {
+          throw new TrainingDiverged("loss is " + loss + " at epoch " + epoch + ", step " + (s + 1) + " of " + stepsPerEpoch + " (step " + step
+              + " overall); stopped without writing a checkpoint"
+              + (Files.exists(config.checkpoint()) ? ", so " + config.checkpoint() + " still holds the last good state" : "")
+              + ". Lower the learning rate (now " + lr + ").");
+        }
+        sgd.step(net.parameters(), lr);
+        lossSum += loss * n;
+        double seconds = (System.nanoTime() - start) / 1e9;
+        listener.step(epoch, s + 1, stepsPerEpoch, loss, (double) correct / (from + n), (from + n) / seconds);
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      Evaluation eval = Evaluation.of(net, test, Math.max(batch, 256));
+      EpochResult result = new EpochResult(epoch, lossSum / count, (double) correct / count, eval, lr, seconds, count / seconds);
+      schedule.endOfEpoch(epoch, 1 - eval.top1());
+      Map<String, String> meta = new LinkedHashMap<>();
+      meta.put("epoch", Integer.toString(epoch));
+      meta.put("step", Long.toString(step));
+      meta.put("learning_rate", Double.toString(schedule.rate()));
+      meta.put("schedule", schedule.spec());
+      meta.put("schedule.state", schedule.state());
+      meta.put("rng.data", Long.toString(data.state()));
+      meta.put("rng.dropout", Long.toString(net.dropoutRng().state()));
+      meta.put("seed", Long.toString(config.seed()));
+      meta.put("batch", Integer.toString(batch));
+      meta.put("momentum", Double.toString(config.momentum()));
+      meta.put("weight_decay", Double.toString(config.weightDecay()));
+      meta.put("test.top1", Double.toString(eval.top1()));
+      meta.putAll(config.metadata());
+      Checkpoint.write(config.checkpoint(), net, sgd, meta);
+      results.add(result);
+      listener.epoch(result);
+    }
+    return results;
+  }
+
+  private static int correct(float[] logits, int[] labels, int n, int classes) {
+    int c = 0;
+    for (int i = 0; i < n; i++) {
+      int best = 0;
+      for (int k = 1; k < classes; k++) {
+        if (logits[i * classes + k] > logits[i * classes + best]) {
+          best = k;
+        }
+      }
+      c += best == labels[i] ? 1 : 0;
+    }
+    return c;
+  }
+}
