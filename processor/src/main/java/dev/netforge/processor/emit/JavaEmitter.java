@@ -292,6 +292,14 @@ public final class JavaEmitter {
     return s.substring(1, s.length() - 1);
   }
 
+  /** What one tower slice computes, for the comment above its kernel call. */
+  private String sliceComment(Stage.Parametric p, TowerSlice slice) {
+    String who = plan.towers() > 1 ? "tower " + slice.tower() + ": " : "";
+    String out = (p.dense() ? "units " : "filters ") + slice.outStart() + "–" + (slice.outStart() + slice.outCount() - 1);
+    return who + out + (p.dense() ? " from all " + slice.inCount() + " inputs"
+        : " from input channels " + slice.inStart() + "–" + (slice.inStart() + slice.inCount() - 1));
+  }
+
   private static String weightShape(Stage.Parametric p) {
     return p.dense() ? "[" + p.out().channels() + ", " + p.fanIn() + "]"
         : "[" + p.out().channels() + ", " + p.groupInputs() + ", " + p.kernel() + ", " + p.kernel() + "]";
@@ -343,6 +351,7 @@ public final class JavaEmitter {
       String w = StageNames.parameterField(p.paramPrefix() + ".weight");
       String b = StageNames.parameterField(p.paramPrefix() + ".bias");
       for (TowerSlice slice : p.slices()) {
+        m.addComment("$L", sliceComment(p, slice));
         if (p.dense()) {
           m.addStatement("$T.forward(in, batch, $L, $L.value, $L.value, $L, $L, $L, $L, $L, $L)", DENSE, p.in().size(), w, b, n,
               p.out().channels(), slice.outStart(), slice.outCount(), p.relu(), mask);
@@ -383,6 +392,7 @@ public final class JavaEmitter {
       for (TowerSlice slice : p.slices()) {
         boolean accumulate = done.stream().anyMatch(d -> d.inStart() < slice.inStart() + slice.inCount() && slice.inStart() < d.inStart() + d.inCount());
         done.add(slice);
+        m.addComment("$L", sliceComment(p, slice) + (accumulate ? "; adds to the input gradient the slice above wrote" : ""));
         if (p.dense()) {
           m.addStatement("$T.backward(in, batch, $L, $L.value, $L, $L, $L, gradOut, $L.grad, $L.grad, gradIn, $L, $L, $L, $L)", DENSE,
               p.in().size(), w, n, mask, p.relu(), w, b, accumulate, p.out().channels(), slice.outStart(), slice.outCount());

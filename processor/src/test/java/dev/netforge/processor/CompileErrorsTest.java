@@ -1,0 +1,190 @@
+package dev.netforge.processor;
+
+import static com.google.testing.compile.CompilationSubject.assertThat;
+import static com.google.testing.compile.Compiler.javac;
+
+import com.google.testing.compile.Compilation;
+import com.google.testing.compile.JavaFileObjects;
+import javax.tools.JavaFileObject;
+import org.junit.jupiter.api.Test;
+
+/** Every compile error the processor reports: its message, file and line (the annotation or value that is wrong). */
+class CompileErrorsTest {
+  private static Compilation compile(JavaFileObject source) {
+    return javac().withProcessors(new NetforgeProcessor()).compile(source);
+  }
+
+  private static void assertError(JavaFileObject source, String message, int line) {
+    Compilation c = compile(source);
+    assertThat(c).failed();
+    assertThat(c).hadErrorContaining(message).inFile(source).onLine(line);
+  }
+
+  @Test
+  void nonIntegralOutputSizeShowsTheArithmeticAndTheFix() {
+    JavaFileObject source = Sources.network(
+        "@Network(name = \"Paper224\")",
+        "@Input(channels = 3, height = 224, width = 224)",
+        "  @Conv(filters = 96, kernel = 11, stride = 4)",
+        "  @Relu",
+        "  void conv1();");
+    Compilation c = compile(source);
+    assertThat(c).failed();
+    assertThat(c).hadErrorContaining("conv1: output height and width (224 + 2*0 - 11)/4 + 1 = 54.25 is not an integer; use an input height and width of 227 or 223")
+        .inFile(source).onLine(6);
+    assertThat(c).hadErrorContaining("or rounding = Rounding.FLOOR").inFile(source).onLine(6);
+  }
+
+  @Test
+  void nonIntegralPoolingOutput() {
+    assertError(Sources.body(
+        "  @Conv(filters = 4, kernel = 3, padding = 1)",
+        "  @MaxPool(kernel = 3, stride = 2)",
+        "  void conv1();"), "output height and width (12 + 2*0 - 3)/2 + 1 = 5.5 is not an integer", 7);
+  }
+
+  @Test
+  void groupsMustDivideTheInputChannels() {
+    assertError(Sources.body(
+        "  @Conv(filters = 6, kernel = 3, padding = 1)",
+        "  void conv1();",
+        "  @Conv(filters = 8, kernel = 3, padding = 1,",
+        "      groups = 4)",
+        "  void conv2();"), "conv2: input channels 6 are not divisible by groups = 4; use groups = 3", 9);
+  }
+
+  @Test
+  void filtersMustSplitOverTheTowers() {
+    assertError(Sources.body(
+        "  @Conv(filters = 5, kernel = 3, padding = 1)",
+        "  void conv1();"), "conv1: filters = 5 is not divisible by the network's 2 towers; use 6", 6);
+  }
+
+  @Test
+  void unitsMustSplitOverTheTowers() {
+    assertError(Sources.body(
+        "  @Dense(units = 7)",
+        "  void fc1();"), "fc1: units = 7 is not divisible by the network's 2 towers; use 8", 6);
+  }
+
+  @Test
+  void windowLargerThanItsInput() {
+    assertError(Sources.body(
+        "  @Conv(filters = 4, kernel = 3, stride = 3)",
+        "  @MaxPool(kernel = 5, stride = 1)",
+        "  void conv1();"), "conv1: the 5×5 window is larger than the input height and width 4; use a kernel of at most 4", 7);
+  }
+
+  @Test
+  void convolutionAfterDense() {
+    assertError(Sources.body(
+        "  @Dense(units = 8)",
+        "  void fc1();",
+        "  @Conv(filters = 4, kernel = 1)",
+        "  void conv2();"), "conv2: a convolution cannot follow a dense layer", 8);
+  }
+
+  @Test
+  void softmaxOnlyOnTheLastLayer() {
+    assertError(Sources.body(
+        "  @Dense(units = 8)",
+        "  @Softmax",
+        "  void fc1();",
+        "  @Dense(units = 4)",
+        "  void fc2();"), "fc1: @Softmax must be the last operation of the last layer", 7);
+  }
+
+  @Test
+  void twoParametricLayersOnOneMethod() {
+    assertError(Sources.body(
+        "  @Conv(filters = 4, kernel = 3)",
+        "  @Dense(units = 8)",
+        "  void both();"), "both: both declares two parametric layers; move @Dense to a method of its own", 7);
+  }
+
+  @Test
+  void missingInput() {
+    JavaFileObject source = JavaFileObjects.forSourceLines("test.Net",
+        "package test;",
+        "import dev.netforge.dsl.*;",
+        "@Network(name = \"NoInput\")",
+        "public interface Net {",
+        "  @Dense(units = 8)",
+        "  void fc1();",
+        "}");
+    assertError(source, "Net: missing @Input(channels, height, width) on the network interface", 3);
+  }
+
+  @Test
+  void nonPositiveSizes() {
+    assertError(Sources.body(
+        "  @Conv(filters = 0, kernel = 3)",
+        "  void conv1();"), "conv1: filters = 0 must be positive", 6);
+    assertError(Sources.network(
+        "@Network(name = \"TinyNet\")",
+        "@Input(channels = 1, height = -12, width = 12)",
+        "  @Dense(units = 8)",
+        "  void fc1();"), "Net: height = -12 must be positive", 4);
+    assertError(Sources.body(
+        "  @Conv(filters = 4, kernel = 3,",
+        "      stride = 0)",
+        "  void conv1();"), "conv1: stride = 0 must be positive", 7);
+  }
+
+  @Test
+  void dropoutRateOutsideTheUnitInterval() {
+    assertError(Sources.body(
+        "  @Dense(units = 8)",
+        "  @Relu",
+        "  @Dropout(1.0)",
+        "  void fc1();"), "fc1: dropout rate 1.0 is outside [0, 1)", 8);
+  }
+
+  @Test
+  void duplicateParameterNames() {
+    assertError(Sources.body(
+        "  @Param(\"features.0\")",
+        "  @Dense(units = 8)",
+        "  void fc1();",
+        "  @Param(\"features.0\")",
+        "  @Dense(units = 4)",
+        "  void fc2();"), "fc2: parameter names features.0.weight and features.0.bias are already used by fc1", 9);
+  }
+
+  @Test
+  void networkOnAClass() {
+    JavaFileObject source = JavaFileObjects.forSourceLines("test.Net",
+        "package test;",
+        "import dev.netforge.dsl.*;",
+        "@Network(name = \"NotAnInterface\")",
+        "@Input(channels = 1, height = 4, width = 4)",
+        "public class Net {",
+        "}");
+    assertError(source, "Net: @Network goes on an interface whose methods are the layers, but Net is a class", 3);
+  }
+
+  @Test
+  void unsupportedTowerCount() {
+    assertError(Sources.network(
+        "@Network(name = \"TinyNet\", towers = 3)",
+        "@Input(channels = 1, height = 12, width = 12)",
+        "  @Dense(units = 9)",
+        "  void fc1();"), "Net: towers = 3 is not supported; use 1 or 2", 3);
+  }
+
+  @Test
+  void aMethodWithoutLayers() {
+    assertError(Sources.body(
+        "  @Dense(units = 8)",
+        "  void fc1();",
+        "  void helper();"), "helper: helper declares no layer", 8);
+  }
+
+  @Test
+  void evenLrnSize() {
+    assertError(Sources.body(
+        "  @Conv(filters = 4, kernel = 3)",
+        "  @Lrn(size = 4)",
+        "  void conv1();"), "conv1: size = 4 must be a positive odd number of channels", 7);
+  }
+}
