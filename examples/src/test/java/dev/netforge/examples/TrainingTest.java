@@ -1,0 +1,100 @@
+package dev.netforge.examples;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.netforge.runtime.CompiledNetwork;
+import dev.netforge.runtime.Parameter;
+import dev.netforge.runtime.data.Batcher;
+import dev.netforge.runtime.data.FashionMnist;
+import dev.netforge.runtime.data.ImageSet;
+import dev.netforge.runtime.train.EpochResult;
+import dev.netforge.runtime.train.Trainer;
+import dev.netforge.runtime.train.TrainingDiverged;
+import dev.netforge.runtime.train.TrainingListener;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Training end to end on a small written data set: it learns, it is reproducible, it resumes exactly, it stops on NaN. */
+class TrainingTest {
+  @TempDir Path tmp;
+
+  private Trainer.Config config(int epochs, Path checkpoint) {
+    return new Trainer.Config(epochs, 32, 0.05, 0.9, 5e-4, "step:2:0.5", 7, true, checkpoint, Map.of("normalization", "0.3,0.3"));
+  }
+
+  private List<Double> train(int epochs, Path checkpoint, Path resume, CompiledNetwork net, Path data, TrainingListener extra) throws IOException {
+    ImageSet trainSet = FashionMnist.train(data);
+    ImageSet testSet = FashionMnist.test(data);
+    List<Double> losses = new ArrayList<>();
+    new Trainer(config(epochs, checkpoint)).train(net, new Batcher(trainSet, trainSet.statistics()), new Batcher(testSet, trainSet.statistics()),
+        resume, new TrainingListener() {
+          @Override
+          public void step(int epoch, int stepInEpoch, int stepsPerEpoch, double loss, double accuracy, double imagesPerSecond) {
+            losses.add(loss);
+            extra.step(epoch, stepInEpoch, stepsPerEpoch, loss, accuracy, imagesPerSecond);
+          }
+        });
+    return losses;
+  }
+
+  @Test
+  void learnsAndIsReproducibleWithTheSameSeed() throws IOException {
+    Path data = TinyData.write(tmp.resolve("data"), 512, 128);
+    List<EpochResult> results = new ArrayList<>();
+    ImageSet trainSet = FashionMnist.train(data);
+    ImageSet testSet = FashionMnist.test(data);
+    results.addAll(new Trainer(config(3, tmp.resolve("a.safetensors"))).train(new TinyTrainProbe(),
+        new Batcher(trainSet, trainSet.statistics()), new Batcher(testSet, trainSet.statistics()), null, new TrainingListener() {}));
+    double accuracy = results.get(results.size() - 1).test().top1();
+    assertTrue(accuracy > 0.9, "test top-1 after 3 epochs: " + accuracy);
+    List<Double> first = train(1, tmp.resolve("b.safetensors"), null, new TinyTrainProbe(), data, new TrainingListener() {});
+    List<Double> second = train(1, tmp.resolve("c.safetensors"), null, new TinyTrainProbe(), data, new TrainingListener() {});
+    assertEquals(first, second);
+  }
+
+  @Test
+  void resumeContinuesExactlyAsAnUninterruptedRun() throws IOException {
+    Path data = TinyData.write(tmp.resolve("data"), 256, 64);
+    CompiledNetwork whole = new TinyTrainProbe();
+    List<Double> uninterrupted = train(2, tmp.resolve("whole.safetensors"), null, whole, data, new TrainingListener() {});
+    Path checkpoint = tmp.resolve("split.safetensors");
+    List<Double> firstHalf = train(1, checkpoint, null, new TinyTrainProbe(), data, new TrainingListener() {});
+    CompiledNetwork resumed = new TinyTrainProbe();
+    List<Double> secondHalf = train(2, checkpoint, checkpoint, resumed, data, new TrainingListener() {});
+    List<Double> joined = new ArrayList<>(firstHalf);
+    joined.addAll(secondHalf);
+    assertEquals(uninterrupted, joined);
+    for (Parameter p : whole.parameters()) {
+      assertArrayEquals(p.value, resumed.parameter(p.name()).value, p.name());
+    }
+  }
+
+  @Test
+  void nanLossStopsTrainingAndKeepsTheLastGoodCheckpoint() throws IOException {
+    Path data = TinyData.write(tmp.resolve("data"), 128, 32);
+    Path checkpoint = tmp.resolve("run.safetensors");
+    CompiledNetwork net = new TinyTrainProbe();
+    train(1, checkpoint, null, net, data, new TrainingListener() {});
+    byte[] good = Files.readAllBytes(checkpoint);
+    TrainingDiverged stop = assertThrows(TrainingDiverged.class, () -> train(2, checkpoint, checkpoint, net, data, new TrainingListener() {
+      @Override
+      public void step(int epoch, int stepInEpoch, int stepsPerEpoch, double loss, double accuracy, double imagesPerSecond) {
+        if (stepInEpoch == 2) {
+          net.parameter("fc4.weight").value[0] = Float.NaN;
+        }
+      }
+    }));
+    assertTrue(stop.getMessage().contains("loss is NaN at epoch 2, step 3 of 4"), stop.getMessage());
+    assertTrue(stop.getMessage().contains("still holds the last good state"), stop.getMessage());
+    assertArrayEquals(good, Files.readAllBytes(checkpoint));
+  }
+}
