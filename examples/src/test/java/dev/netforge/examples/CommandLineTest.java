@@ -1,0 +1,125 @@
+package dev.netforge.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.netforge.dsl.Conv;
+import dev.netforge.dsl.Dense;
+import dev.netforge.dsl.Input;
+import dev.netforge.dsl.Network;
+import dev.netforge.dsl.Relu;
+import dev.netforge.runtime.CompiledNetwork;
+import dev.netforge.runtime.Parameter;
+import dev.netforge.runtime.cli.Cli;
+import dev.netforge.runtime.io.SafeTensors;
+import dev.netforge.runtime.io.Tensor;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line end to end: forward and gradients against the PyTorch vectors, errors that name the tensor. */
+class CommandLineTest {
+  @TempDir Path tmp;
+
+  @Network(name = "NoSoftmaxProbe")
+  @Input(channels = 2, height = 5, width = 5)
+  interface NoSoftmaxProbeSpec {
+    @Conv(filters = 4, kernel = 3)
+    @Relu
+    void conv1();
+
+    @Dense(units = 3)
+    void fc2();
+  }
+
+  private static int run(String... args) {
+    return Cli.run(Main.models(), null, args);
+  }
+
+  private static String stderrOf(Runnable r) {
+    PrintStream old = System.err;
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(buffer, true, StandardCharsets.UTF_8));
+    try {
+      r.run();
+    } finally {
+      System.setErr(old);
+    }
+    return buffer.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void forwardAndGradientsMatchPyTorch() throws Exception {
+    Path ref = MiniAlexNetReferenceTest.referenceDir();
+    SafeTensors refCase = SafeTensors.read(ref.resolve("mini_alexnet_case.safetensors"));
+    Path input = tmp.resolve("input.safetensors");
+    SafeTensors.write(input, Map.of(), List.of(refCase.get("input")));
+    Path labels = tmp.resolve("labels.safetensors");
+    SafeTensors.write(labels, Map.of(), List.of(refCase.get("labels")));
+    Path weights = ref.resolve("mini_alexnet_weights.safetensors");
+
+    Path logits = tmp.resolve("logits.safetensors");
+    assertEquals(0, run("forward", "--model", "mini-alexnet", "--weights", weights.toString(), "--input", input.toString(), "--out", logits.toString()));
+    assertTrue(MiniAlexNetReferenceTest.relativeError(SafeTensors.read(logits).get("logits").floats(), refCase.get("logits").floats()) <= 1e-4);
+
+    Path grads = tmp.resolve("grads.safetensors");
+    assertEquals(0, run("gradients", "--model", "dev.netforge.examples.MiniAlexNet", "--weights", weights.toString(), "--input", input.toString(),
+        "--labels", labels.toString(), "--out", grads.toString()));
+    SafeTensors out = SafeTensors.read(grads);
+    assertEquals(refCase.get("loss").floats()[0], out.get("loss").floats()[0], 1e-4 * refCase.get("loss").floats()[0]);
+    assertEquals(List.of(4, 1, 28, 28), List.of(4, out.get("grad.input").shape()[1], out.get("grad.input").shape()[2], out.get("grad.input").shape()[3]));
+    for (Parameter p : new MiniAlexNet().parameters()) {
+      double e = MiniAlexNetReferenceTest.relativeError(out.get("grad." + p.name()).floats(), refCase.get("grad." + p.name()).floats());
+      assertTrue(e <= 1e-4, p.name() + ": " + e);
+    }
+  }
+
+  @Test
+  void gradientsFromAGivenUpstreamGradient() throws Exception {
+    CompiledNetwork net = new NoSoftmaxProbe();
+    net.initialize(3);
+    List<Tensor> params = new ArrayList<>();
+    for (Parameter p : net.parameters()) {
+      params.add(Tensor.of(p.name(), p.value, p.shape()));
+    }
+    Path weights = tmp.resolve("w.safetensors");
+    SafeTensors.write(weights, Map.of(), params);
+    float[] x = new float[2 * 50];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (i % 7) - 3;
+    }
+    Path input = tmp.resolve("x.safetensors");
+    SafeTensors.write(input, Map.of(), List.of(Tensor.of("input", x, 2, 2, 5, 5)));
+    float[] g = {1, 0, -1, 0.5f, 2, -2};
+    Path upstream = tmp.resolve("g.safetensors");
+    SafeTensors.write(upstream, Map.of(), List.of(Tensor.of("grad_output", g, 2, 3)));
+    Path out = tmp.resolve("out.safetensors");
+    assertEquals(0, run("gradients", "--model", NoSoftmaxProbe.class.getName(), "--weights", weights.toString(), "--input", input.toString(),
+        "--grad-output", upstream.toString(), "--out", out.toString()));
+    net.forward(x, 2, false);
+    float[] dx = new float[x.length];
+    net.backward(g.clone(), dx);
+    SafeTensors result = SafeTensors.read(out);
+    assertTrue(result.has("output") && !result.has("loss"));
+    assertEquals(0, MiniAlexNetReferenceTest.relativeError(result.get("grad.input").floats(), dx));
+    assertEquals(0, MiniAlexNetReferenceTest.relativeError(result.get("grad.fc2.weight").floats(), net.parameter("fc2.weight").grad));
+  }
+
+  @Test
+  void wrongInputShapeNamesTheTensor() throws Exception {
+    Path input = tmp.resolve("input.safetensors");
+    SafeTensors.write(input, Map.of(), List.of(Tensor.of("input", new float[2 * 3 * 28 * 28], 2, 3, 28, 28)));
+    Path weights = MiniAlexNetReferenceTest.referenceDir().resolve("mini_alexnet_weights.safetensors");
+    String err = stderrOf(() -> assertEquals(1, run("forward", "--model", "mini-alexnet", "--weights", weights.toString(), "--input",
+        input.toString(), "--out", tmp.resolve("o.safetensors").toString())));
+    assertTrue(err.contains("input.safetensors: tensor \"input\" has shape [2, 3, 28, 28], expected [N, 1, 28, 28] for MiniAlexNet"), err);
+    String unknown = stderrOf(() -> assertEquals(1, run("summary", "--model", "lenet")));
+    assertTrue(unknown.contains("unknown model \"lenet\""), unknown);
+  }
+}
