@@ -1,5 +1,7 @@
 package dev.netforge.examples;
 
+import dev.netforge.runtime.Reference;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -56,7 +58,7 @@ class CommandLineTest {
 
   @Test
   void forwardAndGradientsMatchPyTorch() throws Exception {
-    Path ref = MiniAlexNetReferenceTest.referenceDir();
+    Path ref = Reference.dir();
     SafeTensors refCase = SafeTensors.read(ref.resolve("mini_alexnet_case.safetensors"));
     Path input = tmp.resolve("input.safetensors");
     SafeTensors.write(input, Map.of(), List.of(refCase.get("input")));
@@ -66,7 +68,7 @@ class CommandLineTest {
 
     Path logits = tmp.resolve("logits.safetensors");
     assertEquals(0, run("forward", "--model", "mini-alexnet", "--weights", weights.toString(), "--input", input.toString(), "--out", logits.toString()));
-    assertTrue(MiniAlexNetReferenceTest.relativeError(SafeTensors.read(logits).get("logits").floats(), refCase.get("logits").floats()) <= 1e-4);
+    assertTrue(Reference.relativeError(SafeTensors.read(logits).get("logits").floats(), refCase.get("logits").floats()) <= 1e-4);
 
     Path grads = tmp.resolve("grads.safetensors");
     assertEquals(0, run("gradients", "--model", "dev.netforge.examples.MiniAlexNet", "--weights", weights.toString(), "--input", input.toString(),
@@ -75,7 +77,7 @@ class CommandLineTest {
     assertEquals(refCase.get("loss").floats()[0], out.get("loss").floats()[0], 1e-4 * refCase.get("loss").floats()[0]);
     assertEquals(List.of(4, 1, 28, 28), List.of(4, out.get("grad.input").shape()[1], out.get("grad.input").shape()[2], out.get("grad.input").shape()[3]));
     for (Parameter p : new MiniAlexNet().parameters()) {
-      double e = MiniAlexNetReferenceTest.relativeError(out.get("grad." + p.name()).floats(), refCase.get("grad." + p.name()).floats());
+      double e = Reference.relativeError(out.get("grad." + p.name()).floats(), refCase.get("grad." + p.name()).floats());
       assertTrue(e <= 1e-4, p.name() + ": " + e);
     }
   }
@@ -107,15 +109,15 @@ class CommandLineTest {
     net.backward(g.clone(), dx);
     SafeTensors result = SafeTensors.read(out);
     assertTrue(result.has("output") && !result.has("loss"));
-    assertEquals(0, MiniAlexNetReferenceTest.relativeError(result.get("grad.input").floats(), dx));
-    assertEquals(0, MiniAlexNetReferenceTest.relativeError(result.get("grad.fc2.weight").floats(), net.parameter("fc2.weight").grad));
+    assertEquals(0, Reference.relativeError(result.get("grad.input").floats(), dx));
+    assertEquals(0, Reference.relativeError(result.get("grad.fc2.weight").floats(), net.parameter("fc2.weight").grad));
   }
 
   @Test
   void wrongInputShapeNamesTheTensor() throws Exception {
     Path input = tmp.resolve("input.safetensors");
     SafeTensors.write(input, Map.of(), List.of(Tensor.of("input", new float[2 * 3 * 28 * 28], 2, 3, 28, 28)));
-    Path weights = MiniAlexNetReferenceTest.referenceDir().resolve("mini_alexnet_weights.safetensors");
+    Path weights = Reference.dir().resolve("mini_alexnet_weights.safetensors");
     String err = stderrOf(() -> assertEquals(1, run("forward", "--model", "mini-alexnet", "--weights", weights.toString(), "--input",
         input.toString(), "--out", tmp.resolve("o.safetensors").toString())));
     assertTrue(err.contains("input.safetensors: tensor \"input\" has shape [2, 3, 28, 28], expected [N, 1, 28, 28] for MiniAlexNet"), err);

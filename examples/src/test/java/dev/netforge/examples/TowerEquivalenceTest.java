@@ -1,5 +1,7 @@
 package dev.netforge.examples;
 
+import dev.netforge.runtime.Reference;
+
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.netforge.dsl.Conv;
@@ -108,7 +110,7 @@ class TowerEquivalenceTest {
   }
 
   private static void assertClose(String what, float[] a, float[] b) {
-    double e = MiniAlexNetReferenceTest.relativeError(a, b);
+    double e = Reference.relativeError(a, b);
     assertTrue(e <= 1e-6, what + ": relative error " + e);
   }
 }

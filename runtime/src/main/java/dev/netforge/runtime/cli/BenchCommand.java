@@ -31,8 +31,7 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    common.apply();
-    CompiledNetwork net = Cli.models.create(model);
+    CompiledNetwork net = common.network(model);
     net.initialize(1);
     int threads = Parallel.shared().threads();
     double peakGflops = peak != null ? peak : PeakFlops.measure(threads);

@@ -1,6 +1,10 @@
 package dev.netforge.runtime.cli;
 
+import dev.netforge.runtime.CompiledNetwork;
 import dev.netforge.runtime.Parallel;
+import dev.netforge.runtime.train.Checkpoint;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -33,6 +37,19 @@ public final class Cli {
 
     @Option(names = "--device", defaultValue = "cpu", description = "cpu (the CUDA engine is not built yet).")
     String device;
+
+    /** Applies the options, then creates the named network. */
+    CompiledNetwork network(String model) {
+      apply();
+      return models.create(model);
+    }
+
+    /** Applies the options, then creates the named network with its parameters loaded from {@code weights}. */
+    CompiledNetwork trained(String model, Path weights) throws IOException {
+      CompiledNetwork net = network(model);
+      Checkpoint.loadWeights(weights, net);
+      return net;
+    }
 
     void apply() {
       if (threads != null) {

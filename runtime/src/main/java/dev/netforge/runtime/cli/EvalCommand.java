@@ -34,8 +34,7 @@ final class EvalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    common.apply();
-    CompiledNetwork net = Cli.models.create(model);
+    CompiledNetwork net = common.network(model);
     SafeTensors st = Checkpoint.loadWeights(weights, net);
     ImageSet test = FashionMnist.test(data);
     String stats = st.metadata().get("normalization");

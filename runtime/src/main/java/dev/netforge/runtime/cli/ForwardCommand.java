@@ -4,7 +4,6 @@ import dev.netforge.runtime.CompiledNetwork;
 import dev.netforge.runtime.io.SafeTensors;
 import dev.netforge.runtime.io.Tensor;
 import dev.netforge.runtime.io.TensorFormatException;
-import dev.netforge.runtime.train.Checkpoint;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -32,9 +31,7 @@ final class ForwardCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    common.apply();
-    CompiledNetwork net = Cli.models.create(model);
-    Checkpoint.loadWeights(weights, net);
+    CompiledNetwork net = common.trained(model, weights);
     Tensor x = input(SafeTensors.read(input), net);
     int batch = x.shape()[0];
     float[] y = net.forward(x.floats(), batch, false);

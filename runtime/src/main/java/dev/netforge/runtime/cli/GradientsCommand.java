@@ -5,7 +5,6 @@ import dev.netforge.runtime.Parameter;
 import dev.netforge.runtime.io.SafeTensors;
 import dev.netforge.runtime.io.Tensor;
 import dev.netforge.runtime.io.TensorFormatException;
-import dev.netforge.runtime.train.Checkpoint;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -47,9 +46,7 @@ final class GradientsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    common.apply();
-    CompiledNetwork net = Cli.models.create(model);
-    Checkpoint.loadWeights(weights, net);
+    CompiledNetwork net = common.trained(model, weights);
     Tensor x = ForwardCommand.input(SafeTensors.read(input), net);
     int batch = x.shape()[0];
     float[] y = Arrays.copyOf(net.forward(x.floats(), batch, false), batch * net.outputSize());

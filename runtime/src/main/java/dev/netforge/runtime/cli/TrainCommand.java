@@ -65,8 +65,7 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    common.apply();
-    CompiledNetwork net = Cli.models.create(model);
+    CompiledNetwork net = common.network(model);
     ImageSet train = FashionMnist.train(data);
     ImageSet test = FashionMnist.test(data);
     if (limit != null) {

@@ -24,35 +24,21 @@ public final class LocalResponseNorm {
   }
 
   public static void forward(LrnShape s, float[] a, float[] b, float[] scale, int batch) {
-    int perTower = s.channels() / s.towers();
-    int half = s.size() / 2;
-    int plane = s.plane();
+    int size = s.channels() * s.plane();
     Parallel.shared()
         .forRange(
             batch,
             (w, first, end) -> {
+              for (int i = first * size; i < end * size; i++) {
+                b[i] = a[i] * a[i];
+              }
               for (int n = first; n < end; n++) {
-                int base = n * s.channels() * plane;
-                for (int c = 0; c < s.channels(); c++) {
-                  int lo = Math.max(c - half, c / perTower * perTower);
-                  int hi = Math.min(c + half, (c / perTower + 1) * perTower - 1);
-                  int out = base + c * plane;
-                  for (int i = 0; i < plane; i++) {
-                    scale[out + i] = 0f;
-                  }
-                  for (int j = lo; j <= hi; j++) {
-                    int src = base + j * plane;
-                    for (int i = 0; i < plane; i++) {
-                      float v = a[src + i];
-                      scale[out + i] += v * v;
-                    }
-                  }
-                  for (int i = 0; i < plane; i++) {
-                    float d = s.k() + s.alpha() * scale[out + i];
-                    scale[out + i] = d;
-                    b[out + i] = a[out + i] * power(d, s.beta());
-                  }
-                }
+                windowSum(s, b, scale, n * size);
+              }
+              for (int i = first * size; i < end * size; i++) {
+                float d = s.k() + s.alpha() * scale[i];
+                scale[i] = d;
+                b[i] = a[i] * power(d, s.beta());
               }
             });
   }
@@ -61,40 +47,40 @@ public final class LocalResponseNorm {
    * @param work a buffer of the same size as the activations, for {@code g·b/d}
    */
   public static void backward(LrnShape s, float[] a, float[] b, float[] scale, float[] g, float[] da, float[] work, int batch) {
-    int perTower = s.channels() / s.towers();
-    int half = s.size() / 2;
-    int plane = s.plane();
+    int size = s.channels() * s.plane();
     float coefficient = -2f * s.alpha() * s.beta();
     Parallel.shared()
         .forRange(
             batch,
             (w, first, end) -> {
-              int from = first * s.channels() * plane;
-              int to = end * s.channels() * plane;
-              for (int i = from; i < to; i++) {
+              for (int i = first * size; i < end * size; i++) {
                 work[i] = g[i] * b[i] / scale[i];
               }
               for (int n = first; n < end; n++) {
-                int base = n * s.channels() * plane;
-                for (int c = 0; c < s.channels(); c++) {
-                  int lo = Math.max(c - half, c / perTower * perTower);
-                  int hi = Math.min(c + half, (c / perTower + 1) * perTower - 1);
-                  int out = base + c * plane;
-                  for (int i = 0; i < plane; i++) {
-                    da[out + i] = 0f;
-                  }
-                  for (int j = lo; j <= hi; j++) {
-                    int src = base + j * plane;
-                    for (int i = 0; i < plane; i++) {
-                      da[out + i] += work[src + i];
-                    }
-                  }
-                  for (int i = 0; i < plane; i++) {
-                    int k = out + i;
-                    da[k] = g[k] * power(scale[k], s.beta()) + coefficient * a[k] * da[k];
-                  }
-                }
+                windowSum(s, work, da, n * size);
+              }
+              for (int i = first * size; i < end * size; i++) {
+                da[i] = g[i] * power(scale[i], s.beta()) + coefficient * a[i] * da[i];
               }
             });
+  }
+
+  /** {@code dst[c] = Σ_{j ∈ N(c)} src[j]} for every channel c and pixel of one example starting at {@code base}. */
+  private static void windowSum(LrnShape s, float[] src, float[] dst, int base) {
+    int perTower = s.channels() / s.towers();
+    int half = s.size() / 2;
+    int plane = s.plane();
+    for (int c = 0; c < s.channels(); c++) {
+      int lo = Math.max(c - half, c / perTower * perTower);
+      int hi = Math.min(c + half, (c / perTower + 1) * perTower - 1);
+      int out = base + c * plane;
+      java.util.Arrays.fill(dst, out, out + plane, 0f);
+      for (int j = lo; j <= hi; j++) {
+        int in = base + j * plane;
+        for (int i = 0; i < plane; i++) {
+          dst[out + i] += src[in + i];
+        }
+      }
+    }
   }
 }
