@@ -52,6 +52,8 @@ public final class NetforgeProcessor extends AbstractProcessor {
     for (Element element : round.getElementsAnnotatedWith(Network.class)) {
       try {
         processNetwork(element);
+      } catch (Reader.Unresolved e) {
+        // javac has reported the unresolvable value itself; a second error would only repeat it.
       } catch (RuntimeException | IOException e) {
         StringWriter trace = new StringWriter();
         e.printStackTrace(new PrintWriter(trace));

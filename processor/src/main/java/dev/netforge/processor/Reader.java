@@ -18,6 +18,7 @@ import javax.lang.model.element.Modifier;
 import javax.lang.model.element.PackageElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.TypeKind;
 import javax.lang.model.util.ElementFilter;
 import javax.lang.model.util.Elements;
 
@@ -110,6 +111,18 @@ final class Reader {
     return null;
   }
 
+  /**
+   * A value javac could not resolve (an unknown constant, say). javac has already reported it on the right line, so
+   * the network is skipped without a second error.
+   */
+  static final class Unresolved extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Unresolved() {
+      super(null, null, false, false);
+    }
+  }
+
   /** Attribute values with defaults filled in; enum constants as their names. */
   private Map<String, Object> values(AnnotationMirror mirror) {
     Map<String, Object> result = new HashMap<>();
@@ -117,6 +130,15 @@ final class Reader {
       Object value = e.getValue().getValue();
       if (value instanceof VariableElement constant) {
         value = constant.getSimpleName().toString();
+      }
+      TypeKind expected = e.getKey().getReturnType().getKind();
+      boolean fits = switch (expected) {
+        case INT -> value instanceof Integer;
+        case DOUBLE -> value instanceof Double;
+        default -> value instanceof String;
+      };
+      if (!fits) {
+        throw new Unresolved();
       }
       result.put(e.getKey().getSimpleName().toString(), value);
     }

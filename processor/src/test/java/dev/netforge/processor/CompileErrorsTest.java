@@ -187,4 +187,15 @@ class CompileErrorsTest {
         "  @Lrn(size = 4)",
         "  void conv1();"), "conv1: size = 4 must be a positive odd number of channels", 7);
   }
+
+  @Test
+  void anUnresolvableValueIsJavacsErrorNotACrash() {
+    JavaFileObject source = Sources.body(
+        "  @Conv(filters = NO_SUCH_CONSTANT, kernel = 3)",
+        "  void conv1();");
+    Compilation c = compile(source);
+    assertThat(c).failed();
+    assertThat(c).hadErrorContaining("cannot find symbol").inFile(source).onLine(6);
+    assertThat(c).hadErrorCount(1);
+  }
 }
