@@ -85,6 +85,14 @@ class CompileErrorsTest {
   }
 
   @Test
+  void poolingAfterDense() {
+    assertError(Sources.body(
+        "  @Dense(units = 8)",
+        "  @MaxPool(kernel = 2, stride = 2)",
+        "  void fc1();"), "fc1: max pooling cannot follow a dense layer", 7);
+  }
+
+  @Test
   void softmaxOnlyOnTheLastLayer() {
     assertError(Sources.body(
         "  @Dense(units = 8)",
