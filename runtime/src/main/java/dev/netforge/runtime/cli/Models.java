@@ -20,8 +20,4 @@ public final class Models {
     }
     return CompiledNetwork.instantiate(className);
   }
-
-  public Iterable<String> names() {
-    return byName.keySet();
-  }
 }

@@ -1,17 +1,7 @@
 package dev.netforge.runtime.data;
 
-import java.util.Arrays;
-
 /** Per-channel {@code (x / 255 − mean) / std}, with the statistics of the training set. */
 public record Normalization(float[] mean, float[] std) {
-  /** Identity on [0, 1]-scaled pixels (the reference vectors' preprocessing). */
-  public static Normalization unit(int channels) {
-    float[] mean = new float[channels];
-    float[] std = new float[channels];
-    Arrays.fill(std, 1f);
-    return new Normalization(mean, std);
-  }
-
   /** "0.286,0.353" style, for checkpoint metadata. */
   public String encode() {
     StringBuilder b = new StringBuilder();

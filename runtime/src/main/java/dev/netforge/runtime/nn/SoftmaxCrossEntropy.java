@@ -38,19 +38,4 @@ public final class SoftmaxCrossEntropy {
     }
     return total / batch;
   }
-
-  /** Softmax probabilities of one row, for prediction and 10-crop averaging. */
-  public static void softmax(float[] logits, int offset, int classes, float[] probabilities) {
-    float max = Float.NEGATIVE_INFINITY;
-    for (int c = 0; c < classes; c++) {
-      max = Math.max(max, logits[offset + c]);
-    }
-    double sum = 0;
-    for (int c = 0; c < classes; c++) {
-      sum += Math.exp(logits[offset + c] - max);
-    }
-    for (int c = 0; c < classes; c++) {
-      probabilities[c] = (float) (Math.exp(logits[offset + c] - max) / sum);
-    }
-  }
 }
