@@ -441,11 +441,11 @@ public final class TinyNet extends CompiledNetwork {
   /**
    * Forward of fc3: dense 32 → 16 + bias + ReLU + dropout 0.5.
    *
-   * <p>Input [batch, 8, 2, 2] → output [batch, 16]; parameters {@code classifier.0.weight} [16, 32] and {@code classifier.0.bias} [16] (528); 1,024 FLOPs per example forward.
+   * <p>Input [batch, 8, 2, 2] (flattened in C, H, W order) → output [batch, 16]; parameters {@code classifier.0.weight} [16, 32] and {@code classifier.0.bias} [16] (528); 1,024 FLOPs per example forward.
    *
    * <p>Towers: tower 0: units 0–7; tower 1: units 8–15.
    *
-   * <p>Exchange: reads every tower's input, 128 bytes per example gathered from the other tower.
+   * <p>Exchange: every tower reads all of the input, so each gathers the slices the other towers own, 128 bytes per example in all (64 into each tower).
    *
    * <p>Fused: bias, ReLU, dropout mask applied in the GEMM's store epilogue.
    */
@@ -462,11 +462,11 @@ public final class TinyNet extends CompiledNetwork {
   /**
    * Backward of fc3: dense 32 → 16 + bias + ReLU + dropout 0.5.
    *
-   * <p>Input [batch, 8, 2, 2] → output [batch, 16]; parameters {@code classifier.0.weight} [16, 32] and {@code classifier.0.bias} [16] (528); 1,024 FLOPs per example forward.
+   * <p>Input [batch, 8, 2, 2] (flattened in C, H, W order) → output [batch, 16]; parameters {@code classifier.0.weight} [16, 32] and {@code classifier.0.bias} [16] (528); 1,024 FLOPs per example forward.
    *
    * <p>Towers: tower 0: units 0–7; tower 1: units 8–15.
    *
-   * <p>Exchange: reads every tower's input, 128 bytes per example reduced back to the owning towers.
+   * <p>Exchange: the input gradient each tower computes is reduced onto the tower that owns each slice, 128 bytes per example in all (64 into each tower).
    *
    * <p>Fused: dropout mask, ReLU derivative, bias gradient in one pass over ∂output; then weight and input gradients as GEMMs.
    */
@@ -485,7 +485,7 @@ public final class TinyNet extends CompiledNetwork {
    *
    * <p>Towers: tower 0: units 0–1; tower 1: units 2–3.
    *
-   * <p>Exchange: reads every tower's input, 64 bytes per example gathered from the other tower.
+   * <p>Exchange: every tower reads all of the input, so each gathers the slices the other towers own, 64 bytes per example in all (32 into each tower).
    *
    * <p>Fused: bias applied in the GEMM's store epilogue.
    */
@@ -503,7 +503,7 @@ public final class TinyNet extends CompiledNetwork {
    *
    * <p>Towers: tower 0: units 0–1; tower 1: units 2–3.
    *
-   * <p>Exchange: reads every tower's input, 64 bytes per example reduced back to the owning towers.
+   * <p>Exchange: the input gradient each tower computes is reduced onto the tower that owns each slice, 64 bytes per example in all (32 into each tower).
    *
    * <p>Fused: bias gradient in one pass over ∂output; then weight and input gradients as GEMMs.
    */

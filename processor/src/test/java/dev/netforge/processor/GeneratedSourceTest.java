@@ -6,7 +6,6 @@ import static com.google.testing.compile.Compiler.javac;
 
 import com.google.testing.compile.Compilation;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,14 +47,11 @@ class GeneratedSourceTest {
     Compilation c = javac().withProcessors(new NetforgeProcessor()).compile(tinyNet());
     assertThat(c).succeeded();
     String generated = c.generatedSourceFile("test.TinyNet").orElseThrow().getCharContent(true).toString();
+    Path golden = Path.of("src/test/resources/golden/TinyNet.java");
     if (Boolean.getBoolean("netforge.updateGolden")) {
-      Files.writeString(Path.of("src/test/resources/golden/TinyNet.java"), generated);
+      Files.writeString(golden, generated);
     }
-    String golden;
-    try (InputStream in = GeneratedSourceTest.class.getResourceAsStream("/golden/TinyNet.java")) {
-      golden = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
-    assertThat(generated).isEqualTo(golden);
+    assertThat(generated).isEqualTo(Files.readString(golden, StandardCharsets.UTF_8));
   }
 
   @Test

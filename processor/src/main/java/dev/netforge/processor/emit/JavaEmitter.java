@@ -270,14 +270,17 @@ public final class JavaEmitter {
     Stage s = plan.stages().get(i);
     CodeBlock.Builder doc = CodeBlock.builder();
     doc.add("$L $L: $L.\n\n", backward ? "Backward of" : "Forward of", names.of(i), Docs.operation(s));
-    doc.add("<p>Input [batch, $L] → output [batch, $L]", dims(s.in()), dims(s.out()));
+    doc.add("<p>Input [batch, $L]$L → output [batch, $L]", dims(s.in()),
+        s instanceof Stage.Parametric p && p.dense() && !s.in().isFlat() ? " (flattened in C, H, W order)" : "", dims(s.out()));
     if (s instanceof Stage.Parametric p) {
       doc.add("; parameters {@code $L.weight} $L and {@code $L.bias} [$L] ($L); $L FLOPs per example forward.\n", p.paramPrefix(),
           weightShape(p), p.paramPrefix(), p.out().channels(), Docs.count(p.parameterCount()), Docs.count(2 * p.macs()));
       doc.add("\n<p>Towers: $L.\n", Docs.towers(p, plan.towers()));
       if (p.exchange() != null) {
-        doc.add("\n<p>Exchange: reads every tower's input, $L bytes per example $L.\n", Docs.count(p.exchange().bytesPerImage()),
-            backward ? "reduced back to the owning towers" : "gathered from the other tower");
+        doc.add("\n<p>Exchange: $L, $L bytes per example in all ($L into each tower).\n",
+            backward ? "the input gradient each tower computes is reduced onto the tower that owns each slice"
+                : "every tower reads all of the input, so each gathers the slices the other towers own",
+            Docs.count(p.exchange().bytesPerImage()), Docs.count(p.exchange().bytesPerImage() / plan.towers()));
       }
       doc.add("\n<p>Fused: $L.\n", backward ? backwardFusion(p) : forwardFusion(p));
     } else {
