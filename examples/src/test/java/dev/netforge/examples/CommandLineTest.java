@@ -124,4 +124,32 @@ class CommandLineTest {
     String unknown = stderrOf(() -> assertEquals(1, run("summary", "--model", "lenet")));
     assertTrue(unknown.contains("unknown model \"lenet\""), unknown);
   }
+
+  @Test
+  void trainAndEvalOnAWrittenDataSet() throws Exception {
+    Path data = TinyData.write(tmp.resolve("data"), 256, 64);
+    Path run = tmp.resolve("run");
+    assertEquals(0, run("train", "--model", TinyTrainProbe.class.getName(), "--data", data.toString(), "--epochs", "2", "--batch", "32",
+        "--lr", "0.05", "--out", run.toString()));
+    assertTrue(java.nio.file.Files.size(run.resolve("metrics.png")) > 1000, "a plot was drawn");
+    List<String> csv = java.nio.file.Files.readAllLines(run.resolve("metrics.csv"));
+    assertEquals(3, csv.size(), "header and two epochs: " + csv);
+    PrintStream old = System.out;
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
+    try {
+      assertEquals(0, run("eval", "--model", TinyTrainProbe.class.getName(), "--weights", run.resolve("checkpoint.safetensors").toString(),
+          "--data", data.toString()));
+    } finally {
+      System.setOut(old);
+    }
+    String printed = buffer.toString(StandardCharsets.UTF_8);
+    assertTrue(printed.contains("top-1") && printed.contains("confusion (rows: truth, columns: predicted)"), printed);
+  }
+
+  @Test
+  void missingDataSaysHowToGetIt() {
+    String err = stderrOf(() -> assertEquals(1, run("train", "--data", tmp.resolve("nowhere").toString())));
+    assertTrue(err.contains("nowhere/train-images-idx3-ubyte.gz") && err.contains("pass --data DIR"), err);
+  }
 }
