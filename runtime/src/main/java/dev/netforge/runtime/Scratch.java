@@ -12,19 +12,37 @@ public final class Scratch {
     PARTIAL_WEIGHT_GRADIENT
   }
 
-  private final float[][][] buffers;
+  private float[][][] buffers;
 
   public Scratch(int workers) {
     buffers = new float[workers][Use.values().length][];
   }
 
-  /** The worker's buffer for {@code use}, at least {@code size} long (contents undefined). */
+  /**
+   * The worker's buffer for {@code use}, at least {@code size} long (contents undefined). Grows when the worker pool
+   * was resized after this scratch was made. Called by one thread per worker index, and grown only by the calling
+   * thread of a parallel region before its workers start, so needs no lock.
+   */
   public float[] get(int worker, Use use, int size) {
+    if (worker >= buffers.length) {
+      throw new IllegalStateException("worker " + worker + " has no scratch; call ensureWorkers before the parallel region");
+    }
     float[] b = buffers[worker][use.ordinal()];
     if (b == null || b.length < size) {
       b = new float[size];
       buffers[worker][use.ordinal()] = b;
     }
     return b;
+  }
+
+  /** Makes room for {@code workers} workers, keeping the buffers already grown. */
+  public void ensureWorkers(int workers) {
+    if (workers > buffers.length) {
+      float[][][] grown = new float[workers][][];
+      for (int w = 0; w < workers; w++) {
+        grown[w] = w < buffers.length ? buffers[w] : new float[Use.values().length][];
+      }
+      buffers = grown;
+    }
   }
 }

@@ -37,6 +37,7 @@ public final class Conv2d {
       float[] mask) {
     int patch = s.patch();
     int plane = s.outPlane();
+    scratch.ensureWorkers(Parallel.shared().threads());
     Parallel.shared()
         .forRange(
             batch,
@@ -82,6 +83,7 @@ public final class Conv2d {
     OutputGradient.channels(dy, y, mask, relu, batch, s.outChannels(), plane, outStart, outCount, biasGrad);
     Parallel pool = Parallel.shared();
     int workers = Math.min(pool.threads(), batch);
+    scratch.ensureWorkers(pool.threads());
     pool.forRange(
         batch,
         (worker, first, end) -> {

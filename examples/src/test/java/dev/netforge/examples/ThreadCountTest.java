@@ -1,0 +1,54 @@
+package dev.netforge.examples;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.netforge.runtime.CompiledNetwork;
+import dev.netforge.runtime.Parallel;
+import dev.netforge.runtime.Parameter;
+import dev.netforge.runtime.Reference;
+import dev.netforge.runtime.Rng;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** One worker thread and two give the same forward output and gradients (within 1e-5 relative). */
+class ThreadCountTest {
+  @AfterEach
+  void restorePool() {
+    Parallel.setShared(Runtime.getRuntime().availableProcessors());
+  }
+
+  private static float[][] run(int threads) {
+    // Made before the pool is resized: the network's scratch must follow the pool.
+    CompiledNetwork net = new MiniAlexNet();
+    Parallel.setShared(threads);
+    net.initialize(5);
+    Rng rng = new Rng(8);
+    int batch = 6;
+    float[] x = new float[batch * net.inputSize()];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) rng.nextGaussian();
+    }
+    int[] labels = {0, 1, 2, 3, 4, 9};
+    net.dropoutRng().setState(3);
+    float[] logits = net.forward(x, batch, true).clone();
+    net.backward(labels, null);
+    float[][] out = new float[net.parameters().size() + 1][];
+    out[0] = logits;
+    int i = 1;
+    for (Parameter p : net.parameters()) {
+      out[i++] = p.grad.clone();
+    }
+    return out;
+  }
+
+  @Test
+  void oneAndTwoThreadsAgree() {
+    Parallel.setShared(1);
+    float[][] one = run(1);
+    float[][] two = run(2);
+    for (int i = 0; i < one.length; i++) {
+      double e = Reference.relativeError(two[i], one[i]);
+      assertTrue(e <= 1e-5, "tensor " + i + ": relative error " + e);
+    }
+  }
+}
