@@ -223,9 +223,10 @@ public final class SafeTensors {
     java.util.Arrays.fill(headerBytes, unpadded.length, headerBytes.length, (byte) ' ');
     Path dir = file.toAbsolutePath().getParent();
     Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+    // Not Files.createTempFile: that makes the file owner-only (0600), and the renamed checkpoint would keep it.
+    Path tmp = dir.resolve(file.getFileName() + "." + Long.toHexString(System.nanoTime()) + ".tmp");
     try {
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW)) {
         ByteBuffer head = ByteBuffer.allocate(8 + headerBytes.length).order(ByteOrder.LITTLE_ENDIAN);
         head.putLong(headerBytes.length).put(headerBytes).flip();
         writeFully(ch, head);
