@@ -18,14 +18,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "gradients", description = "Forward and backward (dropout off); write the output, loss, grad.input and grad.<parameter>.")
 final class GradientsCommand implements Callable<Integer> {
-  @Option(names = "--model", required = true)
-  String model;
-
-  @Option(names = "--weights", required = true)
-  Path weights;
-
-  @Option(names = "--input", required = true, description = "Safetensors file with tensor \"input\".")
-  Path input;
+  @Mixin
+  TrainedInput run;
 
   static final class Upstream {
     @Option(names = "--labels", description = "Safetensors file with tensor \"labels\" (I64 or F32), for @Softmax networks.")
@@ -46,8 +40,8 @@ final class GradientsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    CompiledNetwork net = common.trained(model, weights);
-    Tensor x = ForwardCommand.input(SafeTensors.read(input), net);
+    CompiledNetwork net = run.network(common);
+    Tensor x = run.input(net);
     int batch = x.shape()[0];
     float[] y = Arrays.copyOf(net.forward(x.floats(), batch, false), batch * net.outputSize());
     float[] dx = new float[batch * net.inputSize()];
