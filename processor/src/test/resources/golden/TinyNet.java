@@ -304,9 +304,11 @@ public final class TinyNet extends CompiledNetwork {
   private void conv1Forward(float[] in, int batch, boolean training) {
     lastInput = in;
     // tower 0: filters 0–3 from input channels 0–0
-    Conv2d.forward(scratch, CONV1, in, batch, conv1Weight.value, conv1Bias.value, conv1, 0, 0, 4, true, null);
+    Conv2d.forward(scratch, CONV1, in, batch, conv1Weight.value, conv1Bias.value, conv1, 0, 0, 4,
+        true, null);
     // tower 1: filters 4–7 from input channels 0–0
-    Conv2d.forward(scratch, CONV1, in, batch, conv1Weight.value, conv1Bias.value, conv1, 0, 4, 4, true, null);
+    Conv2d.forward(scratch, CONV1, in, batch, conv1Weight.value, conv1Bias.value, conv1, 0, 4, 4,
+        true, null);
   }
 
   /**
@@ -321,9 +323,11 @@ public final class TinyNet extends CompiledNetwork {
   private void conv1Backward(float[] in, int batch, boolean training, float[] gradOut,
       float[] gradIn) {
     // tower 0: filters 0–3 from input channels 0–0
-    Conv2d.backward(scratch, CONV1, in, batch, conv1Weight.value, conv1, null, true, gradOut, conv1Weight.grad, conv1Bias.grad, gradIn, false, 0, 0, 4);
+    Conv2d.backward(scratch, CONV1, in, batch, conv1Weight.value, conv1, null, true, gradOut,
+        conv1Weight.grad, conv1Bias.grad, gradIn, false, 0, 0, 4);
     // tower 1: filters 4–7 from input channels 0–0; adds to the input gradient the slice above wrote
-    Conv2d.backward(scratch, CONV1, in, batch, conv1Weight.value, conv1, null, true, gradOut, conv1Weight.grad, conv1Bias.grad, gradIn, true, 0, 4, 4);
+    Conv2d.backward(scratch, CONV1, in, batch, conv1Weight.value, conv1, null, true, gradOut,
+        conv1Weight.grad, conv1Bias.grad, gradIn, true, 0, 4, 4);
   }
 
   /**
@@ -342,7 +346,8 @@ public final class TinyNet extends CompiledNetwork {
    */
   private void conv1LrnBackward(float[] in, int batch, boolean training, float[] gradOut,
       float[] gradIn) {
-    LocalResponseNorm.backward(CONV1_LRN, in, conv1Lrn, conv1LrnScale, gradOut, gradIn, lrnWork, batch);
+    LocalResponseNorm.backward(CONV1_LRN, in, conv1Lrn, conv1LrnScale, gradOut, gradIn, lrnWork,
+        batch);
   }
 
   /**
@@ -375,9 +380,11 @@ public final class TinyNet extends CompiledNetwork {
    */
   private void conv2Forward(float[] in, int batch, boolean training) {
     // tower 0: filters 0–3 from input channels 0–3
-    Conv2d.forward(scratch, CONV2, in, batch, conv2Weight.value, conv2Bias.value, conv2, 0, 0, 4, true, null);
+    Conv2d.forward(scratch, CONV2, in, batch, conv2Weight.value, conv2Bias.value, conv2, 0, 0, 4,
+        true, null);
     // tower 1: filters 4–7 from input channels 4–7
-    Conv2d.forward(scratch, CONV2, in, batch, conv2Weight.value, conv2Bias.value, conv2, 4, 4, 4, true, null);
+    Conv2d.forward(scratch, CONV2, in, batch, conv2Weight.value, conv2Bias.value, conv2, 4, 4, 4,
+        true, null);
   }
 
   /**
@@ -392,9 +399,11 @@ public final class TinyNet extends CompiledNetwork {
   private void conv2Backward(float[] in, int batch, boolean training, float[] gradOut,
       float[] gradIn) {
     // tower 0: filters 0–3 from input channels 0–3
-    Conv2d.backward(scratch, CONV2, in, batch, conv2Weight.value, conv2, null, true, gradOut, conv2Weight.grad, conv2Bias.grad, gradIn, false, 0, 0, 4);
+    Conv2d.backward(scratch, CONV2, in, batch, conv2Weight.value, conv2, null, true, gradOut,
+        conv2Weight.grad, conv2Bias.grad, gradIn, false, 0, 0, 4);
     // tower 1: filters 4–7 from input channels 4–7
-    Conv2d.backward(scratch, CONV2, in, batch, conv2Weight.value, conv2, null, true, gradOut, conv2Weight.grad, conv2Bias.grad, gradIn, false, 4, 4, 4);
+    Conv2d.backward(scratch, CONV2, in, batch, conv2Weight.value, conv2, null, true, gradOut,
+        conv2Weight.grad, conv2Bias.grad, gradIn, false, 4, 4, 4);
   }
 
   /**
@@ -454,9 +463,11 @@ public final class TinyNet extends CompiledNetwork {
       Dropout.drawMask(dropoutRng, fc3Mask, batch * 16, 0.5f);
     }
     // tower 0: units 0–7 from all 32 inputs
-    Dense.forward(in, batch, 32, classifier0Weight.value, classifier0Bias.value, fc3, 16, 0, 8, true, training ? fc3Mask : null);
+    Dense.forward(in, batch, 32, classifier0Weight.value, classifier0Bias.value, fc3, 16, 0, 8,
+        true, training ? fc3Mask : null);
     // tower 1: units 8–15 from all 32 inputs
-    Dense.forward(in, batch, 32, classifier0Weight.value, classifier0Bias.value, fc3, 16, 8, 8, true, training ? fc3Mask : null);
+    Dense.forward(in, batch, 32, classifier0Weight.value, classifier0Bias.value, fc3, 16, 8, 8,
+        true, training ? fc3Mask : null);
   }
 
   /**
@@ -473,9 +484,11 @@ public final class TinyNet extends CompiledNetwork {
   private void fc3Backward(float[] in, int batch, boolean training, float[] gradOut,
       float[] gradIn) {
     // tower 0: units 0–7 from all 32 inputs
-    Dense.backward(in, batch, 32, classifier0Weight.value, fc3, training ? fc3Mask : null, true, gradOut, classifier0Weight.grad, classifier0Bias.grad, gradIn, false, 16, 0, 8);
+    Dense.backward(in, batch, 32, classifier0Weight.value, fc3, training ? fc3Mask : null, true,
+        gradOut, classifier0Weight.grad, classifier0Bias.grad, gradIn, false, 16, 0, 8);
     // tower 1: units 8–15 from all 32 inputs; adds to the input gradient the slice above wrote
-    Dense.backward(in, batch, 32, classifier0Weight.value, fc3, training ? fc3Mask : null, true, gradOut, classifier0Weight.grad, classifier0Bias.grad, gradIn, true, 16, 8, 8);
+    Dense.backward(in, batch, 32, classifier0Weight.value, fc3, training ? fc3Mask : null, true,
+        gradOut, classifier0Weight.grad, classifier0Bias.grad, gradIn, true, 16, 8, 8);
   }
 
   /**
@@ -510,8 +523,10 @@ public final class TinyNet extends CompiledNetwork {
   private void fc4Backward(float[] in, int batch, boolean training, float[] gradOut,
       float[] gradIn) {
     // tower 0: units 0–1 from all 16 inputs
-    Dense.backward(in, batch, 16, fc4Weight.value, fc4, null, false, gradOut, fc4Weight.grad, fc4Bias.grad, gradIn, false, 4, 0, 2);
+    Dense.backward(in, batch, 16, fc4Weight.value, fc4, null, false, gradOut, fc4Weight.grad,
+        fc4Bias.grad, gradIn, false, 4, 0, 2);
     // tower 1: units 2–3 from all 16 inputs; adds to the input gradient the slice above wrote
-    Dense.backward(in, batch, 16, fc4Weight.value, fc4, null, false, gradOut, fc4Weight.grad, fc4Bias.grad, gradIn, true, 4, 2, 2);
+    Dense.backward(in, batch, 16, fc4Weight.value, fc4, null, false, gradOut, fc4Weight.grad,
+        fc4Bias.grad, gradIn, true, 4, 2, 2);
   }
 }

@@ -356,21 +356,21 @@ public final class JavaEmitter {
       for (TowerSlice slice : p.slices()) {
         m.addComment("$L", sliceComment(p, slice));
         if (p.dense()) {
-          m.addStatement("$T.forward(in, batch, $L, $L.value, $L.value, $L, $L, $L, $L, $L, $L)", DENSE, p.in().size(), w, b, n,
+          m.addStatement("$T.forward(in,$Wbatch,$W$L,$W$L.value,$W$L.value,$W$L,$W$L,$W$L,$W$L,$W$L,$W$L)", DENSE, p.in().size(), w, b, n,
               p.out().channels(), slice.outStart(), slice.outCount(), p.relu(), mask);
         } else {
-          m.addStatement("$T.forward(scratch, $L, in, batch, $L.value, $L.value, $L, $L, $L, $L, $L, $L)", CONV2D, names.constant(i), w, b,
+          m.addStatement("$T.forward(scratch,$W$L,$Win,$Wbatch,$W$L.value,$W$L.value,$W$L,$W$L,$W$L,$W$L,$W$L,$W$L)", CONV2D, names.constant(i), w, b,
               n, slice.inStart(), slice.outStart(), slice.outCount(), p.relu(), mask);
         }
       }
     } else if (s instanceof Stage.Lrn) {
-      m.addStatement("$T.forward($L, in, $L, $LScale, batch)", LRN, names.constant(i), n, n);
+      m.addStatement("$T.forward($L,$Win,$W$L,$W$LScale,$Wbatch)", LRN, names.constant(i), n, n);
     } else if (s instanceof Stage.MaxPool) {
-      m.addStatement("$T.forward($L, in, $L, $LArgmax, batch)", MAX_POOL, names.constant(i), n, n);
+      m.addStatement("$T.forward($L,$Win,$W$L,$W$LArgmax,$Wbatch)", MAX_POOL, names.constant(i), n, n);
     } else if (s instanceof Stage.Relu) {
-      m.addStatement("$T.forward(in, $L, batch * $L)", RELU, n, s.out().size());
+      m.addStatement("$T.forward(in,$W$L,$Wbatch * $L)", RELU, n, s.out().size());
     } else {
-      m.addStatement("$T.forward(in, $L, $L, batch * $L)", DROPOUT, mask, n, s.out().size());
+      m.addStatement("$T.forward(in,$W$L,$W$L,$Wbatch * $L)", DROPOUT, mask, n, s.out().size());
     }
     return m.build();
   }
@@ -397,21 +397,21 @@ public final class JavaEmitter {
         done.add(slice);
         m.addComment("$L", sliceComment(p, slice) + (accumulate ? "; adds to the input gradient the slice above wrote" : ""));
         if (p.dense()) {
-          m.addStatement("$T.backward(in, batch, $L, $L.value, $L, $L, $L, gradOut, $L.grad, $L.grad, gradIn, $L, $L, $L, $L)", DENSE,
+          m.addStatement("$T.backward(in,$Wbatch,$W$L,$W$L.value,$W$L,$W$L,$W$L,$WgradOut,$W$L.grad,$W$L.grad,$WgradIn,$W$L,$W$L,$W$L,$W$L)", DENSE,
               p.in().size(), w, n, mask, p.relu(), w, b, accumulate, p.out().channels(), slice.outStart(), slice.outCount());
         } else {
-          m.addStatement("$T.backward(scratch, $L, in, batch, $L.value, $L, $L, $L, gradOut, $L.grad, $L.grad, gradIn, $L, $L, $L, $L)", CONV2D,
+          m.addStatement("$T.backward(scratch,$W$L,$Win,$Wbatch,$W$L.value,$W$L,$W$L,$W$L,$WgradOut,$W$L.grad,$W$L.grad,$WgradIn,$W$L,$W$L,$W$L,$W$L)", CONV2D,
               names.constant(i), w, n, mask, p.relu(), w, b, accumulate, slice.inStart(), slice.outStart(), slice.outCount());
         }
       }
     } else if (s instanceof Stage.Lrn) {
-      m.addStatement("$T.backward($L, in, $L, $LScale, gradOut, gradIn, lrnWork, batch)", LRN, names.constant(i), n, n);
+      m.addStatement("$T.backward($L,$Win,$W$L,$W$LScale,$WgradOut,$WgradIn,$WlrnWork,$Wbatch)", LRN, names.constant(i), n, n);
     } else if (s instanceof Stage.MaxPool) {
-      m.addStatement("$T.backward($L, gradOut, $LArgmax, gradIn, batch)", MAX_POOL, names.constant(i), n);
+      m.addStatement("$T.backward($L,$WgradOut,$W$LArgmax,$WgradIn,$Wbatch)", MAX_POOL, names.constant(i), n);
     } else if (s instanceof Stage.Relu) {
-      m.addStatement("$T.backward($L, gradOut, gradIn, batch * $L)", RELU, n, s.out().size());
+      m.addStatement("$T.backward($L,$WgradOut,$WgradIn,$Wbatch * $L)", RELU, n, s.out().size());
     } else {
-      m.addStatement("$T.backward(gradOut, $L, gradIn, batch * $L)", DROPOUT, mask, s.out().size());
+      m.addStatement("$T.backward(gradOut,$W$L,$WgradIn,$Wbatch * $L)", DROPOUT, mask, s.out().size());
     }
     return m.build();
   }
