@@ -1,0 +1,7 @@
+/**
+ * What generated networks are and call: {@link dev.netforge.runtime.CompiledNetwork} (parameters, planned buffers,
+ * forward, fused loss and backward), {@link dev.netforge.runtime.Parameter}, the shared worker pool
+ * {@link dev.netforge.runtime.Parallel}, per-worker {@link dev.netforge.runtime.Scratch} and the checkpointable
+ * {@link dev.netforge.runtime.Rng}. The runtime never depends on the processor: generated code is the only meeting point.
+ */
+package dev.netforge.runtime;
