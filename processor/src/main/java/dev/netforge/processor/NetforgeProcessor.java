@@ -3,10 +3,13 @@ package dev.netforge.processor;
 import com.google.auto.service.AutoService;
 import com.palantir.javapoet.JavaFile;
 import dev.netforge.dsl.Network;
+import dev.netforge.processor.emit.CudaEmitter;
+import dev.netforge.processor.emit.CudaLauncherEmitter;
 import dev.netforge.processor.emit.Docs;
 import dev.netforge.processor.emit.JavaEmitter;
 import dev.netforge.processor.model.NetworkDecl;
 import dev.netforge.processor.plan.Diagnostic;
+import dev.netforge.processor.plan.Plan;
 import dev.netforge.processor.plan.Planner;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -22,6 +25,7 @@ import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.TypeElement;
 import javax.tools.Diagnostic.Kind;
+import javax.tools.StandardLocation;
 
 /**
  * The netforge annotation processor: for each {@code @Network} interface, reads the declaration ({@link Reader}),
@@ -91,6 +95,15 @@ public final class NetforgeProcessor extends AbstractProcessor {
     // The interface is the one originating element: Gradle's isolating mode needs exactly that.
     try (Writer writer = processingEnv.getFiler().createSourceFile(name, type).openWriter()) {
       file.writeTo(writer);
+    }
+    Plan plan = result.plan().get();
+    JavaFile launcher = CudaLauncherEmitter.emit(plan, NetforgeProcessor.class.getName());
+    try (Writer writer = processingEnv.getFiler().createSourceFile(name + "Cuda", type).openWriter()) {
+      launcher.writeTo(writer);
+    }
+    try (Writer writer =
+        processingEnv.getFiler().createResource(StandardLocation.CLASS_OUTPUT, plan.packageName(), plan.name() + ".cu", type).openWriter()) {
+      writer.write(CudaEmitter.emit(plan, NetforgeProcessor.class.getName()));
     }
   }
 }
