@@ -1,0 +1,368 @@
+package dev.netforge.runtime.cuda;
+
+import dev.netforge.runtime.CompiledNetwork;
+import dev.netforge.runtime.Parameter;
+import dev.netforge.runtime.nn.Dropout;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * What every generated {@code <Network>Cuda} launcher is: a network's towers placed on devices (tower t on device
+ * t mod count), each tower's buffers in one allocation planned per batch size, and the passes the processor wrote as
+ * kernel launches and exchanges. The host network ({@link CompiledNetwork}) keeps the parameters between runs and
+ * draws the dropout masks, so the CPU and CUDA engines given the same seed drop the same units.
+ *
+ * <p>Each tower holds every activation at full size and computes its own channels; an exchange copies the slices it
+ * needs from the other towers to the same place in its own buffers. Not thread-safe.
+ */
+public abstract class CudaNetwork implements AutoCloseable {
+  /** Name of the softmax cross-entropy kernel every softmax network's module has. */
+  private static final String SOFTMAX = "softmax_xent";
+
+  /** A buffer every tower holds: {@code fixed + perImage × batch} elements of 4 bytes. */
+  public record Buffer(String name, long fixed, long perImage) {}
+
+  /** A parameter's value, gradient and momentum buffers, and the part {@code [start, start + count)} each tower trains. */
+  public record ParameterSlices(String name, int value, int grad, int velocity, long[] start, long[] count) {}
+
+  /** The generated plan of buffers: the table, the parameters, and the buffers the base class reads and writes. */
+  public record Layout(
+      List<Buffer> buffers,
+      List<ParameterSlices> parameters,
+      int input,
+      int inputGradient,
+      int output,
+      int outputGradient,
+      int labels,
+      int losses) {}
+
+  private final CompiledNetwork host;
+  private final Device[] towerDevice;
+  private final Layout layout;
+  private final int towers;
+  private long[] arena;
+  private long[][] address;
+  private int plannedBatch;
+  private int batch;
+  private boolean forwardDone;
+  private boolean training;
+  private float[] maskBuffer = new float[0];
+
+  protected CudaNetwork(CompiledNetwork host, List<Device> devices, Layout layout) {
+    if (devices.isEmpty()) {
+      throw new IllegalArgumentException("the CUDA engine needs at least one device");
+    }
+    this.host = host;
+    this.layout = layout;
+    this.towers = host.towers();
+    this.towerDevice = new Device[towers];
+    String source = source(host);
+    Map<Device, Boolean> loaded = new IdentityHashMap<>();
+    for (int t = 0; t < towers; t++) {
+      towerDevice[t] = devices.get(t % devices.size());
+      if (loaded.put(towerDevice[t], Boolean.TRUE) == null) {
+        towerDevice[t].load(host.name(), source);
+      }
+    }
+  }
+
+  /** The generated launcher of a network: the class {@code <network class>Cuda} beside it. */
+  public static CudaNetwork of(CompiledNetwork host, List<Device> devices) {
+    String name = host.getClass().getName() + "Cuda";
+    try {
+      return (CudaNetwork)
+          Class.forName(name, true, host.getClass().getClassLoader())
+              .getConstructor(host.getClass(), List.class)
+              .newInstance(host, devices);
+    } catch (ClassNotFoundException e) {
+      throw new IllegalArgumentException("no CUDA launcher " + name + " for " + host.name() + " (was it compiled with the netforge processor?)", e);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot create " + name + ": " + e, e);
+    }
+  }
+
+  private static String source(CompiledNetwork host) {
+    String resource = host.getClass().getSimpleName() + ".cu";
+    try (InputStream in = host.getClass().getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new CudaException(resource + " is not on the classpath beside " + host.getClass().getName() + "; the netforge processor writes it");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new CudaException("cannot read " + resource + ": " + e.getMessage(), e);
+    }
+  }
+
+  public final CompiledNetwork host() {
+    return host;
+  }
+
+  /** Which device runs each tower. */
+  public final List<String> placement() {
+    List<String> result = new ArrayList<>();
+    for (int t = 0; t < towers; t++) {
+      result.add("tower " + t + " on " + towerDevice[t].describe());
+    }
+    return result;
+  }
+
+  /** The host network's parameters to every tower, and the momentum from {@code velocity} (zero where it gives null). */
+  public final void pushParameters(Function<String, float[]> velocity) {
+    ensurePlanned(Math.max(plannedBatch, 1));
+    for (ParameterSlices p : layout.parameters()) {
+      float[] value = host.parameter(p.name()).value;
+      float[] v = velocity.apply(p.name());
+      for (int t = 0; t < towers; t++) {
+        towerDevice[t].upload(at(t, p.value()), value, 0, value.length);
+        towerDevice[t].upload(at(t, p.velocity()), v != null ? v : new float[value.length], 0, value.length);
+      }
+    }
+  }
+
+  /** Each tower's part of every parameter and gradient back into the host network, and of the momentum into {@code velocity}. */
+  public final void pullParameters(Function<String, float[]> velocity) {
+    for (ParameterSlices p : layout.parameters()) {
+      Parameter parameter = host.parameter(p.name());
+      float[] v = velocity.apply(p.name());
+      for (int t = 0; t < towers; t++) {
+        int start = Math.toIntExact(p.start()[t]);
+        int count = Math.toIntExact(p.count()[t]);
+        long offset = 4L * start;
+        towerDevice[t].download(at(t, p.value()) + offset, parameter.value, start, count);
+        towerDevice[t].download(at(t, p.grad()) + offset, parameter.grad, start, count);
+        if (v != null) {
+          towerDevice[t].download(at(t, p.velocity()) + offset, v, start, count);
+        }
+      }
+    }
+  }
+
+  /**
+   * Runs the forward pass on the devices.
+   *
+   * @return the output {@code [batch, outputSize]}, copied to the host
+   */
+  public final float[] forward(float[] input, int batchSize, boolean training) {
+    int inputSize = host.inputSize();
+    if (batchSize <= 0 || input.length < (long) batchSize * inputSize) {
+      throw new IllegalArgumentException(host.name() + " expects " + batchSize + " × " + inputSize + " input floats, got " + input.length);
+    }
+    ensurePlanned(batchSize);
+    batch = batchSize;
+    for (int t = 0; t < towers; t++) {
+      towerDevice[t].upload(at(t, layout.input()), input, 0, batchSize * inputSize);
+    }
+    forwardPass(batchSize, training);
+    this.training = training;
+    forwardDone = true;
+    float[] output = new float[batchSize * host.outputSize()];
+    towerDevice[0].download(at(0, layout.output()), output, 0, output.length);
+    return output;
+  }
+
+  /** Softmax cross-entropy of the last forward pass and the backward pass from it; returns the mean loss. */
+  public final double backward(int[] labels) {
+    if (!host.hasSoftmax()) {
+      throw new IllegalStateException(host.name() + " has no @Softmax output; pass ∂loss/∂output to backward(float[])");
+    }
+    requireForward();
+    for (int n = 0; n < batch; n++) {
+      if (labels[n] < 0 || labels[n] >= host.outputSize()) {
+        throw new IllegalArgumentException("label " + labels[n] + " of example " + n + " is outside [0, " + host.outputSize() + ")");
+      }
+    }
+    for (int t = 0; t < towers; t++) {
+      towerDevice[t].upload(at(t, layout.labels()), labels, 0, batch);
+      launch(t, SOFTMAX, blocks(batch, 1), 1, 1, at(t, layout.output()), at(t, layout.labels()), at(t, layout.outputGradient()), at(t, layout.losses()), batch);
+    }
+    float[] losses = new float[batch];
+    towerDevice[0].download(at(0, layout.losses()), losses, 0, batch);
+    backwardPass(batch, training);
+    double total = 0;
+    for (float loss : losses) {
+      total += loss;
+    }
+    return total / batch;
+  }
+
+  /** The backward pass from a given ∂loss/∂output (networks without {@code @Softmax}). */
+  public final void backward(float[] gradOutput) {
+    requireForward();
+    for (int t = 0; t < towers; t++) {
+      towerDevice[t].upload(at(t, layout.outputGradient()), gradOutput, 0, batch * host.outputSize());
+    }
+    backwardPass(batch, training);
+  }
+
+  /** ∂loss/∂input of the last backward pass, summed over the towers' partial gradients, into {@code into}. */
+  public final void inputGradient(float[] into) {
+    requireForward();
+    inputGradientPass(batch, training);
+    int count = batch * host.inputSize();
+    float[] part = new float[count];
+    Arrays.fill(into, 0, count, 0f);
+    for (int t = 0; t < towers; t++) {
+      towerDevice[t].download(at(t, layout.inputGradient()), part, 0, count);
+      for (int i = 0; i < count; i++) {
+        into[i] += part[i];
+      }
+    }
+  }
+
+  /** The paper's update of every parameter on the devices: {@code v ← μv − λεw − ε∂w; w ← w + v}. */
+  public final void update(double learningRate, double momentum, double weightDecay) {
+    updatePass((float) momentum, (float) (weightDecay * learningRate), (float) learningRate);
+  }
+
+  public final void synchronize() {
+    for (Device d : towerDevice) {
+      d.synchronize();
+    }
+  }
+
+  @Override
+  public void close() {
+    if (arena != null) {
+      for (int t = 0; t < towers; t++) {
+        towerDevice[t].free(arena[t]);
+      }
+      arena = null;
+    }
+  }
+
+  private void requireForward() {
+    if (!forwardDone) {
+      throw new IllegalStateException("call forward before backward");
+    }
+  }
+
+  /** Device bytes one tower holds at this batch size. */
+  public final long bytesPerTower(int batchSize) {
+    long bytes = 0;
+    for (Buffer b : layout.buffers()) {
+      bytes += alignedBytes(b, batchSize);
+    }
+    return bytes;
+  }
+
+  private void ensurePlanned(int batchSize) {
+    if (batchSize <= plannedBatch) {
+      return;
+    }
+    Map<String, float[]> velocity = null;
+    if (arena != null) {
+      // Parameters and momentum live on the devices between steps: carry them across the re-plan.
+      velocity = new HashMap<>();
+      for (ParameterSlices p : layout.parameters()) {
+        velocity.put(p.name(), new float[host.parameter(p.name()).size()]);
+      }
+      pullParameters(velocity::get);
+      close();
+    }
+    arena = new long[towers];
+    address = new long[towers][layout.buffers().size()];
+    for (int t = 0; t < towers; t++) {
+      arena[t] = towerDevice[t].allocate(bytesPerTower(batchSize));
+      long offset = 0;
+      for (int b = 0; b < layout.buffers().size(); b++) {
+        address[t][b] = arena[t] + offset;
+        offset += alignedBytes(layout.buffers().get(b), batchSize);
+      }
+    }
+    plannedBatch = batchSize;
+    if (velocity != null) {
+      pushParameters(velocity::get);
+    }
+  }
+
+  /** A buffer's bytes rounded up to 256, the alignment cudaMalloc gives, so every buffer starts coalesced. */
+  private static long alignedBytes(Buffer buffer, int batchSize) {
+    return (4 * (buffer.fixed() + buffer.perImage() * batchSize) + 255) / 256 * 256;
+  }
+
+  // ---- What the generated passes call.
+
+  protected abstract void forwardPass(int batchSize, boolean training);
+
+  /** The backward pass; {@code training} says whether the forward pass before it drew dropout masks. */
+  protected abstract void backwardPass(int batchSize, boolean training);
+
+  /** The first layer's ∂input, each tower's partial sum into its input-gradient buffer. */
+  protected abstract void inputGradientPass(int batchSize, boolean training);
+
+  protected abstract void updatePass(float momentum, float decay, float rate);
+
+  /** Device address of a buffer on a tower. */
+  protected final long at(int tower, int buffer) {
+    return address[tower][buffer];
+  }
+
+  protected final void launch(int tower, String kernel, int gridX, int gridY, int gridZ, long... args) {
+    towerDevice[tower].launch(host.name(), kernel, gridX, gridY, gridZ, args);
+  }
+
+  /** GEMM tiles of 64 covering the batch. */
+  protected static int tiles(int batchSize) {
+    return (batchSize + 63) / 64;
+  }
+
+  /** Blocks of {@link Device#BLOCK_THREADS} covering {@code batch × perImage} elements. */
+  protected static int blocks(int batchSize, long perImage) {
+    return Math.toIntExact((batchSize * perImage + Device.BLOCK_THREADS - 1) / Device.BLOCK_THREADS);
+  }
+
+  /** All-gather: every tower receives the other towers' slices of an activation (each tower owns 1/towers of an example). */
+  protected final void gather(int buffer, long perImage) {
+    long slice = 4 * (perImage / towers);
+    for (int t = 0; t < towers; t++) {
+      for (int u = 0; u < towers; u++) {
+        if (u != t) {
+          towerDevice[t].copyRows(at(t, buffer) + u * slice, 4 * perImage, towerDevice[u], at(u, buffer) + u * slice, 4 * perImage, slice, batch);
+        }
+      }
+    }
+  }
+
+  /**
+   * Reduce: each tower adds the other towers' partial sums of its own slice of a gradient, received through
+   * {@code staging}, in tower order.
+   */
+  protected final void reduce(int buffer, long perImage, int staging) {
+    long slice = perImage / towers;
+    for (int t = 0; t < towers; t++) {
+      for (int u = 0; u < towers; u++) {
+        if (u != t) {
+          towerDevice[t].copyRows(at(t, staging), 4 * slice, towerDevice[u], at(u, buffer) + 4 * t * slice, 4 * perImage, 4 * slice, batch);
+          launch(t, "add_rows", blocks(batch, slice), 1, 1, at(t, buffer) + 4 * t * slice, at(t, staging), batch, slice, perImage);
+        }
+      }
+    }
+  }
+
+  /** Draws a dropout mask with the host network's generator (the CPU engine's order) and sends it to every tower. */
+  protected final void drawMask(int buffer, long perImage, double rate) {
+    int count = Math.toIntExact(batch * perImage);
+    if (maskBuffer.length < count) {
+      maskBuffer = new float[count];
+    }
+    Dropout.drawMask(host.dropoutRng(), maskBuffer, count, (float) rate);
+    for (int t = 0; t < towers; t++) {
+      towerDevice[t].upload(at(t, buffer), maskBuffer, 0, count);
+    }
+  }
+
+  /** The update of {@code count} elements of a parameter from {@code start} on one tower. */
+  protected final void update(int tower, int value, int grad, int velocity, long start, long count, float momentum, float decay, float rate) {
+    long offset = 4 * start;
+    launch(tower, "sgd_update", blocks(1, count), 1, 1, at(tower, value) + offset, at(tower, velocity) + offset, at(tower, grad) + offset,
+        count, Device.floatArg(momentum), Device.floatArg(decay), Device.floatArg(rate));
+  }
+}

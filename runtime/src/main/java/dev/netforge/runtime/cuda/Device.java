@@ -1,0 +1,64 @@
+package dev.netforge.runtime.cuda;
+
+/**
+ * The narrow interface through which the CUDA engine reaches a GPU: memory, copies (peer copies included), kernel
+ * modules and launches. Two implementations sit behind it: {@link JCudaDevice} (the driver API through JCuda) and
+ * {@link EmulatedDevice} (the same kernel source compiled for the host), so everything above it runs in tests on
+ * machines without a GPU.
+ *
+ * <p>Work is issued in order on one stream per device; {@link #copyRows} orders itself after the source device's
+ * earlier work. Addresses are device addresses as 64-bit integers, as in the driver API.
+ */
+public interface Device extends AutoCloseable {
+  /** What this device is, for logs and errors: {@code cuda:0 NVIDIA H100 (sm_90)}, {@code emulated:1}. */
+  String describe();
+
+  /** Allocates {@code bytes} of zeroed device memory. */
+  long allocate(long bytes);
+
+  void free(long address);
+
+  /** Copies {@code count} floats from {@code src[from..]} to {@code dst}; returns when {@code src} may be reused. */
+  void upload(long dst, float[] src, int from, int count);
+
+  void upload(long dst, int[] src, int from, int count);
+
+  /** Copies {@code count} floats from {@code src} to {@code dst[from..]} after the work issued before it. */
+  void download(long src, float[] dst, int from, int count);
+
+  /**
+   * Copies {@code rows} rows of {@code widthBytes} from {@code src} on {@code source} (this device or another) to
+   * {@code dst} on this device: a peer copy where the devices allow, else staged through host memory.
+   */
+  void copyRows(long dst, long dstPitchBytes, Device source, long src, long srcPitchBytes, long widthBytes, long rows);
+
+  /**
+   * Compiles (or loads from the cache) a module from CUDA C source; its kernels are then launchable by name. Loading
+   * a module of the same name again replaces it.
+   */
+  void load(String module, String cudaSource);
+
+  /**
+   * Launches a kernel of a loaded module with {@link #BLOCK_THREADS} threads per block.
+   *
+   * @param module the name the module was loaded under
+   *
+   * @param args one 64-bit slot per kernel parameter: a device address, or an int or float in the low 32 bits
+   *     ({@link #floatArg})
+   */
+  void launch(String module, String kernel, int gridX, int gridY, int gridZ, long... args);
+
+  /** Waits for all work issued on this device. */
+  void synchronize();
+
+  @Override
+  void close();
+
+  /** Threads per block of every netforge kernel. */
+  int BLOCK_THREADS = 256;
+
+  /** A float kernel argument in its slot. */
+  static long floatArg(float value) {
+    return Float.floatToRawIntBits(value) & 0xffff_ffffL;
+  }
+}
