@@ -1,0 +1,193 @@
+package dev.netforge.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.netforge.dsl.Conv;
+import dev.netforge.dsl.Dense;
+import dev.netforge.dsl.Dropout;
+import dev.netforge.dsl.Input;
+import dev.netforge.dsl.Lrn;
+import dev.netforge.dsl.MaxPool;
+import dev.netforge.dsl.Network;
+import dev.netforge.dsl.Relu;
+import dev.netforge.dsl.Softmax;
+import dev.netforge.runtime.CompiledNetwork;
+import dev.netforge.runtime.Parameter;
+import dev.netforge.runtime.Reference;
+import dev.netforge.runtime.Rng;
+import dev.netforge.runtime.cuda.CudaNetwork;
+import dev.netforge.runtime.cuda.Device;
+import dev.netforge.runtime.cuda.EmulatedDevice;
+import dev.netforge.runtime.train.Sgd;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The CUDA engine, generated kernels and launcher included, on emulated devices (the same .cu compiled for the host):
+ * whole training steps — forward, softmax, backward, exchanges, update — match the CPU engine.
+ */
+class CudaEmulationTest {
+  /** Every stage kind: strided conv without ReLU, LRN, overlapping pool, two groups per tower, stand-alone ReLU and dropout. */
+  @Network(name = "CudaProbe", towers = 2)
+  @Input(channels = 3, height = 19, width = 19)
+  interface CudaProbeSpec {
+    @Conv(filters = 8, kernel = 3, stride = 2, bias = 0.1)
+    @Lrn(size = 3, alpha = 0.01, beta = 0.75, k = 2)
+    @MaxPool(kernel = 3, stride = 2)
+    @Relu
+    void conv1();
+
+    @Conv(filters = 12, kernel = 3, padding = 1, groups = 4)
+    @Relu
+    void conv2();
+
+    @Conv(filters = 8, kernel = 3, padding = 1)
+    @MaxPool(kernel = 2, stride = 2)
+    @Dropout(0.25)
+    void conv3();
+
+    @Dense(units = 16)
+    @Relu
+    @Dropout(0.5)
+    void fc4();
+
+    @Dense(units = 6)
+    @Softmax
+    void fc5();
+  }
+
+  @Network(name = "OneTowerCudaProbe", towers = 1)
+  @Input(channels = 2, height = 9, width = 9)
+  interface OneTowerCudaProbeSpec {
+    @Conv(filters = 6, kernel = 3, padding = 1)
+    @Relu
+    @Lrn(size = 5, alpha = 0.001, beta = 0.5, k = 1)
+    @MaxPool(kernel = 3, stride = 2)
+    void conv1();
+
+    @Dense(units = 5)
+    @Softmax
+    void fc2();
+  }
+
+  private static final List<Device> devices = new ArrayList<>();
+
+  @BeforeAll
+  static void devices() {
+    devices.add(new EmulatedDevice(0));
+    devices.add(new EmulatedDevice(1));
+  }
+
+  @AfterAll
+  static void release() {
+    devices.forEach(Device::close);
+  }
+
+  @Test
+  void miniAlexNetTrainsLikeTheCpuEngineOnTwoDevices() {
+    compareTraining(new MiniAlexNet(), new MiniAlexNet(), devices, 3, 3);
+  }
+
+  @Test
+  void everyStageKindTrainsLikeTheCpuEngine() {
+    compareTraining(new CudaProbe(), new CudaProbe(), devices, 5, 3);
+  }
+
+  @Test
+  void oneDeviceRunsBothTowers() {
+    compareTraining(new CudaProbe(), new CudaProbe(), devices.subList(0, 1), 4, 2);
+  }
+
+  @Test
+  void oneTowerNetwork() {
+    compareTraining(new OneTowerCudaProbe(), new OneTowerCudaProbe(), devices.subList(0, 1), 3, 2);
+  }
+
+  @Test
+  void inputGradientMatchesTheCpuEngine() {
+    CudaProbe cpu = new CudaProbe();
+    CudaProbe host = new CudaProbe();
+    cpu.initialize(11);
+    host.initialize(11);
+    int batch = 3;
+    float[] input = random(batch * cpu.inputSize(), 5);
+    int[] labels = {1, 4, 0};
+    float[] expected = new float[input.length];
+    cpu.forward(input, batch, false);
+    cpu.backward(labels, expected);
+    try (CudaNetwork cuda = CudaNetwork.of(host, devices)) {
+      cuda.pushParameters(name -> null);
+      cuda.forward(input, batch, false);
+      cuda.backward(labels);
+      float[] actual = new float[input.length];
+      cuda.inputGradient(actual);
+      Reference.assertClose("∂input", actual, expected);
+    }
+  }
+
+  @Test
+  void alexNet2012ForwardAtBatchOne() {
+    AlexNet2012 cpu = new AlexNet2012();
+    AlexNet2012 host = new AlexNet2012();
+    cpu.initialize(3);
+    host.initialize(3);
+    float[] input = random(cpu.inputSize(), 9);
+    float[] expected = cpu.forward(input, 1, false).clone();
+    try (CudaNetwork cuda = CudaNetwork.of(host, devices)) {
+      cuda.pushParameters(name -> null);
+      Reference.assertClose("AlexNet2012 logits", cuda.forward(input, 1, false), expected);
+    }
+  }
+
+  /** {@code steps} SGD steps on both engines from the same weights and dropout seed; losses and weights agree. */
+  private static void compareTraining(CompiledNetwork cpu, CompiledNetwork host, List<Device> on, int batch, int steps) {
+    cpu.initialize(5);
+    host.initialize(5);
+    Sgd sgd = new Sgd(cpu.parameters(), 0.9, 5e-4);
+    double rate = 0.01;
+    try (CudaNetwork cuda = CudaNetwork.of(host, on)) {
+      cuda.pushParameters(name -> null);
+      for (int step = 0; step < steps; step++) {
+        float[] input = random(batch * cpu.inputSize(), 100 + step);
+        int[] labels = new int[batch];
+        for (int n = 0; n < batch; n++) {
+          labels[n] = (n * 7 + step) % cpu.outputSize();
+        }
+        float[] cpuOut = cpu.forward(input, batch, true).clone();
+        double cpuLoss = cpu.backward(labels, null);
+        sgd.step(cpu.parameters(), rate);
+        float[] cudaOut = cuda.forward(input, batch, true);
+        double cudaLoss = cuda.backward(labels);
+        cuda.update(rate, 0.9, 5e-4);
+        Reference.assertClose("step " + step + " output", cudaOut, cpuOut);
+        assertEquals(cpuLoss, cudaLoss, 1e-4 * Math.abs(cpuLoss), "step " + step + " loss");
+      }
+      List<float[]> velocities = new ArrayList<>();
+      cuda.pullParameters(name -> {
+        float[] v = new float[host.parameter(name).size()];
+        velocities.add(v);
+        return v;
+      });
+      int i = 0;
+      for (Parameter p : cpu.parameters()) {
+        Parameter q = host.parameter(p.name());
+        Reference.assertClose(p.name() + " after " + steps + " steps", q.value, p.value);
+        Reference.assertClose(p.name() + " gradient of the last step", q.grad, p.grad);
+        Reference.assertClose(p.name() + " momentum", velocities.get(i++), sgd.velocity(p.name()));
+      }
+      assertEquals(cpu.dropoutRng().state(), host.dropoutRng().state(), "both engines drew the same masks");
+    }
+  }
+
+  private static float[] random(int count, long seed) {
+    Rng rng = new Rng(seed);
+    float[] x = new float[count];
+    for (int i = 0; i < count; i++) {
+      x[i] = (float) rng.nextGaussian();
+    }
+    return x;
+  }
+}
