@@ -6,7 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.netforge.runtime.CompiledNetwork;
+import dev.netforge.runtime.CpuEngine;
+import dev.netforge.runtime.Engine;
 import dev.netforge.runtime.Parameter;
+import dev.netforge.runtime.cuda.CudaEngine;
+import dev.netforge.runtime.cuda.Devices;
 import dev.netforge.runtime.data.Batcher;
 import dev.netforge.runtime.data.FashionMnist;
 import dev.netforge.runtime.data.ImageSet;
@@ -32,10 +36,14 @@ class TrainingTest {
   }
 
   private List<Double> train(int epochs, Path checkpoint, Path resume, CompiledNetwork net, Path data, TrainingListener extra) throws IOException {
+    return train(epochs, checkpoint, resume, new CpuEngine(net), data, extra);
+  }
+
+  private List<Double> train(int epochs, Path checkpoint, Path resume, Engine engine, Path data, TrainingListener extra) throws IOException {
     ImageSet trainSet = FashionMnist.train(data);
     ImageSet testSet = FashionMnist.test(data);
     List<Double> losses = new ArrayList<>();
-    new Trainer(config(epochs, checkpoint)).train(net, new Batcher(trainSet, trainSet.statistics()), new Batcher(testSet, trainSet.statistics()),
+    new Trainer(config(epochs, checkpoint)).train(engine, new Batcher(trainSet, trainSet.statistics()), new Batcher(testSet, trainSet.statistics()),
         resume, new TrainingListener() {
           @Override
           public void step(int epoch, int stepInEpoch, int stepsPerEpoch, double loss, double accuracy, double imagesPerSecond) {
@@ -75,6 +83,24 @@ class TrainingTest {
     assertEquals(uninterrupted, joined);
     for (Parameter p : whole.parameters()) {
       assertArrayEquals(p.value, resumed.parameter(p.name()).value, p.name());
+    }
+  }
+
+  @Test
+  void theCudaEngineTrainsAndResumesLikeTheCpuEngine() throws IOException {
+    Path data = TinyData.write(tmp.resolve("data"), 128, 32);
+    List<Double> cpu = train(2, tmp.resolve("cpu.safetensors"), null, new TinyTrainProbe(), data, new TrainingListener() {});
+    Path checkpoint = tmp.resolve("cuda.safetensors");
+    List<Double> cuda;
+    try (Engine first = new CudaEngine(new TinyTrainProbe(), Devices.open("emulated", 2))) {
+      cuda = new ArrayList<>(train(1, checkpoint, null, first, data, new TrainingListener() {}));
+    }
+    try (Engine resumed = new CudaEngine(new TinyTrainProbe(), Devices.open("emulated", 1))) {
+      cuda.addAll(train(2, checkpoint, checkpoint, resumed, data, new TrainingListener() {}));
+    }
+    assertEquals(cpu.size(), cuda.size());
+    for (int i = 0; i < cpu.size(); i++) {
+      assertEquals(cpu.get(i), cuda.get(i), 1e-4 * cpu.get(i), "loss of step " + i);
     }
   }
 

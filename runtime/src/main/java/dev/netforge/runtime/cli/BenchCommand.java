@@ -1,6 +1,8 @@
 package dev.netforge.runtime.cli;
 
 import dev.netforge.runtime.CompiledNetwork;
+import dev.netforge.runtime.CpuEngine;
+import dev.netforge.runtime.Engine;
 import dev.netforge.runtime.Parallel;
 import dev.netforge.runtime.Rng;
 import dev.netforge.runtime.gemm.PeakFlops;
@@ -33,8 +35,19 @@ final class BenchCommand implements Callable<Integer> {
   public Integer call() {
     CompiledNetwork net = common.network(model);
     net.initialize(1);
+    try (Engine engine = common.engine(net)) {
+      bench(engine);
+    }
+    return 0;
+  }
+
+  private void bench(Engine engine) {
+    CompiledNetwork net = engine.network();
+    engine.fromHost(null);
+    boolean cpu = engine instanceof CpuEngine;
     int threads = Parallel.shared().threads();
-    double peakGflops = peak != null ? peak : PeakFlops.measure(threads);
+    // The FMA loop measures this CPU: it says nothing about a GPU's peak, which only --peak-gflops can give.
+    double peakGflops = peak != null ? peak : cpu ? PeakFlops.measure(threads) : Double.NaN;
     Rng rng = new Rng(5);
     float[] x = new float[batch * net.inputSize()];
     for (int i = 0; i < x.length; i++) {
@@ -45,17 +58,16 @@ final class BenchCommand implements Callable<Integer> {
       labels[i] = rng.nextInt(net.outputSize());
     }
     double forwardFlops = 2.0 * macs(net) * batch;
-    double[] fwd = time(() -> net.forward(x, batch, false));
+    double[] fwd = time(() -> engine.forward(x, batch, false));
     double[] train = time(() -> {
-      net.forward(x, batch, true);
-      net.backward(labels, null);
+      engine.forward(x, batch, true);
+      engine.backward(labels, null);
     });
-    System.out.printf(Locale.ROOT, "%s, batch %d, %d threads, GEMM %s, peak %.1f GFLOP/s%s%n", net.name(), batch, threads, Sgemm.kernel(), peakGflops,
-        peak != null ? " (given)" : " (measured)");
+    System.out.printf(Locale.ROOT, "%s, batch %d, %s, %s, peak %.1f GFLOP/s%s%n", net.name(), batch, engine.describe(),
+        cpu ? "GEMM " + Sgemm.kernel() : "generated CUDA kernels", peakGflops, peak != null ? " (given)" : cpu ? " (measured)" : " (unknown: pass --peak-gflops)");
     report("forward", fwd, forwardFlops, peakGflops);
     // A training step is the forward pass plus a backward pass of about twice its work.
     report("train step (fwd+bwd)", train, 3 * forwardFlops, peakGflops);
-    return 0;
   }
 
   private void report(String what, double[] seconds, double flops, double peakGflops) {

@@ -1,10 +1,16 @@
 package dev.netforge.runtime.cli;
 
 import dev.netforge.runtime.CompiledNetwork;
+import dev.netforge.runtime.CpuEngine;
+import dev.netforge.runtime.Engine;
 import dev.netforge.runtime.Parallel;
+import dev.netforge.runtime.cuda.CudaEngine;
+import dev.netforge.runtime.cuda.Device;
+import dev.netforge.runtime.cuda.Devices;
 import dev.netforge.runtime.train.Checkpoint;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -35,8 +41,19 @@ public final class Cli {
     @Option(names = "--threads", description = "Worker threads (default: one per core).")
     Integer threads;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu (the CUDA engine is not built yet).")
+    @Option(names = "--device", defaultValue = "cpu",
+        description = "cpu; cuda (GPUs through JCuda); auto (GPUs when usable, else cpu); emulated (the CUDA engine's own kernels "
+            + "compiled for the host: for checking it without a GPU, slow). Default: ${DEFAULT-VALUE}.")
     String device;
+
+    @Option(names = "--gpus", defaultValue = "0", description = "GPUs to use (0: all), or emulated devices (0: two).")
+    int gpus;
+
+    /** The engine {@code --device} names, running {@code net}; the CPU engine when no device is used. */
+    Engine engine(CompiledNetwork net) {
+      List<Device> devices = Devices.open(device, gpus);
+      return devices.isEmpty() ? new CpuEngine(net) : new CudaEngine(net, devices);
+    }
 
     /** Applies the options, then creates the named network. */
     CompiledNetwork network(String model) {
@@ -54,9 +71,6 @@ public final class Cli {
     void apply() {
       if (threads != null) {
         Parallel.setShared(threads);
-      }
-      if (!device.equals("cpu")) {
-        throw new IllegalArgumentException("--device " + device + " is not available: this build has only the CPU engine (--device cpu)");
       }
     }
   }

@@ -1,6 +1,7 @@
 package dev.netforge.runtime.cli;
 
 import dev.netforge.runtime.CompiledNetwork;
+import dev.netforge.runtime.Engine;
 import dev.netforge.runtime.data.Batcher;
 import dev.netforge.runtime.data.FashionMnist;
 import dev.netforge.runtime.data.ImageSet;
@@ -39,7 +40,10 @@ final class EvalCommand implements Callable<Integer> {
     ImageSet test = FashionMnist.test(data);
     String stats = st.metadata().get("normalization");
     Normalization norm = stats != null ? Normalization.decode(stats) : FashionMnist.train(data).statistics();
-    Evaluation e = Evaluation.of(net, new Batcher(test, norm), batch);
+    Evaluation e;
+    try (Engine engine = common.engine(net)) {
+      e = Evaluation.of(engine, new Batcher(test, norm), batch);
+    }
     System.out.printf(Locale.ROOT, "%s on %s: loss %.4f, top-1 %.2f%%, top-5 %.2f%% (%d images)%n", net.name(), data, e.loss(), 100 * e.top1(),
         100 * e.top5(), e.count());
     printConfusion(e.confusion());

@@ -1,6 +1,7 @@
 package dev.netforge.runtime.cli;
 
 import dev.netforge.runtime.CompiledNetwork;
+import dev.netforge.runtime.Engine;
 import dev.netforge.runtime.io.SafeTensors;
 import dev.netforge.runtime.io.Tensor;
 import java.nio.file.Path;
@@ -27,9 +28,11 @@ final class ForwardCommand implements Callable<Integer> {
     CompiledNetwork net = run.network(common);
     Tensor x = run.input(net);
     int batch = x.shape()[0];
-    float[] y = net.forward(x.floats(), batch, false);
-    SafeTensors.write(out, Map.of("network", net.name()),
-        List.of(Tensor.of(net.hasSoftmax() ? "logits" : "output", java.util.Arrays.copyOf(y, batch * net.outputSize()), batch, net.outputSize())));
+    float[] y;
+    try (Engine engine = common.engine(net)) {
+      y = java.util.Arrays.copyOf(engine.forward(x.floats(), batch, false), batch * net.outputSize());
+    }
+    SafeTensors.write(out, Map.of("network", net.name()), List.of(Tensor.of(net.hasSoftmax() ? "logits" : "output", y, batch, net.outputSize())));
     System.out.println("wrote " + out + " (" + batch + " × " + net.outputSize() + ")");
     return 0;
   }

@@ -1,10 +1,12 @@
 package dev.netforge.runtime.cli;
 
 import dev.netforge.runtime.CompiledNetwork;
+import dev.netforge.runtime.Engine;
 import dev.netforge.runtime.Parameter;
 import dev.netforge.runtime.io.SafeTensors;
 import dev.netforge.runtime.io.Tensor;
 import dev.netforge.runtime.io.TensorFormatException;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -43,7 +45,15 @@ final class GradientsCommand implements Callable<Integer> {
     CompiledNetwork net = run.network(common);
     Tensor x = run.input(net);
     int batch = x.shape()[0];
-    float[] y = Arrays.copyOf(net.forward(x.floats(), batch, false), batch * net.outputSize());
+    try (Engine engine = common.engine(net)) {
+      write(engine, x, batch);
+    }
+    return 0;
+  }
+
+  private void write(Engine engine, Tensor x, int batch) throws IOException {
+    CompiledNetwork net = engine.network();
+    float[] y = Arrays.copyOf(engine.forward(x.floats(), batch, false), batch * net.outputSize());
     float[] dx = new float[batch * net.inputSize()];
     List<Tensor> outTensors = new ArrayList<>();
     if (upstream.labels != null) {
@@ -55,15 +65,16 @@ final class GradientsCommand implements Callable<Integer> {
       if (labels.elementCount() != batch) {
         throw new TensorFormatException(lf.file(), "tensor \"labels\" has " + labels.elementCount() + " entries for a batch of " + batch);
       }
-      double loss = net.backward(labels.toInts(), dx);
+      double loss = engine.backward(labels.toInts(), dx);
       outTensors.add(Tensor.of("logits", y, batch, net.outputSize()));
       outTensors.add(Tensor.of("loss", new float[] {(float) loss}, 1));
     } else {
       SafeTensors gf = SafeTensors.read(upstream.gradOutput);
       Tensor g = gf.get("grad_output", batch, net.outputSize());
-      net.backward(g.floats(), dx);
+      engine.backward(g.floats(), dx);
       outTensors.add(Tensor.of("output", y, batch, net.outputSize()));
     }
+    engine.toHost(null);
     int[] inShape = net.inputShape();
     outTensors.add(Tensor.of("grad.input", dx, batch, inShape[0], inShape[1], inShape[2]));
     for (Parameter p : net.parameters()) {
@@ -71,6 +82,5 @@ final class GradientsCommand implements Callable<Integer> {
     }
     SafeTensors.write(out, Map.of("network", net.name(), "dropout", "off"), outTensors);
     System.out.println("wrote " + out + " (" + outTensors.size() + " tensors)");
-    return 0;
   }
 }

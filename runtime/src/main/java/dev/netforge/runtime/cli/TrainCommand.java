@@ -1,6 +1,7 @@
 package dev.netforge.runtime.cli;
 
 import dev.netforge.runtime.CompiledNetwork;
+import dev.netforge.runtime.Engine;
 import dev.netforge.runtime.data.Batcher;
 import dev.netforge.runtime.data.FashionMnist;
 import dev.netforge.runtime.data.ImageSet;
@@ -8,6 +9,7 @@ import dev.netforge.runtime.data.Normalization;
 import dev.netforge.runtime.gemm.Sgemm;
 import dev.netforge.runtime.train.EpochResult;
 import dev.netforge.runtime.train.Trainer;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -78,19 +80,26 @@ final class TrainCommand implements Callable<Integer> {
     }
     Normalization norm = train.statistics();
     Files.createDirectories(out);
+    try (Engine engine = common.engine(net)) {
+      train(engine, train, test, norm);
+    }
+    return 0;
+  }
+
+  private void train(Engine engine, ImageSet train, ImageSet test, Normalization norm) throws IOException {
+    CompiledNetwork net = engine.network();
     System.out.printf(Locale.ROOT, "training %s (%,d parameters) on %s: %,d train / %,d test images, %d epochs, batch %d, lr %g (%s), seed %d; "
-        + "%d threads, GEMM %s%n", net.name(), net.parameterCount(), data, train.count(), test.count(), epochs, batch, lr, schedule, seed,
-        dev.netforge.runtime.Parallel.shared().threads(), Sgemm.kernel());
+        + "%s, GEMM %s%n", net.name(), net.parameterCount(), data, train.count(), test.count(), epochs, batch, lr, schedule, seed,
+        engine.describe(), Sgemm.kernel());
     Trainer.Config config = new Trainer.Config(epochs, batch, lr, momentum, weightDecay, schedule, seed, !noFlip,
         out.resolve("checkpoint.safetensors"), Map.of("normalization", norm.encode(), "data", data.toString()));
     long start = System.nanoTime();
-    List<EpochResult> results = new Trainer(config).train(net, new Batcher(train, norm), new Batcher(test, norm), resume,
+    List<EpochResult> results = new Trainer(config).train(engine, new Batcher(train, norm), new Batcher(test, norm), resume,
         new TrainingReport(out, epochs));
     if (!results.isEmpty()) {
       EpochResult last = results.get(results.size() - 1);
       System.out.printf(Locale.ROOT, "done in %.1f s: test top-1 %.2f%%, top-5 %.2f%%; checkpoint %s, metrics %s%n", (System.nanoTime() - start) / 1e9,
           100 * last.test().top1(), 100 * last.test().top5(), config.checkpoint(), out.resolve("metrics.csv"));
     }
-    return 0;
   }
 }

@@ -1,6 +1,9 @@
 package dev.netforge.runtime.train;
 
 import dev.netforge.runtime.CompiledNetwork;
+import dev.netforge.runtime.CpuEngine;
+import dev.netforge.runtime.Engine;
+import dev.netforge.runtime.nn.SoftmaxCrossEntropy;
 import dev.netforge.runtime.data.Batcher;
 import dev.netforge.runtime.data.ImageSet;
 
@@ -11,6 +14,11 @@ import dev.netforge.runtime.data.ImageSet;
  */
 public record Evaluation(double loss, double top1, double top5, long[][] confusion, int count) {
   public static Evaluation of(CompiledNetwork net, Batcher data, int batchSize) {
+    return of(new CpuEngine(net), data, batchSize);
+  }
+
+  public static Evaluation of(Engine engine, Batcher data, int batchSize) {
+    CompiledNetwork net = engine.network();
     ImageSet set = data.set();
     int classes = net.outputSize();
     float[] x = new float[batchSize * net.inputSize()];
@@ -22,8 +30,8 @@ public record Evaluation(double loss, double top1, double top5, long[][] confusi
     for (int from = 0; from < set.count(); from += batchSize) {
       int n = Math.min(batchSize, set.count() - from);
       data.fill(null, from, n, x, labels, null);
-      float[] logits = net.forward(x, n, false);
-      lossSum += net.loss(java.util.Arrays.copyOf(labels, n)) * n;
+      float[] logits = engine.forward(x, n, false);
+      lossSum += SoftmaxCrossEntropy.lossAndGradient(logits, labels, n, classes, null) * n;
       for (int i = 0; i < n; i++) {
         int truth = labels[i];
         int rank = 0;

@@ -1,6 +1,8 @@
 package dev.netforge.runtime.train;
 
 import dev.netforge.runtime.CompiledNetwork;
+import dev.netforge.runtime.CpuEngine;
+import dev.netforge.runtime.Engine;
 import dev.netforge.runtime.Rng;
 import dev.netforge.runtime.data.Batcher;
 import dev.netforge.runtime.io.SafeTensors;
@@ -41,6 +43,18 @@ public final class Trainer {
    * @return every epoch's result, resumed ones excluded
    */
   public List<EpochResult> train(CompiledNetwork net, Batcher train, Batcher test, Path resume, TrainingListener listener) throws IOException {
+    return train(new CpuEngine(net), train, test, resume, listener);
+  }
+
+  /**
+   * Trains {@code engine}'s network on that engine (initialized here unless resuming). Parameters and momentum come
+   * back to the host for each checkpoint.
+   *
+   * @param resume a checkpoint to continue from, or {@code null}
+   * @return every epoch's result, resumed ones excluded
+   */
+  public List<EpochResult> train(Engine engine, Batcher train, Batcher test, Path resume, TrainingListener listener) throws IOException {
+    CompiledNetwork net = engine.network();
     Sgd sgd = new Sgd(net.parameters(), config.momentum(), config.weightDecay());
     LearningRateSchedule schedule = LearningRateSchedule.parse(config.schedule(), config.learningRate());
     Rng data = new Rng(config.seed() ^ 0x5DEECE66DL);
@@ -60,6 +74,7 @@ public final class Trainer {
     } else {
       net.initialize(config.seed());
     }
+    engine.fromHost(sgd);
     int count = train.set().count();
     int batch = config.batch();
     int stepsPerEpoch = (count + batch - 1) / batch;
@@ -81,9 +96,9 @@ public final class Trainer {
         int n = Math.min(batch, count - from);
         train.fill(order, from, n, x, labels, config.flip() ? data : null);
         int[] batchLabels = n == batch ? labels : java.util.Arrays.copyOf(labels, n);
-        float[] logits = net.forward(x, n, true);
+        float[] logits = engine.forward(x, n, true);
         correct += correct(logits, batchLabels, n, net.outputSize());
-        double loss = net.backward(batchLabels, null);
+        double loss = engine.backward(batchLabels, null);
         step++;
         if (!Double.isFinite(loss)) {
           throw new TrainingDiverged("loss is " + loss + " at epoch " + epoch + ", step " + (s + 1) + " of " + stepsPerEpoch + " (step " + step
@@ -91,13 +106,13 @@ public final class Trainer {
               + (Files.exists(config.checkpoint()) ? ", so " + config.checkpoint() + " still holds the last good state" : "")
               + ". Lower the learning rate (now " + lr + ").");
         }
-        sgd.step(net.parameters(), lr);
+        engine.update(sgd, lr);
         lossSum += loss * n;
         double seconds = (System.nanoTime() - start) / 1e9;
         listener.step(epoch, s + 1, stepsPerEpoch, loss, (double) correct / (from + n), (from + n) / seconds);
       }
       double seconds = (System.nanoTime() - start) / 1e9;
-      Evaluation eval = Evaluation.of(net, test, Math.max(batch, 256));
+      Evaluation eval = Evaluation.of(engine, test, Math.max(batch, 256));
       EpochResult result = new EpochResult(epoch, lossSum / count, (double) correct / count, eval, lr, seconds, count / seconds);
       schedule.endOfEpoch(epoch, 1 - eval.top1());
       Map<String, String> meta = new LinkedHashMap<>();
@@ -114,6 +129,7 @@ public final class Trainer {
       meta.put("weight_decay", Double.toString(config.weightDecay()));
       meta.put("test.top1", Double.toString(eval.top1()));
       meta.putAll(config.metadata());
+      engine.toHost(sgd);
       Checkpoint.write(config.checkpoint(), net, sgd, meta);
       results.add(result);
       listener.epoch(result);
