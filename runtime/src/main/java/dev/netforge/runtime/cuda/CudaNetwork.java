@@ -64,12 +64,12 @@ public abstract class CudaNetwork implements AutoCloseable {
     this.layout = layout;
     this.towers = host.towers();
     this.towerDevice = new Device[towers];
-    String source = source(host);
+    KernelModule kernels = new KernelModule(host.name(), resource(host, ".cu", true), resource(host, ".ptx", false));
     Map<Device, Boolean> loaded = new IdentityHashMap<>();
     for (int t = 0; t < towers; t++) {
       towerDevice[t] = devices.get(t % devices.size());
       if (loaded.put(towerDevice[t], Boolean.TRUE) == null) {
-        towerDevice[t].load(host.name(), source);
+        towerDevice[t].load(kernels);
       }
     }
   }
@@ -89,10 +89,14 @@ public abstract class CudaNetwork implements AutoCloseable {
     }
   }
 
-  private static String source(CompiledNetwork host) {
-    String resource = host.getClass().getSimpleName() + ".cu";
+  /** The generated file {@code <Network><suffix>} beside the network's class, or null when it is optional and absent. */
+  private static String resource(CompiledNetwork host, String suffix, boolean required) {
+    String resource = host.getClass().getSimpleName() + suffix;
     try (InputStream in = host.getClass().getResourceAsStream(resource)) {
       if (in == null) {
+        if (!required) {
+          return null;
+        }
         throw new CudaException(resource + " is not on the classpath beside " + host.getClass().getName() + "; the netforge processor writes it");
       }
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);

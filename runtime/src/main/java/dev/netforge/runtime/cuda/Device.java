@@ -33,10 +33,10 @@ public interface Device extends AutoCloseable {
   void copyRows(long dst, long dstPitchBytes, Device source, long src, long srcPitchBytes, long widthBytes, long rows);
 
   /**
-   * Compiles (or loads from the cache) a module from CUDA C source; its kernels are then launchable by name. Loading
-   * a module of the same name again replaces it.
+   * Loads a network's kernels (compiling them where needed); they are then launchable by the module's name. Loading a
+   * module of the same name again replaces it.
    */
-  void load(String module, String cudaSource);
+  void load(KernelModule module);
 
   /**
    * Launches a kernel of a loaded module with {@link #BLOCK_THREADS} threads per block.

@@ -67,9 +67,9 @@ public final class EmulatedDevice implements Device {
   }
 
   @Override
-  public void load(String module, String cudaSource) {
-    modules.put(module, HostEmulator.loadModule(module, cudaSource));
-    kernels.keySet().removeIf(key -> key.startsWith(module + "/"));
+  public void load(KernelModule module) {
+    modules.put(module.name(), HostEmulator.loadModule(module.name(), module.source()));
+    kernels.keySet().removeIf(key -> key.startsWith(module.name() + "/"));
   }
 
   @Override

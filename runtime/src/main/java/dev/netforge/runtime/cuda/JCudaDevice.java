@@ -263,19 +263,39 @@ public final class JCudaDevice implements Device {
   }
 
   @Override
-  public void load(String module, String cudaSource) {
-    String arch = "compute_" + major + minor;
-    String ptx = ptx(module, cudaSource, arch);
+  public void load(KernelModule module) {
     current();
     CUmodule loaded = new CUmodule();
+    if (module.ptx() != null && ptxTarget(module.ptx()) <= 10 * major + minor) {
+      int result = cuModuleLoadData(loaded, module.ptx());
+      if (result == CUresult.CUDA_SUCCESS) {
+        register(module.name(), loaded);
+        return;
+      }
+      System.err.println("netforge: " + describe() + " cannot load the build's PTX of " + module.name() + " (" + CUresult.stringFor(result)
+          + ", driver CUDA " + driverVersion() + "); compiling it with NVRTC");
+    }
+    String arch = "compute_" + major + minor;
+    String ptx = ptx(module.name(), module.source(), arch);
+    current();
     int result = cuModuleLoadData(loaded, ptx);
     if (result == CUresult.CUDA_ERROR_UNSUPPORTED_PTX_VERSION) {
       throw new CudaException(describe() + ": the driver (CUDA " + driverVersion() + ") cannot load PTX from NVRTC " + nvrtcVersion()
           + "; update the NVIDIA driver, or put an NVRTC no newer than the driver on the library path");
     }
-    check(result, "cuModuleLoadData(" + module + ")");
+    check(result, "cuModuleLoadData(" + module.name() + ")");
+    register(module.name(), loaded);
+  }
+
+  private void register(String module, CUmodule loaded) {
     modules.put(module, loaded);
     functions.keySet().removeIf(key -> key.startsWith(module + "/"));
+  }
+
+  /** The {@code .target sm_XY} of a PTX text as XY (0 when absent). */
+  static int ptxTarget(String ptx) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^\\.target\\s+sm_(\\d+)").matcher(ptx);
+    return m.find() ? Integer.parseInt(m.group(1)) : 0;
   }
 
   private String ptx(String module, String cudaSource, String arch) {
