@@ -10,7 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.tools.JavaFileObject;
+import javax.tools.StandardLocation;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The generated source of a small two-tower network, compared with the golden file checked in beside this test, and
@@ -42,12 +45,17 @@ class GeneratedSourceTest {
         "  void fc4();");
   }
 
-  @Test
-  void matchesTheGoldenFile() throws IOException {
+  /** The CPU network, its CUDA launcher and its CUDA kernels. */
+  @ParameterizedTest
+  @ValueSource(strings = {"TinyNet.java", "TinyNetCuda.java", "TinyNet.cu"})
+  void matchesTheGoldenFile(String file) throws IOException {
     Compilation c = javac().withProcessors(new NetforgeProcessor()).compile(tinyNet());
     assertThat(c).succeeded();
-    String generated = c.generatedSourceFile("test.TinyNet").orElseThrow().getCharContent(true).toString();
-    Path golden = Path.of("src/test/resources/golden/TinyNet.java");
+    JavaFileObject output = file.endsWith(".java")
+        ? c.generatedSourceFile("test." + file.substring(0, file.length() - ".java".length())).orElseThrow()
+        : c.generatedFile(StandardLocation.CLASS_OUTPUT, "test", file).orElseThrow();
+    String generated = output.getCharContent(true).toString();
+    Path golden = Path.of("src/test/resources/golden", file);
     if (Boolean.getBoolean("netforge.updateGolden")) {
       Files.writeString(golden, generated);
     }
