@@ -282,13 +282,20 @@ __device__ float lrn_power(float d) {
   return powf(d, -S::BETA);
 }
 
+// N(c): the SIZE channels centred on c, clamped to the tower's channels [FIRST, FIRST + COUNT).
+template <class S>
+__device__ void lrn_window(int c, int& lo, int& hi) {
+  lo = c - S::SIZE / 2 < S::FIRST ? S::FIRST : c - S::SIZE / 2;
+  hi = c + S::SIZE / 2 >= S::FIRST + S::COUNT ? S::FIRST + S::COUNT - 1 : c + S::SIZE / 2;
+}
+
 // d_c = k + α Σ_{j∈N(c)} a_j², b_c = a_c · d_c^−β, the window clamped to the tower's channels.
 template <class S>
 __device__ void lrn_forward(const float* a, float* b, float* scale, int batch) {
   long long at; int c, p;
   if (!element<S>(batch, at, c, p)) return;
-  const int lo = c - S::SIZE / 2 < S::FIRST ? S::FIRST : c - S::SIZE / 2;
-  const int hi = c + S::SIZE / 2 >= S::FIRST + S::COUNT ? S::FIRST + S::COUNT - 1 : c + S::SIZE / 2;
+  int lo, hi;
+  lrn_window<S>(c, lo, hi);
   float sum = 0.0f;
   for (int j = lo; j <= hi; ++j) {
     const float v = a[at + (long long)(j - c) * S::PLANE];
@@ -305,8 +312,8 @@ __device__ void lrn_backward(const float* a, const float* b, const float* scale,
                              int batch) {
   long long at; int c, p;
   if (!element<S>(batch, at, c, p)) return;
-  const int lo = c - S::SIZE / 2 < S::FIRST ? S::FIRST : c - S::SIZE / 2;
-  const int hi = c + S::SIZE / 2 >= S::FIRST + S::COUNT ? S::FIRST + S::COUNT - 1 : c + S::SIZE / 2;
+  int lo, hi;
+  lrn_window<S>(c, lo, hi);
   float sum = 0.0f;
   for (int j = lo; j <= hi; ++j) {
     const long long o = at + (long long)(j - c) * S::PLANE;
