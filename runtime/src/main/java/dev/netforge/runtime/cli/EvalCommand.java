@@ -6,9 +6,16 @@ import dev.netforge.runtime.data.Batcher;
 import dev.netforge.runtime.data.FashionMnist;
 import dev.netforge.runtime.data.ImageSet;
 import dev.netforge.runtime.data.Normalization;
+import dev.netforge.runtime.data.TrainingData;
+import dev.netforge.runtime.images.Augmentation;
+import dev.netforge.runtime.images.ColourStatistics;
+import dev.netforge.runtime.images.ImageFolder;
+import dev.netforge.runtime.images.ImageFolderData;
 import dev.netforge.runtime.io.SafeTensors;
 import dev.netforge.runtime.train.Checkpoint;
 import dev.netforge.runtime.train.Evaluation;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -30,6 +37,9 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--batch", defaultValue = "256")
   int batch;
 
+  @Option(names = "--ten-crop", description = "Image folders: average the softmax over 10 crops per image (default: the central crop).")
+  boolean tenCrop;
+
   @Mixin
   Cli.Common common;
 
@@ -37,17 +47,36 @@ final class EvalCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     CompiledNetwork net = common.network(model);
     SafeTensors st = Checkpoint.loadWeights(weights, net);
-    ImageSet test = FashionMnist.test(data);
-    String stats = st.metadata().get("normalization");
-    Normalization norm = stats != null ? Normalization.decode(stats) : FashionMnist.train(data).statistics();
+    TrainingData test = Files.isDirectory(data.resolve("val")) ? imageFolder(net, st) : idx(st);
     Evaluation e;
     try (Engine engine = common.engine(net)) {
-      e = Evaluation.of(engine, new Batcher(test, norm), batch);
+      e = Evaluation.of(engine, test, batch);
     }
-    System.out.printf(Locale.ROOT, "%s on %s: loss %.4f, top-1 %.2f%%, top-5 %.2f%% (%d images)%n", net.name(), data, e.loss(), 100 * e.top1(),
-        100 * e.top5(), e.count());
-    printConfusion(e.confusion());
+    System.out.printf(Locale.ROOT, "%s on %s%s: loss %.4f, top-1 %.2f%%, top-5 %.2f%% (%d images)%n", net.name(), data,
+        test.views() > 1 ? " (10 crops)" : "", e.loss(), 100 * e.top1(), 100 * e.top5(), e.count());
+    if (e.confusion().length <= 20) {
+      printConfusion(e.confusion());
+    }
     return 0;
+  }
+
+  private TrainingData idx(SafeTensors checkpoint) throws IOException {
+    ImageSet test = FashionMnist.test(data);
+    String stats = checkpoint.metadata().get("normalization");
+    Normalization norm = stats != null ? Normalization.decode(stats) : FashionMnist.train(data).statistics();
+    return new Batcher(test, norm);
+  }
+
+  /** {@code DATA/val/<class>/*} with the training folder's statistics (the checkpoint names their file). */
+  private TrainingData imageFolder(CompiledNetwork net, SafeTensors checkpoint) throws IOException {
+    String recorded = checkpoint.metadata().get("statistics");
+    Path statistics = recorded != null ? Path.of(recorded) : data.resolve("train").resolve("netforge-statistics.safetensors");
+    if (!Files.exists(statistics)) {
+      throw new IllegalArgumentException("no mean image and colour statistics at " + statistics + "; train on " + data.resolve("train") + " first");
+    }
+    Augmentation augmentation = new Augmentation(ColourStatistics.read(statistics), net.inputShape()[1]);
+    return new ImageFolderData(ImageFolder.scan(data.resolve("val")), augmentation,
+        tenCrop ? ImageFolderData.Mode.TEN_CROP : ImageFolderData.Mode.CENTER, Runtime.getRuntime().availableProcessors());
   }
 
   static void printConfusion(long[][] confusion) {

@@ -6,7 +6,13 @@ import dev.netforge.runtime.data.Batcher;
 import dev.netforge.runtime.data.FashionMnist;
 import dev.netforge.runtime.data.ImageSet;
 import dev.netforge.runtime.data.Normalization;
+import dev.netforge.runtime.data.TrainingData;
 import dev.netforge.runtime.gemm.Sgemm;
+import dev.netforge.runtime.images.Augmentation;
+import dev.netforge.runtime.images.ColourStatistics;
+import dev.netforge.runtime.images.ImageFolder;
+import dev.netforge.runtime.images.ImageFolderData;
+import dev.netforge.runtime.images.Preprocessing;
 import dev.netforge.runtime.train.EpochResult;
 import dev.netforge.runtime.train.Trainer;
 import java.io.IOException;
@@ -25,7 +31,8 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--model", defaultValue = "mini-alexnet", description = "Model name or generated class (default: ${DEFAULT-VALUE}).")
   String model;
 
-  @Option(names = "--data", description = "Directory of the four IDX files (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--data", description = "Directory of the four IDX files, or of train/ and val/ image folders (root/<class>/*.jpg) "
+      + "(default: ${DEFAULT-VALUE}).")
   Path data = FashionMnist.DEFAULT_DIR;
 
   @Option(names = "--epochs", defaultValue = "8")
@@ -65,9 +72,28 @@ final class TrainCommand implements Callable<Integer> {
   @Mixin
   Cli.Common common;
 
+  @Option(names = "--ten-crop", description = "Image folders: test each epoch on 10 crops per image (default: the central crop).")
+  boolean tenCrop;
+
+  @Option(names = "--loader-threads", description = "Image folders: threads decoding and augmenting ahead of training (default: one per core).")
+  Integer loaderThreads;
+
+  /** The training and test sets, and what the checkpoint records about them. */
+  private record Sets(TrainingData train, TrainingData test, Map<String, String> metadata) {}
+
   @Override
   public Integer call() throws Exception {
     CompiledNetwork net = common.network(model);
+    Sets sets = Files.isDirectory(data.resolve("train")) ? imageFolders(net) : idx(net);
+    Files.createDirectories(out);
+    try (Engine engine = common.engine(net)) {
+      train(engine, sets);
+    }
+    return 0;
+  }
+
+  /** An MNIST-format set: four IDX files, per-channel normalization from the training images. */
+  private Sets idx(CompiledNetwork net) throws IOException {
     ImageSet train = FashionMnist.train(data);
     ImageSet test = FashionMnist.test(data);
     if (limit != null) {
@@ -79,23 +105,54 @@ final class TrainCommand implements Callable<Integer> {
           + train.channels() + "×" + train.height() + "×" + train.width() + " images");
     }
     Normalization norm = train.statistics();
-    Files.createDirectories(out);
-    try (Engine engine = common.engine(net)) {
-      train(engine, train, test, norm);
-    }
-    return 0;
+    return new Sets(new Batcher(train, norm), new Batcher(test, norm), Map.of("normalization", norm.encode(), "data", data.toString()));
   }
 
-  private void train(Engine engine, ImageSet train, ImageSet test, Normalization norm) throws IOException {
+  /**
+   * The paper's pipeline on {@code DATA/train/<class>/*} and {@code DATA/val/<class>/*}: the mean image and colour
+   * components of the training folder (computed once, kept beside it), random crops of the network's input size,
+   * flips and colour noise for training; the central crop or 10 crops for testing.
+   */
+  private Sets imageFolders(CompiledNetwork net) throws IOException {
+    int[] in = net.inputShape();
+    if (in[0] != 3 || in[1] != in[2] || in[1] > Preprocessing.SIZE) {
+      throw new IllegalArgumentException(net.name() + " takes " + in[0] + "×" + in[1] + "×" + in[2] + " inputs; image folders give 3-channel "
+          + "square crops of at most " + Preprocessing.SIZE + " pixels");
+    }
+    ImageFolder trainFolder = ImageFolder.scan(data.resolve("train"));
+    ImageFolder valFolder = ImageFolder.scan(data.resolve("val"));
+    if (trainFolder.classes().size() != net.outputSize()) {
+      throw new IllegalArgumentException(data.resolve("train") + " has " + trainFolder.classes().size() + " class folders but " + net.name()
+          + " has " + net.outputSize() + " outputs");
+    }
+    int threads = loaderThreads != null ? loaderThreads : Runtime.getRuntime().availableProcessors();
+    if (!Files.exists(ColourStatistics.fileFor(trainFolder))) {
+      System.out.printf(Locale.ROOT, "computing the mean image and RGB principal components of %,d training images (once; kept in %s)%n",
+          trainFolder.count(), ColourStatistics.fileFor(trainFolder));
+    }
+    ColourStatistics statistics = ColourStatistics.ofFolder(trainFolder, threads);
+    Augmentation augmentation = new Augmentation(statistics, in[1]);
+    return new Sets(
+        new ImageFolderData(trainFolder, augmentation, ImageFolderData.Mode.TRAIN, threads),
+        new ImageFolderData(valFolder, augmentation, tenCrop ? ImageFolderData.Mode.TEN_CROP : ImageFolderData.Mode.CENTER, threads),
+        Map.of("statistics", ColourStatistics.fileFor(trainFolder).toString(), "data", data.toString()));
+  }
+
+  private void train(Engine engine, Sets sets) throws IOException {
     CompiledNetwork net = engine.network();
     System.out.printf(Locale.ROOT, "training %s (%,d parameters) on %s: %,d train / %,d test images, %d epochs, batch %d, lr %g (%s), seed %d; "
-        + "%s, GEMM %s%n", net.name(), net.parameterCount(), data, train.count(), test.count(), epochs, batch, lr, schedule, seed,
+        + "%s, GEMM %s%n", net.name(), net.parameterCount(), data, sets.train().count(), sets.test().count(), epochs, batch, lr, schedule, seed,
         engine.describe(), Sgemm.kernel());
     Trainer.Config config = new Trainer.Config(epochs, batch, lr, momentum, weightDecay, schedule, seed, !noFlip,
-        out.resolve("checkpoint.safetensors"), Map.of("normalization", norm.encode(), "data", data.toString()));
+        out.resolve("checkpoint.safetensors"), sets.metadata());
     long start = System.nanoTime();
-    List<EpochResult> results = new Trainer(config).train(engine, new Batcher(train, norm), new Batcher(test, norm), resume,
-        new TrainingReport(out, epochs));
+    List<EpochResult> results = new Trainer(config).train(engine, sets.train(), sets.test(), resume, new TrainingReport(out, epochs));
+    for (TrainingData set : List.of(sets.train(), sets.test())) {
+      if (set instanceof ImageFolderData images && images.skipped() > 0) {
+        System.out.printf(Locale.ROOT, "%s: %,d files could not be decoded and were left out, first: %s%n", images.folder().root(), images.skipped(),
+            String.join("; ", images.failures()));
+      }
+    }
     if (!results.isEmpty()) {
       EpochResult last = results.get(results.size() - 1);
       System.out.printf(Locale.ROOT, "done in %.1f s: test top-1 %.2f%%, top-5 %.2f%%; checkpoint %s, metrics %s%n", (System.nanoTime() - start) / 1e9,

@@ -32,6 +32,8 @@ final class TrainingReport implements TrainingListener {
   private final int epochs;
   private final List<double[]> rows = new ArrayList<>();
   private ProgressBar bar;
+  /** Seconds this epoch has waited for data (image folders decode ahead of training; this says when they fall behind). */
+  private double dataWaitSeconds;
 
   TrainingReport(Path dir, int epochs) throws IOException {
     this.dir = dir;
@@ -48,6 +50,11 @@ final class TrainingReport implements TrainingListener {
   }
 
   @Override
+  public void dataWait(double seconds) {
+    dataWaitSeconds = seconds;
+  }
+
+  @Override
   public void step(int epoch, int stepInEpoch, int stepsPerEpoch, double loss, double accuracy, double imagesPerSecond) {
     if (bar == null) {
       bar = new ProgressBarBuilder()
@@ -59,7 +66,8 @@ final class TrainingReport implements TrainingListener {
           .build();
     }
     bar.stepTo(stepInEpoch);
-    bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f acc %.2f%% %.0f img/s", loss, 100 * accuracy, imagesPerSecond));
+    bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f acc %.2f%% %.0f img/s", loss, 100 * accuracy, imagesPerSecond)
+        + (dataWaitSeconds >= 0.05 ? String.format(Locale.ROOT, ", waited %.1f s for data", dataWaitSeconds) : ""));
     if (stepInEpoch == stepsPerEpoch) {
       bar.close();
       bar = null;
@@ -111,8 +119,9 @@ final class TrainingReport implements TrainingListener {
     Files.move(tmp, dir.resolve("metrics.png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 
+  /** A metric over the epochs; an infinite loss (a probability that underflowed) is left out of the plot as NaN. */
   private double[] column(int c) {
-    return rows.stream().mapToDouble(r -> r[c]).toArray();
+    return rows.stream().mapToDouble(r -> Double.isInfinite(r[c]) ? Double.NaN : r[c]).toArray();
   }
 
   private static double[] percent(double[] v) {

@@ -6,7 +6,7 @@ import dev.netforge.runtime.Rng;
  * Turns images into normalized float batches, optionally with the training augmentation used for the small
  * networks: a random horizontal flip (clothes and shoes are left–right symmetric in kind).
  */
-public final class Batcher {
+public final class Batcher implements TrainingData {
   private final ImageSet set;
   private final Normalization norm;
 
@@ -17,6 +17,27 @@ public final class Batcher {
 
   public ImageSet set() {
     return set;
+  }
+
+  @Override
+  public int count() {
+    return set.count();
+  }
+
+  /** Decoded sets are in memory: each batch is filled on the caller's thread, flips drawn from {@code rng} in order. */
+  @Override
+  public Epoch epoch(int[] order, int batch, Rng rng) {
+    return new Epoch() {
+      private int from;
+
+      @Override
+      public int next(float[] x, int[] labels) {
+        int n = Math.min(batch, set.count() - from);
+        fill(order, from, n, x, labels, rng);
+        from += n;
+        return n;
+      }
+    };
   }
 
   /**

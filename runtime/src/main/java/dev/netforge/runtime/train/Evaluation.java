@@ -3,55 +3,90 @@ package dev.netforge.runtime.train;
 import dev.netforge.runtime.CompiledNetwork;
 import dev.netforge.runtime.CpuEngine;
 import dev.netforge.runtime.Engine;
+import dev.netforge.runtime.data.TrainingData;
 import dev.netforge.runtime.nn.SoftmaxCrossEntropy;
-import dev.netforge.runtime.data.Batcher;
-import dev.netforge.runtime.data.ImageSet;
+import java.io.IOException;
 
 /**
- * Loss, top-1 and top-5 accuracy and the confusion matrix of a network on a labelled set (dropout off).
+ * Loss, top-1 and top-5 accuracy and the confusion matrix of a network on a labelled set (dropout off). Where the
+ * data gives several views of each example (10-crop testing), their softmax outputs are averaged first.
  *
  * @param confusion {@code confusion[truth][predicted]} counts
+ * @param count examples evaluated (undecodable files are not)
  */
 public record Evaluation(double loss, double top1, double top5, long[][] confusion, int count) {
-  public static Evaluation of(CompiledNetwork net, Batcher data, int batchSize) {
+  public static Evaluation of(CompiledNetwork net, TrainingData data, int batchSize) throws IOException {
     return of(new CpuEngine(net), data, batchSize);
   }
 
-  public static Evaluation of(Engine engine, Batcher data, int batchSize) {
+  public static Evaluation of(Engine engine, TrainingData data, int batchSize) throws IOException {
     CompiledNetwork net = engine.network();
-    ImageSet set = data.set();
     int classes = net.outputSize();
-    float[] x = new float[batchSize * net.inputSize()];
+    int views = data.views();
+    float[] x = new float[batchSize * views * net.inputSize()];
     int[] labels = new int[batchSize];
+    double[] probabilities = new double[classes];
     long[][] confusion = new long[classes][classes];
     double lossSum = 0;
     long top1 = 0;
     long top5 = 0;
-    for (int from = 0; from < set.count(); from += batchSize) {
-      int n = Math.min(batchSize, set.count() - from);
-      data.fill(null, from, n, x, labels, null);
-      float[] logits = engine.forward(x, n, false);
-      lossSum += SoftmaxCrossEntropy.lossAndGradient(logits, labels, n, classes, null) * n;
-      for (int i = 0; i < n; i++) {
-        int truth = labels[i];
-        int rank = 0;
-        int best = 0;
-        float mine = logits[i * classes + truth];
-        for (int c = 0; c < classes; c++) {
-          float v = logits[i * classes + c];
-          if (v > mine || (v == mine && c < truth)) {
-            rank++;
-          }
-          if (v > logits[i * classes + best]) {
-            best = c;
-          }
+    int count = 0;
+    int steps = (data.count() + batchSize - 1) / batchSize;
+    try (TrainingData.Epoch batches = data.epoch(null, batchSize, null)) {
+      for (int step = 0; step < steps; step++) {
+        int n = batches.next(x, labels);
+        if (n == 0) {
+          continue;  // every file of this batch was undecodable
         }
-        top1 += rank == 0 ? 1 : 0;
-        top5 += rank < 5 ? 1 : 0;
-        confusion[truth][best]++;
+        float[] logits = engine.forward(x, n * views, false);
+        if (views == 1) {
+          // In the log domain, so that a confidently wrong prediction gives a large loss rather than log(0).
+          lossSum += SoftmaxCrossEntropy.lossAndGradient(logits, labels, n, classes, null) * n;
+        }
+        for (int i = 0; i < n; i++) {
+          averageSoftmax(logits, i * views, views, classes, probabilities);
+          int truth = labels[i];
+          double mine = probabilities[truth];
+          int rank = 0;
+          int best = 0;
+          for (int c = 0; c < classes; c++) {
+            double p = probabilities[c];
+            if (p > mine || (p == mine && c < truth)) {
+              rank++;
+            }
+            if (p > probabilities[best]) {
+              best = c;
+            }
+          }
+          if (views > 1) {
+            lossSum -= Math.log(Math.max(mine, Double.MIN_VALUE));
+          }
+          top1 += rank == 0 ? 1 : 0;
+          top5 += rank < 5 ? 1 : 0;
+          confusion[truth][best]++;
+        }
+        count += n;
       }
     }
-    int count = set.count();
     return new Evaluation(lossSum / count, (double) top1 / count, (double) top5 / count, confusion, count);
+  }
+
+  /** The mean over {@code views} consecutive rows of logits of their softmax, in double. */
+  public static void averageSoftmax(float[] logits, int firstRow, int views, int classes, double[] into) {
+    java.util.Arrays.fill(into, 0);
+    for (int v = 0; v < views; v++) {
+      int row = (firstRow + v) * classes;
+      float max = Float.NEGATIVE_INFINITY;
+      for (int c = 0; c < classes; c++) {
+        max = Math.max(max, logits[row + c]);
+      }
+      double sum = 0;
+      for (int c = 0; c < classes; c++) {
+        sum += Math.exp(logits[row + c] - max);
+      }
+      for (int c = 0; c < classes; c++) {
+        into[c] += Math.exp(logits[row + c] - max) / sum / views;
+      }
+    }
   }
 }

@@ -4,7 +4,7 @@ import dev.netforge.runtime.CompiledNetwork;
 import dev.netforge.runtime.CpuEngine;
 import dev.netforge.runtime.Engine;
 import dev.netforge.runtime.Rng;
-import dev.netforge.runtime.data.Batcher;
+import dev.netforge.runtime.data.TrainingData;
 import dev.netforge.runtime.io.SafeTensors;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -42,7 +42,7 @@ public final class Trainer {
    * @param resume a checkpoint to continue from, or {@code null}
    * @return every epoch's result, resumed ones excluded
    */
-  public List<EpochResult> train(CompiledNetwork net, Batcher train, Batcher test, Path resume, TrainingListener listener) throws IOException {
+  public List<EpochResult> train(CompiledNetwork net, TrainingData train, TrainingData test, Path resume, TrainingListener listener) throws IOException {
     return train(new CpuEngine(net), train, test, resume, listener);
   }
 
@@ -53,7 +53,7 @@ public final class Trainer {
    * @param resume a checkpoint to continue from, or {@code null}
    * @return every epoch's result, resumed ones excluded
    */
-  public List<EpochResult> train(Engine engine, Batcher train, Batcher test, Path resume, TrainingListener listener) throws IOException {
+  public List<EpochResult> train(Engine engine, TrainingData train, TrainingData test, Path resume, TrainingListener listener) throws IOException {
     CompiledNetwork net = engine.network();
     Sgd sgd = new Sgd(net.parameters(), config.momentum(), config.weightDecay());
     LearningRateSchedule schedule = LearningRateSchedule.parse(config.schedule(), config.learningRate());
@@ -75,7 +75,7 @@ public final class Trainer {
       net.initialize(config.seed());
     }
     engine.fromHost(sgd);
-    int count = train.set().count();
+    int count = train.count();
     int batch = config.batch();
     int stepsPerEpoch = (count + batch - 1) / batch;
     float[] x = new float[batch * net.inputSize()];
@@ -91,29 +91,35 @@ public final class Trainer {
       double lossSum = 0;
       long correct = 0;
       long start = System.nanoTime();
-      for (int s = 0; s < stepsPerEpoch; s++) {
-        int from = s * batch;
-        int n = Math.min(batch, count - from);
-        train.fill(order, from, n, x, labels, config.flip() ? data : null);
-        int[] batchLabels = n == batch ? labels : java.util.Arrays.copyOf(labels, n);
-        float[] logits = engine.forward(x, n, true);
-        correct += correct(logits, batchLabels, n, net.outputSize());
-        double loss = engine.backward(batchLabels, null);
-        step++;
-        if (!Double.isFinite(loss)) {
-          throw new TrainingDiverged("loss is " + loss + " at epoch " + epoch + ", step " + (s + 1) + " of " + stepsPerEpoch + " (step " + step
-              + " overall); stopped without writing a checkpoint"
-              + (Files.exists(config.checkpoint()) ? ", so " + config.checkpoint() + " still holds the last good state" : "")
-              + ". Lower the learning rate (now " + lr + ").");
+      long seen = 0;
+      try (TrainingData.Epoch batches = train.epoch(order, batch, config.flip() ? data : null)) {
+        for (int s = 0; s < stepsPerEpoch; s++) {
+          int n = batches.next(x, labels);
+          listener.dataWait(batches.waitSeconds());
+          if (n == 0) {
+            continue;  // every file of this batch was undecodable
+          }
+          int[] batchLabels = n == batch ? labels : java.util.Arrays.copyOf(labels, n);
+          float[] logits = engine.forward(x, n, true);
+          correct += correct(logits, batchLabels, n, net.outputSize());
+          double loss = engine.backward(batchLabels, null);
+          step++;
+          if (!Double.isFinite(loss)) {
+            throw new TrainingDiverged("loss is " + loss + " at epoch " + epoch + ", step " + (s + 1) + " of " + stepsPerEpoch + " (step " + step
+                + " overall); stopped without writing a checkpoint"
+                + (Files.exists(config.checkpoint()) ? ", so " + config.checkpoint() + " still holds the last good state" : "")
+                + ". Lower the learning rate (now " + lr + ").");
+          }
+          engine.update(sgd, lr);
+          lossSum += loss * n;
+          seen += n;
+          double seconds = (System.nanoTime() - start) / 1e9;
+          listener.step(epoch, s + 1, stepsPerEpoch, loss, (double) correct / seen, seen / seconds);
         }
-        engine.update(sgd, lr);
-        lossSum += loss * n;
-        double seconds = (System.nanoTime() - start) / 1e9;
-        listener.step(epoch, s + 1, stepsPerEpoch, loss, (double) correct / (from + n), (from + n) / seconds);
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       Evaluation eval = Evaluation.of(engine, test, Math.max(batch, 256));
-      EpochResult result = new EpochResult(epoch, lossSum / count, (double) correct / count, eval, lr, seconds, count / seconds);
+      EpochResult result = new EpochResult(epoch, lossSum / seen, (double) correct / seen, eval, lr, seconds, seen / seconds);
       schedule.endOfEpoch(epoch, 1 - eval.top1());
       Map<String, String> meta = new LinkedHashMap<>();
       meta.put("epoch", Integer.toString(epoch));

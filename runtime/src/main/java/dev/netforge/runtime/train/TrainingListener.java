@@ -7,4 +7,7 @@ public interface TrainingListener {
 
   /** After each epoch's evaluation and checkpoint. */
   default void epoch(EpochResult result) {}
+
+  /** Seconds this epoch's steps have waited for data so far, reported before each step. */
+  default void dataWait(double seconds) {}
 }

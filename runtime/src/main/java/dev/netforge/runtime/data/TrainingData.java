@@ -1,0 +1,41 @@
+package dev.netforge.runtime.data;
+
+import dev.netforge.runtime.Rng;
+import java.io.IOException;
+
+/** Labelled examples the trainer and the evaluation draw batches from, in an order they choose. */
+public interface TrainingData {
+  /** Examples in the set. */
+  int count();
+
+  /** Network inputs each example becomes: 1, or 10 for 10-crop testing (its views follow one another). */
+  default int views() {
+    return 1;
+  }
+
+  /**
+   * Starts a pass over {@code order} (or the examples in turn when it is null) in batches of {@code batch}.
+   *
+   * @param rng the trainer's data generator, which decides the augmentation (so a resumed run draws the same), or
+   *     {@code null} for none
+   */
+  Epoch epoch(int[] order, int batch, Rng rng);
+
+  /** One pass: the batches in order. */
+  interface Epoch extends AutoCloseable {
+    /**
+     * Fills the next batch: {@code views()} inputs per example into {@code x}, one label per example.
+     *
+     * @return the examples in it, which is fewer than the batch where files could not be decoded
+     */
+    int next(float[] x, int[] labels) throws IOException;
+
+    /** Seconds the caller has spent waiting for data in {@link #next} so far. */
+    default double waitSeconds() {
+      return 0;
+    }
+
+    @Override
+    default void close() {}
+  }
+}
