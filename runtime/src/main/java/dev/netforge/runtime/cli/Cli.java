@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 
 /**
  * The netforge command line: {@code summary}, {@code forward}, {@code gradients}, {@code train}, {@code eval},
- * {@code bench}. A project registers its networks' short names and calls {@link #run}.
+ * {@code predict}, {@code bench}. A project registers its networks' short names and calls {@link #run}.
  */
 @Command(
     name = "netforge",
@@ -31,6 +31,7 @@ import picocli.CommandLine.Option;
       GradientsCommand.class,
       TrainCommand.class,
       EvalCommand.class,
+      PredictCommand.class,
       BenchCommand.class
     })
 public final class Cli {
