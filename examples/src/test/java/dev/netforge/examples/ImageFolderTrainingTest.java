@@ -12,6 +12,7 @@ import dev.netforge.dsl.Relu;
 import dev.netforge.dsl.Softmax;
 import dev.netforge.examples.TinyImages.Folder;
 import dev.netforge.runtime.cli.Cli;
+import dev.netforge.runtime.data.TrainingData;
 import dev.netforge.runtime.images.Augmentation;
 import dev.netforge.runtime.images.ColourStatistics;
 import dev.netforge.runtime.images.ImageDecoder;
@@ -19,11 +20,16 @@ import dev.netforge.runtime.images.ImageFolder;
 import dev.netforge.runtime.images.ImageFolderData;
 import dev.netforge.runtime.images.Preprocessing;
 import dev.netforge.runtime.train.Evaluation;
+import dev.netforge.runtime.train.Trainer;
+import dev.netforge.runtime.train.TrainingListener;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -99,6 +105,32 @@ class ImageFolderTrainingTest {
         root.resolve("train/netforge-statistics.safetensors").toString(), root.resolve("val/c1/0.png").toString())));
     assertTrue(predicted.contains("1. ") && predicted.contains("3. ") && !predicted.contains("4. "), predicted);
     assertTrue(predicted.contains("red") && predicted.contains("green") && predicted.contains("blue"), predicted);
+  }
+
+  @Test
+  void resumeOnImageFoldersContinuesExactly() throws Exception {
+    Path root = TinyImages.write(tmp.resolve("set"), 6, Folder.TRAIN, Folder.VAL);
+    ImageFolder train = ImageFolder.scan(root.resolve("train"));
+    Augmentation augmentation = new Augmentation(ColourStatistics.ofFolder(train, 2), 32);
+    ImageFolderData trainData = new ImageFolderData(train, augmentation, ImageFolderData.Mode.TRAIN, 2);
+    ImageFolderData valData = new ImageFolderData(ImageFolder.scan(root.resolve("val")), augmentation, ImageFolderData.Mode.CENTER, 2);
+    List<Double> whole = losses(2, tmp.resolve("whole.safetensors"), null, trainData, valData);
+    Path split = tmp.resolve("split.safetensors");
+    List<Double> resumed = new ArrayList<>(losses(1, split, null, trainData, valData));
+    resumed.addAll(losses(2, split, split, trainData, valData));
+    assertEquals(whole, resumed, "the same crops, flips and colour noise after resuming");
+  }
+
+  private static List<Double> losses(int epochs, Path checkpoint, Path resume, TrainingData train, TrainingData test) throws Exception {
+    List<Double> losses = new ArrayList<>();
+    Trainer.Config config = new Trainer.Config(epochs, 4, 1e-4, 0.9, 5e-4, "constant", 3, true, checkpoint, Map.of());
+    new Trainer(config).train(new RgbProbe(), train, test, resume, new TrainingListener() {
+      @Override
+      public void step(int epoch, int stepInEpoch, int stepsPerEpoch, double loss, double accuracy, double imagesPerSecond) {
+        losses.add(loss);
+      }
+    });
+    return losses;
   }
 
   private static String stdoutOf(Runnable r) {
