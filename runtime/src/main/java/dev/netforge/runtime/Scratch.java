@@ -9,6 +9,7 @@ public final class Scratch {
   public enum Use {
     COLUMNS,
     COLUMN_GRADIENT,
+    OUTPUT_TILE,
     PARTIAL_WEIGHT_GRADIENT
   }
 

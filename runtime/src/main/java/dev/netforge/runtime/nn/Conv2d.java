@@ -7,20 +7,32 @@ import dev.netforge.runtime.gemm.Sgemm;
 import java.util.Arrays;
 
 /**
- * Convolution as im2col + GEMM, one example per worker. Each call computes one tower slice: output channels
- * [outStart, outStart + outCount) from the input channels [inStart, inStart + groupInputs) of their group.
+ * Convolution as im2col + GEMM over groups of examples. Each call computes one tower slice: output channels
+ * [outStart, outStart + outCount) from the input channels [inStart, inStart + groupInputs) of their group. Small
+ * output planes (13×13, 6×6) would leave the micro-kernel's column panels mostly empty and make the weight-gradient
+ * GEMM reduce over a few dozen positions at a time, so several examples share one GEMM ({@link #examplesPerGemm}).
  *
  * <pre>
  * forward:  y[n, o, :]  = relu(W[o, :] · col(x[n]) + b[o]) · mask            (patches gathered straight into the
- *                                                                           GEMM's packed panels; epilogue fused
- *                                                                           into its store)
+ *                                                                           GEMM's packed panels; the epilogue
+ *                                                                           fused into the copy to each example)
  * backward: g           = dy · mask · [y &gt; 0];  db[o] = Σ g[:, o, :]          (one pass, {@link OutputGradient})
  *           dW[o, :]    = Σ_n g[n, o, :] · col(x[n])ᵀ                          (per-worker partials, summed in order)
  *           dx[n]      += col⁻¹(W[o, :]ᵀ · g[n, o, :])
  * </pre>
  */
 public final class Conv2d {
+  /** Output positions one GEMM should see at least: a few micro-kernel panels and a reduction long enough to stream. */
+  private static final int GEMM_COLUMNS = 256;
+
+  private static final int MAX_EXAMPLES_PER_GEMM = 16;
+
   private Conv2d() {}
+
+  /** Examples that share one GEMM for an output plane of {@code plane} positions. */
+  static int examplesPerGemm(int plane) {
+    return Math.max(1, Math.min(MAX_EXAMPLES_PER_GEMM, (GEMM_COLUMNS + plane - 1) / plane));
+  }
 
   public static void forward(
       Scratch scratch,
@@ -37,20 +49,33 @@ public final class Conv2d {
       float[] mask) {
     int patch = s.patch();
     int plane = s.outPlane();
+    int group = examplesPerGemm(plane);
     scratch.ensureWorkers(Parallel.shared().threads());
     Parallel.shared()
         .forRange(
             batch,
             (worker, first, end) -> {
-              float[] packed = scratch.get(worker, Scratch.Use.COLUMNS, Sgemm.packedSize(patch, plane));
-              for (int n = first; n < end; n++) {
-                Im2col.gatherPacked(s, x, n * s.inChannels() * s.inPlane(), inStart, packed, false);
-                Sgemm.gemmPackedB(
-                    false, outCount, plane, patch,
-                    weight, outStart * patch, patch,
-                    packed,
-                    y, (n * s.outChannels() + outStart) * plane, plane,
-                    false, Epilogue.rowBias(bias, outStart, relu, mask));
+              float[] packed = scratch.get(worker, Scratch.Use.COLUMNS, Sgemm.packedSize(patch, group * plane));
+              float[] out = scratch.get(worker, Scratch.Use.OUTPUT_TILE, outCount * group * plane);
+              for (int n0 = first; n0 < end; n0 += group) {
+                int count = Math.min(group, end - n0);
+                int columns = count * plane;
+                Im2col.gatherPacked(s, x, n0, count, inStart, packed, false);
+                Sgemm.gemmPackedB(false, outCount, columns, patch, weight, outStart * patch, patch, packed, out, 0, columns, false, Epilogue.NONE);
+                for (int e = 0; e < count; e++) {
+                  for (int o = 0; o < outCount; o++) {
+                    int src = o * columns + e * plane;
+                    int dst = ((n0 + e) * s.outChannels() + outStart + o) * plane;
+                    float b = bias[outStart + o];
+                    for (int p = 0; p < plane; p++) {
+                      float v = out[src + p] + b;
+                      if (relu && v < 0f) {
+                        v = 0f;
+                      }
+                      y[dst + p] = mask == null ? v : v * mask[dst + p];
+                    }
+                  }
+                }
               }
             });
   }
@@ -80,6 +105,7 @@ public final class Conv2d {
       int outCount) {
     int patch = s.patch();
     int plane = s.outPlane();
+    int group = examplesPerGemm(plane);
     OutputGradient.channels(dy, y, mask, relu, batch, s.outChannels(), plane, outStart, outCount, biasGrad);
     Parallel pool = Parallel.shared();
     int workers = Math.min(pool.threads(), batch);
@@ -87,31 +113,36 @@ public final class Conv2d {
     pool.forRange(
         batch,
         (worker, first, end) -> {
-          float[] packed = scratch.get(worker, Scratch.Use.COLUMNS, Sgemm.packedSize(plane, patch));
+          float[] packed = scratch.get(worker, Scratch.Use.COLUMNS, Sgemm.packedSize(group * plane, patch));
+          float[] gradients = scratch.get(worker, Scratch.Use.OUTPUT_TILE, outCount * group * plane);
           float[] partial = scratch.get(worker, Scratch.Use.PARTIAL_WEIGHT_GRADIENT, outCount * patch);
-          float[] dcol = dx == null ? null : scratch.get(worker, Scratch.Use.COLUMN_GRADIENT, patch * plane);
-          for (int n = first; n < end; n++) {
-            int gOff = (n * s.outChannels() + outStart) * plane;
-            Im2col.gatherPacked(s, x, n * s.inChannels() * s.inPlane(), inStart, packed, true);
-            Sgemm.gemmPackedB(
-                false, outCount, patch, plane,
-                dy, gOff, plane,
-                packed,
-                partial, 0, patch,
-                n > first, Epilogue.NONE);
+          float[] dcol = dx == null ? null : scratch.get(worker, Scratch.Use.COLUMN_GRADIENT, patch * group * plane);
+          for (int n0 = first; n0 < end; n0 += group) {
+            int count = Math.min(group, end - n0);
+            int columns = count * plane;
+            // The examples' ∂z side by side, [outCount × count·plane]: the A of ∂W and the B of ∂col.
+            for (int e = 0; e < count; e++) {
+              for (int o = 0; o < outCount; o++) {
+                System.arraycopy(dy, ((n0 + e) * s.outChannels() + outStart + o) * plane, gradients, o * columns + e * plane, plane);
+              }
+            }
+            Im2col.gatherPacked(s, x, n0, count, inStart, packed, true);
+            Sgemm.gemmPackedB(false, outCount, patch, columns, gradients, 0, columns, packed, partial, 0, patch, n0 > first, Epilogue.NONE);
             if (dx != null) {
               Sgemm.gemm(
-                  true, false, patch, plane, outCount,
+                  true, false, patch, columns, outCount,
                   weight, outStart * patch, patch,
-                  dy, gOff, plane,
-                  dcol, 0, plane,
+                  gradients, 0, columns,
+                  dcol, 0, columns,
                   false, Epilogue.NONE);
-              int xOff = n * s.inChannels() * s.inPlane();
-              if (!accumulateDx) {
-                int from = xOff + inStart * s.inPlane();
-                Arrays.fill(dx, from, from + s.groupInputs() * s.inPlane(), 0f);
+              for (int e = 0; e < count; e++) {
+                int xOff = (n0 + e) * s.inChannels() * s.inPlane();
+                if (!accumulateDx) {
+                  int from = xOff + inStart * s.inPlane();
+                  Arrays.fill(dx, from, from + s.groupInputs() * s.inPlane(), 0f);
+                }
+                Im2col.scatterAdd(s, dcol, e * plane, columns, dx, xOff, inStart);
               }
-              Im2col.scatterAdd(s, dcol, dx, xOff, inStart);
             }
           }
         });

@@ -10,41 +10,48 @@ final class Im2col {
   private Im2col() {}
 
   /**
-   * Gathers the patch matrix of channels [c0, c0 + groupInputs) of one example straight into the packed-B layout of
-   * {@link Sgemm#gemmPackedB}, with no im2col matrix in between: as {@code col} ({@code k} = patch row, {@code n} =
-   * output position; the forward GEMM) or as {@code colᵀ} ({@code k} = output position, {@code n} = patch row; the
+   * Gathers the patch matrices of channels [c0, c0 + groupInputs) of {@code count} consecutive examples from
+   * {@code first} straight into the packed-B layout of {@link Sgemm#gemmPackedB}, with no im2col matrix in between,
+   * the examples side by side: as {@code col} ({@code k} = patch row, {@code n} = (example, output position); the
+   * forward GEMM) or as {@code colᵀ} ({@code k} = (example, output position), {@code n} = patch row; the
    * weight-gradient GEMM).
    */
-  static void gatherPacked(ConvShape s, float[] x, int xOff, int c0, float[] packed, boolean transposed) {
+  static void gatherPacked(ConvShape s, float[] x, int first, int count, int c0, float[] packed, boolean transposed) {
+    int example = s.inChannels() * s.inPlane();
+    int base = first * example + c0 * s.inPlane();
     if (transposed) {
-      gatherByPatchRow(s, x, xOff + c0 * s.inPlane(), packed);
+      gatherByPatchRow(s, x, base, example, count, packed);
     } else {
-      gatherByPosition(s, x, xOff + c0 * s.inPlane(), packed);
+      gatherByPosition(s, x, base, example, count, packed);
     }
   }
 
-  /** {@code col} layout: panels of {@code nr} output positions; within a panel, patch row by patch row. */
-  private static void gatherByPosition(ConvShape s, float[] x, int base, float[] packed) {
+  /** {@code col} layout: panels of {@code nr} columns; within a panel, patch row by patch row. */
+  private static void gatherByPosition(ConvShape s, float[] x, int base, int example, int count, float[] packed) {
     int nr = Sgemm.panelWidth();
     int k = s.kernel();
     int plane = s.outPlane();
-    int patch = s.patch();
+    int columns = count * plane;
+    int[] origin = new int[nr];
     int[] top = new int[nr];
     int[] left = new int[nr];
-    for (int p0 = 0, d = 0; p0 < plane; p0 += nr) {
-      int width = Math.min(nr, plane - p0);
+    for (int j0 = 0, d = 0; j0 < columns; j0 += nr) {
+      int width = Math.min(nr, columns - j0);
       for (int j = 0; j < width; j++) {
-        top[j] = (p0 + j) / s.outWidth() * s.stride() - s.padding();
-        left[j] = (p0 + j) % s.outWidth() * s.stride() - s.padding();
+        int p = (j0 + j) % plane;
+        origin[j] = base + (j0 + j) / plane * example;
+        top[j] = p / s.outWidth() * s.stride() - s.padding();
+        left[j] = p % s.outWidth() * s.stride() - s.padding();
       }
       for (int c = 0; c < s.groupInputs(); c++) {
-        int channel = base + c * s.inPlane();
+        int channel = c * s.inPlane();
         for (int ky = 0; ky < k; ky++) {
           for (int kx = 0; kx < k; kx++, d += nr) {
             for (int j = 0; j < width; j++) {
               int iy = top[j] + ky;
               int ix = left[j] + kx;
-              packed[d + j] = iy >= 0 && iy < s.inHeight() && ix >= 0 && ix < s.inWidth() ? x[channel + iy * s.inWidth() + ix] : 0f;
+              packed[d + j] =
+                  iy >= 0 && iy < s.inHeight() && ix >= 0 && ix < s.inWidth() ? x[origin[j] + channel + iy * s.inWidth() + ix] : 0f;
             }
           }
         }
@@ -52,8 +59,8 @@ final class Im2col {
     }
   }
 
-  /** {@code colᵀ} layout: panels of {@code nr} patch rows; within a panel, output position by output position. */
-  private static void gatherByPatchRow(ConvShape s, float[] x, int base, float[] packed) {
+  /** {@code colᵀ} layout: panels of {@code nr} patch rows; within a panel, (example, output position) in turn. */
+  private static void gatherByPatchRow(ConvShape s, float[] x, int base, int example, int count, float[] packed) {
     int nr = Sgemm.panelWidth();
     int k = s.kernel();
     int patch = s.patch();
@@ -64,26 +71,33 @@ final class Im2col {
       int width = Math.min(nr, patch - r0);
       for (int j = 0; j < width; j++) {
         int row = r0 + j;
-        offset[j] = base + row / (k * k) * s.inPlane();
+        offset[j] = row / (k * k) * s.inPlane();
         dy[j] = row / k % k - s.padding();
         dx[j] = row % k - s.padding();
       }
-      for (int oy = 0; oy < s.outHeight(); oy++) {
-        for (int ox = 0; ox < s.outWidth(); ox++, d += nr) {
-          int y0 = oy * s.stride();
-          int x0 = ox * s.stride();
-          for (int j = 0; j < width; j++) {
-            int iy = y0 + dy[j];
-            int ix = x0 + dx[j];
-            packed[d + j] = iy >= 0 && iy < s.inHeight() && ix >= 0 && ix < s.inWidth() ? x[offset[j] + iy * s.inWidth() + ix] : 0f;
+      for (int e = 0; e < count; e++) {
+        int origin = base + e * example;
+        for (int oy = 0; oy < s.outHeight(); oy++) {
+          for (int ox = 0; ox < s.outWidth(); ox++, d += nr) {
+            int y0 = oy * s.stride();
+            int x0 = ox * s.stride();
+            for (int j = 0; j < width; j++) {
+              int iy = y0 + dy[j];
+              int ix = x0 + dx[j];
+              packed[d + j] =
+                  iy >= 0 && iy < s.inHeight() && ix >= 0 && ix < s.inWidth() ? x[origin + offset[j] + iy * s.inWidth() + ix] : 0f;
+            }
           }
         }
       }
     }
   }
 
-  /** Adds {@code col} back into channels [c0, c0 + groupInputs) of one example's gradient at {@code dxOff}. */
-  static void scatterAdd(ConvShape s, float[] col, float[] dx, int dxOff, int c0) {
+  /**
+   * Adds one example's {@code col} back into channels [c0, c0 + groupInputs) of its gradient at {@code dxOff}; its
+   * columns start at {@code colOff} in rows {@code colStride} long (several examples' columns side by side).
+   */
+  static void scatterAdd(ConvShape s, float[] col, int colOff, int colStride, float[] dx, int dxOff, int c0) {
     int k = s.kernel();
     int oh = s.outHeight();
     int ow = s.outWidth();
@@ -92,7 +106,7 @@ final class Im2col {
       int plane = dxOff + (c0 + c) * s.inPlane();
       for (int ky = 0; ky < k; ky++) {
         for (int kx = 0; kx < k; kx++, row++) {
-          int d = row * oh * ow;
+          int d = colOff + row * colStride;
           for (int oy = 0; oy < oh; oy++) {
             int iy = oy * s.stride() - s.padding() + ky;
             if (iy < 0 || iy >= s.inHeight()) {
