@@ -10,6 +10,7 @@ public final class Scratch {
     COLUMNS,
     COLUMN_GRADIENT,
     OUTPUT_TILE,
+    PADDED_INPUT,
     PARTIAL_WEIGHT_GRADIENT
   }
 

@@ -57,10 +57,11 @@ public final class Conv2d {
             (worker, first, end) -> {
               float[] packed = scratch.get(worker, Scratch.Use.COLUMNS, Sgemm.packedSize(patch, group * plane));
               float[] out = scratch.get(worker, Scratch.Use.OUTPUT_TILE, outCount * group * plane);
+              float[] padded = scratch.get(worker, Scratch.Use.PADDED_INPUT, Im2col.paddedSize(s, group));
               for (int n0 = first; n0 < end; n0 += group) {
                 int count = Math.min(group, end - n0);
                 int columns = count * plane;
-                Im2col.gatherPacked(s, x, n0, count, inStart, packed, false);
+                Im2col.gatherPacked(s, x, n0, count, inStart, padded, packed, false);
                 Sgemm.gemmPackedB(false, outCount, columns, patch, weight, outStart * patch, patch, packed, out, 0, columns, false, Epilogue.NONE);
                 for (int e = 0; e < count; e++) {
                   for (int o = 0; o < outCount; o++) {
@@ -116,6 +117,7 @@ public final class Conv2d {
           float[] packed = scratch.get(worker, Scratch.Use.COLUMNS, Sgemm.packedSize(group * plane, patch));
           float[] gradients = scratch.get(worker, Scratch.Use.OUTPUT_TILE, outCount * group * plane);
           float[] partial = scratch.get(worker, Scratch.Use.PARTIAL_WEIGHT_GRADIENT, outCount * patch);
+          float[] padded = scratch.get(worker, Scratch.Use.PADDED_INPUT, Im2col.paddedSize(s, group));
           float[] dcol = dx == null ? null : scratch.get(worker, Scratch.Use.COLUMN_GRADIENT, patch * group * plane);
           for (int n0 = first; n0 < end; n0 += group) {
             int count = Math.min(group, end - n0);
@@ -126,7 +128,7 @@ public final class Conv2d {
                 System.arraycopy(dy, ((n0 + e) * s.outChannels() + outStart + o) * plane, gradients, o * columns + e * plane, plane);
               }
             }
-            Im2col.gatherPacked(s, x, n0, count, inStart, packed, true);
+            Im2col.gatherPacked(s, x, n0, count, inStart, padded, packed, true);
             Sgemm.gemmPackedB(false, outCount, patch, columns, gradients, 0, columns, packed, partial, 0, patch, n0 > first, Epilogue.NONE);
             if (dx != null) {
               Sgemm.gemm(
@@ -141,7 +143,7 @@ public final class Conv2d {
                   int from = xOff + inStart * s.inPlane();
                   Arrays.fill(dx, from, from + s.groupInputs() * s.inPlane(), 0f);
                 }
-                Im2col.scatterAdd(s, dcol, e * plane, columns, dx, xOff, inStart);
+                Im2col.scatterAdd(s, dcol, e * plane, columns, padded, dx, xOff, inStart);
               }
             }
           }

@@ -9,49 +9,83 @@ import dev.netforge.runtime.gemm.Sgemm;
 final class Im2col {
   private Im2col() {}
 
+  /** Floats the zero-padded copy of {@code count} examples' group channels takes ({@link #gatherPacked}). */
+  static int paddedSize(ConvShape s, int count) {
+    return count * s.groupInputs() * paddedPlane(s);
+  }
+
+  private static int paddedWidth(ConvShape s) {
+    return s.inWidth() + 2 * s.padding();
+  }
+
+  private static int paddedPlane(ConvShape s) {
+    return (s.inHeight() + 2 * s.padding()) * paddedWidth(s);
+  }
+
   /**
    * Gathers the patch matrices of channels [c0, c0 + groupInputs) of {@code count} consecutive examples from
    * {@code first} straight into the packed-B layout of {@link Sgemm#gemmPackedB}, with no im2col matrix in between,
    * the examples side by side: as {@code col} ({@code k} = patch row, {@code n} = (example, output position); the
    * forward GEMM) or as {@code colᵀ} ({@code k} = (example, output position), {@code n} = patch row; the
-   * weight-gradient GEMM).
+   * weight-gradient GEMM). The channels are first copied into {@code padded} with their zero border, so that the
+   * gather itself has no bounds to test and, at stride 1, copies runs of neighbouring positions whole.
    */
-  static void gatherPacked(ConvShape s, float[] x, int first, int count, int c0, float[] packed, boolean transposed) {
-    int example = s.inChannels() * s.inPlane();
-    int base = first * example + c0 * s.inPlane();
+  static void gatherPacked(ConvShape s, float[] x, int first, int count, int c0, float[] padded, float[] packed, boolean transposed) {
+    pad(s, x, first, count, c0, padded);
     if (transposed) {
-      gatherByPatchRow(s, x, base, example, count, packed);
+      gatherByPatchRow(s, padded, count, packed);
     } else {
-      gatherByPosition(s, x, base, example, count, packed);
+      gatherByPosition(s, padded, count, packed);
+    }
+  }
+
+  private static void pad(ConvShape s, float[] x, int first, int count, int c0, float[] padded) {
+    int pw = paddedWidth(s);
+    int pp = paddedPlane(s);
+    java.util.Arrays.fill(padded, 0, paddedSize(s, count), 0f);
+    for (int e = 0; e < count; e++) {
+      for (int c = 0; c < s.groupInputs(); c++) {
+        int src = ((first + e) * s.inChannels() + c0 + c) * s.inPlane();
+        int dst = (e * s.groupInputs() + c) * pp + s.padding() * pw + s.padding();
+        for (int y = 0; y < s.inHeight(); y++) {
+          System.arraycopy(x, src + y * s.inWidth(), padded, dst + y * pw, s.inWidth());
+        }
+      }
     }
   }
 
   /** {@code col} layout: panels of {@code nr} columns; within a panel, patch row by patch row. */
-  private static void gatherByPosition(ConvShape s, float[] x, int base, int example, int count, float[] packed) {
+  private static void gatherByPosition(ConvShape s, float[] padded, int count, float[] packed) {
     int nr = Sgemm.panelWidth();
     int k = s.kernel();
+    int pw = paddedWidth(s);
+    int pp = paddedPlane(s);
     int plane = s.outPlane();
     int columns = count * plane;
-    int[] origin = new int[nr];
-    int[] top = new int[nr];
-    int[] left = new int[nr];
+    int[] lane = new int[nr];
+    // Runs of lanes whose windows sit side by side in memory (stride 1, same output row): copied whole.
+    int[] runStart = new int[nr];
+    int[] runLength = new int[nr];
     for (int j0 = 0, d = 0; j0 < columns; j0 += nr) {
       int width = Math.min(nr, columns - j0);
+      int runs = 0;
       for (int j = 0; j < width; j++) {
+        int e = (j0 + j) / plane;
         int p = (j0 + j) % plane;
-        origin[j] = base + (j0 + j) / plane * example;
-        top[j] = p / s.outWidth() * s.stride() - s.padding();
-        left[j] = p % s.outWidth() * s.stride() - s.padding();
+        lane[j] = e * s.groupInputs() * pp + p / s.outWidth() * s.stride() * pw + p % s.outWidth() * s.stride();
+        if (j > 0 && lane[j] == lane[j - 1] + 1) {
+          runLength[runs - 1]++;
+        } else {
+          runStart[runs] = j;
+          runLength[runs++] = 1;
+        }
       }
       for (int c = 0; c < s.groupInputs(); c++) {
-        int channel = c * s.inPlane();
         for (int ky = 0; ky < k; ky++) {
           for (int kx = 0; kx < k; kx++, d += nr) {
-            for (int j = 0; j < width; j++) {
-              int iy = top[j] + ky;
-              int ix = left[j] + kx;
-              packed[d + j] =
-                  iy >= 0 && iy < s.inHeight() && ix >= 0 && ix < s.inWidth() ? x[origin[j] + channel + iy * s.inWidth() + ix] : 0f;
+            int offset = c * pp + ky * pw + kx;
+            for (int r = 0; r < runs; r++) {
+              System.arraycopy(padded, lane[runStart[r]] + offset, packed, d + runStart[r], runLength[r]);
             }
           }
         }
@@ -60,32 +94,26 @@ final class Im2col {
   }
 
   /** {@code colᵀ} layout: panels of {@code nr} patch rows; within a panel, (example, output position) in turn. */
-  private static void gatherByPatchRow(ConvShape s, float[] x, int base, int example, int count, float[] packed) {
+  private static void gatherByPatchRow(ConvShape s, float[] padded, int count, float[] packed) {
     int nr = Sgemm.panelWidth();
     int k = s.kernel();
+    int pw = paddedWidth(s);
+    int pp = paddedPlane(s);
     int patch = s.patch();
     int[] offset = new int[nr];
-    int[] dy = new int[nr];
-    int[] dx = new int[nr];
     for (int r0 = 0, d = 0; r0 < patch; r0 += nr) {
       int width = Math.min(nr, patch - r0);
       for (int j = 0; j < width; j++) {
         int row = r0 + j;
-        offset[j] = row / (k * k) * s.inPlane();
-        dy[j] = row / k % k - s.padding();
-        dx[j] = row % k - s.padding();
+        offset[j] = row / (k * k) * pp + row / k % k * pw + row % k;
       }
       for (int e = 0; e < count; e++) {
-        int origin = base + e * example;
+        int example = e * s.groupInputs() * pp;
         for (int oy = 0; oy < s.outHeight(); oy++) {
           for (int ox = 0; ox < s.outWidth(); ox++, d += nr) {
-            int y0 = oy * s.stride();
-            int x0 = ox * s.stride();
+            int window = example + oy * s.stride() * pw + ox * s.stride();
             for (int j = 0; j < width; j++) {
-              int iy = y0 + dy[j];
-              int ix = x0 + dx[j];
-              packed[d + j] =
-                  iy >= 0 && iy < s.inHeight() && ix >= 0 && ix < s.inWidth() ? x[origin + offset[j] + iy * s.inWidth() + ix] : 0f;
+              packed[d + j] = padded[window + offset[j]];
             }
           }
         }
@@ -95,32 +123,37 @@ final class Im2col {
 
   /**
    * Adds one example's {@code col} back into channels [c0, c0 + groupInputs) of its gradient at {@code dxOff}; its
-   * columns start at {@code colOff} in rows {@code colStride} long (several examples' columns side by side).
+   * columns start at {@code colOff} in rows {@code colStride} long (several examples' columns side by side). The sums
+   * go into {@code padded} (one example's zero-bordered planes) first, so the inner loop has no bounds to test.
    */
-  static void scatterAdd(ConvShape s, float[] col, int colOff, int colStride, float[] dx, int dxOff, int c0) {
+  static void scatterAdd(ConvShape s, float[] col, int colOff, int colStride, float[] padded, float[] dx, int dxOff, int c0) {
     int k = s.kernel();
+    int pw = paddedWidth(s);
+    int pp = paddedPlane(s);
     int oh = s.outHeight();
     int ow = s.outWidth();
+    int stride = s.stride();
+    java.util.Arrays.fill(padded, 0, paddedSize(s, 1), 0f);
     int row = 0;
     for (int c = 0; c < s.groupInputs(); c++) {
-      int plane = dxOff + (c0 + c) * s.inPlane();
       for (int ky = 0; ky < k; ky++) {
         for (int kx = 0; kx < k; kx++, row++) {
           int d = colOff + row * colStride;
-          for (int oy = 0; oy < oh; oy++) {
-            int iy = oy * s.stride() - s.padding() + ky;
-            if (iy < 0 || iy >= s.inHeight()) {
-              d += ow;
-              continue;
-            }
-            int dst = plane + iy * s.inWidth();
-            for (int ox = 0; ox < ow; ox++, d++) {
-              int ix = ox * s.stride() - s.padding() + kx;
-              if (ix >= 0 && ix < s.inWidth()) {
-                dx[dst + ix] += col[d];
-              }
+          for (int oy = 0; oy < oh; oy++, d += ow) {
+            int dst = c * pp + (oy * stride + ky) * pw + kx;
+            for (int ox = 0; ox < ow; ox++) {
+              padded[dst + ox * stride] += col[d + ox];
             }
           }
+        }
+      }
+    }
+    for (int c = 0; c < s.groupInputs(); c++) {
+      int src = c * pp + s.padding() * pw + s.padding();
+      int dst = dxOff + (c0 + c) * s.inPlane();
+      for (int y = 0; y < s.inHeight(); y++) {
+        for (int xx = 0; xx < s.inWidth(); xx++) {
+          dx[dst + y * s.inWidth() + xx] += padded[src + y * pw + xx];
         }
       }
     }
