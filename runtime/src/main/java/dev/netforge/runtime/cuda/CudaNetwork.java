@@ -21,7 +21,8 @@ import java.util.function.Function;
  * draws the dropout masks, so the CPU and CUDA engines given the same seed drop the same units.
  *
  * <p>Each tower holds every activation at full size and computes its own channels; an exchange copies the slices it
- * needs from the other towers to the same place in its own buffers. Not thread-safe.
+ * needs from the other towers to the same place in its own buffers. Each device is driven by a thread of its own
+ * ({@link DeviceWorker}). Not thread-safe.
  */
 public abstract class CudaNetwork implements AutoCloseable {
   /** Name of the softmax cross-entropy kernel every softmax network's module has. */
@@ -46,6 +47,7 @@ public abstract class CudaNetwork implements AutoCloseable {
 
   private final CompiledNetwork host;
   private final Device[] towerDevice;
+  private final List<DeviceWorker> workers;
   private final Layout layout;
   private final int towers;
   private long[] arena;
@@ -65,13 +67,19 @@ public abstract class CudaNetwork implements AutoCloseable {
     this.towers = host.towers();
     this.towerDevice = new Device[towers];
     KernelModule kernels = new KernelModule(host.name(), resource(host, ".cu", true), resource(host, ".ptx", false));
-    Map<Device, Boolean> loaded = new IdentityHashMap<>();
+    // One worker thread per device: each queues its towers' launches while the host goes on to the next tower.
+    Map<Device, DeviceWorker> byDevice = new IdentityHashMap<>();
     for (int t = 0; t < towers; t++) {
-      towerDevice[t] = devices.get(t % devices.size());
-      if (loaded.put(towerDevice[t], Boolean.TRUE) == null) {
-        towerDevice[t].load(kernels);
+      Device device = devices.get(t % devices.size());
+      DeviceWorker worker = byDevice.get(device);
+      if (worker == null) {
+        worker = new DeviceWorker(device);
+        worker.load(kernels);
+        byDevice.put(device, worker);
       }
+      towerDevice[t] = worker;
     }
+    this.workers = List.copyOf(byDevice.values());
   }
 
   /** The generated launcher of a network: the class {@code <network class>Cuda} beside it. */
@@ -232,8 +240,14 @@ public abstract class CudaNetwork implements AutoCloseable {
     }
   }
 
+  /** Frees the devices' memory and ends their worker threads; the devices themselves stay open. */
   @Override
   public void close() {
+    release();
+    workers.forEach(DeviceWorker::stop);
+  }
+
+  private void release() {
     if (arena != null) {
       for (int t = 0; t < towers; t++) {
         towerDevice[t].free(arena[t]);
@@ -269,7 +283,7 @@ public abstract class CudaNetwork implements AutoCloseable {
         velocity.put(p.name(), new float[host.parameter(p.name()).size()]);
       }
       pullParameters(velocity::get);
-      close();
+      release();
     }
     arena = new long[towers];
     address = new long[towers][layout.buffers().size()];

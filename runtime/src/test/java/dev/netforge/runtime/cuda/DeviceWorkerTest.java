@@ -1,0 +1,42 @@
+package dev.netforge.runtime.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** A device's worker thread on an emulated device: queued launches land before the next copy; a failed one is reported. */
+class DeviceWorkerTest {
+  private static final String SOURCE = """
+      extern "C" __global__ void fill(float* x, float v) { x[blockIdx.x * blockDim.x + threadIdx.x] = v; }
+      #ifdef NETFORGE_EMULATION
+      extern "C" void netforge_emulate_fill(const unsigned* g, const unsigned* b, void** a) {
+        netforge_emulation::launch(dim3{g[0], g[1], g[2]}, dim3{b[0], b[1], b[2]}, false,
+            [&] { fill(*static_cast<float**>(a[0]), *static_cast<float*>(a[1])); });
+      }
+      #endif
+      """;
+
+  @Test
+  void launchesAreQueuedInOrderAndFailuresReported() {
+    try (DeviceWorker worker = new DeviceWorker(new EmulatedDevice(0))) {
+      worker.load(new KernelModule("probe", SOURCE, null));
+      long x = worker.allocate(4L * 512);
+      worker.launch("probe", "fill", 2, 1, 1, x, Device.floatArg(1.5f));
+      worker.launch("probe", "fill", 1, 1, 1, x, Device.floatArg(2.5f));
+      float[] out = new float[512];
+      worker.download(x, out, 0, 512);
+      assertEquals(2.5f, out[0]);
+      assertEquals(2.5f, out[255]);
+      assertEquals(1.5f, out[256], "the second launch covered only the first block");
+
+      worker.launch("probe", "missing", 1, 1, 1, x, Device.floatArg(0f));
+      worker.launch("probe", "fill", 2, 1, 1, x, Device.floatArg(9f));
+      CudaException e = assertThrows(CudaException.class, worker::synchronize);
+      assertTrue(e.getMessage().contains("no kernel missing"), e.getMessage());
+      worker.download(x, out, 0, 512);
+      assertEquals(2.5f, out[0], "launches after a failed one are skipped");
+    }
+  }
+}
