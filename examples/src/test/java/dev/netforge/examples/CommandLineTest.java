@@ -15,9 +15,6 @@ import dev.netforge.runtime.Parameter;
 import dev.netforge.runtime.cli.Cli;
 import dev.netforge.runtime.io.SafeTensors;
 import dev.netforge.runtime.io.Tensor;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,18 +41,6 @@ class CommandLineTest {
 
   private static int run(String... args) {
     return Cli.run(Main.models(), null, args);
-  }
-
-  private static String stderrOf(Runnable r) {
-    PrintStream old = System.err;
-    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    System.setErr(new PrintStream(buffer, true, StandardCharsets.UTF_8));
-    try {
-      r.run();
-    } finally {
-      System.setErr(old);
-    }
-    return buffer.toString(StandardCharsets.UTF_8);
   }
 
   /** On the CPU engine and on the CUDA engine's kernels (emulated devices): the same PyTorch vectors. */
@@ -126,10 +111,10 @@ class CommandLineTest {
     Path input = tmp.resolve("input.safetensors");
     SafeTensors.write(input, Map.of(), List.of(Tensor.of("input", new float[2 * 3 * 28 * 28], 2, 3, 28, 28)));
     Path weights = Reference.dir().resolve("mini_alexnet_weights.safetensors");
-    String err = stderrOf(() -> assertEquals(1, run("forward", "--model", "mini-alexnet", "--weights", weights.toString(), "--input",
+    String err = Console.stderrOf(() -> assertEquals(1, run("forward", "--model", "mini-alexnet", "--weights", weights.toString(), "--input",
         input.toString(), "--out", tmp.resolve("o.safetensors").toString())));
     assertTrue(err.contains("input.safetensors: tensor \"input\" has shape [2, 3, 28, 28], expected [N, 1, 28, 28] for MiniAlexNet"), err);
-    String unknown = stderrOf(() -> assertEquals(1, run("summary", "--model", "lenet")));
+    String unknown = Console.stderrOf(() -> assertEquals(1, run("summary", "--model", "lenet")));
     assertTrue(unknown.contains("unknown model \"lenet\""), unknown);
   }
 
@@ -142,22 +127,14 @@ class CommandLineTest {
     assertTrue(java.nio.file.Files.size(run.resolve("metrics.png")) > 1000, "a plot was drawn");
     List<String> csv = java.nio.file.Files.readAllLines(run.resolve("metrics.csv"));
     assertEquals(3, csv.size(), "header and two epochs: " + csv);
-    PrintStream old = System.out;
-    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
-    try {
-      assertEquals(0, run("eval", "--model", TinyTrainProbe.class.getName(), "--weights", run.resolve("checkpoint.safetensors").toString(),
-          "--data", data.toString()));
-    } finally {
-      System.setOut(old);
-    }
-    String printed = buffer.toString(StandardCharsets.UTF_8);
+    String printed = Console.stdoutOf(() -> assertEquals(0, run("eval", "--model", TinyTrainProbe.class.getName(), "--weights",
+        run.resolve("checkpoint.safetensors").toString(), "--data", data.toString())));
     assertTrue(printed.contains("top-1") && printed.contains("confusion (rows: truth, columns: predicted)"), printed);
   }
 
   @Test
   void missingDataSaysHowToGetIt() {
-    String err = stderrOf(() -> assertEquals(1, run("train", "--data", tmp.resolve("nowhere").toString())));
+    String err = Console.stderrOf(() -> assertEquals(1, run("train", "--data", tmp.resolve("nowhere").toString())));
     assertTrue(err.contains("nowhere/train-images-idx3-ubyte.gz") && err.contains("pass --data DIR"), err);
   }
 }

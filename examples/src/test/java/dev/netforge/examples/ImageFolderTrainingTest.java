@@ -22,9 +22,6 @@ import dev.netforge.runtime.images.Preprocessing;
 import dev.netforge.runtime.train.Evaluation;
 import dev.netforge.runtime.train.Trainer;
 import dev.netforge.runtime.train.TrainingListener;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -88,19 +85,19 @@ class ImageFolderTrainingTest {
     Path root = TinyImages.write(tmp.resolve("set"), 12, Folder.TRAIN, Folder.VAL);
     Files.write(root.resolve("train/c0/truncated.jpg"), new byte[] {(byte) 0xff, (byte) 0xd8, (byte) 0xff, 0});
     Path run = tmp.resolve("run");
-    String out = stdoutOf(() -> assertEquals(0, Cli.run(Main.models(), null, "train", "--model", RgbProbe.class.getName(), "--data",
+    String out = Console.stdoutOf(() -> assertEquals(0, Cli.run(Main.models(), null, "train", "--model", RgbProbe.class.getName(), "--data",
         root.toString(), "--epochs", "2", "--batch", "8", "--lr", "0.0001", "--out", run.toString(), "--ten-crop")));
     assertTrue(out.contains("files could not be decoded and were left out, first: ") && out.contains("truncated.jpg"), out);
     assertTrue(Files.exists(root.resolve("train/netforge-statistics.safetensors")), "statistics kept beside the data");
     assertTrue(Files.exists(run.resolve("checkpoint.safetensors")));
 
-    String eval = stdoutOf(() -> assertEquals(0, Cli.run(Main.models(), null, "eval", "--model", RgbProbe.class.getName(), "--weights",
+    String eval = Console.stdoutOf(() -> assertEquals(0, Cli.run(Main.models(), null, "eval", "--model", RgbProbe.class.getName(), "--weights",
         run.resolve("checkpoint.safetensors").toString(), "--data", root.toString(), "--ten-crop")));
     assertTrue(eval.contains("(10 crops)") && eval.contains("(" + 3 * 12 + " images)"), eval);
 
     Path labels = tmp.resolve("labels.txt");
     Files.writeString(labels, "red\ngreen\nblue\n");
-    String predicted = stdoutOf(() -> assertEquals(0, Cli.run(Main.models(), null, "predict", "--model", RgbProbe.class.getName(), "--weights",
+    String predicted = Console.stdoutOf(() -> assertEquals(0, Cli.run(Main.models(), null, "predict", "--model", RgbProbe.class.getName(), "--weights",
         run.resolve("checkpoint.safetensors").toString(), "--labels", labels.toString(), "--statistics",
         root.resolve("train/netforge-statistics.safetensors").toString(), root.resolve("val/c1/0.png").toString())));
     assertTrue(predicted.contains("1. ") && predicted.contains("3. ") && !predicted.contains("4. "), predicted);
@@ -131,17 +128,5 @@ class ImageFolderTrainingTest {
       }
     });
     return losses;
-  }
-
-  private static String stdoutOf(Runnable r) {
-    PrintStream saved = System.out;
-    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
-    try {
-      r.run();
-    } finally {
-      System.setOut(saved);
-    }
-    return buffer.toString(StandardCharsets.UTF_8);
   }
 }

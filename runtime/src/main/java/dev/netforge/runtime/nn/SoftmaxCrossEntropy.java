@@ -19,15 +19,7 @@ public final class SoftmaxCrossEntropy {
         throw new IllegalArgumentException("label " + label + " of example " + n + " is outside [0, " + classes + ")");
       }
       int row = n * classes;
-      float max = Float.NEGATIVE_INFINITY;
-      for (int c = 0; c < classes; c++) {
-        max = Math.max(max, logits[row + c]);
-      }
-      double sum = 0;
-      for (int c = 0; c < classes; c++) {
-        sum += Math.exp(logits[row + c] - max);
-      }
-      double logSum = Math.log(sum) + max;
+      double logSum = logSumExp(logits, row, classes);
       total += logSum - logits[row + label];
       if (grad != null) {
         for (int c = 0; c < classes; c++) {
@@ -37,5 +29,18 @@ public final class SoftmaxCrossEntropy {
       }
     }
     return total / batch;
+  }
+
+  /** {@code log Σ_c exp(z_c)} of the row of logits at {@code row}, computed from the largest so nothing overflows. */
+  public static double logSumExp(float[] logits, int row, int classes) {
+    float max = Float.NEGATIVE_INFINITY;
+    for (int c = 0; c < classes; c++) {
+      max = Math.max(max, logits[row + c]);
+    }
+    double sum = 0;
+    for (int c = 0; c < classes; c++) {
+      sum += Math.exp(logits[row + c] - max);
+    }
+    return Math.log(sum) + max;
   }
 }

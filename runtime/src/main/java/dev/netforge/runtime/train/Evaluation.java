@@ -76,16 +76,9 @@ public record Evaluation(double loss, double top1, double top5, long[][] confusi
     java.util.Arrays.fill(into, 0);
     for (int v = 0; v < views; v++) {
       int row = (firstRow + v) * classes;
-      float max = Float.NEGATIVE_INFINITY;
+      double logSum = SoftmaxCrossEntropy.logSumExp(logits, row, classes);
       for (int c = 0; c < classes; c++) {
-        max = Math.max(max, logits[row + c]);
-      }
-      double sum = 0;
-      for (int c = 0; c < classes; c++) {
-        sum += Math.exp(logits[row + c] - max);
-      }
-      for (int c = 0; c < classes; c++) {
-        into[c] += Math.exp(logits[row + c] - max) / sum / views;
+        into[c] += Math.exp(logits[row + c] - logSum) / views;
       }
     }
   }
