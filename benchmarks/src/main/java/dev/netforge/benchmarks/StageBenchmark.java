@@ -49,6 +49,7 @@ public class StageBenchmark {
   private float[] lrnOut;
   private float[] lrnScale;
   private float[] work;
+  private float[] lrnGrad;
   private float[] pooled;
   private int[] argmax;
 
@@ -65,6 +66,7 @@ public class StageBenchmark {
     lrnOut = new float[y.length];
     lrnScale = new float[y.length];
     work = new float[y.length];
+    lrnGrad = new float[y.length];
     pooled = new float[BATCH * 128 * 36];
     argmax = new int[pooled.length];
     Conv2d.forward(scratch, CONV2, x, BATCH, w, bias, y, 0, 0, 64, true, null);
@@ -99,8 +101,8 @@ public class StageBenchmark {
 
   @Benchmark
   public float[] lrnBackward() {
-    LocalResponseNorm.backward(LRN2, y, lrnOut, lrnScale, dy, dx, work, BATCH);
-    return dx;
+    LocalResponseNorm.backward(LRN2, y, lrnOut, lrnScale, dy, lrnGrad, work, BATCH);
+    return lrnGrad;
   }
 
   @Benchmark
