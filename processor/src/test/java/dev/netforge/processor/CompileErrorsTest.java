@@ -40,7 +40,7 @@ class CompileErrorsTest {
     assertError(Sources.body(
         "  @Conv(filters = 4, kernel = 3, padding = 1)",
         "  @MaxPool(kernel = 3, stride = 2)",
-        "  void conv1();"), "output height and width (12 + 2*0 - 3)/2 + 1 = 5.5 is not an integer", 7);
+        "  void conv1();"), "conv1: max pool output height and width (12 + 2*0 - 3)/2 + 1 = 5.5 is not an integer", 7);
   }
 
   @Test
@@ -72,7 +72,7 @@ class CompileErrorsTest {
     assertError(Sources.body(
         "  @Conv(filters = 4, kernel = 3, stride = 3)",
         "  @MaxPool(kernel = 5, stride = 1)",
-        "  void conv1();"), "conv1: the 5×5 window is larger than the input height and width 4; use a kernel of at most 4", 7);
+        "  void conv1();"), "conv1: the max pool 5×5 window is larger than the input height and width 4; use a kernel of at most 4", 7);
   }
 
   @Test

@@ -246,8 +246,8 @@ public final class Planner {
     if (!ok) {
       return null;
     }
-    Integer h = spatial(at, "height", in.height(), c.kernel(), c.stride(), c.padding(), c.rounding(), true, in.width() == in.height());
-    Integer w = in.width() == in.height() ? h : spatial(at, "width", in.width(), c.kernel(), c.stride(), c.padding(), c.rounding(), true, false);
+    Integer h = spatial(at, "", "height", in.height(), c.kernel(), c.stride(), c.padding(), c.rounding(), true, in.width() == in.height());
+    Integer w = in.width() == in.height() ? h : spatial(at, "", "width", in.width(), c.kernel(), c.stride(), c.padding(), c.rounding(), true, false);
     if (h == null || w == null) {
       return null;
     }
@@ -323,8 +323,8 @@ public final class Planner {
       error(at, "max pooling cannot follow a dense layer: its input " + in + " has no spatial extent");
       return null;
     }
-    Integer h = spatial(at, "height", in.height(), p.kernel(), p.stride(), 0, p.rounding(), false, in.width() == in.height());
-    Integer w = in.width() == in.height() ? h : spatial(at, "width", in.width(), p.kernel(), p.stride(), 0, p.rounding(), false, false);
+    Integer h = spatial(at, "max pool ", "height", in.height(), p.kernel(), p.stride(), 0, p.rounding(), false, in.width() == in.height());
+    Integer w = in.width() == in.height() ? h : spatial(at, "max pool ", "width", in.width(), p.kernel(), p.stride(), 0, p.rounding(), false, false);
     if (h == null || w == null) {
       return null;
     }
@@ -333,26 +333,30 @@ public final class Planner {
     return out;
   }
 
+  /**
+   * @param what how the message names the operation when the layer's name alone would not say it ({@code "max pool "}:
+   *     the pooling of a layer whose name is its convolution's)
+   */
   private Integer spatial(
-      Location at, String axis, int in, int kernel, int stride, int padding, Rounding rounding, boolean hasPadding, boolean square) {
+      Location at, String what, String axis, int in, int kernel, int stride, int padding, Rounding rounding, boolean hasPadding, boolean square) {
     String axes = square ? "height and width" : axis;
     if (!OutputSize.fits(in, kernel, padding)) {
       error(
           at.at("kernel"),
-          "the " + kernel + "×" + kernel + " window is larger than the input " + axes + " " + in + (padding > 0 ? " + 2*" + padding + " padding" : "")
+          "the " + what + kernel + "×" + kernel + " window is larger than the input " + axes + " " + in + (padding > 0 ? " + 2*" + padding + " padding" : "")
               + "; use a kernel of at most " + (in + 2 * padding));
       return null;
     }
     if (rounding == Rounding.EXACT) {
       Optional<String> problem = OutputSize.inexact(axes, in, kernel, stride, padding, hasPadding);
       if (problem.isPresent()) {
-        error(at, problem.get());
+        error(at, what + problem.get());
         return null;
       }
     }
     int out = OutputSize.of(in, kernel, stride, padding);
     if (out <= 0) {
-      error(at, "output " + axes + " reaches " + out);
+      error(at, what + "output " + axes + " reaches " + out);
       return null;
     }
     return out;
