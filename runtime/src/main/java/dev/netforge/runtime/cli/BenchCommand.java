@@ -63,8 +63,11 @@ final class BenchCommand implements Callable<Integer> {
       engine.forward(x, batch, true);
       engine.backward(labels, null);
     });
-    System.out.printf(Locale.ROOT, "%s, batch %d, %s, %s, peak %.1f GFLOP/s%s%n", net.name(), batch, engine.describe(),
-        cpu ? "GEMM " + Sgemm.kernel() : "generated CUDA kernels", peakGflops, peak != null ? " (given)" : cpu ? " (measured)" : " (unknown: pass --peak-gflops)");
+    String peakText = Double.isNaN(peakGflops)
+        ? "peak unknown (pass --peak-gflops)"
+        : String.format(Locale.ROOT, "peak %.1f GFLOP/s (%s)", peakGflops, peak != null ? "given" : "measured");
+    System.out.printf(Locale.ROOT, "%s, batch %d, %s, %s, %s%n", net.name(), batch, engine.describe(),
+        cpu ? "GEMM " + Sgemm.kernel() : "generated CUDA kernels", peakText);
     report("forward", fwd, forwardFlops, peakGflops);
     // A training step is the forward pass plus a backward pass of about twice its work.
     report("train step (fwd+bwd)", train, 3 * forwardFlops, peakGflops);
@@ -73,8 +76,9 @@ final class BenchCommand implements Callable<Integer> {
   private void report(String what, double[] seconds, double flops, double peakGflops) {
     double median = seconds[seconds.length / 2];
     double gflops = flops / median / 1e9;
-    System.out.printf(Locale.ROOT, "%-22s median %.4f s/step (min %.4f, max %.4f over %d): %.1f img/s, %.1f GFLOP/s, %.1f%% of peak%n", what, median,
-        seconds[0], seconds[seconds.length - 1], seconds.length, batch / median, gflops, 100 * gflops / peakGflops);
+    System.out.printf(Locale.ROOT, "%-22s median %.4f s/step (min %.4f, max %.4f over %d): %.1f img/s, %.1f GFLOP/s%s%n", what, median,
+        seconds[0], seconds[seconds.length - 1], seconds.length, batch / median, gflops,
+        Double.isNaN(peakGflops) ? "" : String.format(Locale.ROOT, ", %.1f%% of peak", 100 * gflops / peakGflops));
   }
 
   private double[] time(Runnable r) {
