@@ -5,6 +5,7 @@ import com.palantir.javapoet.JavaFile;
 import dev.netforge.dsl.Network;
 import dev.netforge.processor.emit.CudaEmitter;
 import dev.netforge.processor.emit.CudaLauncherEmitter;
+import dev.netforge.processor.emit.CudaSchedule;
 import dev.netforge.processor.emit.Docs;
 import dev.netforge.processor.emit.JavaEmitter;
 import dev.netforge.processor.model.NetworkDecl;
@@ -97,13 +98,15 @@ public final class NetforgeProcessor extends AbstractProcessor {
       file.writeTo(writer);
     }
     Plan plan = result.plan().get();
-    JavaFile launcher = CudaLauncherEmitter.emit(plan, NetforgeProcessor.class.getName());
+    // One schedule for both CUDA outputs: the launcher and the kernels it launches.
+    CudaSchedule schedule = new CudaSchedule(plan);
+    JavaFile launcher = CudaLauncherEmitter.emit(schedule, NetforgeProcessor.class.getName());
     try (Writer writer = processingEnv.getFiler().createSourceFile(name + "Cuda", type).openWriter()) {
       launcher.writeTo(writer);
     }
     try (Writer writer =
         processingEnv.getFiler().createResource(StandardLocation.CLASS_OUTPUT, plan.packageName(), plan.name() + ".cu", type).openWriter()) {
-      writer.write(CudaEmitter.emit(plan, NetforgeProcessor.class.getName()));
+      writer.write(CudaEmitter.emit(schedule, NetforgeProcessor.class.getName()));
     }
   }
 }

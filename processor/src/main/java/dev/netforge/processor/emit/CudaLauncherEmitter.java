@@ -31,8 +31,8 @@ public final class CudaLauncherEmitter {
 
   private CudaLauncherEmitter() {}
 
-  public static JavaFile emit(Plan plan, String processorName) {
-    CudaSchedule schedule = new CudaSchedule(plan);
+  public static JavaFile emit(CudaSchedule schedule, String processorName) {
+    Plan plan = schedule.plan;
     String name = plan.name() + "Cuda";
     long fixed = schedule.buffers.stream().mapToLong(CudaSchedule.Buffer::fixed).sum() * 4;
     long perImage = schedule.buffers.stream().mapToLong(CudaSchedule.Buffer::perImage).sum() * 4;

@@ -19,7 +19,7 @@ import java.util.Locale;
  * not name is the last layer's output: it is all-gathered so that every tower holds the logits and computes the
  * softmax gradient itself.
  */
-final class CudaSchedule {
+public final class CudaSchedule {
   /** Threads per block of every kernel (the GEMM tile's 16 × 16 and the element-wise kernels alike). */
   static final int BLOCK = 256;
 
@@ -83,7 +83,7 @@ final class CudaSchedule {
   final String outputBuffer;
   final long exchangeBytesPerImage;
 
-  CudaSchedule(Plan plan) {
+  public CudaSchedule(Plan plan) {
     this.plan = plan;
     this.names = new StageNames(plan);
     buffers.add(new Buffer("INPUT", "the input batch, on every tower", 0, plan.input().size(), false));
