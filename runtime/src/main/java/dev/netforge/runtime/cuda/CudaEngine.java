@@ -9,7 +9,6 @@ import java.util.List;
 public final class CudaEngine implements Engine {
   private final CudaNetwork launcher;
   private final List<Device> devices;
-  private float[] output;
 
   /** Runs {@code network} on {@code devices}, which this engine closes with itself. */
   public CudaEngine(CompiledNetwork network, List<Device> devices) {
@@ -30,8 +29,7 @@ public final class CudaEngine implements Engine {
 
   @Override
   public float[] forward(float[] input, int batch, boolean training) {
-    output = launcher.forward(input, batch, training);
-    return output;
+    return launcher.forward(input, batch, training);
   }
 
   @Override

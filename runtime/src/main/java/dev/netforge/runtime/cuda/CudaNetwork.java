@@ -234,12 +234,6 @@ public abstract class CudaNetwork implements AutoCloseable {
     updatePass((float) momentum, (float) (weightDecay * learningRate), (float) learningRate);
   }
 
-  public final void synchronize() {
-    for (Device d : towerDevice) {
-      d.synchronize();
-    }
-  }
-
   /** Frees the devices' memory and ends their worker threads; the devices themselves stay open. */
   @Override
   public void close() {

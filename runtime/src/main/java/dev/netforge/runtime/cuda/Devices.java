@@ -22,7 +22,12 @@ public final class Devices {
       case "auto":
         try {
           List<Device> devices = JCudaDevice.open(count);
-          JCudaDevice.nvrtcAvailable();
+          try {
+            JCudaDevice.nvrtcAvailable();
+          } catch (CudaException | LinkageError e) {
+            devices.forEach(Device::close);
+            throw e;
+          }
           return devices;
         } catch (CudaException | LinkageError e) {
           System.err.println("netforge: no usable GPU (" + e.getMessage() + "); using the CPU engine");

@@ -207,14 +207,18 @@ public final class JCudaDevice implements Device {
 
   @Override
   public void upload(long dst, float[] src, int from, int count) {
-    current();
-    check(cuMemcpyHtoD(pointer(dst), Pointer.to(src).withByteOffset(4L * from), 4L * count), "cuMemcpyHtoD");
+    upload(dst, Pointer.to(src), from, count);
   }
 
   @Override
   public void upload(long dst, int[] src, int from, int count) {
+    upload(dst, Pointer.to(src), from, count);
+  }
+
+  /** {@code count} 4-byte elements from element {@code from} of a Java array. */
+  private void upload(long dst, Pointer array, int from, int count) {
     current();
-    check(cuMemcpyHtoD(pointer(dst), Pointer.to(src).withByteOffset(4L * from), 4L * count), "cuMemcpyHtoD");
+    check(cuMemcpyHtoD(pointer(dst), array.withByteOffset(4L * from), 4L * count), "cuMemcpyHtoD");
   }
 
   @Override
