@@ -11,6 +11,7 @@ import dev.netforge.runtime.images.Augmentation;
 import dev.netforge.runtime.images.ColourStatistics;
 import dev.netforge.runtime.images.ImageFolder;
 import dev.netforge.runtime.images.ImageFolderData;
+import dev.netforge.runtime.images.Preprocessing;
 import dev.netforge.runtime.io.SafeTensors;
 import dev.netforge.runtime.train.Checkpoint;
 import dev.netforge.runtime.train.Evaluation;
@@ -70,11 +71,11 @@ final class EvalCommand implements Callable<Integer> {
   /** {@code DATA/val/<class>/*} with the training folder's statistics (the checkpoint names their file). */
   private TrainingData imageFolder(CompiledNetwork net, SafeTensors checkpoint) throws IOException {
     String recorded = checkpoint.metadata().get("statistics");
-    Path statistics = recorded != null ? Path.of(recorded) : data.resolve("train").resolve("netforge-statistics.safetensors");
+    Path statistics = recorded != null ? Path.of(recorded) : ColourStatistics.fileFor(data.resolve("train"));
     if (!Files.exists(statistics)) {
       throw new IllegalArgumentException("no mean image and colour statistics at " + statistics + "; train on " + data.resolve("train") + " first");
     }
-    Augmentation augmentation = new Augmentation(ColourStatistics.read(statistics), net.inputShape()[1]);
+    Augmentation augmentation = new Augmentation(ColourStatistics.read(statistics), Preprocessing.cropFor(net));
     return new ImageFolderData(ImageFolder.scan(data.resolve("val")), augmentation,
         tenCrop ? ImageFolderData.Mode.TEN_CROP : ImageFolderData.Mode.CENTER, Runtime.getRuntime().availableProcessors());
   }

@@ -44,12 +44,9 @@ final class PredictCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     CompiledNetwork net = common.trained(model, weights);
-    int[] in = net.inputShape();
-    if (in[0] != 3 || in[1] != in[2] || in[1] > Preprocessing.SIZE) {
-      throw new IllegalArgumentException(net.name() + " takes " + in[0] + "×" + in[1] + "×" + in[2] + " inputs, not square RGB photos");
-    }
+    int crop = Preprocessing.cropFor(net);
     List<String> names = ClassNames.of(labels, net.outputSize());
-    Augmentation paper = statistics != null ? new Augmentation(ColourStatistics.read(statistics), in[1]) : null;
+    Augmentation paper = statistics != null ? new Augmentation(ColourStatistics.read(statistics), crop) : null;
     float[] x = new float[net.inputSize()];
     double[] probabilities = new double[net.outputSize()];
     try (Engine engine = common.engine(net)) {
@@ -58,7 +55,7 @@ final class PredictCommand implements Callable<Integer> {
         if (paper != null) {
           paper.center(square, x, 0);
         } else {
-          TorchvisionNormalization.center(square, in[1], x, 0);
+          TorchvisionNormalization.center(square, crop, x, 0);
         }
         Evaluation.averageSoftmax(engine.forward(x, 1, false), 0, 1, net.outputSize(), probabilities);
         Integer[] order = new Integer[probabilities.length];

@@ -114,11 +114,7 @@ final class TrainCommand implements Callable<Integer> {
    * flips and colour noise for training; the central crop or 10 crops for testing.
    */
   private Sets imageFolders(CompiledNetwork net) throws IOException {
-    int[] in = net.inputShape();
-    if (in[0] != 3 || in[1] != in[2] || in[1] > Preprocessing.SIZE) {
-      throw new IllegalArgumentException(net.name() + " takes " + in[0] + "×" + in[1] + "×" + in[2] + " inputs; image folders give 3-channel "
-          + "square crops of at most " + Preprocessing.SIZE + " pixels");
-    }
+    int crop = Preprocessing.cropFor(net);
     ImageFolder trainFolder = ImageFolder.scan(data.resolve("train"));
     ImageFolder valFolder = ImageFolder.scan(data.resolve("val"));
     if (trainFolder.classes().size() != net.outputSize()) {
@@ -131,7 +127,7 @@ final class TrainCommand implements Callable<Integer> {
           trainFolder.count(), ColourStatistics.fileFor(trainFolder));
     }
     ColourStatistics statistics = ColourStatistics.ofFolder(trainFolder, threads);
-    Augmentation augmentation = new Augmentation(statistics, in[1]);
+    Augmentation augmentation = new Augmentation(statistics, crop);
     return new Sets(
         new ImageFolderData(trainFolder, augmentation, ImageFolderData.Mode.TRAIN, threads),
         new ImageFolderData(valFolder, augmentation, tenCrop ? ImageFolderData.Mode.TEN_CROP : ImageFolderData.Mode.CENTER, threads),

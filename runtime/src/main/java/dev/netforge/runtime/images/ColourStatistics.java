@@ -27,7 +27,12 @@ public record ColourStatistics(float[] mean, float[] eigenvalues, float[] eigenv
 
   /** The statistics file of an image folder: {@code <root>/netforge-statistics.safetensors}. */
   public static Path fileFor(ImageFolder folder) {
-    return folder.root().resolve("netforge-statistics.safetensors");
+    return fileFor(folder.root());
+  }
+
+  /** The statistics file of the image folder at {@code root}. */
+  public static Path fileFor(Path root) {
+    return root.resolve("netforge-statistics.safetensors");
   }
 
   /** Reads the statistics file beside the data, computing and writing it first when there is none. */

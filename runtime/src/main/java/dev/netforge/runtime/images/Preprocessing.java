@@ -1,5 +1,6 @@
 package dev.netforge.runtime.images;
 
+import dev.netforge.runtime.CompiledNetwork;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -12,6 +13,21 @@ public final class Preprocessing {
   public static final int SIZE = 256;
 
   private Preprocessing() {}
+
+  /**
+   * The crop an image network takes: its input height, when the input is square, RGB and no larger than the
+   * preprocessed image.
+   *
+   * @throws IllegalArgumentException naming the network and its input shape otherwise
+   */
+  public static int cropFor(CompiledNetwork net) {
+    int[] in = net.inputShape();
+    if (in[0] != 3 || in[1] != in[2] || in[1] > SIZE) {
+      throw new IllegalArgumentException(net.name() + " takes " + in[0] + "×" + in[1] + "×" + in[2] + " inputs; image files give 3-channel "
+          + "square crops of at most " + SIZE + " pixels");
+    }
+    return in[1];
+  }
 
   public static byte[] square(BufferedImage image) {
     int w = image.getWidth();
