@@ -7,6 +7,7 @@ import dev.netforge.runtime.Parallel;
 import dev.netforge.runtime.Rng;
 import dev.netforge.runtime.gemm.PeakFlops;
 import dev.netforge.runtime.gemm.Sgemm;
+import dev.netforge.runtime.train.Sgd;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -43,7 +44,6 @@ final class BenchCommand implements Callable<Integer> {
 
   private void bench(Engine engine) {
     CompiledNetwork net = engine.network();
-    engine.fromHost(null);
     boolean cpu = engine instanceof CpuEngine;
     int threads = Parallel.shared().threads();
     // The FMA loop measures this CPU: it says nothing about a GPU's peak, which only --peak-gflops can give.
@@ -58,10 +58,15 @@ final class BenchCommand implements Callable<Integer> {
       labels[i] = rng.nextInt(net.outputSize());
     }
     double forwardFlops = 2.0 * macs(net) * batch;
-    double[] fwd = time(() -> engine.forward(x, batch, false));
-    double[] train = time(() -> {
+    Sgd sgd = new Sgd(net.parameters(), 0.9, 5e-4);
+    engine.fromHost(sgd);
+    Timing fwd = time(() -> engine.forward(x, batch, false));
+    // A training step as Trainer runs it: forward, fused loss + backward, SGD update (a tiny learning rate, so
+    // the weights hardly move between timed steps).
+    Timing train = time(() -> {
       engine.forward(x, batch, true);
       engine.backward(labels, null);
+      engine.update(sgd, 1e-6);
     });
     String peakText = Double.isNaN(peakGflops)
         ? "peak unknown (pass --peak-gflops)"
@@ -69,29 +74,40 @@ final class BenchCommand implements Callable<Integer> {
     System.out.printf(Locale.ROOT, "%s, batch %d, %s, %s, %s%n", net.name(), batch, engine.describe(),
         cpu ? "GEMM " + Sgemm.kernel() : "generated CUDA kernels", peakText);
     report("forward", fwd, forwardFlops, peakGflops);
-    // A training step is the forward pass plus a backward pass of about twice its work.
+    // A training step is the forward pass plus a backward pass of about twice its work (the update's few FLOPs per
+    // weight are not counted).
     report("train step (fwd+bwd)", train, 3 * forwardFlops, peakGflops);
   }
 
-  private void report(String what, double[] seconds, double flops, double peakGflops) {
+  private void report(String what, Timing timing, double flops, double peakGflops) {
+    double[] seconds = timing.seconds();
     double median = seconds[seconds.length / 2];
     double gflops = flops / median / 1e9;
-    System.out.printf(Locale.ROOT, "%-22s median %.4f s/step (min %.4f, max %.4f over %d): %.1f img/s, %.1f GFLOP/s%s%n", what, median,
+    System.out.printf(Locale.ROOT, "%-22s median %.4f s/step (min %.4f, max %.4f over %d): %.1f img/s, %.1f GFLOP/s%s, %s%n", what, median,
         seconds[0], seconds[seconds.length - 1], seconds.length, batch / median, gflops,
-        Double.isNaN(peakGflops) ? "" : String.format(Locale.ROOT, ", %.1f%% of peak", 100 * gflops / peakGflops));
+        Double.isNaN(peakGflops) ? "" : String.format(Locale.ROOT, ", %.1f%% of peak", 100 * gflops / peakGflops),
+        timing.bytesPerStep() < 0
+            ? "allocation not measured"
+            : String.format(Locale.ROOT, "%.2f MB allocated/step", timing.bytesPerStep() / 1e6));
   }
 
-  private double[] time(Runnable r) {
+  /** Sorted step times and the heap bytes all threads allocated per timed step. */
+  private record Timing(double[] seconds, double bytesPerStep) {}
+
+  private Timing time(Runnable r) {
     r.run();
     r.run();
+    AllocationMeter meter = new AllocationMeter();
+    long allocatedBefore = meter.allocatedBytes();
     double[] t = new double[steps];
     for (int i = 0; i < steps; i++) {
       long s = System.nanoTime();
       r.run();
       t[i] = (System.nanoTime() - s) / 1e9;
     }
+    long allocatedAfter = meter.allocatedBytes();
     Arrays.sort(t);
-    return t;
+    return new Timing(t, allocatedBefore < 0 ? -1 : (allocatedAfter - allocatedBefore) / (double) steps);
   }
 
   private static long macs(CompiledNetwork net) {
