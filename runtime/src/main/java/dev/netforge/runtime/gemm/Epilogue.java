@@ -30,19 +30,50 @@ public record Epilogue(float[] rowBias, float[] colBias, int biasOffset, boolean
   void apply(float[] c, int cOff, int ldc, int row0, int col0, int rows, int cols) {
     for (int r = 0; r < rows; r++) {
       int base = cOff + (row0 + r) * ldc + col0;
-      float rb = rowBias != null ? rowBias[biasOffset + row0 + r] : 0f;
-      for (int j = 0; j < cols; j++) {
-        float v = c[base + j] + rb;
-        if (colBias != null) {
-          v += colBias[biasOffset + col0 + j];
-        }
-        if (relu && v < 0f) {
-          v = 0f;
-        }
-        if (mask != null) {
-          v *= mask[base + j];
-        }
-        c[base + j] = v;
+      if (colBias != null) {
+        biasReluMask(c, base, colBias, biasOffset + col0, relu, mask, base, c, base, cols);
+      } else {
+        biasReluMask(c, base, rowBias != null ? rowBias[biasOffset + row0 + r] : 0f, relu, mask, base, c, base, cols);
+      }
+    }
+  }
+
+  /**
+   * {@code dst[d + i] = mask[m + i] · relu(src[s + i] + bias)} for {@code i < n}, with one bias for the run (a
+   * convolution filter's); {@code mask} may be {@code null}. Branch-free loops, so C2 vectorizes them and a ReLU
+   * that zeroes half the values costs no mispredicted branches. {@code src} and {@code dst} may be the same run.
+   */
+  public static void biasReluMask(float[] src, int s, float bias, boolean relu, float[] mask, int m, float[] dst, int d, int n) {
+    if (relu) {
+      for (int i = 0; i < n; i++) {
+        dst[d + i] = Math.max(src[s + i] + bias, 0f);
+      }
+    } else {
+      for (int i = 0; i < n; i++) {
+        dst[d + i] = src[s + i] + bias;
+      }
+    }
+    if (mask != null) {
+      for (int i = 0; i < n; i++) {
+        dst[d + i] *= mask[m + i];
+      }
+    }
+  }
+
+  /** The same with a bias per element ({@code bias[b + i]}: a dense layer's units along the run). */
+  private static void biasReluMask(float[] src, int s, float[] bias, int b, boolean relu, float[] mask, int m, float[] dst, int d, int n) {
+    if (relu) {
+      for (int i = 0; i < n; i++) {
+        dst[d + i] = Math.max(src[s + i] + bias[b + i], 0f);
+      }
+    } else {
+      for (int i = 0; i < n; i++) {
+        dst[d + i] = src[s + i] + bias[b + i];
+      }
+    }
+    if (mask != null) {
+      for (int i = 0; i < n; i++) {
+        dst[d + i] *= mask[m + i];
       }
     }
   }

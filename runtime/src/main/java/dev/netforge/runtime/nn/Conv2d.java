@@ -65,16 +65,8 @@ public final class Conv2d {
                 Sgemm.gemmPackedB(false, outCount, columns, patch, weight, outStart * patch, patch, packed, out, 0, columns, false, Epilogue.NONE);
                 for (int e = 0; e < count; e++) {
                   for (int o = 0; o < outCount; o++) {
-                    int src = o * columns + e * plane;
                     int dst = ((n0 + e) * s.outChannels() + outStart + o) * plane;
-                    float b = bias[outStart + o];
-                    for (int p = 0; p < plane; p++) {
-                      float v = out[src + p] + b;
-                      if (relu && v < 0f) {
-                        v = 0f;
-                      }
-                      y[dst + p] = mask == null ? v : v * mask[dst + p];
-                    }
+                    Epilogue.biasReluMask(out, o * columns + e * plane, bias[outStart + o], relu, mask, dst, y, dst, plane);
                   }
                 }
               }
