@@ -20,16 +20,21 @@ public final class MaxPool2d {
                 int out = p * s.outPlane();
                 for (int oy = 0; oy < s.outHeight(); oy++) {
                   for (int ox = 0; ox < s.outWidth(); ox++, out++) {
+                    // The running maximum in a register: comparing against x[best] made every step wait for
+                    // the load behind the last step's choice.
                     int best = in + oy * s.stride() * s.inWidth() + ox * s.stride();
+                    float max = x[best];
                     for (int ky = 0; ky < s.kernel(); ky++) {
                       int row = in + (oy * s.stride() + ky) * s.inWidth() + ox * s.stride();
                       for (int kx = 0; kx < s.kernel(); kx++) {
-                        if (x[row + kx] > x[best]) {
+                        float v = x[row + kx];
+                        if (v > max) {
+                          max = v;
                           best = row + kx;
                         }
                       }
                     }
-                    y[out] = x[best];
+                    y[out] = max;
                     argmax[out] = best;
                   }
                 }

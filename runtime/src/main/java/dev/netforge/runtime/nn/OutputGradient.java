@@ -47,17 +47,19 @@ final class OutputGradient {
     }
   }
 
+  /**
+   * Masks {@code g[from, to)} and returns its sum. A kept unit has y > 0 only if the dropout mask kept it, so
+   * {@code [y > 0] · mask} is the whole derivative; written as selects rather than an if/else, so that a ReLU
+   * zeroing about half the units does not cost a mispredicted branch each.
+   */
   private static double mask(float[] g, float[] y, float[] mask, boolean relu, int from, int to) {
+    for (int i = from; i < to; i++) {
+      float v = mask == null ? g[i] : g[i] * mask[i];
+      g[i] = relu && !(y[i] > 0f) ? 0f : v;
+    }
     double sum = 0;
     for (int i = from; i < to; i++) {
-      float v = g[i];
-      if (relu && y[i] <= 0f) {
-        v = 0f;
-      } else if (mask != null) {
-        v *= mask[i];
-      }
-      g[i] = v;
-      sum += v;
+      sum += g[i];
     }
     return sum;
   }
