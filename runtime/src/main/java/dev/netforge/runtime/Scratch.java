@@ -11,6 +11,8 @@ public final class Scratch {
     COLUMN_GRADIENT,
     OUTPUT_TILE,
     PADDED_INPUT,
+    /** A convolution's weights packed once per call for its GEMMs, shared read-only by every worker (worker 0's). */
+    PACKED_WEIGHTS,
     PARTIAL_WEIGHT_GRADIENT
   }
 

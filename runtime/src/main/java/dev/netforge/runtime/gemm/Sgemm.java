@@ -58,6 +58,21 @@ public final class Sgemm {
     return (n + nr - 1) / nr * nr * k;
   }
 
+  /** Floats a packed A of {@code m × k} takes ({@link #packA}). */
+  public static int packedASize(int m, int k) {
+    int mr = KERNEL.mr();
+    return (m + mr - 1) / mr * mr * k;
+  }
+
+  /**
+   * Packs the whole of {@code op(A)[m, k]} once, for GEMMs that reuse it (a convolution's weights across the batch):
+   * {@code ceil(m / mr)} panels of {@code k × mr}, each k-major, the last zero-padded. Read-only afterwards, so every
+   * worker can share it.
+   */
+  public static void packA(boolean transA, int m, int k, float[] a, int aOff, int lda, float[] packed) {
+    packA(transA, a, aOff, lda, 0, m, 0, k, KERNEL.mr(), packed);
+  }
+
   /**
    * {@code C[m, n] (+)= op(A)[m, k] · op(B)[k, n]}, then the epilogue on every element.
    *
@@ -80,7 +95,7 @@ public final class Sgemm {
       int ldc,
       boolean accumulate,
       Epilogue epilogue) {
-    run(transA, m, n, k, a, aOff, lda, transB, b, bOff, ldb, null, c, cOff, ldc, accumulate, epilogue);
+    run(transA, m, n, k, a, aOff, lda, null, transB, b, bOff, ldb, null, c, cOff, ldc, accumulate, epilogue);
   }
 
   /**
@@ -90,7 +105,19 @@ public final class Sgemm {
   public static void gemmPackedB(
       boolean transA, int m, int n, int k, float[] a, int aOff, int lda, float[] packedB, float[] c, int cOff, int ldc, boolean accumulate,
       Epilogue epilogue) {
-    run(transA, m, n, k, a, aOff, lda, false, null, 0, 0, packedB, c, cOff, ldc, accumulate, epilogue);
+    run(transA, m, n, k, a, aOff, lda, null, false, null, 0, 0, packedB, c, cOff, ldc, accumulate, epilogue);
+  }
+
+  /** The product of a packed A ({@link #packA}) and a packed B ({@link #packedSize}). */
+  public static void gemmPacked(int m, int n, int k, float[] packedA, float[] packedB, float[] c, int cOff, int ldc, boolean accumulate, Epilogue epilogue) {
+    run(false, m, n, k, null, 0, 0, packedA, false, null, 0, 0, packedB, c, cOff, ldc, accumulate, epilogue);
+  }
+
+  /** The product of a packed A ({@link #packA}) and a B packed on the fly. */
+  public static void gemmPackedA(
+      int m, int n, int k, float[] packedA, boolean transB, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate,
+      Epilogue epilogue) {
+    run(false, m, n, k, null, 0, 0, packedA, transB, b, bOff, ldb, null, c, cOff, ldc, accumulate, epilogue);
   }
 
   private static void run(
@@ -101,6 +128,7 @@ public final class Sgemm {
       float[] a,
       int aOff,
       int lda,
+      float[] packedA,
       boolean transB,
       float[] b,
       int bOff,
@@ -153,8 +181,20 @@ public final class Sgemm {
         for (int ic = 0; ic < m; ic += MC) {
           int mc = Math.min(MC, m - ic);
           int mcPanels = (mc + mr - 1) / mr;
-          ws.a = grow(ws.a, mcPanels * mr * kc);
-          packA(transA, a, aOff, lda, ic, mc, pc, kc, mr, ws.a);
+          float[] aBuf;
+          int aBase;
+          int aPanelStride;
+          if (packedA != null) {
+            aBuf = packedA;
+            aBase = ic * k + pc * mr;
+            aPanelStride = mr * k;
+          } else {
+            ws.a = grow(ws.a, mcPanels * mr * kc);
+            packA(transA, a, aOff, lda, ic, mc, pc, kc, mr, ws.a);
+            aBuf = ws.a;
+            aBase = 0;
+            aPanelStride = mr * kc;
+          }
           for (int jp = 0; jp < ncPanels; jp++) {
             int col = jc + jp * nr;
             int cols = Math.min(nr, n - col);
@@ -162,11 +202,11 @@ public final class Sgemm {
             for (int ip = 0; ip < mcPanels; ip++) {
               int row = ic + ip * mr;
               int rows = Math.min(mr, m - row);
-              int aIdx = ip * mr * kc;
+              int aIdx = aBase + ip * aPanelStride;
               if (rows == mr && cols == nr) {
-                KERNEL.compute(kc, ws.a, aIdx, bBuf, bIdx, c, cOff + row * ldc + col, ldc, add);
+                KERNEL.compute(kc, aBuf, aIdx, bBuf, bIdx, c, cOff + row * ldc + col, ldc, add);
               } else {
-                KERNEL.compute(kc, ws.a, aIdx, bBuf, bIdx, ws.tile, 0, nr, false);
+                KERNEL.compute(kc, aBuf, aIdx, bBuf, bIdx, ws.tile, 0, nr, false);
                 for (int r = 0; r < rows; r++) {
                   int ci = cOff + (row + r) * ldc + col;
                   for (int j = 0; j < cols; j++) {

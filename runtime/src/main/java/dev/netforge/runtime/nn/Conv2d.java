@@ -51,6 +51,8 @@ public final class Conv2d {
     int plane = s.outPlane();
     int group = examplesPerGemm(plane);
     scratch.ensureWorkers(Parallel.shared().threads());
+    float[] packedWeights = scratch.get(0, Scratch.Use.PACKED_WEIGHTS, Sgemm.packedASize(outCount, patch));
+    Sgemm.packA(false, outCount, patch, weight, outStart * patch, patch, packedWeights);
     Parallel.shared()
         .forRange(
             batch,
@@ -62,7 +64,7 @@ public final class Conv2d {
                 int count = Math.min(group, end - n0);
                 int columns = count * plane;
                 Im2col.gatherPacked(s, x, n0, count, inStart, padded, packed, false);
-                Sgemm.gemmPackedB(false, outCount, columns, patch, weight, outStart * patch, patch, packed, out, 0, columns, false, Epilogue.NONE);
+                Sgemm.gemmPacked(outCount, columns, patch, packedWeights, packed, out, 0, columns, false, Epilogue.NONE);
                 for (int e = 0; e < count; e++) {
                   for (int o = 0; o < outCount; o++) {
                     int dst = ((n0 + e) * s.outChannels() + outStart + o) * plane;
@@ -103,6 +105,11 @@ public final class Conv2d {
     Parallel pool = Parallel.shared();
     int workers = Math.min(pool.threads(), batch);
     scratch.ensureWorkers(pool.threads());
+    // Wᵀ, the A of every group's ∂col GEMM, packed once for all workers.
+    float[] packedWeightsT = dx == null ? null : scratch.get(0, Scratch.Use.PACKED_WEIGHTS, Sgemm.packedASize(patch, outCount));
+    if (dx != null) {
+      Sgemm.packA(true, patch, outCount, weight, outStart * patch, patch, packedWeightsT);
+    }
     pool.forRange(
         batch,
         (worker, first, end) -> {
@@ -123,12 +130,7 @@ public final class Conv2d {
             Im2col.gatherPacked(s, x, n0, count, inStart, padded, packed, true);
             Sgemm.gemmPackedB(false, outCount, patch, columns, gradients, 0, columns, packed, partial, 0, patch, n0 > first, Epilogue.NONE);
             if (dx != null) {
-              Sgemm.gemm(
-                  true, false, patch, columns, outCount,
-                  weight, outStart * patch, patch,
-                  gradients, 0, columns,
-                  dcol, 0, columns,
-                  false, Epilogue.NONE);
+              Sgemm.gemmPackedA(patch, columns, outCount, packedWeightsT, false, gradients, 0, columns, dcol, 0, columns, false, Epilogue.NONE);
               for (int e = 0; e < count; e++) {
                 int xOff = (n0 + e) * s.inChannels() * s.inPlane();
                 if (!accumulateDx) {
