@@ -1,0 +1,122 @@
+package dev.netforge.runtime.gemm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.netforge.runtime.Rng;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Every entry point of the GEMM against a float64 triple loop, on shapes that leave partial micro-tiles in both
+ * directions and span several k blocks ({@value Sgemm#KC}) and m blocks ({@value Sgemm#MC}).
+ */
+class SgemmTest {
+  private static final int M = 131;
+  private static final int N = 37;
+  private static final int K = 300;
+
+  @ParameterizedTest
+  @CsvSource({"false,false", "true,false", "false,true", "true,true"})
+  void transposesAndAccumulation(boolean transA, boolean transB) {
+    float[] a = random(M * K, 1);
+    float[] b = random(K * N, 2);
+    float[] c = random(M * N, 3);
+    double[] expected = product(a, transA, b, transB);
+    for (int i = 0; i < c.length; i++) {
+      expected[i] += c[i];
+    }
+    Sgemm.gemm(transA, transB, M, N, K, a, 0, transA ? M : K, b, 0, transB ? K : N, c, 0, N, true, Epilogue.NONE);
+    assertClose(expected, c);
+  }
+
+  @Test
+  void packedOperandsGiveTheSameProduct() {
+    float[] a = random(M * K, 4);
+    float[] b = random(K * N, 5);
+    double[] expected = product(a, false, b, false);
+    float[] packedA = new float[Sgemm.packedASize(M, K)];
+    Sgemm.packA(false, M, K, a, 0, K, packedA);
+    float[] packedB = packB(b);
+
+    float[] c = new float[M * N];
+    Sgemm.gemmPacked(M, N, K, packedA, packedB, c, 0, N, false, Epilogue.NONE);
+    assertClose(expected, c);
+
+    c = new float[M * N];
+    Sgemm.gemmPackedA(M, N, K, packedA, false, b, 0, N, c, 0, N, false, Epilogue.NONE);
+    assertClose(expected, c);
+
+    c = new float[M * N];
+    Sgemm.gemmPackedB(false, M, N, K, a, 0, K, packedB, c, 0, N, false, Epilogue.NONE);
+    assertClose(expected, c);
+  }
+
+  @Test
+  void transposedPackedAIsTheTranspose() {
+    float[] at = random(K * M, 6);
+    float[] b = random(K * N, 7);
+    float[] packedA = new float[Sgemm.packedASize(M, K)];
+    Sgemm.packA(true, M, K, at, 0, M, packedA);
+    float[] c = new float[M * N];
+    Sgemm.gemmPackedA(M, N, K, packedA, false, b, 0, N, c, 0, N, false, Epilogue.NONE);
+    assertClose(product(at, true, b, false), c);
+  }
+
+  @Test
+  void parallelColumnsWithBiasReluAndMaskEqualTheEpilogueOfTheProduct() {
+    float[] a = random(M * K, 8);
+    float[] b = random(K * N, 9);
+    float[] bias = random(N + 3, 10);
+    float[] mask = random(M * N, 11);
+    double[] expected = product(a, false, b, false);
+    for (int i = 0; i < M; i++) {
+      for (int j = 0; j < N; j++) {
+        expected[i * N + j] = Math.max(expected[i * N + j] + bias[3 + j], 0) * mask[i * N + j];
+      }
+    }
+    float[] c = new float[M * N];
+    Sgemm.parallel(false, false, M, N, K, a, 0, K, b, 0, N, c, 0, N, false, Epilogue.colBias(bias, 3, true, mask));
+    assertClose(expected, c);
+  }
+
+  private static float[] packB(float[] b) {
+    int nr = Sgemm.panelWidth();
+    float[] packed = new float[Sgemm.packedSize(K, N)];
+    for (int j = 0; j < N; j++) {
+      for (int p = 0; p < K; p++) {
+        packed[((j / nr) * K + p) * nr + j % nr] = b[p * N + j];
+      }
+    }
+    return packed;
+  }
+
+  private static double[] product(float[] a, boolean transA, float[] b, boolean transB) {
+    double[] c = new double[M * N];
+    for (int i = 0; i < M; i++) {
+      for (int j = 0; j < N; j++) {
+        double sum = 0;
+        for (int p = 0; p < K; p++) {
+          sum += (double) (transA ? a[p * M + i] : a[i * K + p]) * (transB ? b[j * K + p] : b[p * N + j]);
+        }
+        c[i * N + j] = sum;
+      }
+    }
+    return c;
+  }
+
+  private static void assertClose(double[] expected, float[] actual) {
+    for (int i = 0; i < expected.length; i++) {
+      assertEquals(expected[i], actual[i], 1e-4 * (1 + Math.abs(expected[i])), "element " + i);
+    }
+  }
+
+  private static float[] random(int size, long seed) {
+    Rng rng = new Rng(seed);
+    float[] values = new float[size];
+    for (int i = 0; i < size; i++) {
+      values[i] = (float) rng.nextGaussian();
+    }
+    return values;
+  }
+}
