@@ -21,8 +21,9 @@ import java.util.function.Function;
  * draws the dropout masks, so the CPU and CUDA engines given the same seed drop the same units.
  *
  * <p>Each tower holds every activation at full size and computes its own channels; an exchange copies the slices it
- * needs from the other towers to the same place in its own buffers. Each device is driven by a thread of its own
- * ({@link DeviceWorker}). Not thread-safe.
+ * needs from the other towers to the same place in its own buffers, in the receiving device's order after an event of
+ * the sending one, so that neither the host nor the sender waits for it and each device computes while the other
+ * copies. Each device is driven by a thread of its own ({@link DeviceWorker}). Not thread-safe.
  */
 public abstract class CudaNetwork implements AutoCloseable {
   /** Name of the softmax cross-entropy kernel every softmax network's module has. */
@@ -169,6 +170,7 @@ public abstract class CudaNetwork implements AutoCloseable {
     }
     ensurePlanned(batchSize);
     batch = batchSize;
+    betweenSteps();
     for (int t = 0; t < towers; t++) {
       towerDevice[t].upload(at(t, layout.input()), input, 0, batchSize * inputSize);
     }
@@ -331,12 +333,33 @@ public abstract class CudaNetwork implements AutoCloseable {
     return Math.toIntExact((batchSize * perImage + Device.BLOCK_THREADS - 1) / Device.BLOCK_THREADS);
   }
 
+  /**
+   * Orders every tower's next work after all towers' work so far. An exchange copy runs in the receiving tower's
+   * order and reads the sender's buffer; nothing in one pass writes a buffer after sending it, but the next step's
+   * forward pass does, so it waits for the copies of the last one. Devices wait on each other, not the host.
+   */
+  private void betweenSteps() {
+    for (int t = 0; t < towers; t++) {
+      for (int u = 0; u < towers; u++) {
+        after(t, u);
+      }
+    }
+  }
+
+  /** Orders tower {@code t}'s next work after the work issued so far to tower {@code u}'s device. */
+  private void after(int t, int u) {
+    if (towerDevice[t] != towerDevice[u]) {
+      towerDevice[t].waitFor(towerDevice[u].recordEvent());
+    }
+  }
+
   /** All-gather: every tower receives the other towers' slices of an activation (each tower owns 1/towers of an example). */
   protected final void gather(int buffer, long perImage) {
     long slice = 4 * (perImage / towers);
     for (int t = 0; t < towers; t++) {
       for (int u = 0; u < towers; u++) {
         if (u != t) {
+          after(t, u);
           towerDevice[t].copyRows(at(t, buffer) + u * slice, 4 * perImage, towerDevice[u], at(u, buffer) + u * slice, 4 * perImage, slice, batch);
         }
       }
@@ -352,6 +375,7 @@ public abstract class CudaNetwork implements AutoCloseable {
     for (int t = 0; t < towers; t++) {
       for (int u = 0; u < towers; u++) {
         if (u != t) {
+          after(t, u);
           towerDevice[t].copyRows(at(t, staging), 4 * slice, towerDevice[u], at(u, buffer) + 4 * t * slice, 4 * perImage, 4 * slice, batch);
           launch(t, "add_rows", blocks(batch, slice), 1, 1, at(t, buffer) + 4 * t * slice, at(t, staging), batch, slice, perImage);
         }

@@ -6,8 +6,10 @@ package dev.netforge.runtime.cuda;
  * {@link EmulatedDevice} (the same kernel source compiled for the host), so everything above it runs in tests on
  * machines without a GPU.
  *
- * <p>Work is issued in order on one stream per device; {@link #copyRows} orders itself after the source device's
- * earlier work. Addresses are device addresses as 64-bit integers, as in the driver API.
+ * <p>Work is issued in order on one stream per device. Work on one device waits for another's only through an
+ * {@link Event}: {@code target.waitFor(source.recordEvent())} orders the target's later work, an exchange's
+ * {@link #copyRows} included, after what the source had been given — without the host waiting for either. Addresses
+ * are device addresses as 64-bit integers, as in the driver API.
  */
 public interface Device extends AutoCloseable {
   /** What this device is, for logs and errors: {@code cuda:0 NVIDIA H100 (sm_90)}, {@code emulated:1}. */
@@ -28,7 +30,8 @@ public interface Device extends AutoCloseable {
 
   /**
    * Copies {@code rows} rows of {@code widthBytes} from {@code src} on {@code source} (this device or another) to
-   * {@code dst} on this device: a peer copy where the devices allow, else staged through host memory.
+   * {@code dst} on this device, in this device's order: a peer copy where the devices allow, else staged through host
+   * memory. The rows must be ready: after this device's earlier work, or a {@link #waitFor} of the source's event.
    */
   void copyRows(long dst, long dstPitchBytes, Device source, long src, long srcPitchBytes, long widthBytes, long rows);
 
@@ -47,6 +50,18 @@ public interface Device extends AutoCloseable {
    *     ({@link #floatArg})
    */
   void launch(String module, String kernel, int gridX, int gridY, int gridZ, long... args);
+
+  /** A point in a device's order of work: everything issued to it before {@link #recordEvent}. */
+  interface Event {}
+
+  /** Marks the work issued so far, for another device to {@link #waitFor}; each event is waited for once. */
+  Event recordEvent();
+
+  /**
+   * Makes this device's later work wait until the work before {@code event} (on any device) is done; the host does
+   * not wait.
+   */
+  void waitFor(Event event);
 
   /** Waits for all work issued on this device. */
   void synchronize();

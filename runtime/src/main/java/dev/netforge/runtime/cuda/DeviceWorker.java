@@ -1,14 +1,17 @@
 package dev.netforge.runtime.cuda;
 
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * A device driven by a thread of its own: launches are queued and return at once, so the host issues one tower's
- * kernels while the other tower's worker issues its own; every other call waits for the work queued before it. A
- * launch that fails is reported by the next call that waits.
+ * A device driven by a thread of its own: launches, events and exchange copies are queued and return at once, so the
+ * host issues one tower's kernels while the other tower's worker issues its own, and an exchange waits on the
+ * workers' threads, not the host's; every other call waits for the work queued before it. Queued work that fails is
+ * reported by the next call that waits.
  */
 final class DeviceWorker implements Device {
   private final Device device;
@@ -86,10 +89,44 @@ final class DeviceWorker implements Device {
 
   @Override
   public void copyRows(long dst, long dstPitchBytes, Device source, long src, long srcPitchBytes, long widthBytes, long rows) {
-    // The source's queued kernels produce the rows: wait for them before this device's worker copies.
-    source.synchronize();
     Device from = source instanceof DeviceWorker worker ? worker.device : source;
-    await(() -> device.copyRows(dst, dstPitchBytes, from, src, srcPitchBytes, widthBytes, rows));
+    queue(() -> device.copyRows(dst, dstPitchBytes, from, src, srcPitchBytes, widthBytes, rows));
+  }
+
+  /** An event recorded when this worker's thread reaches it: the device's own event once it exists. */
+  private static final class QueuedEvent implements Event {
+    final CompletableFuture<Event> recorded = new CompletableFuture<>();
+  }
+
+  @Override
+  public Event recordEvent() {
+    QueuedEvent event = new QueuedEvent();
+    thread.execute(() -> {
+      if (failure != null) {
+        event.recorded.completeExceptionally(new CudaException(device.describe() + " failed before this event"));
+        return;
+      }
+      try {
+        event.recorded.complete(device.recordEvent());
+      } catch (RuntimeException e) {
+        failure = e;
+        event.recorded.completeExceptionally(e);
+      }
+    });
+    return event;
+  }
+
+  @Override
+  public void waitFor(Event event) {
+    // This worker's thread blocks until the source's thread has recorded the event (an emulated source has then
+    // finished the work before it); the device itself then waits for the event's work without blocking anyone.
+    queue(() -> {
+      try {
+        device.waitFor(event instanceof QueuedEvent queued ? queued.recorded.join() : event);
+      } catch (CompletionException e) {
+        throw e.getCause() instanceof RuntimeException r ? r : e;
+      }
+    });
   }
 
   @Override
@@ -99,10 +136,15 @@ final class DeviceWorker implements Device {
 
   @Override
   public void launch(String module, String kernel, int gridX, int gridY, int gridZ, long... args) {
+    queue(() -> device.launch(module, kernel, gridX, gridY, gridZ, args));
+  }
+
+  /** Queues {@code work}; it is skipped once queued work has failed, and its own failure is kept for the next wait. */
+  private void queue(Runnable work) {
     thread.execute(() -> {
       if (failure == null) {
         try {
-          device.launch(module, kernel, gridX, gridY, gridZ, args);
+          work.run();
         } catch (RuntimeException e) {
           failure = e;
         }

@@ -82,6 +82,22 @@ public final class EmulatedDevice implements Device {
     HostEmulator.run(address, gridX, gridY, gridZ, args);
   }
 
+  /** Work on an emulated device is done when its call returns, so an event carries nothing. */
+  private enum Done implements Event {
+    INSTANCE
+  }
+
+  @Override
+  public Event recordEvent() {
+    return Done.INSTANCE;
+  }
+
+  @Override
+  public void waitFor(Event event) {
+    // The source's work before the event ran to completion on the thread that recorded it; a DeviceWorker in
+    // front of each device makes this device's thread wait for that one.
+  }
+
   @Override
   public void synchronize() {
     // Launches and copies complete before they return.

@@ -14,10 +14,12 @@ import static jcuda.driver.JCudaDriver.cuInit;
 import static jcuda.driver.JCudaDriver.cuLaunchKernel;
 import static jcuda.driver.JCudaDriver.cuMemAlloc;
 import static jcuda.driver.JCudaDriver.cuMemFree;
-import static jcuda.driver.JCudaDriver.cuMemcpy2D;
-import static jcuda.driver.JCudaDriver.cuMemcpy3DPeer;
+import static jcuda.driver.JCudaDriver.cuEventCreate;
+import static jcuda.driver.JCudaDriver.cuEventDestroy;
+import static jcuda.driver.JCudaDriver.cuEventRecord;
+import static jcuda.driver.JCudaDriver.cuMemcpy2DAsync;
+import static jcuda.driver.JCudaDriver.cuMemcpy3DPeerAsync;
 import static jcuda.driver.JCudaDriver.cuMemcpyDtoH;
-import static jcuda.driver.JCudaDriver.cuMemcpyHtoD;
 import static jcuda.driver.JCudaDriver.cuMemsetD8;
 import static jcuda.driver.JCudaDriver.cuModuleGetFunction;
 import static jcuda.driver.JCudaDriver.cuModuleLoadData;
@@ -25,8 +27,10 @@ import static jcuda.driver.JCudaDriver.cuPointerGetAttribute;
 import static jcuda.driver.JCudaDriver.cuStreamCreate;
 import static jcuda.driver.JCudaDriver.cuStreamDestroy;
 import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
+import static jcuda.driver.JCudaDriver.cuStreamWaitEvent;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,6 +38,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import jcuda.Pointer;
 import jcuda.driver.CUDA_MEMCPY2D;
 import jcuda.driver.CUDA_MEMCPY3D_PEER;
@@ -41,6 +46,8 @@ import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
 import jcuda.driver.CUdevice_attribute;
 import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUevent;
+import jcuda.driver.CUevent_flags;
 import jcuda.driver.CUfunction;
 import jcuda.driver.CUmemorytype;
 import jcuda.driver.CUmodule;
@@ -53,11 +60,12 @@ import jcuda.nvrtc.nvrtcProgram;
 import jcuda.nvrtc.nvrtcResult;
 
 /**
- * A GPU through JCuda's driver API: one context and one stream per device. Kernels run in order on the stream;
- * copies to and from the host are synchronous on the legacy default stream, which waits for that stream, so every
- * copy sees the kernels issued before it. Kernel source is compiled by NVRTC for the device's architecture and the
- * PTX cached on disk ({@link KernelCache}). Peer copies use {@code cuMemcpy3DPeer}, which the driver stages through
- * host memory where peer access is off.
+ * A GPU through JCuda's driver API: one context and one stream per device. Kernels, uploads and exchange copies run
+ * in order on the stream: uploads go through two pinned staging buffers ({@link PinnedStaging}) as asynchronous
+ * copies, peer copies are {@code cuMemcpy3DPeerAsync} (which the driver stages through host memory where peer access
+ * is off), and a device waits for another through events ({@code cuStreamWaitEvent}), so neither the host nor the
+ * other device blocks. Downloads are synchronous on the legacy default stream, which waits for this blocking stream.
+ * Kernel source is compiled by NVRTC for the device's architecture and the PTX cached on disk ({@link KernelCache}).
  *
  * <p>Written against the JCuda and CUDA driver documentation; this project's build machines have no GPU, so only a
  * machine with one exercises it (docs/performance.md says where it has run).
@@ -73,6 +81,7 @@ public final class JCudaDevice implements Device {
   private final TreeMap<Long, CUdeviceptr> allocations = new TreeMap<>();
   private final Map<String, CUmodule> modules = new HashMap<>();
   private final Map<String, CUfunction> functions = new HashMap<>();
+  private final PinnedStaging staging;
 
   private JCudaDevice(int ordinal) {
     this.ordinal = ordinal;
@@ -88,6 +97,7 @@ public final class JCudaDevice implements Device {
     this.minor = value[0];
     check(cuCtxCreate(context, 0, device), "cuCtxCreate");
     check(cuStreamCreate(stream, CUstream_flags.CU_STREAM_DEFAULT), "cuStreamCreate");
+    this.staging = new PinnedStaging(describe());
   }
 
   /**
@@ -158,7 +168,7 @@ public final class JCudaDevice implements Device {
     return last != null ? last + " not found" : message.lines().findFirst().orElse(e.toString());
   }
 
-  private static void check(int result, String call) {
+  static void check(int result, String call) {
     if (result != CUresult.CUDA_SUCCESS) {
       throw new CudaException(call + " failed: " + CUresult.stringFor(result) + " (driver " + driverVersion() + ")");
     }
@@ -207,18 +217,18 @@ public final class JCudaDevice implements Device {
 
   @Override
   public void upload(long dst, float[] src, int from, int count) {
-    upload(dst, Pointer.to(src), from, count);
+    upload(dst, count, buffer -> buffer.asFloatBuffer().put(src, from, count));
   }
 
   @Override
   public void upload(long dst, int[] src, int from, int count) {
-    upload(dst, Pointer.to(src), from, count);
+    upload(dst, count, buffer -> buffer.asIntBuffer().put(src, from, count));
   }
 
-  /** {@code count} 4-byte elements from element {@code from} of a Java array. */
-  private void upload(long dst, Pointer array, int from, int count) {
+  /** {@code count} 4-byte elements that {@code fill} writes, through the pinned staging buffers. */
+  private void upload(long dst, int count, Consumer<ByteBuffer> fill) {
     current();
-    check(cuMemcpyHtoD(pointer(dst), array.withByteOffset(4L * from), 4L * count), "cuMemcpyHtoD");
+    staging.upload(pointer(dst), 4L * count, fill, stream);
   }
 
   @Override
@@ -240,15 +250,12 @@ public final class JCudaDevice implements Device {
       copy.dstPitch = dstPitchBytes;
       copy.WidthInBytes = widthBytes;
       copy.Height = rows;
-      check(cuMemcpy2D(copy), "cuMemcpy2D");
+      check(cuMemcpy2DAsync(copy, stream), "cuMemcpy2DAsync");
       return;
     }
     if (!(source instanceof JCudaDevice peer)) {
       throw new IllegalArgumentException(describe() + " copies only from CUDA devices, not " + source.describe());
     }
-    // The peer's stream may still be producing the rows: the copy runs on neither stream, so wait for it.
-    peer.synchronize();
-    current();
     CUDA_MEMCPY3D_PEER copy = new CUDA_MEMCPY3D_PEER();
     copy.srcMemoryType = CUmemorytype.CU_MEMORYTYPE_DEVICE;
     copy.srcDevice = peer.pointer(src);
@@ -263,7 +270,31 @@ public final class JCudaDevice implements Device {
     copy.WidthInBytes = widthBytes;
     copy.Height = rows;
     copy.Depth = 1;
-    check(cuMemcpy3DPeer(copy), "cuMemcpy3DPeer");
+    current();
+    check(cuMemcpy3DPeerAsync(copy, stream), "cuMemcpy3DPeerAsync");
+  }
+
+  /** A recorded driver event; destroyed once a stream has been made to wait for it (the driver keeps it until then). */
+  private record DriverEvent(CUevent event) implements Event {}
+
+  @Override
+  public Event recordEvent() {
+    current();
+    CUevent event = new CUevent();
+    check(cuEventCreate(event, CUevent_flags.CU_EVENT_DISABLE_TIMING), "cuEventCreate");
+    check(cuEventRecord(event, stream), "cuEventRecord");
+    return new DriverEvent(event);
+  }
+
+  @Override
+  public void waitFor(Event event) {
+    if (!(event instanceof DriverEvent recorded)) {
+      throw new IllegalArgumentException(describe() + " waits only for CUDA events, not " + event);
+    }
+    current();
+    // Events of another device's context are allowed here; the wait takes the event's state now, so it can go.
+    check(cuStreamWaitEvent(stream, recorded.event(), 0), "cuStreamWaitEvent");
+    check(cuEventDestroy(recorded.event()), "cuEventDestroy");
   }
 
   @Override
@@ -381,6 +412,7 @@ public final class JCudaDevice implements Device {
       cuMemFree(pointer);
     }
     allocations.clear();
+    staging.close();
     cuStreamDestroy(stream);
     cuCtxDestroy(context);
   }

@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-/** A device's worker thread on an emulated device: queued launches land before the next copy; a failed one is reported. */
+/**
+ * A device's worker thread on emulated devices: queued launches land before the next copy, a failed one is reported,
+ * and a copy from another device waits for that device's work through an event without the host waiting.
+ */
 class DeviceWorkerTest {
   private static final String SOURCE = """
       extern "C" __global__ void fill(float* x, float v) { x[blockIdx.x * blockDim.x + threadIdx.x] = v; }
@@ -37,6 +40,29 @@ class DeviceWorkerTest {
       assertTrue(e.getMessage().contains("no kernel missing"), e.getMessage());
       worker.download(x, out, 0, 512);
       assertEquals(2.5f, out[0], "launches after a failed one are skipped");
+    }
+  }
+
+  @Test
+  void aCopyAfterAnEventSeesTheSourcesEarlierWork() {
+    try (DeviceWorker source = new DeviceWorker(new EmulatedDevice(0));
+        DeviceWorker target = new DeviceWorker(new EmulatedDevice(1))) {
+      source.load(new KernelModule("probe", SOURCE, null));
+      int busy = 4096 * 256;
+      long scratch = source.allocate(4L * busy);
+      long x = source.allocate(4L * 256);
+      long y = target.allocate(4L * 256);
+      // Keep the source's thread busy, so a copy that did not wait for it would read the buffer before the fill.
+      for (int i = 0; i < 4; i++) {
+        source.launch("probe", "fill", 4096, 1, 1, scratch, Device.floatArg(0f));
+      }
+      source.launch("probe", "fill", 1, 1, 1, x, Device.floatArg(7f));
+      target.waitFor(source.recordEvent());
+      target.copyRows(y, 4L * 256, source, x, 4L * 256, 4L * 256, 1);
+      float[] out = new float[256];
+      target.download(y, out, 0, 256);
+      assertEquals(7f, out[0]);
+      assertEquals(7f, out[255]);
     }
   }
 }
