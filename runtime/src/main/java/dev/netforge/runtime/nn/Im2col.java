@@ -84,8 +84,15 @@ final class Im2col {
         for (int ky = 0; ky < k; ky++) {
           for (int kx = 0; kx < k; kx++, d += nr) {
             int offset = c * pp + ky * pw + kx;
-            for (int r = 0; r < runs; r++) {
-              System.arraycopy(padded, lane[runStart[r]] + offset, packed, d + runStart[r], runLength[r]);
+            if (runs == width) {
+              // No two windows side by side (stride > 1): a plain gather, not a copy call per element.
+              for (int j = 0; j < width; j++) {
+                packed[d + j] = padded[lane[j] + offset];
+              }
+            } else {
+              for (int r = 0; r < runs; r++) {
+                System.arraycopy(padded, lane[runStart[r]] + offset, packed, d + runStart[r], runLength[r]);
+              }
             }
           }
         }
