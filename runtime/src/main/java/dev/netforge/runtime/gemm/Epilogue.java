@@ -2,28 +2,24 @@ package dev.netforge.runtime.gemm;
 
 /**
  * What a GEMM does to each output element as it stores the last block of the reduction, so that bias, ReLU and
- * dropout cost no pass of their own: {@code c = mask · relu(c + bias)}.
+ * dropout cost no pass of their own: {@code c = mask · relu(c + bias)}. Its loops also serve the convolutions, which
+ * apply the same to each example's rows as they copy them out of a GEMM over several examples.
  *
- * @param rowBias a bias per output row (convolutions: one per filter), or {@code null}
  * @param colBias a bias per output column (dense layers: one per unit), or {@code null}
- * @param biasOffset index of the bias of the first row (or column) of this GEMM
+ * @param biasOffset index of the bias of the first column of this GEMM
  * @param relu whether to clamp at zero
  * @param mask inverted-dropout multipliers indexed like the output array, or {@code null}
  */
-public record Epilogue(float[] rowBias, float[] colBias, int biasOffset, boolean relu, float[] mask) {
+public record Epilogue(float[] colBias, int biasOffset, boolean relu, float[] mask) {
   /** No epilogue. */
-  public static final Epilogue NONE = new Epilogue(null, null, 0, false, null);
-
-  public static Epilogue rowBias(float[] bias, int offset, boolean relu, float[] mask) {
-    return new Epilogue(bias, null, offset, relu, mask);
-  }
+  public static final Epilogue NONE = new Epilogue(null, 0, false, null);
 
   public static Epilogue colBias(float[] bias, int offset, boolean relu, float[] mask) {
-    return new Epilogue(null, bias, offset, relu, mask);
+    return new Epilogue(bias, offset, relu, mask);
   }
 
   boolean isNone() {
-    return rowBias == null && colBias == null && !relu && mask == null;
+    return colBias == null && !relu && mask == null;
   }
 
   /** Applies the epilogue to a rows × cols tile of {@code c} starting at element (row0, col0) of the GEMM. */
@@ -33,7 +29,7 @@ public record Epilogue(float[] rowBias, float[] colBias, int biasOffset, boolean
       if (colBias != null) {
         biasReluMask(c, base, colBias, biasOffset + col0, relu, mask, base, c, base, cols);
       } else {
-        biasReluMask(c, base, rowBias != null ? rowBias[biasOffset + row0 + r] : 0f, relu, mask, base, c, base, cols);
+        biasReluMask(c, base, 0f, relu, mask, base, c, base, cols);
       }
     }
   }

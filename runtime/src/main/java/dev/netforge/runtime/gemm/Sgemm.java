@@ -253,7 +253,7 @@ public final class Sgemm {
             (worker, start, end) -> {
               int col = start * nr;
               int cols = Math.min(n, end * nr) - col;
-              Epilogue shifted = epilogue.colBias() == null ? epilogue : new Epilogue(null, epilogue.colBias(), epilogue.biasOffset() + col, epilogue.relu(), epilogue.mask());
+              Epilogue shifted = epilogue.colBias() == null ? epilogue : new Epilogue(epilogue.colBias(), epilogue.biasOffset() + col, epilogue.relu(), epilogue.mask());
               gemm(
                   transA,
                   transB,
