@@ -274,8 +274,11 @@ public final class JCudaDevice implements Device {
     check(cuMemcpy3DPeerAsync(copy, stream), "cuMemcpy3DPeerAsync");
   }
 
-  /** A recorded driver event; destroyed once a stream has been made to wait for it (the driver keeps it until then). */
-  private record DriverEvent(CUevent event) implements Event {}
+  /**
+   * A recorded driver event and the context it belongs to; destroyed once a stream has been made to wait for it (the
+   * driver keeps it until it completes).
+   */
+  private record DriverEvent(CUevent event, CUcontext owner) implements Event {}
 
   @Override
   public Event recordEvent() {
@@ -283,7 +286,7 @@ public final class JCudaDevice implements Device {
     CUevent event = new CUevent();
     check(cuEventCreate(event, CUevent_flags.CU_EVENT_DISABLE_TIMING), "cuEventCreate");
     check(cuEventRecord(event, stream), "cuEventRecord");
-    return new DriverEvent(event);
+    return new DriverEvent(event, context);
   }
 
   @Override
@@ -292,8 +295,10 @@ public final class JCudaDevice implements Device {
       throw new IllegalArgumentException(describe() + " waits only for CUDA events, not " + event);
     }
     current();
-    // Events of another device's context are allowed here; the wait takes the event's state now, so it can go.
+    // Events of another device's context are allowed here; the wait takes the event's state now, so it can go,
+    // destroyed with its own context current (every call here makes its context current first).
     check(cuStreamWaitEvent(stream, recorded.event(), 0), "cuStreamWaitEvent");
+    check(cuCtxSetCurrent(recorded.owner()), "cuCtxSetCurrent");
     check(cuEventDestroy(recorded.event()), "cuEventDestroy");
   }
 
