@@ -186,6 +186,7 @@ public final class Sgemm {
           int aPanelStride;
           if (packedA != null) {
             aBuf = packedA;
+            // Panel ic / mr starts at (ic / mr)·mr·k = ic·k: MC is a multiple of both kernels' MR (6 and 4).
             aBase = ic * k + pc * mr;
             aPanelStride = mr * k;
           } else {
