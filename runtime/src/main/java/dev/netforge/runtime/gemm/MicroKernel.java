@@ -16,6 +16,15 @@ interface MicroKernel {
    */
   void compute(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc, boolean add);
 
+  /**
+   * Copies {@code length} floats into a packed panel in whole vectors, so it may also write up to {@link #copySlack()}
+   * floats past {@code dstOff + length}, and read as far past {@code srcOff + length}.
+   */
+  void copyRun(float[] src, int srcOff, float[] dst, int dstOff, int length);
+
+  /** How far {@link #copyRun} may read and write past the run. */
+  int copySlack();
+
   /** A name for logs and benchmarks. */
   String describe();
 }

@@ -37,6 +37,16 @@ final class ScalarMicroKernel implements MicroKernel {
   }
 
   @Override
+  public void copyRun(float[] src, int srcOff, float[] dst, int dstOff, int length) {
+    System.arraycopy(src, srcOff, dst, dstOff, length);
+  }
+
+  @Override
+  public int copySlack() {
+    return 0;
+  }
+
+  @Override
   public String describe() {
     return "scalar " + MR + "x" + NR;
   }

@@ -58,6 +58,21 @@ public final class Sgemm {
     return (n + nr - 1) / nr * nr * k;
   }
 
+  /**
+   * Copies a run of {@code length} neighbouring floats into a packed B panel in the micro-kernel's vector width. It
+   * may write up to {@link #copySlack()} floats past the run's end and read as far past its source: copy a panel's
+   * runs in ascending order, so each copy overwrites what the previous one wrote past its end, and leave that much
+   * room at the end of both arrays.
+   */
+  public static void copyRun(float[] src, int srcOff, float[] dst, int dstOff, int length) {
+    KERNEL.copyRun(src, srcOff, dst, dstOff, length);
+  }
+
+  /** How far {@link #copyRun} may read and write past a run. */
+  public static int copySlack() {
+    return KERNEL.copySlack();
+  }
+
   /** Floats a packed A of {@code m × k} takes ({@link #packA}). */
   public static int packedASize(int m, int k) {
     int mr = KERNEL.mr();

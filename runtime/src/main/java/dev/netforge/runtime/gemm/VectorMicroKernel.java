@@ -88,6 +88,18 @@ final class VectorMicroKernel implements MicroKernel {
   }
 
   @Override
+  public void copyRun(float[] src, int srcOff, float[] dst, int dstOff, int length) {
+    for (int i = 0; i < length; i += L) {
+      FloatVector.fromArray(S, src, srcOff + i).intoArray(dst, dstOff + i);
+    }
+  }
+
+  @Override
+  public int copySlack() {
+    return L - 1;
+  }
+
+  @Override
   public String describe() {
     return "Vector API " + MR + "x" + NR + " (" + S.vectorBitSize() + "-bit)";
   }

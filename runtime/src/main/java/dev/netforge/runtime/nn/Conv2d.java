@@ -57,7 +57,7 @@ public final class Conv2d {
         .forRange(
             batch,
             (worker, first, end) -> {
-              float[] packed = scratch.get(worker, Scratch.Use.COLUMNS, Sgemm.packedSize(patch, group * plane));
+              float[] packed = scratch.get(worker, Scratch.Use.COLUMNS, Im2col.packedSize(patch, group * plane));
               float[] out = scratch.get(worker, Scratch.Use.OUTPUT_TILE, outCount * group * plane);
               float[] padded = scratch.get(worker, Scratch.Use.PADDED_INPUT, Im2col.paddedSize(s, group));
               for (int n0 = first; n0 < end; n0 += group) {
@@ -113,7 +113,7 @@ public final class Conv2d {
     pool.forRange(
         batch,
         (worker, first, end) -> {
-          float[] packed = scratch.get(worker, Scratch.Use.COLUMNS, Sgemm.packedSize(group * plane, patch));
+          float[] packed = scratch.get(worker, Scratch.Use.COLUMNS, Im2col.packedSize(group * plane, patch));
           float[] gradients = scratch.get(worker, Scratch.Use.OUTPUT_TILE, outCount * group * plane);
           float[] partial = scratch.get(worker, Scratch.Use.PARTIAL_WEIGHT_GRADIENT, outCount * patch);
           float[] padded = scratch.get(worker, Scratch.Use.PADDED_INPUT, Im2col.paddedSize(s, group));

@@ -1,6 +1,7 @@
 package dev.netforge.runtime.nn;
 
 import dev.netforge.runtime.gemm.Sgemm;
+import java.util.Arrays;
 
 /**
  * The patch matrix of a convolution: {@code col[(c·k + ky)·k + kx][oy·OW + ox] = x[c][oy·s − p + ky][ox·s − p + kx]}
@@ -9,9 +10,17 @@ import dev.netforge.runtime.gemm.Sgemm;
 final class Im2col {
   private Im2col() {}
 
-  /** Floats the zero-padded copy of {@code count} examples' group channels takes ({@link #gatherPacked}). */
+  /**
+   * Floats the zero-padded copy of {@code count} examples' group channels takes ({@link #gatherPacked}), with room
+   * for {@link Sgemm#copyRun} to read past the last plane.
+   */
   static int paddedSize(ConvShape s, int count) {
-    return count * s.groupInputs() * paddedPlane(s);
+    return count * s.groupInputs() * paddedPlane(s) + Sgemm.copySlack();
+  }
+
+  /** Floats {@link #gatherPacked}'s packed panels of {@code k × n} take, with room for {@link Sgemm#copyRun}. */
+  static int packedSize(int k, int n) {
+    return Sgemm.packedSize(k, n) + Sgemm.copySlack();
   }
 
   private static int paddedWidth(ConvShape s) {
@@ -39,17 +48,33 @@ final class Im2col {
     }
   }
 
+  /**
+   * Copies the rows in the micro-kernel's vector width ({@link Sgemm#copyRun}) and zeroes the border around them
+   * afterwards, which also clears what each row's copy wrote past its end.
+   */
   private static void pad(ConvShape s, float[] x, int first, int count, int c0, float[] padded) {
+    int p = s.padding();
+    int w = s.inWidth();
     int pw = paddedWidth(s);
     int pp = paddedPlane(s);
-    java.util.Arrays.fill(padded, 0, paddedSize(s, count), 0f);
+    int slack = Sgemm.copySlack();
     for (int e = 0; e < count; e++) {
       for (int c = 0; c < s.groupInputs(); c++) {
         int src = ((first + e) * s.inChannels() + c0 + c) * s.inPlane();
-        int dst = (e * s.groupInputs() + c) * pp + s.padding() * pw + s.padding();
-        for (int y = 0; y < s.inHeight(); y++) {
-          System.arraycopy(x, src + y * s.inWidth(), padded, dst + y * pw, s.inWidth());
+        int plane = (e * s.groupInputs() + c) * pp;
+        // The top border and the first row's left border.
+        Arrays.fill(padded, plane, plane + p * pw + p, 0f);
+        for (int y = 0, dst = plane + p * pw + p; y < s.inHeight(); y++, src += w, dst += pw) {
+          if (src + w + slack <= x.length) {
+            Sgemm.copyRun(x, src, padded, dst, w);
+          } else {
+            System.arraycopy(x, src, padded, dst, w);
+          }
+          // This row's right border and the next row's left border: over what the copy wrote past the row.
+          Arrays.fill(padded, dst + w, dst + w + 2 * p, 0f);
         }
+        // The rest of the bottom border.
+        Arrays.fill(padded, plane + (p + s.inHeight()) * pw + p, plane + pp, 0f);
       }
     }
   }
@@ -90,8 +115,9 @@ final class Im2col {
                 packed[d + j] = padded[lane[j] + offset];
               }
             } else {
+              // In ascending order: each run overwrites what the one before it wrote past its end.
               for (int r = 0; r < runs; r++) {
-                System.arraycopy(padded, lane[runStart[r]] + offset, packed, d + runStart[r], runLength[r]);
+                Sgemm.copyRun(padded, lane[runStart[r]] + offset, packed, d + runStart[r], runLength[r]);
               }
             }
           }
@@ -140,7 +166,7 @@ final class Im2col {
     int oh = s.outHeight();
     int ow = s.outWidth();
     int stride = s.stride();
-    java.util.Arrays.fill(padded, 0, paddedSize(s, 1), 0f);
+    Arrays.fill(padded, 0, paddedSize(s, 1), 0f);
     int row = 0;
     for (int c = 0; c < s.groupInputs(); c++) {
       for (int ky = 0; ky < k; ky++) {
