@@ -10,6 +10,7 @@ import dev.netforge.runtime.nn.LocalResponseNorm;
 import dev.netforge.runtime.nn.LrnShape;
 import dev.netforge.runtime.nn.MaxPool2d;
 import dev.netforge.runtime.nn.PoolShape;
+import dev.netforge.runtime.nn.TowerGradient;
 import javax.annotation.processing.Generated;
 
 /**
@@ -180,6 +181,11 @@ public final class TinyNet extends CompiledNetwork {
   private float[] conv2DropoutMask;
 
   /**
+   * Tower 1's copy of ∂loss/∂conv2Dropout, which fc3's towers all read; summed into {@code conv2DropoutGrad} after the barrier.
+   */
+  private float[] conv2DropoutGradTower1;
+
+  /**
    * Output of fc3, [batch, 16].
    */
   private float[] fc3;
@@ -193,6 +199,11 @@ public final class TinyNet extends CompiledNetwork {
    * Dropout multipliers of the last training pass.
    */
   private float[] fc3Mask;
+
+  /**
+   * Tower 1's copy of ∂loss/∂fc3, which fc4's towers all read; summed into {@code fc3Grad} after the barrier.
+   */
+  private float[] fc3GradTower1;
 
   /**
    * Output of fc4, [batch, 4].
@@ -258,9 +269,11 @@ public final class TinyNet extends CompiledNetwork {
     conv2Dropout = new float[batch * 32];
     conv2DropoutGrad = new float[batch * 32];
     conv2DropoutMask = new float[batch * 32];
+    conv2DropoutGradTower1 = new float[batch * 32];
     fc3 = new float[batch * 16];
     fc3Grad = new float[batch * 16];
     fc3Mask = new float[batch * 16];
+    fc3GradTower1 = new float[batch * 16];
     fc4 = new float[batch * 4];
     fc4Grad = new float[batch * 4];
     lrnWork = new float[batch * 1152];
@@ -268,28 +281,42 @@ public final class TinyNet extends CompiledNetwork {
 
   @Override
   protected float[] forwardPass(float[] input, int batch, boolean training) {
-    conv1Forward(input, batch, training);
-    conv1LrnForward(conv1, batch, training);
-    conv1PoolForward(conv1Lrn, batch, training);
-    conv2Forward(conv1Pool, batch, training);
-    conv2PoolForward(conv2, batch, training);
+    lastInput = input;
+    towers(tower -> {
+      conv1Forward(tower, input, batch, training);
+      conv1LrnForward(tower, conv1, batch, training);
+      conv1PoolForward(tower, conv1Lrn, batch, training);
+      conv2Forward(tower, conv1Pool, batch, training);
+      conv2PoolForward(tower, conv2, batch, training);
+    });
     conv2DropoutForward(conv2Pool, batch, training);
-    fc3Forward(conv2Dropout, batch, training);
-    fc4Forward(fc3, batch, training);
+    if (training) {
+      Dropout.drawMask(dropoutRng, fc3Mask, batch * 16, 0.5f);
+    }
+    // fc3: every tower reads all of conv2Dropout, so the towers meet here
+    towers(tower -> fc3Forward(tower, conv2Dropout, batch, training));
+    // fc4: every tower reads all of fc3, so the towers meet here
+    towers(tower -> fc4Forward(tower, fc3, batch, training));
     return fc4;
   }
 
   @Override
   protected void backwardPass(float[] outputGradient, int batch, float[] inputGradient) {
     boolean training = lastPassWasTraining();
-    fc4Backward(fc3, batch, training, outputGradient, fc3Grad);
-    fc3Backward(conv2Dropout, batch, training, fc3Grad, conv2DropoutGrad);
+    float[] inputGradientTower1 = partialInputGradient(1, inputGradient);
+    towers(tower -> fc4Backward(tower, fc3, batch, training, outputGradient, fc3Grad, fc3GradTower1));
+    towers(tower -> fc3Backward(tower, conv2Dropout, batch, training, fc3Grad, conv2DropoutGrad, conv2DropoutGradTower1));
     conv2DropoutBackward(conv2Pool, batch, training, conv2DropoutGrad, conv2PoolGrad);
-    conv2PoolBackward(conv2, batch, training, conv2PoolGrad, conv2Grad);
-    conv2Backward(conv1Pool, batch, training, conv2Grad, conv1PoolGrad);
-    conv1PoolBackward(conv1Lrn, batch, training, conv1PoolGrad, conv1LrnGrad);
-    conv1LrnBackward(conv1, batch, training, conv1LrnGrad, conv1Grad);
-    conv1Backward(lastInput, batch, training, conv1Grad, inputGradient);
+    towers(tower -> {
+      conv2PoolBackward(tower, conv2, batch, training, conv2PoolGrad, conv2Grad);
+      conv2Backward(tower, conv1Pool, batch, training, conv2Grad, conv1PoolGrad);
+      conv1PoolBackward(tower, conv1Lrn, batch, training, conv1PoolGrad, conv1LrnGrad);
+      conv1LrnBackward(tower, conv1, batch, training, conv1LrnGrad, conv1Grad);
+      conv1Backward(tower, lastInput, batch, training, conv1Grad, inputGradient, inputGradientTower1);
+    });
+    if (inputGradient != null) {
+      TowerGradient.reduce(inputGradient, batch, 144, 0, 144, inputGradientTower1);
+    }
   }
 
   /**
@@ -301,14 +328,20 @@ public final class TinyNet extends CompiledNetwork {
    *
    * <p>Fused: bias, ReLU applied in the GEMM's store epilogue.
    */
-  private void conv1Forward(float[] in, int batch, boolean training) {
-    lastInput = in;
-    // tower 0: filters 0–3 from input channels 0–0
-    Conv2d.forward(scratch, CONV1, in, batch, conv1Weight.value, conv1Bias.value, conv1, 0, 0, 4,
-        true, null);
-    // tower 1: filters 4–7 from input channels 0–0
-    Conv2d.forward(scratch, CONV1, in, batch, conv1Weight.value, conv1Bias.value, conv1, 0, 4, 4,
-        true, null);
+  private void conv1Forward(int tower, float[] in, int batch, boolean training) {
+    switch (tower) {
+      case 0 -> {
+        // tower 0: filters 0–3 from input channels 0–0
+        Conv2d.forward(scratch(tower), CONV1, in, batch, conv1Weight.value, conv1Bias.value, conv1,
+            0, 0, 4, true, null);
+      }
+      case 1 -> {
+        // tower 1: filters 4–7 from input channels 0–0
+        Conv2d.forward(scratch(tower), CONV1, in, batch, conv1Weight.value, conv1Bias.value, conv1,
+            0, 4, 4, true, null);
+      }
+      default -> throw new IllegalArgumentException("no such tower: " + tower);
+    }
   }
 
   /**
@@ -320,14 +353,21 @@ public final class TinyNet extends CompiledNetwork {
    *
    * <p>Fused: ReLU derivative, bias gradient in one pass over ∂output; then weight and input gradients as GEMMs.
    */
-  private void conv1Backward(float[] in, int batch, boolean training, float[] gradOut,
-      float[] gradIn) {
-    // tower 0: filters 0–3 from input channels 0–0
-    Conv2d.backward(scratch, CONV1, in, batch, conv1Weight.value, conv1, null, true, gradOut,
-        conv1Weight.grad, conv1Bias.grad, gradIn, false, 0, 0, 4);
-    // tower 1: filters 4–7 from input channels 0–0; adds to the input gradient the slice above wrote
-    Conv2d.backward(scratch, CONV1, in, batch, conv1Weight.value, conv1, null, true, gradOut,
-        conv1Weight.grad, conv1Bias.grad, gradIn, true, 0, 4, 4);
+  private void conv1Backward(int tower, float[] in, int batch, boolean training, float[] gradOut,
+      float[] gradIn, float[] gradInTower1) {
+    switch (tower) {
+      case 0 -> {
+        // tower 0: filters 0–3 from input channels 0–0
+        Conv2d.backward(scratch(tower), CONV1, in, batch, conv1Weight.value, conv1, null, true,
+            gradOut, conv1Weight.grad, conv1Bias.grad, gradIn, false, 0, 0, 4);
+      }
+      case 1 -> {
+        // tower 1: filters 4–7 from input channels 0–0; into this tower's own copy of the input gradient
+        Conv2d.backward(scratch(tower), CONV1, in, batch, conv1Weight.value, conv1, null, true,
+            gradOut, conv1Weight.grad, conv1Bias.grad, gradInTower1, false, 0, 4, 4);
+      }
+      default -> throw new IllegalArgumentException("no such tower: " + tower);
+    }
   }
 
   /**
@@ -335,8 +375,8 @@ public final class TinyNet extends CompiledNetwork {
    *
    * <p>Input [batch, 8, 12, 12] → output [batch, 8, 12, 12].
    */
-  private void conv1LrnForward(float[] in, int batch, boolean training) {
-    LocalResponseNorm.forward(CONV1_LRN, in, conv1Lrn, conv1LrnScale, batch);
+  private void conv1LrnForward(int tower, float[] in, int batch, boolean training) {
+    LocalResponseNorm.forward(CONV1_LRN, tower, in, conv1Lrn, conv1LrnScale, batch);
   }
 
   /**
@@ -344,10 +384,10 @@ public final class TinyNet extends CompiledNetwork {
    *
    * <p>Input [batch, 8, 12, 12] → output [batch, 8, 12, 12].
    */
-  private void conv1LrnBackward(float[] in, int batch, boolean training, float[] gradOut,
+  private void conv1LrnBackward(int tower, float[] in, int batch, boolean training, float[] gradOut,
       float[] gradIn) {
-    LocalResponseNorm.backward(CONV1_LRN, in, conv1Lrn, conv1LrnScale, gradOut, gradIn, lrnWork,
-        batch);
+    LocalResponseNorm.backward(CONV1_LRN, tower, in, conv1Lrn, conv1LrnScale, gradOut, gradIn,
+        lrnWork, batch);
   }
 
   /**
@@ -355,8 +395,8 @@ public final class TinyNet extends CompiledNetwork {
    *
    * <p>Input [batch, 8, 12, 12] → output [batch, 8, 5, 5].
    */
-  private void conv1PoolForward(float[] in, int batch, boolean training) {
-    MaxPool2d.forward(CONV1_POOL, in, conv1Pool, conv1PoolArgmax, batch);
+  private void conv1PoolForward(int tower, float[] in, int batch, boolean training) {
+    MaxPool2d.forward(CONV1_POOL, tower * 4, 4, in, conv1Pool, conv1PoolArgmax, batch);
   }
 
   /**
@@ -364,9 +404,9 @@ public final class TinyNet extends CompiledNetwork {
    *
    * <p>Input [batch, 8, 12, 12] → output [batch, 8, 5, 5].
    */
-  private void conv1PoolBackward(float[] in, int batch, boolean training, float[] gradOut,
-      float[] gradIn) {
-    MaxPool2d.backward(CONV1_POOL, gradOut, conv1PoolArgmax, gradIn, batch);
+  private void conv1PoolBackward(int tower, float[] in, int batch, boolean training,
+      float[] gradOut, float[] gradIn) {
+    MaxPool2d.backward(CONV1_POOL, tower * 4, 4, gradOut, conv1PoolArgmax, gradIn, batch);
   }
 
   /**
@@ -378,13 +418,20 @@ public final class TinyNet extends CompiledNetwork {
    *
    * <p>Fused: bias, ReLU applied in the GEMM's store epilogue.
    */
-  private void conv2Forward(float[] in, int batch, boolean training) {
-    // tower 0: filters 0–3 from input channels 0–3
-    Conv2d.forward(scratch, CONV2, in, batch, conv2Weight.value, conv2Bias.value, conv2, 0, 0, 4,
-        true, null);
-    // tower 1: filters 4–7 from input channels 4–7
-    Conv2d.forward(scratch, CONV2, in, batch, conv2Weight.value, conv2Bias.value, conv2, 4, 4, 4,
-        true, null);
+  private void conv2Forward(int tower, float[] in, int batch, boolean training) {
+    switch (tower) {
+      case 0 -> {
+        // tower 0: filters 0–3 from input channels 0–3
+        Conv2d.forward(scratch(tower), CONV2, in, batch, conv2Weight.value, conv2Bias.value, conv2,
+            0, 0, 4, true, null);
+      }
+      case 1 -> {
+        // tower 1: filters 4–7 from input channels 4–7
+        Conv2d.forward(scratch(tower), CONV2, in, batch, conv2Weight.value, conv2Bias.value, conv2,
+            4, 4, 4, true, null);
+      }
+      default -> throw new IllegalArgumentException("no such tower: " + tower);
+    }
   }
 
   /**
@@ -396,14 +443,21 @@ public final class TinyNet extends CompiledNetwork {
    *
    * <p>Fused: ReLU derivative, bias gradient in one pass over ∂output; then weight and input gradients as GEMMs.
    */
-  private void conv2Backward(float[] in, int batch, boolean training, float[] gradOut,
+  private void conv2Backward(int tower, float[] in, int batch, boolean training, float[] gradOut,
       float[] gradIn) {
-    // tower 0: filters 0–3 from input channels 0–3
-    Conv2d.backward(scratch, CONV2, in, batch, conv2Weight.value, conv2, null, true, gradOut,
-        conv2Weight.grad, conv2Bias.grad, gradIn, false, 0, 0, 4);
-    // tower 1: filters 4–7 from input channels 4–7
-    Conv2d.backward(scratch, CONV2, in, batch, conv2Weight.value, conv2, null, true, gradOut,
-        conv2Weight.grad, conv2Bias.grad, gradIn, false, 4, 4, 4);
+    switch (tower) {
+      case 0 -> {
+        // tower 0: filters 0–3 from input channels 0–3
+        Conv2d.backward(scratch(tower), CONV2, in, batch, conv2Weight.value, conv2, null, true,
+            gradOut, conv2Weight.grad, conv2Bias.grad, gradIn, false, 0, 0, 4);
+      }
+      case 1 -> {
+        // tower 1: filters 4–7 from input channels 4–7
+        Conv2d.backward(scratch(tower), CONV2, in, batch, conv2Weight.value, conv2, null, true,
+            gradOut, conv2Weight.grad, conv2Bias.grad, gradIn, false, 4, 4, 4);
+      }
+      default -> throw new IllegalArgumentException("no such tower: " + tower);
+    }
   }
 
   /**
@@ -411,8 +465,8 @@ public final class TinyNet extends CompiledNetwork {
    *
    * <p>Input [batch, 8, 5, 5] → output [batch, 8, 2, 2].
    */
-  private void conv2PoolForward(float[] in, int batch, boolean training) {
-    MaxPool2d.forward(CONV2_POOL, in, conv2Pool, conv2PoolArgmax, batch);
+  private void conv2PoolForward(int tower, float[] in, int batch, boolean training) {
+    MaxPool2d.forward(CONV2_POOL, tower * 4, 4, in, conv2Pool, conv2PoolArgmax, batch);
   }
 
   /**
@@ -420,9 +474,9 @@ public final class TinyNet extends CompiledNetwork {
    *
    * <p>Input [batch, 8, 5, 5] → output [batch, 8, 2, 2].
    */
-  private void conv2PoolBackward(float[] in, int batch, boolean training, float[] gradOut,
-      float[] gradIn) {
-    MaxPool2d.backward(CONV2_POOL, gradOut, conv2PoolArgmax, gradIn, batch);
+  private void conv2PoolBackward(int tower, float[] in, int batch, boolean training,
+      float[] gradOut, float[] gradIn) {
+    MaxPool2d.backward(CONV2_POOL, tower * 4, 4, gradOut, conv2PoolArgmax, gradIn, batch);
   }
 
   /**
@@ -444,6 +498,8 @@ public final class TinyNet extends CompiledNetwork {
    */
   private void conv2DropoutBackward(float[] in, int batch, boolean training, float[] gradOut,
       float[] gradIn) {
+    // The exchange's reduce: the other towers' copies of ∂conv2Dropout (all of which fc3 read) into the whole gradient
+    TowerGradient.reduce(gradOut, batch, 32, 0, 32, conv2DropoutGradTower1);
     Dropout.backward(gradOut, training ? conv2DropoutMask : null, gradIn, batch * 32);
   }
 
@@ -458,16 +514,20 @@ public final class TinyNet extends CompiledNetwork {
    *
    * <p>Fused: bias, ReLU, dropout mask applied in the GEMM's store epilogue.
    */
-  private void fc3Forward(float[] in, int batch, boolean training) {
-    if (training) {
-      Dropout.drawMask(dropoutRng, fc3Mask, batch * 16, 0.5f);
+  private void fc3Forward(int tower, float[] in, int batch, boolean training) {
+    switch (tower) {
+      case 0 -> {
+        // tower 0: units 0–7 from all 32 inputs
+        Dense.forward(in, batch, 32, classifier0Weight.value, classifier0Bias.value, fc3, 16, 0, 8,
+            true, training ? fc3Mask : null);
+      }
+      case 1 -> {
+        // tower 1: units 8–15 from all 32 inputs
+        Dense.forward(in, batch, 32, classifier0Weight.value, classifier0Bias.value, fc3, 16, 8, 8,
+            true, training ? fc3Mask : null);
+      }
+      default -> throw new IllegalArgumentException("no such tower: " + tower);
     }
-    // tower 0: units 0–7 from all 32 inputs
-    Dense.forward(in, batch, 32, classifier0Weight.value, classifier0Bias.value, fc3, 16, 0, 8,
-        true, training ? fc3Mask : null);
-    // tower 1: units 8–15 from all 32 inputs
-    Dense.forward(in, batch, 32, classifier0Weight.value, classifier0Bias.value, fc3, 16, 8, 8,
-        true, training ? fc3Mask : null);
   }
 
   /**
@@ -481,14 +541,23 @@ public final class TinyNet extends CompiledNetwork {
    *
    * <p>Fused: dropout mask, ReLU derivative, bias gradient in one pass over ∂output; then weight and input gradients as GEMMs.
    */
-  private void fc3Backward(float[] in, int batch, boolean training, float[] gradOut,
-      float[] gradIn) {
-    // tower 0: units 0–7 from all 32 inputs
-    Dense.backward(in, batch, 32, classifier0Weight.value, fc3, training ? fc3Mask : null, true,
-        gradOut, classifier0Weight.grad, classifier0Bias.grad, gradIn, false, 16, 0, 8);
-    // tower 1: units 8–15 from all 32 inputs; adds to the input gradient the slice above wrote
-    Dense.backward(in, batch, 32, classifier0Weight.value, fc3, training ? fc3Mask : null, true,
-        gradOut, classifier0Weight.grad, classifier0Bias.grad, gradIn, true, 16, 8, 8);
+  private void fc3Backward(int tower, float[] in, int batch, boolean training, float[] gradOut,
+      float[] gradIn, float[] gradInTower1) {
+    // The exchange's reduce: the other towers' copies of ∂fc3 (all of which fc4 read) into this tower's channels
+    TowerGradient.reduce(gradOut, batch, 16, tower * 8, (tower + 1) * 8, fc3GradTower1);
+    switch (tower) {
+      case 0 -> {
+        // tower 0: units 0–7 from all 32 inputs
+        Dense.backward(in, batch, 32, classifier0Weight.value, fc3, training ? fc3Mask : null, true,
+            gradOut, classifier0Weight.grad, classifier0Bias.grad, gradIn, false, 16, 0, 8);
+      }
+      case 1 -> {
+        // tower 1: units 8–15 from all 32 inputs; into this tower's own copy of the input gradient
+        Dense.backward(in, batch, 32, classifier0Weight.value, fc3, training ? fc3Mask : null, true,
+            gradOut, classifier0Weight.grad, classifier0Bias.grad, gradInTower1, false, 16, 8, 8);
+      }
+      default -> throw new IllegalArgumentException("no such tower: " + tower);
+    }
   }
 
   /**
@@ -502,11 +571,18 @@ public final class TinyNet extends CompiledNetwork {
    *
    * <p>Fused: bias applied in the GEMM's store epilogue.
    */
-  private void fc4Forward(float[] in, int batch, boolean training) {
-    // tower 0: units 0–1 from all 16 inputs
-    Dense.forward(in, batch, 16, fc4Weight.value, fc4Bias.value, fc4, 4, 0, 2, false, null);
-    // tower 1: units 2–3 from all 16 inputs
-    Dense.forward(in, batch, 16, fc4Weight.value, fc4Bias.value, fc4, 4, 2, 2, false, null);
+  private void fc4Forward(int tower, float[] in, int batch, boolean training) {
+    switch (tower) {
+      case 0 -> {
+        // tower 0: units 0–1 from all 16 inputs
+        Dense.forward(in, batch, 16, fc4Weight.value, fc4Bias.value, fc4, 4, 0, 2, false, null);
+      }
+      case 1 -> {
+        // tower 1: units 2–3 from all 16 inputs
+        Dense.forward(in, batch, 16, fc4Weight.value, fc4Bias.value, fc4, 4, 2, 2, false, null);
+      }
+      default -> throw new IllegalArgumentException("no such tower: " + tower);
+    }
   }
 
   /**
@@ -520,13 +596,20 @@ public final class TinyNet extends CompiledNetwork {
    *
    * <p>Fused: bias gradient in one pass over ∂output; then weight and input gradients as GEMMs.
    */
-  private void fc4Backward(float[] in, int batch, boolean training, float[] gradOut,
-      float[] gradIn) {
-    // tower 0: units 0–1 from all 16 inputs
-    Dense.backward(in, batch, 16, fc4Weight.value, fc4, null, false, gradOut, fc4Weight.grad,
-        fc4Bias.grad, gradIn, false, 4, 0, 2);
-    // tower 1: units 2–3 from all 16 inputs; adds to the input gradient the slice above wrote
-    Dense.backward(in, batch, 16, fc4Weight.value, fc4, null, false, gradOut, fc4Weight.grad,
-        fc4Bias.grad, gradIn, true, 4, 2, 2);
+  private void fc4Backward(int tower, float[] in, int batch, boolean training, float[] gradOut,
+      float[] gradIn, float[] gradInTower1) {
+    switch (tower) {
+      case 0 -> {
+        // tower 0: units 0–1 from all 16 inputs
+        Dense.backward(in, batch, 16, fc4Weight.value, fc4, null, false, gradOut, fc4Weight.grad,
+            fc4Bias.grad, gradIn, false, 4, 0, 2);
+      }
+      case 1 -> {
+        // tower 1: units 2–3 from all 16 inputs; into this tower's own copy of the input gradient
+        Dense.backward(in, batch, 16, fc4Weight.value, fc4, null, false, gradOut, fc4Weight.grad,
+            fc4Bias.grad, gradInTower1, false, 4, 2, 2);
+      }
+      default -> throw new IllegalArgumentException("no such tower: " + tower);
+    }
   }
 }

@@ -70,7 +70,7 @@ public class StageBenchmark {
     pooled = new float[BATCH * 128 * 36];
     argmax = new int[pooled.length];
     Conv2d.forward(scratch, CONV2, x, BATCH, w, bias, y, 0, 0, 64, true, null);
-    LocalResponseNorm.forward(LRN2, y, lrnOut, lrnScale, BATCH);
+    normalize();
   }
 
   private static float[] filled(int n) {
@@ -93,21 +93,30 @@ public class StageBenchmark {
     return dx;
   }
 
+  /** LRN forward over both towers' channels. */
+  private void normalize() {
+    for (int t = 0; t < LRN2.towers(); t++) {
+      LocalResponseNorm.forward(LRN2, t, y, lrnOut, lrnScale, BATCH);
+    }
+  }
+
   @Benchmark
   public float[] lrnForward() {
-    LocalResponseNorm.forward(LRN2, y, lrnOut, lrnScale, BATCH);
+    normalize();
     return lrnOut;
   }
 
   @Benchmark
   public float[] lrnBackward() {
-    LocalResponseNorm.backward(LRN2, y, lrnOut, lrnScale, dy, lrnGrad, work, BATCH);
+    for (int t = 0; t < LRN2.towers(); t++) {
+      LocalResponseNorm.backward(LRN2, t, y, lrnOut, lrnScale, dy, lrnGrad, work, BATCH);
+    }
     return lrnGrad;
   }
 
   @Benchmark
   public int[] maxPoolForward() {
-    MaxPool2d.forward(POOL2, lrnOut, pooled, argmax, BATCH);
+    MaxPool2d.forward(POOL2, 0, POOL2.channels(), lrnOut, pooled, argmax, BATCH);
     return argmax;
   }
 }

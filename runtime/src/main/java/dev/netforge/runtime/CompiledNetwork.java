@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntConsumer;
 
 /**
  * What every generated network is: its parameters, a forward pass, a backward pass, and the buffers both need,
@@ -14,7 +15,7 @@ import java.util.Map;
  * holds what does not depend on the layers.
  *
  * <p>Not thread-safe: one network instance trains or infers on one thread at a time (its kernels use the
- * {@link Parallel#shared() shared worker pool} internally).
+ * {@link Parallel#shared() shared worker pool} internally, its towers each a share of it: {@link #towers(IntConsumer)}).
  */
 public abstract class CompiledNetwork {
   /** Weight initialization, mirroring {@code dev.netforge.dsl.Init} (the runtime does not depend on the DSL). */
@@ -30,8 +31,10 @@ public abstract class CompiledNetwork {
   private final boolean softmax;
   private final Init init;
   private final Map<String, Parameter> parameters = new LinkedHashMap<>();
-  /** Per-worker im2col and partial-gradient buffers. */
-  protected final Scratch scratch = new Scratch(Parallel.shared().threads());
+  /** Each tower's per-worker im2col and partial-gradient buffers (the towers run side by side). */
+  private final Scratch[] scratch;
+  /** The towers' copies of the input gradient ({@link #partialInputGradient}), made on first use. */
+  private float[][] inputGradientCopies;
   /** Draws the dropout masks; saved in checkpoints so a resumed run draws the same masks. */
   protected final Rng dropoutRng = new Rng(0);
 
@@ -48,6 +51,42 @@ public abstract class CompiledNetwork {
     this.outputSize = outputSize;
     this.softmax = softmax;
     this.init = init;
+    this.scratch = new Scratch[towers];
+    for (int t = 0; t < towers; t++) {
+      scratch[t] = new Scratch(Parallel.shared().threads());
+    }
+  }
+
+  /** Tower {@code tower}'s scratch buffers. */
+  protected final Scratch scratch(int tower) {
+    return scratch[tower];
+  }
+
+  /**
+   * Tower {@code tower}'s own copy of the network input's gradient, when the first layer's towers share the input:
+   * as long as {@code inputGradient}, made once and kept; {@code null} when {@code inputGradient} is.
+   */
+  protected final float[] partialInputGradient(int tower, float[] inputGradient) {
+    if (inputGradient == null) {
+      return null;
+    }
+    if (inputGradientCopies == null) {
+      inputGradientCopies = new float[towers][];
+    }
+    float[] copy = inputGradientCopies[tower];
+    if (copy == null || copy.length < inputGradient.length) {
+      copy = new float[inputGradient.length];
+      inputGradientCopies[tower] = copy;
+    }
+    return copy;
+  }
+
+  /**
+   * Runs {@code body} for every tower, side by side when there are threads enough ({@link Parallel#towers}); returns
+   * when all have finished, which is the barrier in front of a tower exchange.
+   */
+  protected final void towers(IntConsumer body) {
+    Parallel.shared().towers(towers, body);
   }
 
   /** Declares a parameter; generated constructors call this in PyTorch's state_dict order. */

@@ -155,12 +155,17 @@ class FiniteDifferenceTest {
     float[] r = random(a.length, 1);
     float[] b = new float[a.length];
     float[] scale = new float[a.length];
-    LocalResponseNorm.forward(s, a, b, scale, n);
+    for (int t = 0; t < towers; t++) {
+      LocalResponseNorm.forward(s, t, a, b, scale, n);
+    }
     double[] a64 = Float64Layers.widen(a);
     float alphaF = (float) alpha;
     assertClose("forward", b, toFloat(Float64Layers.lrn(a64, n, c, plane, size, alphaF, 0.75, 2, towers)), 1e-5);
     float[] da = new float[a.length];
-    LocalResponseNorm.backward(s, a, b, scale, r, da, new float[a.length], n);
+    float[] work = new float[a.length];
+    for (int t = 0; t < towers; t++) {
+      LocalResponseNorm.backward(s, t, a, b, scale, r, da, work, n);
+    }
     assertClose("da", da, numeric(a64, v -> Float64Layers.dot(Float64Layers.lrn(v, n, c, plane, size, alphaF, 0.75, 2, towers), r)));
   }
 
@@ -174,11 +179,14 @@ class FiniteDifferenceTest {
     float[] r = random(planes * oh * ow, 1);
     float[] y = new float[r.length];
     int[] argmax = new int[r.length];
-    MaxPool2d.forward(s, x, y, argmax, 2);
+    // Two channel ranges, as two towers would call it.
+    MaxPool2d.forward(s, 0, 1, x, y, argmax, 2);
+    MaxPool2d.forward(s, 1, 2, x, y, argmax, 2);
     double[] x64 = Float64Layers.widen(x);
     assertClose("forward", y, toFloat(Float64Layers.maxPool(x64, planes, h, w, oh, ow, k, stride)), 0);
     float[] dx = new float[x.length];
-    MaxPool2d.backward(s, r, argmax, dx, 2);
+    MaxPool2d.backward(s, 0, 1, r, argmax, dx, 2);
+    MaxPool2d.backward(s, 1, 2, r, argmax, dx, 2);
     assertClose("dx", dx, numeric(x64, v -> Float64Layers.dot(Float64Layers.maxPool(v, planes, h, w, oh, ow, k, stride), r)));
   }
 

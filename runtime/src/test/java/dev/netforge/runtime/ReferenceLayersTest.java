@@ -81,10 +81,15 @@ class ReferenceLayersTest {
     float[] x = ref.get("x").floats();
     float[] y = new float[x.length];
     float[] scale = new float[x.length];
-    LocalResponseNorm.forward(s, x, y, scale, xs[0]);
+    for (int t = 0; t < s.towers(); t++) {
+      LocalResponseNorm.forward(s, t, x, y, scale, xs[0]);
+    }
     assertClose(name + " output", y, ref.get("output").floats());
     float[] dx = new float[x.length];
-    LocalResponseNorm.backward(s, x, y, scale, ref.get("grad_output").floats(), dx, new float[x.length], xs[0]);
+    float[] work = new float[x.length];
+    for (int t = 0; t < s.towers(); t++) {
+      LocalResponseNorm.backward(s, t, x, y, scale, ref.get("grad_output").floats(), dx, work, xs[0]);
+    }
     assertClose(name + " grad_x", dx, ref.get("grad_x").floats());
   }
 
@@ -98,10 +103,10 @@ class ReferenceLayersTest {
     PoolShape s = new PoolShape(xs[1], xs[2], xs[3], ys[2], ys[3], k, Integer.parseInt(ref.metadata().get("stride")));
     float[] y = new float[ref.get("output").floats().length];
     int[] argmax = new int[y.length];
-    MaxPool2d.forward(s, ref.get("x").floats(), y, argmax, xs[0]);
+    MaxPool2d.forward(s, 0, xs[1], ref.get("x").floats(), y, argmax, xs[0]);
     assertClose(name + " output", y, ref.get("output").floats());
     float[] dx = new float[ref.get("x").floats().length];
-    MaxPool2d.backward(s, ref.get("grad_output").floats(), argmax, dx, xs[0]);
+    MaxPool2d.backward(s, 0, xs[1], ref.get("grad_output").floats(), argmax, dx, xs[0]);
     assertClose(name + " grad_x", dx, ref.get("grad_x").floats());
   }
 

@@ -13,6 +13,7 @@ import dev.netforge.processor.plan.Stage;
 import dev.netforge.processor.plan.TowerSlice;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import javax.lang.model.element.Modifier;
 
 /**
@@ -34,17 +35,20 @@ public final class JavaEmitter {
   private static final ClassName MAX_POOL = ClassName.get(RUNTIME + ".nn", "MaxPool2d");
   private static final ClassName RELU = ClassName.get(RUNTIME + ".nn", "Relu");
   private static final ClassName DROPOUT = ClassName.get(RUNTIME + ".nn", "Dropout");
+  private static final ClassName TOWER_GRADIENT = ClassName.get(RUNTIME + ".nn", "TowerGradient");
   private static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
   private static final TypeName FLOATS = TypeName.get(float[].class);
   private static final TypeName INTS = TypeName.get(int[].class);
 
   private final Plan plan;
   private final StageNames names;
+  private final TowerRegions regions;
   private final String processorName;
 
   private JavaEmitter(Plan plan, String processorName) {
     this.plan = plan;
     this.names = new StageNames(plan);
+    this.regions = new TowerRegions(plan);
     this.processorName = processorName;
   }
 
@@ -167,6 +171,12 @@ public final class JavaEmitter {
       if (s instanceof Stage.MaxPool) {
         type.addField(FieldSpec.builder(INTS, n + "Argmax", Modifier.PRIVATE).addJavadoc("Where each maximum came from, for backward.\n").build());
       }
+      for (int t = 1; regions.reducesGradient(i) && t < plan.towers(); t++) {
+        type.addField(FieldSpec.builder(FLOATS, n + "GradTower" + t, Modifier.PRIVATE)
+            .addJavadoc("Tower $L's copy of ∂loss/∂$L, which $L's towers all read; summed into {@code $LGrad} after the barrier.\n", t, n,
+                names.of(i + 1), n)
+            .build());
+      }
     }
     if (lrnWorkSize() > 0) {
       type.addField(FieldSpec.builder(FLOATS, "lrnWork", Modifier.PRIVATE).addJavadoc("Scratch for the LRN backward passes.\n").build());
@@ -220,6 +230,9 @@ public final class JavaEmitter {
       if (s instanceof Stage.MaxPool) {
         m.addStatement("$LArgmax = new int[batch * $L]", n, size);
       }
+      for (int t = 1; regions.reducesGradient(i) && t < plan.towers(); t++) {
+        m.addStatement("$LGradTower$L = new float[batch * $L]", n, t, size);
+      }
     }
     if (lrnWorkSize() > 0) {
       m.addStatement("lrnWork = new float[batch * $L]", lrnWorkSize());
@@ -236,8 +249,27 @@ public final class JavaEmitter {
             .addParameter(FLOATS, "input")
             .addParameter(int.class, "batch")
             .addParameter(boolean.class, "training");
-    for (int i = 0; i < plan.stages().size(); i++) {
-      m.addStatement("$LForward($L, batch, training)", names.of(i), i == 0 ? "input" : names.of(i - 1));
+    m.addStatement("lastInput = input");
+    for (TowerRegions.Region r : regions.regions()) {
+      if (!r.perTower()) {
+        m.addStatement("$LForward($L, batch, training)", names.of(r.first()), forwardInput(r.first()));
+        continue;
+      }
+      for (int i = r.first(); i < r.end(); i++) {
+        if (hasMask(plan.stages().get(i))) {
+          // Drawn here, in layer order, so that the towers share one mask and the generator's sequence does not
+          // depend on which tower runs first.
+          m.beginControlFlow("if (training)").addStatement(drawMask(i)).endControlFlow();
+        }
+      }
+      if (r.first() > 0 && regions.sharedInput(r.first())) {
+        m.addComment("$L: every tower reads all of $L, so the towers meet here", names.of(r.first()), forwardInput(r.first()));
+      }
+      List<CodeBlock> calls = new ArrayList<>();
+      for (int i = r.first(); i < r.end(); i++) {
+        calls.add(CodeBlock.of("$LForward(tower, $L, batch, training)", names.of(i), forwardInput(i)));
+      }
+      addTowers(m, calls);
     }
     m.addStatement("return $L", names.of(plan.stages().size() - 1));
     return m.build();
@@ -252,18 +284,69 @@ public final class JavaEmitter {
             .addParameter(int.class, "batch")
             .addParameter(FLOATS, "inputGradient");
     m.addStatement("boolean training = lastPassWasTraining()");
-    int last = plan.stages().size() - 1;
-    for (int i = last; i >= 0; i--) {
-      String input = i == 0 ? "input" : names.of(i - 1);
-      String gradOut = i == last ? "outputGradient" : names.of(i) + "Grad";
-      String gradIn = i == 0 ? "inputGradient" : names.of(i - 1) + "Grad";
-      if (i == 0) {
-        m.addStatement("$LBackward(lastInput, batch, training, $L, $L)", names.of(i), gradOut, gradIn);
-      } else {
-        m.addStatement("$LBackward($L, batch, training, $L, $L)", names.of(i), input, gradOut, gradIn);
+    boolean sharedFirst = regions.sharedInput(0);
+    for (int t = 1; sharedFirst && t < plan.towers(); t++) {
+      m.addStatement("float[] inputGradientTower$L = partialInputGradient($L, inputGradient)", t, t);
+    }
+    List<TowerRegions.Region> list = regions.regions();
+    for (int r = list.size() - 1; r >= 0; r--) {
+      TowerRegions.Region region = list.get(r);
+      if (!region.perTower()) {
+        m.addStatement("$LBackward($L)", names.of(region.first()), backwardArguments(region.first()));
+        continue;
       }
+      List<CodeBlock> calls = new ArrayList<>();
+      for (int i = region.end() - 1; i >= region.first(); i--) {
+        calls.add(CodeBlock.of("$LBackward(tower, $L)", names.of(i), backwardArguments(i)));
+      }
+      addTowers(m, calls);
+    }
+    if (sharedFirst) {
+      long size = plan.input().size();
+      m.beginControlFlow("if (inputGradient != null)")
+          .addStatement("$T.reduce(inputGradient, batch, $L, 0, $L$L)", TOWER_GRADIENT, size, size, partials(0))
+          .endControlFlow();
     }
     return m.build();
+  }
+
+  /** {@code towers(tower -> call)}, or a block of calls: the towers run them side by side and meet at its end. */
+  private static void addTowers(MethodSpec.Builder m, List<CodeBlock> calls) {
+    if (calls.size() == 1) {
+      m.addStatement("towers(tower -> $L)", calls.get(0));
+      return;
+    }
+    m.addCode("towers(tower -> {\n$>");
+    for (CodeBlock call : calls) {
+      m.addStatement("$L", call);
+    }
+    m.addCode("$<});\n");
+  }
+
+  private String forwardInput(int i) {
+    return i == 0 ? "input" : names.of(i - 1);
+  }
+
+  private String backwardArguments(int i) {
+    String input = i == 0 ? "lastInput" : names.of(i - 1);
+    String gradOut = i == plan.stages().size() - 1 ? "outputGradient" : names.of(i) + "Grad";
+    String gradIn = i == 0 ? "inputGradient" : names.of(i - 1) + "Grad";
+    return input + ", batch, training, " + gradOut + ", " + gradIn + partials(i);
+  }
+
+  /** {@code ", <stage>GradTower1, …"}: the other towers' copies of the input gradient of a shared-input stage. */
+  private String partials(int i) {
+    StringBuilder b = new StringBuilder();
+    for (int t = 1; regions.sharedInput(i) && t < plan.towers(); t++) {
+      b.append(", ").append(i == 0 ? "inputGradient" : names.of(i - 1) + "Grad").append("Tower").append(t);
+    }
+    return b.toString();
+  }
+
+  private CodeBlock drawMask(int i) {
+    Stage s = plan.stages().get(i);
+    double rate = s instanceof Stage.Dropout d ? d.rate() : ((Stage.Parametric) s).dropout();
+    return CodeBlock.of("$T.drawMask(dropoutRng, $LMask, batch * $L, $Lf)", DROPOUT, names.of(i), s.out().size(), (float) rate);
   }
 
   private CodeBlock stageDoc(int i, boolean backward) {
@@ -333,43 +416,37 @@ public final class JavaEmitter {
   private MethodSpec stageForward(int i) {
     Stage s = plan.stages().get(i);
     String n = names.of(i);
-    MethodSpec.Builder m =
-        MethodSpec.methodBuilder(n + "Forward")
-            .addModifiers(Modifier.PRIVATE)
-            .addJavadoc(stageDoc(i, false))
-            .addParameter(FLOATS, "in")
-            .addParameter(int.class, "batch")
-            .addParameter(boolean.class, "training");
-    if (i == 0) {
-      m.addStatement("lastInput = in");
+    boolean perTower = TowerRegions.perTower(s);
+    MethodSpec.Builder m = MethodSpec.methodBuilder(n + "Forward").addModifiers(Modifier.PRIVATE).addJavadoc(stageDoc(i, false));
+    if (perTower) {
+      m.addParameter(int.class, "tower");
     }
-    if (hasMask(s)) {
-      double rate = s instanceof Stage.Dropout d ? d.rate() : ((Stage.Parametric) s).dropout();
-      m.beginControlFlow("if (training)")
-          .addStatement("$T.drawMask(dropoutRng, $LMask, batch * $L, $Lf)", DROPOUT, n, s.out().size(), (float) rate)
-          .endControlFlow();
-    }
+    m.addParameter(FLOATS, "in").addParameter(int.class, "batch").addParameter(boolean.class, "training");
     String mask = hasMask(s) ? "training ? " + n + "Mask : null" : "null";
     if (s instanceof Stage.Parametric p) {
       String w = StageNames.parameterField(p.paramPrefix() + ".weight");
       String b = StageNames.parameterField(p.paramPrefix() + ".bias");
-      for (TowerSlice slice : p.slices()) {
-        m.addComment("$L", sliceComment(p, slice));
-        if (p.dense()) {
-          m.addStatement("$T.forward(in,$Wbatch,$W$L,$W$L.value,$W$L.value,$W$L,$W$L,$W$L,$W$L,$W$L,$W$L)", DENSE, p.in().size(), w, b, n,
-              p.out().channels(), slice.outStart(), slice.outCount(), p.relu(), mask);
-        } else {
-          m.addStatement("$T.forward(scratch,$W$L,$Win,$Wbatch,$W$L.value,$W$L.value,$W$L,$W$L,$W$L,$W$L,$W$L,$W$L)", CONV2D, names.constant(i), w, b,
-              n, slice.inStart(), slice.outStart(), slice.outCount(), p.relu(), mask);
+      forEachTower(m, p, slices -> {
+        for (TowerSlice slice : slices) {
+          m.addComment("$L", sliceComment(p, slice));
+          if (p.dense()) {
+            m.addStatement("$T.forward(in,$Wbatch,$W$L,$W$L.value,$W$L.value,$W$L,$W$L,$W$L,$W$L,$W$L,$W$L)", DENSE, p.in().size(), w, b, n,
+                p.out().channels(), slice.outStart(), slice.outCount(), p.relu(), mask);
+          } else {
+            m.addStatement("$T.forward(scratch(tower),$W$L,$Win,$Wbatch,$W$L.value,$W$L.value,$W$L,$W$L,$W$L,$W$L,$W$L,$W$L)", CONV2D, names.constant(i),
+                w, b, n, slice.inStart(), slice.outStart(), slice.outCount(), p.relu(), mask);
+          }
         }
-      }
+      });
     } else if (s instanceof Stage.Lrn) {
-      m.addStatement("$T.forward($L,$Win,$W$L,$W$LScale,$Wbatch)", LRN, names.constant(i), n, n);
+      m.addStatement("$T.forward($L,$Wtower,$Win,$W$L,$W$LScale,$Wbatch)", LRN, names.constant(i), n, n);
     } else if (s instanceof Stage.MaxPool) {
-      m.addStatement("$T.forward($L,$Win,$W$L,$W$LArgmax,$Wbatch)", MAX_POOL, names.constant(i), n, n);
+      int perTowerChannels = s.in().channels() / plan.towers();
+      m.addStatement("$T.forward($L,$Wtower * $L,$W$L,$Win,$W$L,$W$LArgmax,$Wbatch)", MAX_POOL, names.constant(i), perTowerChannels, perTowerChannels, n, n);
     } else if (s instanceof Stage.Relu) {
       m.addStatement("$T.forward(in,$W$L,$Wbatch * $L)", RELU, n, s.out().size());
     } else {
+      m.beginControlFlow("if (training)").addStatement(drawMask(i)).endControlFlow();
       m.addStatement("$T.forward(in,$W$L,$W$L,$Wbatch * $L)", DROPOUT, mask, n, s.out().size());
     }
     return m.build();
@@ -378,41 +455,86 @@ public final class JavaEmitter {
   private MethodSpec stageBackward(int i) {
     Stage s = plan.stages().get(i);
     String n = names.of(i);
-    MethodSpec.Builder m =
-        MethodSpec.methodBuilder(n + "Backward")
-            .addModifiers(Modifier.PRIVATE)
-            .addJavadoc(stageDoc(i, true))
-            .addParameter(FLOATS, "in")
-            .addParameter(int.class, "batch")
-            .addParameter(boolean.class, "training")
-            .addParameter(FLOATS, "gradOut")
-            .addParameter(FLOATS, "gradIn");
+    boolean perTower = TowerRegions.perTower(s);
+    MethodSpec.Builder m = MethodSpec.methodBuilder(n + "Backward").addModifiers(Modifier.PRIVATE).addJavadoc(stageDoc(i, true));
+    if (perTower) {
+      m.addParameter(int.class, "tower");
+    }
+    m.addParameter(FLOATS, "in")
+        .addParameter(int.class, "batch")
+        .addParameter(boolean.class, "training")
+        .addParameter(FLOATS, "gradOut")
+        .addParameter(FLOATS, "gradIn");
+    for (int t = 1; regions.sharedInput(i) && t < plan.towers(); t++) {
+      m.addParameter(FLOATS, "gradInTower" + t);
+    }
+    if (regions.reducesGradient(i)) {
+      long size = s.out().size();
+      StringBuilder copies = new StringBuilder();
+      for (int t = 1; t < plan.towers(); t++) {
+        copies.append(", ").append(n).append("GradTower").append(t);
+      }
+      m.addComment("The exchange's reduce: the other towers' copies of ∂$L (all of which $L read) into $L", n, names.of(i + 1),
+          perTower ? "this tower's channels" : "the whole gradient");
+      if (perTower) {
+        long own = size / plan.towers();
+        m.addStatement("$T.reduce(gradOut,$Wbatch,$W$L,$Wtower * $L,$W(tower + 1) * $L$L)", TOWER_GRADIENT, size, own, own, copies);
+      } else {
+        m.addStatement("$T.reduce(gradOut,$Wbatch,$W$L,$W0,$W$L$L)", TOWER_GRADIENT, size, size, copies);
+      }
+    }
     String mask = hasMask(s) ? "training ? " + n + "Mask : null" : "null";
     if (s instanceof Stage.Parametric p) {
       String w = StageNames.parameterField(p.paramPrefix() + ".weight");
       String b = StageNames.parameterField(p.paramPrefix() + ".bias");
-      List<TowerSlice> done = new ArrayList<>();
-      for (TowerSlice slice : p.slices()) {
-        boolean accumulate = done.stream().anyMatch(d -> d.inStart() < slice.inStart() + slice.inCount() && slice.inStart() < d.inStart() + d.inCount());
-        done.add(slice);
-        m.addComment("$L", sliceComment(p, slice) + (accumulate ? "; adds to the input gradient the slice above wrote" : ""));
-        if (p.dense()) {
-          m.addStatement("$T.backward(in,$Wbatch,$W$L,$W$L.value,$W$L,$W$L,$W$L,$WgradOut,$W$L.grad,$W$L.grad,$WgradIn,$W$L,$W$L,$W$L,$W$L)", DENSE,
-              p.in().size(), w, n, mask, p.relu(), w, b, accumulate, p.out().channels(), slice.outStart(), slice.outCount());
-        } else {
-          m.addStatement("$T.backward(scratch,$W$L,$Win,$Wbatch,$W$L.value,$W$L,$W$L,$W$L,$WgradOut,$W$L.grad,$W$L.grad,$WgradIn,$W$L,$W$L,$W$L,$W$L)", CONV2D,
-              names.constant(i), w, n, mask, p.relu(), w, b, accumulate, slice.inStart(), slice.outStart(), slice.outCount());
+      boolean shared = regions.sharedInput(i);
+      forEachTower(m, p, slices -> {
+        List<TowerSlice> done = new ArrayList<>();
+        for (TowerSlice slice : slices) {
+          boolean accumulate = done.stream().anyMatch(d -> d.inStart() < slice.inStart() + slice.inCount() && slice.inStart() < d.inStart() + d.inCount());
+          done.add(slice);
+          boolean ownCopy = shared && slice.tower() > 0;
+          String dx = ownCopy ? "gradInTower" + slice.tower() : "gradIn";
+          m.addComment("$L", sliceComment(p, slice)
+              + (ownCopy ? "; into this tower's own copy of the input gradient" : "")
+              + (accumulate ? "; adds to the input gradient the slice above wrote" : ""));
+          if (p.dense()) {
+            m.addStatement("$T.backward(in,$Wbatch,$W$L,$W$L.value,$W$L,$W$L,$W$L,$WgradOut,$W$L.grad,$W$L.grad,$W$L,$W$L,$W$L,$W$L,$W$L)", DENSE,
+                p.in().size(), w, n, mask, p.relu(), w, b, dx, accumulate, p.out().channels(), slice.outStart(), slice.outCount());
+          } else {
+            m.addStatement("$T.backward(scratch(tower),$W$L,$Win,$Wbatch,$W$L.value,$W$L,$W$L,$W$L,$WgradOut,$W$L.grad,$W$L.grad,$W$L,$W$L,$W$L,$W$L,$W$L)",
+                CONV2D, names.constant(i), w, n, mask, p.relu(), w, b, dx, accumulate, slice.inStart(), slice.outStart(), slice.outCount());
+          }
         }
-      }
+      });
     } else if (s instanceof Stage.Lrn) {
-      m.addStatement("$T.backward($L,$Win,$W$L,$W$LScale,$WgradOut,$WgradIn,$WlrnWork,$Wbatch)", LRN, names.constant(i), n, n);
+      m.addStatement("$T.backward($L,$Wtower,$Win,$W$L,$W$LScale,$WgradOut,$WgradIn,$WlrnWork,$Wbatch)", LRN, names.constant(i), n, n);
     } else if (s instanceof Stage.MaxPool) {
-      m.addStatement("$T.backward($L,$WgradOut,$W$LArgmax,$WgradIn,$Wbatch)", MAX_POOL, names.constant(i), n);
+      int perTowerChannels = s.in().channels() / plan.towers();
+      m.addStatement("$T.backward($L,$Wtower * $L,$W$L,$WgradOut,$W$LArgmax,$WgradIn,$Wbatch)", MAX_POOL, names.constant(i), perTowerChannels,
+          perTowerChannels, n);
     } else if (s instanceof Stage.Relu) {
       m.addStatement("$T.backward($L,$WgradOut,$WgradIn,$Wbatch * $L)", RELU, n, s.out().size());
     } else {
       m.addStatement("$T.backward(gradOut,$W$L,$WgradIn,$Wbatch * $L)", DROPOUT, mask, s.out().size());
     }
     return m.build();
+  }
+
+  /** Emits each tower's slices: a {@code switch (tower)} with one case per tower, or the slices alone for one tower. */
+  private void forEachTower(MethodSpec.Builder m, Stage.Parametric p, Consumer<List<TowerSlice>> emitSlices) {
+    if (plan.towers() == 1) {
+      emitSlices.accept(p.slices());
+      return;
+    }
+    m.beginControlFlow("switch (tower)");
+    for (int t = 0; t < plan.towers(); t++) {
+      int tower = t;
+      m.beginControlFlow("case $L ->", t);
+      emitSlices.accept(p.slices().stream().filter(slice -> slice.tower() == tower).toList());
+      m.endControlFlow();
+    }
+    m.addStatement("default -> throw new $T($S + tower)", IllegalArgumentException.class, "no such tower: ");
+    m.endControlFlow();
   }
 }

@@ -13,7 +13,7 @@ final class StageNames {
   private final List<String> names = new ArrayList<>();
 
   StageNames(Plan plan) {
-    Set<String> used = new HashSet<>(List.of("input", "batch", "training", "inputGradient", "outputGradient", "scratch", "dropoutRng"));
+    Set<String> used = new HashSet<>(List.of("input", "batch", "training", "inputGradient", "outputGradient", "scratch", "dropoutRng", "tower"));
     for (Stage s : plan.stages()) {
       String base = s.layer() + suffix(s);
       String name = base;

@@ -26,59 +26,72 @@ public final class LocalResponseNorm {
     return (float) Math.pow(d, -beta);
   }
 
-  public static void forward(LrnShape s, float[] a, float[] b, float[] scale, int batch) {
+  /** Forward over the channels of one tower ({@link LrnShape#towers()}), every example. */
+  public static void forward(LrnShape s, int tower, float[] a, float[] b, float[] scale, int batch) {
     int size = s.channels() * s.plane();
+    int perTower = s.channels() / s.towers();
+    int from = tower * perTower * s.plane();
+    int to = from + perTower * s.plane();
     Parallel.shared()
         .forRange(
             batch,
             (w, first, end) -> {
-              for (int i = first * size; i < end * size; i++) {
-                b[i] = a[i] * a[i];
-              }
               for (int n = first; n < end; n++) {
-                windowSum(s, b, scale, n * size);
-              }
-              for (int i = first * size; i < end * size; i++) {
-                float d = s.k() + s.alpha() * scale[i];
-                scale[i] = d;
-                b[i] = a[i] * power(d, s.beta());
+                int base = n * size;
+                for (int i = base + from; i < base + to; i++) {
+                  b[i] = a[i] * a[i];
+                }
+                windowSum(s, tower, b, scale, base);
+                for (int i = base + from; i < base + to; i++) {
+                  float d = s.k() + s.alpha() * scale[i];
+                  scale[i] = d;
+                  b[i] = a[i] * power(d, s.beta());
+                }
               }
             });
   }
 
   /**
+   * Backward over the channels of one tower.
+   *
    * @param work a buffer of the same size as the activations, for {@code g·b/d}
    */
-  public static void backward(LrnShape s, float[] a, float[] b, float[] scale, float[] g, float[] da, float[] work, int batch) {
+  public static void backward(LrnShape s, int tower, float[] a, float[] b, float[] scale, float[] g, float[] da, float[] work, int batch) {
     int size = s.channels() * s.plane();
+    int perTower = s.channels() / s.towers();
+    int from = tower * perTower * s.plane();
+    int to = from + perTower * s.plane();
     float coefficient = -2f * s.alpha() * s.beta();
     Parallel.shared()
         .forRange(
             batch,
             (w, first, end) -> {
-              for (int i = first * size; i < end * size; i++) {
-                work[i] = g[i] * b[i] / scale[i];
-              }
               for (int n = first; n < end; n++) {
-                windowSum(s, work, da, n * size);
-              }
-              for (int i = first * size; i < end * size; i++) {
-                da[i] = g[i] * power(scale[i], s.beta()) + coefficient * a[i] * da[i];
+                int base = n * size;
+                for (int i = base + from; i < base + to; i++) {
+                  work[i] = g[i] * b[i] / scale[i];
+                }
+                windowSum(s, tower, work, da, base);
+                for (int i = base + from; i < base + to; i++) {
+                  da[i] = g[i] * power(scale[i], s.beta()) + coefficient * a[i] * da[i];
+                }
               }
             });
   }
 
   /**
-   * {@code dst[c] = Σ_{j ∈ N(c)} src[j]} for every channel c and pixel of one example starting at {@code base}. The
+   * {@code dst[c] = Σ_{j ∈ N(c)} src[j]} for every channel c of the tower and pixel of one example starting at {@code base}. The
    * window's planes are added two at a time, so a window of five writes {@code dst} three times rather than six.
    */
-  private static void windowSum(LrnShape s, float[] src, float[] dst, int base) {
+  private static void windowSum(LrnShape s, int tower, float[] src, float[] dst, int base) {
     int perTower = s.channels() / s.towers();
     int half = s.size() / 2;
     int plane = s.plane();
-    for (int c = 0; c < s.channels(); c++) {
-      int lo = Math.max(c - half, c / perTower * perTower);
-      int hi = Math.min(c + half, (c / perTower + 1) * perTower - 1);
+    int towerFirst = tower * perTower;
+    int towerLast = towerFirst + perTower - 1;
+    for (int c = towerFirst; c <= towerLast; c++) {
+      int lo = Math.max(c - half, towerFirst);
+      int hi = Math.min(c + half, towerLast);
       int out = base + c * plane;
       int first = base + lo * plane;
       if (lo == hi) {

@@ -10,12 +10,14 @@ import java.util.Arrays;
 public final class MaxPool2d {
   private MaxPool2d() {}
 
-  public static void forward(PoolShape s, float[] x, float[] y, int[] argmax, int batch) {
+  /** Forward over channels [c0, c0 + count) (one tower's) of every example. */
+  public static void forward(PoolShape s, int c0, int count, float[] x, float[] y, int[] argmax, int batch) {
     Parallel.shared()
         .forRange(
-            batch * s.channels(),
+            batch * count,
             (w, first, end) -> {
-              for (int p = first; p < end; p++) {
+              for (int i = first; i < end; i++) {
+                int p = i / count * s.channels() + c0 + i % count;
                 int in = p * s.inPlane();
                 int out = p * s.outPlane();
                 for (int oy = 0; oy < s.outHeight(); oy++) {
@@ -42,14 +44,18 @@ public final class MaxPool2d {
             });
   }
 
-  public static void backward(PoolShape s, float[] dy, int[] argmax, float[] dx, int batch) {
+  /** Backward over channels [c0, c0 + count) of every example. */
+  public static void backward(PoolShape s, int c0, int count, float[] dy, int[] argmax, float[] dx, int batch) {
     Parallel.shared()
         .forRange(
-            batch * s.channels(),
+            batch,
             (w, first, end) -> {
-              Arrays.fill(dx, first * s.inPlane(), end * s.inPlane(), 0f);
-              for (int o = first * s.outPlane(); o < end * s.outPlane(); o++) {
-                dx[argmax[o]] += dy[o];
+              for (int n = first; n < end; n++) {
+                int p = n * s.channels() + c0;
+                Arrays.fill(dx, p * s.inPlane(), (p + count) * s.inPlane(), 0f);
+                for (int o = p * s.outPlane(); o < (p + count) * s.outPlane(); o++) {
+                  dx[argmax[o]] += dy[o];
+                }
               }
             });
   }

@@ -1,0 +1,33 @@
+package dev.netforge.runtime.nn;
+
+import dev.netforge.runtime.Parallel;
+
+/**
+ * The backward half of a tower exchange. Where every tower reads the same input (a layer over all channels, the
+ * network's input), tower 0 writes that input's gradient and each other tower writes its own copy, so the towers
+ * need not wait for one another; after the barrier each tower adds the copies into the slice of the gradient it owns,
+ * in tower order, which is the sum the towers would have made one after the other.
+ */
+public final class TowerGradient {
+  private TowerGradient() {}
+
+  /**
+   * {@code gradient[n·size + i] += Σ_t partials[t][n·size + i]} for {@code from ≤ i < to} of every example.
+   *
+   * @param partials the input gradients of towers 1, 2, …, in order
+   */
+  public static void reduce(float[] gradient, int batch, int size, int from, int to, float[]... partials) {
+    Parallel.shared()
+        .forRange(
+            batch,
+            (w, first, end) -> {
+              for (float[] partial : partials) {
+                for (int n = first; n < end; n++) {
+                  for (int i = n * size + from; i < n * size + to; i++) {
+                    gradient[i] += partial[i];
+                  }
+                }
+              }
+            });
+  }
+}
