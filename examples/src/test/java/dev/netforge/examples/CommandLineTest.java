@@ -15,8 +15,12 @@ import dev.netforge.runtime.Parameter;
 import dev.netforge.runtime.cli.Cli;
 import dev.netforge.runtime.io.SafeTensors;
 import dev.netforge.runtime.io.Tensor;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -41,6 +45,35 @@ class CommandLineTest {
 
   private static int run(String... args) {
     return Cli.run(Main.models(), null, args);
+  }
+
+  /** What a command printed to standard output; fails unless it exits with 0. */
+  private static String output(String... args) {
+    PrintStream stdout = System.out;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      assertEquals(0, run(args));
+    } finally {
+      System.setOut(stdout);
+    }
+    return captured.toString(StandardCharsets.UTF_8);
+  }
+
+  /** bench reports its rates and says so when one is above the peak it divides by: that peak was measured wrong. */
+  @Test
+  void benchWarnsWhenItBeatsThePeak() {
+    String[] bench = {"bench", "--model", "mini-alexnet", "--batch", "2", "--steps", "1", "--peak-gflops"};
+    String low = output(concat(bench, "0.001"));
+    assertTrue(low.contains("train step") && low.contains("warning: ") && low.contains("pass --peak-gflops"), low);
+    String high = output(concat(bench, "1000000"));
+    assertTrue(high.contains("train step") && !high.contains("warning"), high);
+  }
+
+  private static String[] concat(String[] args, String last) {
+    String[] all = Arrays.copyOf(args, args.length + 1);
+    all[args.length] = last;
+    return all;
   }
 
   /** On the CPU engine and on the CUDA engine's kernels (emulated devices): the same PyTorch vectors. */

@@ -89,6 +89,10 @@ final class BenchCommand implements Callable<Integer> {
         timing.bytesPerStep() < 0
             ? "allocation not measured"
             : String.format(Locale.ROOT, "%.2f MB allocated/step", timing.bytesPerStep() / 1e6));
+    if (gflops > peakGflops) {
+      // Seen under a profiler: the FMA loop ran uncompiled or lost its core, and the "peak" came out low.
+      System.out.printf(Locale.ROOT, "warning: %.1f GFLOP/s is above the peak of %.1f, so that peak is wrong; pass --peak-gflops%n", gflops, peakGflops);
+    }
   }
 
   /** Sorted step times and the heap bytes all threads allocated per timed step. */
