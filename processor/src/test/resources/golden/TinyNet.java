@@ -31,7 +31,7 @@ import javax.annotation.processing.Generated;
  * <tr><td>fc4</td><td>dense 16 → 4 + bias</td><td>[16]</td><td>[4]</td><td>68</td><td>64</td></tr>
  * </table>
  *
- * <p>Tower exchanges (forward all-gather of the input, backward reduce of its gradient): fc3 (128 bytes per example each way), fc4 (64 bytes per example each way).
+ * <p>Tower exchanges (forward all-gather of the input, backward reduce of its gradient): fc3 (128 bytes per example each way), fc4 (64 bytes per example each way). Between them each tower runs on its own threads.
  */
 @Generated("dev.netforge.processor.NetforgeProcessor")
 public final class TinyNet extends CompiledNetwork {

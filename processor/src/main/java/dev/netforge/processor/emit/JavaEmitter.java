@@ -18,8 +18,9 @@ import javax.lang.model.element.Modifier;
 
 /**
  * Writes the CPU class of one planned network: a subclass of {@code CompiledNetwork} with one forward and one
- * backward method per fused stage, in order, each documented with its shapes, parameters, FLOPs, fusions and tower
- * exchanges, calling the runtime's kernels with every size a compile-time constant.
+ * backward method per fused stage, each documented with its shapes, parameters, FLOPs, fusions and tower exchanges,
+ * calling the runtime's kernels with every size a compile-time constant. The passes call the stages region by region
+ * ({@link TowerRegions}): a tower's share of each stage in a region runs on that tower's threads.
  */
 public final class JavaEmitter {
   private static final String RUNTIME = "dev.netforge.runtime";
@@ -125,7 +126,8 @@ public final class JavaEmitter {
       }
     }
     if (!exchanges.isEmpty()) {
-      doc.add("\n<p>Tower exchanges (forward all-gather of the input, backward reduce of its gradient): $L.\n", String.join(", ", exchanges));
+      doc.add("\n<p>Tower exchanges (forward all-gather of the input, backward reduce of its gradient): $L. Between them each tower runs on its"
+          + " own threads.\n", String.join(", ", exchanges));
     }
     return doc.build();
   }
