@@ -23,7 +23,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The fused stages of MiniAlexNet's conv2 layer at batch 128 on the shared worker pool: convolution with fused
  * bias + ReLU (one tower), its backward (ReLU derivative + bias gradient pass, weight and input gradients), LRN
- * forward and backward, overlapping max pooling.
+ * forward and backward, overlapping max pooling forward and backward.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -52,6 +52,8 @@ public class StageBenchmark {
   private float[] lrnGrad;
   private float[] pooled;
   private int[] argmax;
+  private float[] pooledGrad;
+  private float[] poolInputGrad;
 
   @Setup
   public void setup() {
@@ -71,9 +73,12 @@ public class StageBenchmark {
     argmax = new int[pooled.length];
     Conv2d.forward(scratch, CONV2, x, BATCH, w, bias, y, 0, 0, 64, true, null);
     normalize();
+    maxPoolForward();
+    pooledGrad = filled(pooled.length);
+    poolInputGrad = new float[lrnOut.length];
   }
 
-  private static float[] filled(int n) {
+  static float[] filled(int n) {
     float[] v = new float[n];
     for (int i = 0; i < n; i++) {
       v[i] = ((i * 7919) % 101 - 50) * 0.01f;
@@ -118,5 +123,11 @@ public class StageBenchmark {
   public int[] maxPoolForward() {
     MaxPool2d.forward(POOL2, 0, POOL2.channels(), lrnOut, pooled, argmax, BATCH);
     return argmax;
+  }
+
+  @Benchmark
+  public float[] maxPoolBackward() {
+    MaxPool2d.backward(POOL2, 0, POOL2.channels(), pooledGrad, argmax, poolInputGrad, BATCH);
+    return poolInputGrad;
   }
 }
