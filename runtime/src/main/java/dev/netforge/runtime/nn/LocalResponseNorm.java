@@ -80,8 +80,9 @@ public final class LocalResponseNorm {
   }
 
   /**
-   * {@code dst[c] = Σ_{j ∈ N(c)} src[j]} for every channel c of the tower and pixel of one example starting at {@code base}. The
-   * window's planes are added two at a time, so a window of five writes {@code dst} three times rather than six.
+   * {@code dst[c] = Σ_{j ∈ N(c)} src[j]} for every channel c of the tower and pixel of one example starting at
+   * {@code base}. The window's planes are added two at a time, so a window of five writes {@code dst} three times
+   * rather than six.
    */
   private static void windowSum(LrnShape s, int tower, float[] src, float[] dst, int base) {
     int perTower = s.channels() / s.towers();
