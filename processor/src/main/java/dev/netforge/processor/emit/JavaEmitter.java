@@ -472,10 +472,7 @@ public final class JavaEmitter {
     }
     if (regions.reducesGradient(i)) {
       long size = s.out().size();
-      StringBuilder copies = new StringBuilder();
-      for (int t = 1; t < plan.towers(); t++) {
-        copies.append(", ").append(n).append("GradTower").append(t);
-      }
+      String copies = partials(i + 1);
       m.addComment("The exchange's reduce: the other towers' copies of ∂$L (all of which $L read) into $L", n, names.of(i + 1),
           perTower ? "this tower's channels" : "the whole gradient");
       if (perTower) {
@@ -493,7 +490,7 @@ public final class JavaEmitter {
       forEachTower(m, p, slices -> {
         List<TowerSlice> done = new ArrayList<>();
         for (TowerSlice slice : slices) {
-          boolean accumulate = done.stream().anyMatch(d -> d.inStart() < slice.inStart() + slice.inCount() && slice.inStart() < d.inStart() + d.inCount());
+          boolean accumulate = done.stream().anyMatch(slice::readsSameInputAs);
           done.add(slice);
           boolean ownCopy = shared && slice.tower() > 0;
           String dx = ownCopy ? "gradInTower" + slice.tower() : "gradIn";

@@ -59,7 +59,7 @@ final class TowerRegions {
     }
     for (TowerSlice a : p.slices()) {
       for (TowerSlice b : p.slices()) {
-        if (a.tower() != b.tower() && a.inStart() < b.inStart() + b.inCount() && b.inStart() < a.inStart() + a.inCount()) {
+        if (a.tower() != b.tower() && a.readsSameInputAs(b)) {
           return true;
         }
       }

@@ -10,4 +10,9 @@ package dev.netforge.processor.plan;
  * @param outStart first output channel (or unit) written
  * @param outCount output channels (or units) written
  */
-public record TowerSlice(int tower, int inStart, int inCount, int outStart, int outCount) {}
+public record TowerSlice(int tower, int inStart, int inCount, int outStart, int outCount) {
+  /** Whether the two slices read some of the same input channels (so both write those channels' gradient). */
+  public boolean readsSameInputAs(TowerSlice other) {
+    return inStart < other.inStart + other.inCount && other.inStart < inStart + inCount;
+  }
+}
