@@ -29,9 +29,8 @@ public final class LocalResponseNorm {
   /** Forward over the channels of one tower ({@link LrnShape#towers()}), every example. */
   public static void forward(LrnShape s, int tower, float[] a, float[] b, float[] scale, int batch) {
     int size = s.channels() * s.plane();
-    int perTower = s.channels() / s.towers();
-    int from = tower * perTower * s.plane();
-    int to = from + perTower * s.plane();
+    int from = tower * s.towerChannels() * s.plane();
+    int to = from + s.towerChannels() * s.plane();
     Parallel.shared()
         .forRange(
             batch,
@@ -58,9 +57,8 @@ public final class LocalResponseNorm {
    */
   public static void backward(LrnShape s, int tower, float[] a, float[] b, float[] scale, float[] g, float[] da, float[] work, int batch) {
     int size = s.channels() * s.plane();
-    int perTower = s.channels() / s.towers();
-    int from = tower * perTower * s.plane();
-    int to = from + perTower * s.plane();
+    int from = tower * s.towerChannels() * s.plane();
+    int to = from + s.towerChannels() * s.plane();
     float coefficient = -2f * s.alpha() * s.beta();
     Parallel.shared()
         .forRange(
@@ -85,11 +83,10 @@ public final class LocalResponseNorm {
    * rather than six.
    */
   private static void windowSum(LrnShape s, int tower, float[] src, float[] dst, int base) {
-    int perTower = s.channels() / s.towers();
     int half = s.size() / 2;
     int plane = s.plane();
-    int towerFirst = tower * perTower;
-    int towerLast = towerFirst + perTower - 1;
+    int towerFirst = tower * s.towerChannels();
+    int towerLast = towerFirst + s.towerChannels() - 1;
     for (int c = towerFirst; c <= towerLast; c++) {
       int lo = Math.max(c - half, towerFirst);
       int hi = Math.min(c + half, towerLast);
