@@ -165,6 +165,30 @@ class CommandLineTest {
     assertTrue(printed.contains("top-1") && printed.contains("confusion (rows: truth, columns: predicted)"), printed);
   }
 
+  /** metrics.csv holds the epochs of this run: a resumed run adds to it, a new run in the same directory starts over. */
+  @Test
+  void metricsFileFollowsTheRunNotTheDirectory() throws Exception {
+    Path data = TinyData.write(tmp.resolve("data"), 128, 32);
+    Path run = tmp.resolve("run");
+    String[] train = {"train", "--model", TinyTrainProbe.class.getName(), "--data", data.toString(), "--batch", "32", "--out", run.toString()};
+    Path csv = run.resolve("metrics.csv");
+    assertEquals(0, run(concat(concat(train, "--epochs"), "2")));
+    Path epoch2 = tmp.resolve("epoch2.safetensors");
+    java.nio.file.Files.copy(run.resolve("checkpoint.safetensors"), epoch2);
+    assertEquals(0, run(concat(concat(concat(concat(train, "--epochs"), "3"), "--resume"), epoch2.toString())));
+    assertEquals(List.of("1", "2", "3"), epochs(csv), "resumed at epoch 2, trained to 3");
+    assertEquals(0, run(concat(concat(concat(concat(train, "--epochs"), "3"), "--resume"), epoch2.toString())));
+    assertEquals(List.of("1", "2", "3"), epochs(csv), "epoch 3 again replaces the first run's epoch 3");
+    assertEquals(0, run(concat(concat(train, "--epochs"), "1")));
+    assertEquals(List.of("1"), epochs(csv), "a new run starts the file afresh");
+  }
+
+  private static List<String> epochs(Path csv) throws java.io.IOException {
+    List<String> lines = java.nio.file.Files.readAllLines(csv);
+    assertTrue(lines.get(0).startsWith("epoch,"), lines.toString());
+    return lines.stream().skip(1).map(line -> line.substring(0, line.indexOf(','))).toList();
+  }
+
   @Test
   void missingDataSaysHowToGetIt() {
     String err = Console.stderrOf(() -> assertEquals(1, run("train", "--data", tmp.resolve("nowhere").toString())));

@@ -142,7 +142,7 @@ final class TrainCommand implements Callable<Integer> {
     Trainer.Config config = new Trainer.Config(epochs, batch, lr, momentum, weightDecay, schedule, seed, !noFlip,
         out.resolve("checkpoint.safetensors"), sets.metadata());
     long start = System.nanoTime();
-    List<EpochResult> results = new Trainer(config).train(engine, sets.train(), sets.test(), resume, new TrainingReport(out, epochs));
+    List<EpochResult> results = new Trainer(config).train(engine, sets.train(), sets.test(), resume, new TrainingReport(out, epochs, resume != null));
     for (TrainingData set : List.of(sets.train(), sets.test())) {
       if (set instanceof ImageFolderData images && images.skipped() > 0) {
         System.out.printf(Locale.ROOT, "%s: %,d files could not be decoded and were left out, first: %s%n", images.folder().root(), images.skipped(),

@@ -35,12 +35,15 @@ final class TrainingReport implements TrainingListener {
   /** Seconds this epoch has waited for data (image folders decode ahead of training; this says when they fall behind). */
   private double dataWaitSeconds;
 
-  TrainingReport(Path dir, int epochs) throws IOException {
+  /**
+   * @param resumed whether this run continues a checkpoint: then the epochs {@code metrics.csv} already records are
+   *     kept; a new run starts the file afresh rather than appending to an older run's rows
+   */
+  TrainingReport(Path dir, int epochs, boolean resumed) throws IOException {
     this.dir = dir;
     this.epochs = epochs;
     Path csv = dir.resolve("metrics.csv");
-    if (Files.exists(csv)) {
-      // A resumed run keeps the epochs it already recorded.
+    if (resumed && Files.exists(csv)) {
       for (String line : Files.readAllLines(csv)) {
         if (!line.isBlank() && Character.isDigit(line.charAt(0))) {
           rows.add(java.util.Arrays.stream(line.split(",")).mapToDouble(Double::parseDouble).toArray());
@@ -79,6 +82,8 @@ final class TrainingReport implements TrainingListener {
     System.out.printf(Locale.ROOT, "epoch %d: train loss %.4f, train top-1 %.2f%% | test loss %.4f, top-1 %.2f%%, top-5 %.2f%% | lr %g, %.1f s, %.0f img/s%n",
         r.epoch(), r.trainLoss(), 100 * r.trainAccuracy(), r.test().loss(), 100 * r.test().top1(), 100 * r.test().top5(), r.learningRate(),
         r.seconds(), r.imagesPerSecond());
+    // A run resumed from an earlier checkpoint than the file's last row records those epochs again.
+    rows.removeIf(row -> row[0] >= r.epoch());
     rows.add(new double[] {r.epoch(), r.learningRate(), r.trainLoss(), r.trainAccuracy(), r.test().loss(), r.test().top1(), r.test().top5(),
         r.seconds(), r.imagesPerSecond()});
     try {
