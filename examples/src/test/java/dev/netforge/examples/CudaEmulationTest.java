@@ -142,6 +142,22 @@ class CudaEmulationTest {
     }
   }
 
+  /**
+   * Closing the launcher frees each tower's memory only after every device has run what was queued: after a forward
+   * pass the host has waited for tower 0's output, while tower 1's thread may still be copying tower 0's activations.
+   */
+  @Test
+  void closeWaitsForExchangesStillQueued() {
+    List<String> faults = WatchedDevice.newFaults();
+    CudaProbe host = new CudaProbe();
+    host.initialize(2);
+    try (CudaNetwork cuda = CudaNetwork.of(host, WatchedDevice.pair(devices, faults))) {
+      cuda.pushParameters(name -> null);
+      cuda.forward(random(2 * host.inputSize(), 3), 2, false);
+    }
+    assertEquals(List.of(), faults);
+  }
+
   /** {@code steps} SGD steps on both engines from the same weights and dropout seed; losses and weights agree. */
   private static void compareTraining(CompiledNetwork cpu, CompiledNetwork host, List<Device> on, int batch, int steps) {
     cpu.initialize(5);

@@ -239,16 +239,34 @@ public abstract class CudaNetwork implements AutoCloseable {
   /** Frees the devices' memory and ends their worker threads; the devices themselves stay open. */
   @Override
   public void close() {
-    release();
-    workers.forEach(DeviceWorker::stop);
+    try {
+      release();
+    } finally {
+      workers.forEach(DeviceWorker::stop);
+    }
   }
 
   private void release() {
-    if (arena != null) {
-      for (int t = 0; t < towers; t++) {
-        towerDevice[t].free(arena[t]);
+    if (arena == null) {
+      return;
+    }
+    // An exchange copy queued on one device reads another tower's memory, and the host may have waited only for
+    // its own tower (a forward pass waits for tower 0's output): every device finishes before any memory goes.
+    RuntimeException failed = null;
+    for (DeviceWorker worker : workers) {
+      try {
+        worker.synchronize();
+      } catch (RuntimeException e) {
+        // The worker's queue has run (or skipped) all its work all the same; free, then report.
+        failed = failed == null ? e : failed;
       }
-      arena = null;
+    }
+    for (int t = 0; t < towers; t++) {
+      towerDevice[t].free(arena[t]);
+    }
+    arena = null;
+    if (failed != null) {
+      throw failed;
     }
   }
 
