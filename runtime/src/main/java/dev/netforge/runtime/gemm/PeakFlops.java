@@ -1,6 +1,7 @@
 package dev.netforge.runtime.gemm;
 
 import dev.netforge.runtime.Parallel;
+import dev.netforge.runtime.VectorApi;
 
 /**
  * This machine's practical peak FP32 rate: independent FMA chains on every worker, long enough to reach steady
@@ -43,7 +44,7 @@ public final class PeakFlops {
   }
 
   private static void round(float[] sink, int at, int iterations, double[] flops, int slot) {
-    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+    if (VectorApi.present()) {
       flops[slot] = VectorFma.run(sink, at, iterations);
     } else {
       flops[slot] = scalar(sink, at, iterations);

@@ -1,6 +1,7 @@
 package dev.netforge.runtime.gemm;
 
 import dev.netforge.runtime.Parallel;
+import dev.netforge.runtime.VectorApi;
 import java.util.logging.Logger;
 
 /**
@@ -31,7 +32,7 @@ public final class Sgemm {
   }
 
   private static MicroKernel chooseKernel() {
-    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+    if (VectorApi.present()) {
       return new VectorMicroKernel();
     }
     LOG.warning(
