@@ -333,7 +333,7 @@ __device__ void max_pool_forward(const float* x, float* y, int* argmax, int batc
   for (int ky = 0; ky < S::KERNEL; ++ky)
     for (int kx = 0; kx < S::KERNEL; ++kx) {
       const int q = (oy * S::STRIDE + ky) * S::IN_W + ox * S::STRIDE + kx;
-      if (plane[q] > plane[best]) best = q;
+      if (plane[q] > plane[best] || isnan(plane[q])) best = q;  // first maximum, or last NaN: the CPU's choice
     }
   y[at] = plane[best];
   argmax[at] = best;

@@ -1,13 +1,17 @@
 package dev.netforge.runtime.nn;
 
 import dev.netforge.runtime.Parallel;
+import dev.netforge.runtime.VectorApi;
 import java.util.Arrays;
 
 /**
- * Max pooling in one pass per plane, recording where each maximum came from; backward routes each gradient to that
- * arg-max (windows overlap at stride &lt; kernel, so one input can receive several).
+ * Max pooling plane by plane ({@link MaxPoolPlane}: in whole vectors when the Vector API is there), recording where
+ * each maximum came from; backward routes each gradient to that arg-max (windows overlap at stride &lt; kernel, so one
+ * input can receive several).
  */
 public final class MaxPool2d {
+  private static final MaxPoolPlane PLANE = VectorApi.present() ? new VectorMaxPoolPlane() : new ScalarMaxPoolPlane();
+
   private MaxPool2d() {}
 
   /** Forward over channels [c0, c0 + count) (one tower's) of every example. */
@@ -18,28 +22,7 @@ public final class MaxPool2d {
             (w, first, end) -> {
               for (int i = first; i < end; i++) {
                 int p = i / count * s.channels() + c0 + i % count;
-                int in = p * s.inPlane();
-                int out = p * s.outPlane();
-                for (int oy = 0; oy < s.outHeight(); oy++) {
-                  for (int ox = 0; ox < s.outWidth(); ox++, out++) {
-                    // The running maximum in a register: comparing against x[best] made every step wait for
-                    // the load behind the last step's choice.
-                    int best = in + oy * s.stride() * s.inWidth() + ox * s.stride();
-                    float max = x[best];
-                    for (int ky = 0; ky < s.kernel(); ky++) {
-                      int row = in + (oy * s.stride() + ky) * s.inWidth() + ox * s.stride();
-                      for (int kx = 0; kx < s.kernel(); kx++) {
-                        float v = x[row + kx];
-                        if (v > max) {
-                          max = v;
-                          best = row + kx;
-                        }
-                      }
-                    }
-                    y[out] = max;
-                    argmax[out] = best;
-                  }
-                }
+                PLANE.pool(s, x, p * s.inPlane(), y, argmax, p * s.outPlane());
               }
             });
   }

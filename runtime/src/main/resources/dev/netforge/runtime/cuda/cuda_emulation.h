@@ -35,6 +35,7 @@ dim3 blockDim, gridDim;
 #define __launch_bounds__(...)
 
 using std::exp;
+using std::isnan;
 using std::log;
 using std::sqrt;
 

@@ -1,0 +1,107 @@
+package dev.netforge.runtime.nn;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Max pooling in whole vectors, as two separable passes over every window position (stride 1), of which the strided
+ * outputs are then picked:
+ *
+ * <ol>
+ *   <li>along each input row: {@code rowMax[y][x] = max over kx of in[y][x + kx]};
+ *   <li>down each output row's window rows: {@code max over ky of rowMax[oy·stride + ky][x]}, kept at {@code x =
+ *       ox·stride}.
+ * </ol>
+ *
+ * Each pass keeps the first strict maximum, or the last NaN (compare, then blend value and index), rows after
+ * columns, which is the window's row-major first maximum or last NaN. Indices travel as floats beside the values so one mask blends both; a plane's
+ * indices stay below 2²⁴, where floats are exact. The scalar loop branched on every comparison, and on pooled ReLU
+ * output that branch is a coin toss; here nothing branches on the data. Loaded only when {@code
+ * jdk.incubator.vector} is present.
+ */
+final class VectorMaxPoolPlane implements MaxPoolPlane {
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  private static final int L = S.length();
+  private static final FloatVector LANE = FloatVector.fromArray(S, lanes(), 0);
+  private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
+
+  private final MaxPoolPlane narrow = new ScalarMaxPoolPlane();
+
+  /** Each worker's row maxima of one plane and their indices, and one output row's column maxima. */
+  private static final class Workspace {
+    float[] rowMax = new float[0];
+    float[] rowArg = new float[0];
+    float[] windowMax = new float[0];
+    float[] windowArg = new float[0];
+  }
+
+  private static float[] lanes() {
+    float[] lanes = new float[L];
+    for (int i = 0; i < L; i++) {
+      lanes[i] = i;
+    }
+    return lanes;
+  }
+
+  @Override
+  public void pool(PoolShape s, float[] x, int in, float[] y, int[] argmax, int out) {
+    int k = s.kernel();
+    int inWidth = s.inWidth();
+    // Window positions a row needs; the last vector of a row starts at span - L, overlapping the one before it.
+    int span = (s.outWidth() - 1) * s.stride() + 1;
+    if (span < L || span + k - 1 > inWidth) {
+      narrow.pool(s, x, in, y, argmax, out);
+      return;
+    }
+    Workspace ws = WORKSPACE.get();
+    if (ws.rowMax.length < s.inPlane()) {
+      ws.rowMax = new float[s.inPlane()];
+      ws.rowArg = new float[s.inPlane()];
+      ws.windowMax = new float[inWidth];
+      ws.windowArg = new float[inWidth];
+    }
+    for (int row = 0; row < s.inPlane(); row += inWidth) {
+      for (int start = 0; start < span; start += L) {
+        int col = row + Math.min(start, span - L);
+        FloatVector max = FloatVector.fromArray(S, x, in + col);
+        FloatVector arg = LANE.add(col);
+        for (int kx = 1; kx < k; kx++) {
+          FloatVector v = FloatVector.fromArray(S, x, in + col + kx);
+          VectorMask<Float> wins = wins(v, max);
+          max = max.blend(v, wins);
+          arg = arg.blend(LANE.add(col + kx), wins);
+        }
+        max.intoArray(ws.rowMax, col);
+        arg.intoArray(ws.rowArg, col);
+      }
+    }
+    for (int oy = 0; oy < s.outHeight(); oy++) {
+      int top = oy * s.stride() * inWidth;
+      for (int start = 0; start < span; start += L) {
+        int col = Math.min(start, span - L);
+        FloatVector max = FloatVector.fromArray(S, ws.rowMax, top + col);
+        FloatVector arg = FloatVector.fromArray(S, ws.rowArg, top + col);
+        for (int ky = 1; ky < k; ky++) {
+          int below = top + ky * inWidth + col;
+          FloatVector v = FloatVector.fromArray(S, ws.rowMax, below);
+          VectorMask<Float> wins = wins(v, max);
+          max = max.blend(v, wins);
+          arg = arg.blend(FloatVector.fromArray(S, ws.rowArg, below), wins);
+        }
+        max.intoArray(ws.windowMax, col);
+        arg.intoArray(ws.windowArg, col);
+      }
+      for (int ox = 0; ox < s.outWidth(); ox++, out++) {
+        y[out] = ws.windowMax[ox * s.stride()];
+        argmax[out] = in + (int) ws.windowArg[ox * s.stride()];
+      }
+    }
+  }
+
+  /** The lanes where {@code v} replaces the running maximum: greater, or NaN. */
+  private static VectorMask<Float> wins(FloatVector v, FloatVector max) {
+    return v.compare(VectorOperators.GT, max).or(v.compare(VectorOperators.NE, v));
+  }
+}
