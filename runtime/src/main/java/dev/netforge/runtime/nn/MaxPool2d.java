@@ -1,7 +1,6 @@
 package dev.netforge.runtime.nn;
 
 import dev.netforge.runtime.Parallel;
-import dev.netforge.runtime.VectorApi;
 import java.util.Arrays;
 
 /**
@@ -10,7 +9,7 @@ import java.util.Arrays;
  * input can receive several).
  */
 public final class MaxPool2d {
-  private static final MaxPoolPlane PLANE = VectorApi.present() ? new VectorMaxPoolPlane() : new ScalarMaxPoolPlane();
+  private static final MaxPoolPlane PLANE = MaxPoolPlane.forThisJvm();
 
   private MaxPool2d() {}
 

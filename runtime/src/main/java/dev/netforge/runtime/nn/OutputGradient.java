@@ -8,6 +8,8 @@ import dev.netforge.runtime.Parallel;
  * sums it into the bias gradient in the same pass.
  */
 final class OutputGradient {
+  private static final ReluDropoutGradient GRADIENT = ReluDropoutGradient.forThisJvm();
+
   private OutputGradient() {}
 
   /**
@@ -26,7 +28,7 @@ final class OutputGradient {
                 double sum = 0;
                 for (int n = 0; n < batch; n++) {
                   int base = (n * channels + c) * plane;
-                  sum += mask(g, y, mask, relu, base, base + plane);
+                  sum += maskAndSum(g, y, mask, relu, base, base + plane);
                 }
                 biasGrad[c] = (float) sum;
               }
@@ -36,7 +38,7 @@ final class OutputGradient {
   /** Dense layout: for units [u0, u0 + count) of {@code [batch, units]}. */
   static void units(float[] g, float[] y, float[] mask, boolean relu, int batch, int units, int u0, int count, float[] biasGrad) {
     for (int n = 0; n < batch; n++) {
-      mask(g, y, mask, relu, n * units + u0, n * units + u0 + count);
+      GRADIENT.apply(g, y, mask, relu, g, n * units + u0, n * units + u0 + count);
     }
     for (int u = u0; u < u0 + count; u++) {
       double sum = 0;
@@ -47,16 +49,9 @@ final class OutputGradient {
     }
   }
 
-  /**
-   * Masks {@code g[from, to)} and returns its sum. A kept unit has y > 0 only if the dropout mask kept it, so
-   * {@code [y > 0] · mask} is the whole derivative; written as selects rather than an if/else, so that a ReLU
-   * zeroing about half the units does not cost a mispredicted branch each.
-   */
-  private static double mask(float[] g, float[] y, float[] mask, boolean relu, int from, int to) {
-    for (int i = from; i < to; i++) {
-      float v = mask == null ? g[i] : g[i] * mask[i];
-      g[i] = relu && !(y[i] > 0f) ? 0f : v;
-    }
+  /** Masks {@code g[from, to)} in place and returns its sum. */
+  private static double maskAndSum(float[] g, float[] y, float[] mask, boolean relu, int from, int to) {
+    GRADIENT.apply(g, y, mask, relu, g, from, to);
     double sum = 0;
     for (int i = from; i < to; i++) {
       sum += g[i];
