@@ -13,6 +13,8 @@ import dev.netforge.runtime.Parallel;
  * which is what lets the backward sum run over N(j).
  */
 public final class LocalResponseNorm {
+  private static final ChannelWindowSum WINDOW = ChannelWindowSum.forThisJvm();
+
   private LocalResponseNorm() {}
 
   /**
@@ -40,7 +42,7 @@ public final class LocalResponseNorm {
                 for (int i = base + from; i < base + to; i++) {
                   b[i] = a[i] * a[i];
                 }
-                windowSum(s, tower, b, scale, base);
+                WINDOW.sum(s, tower, b, scale, base);
                 for (int i = base + from; i < base + to; i++) {
                   float d = s.k() + s.alpha() * scale[i];
                   scale[i] = d;
@@ -69,49 +71,11 @@ public final class LocalResponseNorm {
                 for (int i = base + from; i < base + to; i++) {
                   work[i] = g[i] * b[i] / scale[i];
                 }
-                windowSum(s, tower, work, da, base);
+                WINDOW.sum(s, tower, work, da, base);
                 for (int i = base + from; i < base + to; i++) {
                   da[i] = g[i] * power(scale[i], s.beta()) + coefficient * a[i] * da[i];
                 }
               }
             });
-  }
-
-  /**
-   * {@code dst[c] = Σ_{j ∈ N(c)} src[j]} for every channel c of the tower and pixel of one example starting at
-   * {@code base}. The window's planes are added two at a time, so a window of five writes {@code dst} three times
-   * rather than six.
-   */
-  private static void windowSum(LrnShape s, int tower, float[] src, float[] dst, int base) {
-    int half = s.size() / 2;
-    int plane = s.plane();
-    int towerFirst = tower * s.towerChannels();
-    int towerLast = towerFirst + s.towerChannels() - 1;
-    for (int c = towerFirst; c <= towerLast; c++) {
-      int lo = Math.max(c - half, towerFirst);
-      int hi = Math.min(c + half, towerLast);
-      int out = base + c * plane;
-      int first = base + lo * plane;
-      if (lo == hi) {
-        System.arraycopy(src, first, dst, out, plane);
-        continue;
-      }
-      for (int i = 0; i < plane; i++) {
-        dst[out + i] = src[first + i] + src[first + plane + i];
-      }
-      int j = lo + 2;
-      for (; j + 1 <= hi; j += 2) {
-        int in = base + j * plane;
-        for (int i = 0; i < plane; i++) {
-          dst[out + i] += src[in + i] + src[in + plane + i];
-        }
-      }
-      if (j == hi) {
-        int in = base + j * plane;
-        for (int i = 0; i < plane; i++) {
-          dst[out + i] += src[in + i];
-        }
-      }
-    }
   }
 }
