@@ -1,0 +1,58 @@
+package dev.netforge.runtime.gemm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.netforge.runtime.Rng;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Both micro-kernels against a float64 product of the same packed panels, overwriting and accumulating into a C
+ * with a row stride wider than the tile. The tests run with the Vector API, so without this the scalar kernel, the
+ * path of JVMs started without it, would never run.
+ */
+class MicroKernelTest {
+  @Test
+  void bothKernelsComputeTheTileOfThePackedPanels() {
+    for (MicroKernel kernel : List.of(new ScalarMicroKernel(), new VectorMicroKernel())) {
+      int mr = kernel.mr();
+      int nr = kernel.nr();
+      int kc = 37;
+      int aOff = 3;
+      int bOff = 5;
+      int cOff = 2;
+      int ldc = nr + 3;
+      Rng rng = new Rng(mr * 100L + nr);
+      float[] a = random(rng, aOff + mr * kc);
+      float[] b = random(rng, bOff + nr * kc);
+      float[] initial = random(rng, cOff + mr * ldc);
+      for (boolean add : new boolean[] {false, true}) {
+        float[] c = initial.clone();
+        kernel.compute(kc, a, aOff, b, bOff, c, cOff, ldc, add);
+        for (int r = 0; r < mr; r++) {
+          for (int j = 0; j < nr; j++) {
+            double expected = add ? initial[cOff + r * ldc + j] : 0;
+            for (int p = 0; p < kc; p++) {
+              expected += (double) a[aOff + p * mr + r] * b[bOff + p * nr + j];
+            }
+            assertEquals(expected, c[cOff + r * ldc + j], 1e-5 * (1 + Math.abs(expected)), kernel.describe() + " C[" + r + "][" + j + "] add=" + add);
+          }
+        }
+        for (int i = 0; i < c.length; i++) {
+          boolean inTile = i >= cOff && (i - cOff) / ldc < mr && (i - cOff) % ldc < nr;
+          if (!inTile) {
+            assertEquals(initial[i], c[i], kernel.describe() + " wrote outside its tile at " + i);
+          }
+        }
+      }
+    }
+  }
+
+  private static float[] random(Rng rng, int n) {
+    float[] x = new float[n];
+    for (int i = 0; i < n; i++) {
+      x[i] = (float) rng.nextGaussian();
+    }
+    return x;
+  }
+}
