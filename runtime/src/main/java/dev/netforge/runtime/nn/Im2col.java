@@ -8,7 +8,16 @@ import java.util.Arrays;
  * (zero outside the image), and its adjoint, which adds patches back into the image.
  */
 final class Im2col {
+  /** Each worker's per-panel index arrays, so that a gather allocates nothing (it runs once per group of examples). */
+  private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
+
   private Im2col() {}
+
+  private static final class Workspace {
+    final int[] lane = new int[Sgemm.panelWidth()];
+    final int[] runStart = new int[Sgemm.panelWidth()];
+    final int[] runLength = new int[Sgemm.panelWidth()];
+  }
 
   /**
    * Floats the zero-padded copy of {@code count} examples' group channels takes ({@link #gatherPacked}), with room
@@ -87,10 +96,11 @@ final class Im2col {
     int pp = paddedPlane(s);
     int plane = s.outPlane();
     int columns = count * plane;
-    int[] lane = new int[nr];
+    Workspace ws = WORKSPACE.get();
+    int[] lane = ws.lane;
     // Runs of lanes whose windows sit side by side in memory (stride 1, same output row): copied whole.
-    int[] runStart = new int[nr];
-    int[] runLength = new int[nr];
+    int[] runStart = ws.runStart;
+    int[] runLength = ws.runLength;
     for (int j0 = 0, d = 0; j0 < columns; j0 += nr) {
       int width = Math.min(nr, columns - j0);
       int runs = 0;
@@ -133,7 +143,7 @@ final class Im2col {
     int pw = paddedWidth(s);
     int pp = paddedPlane(s);
     int patch = s.patch();
-    int[] offset = new int[nr];
+    int[] offset = WORKSPACE.get().lane;
     for (int r0 = 0, d = 0; r0 < patch; r0 += nr) {
       int width = Math.min(nr, patch - r0);
       for (int j = 0; j < width; j++) {
