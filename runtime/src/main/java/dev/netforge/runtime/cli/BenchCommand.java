@@ -88,7 +88,7 @@ final class BenchCommand implements Callable<Integer> {
         Double.isNaN(peakGflops) ? "" : String.format(Locale.ROOT, ", %.1f%% of peak", 100 * gflops / peakGflops),
         timing.bytesPerStep() < 0
             ? "allocation not measured"
-            : String.format(Locale.ROOT, "%.2f MB allocated/step", timing.bytesPerStep() / 1e6));
+            : String.format(Locale.ROOT, "%.1f kB allocated/step", timing.bytesPerStep() / 1e3));
     if (gflops > peakGflops) {
       // Seen under a profiler: the FMA loop ran uncompiled or lost its core, and the "peak" came out low.
       System.out.printf(Locale.ROOT, "warning: %.1f GFLOP/s is above the peak of %.1f, so that peak is wrong; pass --peak-gflops%n", gflops, peakGflops);
