@@ -59,6 +59,8 @@ final class VectorMaxPoolPlane implements MaxPoolPlane {
     if (ws.rowMax.length < s.inPlane()) {
       ws.rowMax = new float[s.inPlane()];
       ws.rowArg = new float[s.inPlane()];
+    }
+    if (ws.windowMax.length < inWidth) {
       ws.windowMax = new float[inWidth];
       ws.windowArg = new float[inWidth];
     }

@@ -3,6 +3,7 @@ package dev.netforge.runtime.nn;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import dev.netforge.runtime.Rng;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -37,5 +38,27 @@ class MaxPoolPlaneTest {
     }
     assertArrayEquals(expectedArg, actualArg, "arg-max");
     assertArrayEquals(expected, actual, "max");
+  }
+
+  /** One thread's workspace serves every layer: a wider plane after a larger one must not overrun its row buffers. */
+  @Test
+  void aWiderPlaneAfterALargerOne() {
+    PoolShape square = new PoolShape(1, 40, 40, 19, 19, 3, 2);
+    PoolShape wide = new PoolShape(1, 10, 100, 4, 49, 3, 2);
+    MaxPoolPlane vector = new VectorMaxPoolPlane();
+    for (PoolShape s : new PoolShape[] {square, wide}) {
+      float[] x = new float[s.inPlane()];
+      for (int i = 0; i < x.length; i++) {
+        x[i] = (i * 37 % 101) / 101f;
+      }
+      float[] expected = new float[s.outPlane()];
+      float[] actual = new float[s.outPlane()];
+      int[] expectedArg = new int[s.outPlane()];
+      int[] actualArg = new int[s.outPlane()];
+      new ScalarMaxPoolPlane().pool(s, x, 0, expected, expectedArg, 0);
+      vector.pool(s, x, 0, actual, actualArg, 0);
+      assertArrayEquals(expectedArg, actualArg, s.toString());
+      assertArrayEquals(expected, actual, s.toString());
+    }
   }
 }
