@@ -16,15 +16,17 @@ import jdk.incubator.vector.VectorSpecies;
  * </ol>
  *
  * Each pass keeps the first strict maximum, or the last NaN (compare, then blend value and index), rows after
- * columns, which is the window's row-major first maximum or last NaN. Indices travel as floats beside the values so one mask blends both; a plane's
- * indices stay below 2²⁴, where floats are exact. The scalar loop branched on every comparison, and on pooled ReLU
- * output that branch is a coin toss; here nothing branches on the data. Loaded only when {@code
- * jdk.incubator.vector} is present.
+ * columns, which is the window's row-major first maximum or last NaN. Indices travel as floats beside the values so
+ * one mask blends both, which holds for planes up to 2²⁴ pixels, where floats are exact (larger ones take the scalar
+ * loop). The scalar loop branched on every comparison, and on pooled ReLU output that branch is a coin toss; here
+ * nothing branches on the data. Loaded only when {@code jdk.incubator.vector} is present.
  */
 final class VectorMaxPoolPlane implements MaxPoolPlane {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final int L = S.length();
   private static final FloatVector LANE = FloatVector.fromArray(S, lanes(), 0);
+  /** Planes up to 2²⁴ pixels: every index below that is an exact float. */
+  private static final int EXACT_INDICES = 1 << 24;
   private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
 
   private final MaxPoolPlane narrow = new ScalarMaxPoolPlane();
@@ -51,7 +53,7 @@ final class VectorMaxPoolPlane implements MaxPoolPlane {
     int inWidth = s.inWidth();
     // Window positions a row needs; the last vector of a row starts at span - L, overlapping the one before it.
     int span = (s.outWidth() - 1) * s.stride() + 1;
-    if (span < L || span + k - 1 > inWidth) {
+    if (span < L || span + k - 1 > inWidth || s.inPlane() > EXACT_INDICES) {
       narrow.pool(s, x, in, y, argmax, out);
       return;
     }
