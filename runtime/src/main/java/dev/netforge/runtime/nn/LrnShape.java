@@ -9,4 +9,14 @@ public record LrnShape(int channels, int plane, int size, float alpha, float bet
   public int towerChannels() {
     return channels / towers;
   }
+
+  /** The first channel of channel c's window: {@code size / 2} below c, clamped to c's tower. */
+  public int windowFirst(int c) {
+    return Math.max(c - size / 2, c / towerChannels() * towerChannels());
+  }
+
+  /** The last channel of channel c's window: {@code size / 2} above c, clamped to c's tower. */
+  public int windowLast(int c) {
+    return Math.min(c + size / 2, (c / towerChannels() + 1) * towerChannels() - 1);
+  }
 }

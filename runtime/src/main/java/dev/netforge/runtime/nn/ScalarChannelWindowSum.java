@@ -2,39 +2,41 @@ package dev.netforge.runtime.nn;
 
 /**
  * Plane by plane, in loops C2 vectorizes on its own: the window's planes are added two at a time, so a window of five
- * writes {@code dst} three times rather than six. The path without the Vector API.
+ * writes {@code dst} three times rather than six. The path without the Vector API, and the vector twin's last pixels.
  */
 final class ScalarChannelWindowSum implements ChannelWindowSum {
   @Override
   public void sum(LrnShape s, int tower, float[] src, float[] dst, int base) {
-    int half = s.size() / 2;
+    for (int c = tower * s.towerChannels(); c < (tower + 1) * s.towerChannels(); c++) {
+      sumPixels(s, c, src, dst, base, 0, s.plane());
+    }
+  }
+
+  /** Channel c's window sums over pixels {@code [from, to)} of the example whose activations start at {@code base}. */
+  void sumPixels(LrnShape s, int c, float[] src, float[] dst, int base, int from, int to) {
     int plane = s.plane();
-    int towerFirst = tower * s.towerChannels();
-    int towerLast = towerFirst + s.towerChannels() - 1;
-    for (int c = towerFirst; c <= towerLast; c++) {
-      int lo = Math.max(c - half, towerFirst);
-      int hi = Math.min(c + half, towerLast);
-      int out = base + c * plane;
-      int first = base + lo * plane;
-      if (lo == hi) {
-        System.arraycopy(src, first, dst, out, plane);
-        continue;
+    int lo = s.windowFirst(c);
+    int hi = s.windowLast(c);
+    int out = base + c * plane;
+    int first = base + lo * plane;
+    if (lo == hi) {
+      System.arraycopy(src, first + from, dst, out + from, to - from);
+      return;
+    }
+    for (int i = from; i < to; i++) {
+      dst[out + i] = src[first + i] + src[first + plane + i];
+    }
+    int j = lo + 2;
+    for (; j + 1 <= hi; j += 2) {
+      int in = base + j * plane;
+      for (int i = from; i < to; i++) {
+        dst[out + i] += src[in + i] + src[in + plane + i];
       }
-      for (int i = 0; i < plane; i++) {
-        dst[out + i] = src[first + i] + src[first + plane + i];
-      }
-      int j = lo + 2;
-      for (; j + 1 <= hi; j += 2) {
-        int in = base + j * plane;
-        for (int i = 0; i < plane; i++) {
-          dst[out + i] += src[in + i] + src[in + plane + i];
-        }
-      }
-      if (j == hi) {
-        int in = base + j * plane;
-        for (int i = 0; i < plane; i++) {
-          dst[out + i] += src[in + i];
-        }
+    }
+    if (j == hi) {
+      int in = base + j * plane;
+      for (int i = from; i < to; i++) {
+        dst[out + i] += src[in + i];
       }
     }
   }

@@ -6,22 +6,21 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * A vector of pixels at a time with the whole window summed in a register, so {@code dst} is written once; the
  * plane-by-plane loops wrote it three times for a window of five and re-read it twice, and measured 2.5–2.8× slower
- * (one thread, 784- and 169-pixel planes). Pixels past the last whole vector are summed one at a time in the same
- * order. Loaded only when {@code jdk.incubator.vector} is present.
+ * (one thread, 784- and 169-pixel planes). Pixels past the last whole vector go to the scalar loops, which add in
+ * the same order. Loaded only when {@code jdk.incubator.vector} is present.
  */
 final class VectorChannelWindowSum implements ChannelWindowSum {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final int L = S.length();
 
+  private final ScalarChannelWindowSum tail = new ScalarChannelWindowSum();
+
   @Override
   public void sum(LrnShape s, int tower, float[] src, float[] dst, int base) {
-    int half = s.size() / 2;
     int plane = s.plane();
-    int towerFirst = tower * s.towerChannels();
-    int towerLast = towerFirst + s.towerChannels() - 1;
-    for (int c = towerFirst; c <= towerLast; c++) {
-      int lo = base + Math.max(c - half, towerFirst) * plane;
-      int hi = base + Math.min(c + half, towerLast) * plane;
+    for (int c = tower * s.towerChannels(); c < (tower + 1) * s.towerChannels(); c++) {
+      int lo = base + s.windowFirst(c) * plane;
+      int hi = base + s.windowLast(c) * plane;
       int out = base + c * plane;
       int i = 0;
       for (; i + L <= plane; i += L) {
@@ -39,21 +38,7 @@ final class VectorChannelWindowSum implements ChannelWindowSum {
         }
         sum.intoArray(dst, out + i);
       }
-      for (; i < plane; i++) {
-        float sum = src[lo + i];
-        int j = lo + plane;
-        if (j <= hi) {
-          sum += src[j + i];
-          j += plane;
-        }
-        for (; j + plane <= hi; j += 2 * plane) {
-          sum += src[j + i] + src[j + plane + i];
-        }
-        if (j == hi) {
-          sum += src[j + i];
-        }
-        dst[out + i] = sum;
-      }
+      tail.sumPixels(s, c, src, dst, base, i, plane);
     }
   }
 }
