@@ -216,11 +216,6 @@ public final class TinyNet extends CompiledNetwork {
   private float[] fc4Grad;
 
   /**
-   * Scratch for the LRN backward passes.
-   */
-  private float[] lrnWork;
-
-  /**
    * Creates the network with every parameter zero; call {@link #initialize(long)} or load weights.
    */
   public TinyNet() {
@@ -276,7 +271,6 @@ public final class TinyNet extends CompiledNetwork {
     fc3GradTower1 = new float[batch * 16];
     fc4 = new float[batch * 4];
     fc4Grad = new float[batch * 4];
-    lrnWork = new float[batch * 1152];
   }
 
   @Override
@@ -387,7 +381,7 @@ public final class TinyNet extends CompiledNetwork {
   private void conv1LrnBackward(int tower, float[] in, int batch, boolean training, float[] gradOut,
       float[] gradIn) {
     LocalResponseNorm.backward(CONV1_LRN, tower, in, conv1Lrn, conv1LrnScale, gradOut, gradIn,
-        lrnWork, batch);
+        scratch(tower), batch);
   }
 
   /**

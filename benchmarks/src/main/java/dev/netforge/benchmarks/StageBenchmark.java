@@ -48,7 +48,6 @@ public class StageBenchmark {
   private float[] dx;
   private float[] lrnOut;
   private float[] lrnScale;
-  private float[] work;
   private float[] lrnGrad;
   private float[] pooled;
   private int[] argmax;
@@ -67,7 +66,6 @@ public class StageBenchmark {
     dx = new float[x.length];
     lrnOut = new float[y.length];
     lrnScale = new float[y.length];
-    work = new float[y.length];
     lrnGrad = new float[y.length];
     pooled = new float[BATCH * 128 * 36];
     argmax = new int[pooled.length];
@@ -114,7 +112,7 @@ public class StageBenchmark {
   @Benchmark
   public float[] lrnBackward() {
     for (int t = 0; t < LRN2.towers(); t++) {
-      LocalResponseNorm.backward(LRN2, t, y, lrnOut, lrnScale, dy, lrnGrad, work, BATCH);
+      LocalResponseNorm.backward(LRN2, t, y, lrnOut, lrnScale, dy, lrnGrad, scratch, BATCH);
     }
     return lrnGrad;
   }

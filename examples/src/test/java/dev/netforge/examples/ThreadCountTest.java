@@ -1,5 +1,6 @@
 package dev.netforge.examples;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.netforge.runtime.CompiledNetwork;
@@ -53,6 +54,37 @@ class ThreadCountTest {
       for (int i = 0; i < one.length; i++) {
         double e = Reference.relativeError(more[i], one[i]);
         assertTrue(e <= 1e-5, threads + " threads, tensor " + i + ": relative error " + e);
+      }
+    }
+  }
+
+  /**
+   * The same pass repeated gives the same bits while the towers drift apart in time (two threads each, on a machine
+   * with fewer cores than threads). Caught a race in 2 of 4 runs (old code, 2-core machine): the network's LRN layers shared one
+   * work buffer, which tower 0 wrote in conv1's backward while tower 1, still in conv2's, read it.
+   */
+  @Test
+  void repeatedPassesWithTwoThreadsPerTowerGiveTheSameBits() {
+    CompiledNetwork net = new MiniAlexNet();
+    Parallel.setShared(4);
+    net.initialize(5);
+    Rng rng = new Rng(9);
+    int batch = 3;
+    float[] x = new float[batch * net.inputSize()];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) rng.nextGaussian();
+    }
+    int[] labels = {0, 7, 4};
+    float[][] first = null;
+    for (int pass = 0; pass < 400; pass++) {
+      net.forward(x, batch, false);
+      net.backward(labels, null);
+      float[][] grads = net.parameters().stream().map(p -> p.grad.clone()).toArray(float[][]::new);
+      if (first == null) {
+        first = grads;
+      }
+      for (int i = 0; i < grads.length; i++) {
+        assertArrayEquals(first[i], grads[i], "pass " + pass + ", " + net.parameters().get(i).name());
       }
     }
   }

@@ -2,7 +2,8 @@ package dev.netforge.runtime;
 
 /**
  * Per-worker scratch buffers a network's kernels reuse from step to step (im2col columns, partial weight
- * gradients), so the training step does not allocate once the buffers have grown to their planned size.
+ * gradients, LRN backward's window terms), so the training step does not allocate once the buffers have grown to
+ * their planned size. Each tower has its own, so towers that are in different layers never share one.
  */
 public final class Scratch {
   /** What a buffer is for; each worker has one buffer per use. */
@@ -13,7 +14,9 @@ public final class Scratch {
     PADDED_INPUT,
     /** A convolution's weights packed once per call for its GEMMs, shared read-only by every worker (worker 0's). */
     PACKED_WEIGHTS,
-    PARTIAL_WEIGHT_GRADIENT
+    PARTIAL_WEIGHT_GRADIENT,
+    /** One example's {@code g·b/d} in an LRN backward pass. */
+    LRN_WORK
   }
 
   private float[][][] buffers;

@@ -162,9 +162,9 @@ class FiniteDifferenceTest {
     float alphaF = (float) alpha;
     assertClose("forward", b, toFloat(Float64Layers.lrn(a64, n, c, plane, size, alphaF, 0.75, 2, towers)), 1e-5);
     float[] da = new float[a.length];
-    float[] work = new float[a.length];
+    Scratch scratch = new Scratch(1);
     for (int t = 0; t < towers; t++) {
-      LocalResponseNorm.backward(s, t, a, b, scale, r, da, work, n);
+      LocalResponseNorm.backward(s, t, a, b, scale, r, da, scratch, n);
     }
     assertClose("da", da, numeric(a64, v -> Float64Layers.dot(Float64Layers.lrn(v, n, c, plane, size, alphaF, 0.75, 2, towers), r)));
   }

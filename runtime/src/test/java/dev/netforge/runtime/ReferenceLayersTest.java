@@ -86,9 +86,9 @@ class ReferenceLayersTest {
     }
     assertClose(name + " output", y, ref.get("output").floats());
     float[] dx = new float[x.length];
-    float[] work = new float[x.length];
+    Scratch scratch = new Scratch(1);
     for (int t = 0; t < s.towers(); t++) {
-      LocalResponseNorm.backward(s, t, x, y, scale, ref.get("grad_output").floats(), dx, work, xs[0]);
+      LocalResponseNorm.backward(s, t, x, y, scale, ref.get("grad_output").floats(), dx, scratch, xs[0]);
     }
     assertClose(name + " grad_x", dx, ref.get("grad_x").floats());
   }

@@ -180,17 +180,10 @@ public final class JavaEmitter {
             .build());
       }
     }
-    if (lrnWorkSize() > 0) {
-      type.addField(FieldSpec.builder(FLOATS, "lrnWork", Modifier.PRIVATE).addJavadoc("Scratch for the LRN backward passes.\n").build());
-    }
   }
 
   private static boolean hasMask(Stage s) {
     return s instanceof Stage.Dropout || (s instanceof Stage.Parametric p && p.dropout() > 0);
-  }
-
-  private long lrnWorkSize() {
-    return plan.stages().stream().filter(s -> s instanceof Stage.Lrn).mapToLong(s -> s.in().size()).max().orElse(0);
   }
 
   private MethodSpec constructor() {
@@ -235,9 +228,6 @@ public final class JavaEmitter {
       for (int t = 1; regions.reducesGradient(i) && t < plan.towers(); t++) {
         m.addStatement("$LGradTower$L = new float[batch * $L]", n, t, size);
       }
-    }
-    if (lrnWorkSize() > 0) {
-      m.addStatement("lrnWork = new float[batch * $L]", lrnWorkSize());
     }
     return m.build();
   }
@@ -507,7 +497,7 @@ public final class JavaEmitter {
         }
       });
     } else if (s instanceof Stage.Lrn) {
-      m.addStatement("$T.backward($L,$Wtower,$Win,$W$L,$W$LScale,$WgradOut,$WgradIn,$WlrnWork,$Wbatch)", LRN, names.constant(i), n, n);
+      m.addStatement("$T.backward($L,$Wtower,$Win,$W$L,$W$LScale,$WgradOut,$WgradIn,$Wscratch(tower),$Wbatch)", LRN, names.constant(i), n, n);
     } else if (s instanceof Stage.MaxPool) {
       int perTowerChannels = s.in().channels() / plan.towers();
       m.addStatement("$T.backward($L,$Wtower * $L,$W$L,$WgradOut,$W$LArgmax,$WgradIn,$Wbatch)", MAX_POOL, names.constant(i), perTowerChannels,

@@ -14,6 +14,9 @@ interface ChannelWindowSum {
     return VectorApi.present() ? new VectorChannelWindowSum() : new ScalarChannelWindowSum();
   }
 
-  /** Over the tower's channels of the example whose activations start at {@code base}. */
-  void sum(LrnShape s, int tower, float[] src, float[] dst, int base);
+  /**
+   * Over the tower's channels of one example, whose planes start at {@code srcBase} in {@code src} and at
+   * {@code dstBase} in {@code dst}.
+   */
+  void sum(LrnShape s, int tower, float[] src, int srcBase, float[] dst, int dstBase);
 }

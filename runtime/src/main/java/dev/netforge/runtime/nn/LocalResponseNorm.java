@@ -1,6 +1,7 @@
 package dev.netforge.runtime.nn;
 
 import dev.netforge.runtime.Parallel;
+import dev.netforge.runtime.Scratch;
 
 /**
  * The paper's local response normalization, one pass forward, one pass backward.
@@ -42,7 +43,7 @@ public final class LocalResponseNorm {
                 for (int i = base + from; i < base + to; i++) {
                   b[i] = a[i] * a[i];
                 }
-                WINDOW.sum(s, tower, b, scale, base);
+                WINDOW.sum(s, tower, b, base, scale, base);
                 for (int i = base + from; i < base + to; i++) {
                   float d = s.k() + s.alpha() * scale[i];
                   scale[i] = d;
@@ -53,25 +54,27 @@ public final class LocalResponseNorm {
   }
 
   /**
-   * Backward over the channels of one tower.
-   *
-   * @param work a buffer of the same size as the activations, for {@code g·b/d}
+   * Backward over the channels of one tower. {@code g·b/d} goes to a one-example buffer of each of the tower's
+   * workers: a buffer shared by the network's LRN layers would be written by one tower in one layer while the other
+   * tower, not yet through the barrier, still reads it in another.
    */
-  public static void backward(LrnShape s, int tower, float[] a, float[] b, float[] scale, float[] g, float[] da, float[] work, int batch) {
+  public static void backward(LrnShape s, int tower, float[] a, float[] b, float[] scale, float[] g, float[] da, Scratch scratch, int batch) {
     int size = s.channels() * s.plane();
     int from = tower * s.towerChannels() * s.plane();
     int to = from + s.towerChannels() * s.plane();
     float coefficient = -2f * s.alpha() * s.beta();
+    scratch.ensureWorkers(Parallel.shared().threads());
     Parallel.shared()
         .forRange(
             batch,
             (w, first, end) -> {
+              float[] work = scratch.get(w, Scratch.Use.LRN_WORK, size);
               for (int n = first; n < end; n++) {
                 int base = n * size;
-                for (int i = base + from; i < base + to; i++) {
-                  work[i] = g[i] * b[i] / scale[i];
+                for (int i = from; i < to; i++) {
+                  work[i] = g[base + i] * b[base + i] / scale[base + i];
                 }
-                WINDOW.sum(s, tower, work, da, base);
+                WINDOW.sum(s, tower, work, 0, da, base);
                 for (int i = base + from; i < base + to; i++) {
                   da[i] = g[i] * power(scale[i], s.beta()) + coefficient * a[i] * da[i];
                 }

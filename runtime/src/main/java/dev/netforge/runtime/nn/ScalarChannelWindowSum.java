@@ -6,19 +6,19 @@ package dev.netforge.runtime.nn;
  */
 final class ScalarChannelWindowSum implements ChannelWindowSum {
   @Override
-  public void sum(LrnShape s, int tower, float[] src, float[] dst, int base) {
+  public void sum(LrnShape s, int tower, float[] src, int srcBase, float[] dst, int dstBase) {
     for (int c = tower * s.towerChannels(); c < (tower + 1) * s.towerChannels(); c++) {
-      sumPixels(s, c, src, dst, base, 0, s.plane());
+      sumPixels(s, c, src, srcBase, dst, dstBase, 0, s.plane());
     }
   }
 
-  /** Channel c's window sums over pixels {@code [from, to)} of the example whose activations start at {@code base}. */
-  void sumPixels(LrnShape s, int c, float[] src, float[] dst, int base, int from, int to) {
+  /** Channel c's window sums over pixels {@code [from, to)} of one example ({@link #sum}'s bases). */
+  void sumPixels(LrnShape s, int c, float[] src, int srcBase, float[] dst, int dstBase, int from, int to) {
     int plane = s.plane();
     int lo = s.windowFirst(c);
     int hi = s.windowLast(c);
-    int out = base + c * plane;
-    int first = base + lo * plane;
+    int out = dstBase + c * plane;
+    int first = srcBase + lo * plane;
     if (lo == hi) {
       System.arraycopy(src, first + from, dst, out + from, to - from);
       return;
@@ -28,13 +28,13 @@ final class ScalarChannelWindowSum implements ChannelWindowSum {
     }
     int j = lo + 2;
     for (; j + 1 <= hi; j += 2) {
-      int in = base + j * plane;
+      int in = srcBase + j * plane;
       for (int i = from; i < to; i++) {
         dst[out + i] += src[in + i] + src[in + plane + i];
       }
     }
     if (j == hi) {
-      int in = base + j * plane;
+      int in = srcBase + j * plane;
       for (int i = from; i < to; i++) {
         dst[out + i] += src[in + i];
       }

@@ -16,12 +16,12 @@ final class VectorChannelWindowSum implements ChannelWindowSum {
   private final ScalarChannelWindowSum tail = new ScalarChannelWindowSum();
 
   @Override
-  public void sum(LrnShape s, int tower, float[] src, float[] dst, int base) {
+  public void sum(LrnShape s, int tower, float[] src, int srcBase, float[] dst, int dstBase) {
     int plane = s.plane();
     for (int c = tower * s.towerChannels(); c < (tower + 1) * s.towerChannels(); c++) {
-      int lo = base + s.windowFirst(c) * plane;
-      int hi = base + s.windowLast(c) * plane;
-      int out = base + c * plane;
+      int lo = srcBase + s.windowFirst(c) * plane;
+      int hi = srcBase + s.windowLast(c) * plane;
+      int out = dstBase + c * plane;
       int i = 0;
       for (; i + L <= plane; i += L) {
         FloatVector sum = FloatVector.fromArray(S, src, lo + i);
@@ -38,7 +38,7 @@ final class VectorChannelWindowSum implements ChannelWindowSum {
         }
         sum.intoArray(dst, out + i);
       }
-      tail.sumPixels(s, c, src, dst, base, i, plane);
+      tail.sumPixels(s, c, src, srcBase, dst, dstBase, i, plane);
     }
   }
 }

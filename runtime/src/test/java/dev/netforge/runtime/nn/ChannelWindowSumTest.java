@@ -25,8 +25,8 @@ class ChannelWindowSumTest {
     float[] actual = new float[src.length];
     for (int n = 0; n < examples; n++) {
       for (int t = 0; t < towers; t++) {
-        new ScalarChannelWindowSum().sum(s, t, src, expected, n * channels * plane);
-        new VectorChannelWindowSum().sum(s, t, src, actual, n * channels * plane);
+        new ScalarChannelWindowSum().sum(s, t, src, n * channels * plane, expected, n * channels * plane);
+        new VectorChannelWindowSum().sum(s, t, src, n * channels * plane, actual, n * channels * plane);
       }
     }
     assertArrayEquals(expected, actual);
