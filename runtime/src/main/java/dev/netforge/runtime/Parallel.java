@@ -1,11 +1,9 @@
 package dev.netforge.runtime;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 
 /**
@@ -15,6 +13,12 @@ import java.util.function.IntConsumer;
  * <p>A multi-tower network runs its towers side by side ({@link #towers}): each tower on its own share of the
  * threads, and every kernel it calls splits its work over that share only ({@link #shared()} answers the tower's
  * pool on the tower's threads).
+ *
+ * <p>Handing out a loop allocates nothing (the training step is meant not to): the caller publishes the loop in this
+ * pool's fields and bumps a generation number; each worker, spinning briefly and then parked, sees the new number,
+ * runs its chunk and counts down; the caller runs chunk 0 and waits for the count to reach zero. Every worker takes
+ * part in every loop, those without a chunk only counting down, so a loop's fields are never overwritten while a
+ * worker may still read them. One caller at a time: a loop body must not hand out a loop on the same pool.
  */
 public final class Parallel implements AutoCloseable {
   /** The body of a parallel loop: handles {@code [start, end)} as worker {@code worker}. */
@@ -23,32 +27,55 @@ public final class Parallel implements AutoCloseable {
     void run(int worker, int start, int end);
   }
 
+  /** Spins before parking: long enough to cover the gap between two kernels' loops, short next to a kernel. */
+  private static final int SPINS = 1 << 12;
+
   private static volatile Parallel shared;
 
   /** The pool of the tower this thread is running, inside {@link #towers}; unset elsewhere. */
   private static final ThreadLocal<Parallel> TOWER = new ThreadLocal<>();
 
   private final int threads;
-  private final ExecutorService pool;
+  private final Thread[] workers;
+
+  // The loop being handed out; written by the caller before the generation's volatile write publishes it.
+  private RangeBody body;
+  private int size;
+  private int chunks;
+  private volatile int generation;
+  private volatile boolean closed;
+  private volatile Thread caller;
+  private final AtomicBoolean busy = new AtomicBoolean();
+  private final AtomicInteger unfinished = new AtomicInteger();
+  private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
   /** Each tower's share of the threads, made on the first {@link #towers} call for that tower count. */
   private Parallel[] towerPools;
+
+  private IntConsumer towerBody;
+  /** The loop {@link #towers} hands out: chunk t runs tower t on its share of the threads. */
+  private final RangeBody runTowers =
+      (worker, start, end) -> {
+        for (int t = start; t < end; t++) {
+          runAsTower(towerPools[t], t, towerBody);
+        }
+      };
 
   public Parallel(int threads) {
     if (threads < 1) {
       throw new IllegalArgumentException("threads = " + threads + " must be at least 1");
     }
     this.threads = threads;
-    this.pool =
-        threads == 1
-            ? null
-            : Executors.newFixedThreadPool(
-                threads - 1,
-                r -> {
-                  Thread t = new Thread(r, "netforge-worker");
-                  t.setDaemon(true);
-                  return t;
-                });
+    this.workers = new Thread[threads - 1];
+    for (int w = 1; w < threads; w++) {
+      int worker = w;
+      Thread t = new Thread(() -> work(worker), "netforge-worker");
+      t.setDaemon(true);
+      workers[w - 1] = t;
+    }
+    for (Thread t : workers) {
+      t.start();
+    }
   }
 
   /**
@@ -93,13 +120,92 @@ public final class Parallel implements AutoCloseable {
       }
       return;
     }
-    List<Future<?>> futures = new ArrayList<>(chunks - 1);
-    for (int w = 1; w < chunks; w++) {
-      int worker = w;
-      futures.add(pool.submit(() -> body.run(worker, start(n, chunks, worker), start(n, chunks, worker + 1))));
+    if (!busy.compareAndSet(false, true)) {
+      throw new IllegalStateException(
+          "a worker pool runs one loop at a time: this one was handed a loop from inside one of its own loops or from a second thread");
     }
-    body.run(0, 0, start(n, chunks, 1));
-    join(futures);
+    try {
+      publish(n, chunks, body);
+      try {
+        body.run(0, 0, start(n, chunks, 1));
+      } catch (RuntimeException | Error e) {
+        failure.compareAndSet(null, e);
+      }
+      awaitWorkers();
+    } finally {
+      this.body = null;
+      busy.set(false);
+    }
+    Throwable failed = failure.getAndSet(null);
+    if (failed instanceof RuntimeException re) {
+      throw re;
+    }
+    if (failed instanceof Error err) {
+      throw err;
+    }
+    if (failed != null) {
+      throw new IllegalStateException("a worker failed", failed);
+    }
+  }
+
+  /** Hands the loop to the workers; under the lock so that {@link #close} cannot stop them between check and hand-over. */
+  private synchronized void publish(int n, int chunks, RangeBody body) {
+    if (closed) {
+      throw new IllegalStateException("this worker pool is closed");
+    }
+    this.body = body;
+    this.size = n;
+    this.chunks = chunks;
+    caller = Thread.currentThread();
+    unfinished.set(workers.length);
+    generation++; // the only writer; the volatile write publishes the fields above
+    for (Thread worker : workers) {
+      LockSupport.unpark(worker);
+    }
+  }
+
+  /** Waits, through interrupts, until every worker has counted down: they may still be writing the caller's arrays. */
+  private void awaitWorkers() {
+    boolean interrupted = false;
+    for (int spin = 0; unfinished.get() > 0; spin++) {
+      if (spin < SPINS) {
+        Thread.onSpinWait();
+      } else {
+        LockSupport.park(this);
+        interrupted |= Thread.interrupted();
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Worker {@code worker}'s life: wait for the next generation, run its chunk, count down. */
+  private void work(int worker) {
+    int seen = 0;
+    while (true) {
+      for (int spin = 0; generation == seen && !closed; spin++) {
+        if (spin < SPINS) {
+          Thread.onSpinWait();
+        } else {
+          LockSupport.park(this);
+        }
+      }
+      if (generation == seen) {
+        return; // closed, and no loop handed out before it was
+      }
+      seen = generation;
+      if (worker < chunks) {
+        try {
+          body.run(worker, start(size, chunks, worker), start(size, chunks, worker + 1));
+        } catch (Throwable e) {
+          failure.compareAndSet(null, e);
+        }
+      }
+      if (unfinished.decrementAndGet() == 0) {
+        LockSupport.unpark(caller);
+      }
+    }
   }
 
   /**
@@ -115,17 +221,16 @@ public final class Parallel implements AutoCloseable {
       }
       return;
     }
-    Parallel[] pools = towerPools(towers);
-    List<Future<?>> futures = new ArrayList<>(towers - 1);
-    for (int t = 1; t < towers; t++) {
-      int tower = t;
-      futures.add(pool.submit(() -> runAsTower(pools[tower], tower, body)));
+    towerPools(towers);
+    towerBody = body;
+    try {
+      forRange(towers, runTowers);
+    } finally {
+      towerBody = null;
     }
-    runAsTower(pools[0], 0, body);
-    join(futures);
   }
 
-  private synchronized Parallel[] towerPools(int towers) {
+  private synchronized void towerPools(int towers) {
     if (towerPools == null || towerPools.length != towers) {
       if (towerPools != null) {
         for (Parallel p : towerPools) {
@@ -137,7 +242,6 @@ public final class Parallel implements AutoCloseable {
         towerPools[t] = new Parallel(start(threads, towers, t + 1) - start(threads, towers, t));
       }
     }
-    return towerPools;
   }
 
   private static void runAsTower(Parallel towerPool, int tower, IntConsumer body) {
@@ -150,34 +254,16 @@ public final class Parallel implements AutoCloseable {
     }
   }
 
-  private static void join(List<Future<?>> futures) {
-    for (Future<?> f : futures) {
-      try {
-        f.get();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while waiting for a worker", e);
-      } catch (ExecutionException e) {
-        Throwable cause = e.getCause();
-        if (cause instanceof RuntimeException re) {
-          throw re;
-        }
-        if (cause instanceof Error err) {
-          throw err;
-        }
-        throw new IllegalStateException(cause);
-      }
-    }
-  }
-
   private static int start(int n, int chunks, int chunk) {
     return (int) ((long) n * chunk / chunks);
   }
 
+  /** Stops the workers (they finish a loop already handed out); later loops over more than one chunk fail. */
   @Override
   public synchronized void close() {
-    if (pool != null) {
-      pool.shutdownNow();
+    closed = true;
+    for (Thread worker : workers) {
+      LockSupport.unpark(worker);
     }
     if (towerPools != null) {
       for (Parallel p : towerPools) {

@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.management.ManagementFactory;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class ParallelTest {
@@ -68,5 +70,96 @@ class ParallelTest {
           }));
       assertEquals("tower 1 failed", e.getMessage());
     }
+  }
+
+  @Test
+  void everyLoopCoversItsRangeOnceInEqualChunks() {
+    try (Parallel pool = new Parallel(3)) {
+      for (int n = 2; n < 2000; n++) {
+        int[] visits = new int[n];
+        int[] chunkOf = new int[n];
+        pool.forRange(n, (worker, start, end) -> {
+          for (int i = start; i < end; i++) {
+            visits[i]++;
+            chunkOf[i] = worker;
+          }
+        });
+        for (int i = 0; i < n; i++) {
+          assertEquals(1, visits[i], "n = " + n + ", index " + i);
+          int chunk = chunkOf[i];
+          int chunks = Math.min(3, n);
+          assertTrue((long) n * chunk / chunks <= i && i < (long) n * (chunk + 1) / chunks, "n = " + n + ": index " + i + " ran in chunk " + chunk);
+        }
+      }
+    }
+  }
+
+  @Test
+  void aFailingWorkerFailsTheLoopAndThePoolGoesOn() {
+    try (Parallel pool = new Parallel(2)) {
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> pool.forRange(10, (worker, start, end) -> {
+            if (worker == 1) {
+              throw new IllegalArgumentException("worker 1 failed");
+            }
+          }));
+      assertEquals("worker 1 failed", e.getMessage());
+      int[] sum = new int[1];
+      pool.forRange(10, (worker, start, end) -> {
+        synchronized (sum) {
+          sum[0] += end - start;
+        }
+      });
+      assertEquals(10, sum[0]);
+    }
+  }
+
+  @Test
+  void aLoopHandedOutFromInsideALoopOfTheSamePoolIsRefused() {
+    try (Parallel pool = new Parallel(2)) {
+      IllegalStateException e =
+          assertThrows(IllegalStateException.class, () -> pool.forRange(2, (worker, start, end) -> {
+            if (worker == 0) {
+              pool.forRange(2, (w, s, t) -> {});
+            }
+          }));
+      assertTrue(e.getMessage().contains("one loop at a time"), e.getMessage());
+    }
+  }
+
+  @Test
+  void handingOutALoopAllocatesNothing() {
+    com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    try (Parallel pool = new Parallel(3)) {
+      long[] threadIds = new long[3];
+      float[] data = new float[3000];
+      Parallel.RangeBody body = (worker, start, end) -> {
+        threadIds[worker] = Thread.currentThread().getId();
+        for (int i = start; i < end; i++) {
+          data[i] += 1f;
+        }
+      };
+      for (int i = 0; i < 20_000; i++) {
+        pool.forRange(data.length, body);
+      }
+      long before = sum(bean.getThreadAllocatedBytes(threadIds));
+      int loops = 10_000;
+      for (int i = 0; i < loops; i++) {
+        pool.forRange(data.length, body);
+      }
+      long allocated = sum(bean.getThreadAllocatedBytes(threadIds)) - before;
+      assertEquals(30_000f, data[0]);
+      // The reading itself allocates its result array; a future, a list or a captured lambda per loop would be
+      // hundreds of kilobytes here.
+      assertTrue(allocated < 1024, allocated + " bytes allocated by " + loops + " loops");
+    }
+  }
+
+  private static long sum(long[] values) {
+    long total = 0;
+    for (long v : values) {
+      total += v;
+    }
+    return total;
   }
 }
