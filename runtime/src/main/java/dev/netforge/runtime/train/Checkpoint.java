@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A training checkpoint as a safetensors file: every parameter under its PyTorch name (so the file doubles as a
@@ -36,7 +37,8 @@ public final class Checkpoint {
     Map<String, String> meta = new LinkedHashMap<>();
     meta.put("network", net.name());
     meta.put("format", "netforge-checkpoint-1");
-    meta.putAll(metadata);
+    // Sorted: a caller's Map.of iterates in a different order in every JVM, and the same state should give the same bytes.
+    meta.putAll(new TreeMap<>(metadata));
     SafeTensors.write(file, meta, tensors);
   }
 
