@@ -1,9 +1,7 @@
 package dev.netforge.runtime;
 
 import dev.netforge.runtime.nn.SoftmaxCrossEntropy;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +29,8 @@ public abstract class CompiledNetwork {
   private final boolean softmax;
   private final Init init;
   private final Map<String, Parameter> parameters = new LinkedHashMap<>();
+  /** {@link #parameters()}, made once: the SGD step asks for it every step. */
+  private List<Parameter> parameterList;
   /** Each tower's per-worker im2col and partial-gradient buffers (the towers run side by side). */
   private final Scratch[] scratch;
   /** The towers' copies of the input gradient ({@link #partialInputGradient}), made on first use. */
@@ -93,6 +93,7 @@ public abstract class CompiledNetwork {
   protected final Parameter parameter(String paramName, int fanIn, boolean bias, float initialBias, int... shape) {
     Parameter p = new Parameter(paramName, shape, fanIn, bias, initialBias);
     parameters.put(paramName, p);
+    parameterList = null;
     return p;
   }
 
@@ -144,7 +145,10 @@ public abstract class CompiledNetwork {
 
   /** Parameters in PyTorch's state_dict order. */
   public final List<Parameter> parameters() {
-    return Collections.unmodifiableList(new ArrayList<>(parameters.values()));
+    if (parameterList == null) {
+      parameterList = List.copyOf(parameters.values());
+    }
+    return parameterList;
   }
 
   /** The parameter of that name, or an error listing the names there are. */
@@ -236,6 +240,11 @@ public abstract class CompiledNetwork {
       throw new IllegalArgumentException("input gradient buffer too small: " + inputGradient.length);
     }
     return inputGradient;
+  }
+
+  /** The batch size of the last forward pass (and of the backward pass after it). */
+  protected final int batch() {
+    return batch;
   }
 
   /** Whether the last forward pass drew dropout masks (backward must follow a training pass to be meaningful). */

@@ -5,29 +5,50 @@ package dev.netforge.runtime.gemm;
  * dropout cost no pass of their own: {@code c = mask · relu(c + bias)}. Its loops also serve the convolutions, which
  * apply the same to each example's rows as they copy them out of a GEMM over several examples.
  *
- * @param colBias a bias per output column (dense layers: one per unit), or {@code null}
- * @param biasOffset index of the bias of the first column of this GEMM
- * @param relu whether to clamp at zero
- * @param mask inverted-dropout multipliers indexed like the output array, or {@code null}
+ * <p>Outside this package there is only {@link #NONE}: {@link Sgemm#parallel} re-points an instance of its own per
+ * calling thread at each call's bias and mask ({@link #set}), so a dense layer's step allocates none.
  */
-public record Epilogue(float[] colBias, int biasOffset, boolean relu, float[] mask) {
+public final class Epilogue {
   /** No epilogue. */
   public static final Epilogue NONE = new Epilogue(null, 0, false, null);
 
-  public static Epilogue colBias(float[] bias, int offset, boolean relu, float[] mask) {
-    return new Epilogue(bias, offset, relu, mask);
+  /** A bias per output column (dense layers: one per unit), or {@code null}. */
+  private float[] colBias;
+  /** Index of the bias of the GEMM's first column. */
+  private int biasOffset;
+  private boolean relu;
+  /** Inverted-dropout multipliers indexed like the output array, or {@code null}. */
+  private float[] mask;
+
+  private Epilogue(float[] colBias, int biasOffset, boolean relu, float[] mask) {
+    set(colBias, biasOffset, relu, mask);
+  }
+
+  /** An epilogue to re-point with {@link #set} (never {@link #NONE}, which is shared). */
+  static Epilogue reusable() {
+    return new Epilogue(null, 0, false, null);
+  }
+
+  void set(float[] colBias, int biasOffset, boolean relu, float[] mask) {
+    this.colBias = colBias;
+    this.biasOffset = biasOffset;
+    this.relu = relu;
+    this.mask = mask;
   }
 
   boolean isNone() {
     return colBias == null && !relu && mask == null;
   }
 
-  /** Applies the epilogue to a rows × cols tile of {@code c} starting at element (row0, col0) of the GEMM. */
-  void apply(float[] c, int cOff, int ldc, int row0, int col0, int rows, int cols) {
+  /**
+   * Applies the epilogue to a rows × cols tile of {@code c} starting at element (row0, col0) of the GEMM, whose first
+   * column is column {@code firstColumn} of the bias's numbering (a column block of a larger product).
+   */
+  void apply(float[] c, int cOff, int ldc, int firstColumn, int row0, int col0, int rows, int cols) {
     for (int r = 0; r < rows; r++) {
       int base = cOff + (row0 + r) * ldc + col0;
       if (colBias != null) {
-        biasReluMask(c, base, colBias, biasOffset + col0, relu, mask, base, c, base, cols);
+        biasReluMask(c, base, colBias, biasOffset + firstColumn + col0, relu, mask, base, c, base, cols);
       } else {
         biasReluMask(c, base, 0f, relu, mask, base, c, base, cols);
       }

@@ -21,6 +21,7 @@ public final class Sgemm {
   private static final Logger LOG = Logger.getLogger(Sgemm.class.getName());
   private static final MicroKernel KERNEL = chooseKernel();
   private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
+  private static final ThreadLocal<ColumnBlocks> COLUMN_BLOCKS = ThreadLocal.withInitial(ColumnBlocks::new);
 
   private Sgemm() {}
 
@@ -111,7 +112,7 @@ public final class Sgemm {
       int ldc,
       boolean accumulate,
       Epilogue epilogue) {
-    run(transA, m, n, k, a, aOff, lda, null, transB, b, bOff, ldb, null, c, cOff, ldc, accumulate, epilogue);
+    run(transA, m, n, k, a, aOff, lda, null, transB, b, bOff, ldb, null, c, cOff, ldc, accumulate, epilogue, 0);
   }
 
   /**
@@ -121,19 +122,19 @@ public final class Sgemm {
   public static void gemmPackedB(
       boolean transA, int m, int n, int k, float[] a, int aOff, int lda, float[] packedB, float[] c, int cOff, int ldc, boolean accumulate,
       Epilogue epilogue) {
-    run(transA, m, n, k, a, aOff, lda, null, false, null, 0, 0, packedB, c, cOff, ldc, accumulate, epilogue);
+    run(transA, m, n, k, a, aOff, lda, null, false, null, 0, 0, packedB, c, cOff, ldc, accumulate, epilogue, 0);
   }
 
   /** The product of a packed A ({@link #packA}) and a packed B ({@link #packedSize}). */
   public static void gemmPacked(int m, int n, int k, float[] packedA, float[] packedB, float[] c, int cOff, int ldc, boolean accumulate, Epilogue epilogue) {
-    run(false, m, n, k, null, 0, 0, packedA, false, null, 0, 0, packedB, c, cOff, ldc, accumulate, epilogue);
+    run(false, m, n, k, null, 0, 0, packedA, false, null, 0, 0, packedB, c, cOff, ldc, accumulate, epilogue, 0);
   }
 
   /** The product of a packed A ({@link #packA}) and a B packed on the fly. */
   public static void gemmPackedA(
       int m, int n, int k, float[] packedA, boolean transB, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate,
       Epilogue epilogue) {
-    run(false, m, n, k, null, 0, 0, packedA, transB, b, bOff, ldb, null, c, cOff, ldc, accumulate, epilogue);
+    run(false, m, n, k, null, 0, 0, packedA, transB, b, bOff, ldb, null, c, cOff, ldc, accumulate, epilogue, 0);
   }
 
   private static void run(
@@ -154,7 +155,8 @@ public final class Sgemm {
       int cOff,
       int ldc,
       boolean accumulate,
-      Epilogue epilogue) {
+      Epilogue epilogue,
+      int epilogueColumn) {
     if (m <= 0 || n <= 0) {
       return;
     }
@@ -163,7 +165,7 @@ public final class Sgemm {
         java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
       }
       if (!epilogue.isNone()) {
-        epilogue.apply(c, cOff, ldc, 0, 0, m, n);
+        epilogue.apply(c, cOff, ldc, epilogueColumn, 0, 0, m, n);
       }
       return;
     }
@@ -232,7 +234,7 @@ public final class Sgemm {
                 }
               }
               if (lastK && !epilogue.isNone()) {
-                epilogue.apply(c, cOff, ldc, row, col, rows, cols);
+                epilogue.apply(c, cOff, ldc, epilogueColumn, row, col, rows, cols);
               }
             }
           }
@@ -243,7 +245,9 @@ public final class Sgemm {
 
   /**
    * The same product with the columns of C split over the shared worker pool, in multiples of the micro-kernel
-   * width. Use it for one large GEMM (dense layers); batch-parallel convolutions call {@link #gemm} per worker.
+   * width, then {@code c = mask · relu(c + colBias[biasOffset + column])} as each tile is stored ({@code colBias} and
+   * {@code mask} may be {@code null}). Use it for one large GEMM (dense layers); batch-parallel convolutions call
+   * {@link #gemm} per worker.
    */
   public static void parallel(
       boolean transA,
@@ -261,34 +265,67 @@ public final class Sgemm {
       int cOff,
       int ldc,
       boolean accumulate,
-      Epilogue epilogue) {
+      float[] colBias,
+      int biasOffset,
+      boolean relu,
+      float[] mask) {
+    ColumnBlocks loop = COLUMN_BLOCKS.get();
+    loop.transA = transA;
+    loop.transB = transB;
+    loop.m = m;
+    loop.n = n;
+    loop.k = k;
+    loop.a = a;
+    loop.aOff = aOff;
+    loop.lda = lda;
+    loop.b = b;
+    loop.bOff = bOff;
+    loop.ldb = ldb;
+    loop.c = c;
+    loop.cOff = cOff;
+    loop.ldc = ldc;
+    loop.accumulate = accumulate;
+    loop.epilogue.set(colBias, biasOffset, relu, mask);
     int nr = KERNEL.nr();
-    int panels = (n + nr - 1) / nr;
-    Parallel.shared()
-        .forRange(
-            panels,
-            (worker, start, end) -> {
-              int col = start * nr;
-              int cols = Math.min(n, end * nr) - col;
-              Epilogue shifted = epilogue.colBias() == null ? epilogue : new Epilogue(epilogue.colBias(), epilogue.biasOffset() + col, epilogue.relu(), epilogue.mask());
-              gemm(
-                  transA,
-                  transB,
-                  m,
-                  cols,
-                  k,
-                  a,
-                  aOff,
-                  lda,
-                  b,
-                  transB ? bOff + col * ldb : bOff + col,
-                  ldb,
-                  c,
-                  cOff + col,
-                  ldc,
-                  accumulate,
-                  shifted);
-            });
+    try {
+      Parallel.shared().forRange((n + nr - 1) / nr, loop);
+    } finally {
+      loop.a = loop.b = loop.c = null;
+      loop.epilogue.set(null, 0, false, null);
+    }
+  }
+
+  /**
+   * {@link #parallel}'s loop body, kept per calling thread with its own epilogue so that a call allocates nothing
+   * (a lambda capturing the arguments would be a new object per call).
+   */
+  private static final class ColumnBlocks implements Parallel.RangeBody {
+    final Epilogue epilogue = Epilogue.reusable();
+    boolean transA;
+    boolean transB;
+    int m;
+    int n;
+    int k;
+    float[] a;
+    int aOff;
+    int lda;
+    float[] b;
+    int bOff;
+    int ldb;
+    float[] c;
+    int cOff;
+    int ldc;
+    boolean accumulate;
+
+    /** Column panels {@code [start, end)}: C's columns from {@code start·nr}, the bias's numbering shifted with them. */
+    @Override
+    public void run(int worker, int start, int end) {
+      int nr = KERNEL.nr();
+      int col = start * nr;
+      int cols = Math.min(n, end * nr) - col;
+      Sgemm.run(transA, m, cols, k, a, aOff, lda, null, transB, b, transB ? bOff + col * ldb : bOff + col, ldb, null, c, cOff + col, ldc,
+          accumulate, epilogue, col);
+    }
   }
 
   private static float[] grow(float[] buffer, int size) {

@@ -27,6 +27,10 @@ public final class Conv2d {
 
   private static final int MAX_EXAMPLES_PER_GEMM = 16;
 
+  /** The passes' loop bodies, kept per calling thread so that handing them out allocates nothing (see {@link MaxPool2d}). */
+  private static final ThreadLocal<Forward> FORWARD = ThreadLocal.withInitial(Forward::new);
+  private static final ThreadLocal<Backward> BACKWARD = ThreadLocal.withInitial(Backward::new);
+
   private Conv2d() {}
 
   /** Examples that share one GEMM for an output plane of {@code plane} positions. */
@@ -48,31 +52,26 @@ public final class Conv2d {
       boolean relu,
       float[] mask) {
     int patch = s.patch();
-    int plane = s.outPlane();
-    int group = examplesPerGemm(plane);
     scratch.ensureWorkers(Parallel.shared().threads());
     float[] packedWeights = scratch.get(0, Scratch.Use.PACKED_WEIGHTS, Sgemm.packedASize(outCount, patch));
     Sgemm.packA(false, outCount, patch, weight, outStart * patch, patch, packedWeights);
-    Parallel.shared()
-        .forRange(
-            batch,
-            (worker, first, end) -> {
-              float[] packed = scratch.get(worker, Scratch.Use.COLUMNS, Im2col.packedSize(patch, group * plane));
-              float[] out = scratch.get(worker, Scratch.Use.OUTPUT_TILE, outCount * group * plane);
-              float[] padded = scratch.get(worker, Scratch.Use.PADDED_INPUT, Im2col.paddedSize(s, group));
-              for (int n0 = first; n0 < end; n0 += group) {
-                int count = Math.min(group, end - n0);
-                int columns = count * plane;
-                Im2col.gatherPacked(s, x, n0, count, inStart, padded, packed, false);
-                Sgemm.gemmPacked(outCount, columns, patch, packedWeights, packed, out, 0, columns, false, Epilogue.NONE);
-                for (int e = 0; e < count; e++) {
-                  for (int o = 0; o < outCount; o++) {
-                    int dst = ((n0 + e) * s.outChannels() + outStart + o) * plane;
-                    Epilogue.biasReluMask(out, o * columns + e * plane, bias[outStart + o], relu, mask, dst, y, dst, plane);
-                  }
-                }
-              }
-            });
+    Forward loop = FORWARD.get();
+    loop.scratch = scratch;
+    loop.s = s;
+    loop.x = x;
+    loop.bias = bias;
+    loop.y = y;
+    loop.inStart = inStart;
+    loop.outStart = outStart;
+    loop.outCount = outCount;
+    loop.relu = relu;
+    loop.mask = mask;
+    loop.packedWeights = packedWeights;
+    try {
+      Parallel.shared().forRange(batch, loop);
+    } finally {
+      loop.clear();
+    }
   }
 
   /**
@@ -99,9 +98,7 @@ public final class Conv2d {
       int outStart,
       int outCount) {
     int patch = s.patch();
-    int plane = s.outPlane();
-    int group = examplesPerGemm(plane);
-    OutputGradient.channels(dy, y, mask, relu, batch, s.outChannels(), plane, outStart, outCount, biasGrad);
+    OutputGradient.channels(dy, y, mask, relu, batch, s.outChannels(), s.outPlane(), outStart, outCount, biasGrad);
     Parallel pool = Parallel.shared();
     int workers = Math.min(pool.threads(), batch);
     scratch.ensureWorkers(pool.threads());
@@ -110,38 +107,22 @@ public final class Conv2d {
     if (dx != null) {
       Sgemm.packA(true, patch, outCount, weight, outStart * patch, patch, packedWeightsT);
     }
-    pool.forRange(
-        batch,
-        (worker, first, end) -> {
-          float[] packed = scratch.get(worker, Scratch.Use.COLUMNS, Im2col.packedSize(group * plane, patch));
-          float[] gradients = scratch.get(worker, Scratch.Use.OUTPUT_TILE, outCount * group * plane);
-          float[] partial = scratch.get(worker, Scratch.Use.PARTIAL_WEIGHT_GRADIENT, outCount * patch);
-          float[] padded = scratch.get(worker, Scratch.Use.PADDED_INPUT, Im2col.paddedSize(s, group));
-          float[] dcol = dx == null ? null : scratch.get(worker, Scratch.Use.COLUMN_GRADIENT, patch * group * plane);
-          for (int n0 = first; n0 < end; n0 += group) {
-            int count = Math.min(group, end - n0);
-            int columns = count * plane;
-            // The examples' ∂z side by side, [outCount × count·plane]: the A of ∂W and the B of ∂col.
-            for (int e = 0; e < count; e++) {
-              for (int o = 0; o < outCount; o++) {
-                System.arraycopy(dy, ((n0 + e) * s.outChannels() + outStart + o) * plane, gradients, o * columns + e * plane, plane);
-              }
-            }
-            Im2col.gatherPacked(s, x, n0, count, inStart, padded, packed, true);
-            Sgemm.gemmPackedB(false, outCount, patch, columns, gradients, 0, columns, packed, partial, 0, patch, n0 > first, Epilogue.NONE);
-            if (dx != null) {
-              Sgemm.gemmPackedA(patch, columns, outCount, packedWeightsT, false, gradients, 0, columns, dcol, 0, columns, false, Epilogue.NONE);
-              for (int e = 0; e < count; e++) {
-                int xOff = (n0 + e) * s.inChannels() * s.inPlane();
-                if (!accumulateDx) {
-                  int from = xOff + inStart * s.inPlane();
-                  Arrays.fill(dx, from, from + s.groupInputs() * s.inPlane(), 0f);
-                }
-                Im2col.scatterAdd(s, dcol, e * plane, columns, padded, dx, xOff, inStart);
-              }
-            }
-          }
-        });
+    Backward loop = BACKWARD.get();
+    loop.scratch = scratch;
+    loop.s = s;
+    loop.x = x;
+    loop.dy = dy;
+    loop.dx = dx;
+    loop.accumulateDx = accumulateDx;
+    loop.inStart = inStart;
+    loop.outStart = outStart;
+    loop.outCount = outCount;
+    loop.packedWeightsT = packedWeightsT;
+    try {
+      pool.forRange(batch, loop);
+    } finally {
+      loop.clear();
+    }
     int size = outCount * patch;
     int wOff = outStart * patch;
     System.arraycopy(scratch.get(0, Scratch.Use.PARTIAL_WEIGHT_GRADIENT, size), 0, weightGrad, wOff, size);
@@ -150,6 +131,104 @@ public final class Conv2d {
       for (int i = 0; i < size; i++) {
         weightGrad[wOff + i] += partial[i];
       }
+    }
+  }
+
+  /** The forward pass's loop: groups of examples, each one GEMM, the epilogue fused into the copy out. */
+  private static final class Forward implements Parallel.RangeBody {
+    Scratch scratch;
+    ConvShape s;
+    float[] x;
+    float[] bias;
+    float[] y;
+    int inStart;
+    int outStart;
+    int outCount;
+    boolean relu;
+    float[] mask;
+    float[] packedWeights;
+
+    /** Examples {@code [first, end)}. */
+    @Override
+    public void run(int worker, int first, int end) {
+      int patch = s.patch();
+      int plane = s.outPlane();
+      int group = examplesPerGemm(plane);
+      float[] packed = scratch.get(worker, Scratch.Use.COLUMNS, Im2col.packedSize(patch, group * plane));
+      float[] out = scratch.get(worker, Scratch.Use.OUTPUT_TILE, outCount * group * plane);
+      float[] padded = scratch.get(worker, Scratch.Use.PADDED_INPUT, Im2col.paddedSize(s, group));
+      for (int n0 = first; n0 < end; n0 += group) {
+        int count = Math.min(group, end - n0);
+        int columns = count * plane;
+        Im2col.gatherPacked(s, x, n0, count, inStart, padded, packed, false);
+        Sgemm.gemmPacked(outCount, columns, patch, packedWeights, packed, out, 0, columns, false, Epilogue.NONE);
+        for (int e = 0; e < count; e++) {
+          for (int o = 0; o < outCount; o++) {
+            int dst = ((n0 + e) * s.outChannels() + outStart + o) * plane;
+            Epilogue.biasReluMask(out, o * columns + e * plane, bias[outStart + o], relu, mask, dst, y, dst, plane);
+          }
+        }
+      }
+    }
+
+    void clear() {
+      scratch = null;
+      x = bias = y = mask = packedWeights = null;
+    }
+  }
+
+  /** The backward pass's loop: per group of examples, ∂W into the worker's partial sum and ∂x through ∂col. */
+  private static final class Backward implements Parallel.RangeBody {
+    Scratch scratch;
+    ConvShape s;
+    float[] x;
+    float[] dy;
+    float[] dx;
+    boolean accumulateDx;
+    int inStart;
+    int outStart;
+    int outCount;
+    float[] packedWeightsT;
+
+    /** Examples {@code [first, end)}. */
+    @Override
+    public void run(int worker, int first, int end) {
+      int patch = s.patch();
+      int plane = s.outPlane();
+      int group = examplesPerGemm(plane);
+      float[] packed = scratch.get(worker, Scratch.Use.COLUMNS, Im2col.packedSize(group * plane, patch));
+      float[] gradients = scratch.get(worker, Scratch.Use.OUTPUT_TILE, outCount * group * plane);
+      float[] partial = scratch.get(worker, Scratch.Use.PARTIAL_WEIGHT_GRADIENT, outCount * patch);
+      float[] padded = scratch.get(worker, Scratch.Use.PADDED_INPUT, Im2col.paddedSize(s, group));
+      float[] dcol = dx == null ? null : scratch.get(worker, Scratch.Use.COLUMN_GRADIENT, patch * group * plane);
+      for (int n0 = first; n0 < end; n0 += group) {
+        int count = Math.min(group, end - n0);
+        int columns = count * plane;
+        // The examples' ∂z side by side, [outCount × count·plane]: the A of ∂W and the B of ∂col.
+        for (int e = 0; e < count; e++) {
+          for (int o = 0; o < outCount; o++) {
+            System.arraycopy(dy, ((n0 + e) * s.outChannels() + outStart + o) * plane, gradients, o * columns + e * plane, plane);
+          }
+        }
+        Im2col.gatherPacked(s, x, n0, count, inStart, padded, packed, true);
+        Sgemm.gemmPackedB(false, outCount, patch, columns, gradients, 0, columns, packed, partial, 0, patch, n0 > first, Epilogue.NONE);
+        if (dx != null) {
+          Sgemm.gemmPackedA(patch, columns, outCount, packedWeightsT, false, gradients, 0, columns, dcol, 0, columns, false, Epilogue.NONE);
+          for (int e = 0; e < count; e++) {
+            int xOff = (n0 + e) * s.inChannels() * s.inPlane();
+            if (!accumulateDx) {
+              int from = xOff + inStart * s.inPlane();
+              Arrays.fill(dx, from, from + s.groupInputs() * s.inPlane(), 0f);
+            }
+            Im2col.scatterAdd(s, dcol, e * plane, columns, padded, dx, xOff, inStart);
+          }
+        }
+      }
+    }
+
+    void clear() {
+      scratch = null;
+      x = dy = dx = packedWeightsT = null;
     }
   }
 }

@@ -1,6 +1,5 @@
 package dev.netforge.runtime.nn;
 
-import dev.netforge.runtime.gemm.Epilogue;
 import dev.netforge.runtime.gemm.Sgemm;
 
 /**
@@ -23,7 +22,7 @@ public final class Dense {
         x, 0, inputs,
         weight, outStart * inputs, inputs,
         y, outStart, units,
-        false, Epilogue.colBias(bias, outStart, relu, mask));
+        false, bias, outStart, relu, mask);
   }
 
   /**
@@ -54,14 +53,14 @@ public final class Dense {
         dy, outStart, units,
         x, 0, inputs,
         weightGrad, outStart * inputs, inputs,
-        false, Epilogue.NONE);
+        false, null, 0, false, null);
     if (dx != null) {
       Sgemm.parallel(
           false, false, batch, inputs, outCount,
           dy, outStart, units,
           weight, outStart * inputs, inputs,
           dx, 0, inputs,
-          accumulateDx, Epilogue.NONE);
+          accumulateDx, null, 0, false, null);
     }
   }
 }

@@ -15,6 +15,9 @@ import dev.netforge.runtime.Scratch;
  */
 public final class LocalResponseNorm {
   private static final ChannelWindowSum WINDOW = ChannelWindowSum.forThisJvm();
+  /** The passes' loop bodies, kept per calling thread so that handing them out allocates nothing (see {@link MaxPool2d}). */
+  private static final ThreadLocal<Forward> FORWARD = ThreadLocal.withInitial(Forward::new);
+  private static final ThreadLocal<Backward> BACKWARD = ThreadLocal.withInitial(Backward::new);
 
   private LocalResponseNorm() {}
 
@@ -31,26 +34,17 @@ public final class LocalResponseNorm {
 
   /** Forward over the channels of one tower ({@link LrnShape#towers()}), every example. */
   public static void forward(LrnShape s, int tower, float[] a, float[] b, float[] scale, int batch) {
-    int size = s.channels() * s.plane();
-    int from = tower * s.towerChannels() * s.plane();
-    int to = from + s.towerChannels() * s.plane();
-    Parallel.shared()
-        .forRange(
-            batch,
-            (w, first, end) -> {
-              for (int n = first; n < end; n++) {
-                int base = n * size;
-                for (int i = base + from; i < base + to; i++) {
-                  b[i] = a[i] * a[i];
-                }
-                WINDOW.sum(s, tower, b, base, scale, base);
-                for (int i = base + from; i < base + to; i++) {
-                  float d = s.k() + s.alpha() * scale[i];
-                  scale[i] = d;
-                  b[i] = a[i] * power(d, s.beta());
-                }
-              }
-            });
+    Forward loop = FORWARD.get();
+    loop.s = s;
+    loop.tower = tower;
+    loop.a = a;
+    loop.b = b;
+    loop.scale = scale;
+    try {
+      Parallel.shared().forRange(batch, loop);
+    } finally {
+      loop.a = loop.b = loop.scale = null;
+    }
   }
 
   /**
@@ -59,26 +53,80 @@ public final class LocalResponseNorm {
    * tower, not yet through the barrier, still reads it in another.
    */
   public static void backward(LrnShape s, int tower, float[] a, float[] b, float[] scale, float[] g, float[] da, Scratch scratch, int batch) {
-    int size = s.channels() * s.plane();
-    int from = tower * s.towerChannels() * s.plane();
-    int to = from + s.towerChannels() * s.plane();
-    float coefficient = -2f * s.alpha() * s.beta();
     scratch.ensureWorkers(Parallel.shared().threads());
-    Parallel.shared()
-        .forRange(
-            batch,
-            (w, first, end) -> {
-              float[] work = scratch.get(w, Scratch.Use.LRN_WORK, size);
-              for (int n = first; n < end; n++) {
-                int base = n * size;
-                for (int i = from; i < to; i++) {
-                  work[i] = g[base + i] * b[base + i] / scale[base + i];
-                }
-                WINDOW.sum(s, tower, work, 0, da, base);
-                for (int i = base + from; i < base + to; i++) {
-                  da[i] = g[i] * power(scale[i], s.beta()) + coefficient * a[i] * da[i];
-                }
-              }
-            });
+    Backward loop = BACKWARD.get();
+    loop.s = s;
+    loop.tower = tower;
+    loop.a = a;
+    loop.b = b;
+    loop.scale = scale;
+    loop.g = g;
+    loop.da = da;
+    loop.scratch = scratch;
+    try {
+      Parallel.shared().forRange(batch, loop);
+    } finally {
+      loop.a = loop.b = loop.scale = loop.g = loop.da = null;
+      loop.scratch = null;
+    }
+  }
+
+  private static final class Forward implements Parallel.RangeBody {
+    LrnShape s;
+    int tower;
+    float[] a;
+    float[] b;
+    float[] scale;
+
+    /** Examples {@code [first, end)}. */
+    @Override
+    public void run(int worker, int first, int end) {
+      int size = s.channels() * s.plane();
+      int from = tower * s.towerChannels() * s.plane();
+      int to = from + s.towerChannels() * s.plane();
+      for (int n = first; n < end; n++) {
+        int base = n * size;
+        for (int i = base + from; i < base + to; i++) {
+          b[i] = a[i] * a[i];
+        }
+        WINDOW.sum(s, tower, b, base, scale, base);
+        for (int i = base + from; i < base + to; i++) {
+          float d = s.k() + s.alpha() * scale[i];
+          scale[i] = d;
+          b[i] = a[i] * power(d, s.beta());
+        }
+      }
+    }
+  }
+
+  private static final class Backward implements Parallel.RangeBody {
+    LrnShape s;
+    int tower;
+    float[] a;
+    float[] b;
+    float[] scale;
+    float[] g;
+    float[] da;
+    Scratch scratch;
+
+    /** Examples {@code [first, end)}. */
+    @Override
+    public void run(int worker, int first, int end) {
+      int size = s.channels() * s.plane();
+      int from = tower * s.towerChannels() * s.plane();
+      int to = from + s.towerChannels() * s.plane();
+      float coefficient = -2f * s.alpha() * s.beta();
+      float[] work = scratch.get(worker, Scratch.Use.LRN_WORK, size);
+      for (int n = first; n < end; n++) {
+        int base = n * size;
+        for (int i = from; i < to; i++) {
+          work[i] = g[base + i] * b[base + i] / scale[base + i];
+        }
+        WINDOW.sum(s, tower, work, 0, da, base);
+        for (int i = base + from; i < base + to; i++) {
+          da[i] = g[i] * power(scale[i], s.beta()) + coefficient * a[i] * da[i];
+        }
+      }
+    }
   }
 }

@@ -9,6 +9,8 @@ import dev.netforge.runtime.Parallel;
  */
 final class OutputGradient {
   private static final ReluDropoutGradient GRADIENT = ReluDropoutGradient.forThisJvm();
+  /** The loop body, kept per calling thread so that handing it out allocates nothing (see {@link MaxPool2d}). */
+  private static final ThreadLocal<Channels> CHANNELS = ThreadLocal.withInitial(Channels::new);
 
   private OutputGradient() {}
 
@@ -20,19 +22,46 @@ final class OutputGradient {
    */
   static void channels(
       float[] g, float[] y, float[] mask, boolean relu, int batch, int channels, int plane, int c0, int count, float[] biasGrad) {
-    Parallel.shared()
-        .forRange(
-            count,
-            (w, start, end) -> {
-              for (int c = c0 + start; c < c0 + end; c++) {
-                double sum = 0;
-                for (int n = 0; n < batch; n++) {
-                  int base = (n * channels + c) * plane;
-                  sum += maskAndSum(g, y, mask, relu, base, base + plane);
-                }
-                biasGrad[c] = (float) sum;
-              }
-            });
+    Channels loop = CHANNELS.get();
+    loop.g = g;
+    loop.y = y;
+    loop.mask = mask;
+    loop.relu = relu;
+    loop.batch = batch;
+    loop.channels = channels;
+    loop.plane = plane;
+    loop.c0 = c0;
+    loop.biasGrad = biasGrad;
+    try {
+      Parallel.shared().forRange(count, loop);
+    } finally {
+      loop.g = loop.y = loop.mask = loop.biasGrad = null;
+    }
+  }
+
+  private static final class Channels implements Parallel.RangeBody {
+    float[] g;
+    float[] y;
+    float[] mask;
+    boolean relu;
+    int batch;
+    int channels;
+    int plane;
+    int c0;
+    float[] biasGrad;
+
+    /** Channels {@code c0 + [start, end)}. */
+    @Override
+    public void run(int worker, int start, int end) {
+      for (int c = c0 + start; c < c0 + end; c++) {
+        double sum = 0;
+        for (int n = 0; n < batch; n++) {
+          int base = (n * channels + c) * plane;
+          sum += maskAndSum(g, y, mask, relu, base, base + plane);
+        }
+        biasGrad[c] = (float) sum;
+      }
+    }
   }
 
   /** Dense layout: for units [u0, u0 + count) of {@code [batch, units]}. */

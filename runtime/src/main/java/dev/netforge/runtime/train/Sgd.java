@@ -39,7 +39,8 @@ public final class Sgd {
     float mu = (float) momentum;
     float decay = (float) (weightDecay * learningRate);
     float lr = (float) learningRate;
-    for (Parameter p : parameters) {
+    for (int k = 0; k < parameters.size(); k++) { // no iterator: the training step allocates nothing
+      Parameter p = parameters.get(k);
       float[] v = velocity.get(p.name());
       float[] w = p.value;
       float[] g = p.grad;

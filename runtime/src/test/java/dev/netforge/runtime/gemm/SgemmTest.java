@@ -76,7 +76,7 @@ class SgemmTest {
       }
     }
     float[] c = new float[M * N];
-    Sgemm.parallel(false, false, M, N, K, a, 0, K, b, 0, N, c, 0, N, false, Epilogue.colBias(bias, 3, true, mask));
+    Sgemm.parallel(false, false, M, N, K, a, 0, K, b, 0, N, c, 0, N, false, bias, 3, true, mask);
     assertClose(expected, c);
   }
 
