@@ -11,6 +11,7 @@ import dev.netforge.runtime.nn.LrnShape;
 import dev.netforge.runtime.nn.MaxPool2d;
 import dev.netforge.runtime.nn.PoolShape;
 import dev.netforge.runtime.nn.TowerGradient;
+import java.util.function.IntConsumer;
 import javax.annotation.processing.Generated;
 
 /**
@@ -101,6 +102,21 @@ public final class TinyNet extends CompiledNetwork {
   private float[] lastInput;
 
   /**
+   * ∂loss/∂output of the running backward pass.
+   */
+  private float[] outputGradient;
+
+  /**
+   * Where the running backward pass writes ∂loss/∂input, or {@code null}.
+   */
+  private float[] inputGradient;
+
+  /**
+   * Tower 1's copy of {@code inputGradient} (every tower reads the whole input).
+   */
+  private float[] inputGradientTower1;
+
+  /**
    * Output of conv1, [batch, 8, 12, 12].
    */
   private float[] conv1;
@@ -186,6 +202,11 @@ public final class TinyNet extends CompiledNetwork {
   private float[] conv2DropoutGradTower1;
 
   /**
+   * The towers' copies of ∂loss/∂conv2Dropout in tower order, as the one array the reduce takes (made once, so the step allocates none).
+   */
+  private float[][] conv2DropoutGradTowers;
+
+  /**
    * Output of fc3, [batch, 16].
    */
   private float[] fc3;
@@ -206,6 +227,11 @@ public final class TinyNet extends CompiledNetwork {
   private float[] fc3GradTower1;
 
   /**
+   * The towers' copies of ∂loss/∂fc3 in tower order, as the one array the reduce takes (made once, so the step allocates none).
+   */
+  private float[][] fc3GradTowers;
+
+  /**
    * Output of fc4, [batch, 4].
    */
   private float[] fc4;
@@ -214,6 +240,36 @@ public final class TinyNet extends CompiledNetwork {
    * ∂loss/∂fc4.
    */
   private float[] fc4Grad;
+
+  /**
+   * {@link #conv1ToConv2PoolForwardTower}, handed to {@code towers}.
+   */
+  private final IntConsumer conv1ToConv2PoolForwardTowers = this::conv1ToConv2PoolForwardTower;
+
+  /**
+   * {@link #fc3ForwardTower}, handed to {@code towers}.
+   */
+  private final IntConsumer fc3ForwardTowers = this::fc3ForwardTower;
+
+  /**
+   * {@link #fc4ForwardTower}, handed to {@code towers}.
+   */
+  private final IntConsumer fc4ForwardTowers = this::fc4ForwardTower;
+
+  /**
+   * {@link #conv1ToConv2PoolBackwardTower}, handed to {@code towers}.
+   */
+  private final IntConsumer conv1ToConv2PoolBackwardTowers = this::conv1ToConv2PoolBackwardTower;
+
+  /**
+   * {@link #fc3BackwardTower}, handed to {@code towers}.
+   */
+  private final IntConsumer fc3BackwardTowers = this::fc3BackwardTower;
+
+  /**
+   * {@link #fc4BackwardTower}, handed to {@code towers}.
+   */
+  private final IntConsumer fc4BackwardTowers = this::fc4BackwardTower;
 
   /**
    * Creates the network with every parameter zero; call {@link #initialize(long)} or load weights.
@@ -265,10 +321,12 @@ public final class TinyNet extends CompiledNetwork {
     conv2DropoutGrad = new float[batch * 32];
     conv2DropoutMask = new float[batch * 32];
     conv2DropoutGradTower1 = new float[batch * 32];
+    conv2DropoutGradTowers = new float[][] {conv2DropoutGradTower1};
     fc3 = new float[batch * 16];
     fc3Grad = new float[batch * 16];
     fc3Mask = new float[batch * 16];
     fc3GradTower1 = new float[batch * 16];
+    fc3GradTowers = new float[][] {fc3GradTower1};
     fc4 = new float[batch * 4];
     fc4Grad = new float[batch * 4];
   }
@@ -276,41 +334,93 @@ public final class TinyNet extends CompiledNetwork {
   @Override
   protected float[] forwardPass(float[] input, int batch, boolean training) {
     lastInput = input;
-    towers(tower -> {
-      conv1Forward(tower, input, batch, training);
-      conv1LrnForward(tower, conv1, batch, training);
-      conv1PoolForward(tower, conv1Lrn, batch, training);
-      conv2Forward(tower, conv1Pool, batch, training);
-      conv2PoolForward(tower, conv2, batch, training);
-    });
+    towers(conv1ToConv2PoolForwardTowers);
     conv2DropoutForward(conv2Pool, batch, training);
     if (training) {
       Dropout.drawMask(dropoutRng, fc3Mask, batch * 16, 0.5f);
     }
     // fc3: every tower reads all of conv2Dropout, so the towers meet here
-    towers(tower -> fc3Forward(tower, conv2Dropout, batch, training));
+    towers(fc3ForwardTowers);
     // fc4: every tower reads all of fc3, so the towers meet here
-    towers(tower -> fc4Forward(tower, fc3, batch, training));
+    towers(fc4ForwardTowers);
     return fc4;
   }
 
   @Override
   protected void backwardPass(float[] outputGradient, int batch, float[] inputGradient) {
     boolean training = lastPassWasTraining();
-    float[] inputGradientTower1 = partialInputGradient(1, inputGradient);
-    towers(tower -> fc4Backward(tower, fc3, batch, training, outputGradient, fc3Grad, fc3GradTower1));
-    towers(tower -> fc3Backward(tower, conv2Dropout, batch, training, fc3Grad, conv2DropoutGrad, conv2DropoutGradTower1));
+    this.outputGradient = outputGradient;
+    this.inputGradient = inputGradient;
+    inputGradientTower1 = partialInputGradient(1, inputGradient);
+    towers(fc4BackwardTowers);
+    towers(fc3BackwardTowers);
     conv2DropoutBackward(conv2Pool, batch, training, conv2DropoutGrad, conv2PoolGrad);
-    towers(tower -> {
-      conv2PoolBackward(tower, conv2, batch, training, conv2PoolGrad, conv2Grad);
-      conv2Backward(tower, conv1Pool, batch, training, conv2Grad, conv1PoolGrad);
-      conv1PoolBackward(tower, conv1Lrn, batch, training, conv1PoolGrad, conv1LrnGrad);
-      conv1LrnBackward(tower, conv1, batch, training, conv1LrnGrad, conv1Grad);
-      conv1Backward(tower, lastInput, batch, training, conv1Grad, inputGradient, inputGradientTower1);
-    });
+    towers(conv1ToConv2PoolBackwardTowers);
     if (inputGradient != null) {
       TowerGradient.reduce(inputGradient, batch, 144, 0, 144, inputGradientTower1);
     }
+  }
+
+  /**
+   * Tower {@code tower}'s share of the forward pass through conv1 to conv2Pool; the towers meet when every one has run it.
+   */
+  private void conv1ToConv2PoolForwardTower(int tower) {
+    int batch = batch();
+    boolean training = lastPassWasTraining();
+    conv1Forward(tower, lastInput, batch, training);
+    conv1LrnForward(tower, conv1, batch, training);
+    conv1PoolForward(tower, conv1Lrn, batch, training);
+    conv2Forward(tower, conv1Pool, batch, training);
+    conv2PoolForward(tower, conv2, batch, training);
+  }
+
+  /**
+   * Tower {@code tower}'s share of the forward pass through fc3; the towers meet when every one has run it.
+   */
+  private void fc3ForwardTower(int tower) {
+    int batch = batch();
+    boolean training = lastPassWasTraining();
+    fc3Forward(tower, conv2Dropout, batch, training);
+  }
+
+  /**
+   * Tower {@code tower}'s share of the forward pass through fc4; the towers meet when every one has run it.
+   */
+  private void fc4ForwardTower(int tower) {
+    int batch = batch();
+    boolean training = lastPassWasTraining();
+    fc4Forward(tower, fc3, batch, training);
+  }
+
+  /**
+   * Tower {@code tower}'s share of the backward pass through conv1 to conv2Pool; the towers meet when every one has run it.
+   */
+  private void conv1ToConv2PoolBackwardTower(int tower) {
+    int batch = batch();
+    boolean training = lastPassWasTraining();
+    conv2PoolBackward(tower, conv2, batch, training, conv2PoolGrad, conv2Grad);
+    conv2Backward(tower, conv1Pool, batch, training, conv2Grad, conv1PoolGrad);
+    conv1PoolBackward(tower, conv1Lrn, batch, training, conv1PoolGrad, conv1LrnGrad);
+    conv1LrnBackward(tower, conv1, batch, training, conv1LrnGrad, conv1Grad);
+    conv1Backward(tower, lastInput, batch, training, conv1Grad, inputGradient, inputGradientTower1);
+  }
+
+  /**
+   * Tower {@code tower}'s share of the backward pass through fc3; the towers meet when every one has run it.
+   */
+  private void fc3BackwardTower(int tower) {
+    int batch = batch();
+    boolean training = lastPassWasTraining();
+    fc3Backward(tower, conv2Dropout, batch, training, fc3Grad, conv2DropoutGrad, conv2DropoutGradTower1);
+  }
+
+  /**
+   * Tower {@code tower}'s share of the backward pass through fc4; the towers meet when every one has run it.
+   */
+  private void fc4BackwardTower(int tower) {
+    int batch = batch();
+    boolean training = lastPassWasTraining();
+    fc4Backward(tower, fc3, batch, training, outputGradient, fc3Grad, fc3GradTower1);
   }
 
   /**
@@ -493,7 +603,7 @@ public final class TinyNet extends CompiledNetwork {
   private void conv2DropoutBackward(float[] in, int batch, boolean training, float[] gradOut,
       float[] gradIn) {
     // The exchange's reduce: the other towers' copies of ∂conv2Dropout (all of which fc3 read) into the whole gradient
-    TowerGradient.reduce(gradOut, batch, 32, 0, 32, conv2DropoutGradTower1);
+    TowerGradient.reduce(gradOut, batch, 32, 0, 32, conv2DropoutGradTowers);
     Dropout.backward(gradOut, training ? conv2DropoutMask : null, gradIn, batch * 32);
   }
 
@@ -538,7 +648,7 @@ public final class TinyNet extends CompiledNetwork {
   private void fc3Backward(int tower, float[] in, int batch, boolean training, float[] gradOut,
       float[] gradIn, float[] gradInTower1) {
     // The exchange's reduce: the other towers' copies of ∂fc3 (all of which fc4 read) into this tower's channels
-    TowerGradient.reduce(gradOut, batch, 16, tower * 8, (tower + 1) * 8, fc3GradTower1);
+    TowerGradient.reduce(gradOut, batch, 16, tower * 8, (tower + 1) * 8, fc3GradTowers);
     switch (tower) {
       case 0 -> {
         // tower 0: units 0–7 from all 32 inputs

@@ -1,5 +1,6 @@
 package dev.netforge.processor.emit;
 
+import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
@@ -39,6 +40,7 @@ public final class JavaEmitter {
   private static final ClassName TOWER_GRADIENT = ClassName.get(RUNTIME + ".nn", "TowerGradient");
   private static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
   private static final TypeName FLOATS = TypeName.get(float[].class);
+  private static final ClassName INT_CONSUMER = ClassName.get("java.util.function", "IntConsumer");
   private static final TypeName INTS = TypeName.get(int[].class);
 
   private final Plan plan;
@@ -94,6 +96,7 @@ public final class JavaEmitter {
     type.addMethod(planMethod());
     type.addMethod(forwardMethod());
     type.addMethod(backwardMethod());
+    addTowerRegions(type);
     for (int i = 0; i < plan.stages().size(); i++) {
       type.addMethod(stageForward(i));
       type.addMethod(stageBackward(i));
@@ -159,6 +162,13 @@ public final class JavaEmitter {
 
   private void addBuffers(TypeSpec.Builder type) {
     type.addField(FieldSpec.builder(FLOATS, "lastInput", Modifier.PRIVATE).addJavadoc("The input of the last forward pass, read by the first layer's backward.\n").build());
+    type.addField(FieldSpec.builder(FLOATS, "outputGradient", Modifier.PRIVATE).addJavadoc("∂loss/∂output of the running backward pass.\n").build());
+    type.addField(FieldSpec.builder(FLOATS, "inputGradient", Modifier.PRIVATE)
+        .addJavadoc("Where the running backward pass writes ∂loss/∂input, or {@code null}.\n").build());
+    for (int t = 1; regions.sharedInput(0) && t < plan.towers(); t++) {
+      type.addField(FieldSpec.builder(FLOATS, "inputGradientTower" + t, Modifier.PRIVATE)
+          .addJavadoc("Tower $L's copy of {@code inputGradient} (every tower reads the whole input).\n", t).build());
+    }
     for (int i = 0; i < plan.stages().size(); i++) {
       Stage s = plan.stages().get(i);
       String n = names.of(i);
@@ -177,6 +187,11 @@ public final class JavaEmitter {
         type.addField(FieldSpec.builder(FLOATS, n + "GradTower" + t, Modifier.PRIVATE)
             .addJavadoc("Tower $L's copy of ∂loss/∂$L, which $L's towers all read; summed into {@code $LGrad} after the barrier.\n", t, n,
                 names.of(i + 1), n)
+            .build());
+      }
+      if (regions.reducesGradient(i) && plan.towers() > 1) {
+        type.addField(FieldSpec.builder(ArrayTypeName.of(FLOATS), n + "GradTowers", Modifier.PRIVATE)
+            .addJavadoc("The towers' copies of ∂loss/∂$L in tower order, as the one array the reduce takes (made once, so the step allocates none).\n", n)
             .build());
       }
     }
@@ -228,6 +243,13 @@ public final class JavaEmitter {
       for (int t = 1; regions.reducesGradient(i) && t < plan.towers(); t++) {
         m.addStatement("$LGradTower$L = new float[batch * $L]", n, t, size);
       }
+      if (regions.reducesGradient(i) && plan.towers() > 1) {
+        StringBuilder copies = new StringBuilder();
+        for (int t = 1; t < plan.towers(); t++) {
+          copies.append(t > 1 ? ", " : "").append(n).append("GradTower").append(t);
+        }
+        m.addStatement("$LGradTowers = new float[][] {$L}", n, copies);
+      }
     }
     return m.build();
   }
@@ -257,11 +279,7 @@ public final class JavaEmitter {
       if (r.first() > 0 && regions.sharedInput(r.first())) {
         m.addComment("$L: every tower reads all of $L, so the towers meet here", names.of(r.first()), forwardInput(r.first()));
       }
-      List<CodeBlock> calls = new ArrayList<>();
-      for (int i = r.first(); i < r.end(); i++) {
-        calls.add(CodeBlock.of("$LForward(tower, $L, batch, training)", names.of(i), forwardInput(i)));
-      }
-      addTowers(m, calls);
+      m.addStatement("towers($L)", regionField(r, true));
     }
     m.addStatement("return $L", names.of(plan.stages().size() - 1));
     return m.build();
@@ -275,10 +293,14 @@ public final class JavaEmitter {
             .addParameter(FLOATS, "outputGradient")
             .addParameter(int.class, "batch")
             .addParameter(FLOATS, "inputGradient");
-    m.addStatement("boolean training = lastPassWasTraining()");
+    if (regions.regions().stream().anyMatch(r -> !r.perTower())) {
+      m.addStatement("boolean training = lastPassWasTraining()");
+    }
+    m.addStatement("this.outputGradient = outputGradient");
+    m.addStatement("this.inputGradient = inputGradient");
     boolean sharedFirst = regions.sharedInput(0);
     for (int t = 1; sharedFirst && t < plan.towers(); t++) {
-      m.addStatement("float[] inputGradientTower$L = partialInputGradient($L, inputGradient)", t, t);
+      m.addStatement("inputGradientTower$L = partialInputGradient($L, inputGradient)", t, t);
     }
     List<TowerRegions.Region> list = regions.regions();
     for (int r = list.size() - 1; r >= 0; r--) {
@@ -287,11 +309,7 @@ public final class JavaEmitter {
         m.addStatement("$LBackward($L)", names.of(region.first()), backwardArguments(region.first()));
         continue;
       }
-      List<CodeBlock> calls = new ArrayList<>();
-      for (int i = region.end() - 1; i >= region.first(); i--) {
-        calls.add(CodeBlock.of("$LBackward(tower, $L)", names.of(i), backwardArguments(i)));
-      }
-      addTowers(m, calls);
+      m.addStatement("towers($L)", regionField(region, false));
     }
     if (sharedFirst) {
       long size = plan.input().size();
@@ -302,17 +320,52 @@ public final class JavaEmitter {
     return m.build();
   }
 
-  /** {@code towers(tower -> call)}, or a block of calls: the towers run them side by side and meet at its end. */
-  private static void addTowers(MethodSpec.Builder m, List<CodeBlock> calls) {
-    if (calls.size() == 1) {
-      m.addStatement("towers(tower -> $L)", calls.get(0));
-      return;
+  /**
+   * For each region the towers run side by side: a method that runs one tower's share of it, in the forward and the
+   * backward direction, and a field holding that method as the {@code IntConsumer} {@code towers} takes — made once,
+   * because a lambda written at the call would capture the pass's arguments and be a new object every pass.
+   */
+  private void addTowerRegions(TypeSpec.Builder type) {
+    for (boolean forward : new boolean[] {true, false}) {
+      for (TowerRegions.Region r : regions.regions()) {
+        if (!r.perTower()) {
+          continue;
+        }
+        String field = regionField(r, forward);
+        String method = field.substring(0, field.length() - 1);
+        String stages = r.end() - r.first() == 1 ? names.of(r.first()) : names.of(r.first()) + " to " + names.of(r.end() - 1);
+        type.addField(
+            FieldSpec.builder(INT_CONSUMER, field, Modifier.PRIVATE, Modifier.FINAL)
+                .addJavadoc("{@link #$L}, handed to {@code towers}.\n", method)
+                .initializer("this::$L", method)
+                .build());
+        MethodSpec.Builder m =
+            MethodSpec.methodBuilder(method)
+                .addModifiers(Modifier.PRIVATE)
+                .addParameter(int.class, "tower")
+                .addJavadoc("Tower {@code tower}'s share of the $L pass through $L; the towers meet when every one has run it.\n",
+                    forward ? "forward" : "backward", stages)
+                .addStatement("int batch = batch()")
+                .addStatement("boolean training = lastPassWasTraining()");
+        if (forward) {
+          for (int i = r.first(); i < r.end(); i++) {
+            m.addStatement("$LForward(tower, $L, batch, training)", names.of(i), i == 0 ? "lastInput" : forwardInput(i));
+          }
+        } else {
+          for (int i = r.end() - 1; i >= r.first(); i--) {
+            m.addStatement("$LBackward(tower, $L)", names.of(i), backwardArguments(i));
+          }
+        }
+        type.addMethod(m.build());
+      }
     }
-    m.addCode("towers(tower -> {\n$>");
-    for (CodeBlock call : calls) {
-      m.addStatement("$L", call);
-    }
-    m.addCode("$<});\n");
+  }
+
+  /** The field holding region {@code r}'s tower method: {@code conv1ToConv2PoolForwardTowers}, {@code fc6BackwardTowers}. */
+  private String regionField(TowerRegions.Region r, boolean forward) {
+    String first = names.of(r.first());
+    String name = r.end() - r.first() == 1 ? first : first + "To" + Character.toUpperCase(names.of(r.end() - 1).charAt(0)) + names.of(r.end() - 1).substring(1);
+    return name + (forward ? "Forward" : "Backward") + "Towers";
   }
 
   private String forwardInput(int i) {
@@ -462,7 +515,7 @@ public final class JavaEmitter {
     }
     if (regions.reducesGradient(i)) {
       long size = s.out().size();
-      String copies = partials(i + 1);
+      String copies = ", " + n + "GradTowers";
       m.addComment("The exchange's reduce: the other towers' copies of ∂$L (all of which $L read) into $L", n, names.of(i + 1),
           perTower ? "this tower's channels" : "the whole gradient");
       if (perTower) {
