@@ -27,6 +27,15 @@ public final class Parallel implements AutoCloseable {
     void run(int worker, int start, int end);
   }
 
+  /**
+   * A loop body that takes a call's arguments in its fields, so that it can be made once (per calling thread) and
+   * handed out again and again without allocating; {@link #forRange(int, Loop)} clears it after each call.
+   */
+  public abstract static class Loop implements RangeBody {
+    /** Drops the call's arrays, so that no finished call keeps a network's buffers reachable. */
+    protected abstract void clear();
+  }
+
   /** Spins before parking: long enough to cover the gap between two kernels' loops, short next to a kernel. */
   private static final int SPINS = 1 << 12;
 
@@ -161,6 +170,15 @@ public final class Parallel implements AutoCloseable {
     generation++; // the only writer; the volatile write publishes the fields above
     for (Thread worker : workers) {
       LockSupport.unpark(worker);
+    }
+  }
+
+  /** {@link #forRange(int, RangeBody)}, then {@link Loop#clear} — also when the loop failed. */
+  public void forRange(int n, Loop loop) {
+    try {
+      forRange(n, (RangeBody) loop);
+    } finally {
+      loop.clear();
     }
   }
 

@@ -287,19 +287,14 @@ public final class Sgemm {
     loop.accumulate = accumulate;
     loop.epilogue.set(colBias, biasOffset, relu, mask);
     int nr = KERNEL.nr();
-    try {
-      Parallel.shared().forRange((n + nr - 1) / nr, loop);
-    } finally {
-      loop.a = loop.b = loop.c = null;
-      loop.epilogue.set(null, 0, false, null);
-    }
+    Parallel.shared().forRange((n + nr - 1) / nr, loop);
   }
 
   /**
    * {@link #parallel}'s loop body, kept per calling thread with its own epilogue so that a call allocates nothing
    * (a lambda capturing the arguments would be a new object per call).
    */
-  private static final class ColumnBlocks implements Parallel.RangeBody {
+  private static final class ColumnBlocks extends Parallel.Loop {
     final Epilogue epilogue = Epilogue.reusable();
     boolean transA;
     boolean transB;
@@ -316,6 +311,12 @@ public final class Sgemm {
     int cOff;
     int ldc;
     boolean accumulate;
+
+    @Override
+    protected void clear() {
+      a = b = c = null;
+      epilogue.set(null, 0, false, null);
+    }
 
     /** Column panels {@code [start, end)}: C's columns from {@code start·nr}, the bias's numbering shifted with them. */
     @Override

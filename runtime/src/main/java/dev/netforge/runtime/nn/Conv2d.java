@@ -67,11 +67,7 @@ public final class Conv2d {
     loop.relu = relu;
     loop.mask = mask;
     loop.packedWeights = packedWeights;
-    try {
-      Parallel.shared().forRange(batch, loop);
-    } finally {
-      loop.clear();
-    }
+    Parallel.shared().forRange(batch, loop);
   }
 
   /**
@@ -118,11 +114,7 @@ public final class Conv2d {
     loop.outStart = outStart;
     loop.outCount = outCount;
     loop.packedWeightsT = packedWeightsT;
-    try {
-      pool.forRange(batch, loop);
-    } finally {
-      loop.clear();
-    }
+    pool.forRange(batch, loop);
     int size = outCount * patch;
     int wOff = outStart * patch;
     System.arraycopy(scratch.get(0, Scratch.Use.PARTIAL_WEIGHT_GRADIENT, size), 0, weightGrad, wOff, size);
@@ -135,7 +127,7 @@ public final class Conv2d {
   }
 
   /** The forward pass's loop: groups of examples, each one GEMM, the epilogue fused into the copy out. */
-  private static final class Forward implements Parallel.RangeBody {
+  private static final class Forward extends Parallel.Loop {
     Scratch scratch;
     ConvShape s;
     float[] x;
@@ -171,14 +163,15 @@ public final class Conv2d {
       }
     }
 
-    void clear() {
+    @Override
+    protected void clear() {
       scratch = null;
       x = bias = y = mask = packedWeights = null;
     }
   }
 
   /** The backward pass's loop: per group of examples, ∂W into the worker's partial sum and ∂x through ∂col. */
-  private static final class Backward implements Parallel.RangeBody {
+  private static final class Backward extends Parallel.Loop {
     Scratch scratch;
     ConvShape s;
     float[] x;
@@ -226,7 +219,8 @@ public final class Conv2d {
       }
     }
 
-    void clear() {
+    @Override
+    protected void clear() {
       scratch = null;
       x = dy = dx = packedWeightsT = null;
     }

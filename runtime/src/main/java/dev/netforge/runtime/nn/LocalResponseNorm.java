@@ -40,11 +40,7 @@ public final class LocalResponseNorm {
     loop.a = a;
     loop.b = b;
     loop.scale = scale;
-    try {
-      Parallel.shared().forRange(batch, loop);
-    } finally {
-      loop.a = loop.b = loop.scale = null;
-    }
+    Parallel.shared().forRange(batch, loop);
   }
 
   /**
@@ -63,20 +59,20 @@ public final class LocalResponseNorm {
     loop.g = g;
     loop.da = da;
     loop.scratch = scratch;
-    try {
-      Parallel.shared().forRange(batch, loop);
-    } finally {
-      loop.a = loop.b = loop.scale = loop.g = loop.da = null;
-      loop.scratch = null;
-    }
+    Parallel.shared().forRange(batch, loop);
   }
 
-  private static final class Forward implements Parallel.RangeBody {
+  private static final class Forward extends Parallel.Loop {
     LrnShape s;
     int tower;
     float[] a;
     float[] b;
     float[] scale;
+
+    @Override
+    protected void clear() {
+      a = b = scale = null;
+    }
 
     /** Examples {@code [first, end)}. */
     @Override
@@ -99,7 +95,7 @@ public final class LocalResponseNorm {
     }
   }
 
-  private static final class Backward implements Parallel.RangeBody {
+  private static final class Backward extends Parallel.Loop {
     LrnShape s;
     int tower;
     float[] a;
@@ -108,6 +104,12 @@ public final class LocalResponseNorm {
     float[] g;
     float[] da;
     Scratch scratch;
+
+    @Override
+    protected void clear() {
+      a = b = scale = g = da = null;
+      scratch = null;
+    }
 
     /** Examples {@code [first, end)}. */
     @Override

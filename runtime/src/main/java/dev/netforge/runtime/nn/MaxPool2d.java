@@ -8,8 +8,8 @@ import java.util.Arrays;
  * each maximum came from; backward routes each gradient to that arg-max (windows overlap at stride &lt; kernel, so one
  * input can receive several).
  *
- * <p>Each pass's loop body is an object kept per calling thread ({@link Parallel#forRange} on a lambda that captured
- * the arguments would allocate it on every call); its fields are the call's arguments, and cleared after it.
+ * <p>Each pass's loop body is a {@link Parallel.Loop} kept per calling thread (a lambda capturing the arguments would
+ * be a new object on every call); its fields are the call's arguments.
  */
 public final class MaxPool2d {
   private static final MaxPoolPlane PLANE = MaxPoolPlane.forThisJvm();
@@ -27,12 +27,7 @@ public final class MaxPool2d {
     loop.x = x;
     loop.y = y;
     loop.argmax = argmax;
-    try {
-      Parallel.shared().forRange(batch * count, loop);
-    } finally {
-      loop.x = loop.y = null;
-      loop.argmax = null;
-    }
+    Parallel.shared().forRange(batch * count, loop);
   }
 
   /** Backward over channels [c0, c0 + count) of every example. */
@@ -44,21 +39,22 @@ public final class MaxPool2d {
     loop.dy = dy;
     loop.argmax = argmax;
     loop.dx = dx;
-    try {
-      Parallel.shared().forRange(batch, loop);
-    } finally {
-      loop.dy = loop.dx = null;
-      loop.argmax = null;
-    }
+    Parallel.shared().forRange(batch, loop);
   }
 
-  private static final class Forward implements Parallel.RangeBody {
+  private static final class Forward extends Parallel.Loop {
     PoolShape s;
     int c0;
     int count;
     float[] x;
     float[] y;
     int[] argmax;
+
+    @Override
+    protected void clear() {
+      x = y = null;
+      argmax = null;
+    }
 
     /** Planes {@code [first, end)} in (example, channel) order. */
     @Override
@@ -70,13 +66,19 @@ public final class MaxPool2d {
     }
   }
 
-  private static final class Backward implements Parallel.RangeBody {
+  private static final class Backward extends Parallel.Loop {
     PoolShape s;
     int c0;
     int count;
     float[] dy;
     int[] argmax;
     float[] dx;
+
+    @Override
+    protected void clear() {
+      dy = dx = null;
+      argmax = null;
+    }
 
     /** Examples {@code [first, end)}. */
     @Override

@@ -32,14 +32,10 @@ final class OutputGradient {
     loop.plane = plane;
     loop.c0 = c0;
     loop.biasGrad = biasGrad;
-    try {
-      Parallel.shared().forRange(count, loop);
-    } finally {
-      loop.g = loop.y = loop.mask = loop.biasGrad = null;
-    }
+    Parallel.shared().forRange(count, loop);
   }
 
-  private static final class Channels implements Parallel.RangeBody {
+  private static final class Channels extends Parallel.Loop {
     float[] g;
     float[] y;
     float[] mask;
@@ -49,6 +45,11 @@ final class OutputGradient {
     int plane;
     int c0;
     float[] biasGrad;
+
+    @Override
+    protected void clear() {
+      g = y = mask = biasGrad = null;
+    }
 
     /** Channels {@code c0 + [start, end)}. */
     @Override

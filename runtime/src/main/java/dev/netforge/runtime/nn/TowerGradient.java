@@ -26,20 +26,21 @@ public final class TowerGradient {
     loop.from = from;
     loop.to = to;
     loop.partials = partials;
-    try {
-      Parallel.shared().forRange(batch, loop);
-    } finally {
-      loop.gradient = null;
-      loop.partials = null;
-    }
+    Parallel.shared().forRange(batch, loop);
   }
 
-  private static final class Reduce implements Parallel.RangeBody {
+  private static final class Reduce extends Parallel.Loop {
     float[] gradient;
     int size;
     int from;
     int to;
     float[][] partials;
+
+    @Override
+    protected void clear() {
+      gradient = null;
+      partials = null;
+    }
 
     /** Examples {@code [first, end)}. */
     @Override
