@@ -54,7 +54,7 @@ public final class CudaLauncherEmitter {
       type.addField(
           FieldSpec.builder(TypeName.INT, b.constant(), Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
               .initializer("$L", i)
-              .addJavadoc("$L$L: $L.\n", capitalize(b.doc()), b.ints() ? " (int32)" : "", size(b))
+              .addJavadoc("$L$L: $L.\n", Docs.capitalize(b.doc()), b.ints() ? " (int32)" : "", size(b))
               .build());
     }
     type.addField(FieldSpec.builder(LAYOUT, "LAYOUT", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL).initializer(layout(schedule)).build());
@@ -94,9 +94,6 @@ public final class CudaLauncherEmitter {
     return Docs.count(b.perImage()) + " per example";
   }
 
-  private static String capitalize(String s) {
-    return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
-  }
 
   private static CodeBlock layout(CudaSchedule schedule) {
     CodeBlock.Builder buffers = CodeBlock.builder().add("$T.of(\n", LIST).indent().indent();

@@ -61,6 +61,11 @@ public final class Docs {
     return b.toString();
   }
 
+  /** {@code s} with its first letter in upper case: sentence starts, and camelCase joins of stage names. */
+  static String capitalize(String s) {
+    return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+  }
+
   /** A compact count: 60965224 → "60,965,224". */
   public static String count(long n) {
     return String.format(Locale.ROOT, "%,d", n);

@@ -349,7 +349,7 @@ public final class JavaEmitter {
                 .addStatement("boolean training = lastPassWasTraining()");
         if (forward) {
           for (int i = r.first(); i < r.end(); i++) {
-            m.addStatement("$LForward(tower, $L, batch, training)", names.of(i), i == 0 ? "lastInput" : forwardInput(i));
+            m.addStatement("$LForward(tower, $L, batch, training)", names.of(i), forwardInput(i));
           }
         } else {
           for (int i = r.end() - 1; i >= r.first(); i--) {
@@ -364,12 +364,13 @@ public final class JavaEmitter {
   /** The field holding region {@code r}'s tower method: {@code conv1ToConv2PoolForwardTowers}, {@code fc6BackwardTowers}. */
   private String regionField(TowerRegions.Region r, boolean forward) {
     String first = names.of(r.first());
-    String name = r.end() - r.first() == 1 ? first : first + "To" + Character.toUpperCase(names.of(r.end() - 1).charAt(0)) + names.of(r.end() - 1).substring(1);
+    String name = r.end() - r.first() == 1 ? first : first + "To" + Docs.capitalize(names.of(r.end() - 1));
     return name + (forward ? "Forward" : "Backward") + "Towers";
   }
 
+  /** What stage {@code i} reads: the stage before's output, or the input forwardPass keeps in {@code lastInput}. */
   private String forwardInput(int i) {
-    return i == 0 ? "input" : names.of(i - 1);
+    return i == 0 ? "lastInput" : names.of(i - 1);
   }
 
   private String backwardArguments(int i) {
