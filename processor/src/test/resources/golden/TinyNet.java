@@ -1,5 +1,6 @@
 package test;
 
+import dev.netforge.runtime.BufferPlan;
 import dev.netforge.runtime.CompiledNetwork;
 import dev.netforge.runtime.Parameter;
 import dev.netforge.runtime.nn.Conv2d;
@@ -275,7 +276,8 @@ public final class TinyNet extends CompiledNetwork {
    * Creates the network with every parameter zero; call {@link #initialize(long)} or load weights.
    */
   public TinyNet() {
-    super("TinyNet", 2, new int[] {1, 12, 12}, 4, true, CompiledNetwork.Init.PAPER);
+    super("TinyNet", 2, new int[] {1, 12, 12}, 4, true, CompiledNetwork.Init.PAPER,
+        new BufferPlan(7056L, "conv1", 1152L));
     conv1Weight = parameter("conv1.weight", 9, false, 0.0f, 8, 1, 3, 3);
     conv1Bias = parameter("conv1.bias", 9, true, 0.0f, 8);
     conv2Weight = parameter("conv2.weight", 36, false, 0.0f, 8, 4, 3, 3);

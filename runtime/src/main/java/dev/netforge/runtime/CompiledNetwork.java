@@ -28,6 +28,7 @@ public abstract class CompiledNetwork {
   private final int outputSize;
   private final boolean softmax;
   private final Init init;
+  private final BufferPlan buffers;
   private final Map<String, Parameter> parameters = new LinkedHashMap<>();
   /** {@link #parameters()}, made once: the SGD step asks for it every step. */
   private List<Parameter> parameterList;
@@ -44,13 +45,15 @@ public abstract class CompiledNetwork {
   private float[] outputGradient;
   private boolean trainingPass;
 
-  protected CompiledNetwork(String name, int towers, int[] inputShape, int outputSize, boolean softmax, Init init) {
+  protected CompiledNetwork(
+      String name, int towers, int[] inputShape, int outputSize, boolean softmax, Init init, BufferPlan buffers) {
     this.name = name;
     this.towers = towers;
     this.inputShape = inputShape.clone();
     this.outputSize = outputSize;
     this.softmax = softmax;
     this.init = init;
+    this.buffers = buffers;
     this.scratch = new Scratch[towers];
     for (int t = 0; t < towers; t++) {
       scratch[t] = new Scratch(Parallel.shared().threads());
@@ -143,6 +146,11 @@ public abstract class CompiledNetwork {
     return init;
   }
 
+  /** What {@link #plan} allocates per example, which sets the memory a batch size takes. */
+  public final BufferPlan buffers() {
+    return buffers;
+  }
+
   /** Parameters in PyTorch's state_dict order. */
   public final List<Parameter> parameters() {
     if (parameterList == null) {
@@ -198,7 +206,14 @@ public abstract class CompiledNetwork {
               + need + " floats, got " + input.length);
     }
     if (batchSize > plannedBatch) {
-      plan(batchSize);
+      long maxHeap = Runtime.getRuntime().maxMemory();
+      buffers.requirePlannable(name, batchSize, maxHeap);
+      try {
+        plan(batchSize);
+      } catch (OutOfMemoryError e) {
+        // The buffers would fit an empty heap but not this one; the smaller batch planned before still works.
+        throw new IllegalStateException(buffers.outOfHeap(name, batchSize, maxHeap) + ", and part of it is in use", e);
+      }
       output = null;
       outputGradient = new float[batchSize * outputSize];
       plannedBatch = batchSize;

@@ -28,6 +28,7 @@ public final class JavaEmitter {
   private static final ClassName COMPILED = ClassName.get(RUNTIME, "CompiledNetwork");
   private static final ClassName INIT = COMPILED.nestedClass("Init");
   private static final ClassName PARAMETER = ClassName.get(RUNTIME, "Parameter");
+  private static final ClassName BUFFER_PLAN = ClassName.get(RUNTIME, "BufferPlan");
   private static final ClassName CONV_SHAPE = ClassName.get(RUNTIME + ".nn", "ConvShape");
   private static final ClassName POOL_SHAPE = ClassName.get(RUNTIME + ".nn", "PoolShape");
   private static final ClassName LRN_SHAPE = ClassName.get(RUNTIME + ".nn", "LrnShape");
@@ -170,24 +171,9 @@ public final class JavaEmitter {
           .addJavadoc("Tower $L's copy of {@code inputGradient} (every tower reads the whole input).\n", t).build());
     }
     for (int i = 0; i < plan.stages().size(); i++) {
-      Stage s = plan.stages().get(i);
       String n = names.of(i);
-      type.addField(FieldSpec.builder(FLOATS, n, Modifier.PRIVATE).addJavadoc("Output of $L, [batch, $L].\n", n, dims(s.out())).build());
-      type.addField(FieldSpec.builder(FLOATS, n + "Grad", Modifier.PRIVATE).addJavadoc("∂loss/∂$L.\n", n).build());
-      if (hasMask(s)) {
-        type.addField(FieldSpec.builder(FLOATS, n + "Mask", Modifier.PRIVATE).addJavadoc("Dropout multipliers of the last training pass.\n").build());
-      }
-      if (s instanceof Stage.Lrn) {
-        type.addField(FieldSpec.builder(FLOATS, n + "Scale", Modifier.PRIVATE).addJavadoc("The LRN denominators k + α Σ a², kept for backward.\n").build());
-      }
-      if (s instanceof Stage.MaxPool) {
-        type.addField(FieldSpec.builder(INTS, n + "Argmax", Modifier.PRIVATE).addJavadoc("Where each maximum came from, for backward.\n").build());
-      }
-      for (int t = 1; regions.reducesGradient(i) && t < plan.towers(); t++) {
-        type.addField(FieldSpec.builder(FLOATS, n + "GradTower" + t, Modifier.PRIVATE)
-            .addJavadoc("Tower $L's copy of ∂loss/∂$L, which $L's towers all read; summed into {@code $LGrad} after the barrier.\n", t, n,
-                names.of(i + 1), n)
-            .build());
+      for (PlannedBuffer b : buffers(i)) {
+        type.addField(FieldSpec.builder(b.type(), b.field(), Modifier.PRIVATE).addJavadoc("$L\n", b.doc()).build());
       }
       if (regions.reducesGradient(i) && plan.towers() > 1) {
         type.addField(FieldSpec.builder(ArrayTypeName.of(FLOATS), n + "GradTowers", Modifier.PRIVATE)
@@ -195,6 +181,45 @@ public final class JavaEmitter {
             .build());
       }
     }
+  }
+
+  /** The buffers {@code plan} allocates for stage {@code i}, in the order it allocates them. */
+  private List<PlannedBuffer> buffers(int i) {
+    Stage s = plan.stages().get(i);
+    String n = names.of(i);
+    long size = s.out().size();
+    List<PlannedBuffer> buffers = new ArrayList<>();
+    buffers.add(new PlannedBuffer(n, FLOATS, size, "Output of " + n + ", [batch, " + dims(s.out()) + "]."));
+    buffers.add(new PlannedBuffer(n + "Grad", FLOATS, size, "∂loss/∂" + n + "."));
+    if (hasMask(s)) {
+      buffers.add(new PlannedBuffer(n + "Mask", FLOATS, size, "Dropout multipliers of the last training pass."));
+    }
+    if (s instanceof Stage.Lrn) {
+      buffers.add(new PlannedBuffer(n + "Scale", FLOATS, size, "The LRN denominators k + α Σ a², kept for backward."));
+    }
+    if (s instanceof Stage.MaxPool) {
+      buffers.add(new PlannedBuffer(n + "Argmax", INTS, size, "Where each maximum came from, for backward."));
+    }
+    for (int t = 1; regions.reducesGradient(i) && t < plan.towers(); t++) {
+      buffers.add(new PlannedBuffer(n + "GradTower" + t, FLOATS, size, "Tower " + t + "'s copy of ∂loss/∂" + n + ", which "
+          + names.of(i + 1) + "'s towers all read; summed into {@code " + n + "Grad} after the barrier."));
+    }
+    return buffers;
+  }
+
+  /** {@code new BufferPlan(...)} for every stage's buffers: their elements per example and the largest one. */
+  private CodeBlock bufferPlan() {
+    long total = 0;
+    PlannedBuffer largest = null;
+    for (int i = 0; i < plan.stages().size(); i++) {
+      for (PlannedBuffer b : buffers(i)) {
+        total += b.perExample();
+        if (largest == null || b.perExample() > largest.perExample()) {
+          largest = b;
+        }
+      }
+    }
+    return CodeBlock.of("new $T($LL, $S, $LL)", BUFFER_PLAN, total, largest.field(), largest.perExample());
   }
 
   private static boolean hasMask(Stage s) {
@@ -206,8 +231,9 @@ public final class JavaEmitter {
         MethodSpec.constructorBuilder()
             .addModifiers(Modifier.PUBLIC)
             .addJavadoc("Creates the network with every parameter zero; call {@link #initialize(long)} or load weights.\n")
-            .addStatement("super($S, $L, new int[] {$L, $L, $L}, $L, $L, $T.$L)", plan.name(), plan.towers(), plan.input().channels(),
-                plan.input().height(), plan.input().width(), plan.output().channels(), plan.softmax(), INIT, plan.init().name());
+            .addStatement("super($S, $L, new int[] {$L, $L, $L}, $L, $L, $T.$L,\n$L)", plan.name(), plan.towers(), plan.input().channels(),
+                plan.input().height(), plan.input().width(), plan.output().channels(), plan.softmax(), INIT, plan.init().name(),
+                bufferPlan());
     for (ParameterPlan p : plan.parameters()) {
       StringBuilder shape = new StringBuilder();
       for (int d : p.shape()) {
@@ -226,22 +252,9 @@ public final class JavaEmitter {
             .addModifiers(Modifier.PROTECTED)
             .addParameter(int.class, "batch");
     for (int i = 0; i < plan.stages().size(); i++) {
-      Stage s = plan.stages().get(i);
       String n = names.of(i);
-      long size = s.out().size();
-      m.addStatement("$L = new float[batch * $L]", n, size);
-      m.addStatement("$LGrad = new float[batch * $L]", n, size);
-      if (hasMask(s)) {
-        m.addStatement("$LMask = new float[batch * $L]", n, size);
-      }
-      if (s instanceof Stage.Lrn) {
-        m.addStatement("$LScale = new float[batch * $L]", n, size);
-      }
-      if (s instanceof Stage.MaxPool) {
-        m.addStatement("$LArgmax = new int[batch * $L]", n, size);
-      }
-      for (int t = 1; regions.reducesGradient(i) && t < plan.towers(); t++) {
-        m.addStatement("$LGradTower$L = new float[batch * $L]", n, t, size);
+      for (PlannedBuffer b : buffers(i)) {
+        m.addStatement("$L = new $L[batch * $L]", b.field(), b.type() == INTS ? "int" : "float", b.perExample());
       }
       if (regions.reducesGradient(i) && plan.towers() > 1) {
         StringBuilder copies = new StringBuilder();

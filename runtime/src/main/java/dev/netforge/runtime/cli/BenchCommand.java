@@ -73,6 +73,7 @@ final class BenchCommand implements Callable<Integer> {
         : String.format(Locale.ROOT, "peak %.1f GFLOP/s (%s)", peakGflops, peak != null ? "given" : "measured");
     System.out.printf(Locale.ROOT, "%s, batch %d, %s, %s, %s%n", net.name(), batch, engine.describe(),
         cpu ? "GEMM " + Sgemm.kernel() : "generated CUDA kernels", peakText);
+    System.out.println("buffers planned: " + net.buffers().describe(batch));
     report("forward", fwd, forwardFlops, peakGflops);
     // A training step is the forward pass plus a backward pass of about twice its work (the update's few FLOPs per
     // weight are not counted).
