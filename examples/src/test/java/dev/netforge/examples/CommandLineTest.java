@@ -194,4 +194,18 @@ class CommandLineTest {
     String err = Console.stderrOf(() -> assertEquals(1, run("train", "--data", tmp.resolve("nowhere").toString())));
     assertTrue(err.contains("nowhere/train-images-idx3-ubyte.gz") && err.contains("pass --data DIR"), err);
   }
+
+  @Test
+  void aNetworkLargerThanTheHeapIsAnErrorThatSaysSoNotACrash() throws Exception {
+    // A JVM of its own with a 64 MiB heap: AlexNet2012's 61 million parameters alone take 233 MiB.
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    Process process = new ProcessBuilder(java.toString(), "-Xmx64m", "-cp", System.getProperty("java.class.path"),
+        Main.class.getName(), "bench", "--model", "alexnet2012", "--batch", "1", "--steps", "1", "--peak-gflops", "1")
+        .redirectErrorStream(true).start();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(1, process.waitFor(), out);
+    assertTrue(out.contains("error: out of memory: the JVM's heap (at most "), out);
+    assertTrue(out.contains("-Xmx"), out);
+    assertTrue(!out.contains("\tat "), "no stack trace: " + out);
+  }
 }

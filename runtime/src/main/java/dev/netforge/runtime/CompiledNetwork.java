@@ -1,6 +1,7 @@
 package dev.netforge.runtime;
 
 import dev.netforge.runtime.nn.SoftmaxCrossEntropy;
+import java.lang.reflect.InvocationTargetException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -289,6 +290,12 @@ public abstract class CompiledNetwork {
       return (CompiledNetwork) type.getDeclaredConstructor().newInstance();
     } catch (ClassNotFoundException e) {
       throw new IllegalArgumentException("no network class " + className + " on the classpath", e);
+    } catch (InvocationTargetException e) {
+      // The constructor itself failed (its parameters did not fit the heap, say): that failure, not the wrapper.
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
+      throw new IllegalArgumentException("cannot instantiate " + className + ": " + e.getCause(), e.getCause());
     } catch (ReflectiveOperationException e) {
       throw new IllegalArgumentException("cannot instantiate " + className + ": " + e, e);
     }

@@ -11,6 +11,7 @@ import dev.netforge.runtime.train.Checkpoint;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -91,6 +92,15 @@ public final class Cli {
           }
           return 1;
         });
-    return cli.execute(effective);
+    try {
+      return cli.execute(effective);
+    } catch (OutOfMemoryError e) {
+      // Parameters, data or buffers larger than the heap: say so and how to change it, not a JVM stack trace.
+      cli.getErr().println(String.format(Locale.ROOT,
+          "error: out of memory: the JVM's heap (at most %.1f MiB) cannot hold this run; use a smaller batch or a larger "
+              + "heap (java -Xmx, or NETFORGE_JAVA_OPTS=-Xmx... for bin/netforge)",
+          Runtime.getRuntime().maxMemory() / 1048576.0));
+      return 1;
+    }
   }
 }
