@@ -78,6 +78,14 @@ class ImageFolderTrainingTest {
     }
     assertEquals(folder.count(), tenCrop.count());
     assertEquals(loss / folder.count(), tenCrop.loss(), 1e-6);
+
+    // Two examples' ten crops per pass: the buffers stay planned for the 20 images asked for, not 200.
+    RgbProbe fresh = new RgbProbe();
+    fresh.initialize(4);
+    Evaluation twoAtATime = Evaluation.of(fresh, new ImageFolderData(folder, augmentation, ImageFolderData.Mode.TEN_CROP, 2), 20);
+    assertEquals(20, fresh.plannedBatch());
+    assertEquals(tenCrop.loss(), twoAtATime.loss(), 1e-6);
+    assertEquals(tenCrop.top1(), twoAtATime.top1());
   }
 
   @Test

@@ -152,6 +152,11 @@ public abstract class CompiledNetwork {
     return buffers;
   }
 
+  /** The batch size the buffers are planned for now: the largest passed to {@link #forward} so far (0 before). */
+  public final int plannedBatch() {
+    return plannedBatch;
+  }
+
   /** Parameters in PyTorch's state_dict order. */
   public final List<Parameter> parameters() {
     if (parameterList == null) {

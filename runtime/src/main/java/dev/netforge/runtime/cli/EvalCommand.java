@@ -35,7 +35,8 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--data", description = "Directory of the IDX files (default: ${DEFAULT-VALUE}).")
   Path data = FashionMnist.DEFAULT_DIR;
 
-  @Option(names = "--batch", defaultValue = "256")
+  @Option(names = "--batch", defaultValue = "256",
+      description = "Images per forward pass, crops included (default: ${DEFAULT-VALUE}).")
   int batch;
 
   @Option(names = "--ten-crop", description = "Image folders: average the softmax over 10 crops per image (default: the central crop).")

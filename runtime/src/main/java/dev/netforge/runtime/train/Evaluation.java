@@ -19,20 +19,26 @@ public record Evaluation(double loss, double top1, double top5, long[][] confusi
     return of(new CpuEngine(net), data, batchSize);
   }
 
+  /**
+   * Evaluates {@code data} in forward passes of at most {@code batchSize} images, views included: with 10-crop testing
+   * each pass takes a tenth as many examples (at least one), so evaluating after training at the same batch size
+   * needs no larger buffers than training planned.
+   */
   public static Evaluation of(Engine engine, TrainingData data, int batchSize) throws IOException {
     CompiledNetwork net = engine.network();
     int classes = net.outputSize();
     int views = data.views();
-    float[] x = new float[batchSize * views * net.inputSize()];
-    int[] labels = new int[batchSize];
+    int examples = Math.max(1, batchSize / views);
+    float[] x = new float[examples * views * net.inputSize()];
+    int[] labels = new int[examples];
     double[] probabilities = new double[classes];
     long[][] confusion = new long[classes][classes];
     double lossSum = 0;
     long top1 = 0;
     long top5 = 0;
     int count = 0;
-    int steps = (data.count() + batchSize - 1) / batchSize;
-    try (TrainingData.Epoch batches = data.epoch(null, batchSize, null)) {
+    int steps = (data.count() + examples - 1) / examples;
+    try (TrainingData.Epoch batches = data.epoch(null, examples, null)) {
       for (int step = 0; step < steps; step++) {
         int n = batches.next(x, labels);
         if (n == 0) {

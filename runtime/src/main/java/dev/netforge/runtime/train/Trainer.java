@@ -118,7 +118,8 @@ public final class Trainer {
         }
       }
       double seconds = (System.nanoTime() - start) / 1e9;
-      Evaluation eval = Evaluation.of(engine, test, Math.max(batch, 256));
+      // At the training batch, so that evaluation (10-crop testing included) fits in the buffers training planned.
+      Evaluation eval = Evaluation.of(engine, test, batch);
       EpochResult result = new EpochResult(epoch, lossSum / seen, (double) correct / seen, eval, lr, seconds, seen / seconds);
       schedule.endOfEpoch(epoch, 1 - eval.top1());
       Map<String, String> meta = new LinkedHashMap<>();
