@@ -277,7 +277,7 @@ public final class TinyNet extends CompiledNetwork {
    */
   public TinyNet() {
     super("TinyNet", 2, new int[] {1, 12, 12}, 4, true, CompiledNetwork.Init.PAPER,
-        new BufferPlan(7056L, "conv1", 1152L));
+        new BufferPlan(4220L, 2836L, "conv1", 1152L));
     conv1Weight = parameter("conv1.weight", 9, false, 0.0f, 8, 1, 3, 3);
     conv1Bias = parameter("conv1.bias", 9, true, 0.0f, 8);
     conv2Weight = parameter("conv2.weight", 36, false, 0.0f, 8, 4, 3, 3);
@@ -305,31 +305,35 @@ public final class TinyNet extends CompiledNetwork {
   }
 
   @Override
-  protected void plan(int batch) {
+  protected void planForward(int batch) {
     conv1 = new float[batch * 1152];
-    conv1Grad = new float[batch * 1152];
     conv1Lrn = new float[batch * 1152];
-    conv1LrnGrad = new float[batch * 1152];
     conv1LrnScale = new float[batch * 1152];
     conv1Pool = new float[batch * 200];
-    conv1PoolGrad = new float[batch * 200];
     conv1PoolArgmax = new int[batch * 200];
     conv2 = new float[batch * 200];
-    conv2Grad = new float[batch * 200];
     conv2Pool = new float[batch * 32];
-    conv2PoolGrad = new float[batch * 32];
     conv2PoolArgmax = new int[batch * 32];
     conv2Dropout = new float[batch * 32];
-    conv2DropoutGrad = new float[batch * 32];
     conv2DropoutMask = new float[batch * 32];
+    fc3 = new float[batch * 16];
+    fc3Mask = new float[batch * 16];
+    fc4 = new float[batch * 4];
+  }
+
+  @Override
+  protected void planBackward(int batch) {
+    conv1Grad = new float[batch * 1152];
+    conv1LrnGrad = new float[batch * 1152];
+    conv1PoolGrad = new float[batch * 200];
+    conv2Grad = new float[batch * 200];
+    conv2PoolGrad = new float[batch * 32];
+    conv2DropoutGrad = new float[batch * 32];
     conv2DropoutGradTower1 = new float[batch * 32];
     conv2DropoutGradTowers = new float[][] {conv2DropoutGradTower1};
-    fc3 = new float[batch * 16];
     fc3Grad = new float[batch * 16];
-    fc3Mask = new float[batch * 16];
     fc3GradTower1 = new float[batch * 16];
     fc3GradTowers = new float[][] {fc3GradTower1};
-    fc4 = new float[batch * 4];
     fc4Grad = new float[batch * 4];
   }
 

@@ -28,10 +28,22 @@ class PlannedMemoryTest {
   private static void assertPlanMatchesAllocation(CompiledNetwork net, int batch) throws IllegalAccessException {
     net.initialize(1);
     float[] x = new float[batch * net.inputSize()];
+    BufferPlan plan = net.buffers();
     net.forward(x, batch, true);
+    assertEquals(plan.forwardPerExample() * batch, allocatedElements(net, null),
+        net.name() + "'s buffers after a forward pass of " + batch + ": no gradients yet");
+    net.backward(new int[batch], null);
+    assertEquals((plan.forwardPerExample() + plan.gradientPerExample()) * batch, allocatedElements(net, null),
+        net.name() + "'s buffers after a backward pass too");
+    String[] largest = new String[1];
+    allocatedElements(net, largest);
+    assertEquals(plan.largestBuffer(), largest[0]);
+  }
+
+  /** Elements of every planned array the network holds now; the longest one's name into {@code largest}. */
+  private static long allocatedElements(CompiledNetwork net, String[] largest) throws IllegalAccessException {
     long elements = 0;
-    long largest = 0;
-    String largestName = null;
+    long longest = 0;
     for (Field f : net.getClass().getDeclaredFields()) {
       if ((f.getType() != float[].class && f.getType() != int[].class) || BORROWED.contains(f.getName())
           || f.getName().startsWith("inputGradientTower")) {
@@ -39,23 +51,20 @@ class PlannedMemoryTest {
       }
       f.setAccessible(true);
       Object array = f.get(net);
-      int length = array instanceof float[] a ? a.length : ((int[]) array).length;
+      int length = array == null ? 0 : array instanceof float[] a ? a.length : ((int[]) array).length;
       elements += length;
-      if (length > largest) {
-        largest = length;
-        largestName = f.getName();
+      if (largest != null && length > longest) {
+        longest = length;
+        largest[0] = f.getName();
       }
     }
-    BufferPlan plan = net.buffers();
-    assertEquals(elements, plan.elementsPerExample() * batch, net.name() + "'s buffers, all " + batch + " examples");
-    assertEquals(largest, plan.largestPerExample() * batch);
-    assertEquals(largestName, plan.largestBuffer());
+    return elements;
   }
 
   @Test
   void aBatchBeyondTheHeapIsRefusedBeforeItsBuffersAreAllocated() {
     CompiledNetwork net = new MiniAlexNet();
-    long perExample = net.buffers().bytes(1);
+    long perExample = net.buffers().forwardBytes(1);
     int batch = (int) Math.min(net.buffers().largestBatch(), Runtime.getRuntime().maxMemory() / perExample + 1);
     // Past the heap if the heap is the limit, else past the largest array: refused either way, naming the network.
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

@@ -41,6 +41,8 @@ public abstract class CompiledNetwork {
   protected final Rng dropoutRng = new Rng(0);
 
   private int plannedBatch;
+  /** The batch the gradient buffers are planned for: 0 until the first backward pass, so inference allocates none. */
+  private int gradientBatch;
   private int batch;
   private float[] output;
   private float[] outputGradient;
@@ -101,8 +103,11 @@ public abstract class CompiledNetwork {
     return p;
   }
 
-  /** Allocates every activation, gradient and mask buffer for {@code batchSize} examples. */
-  protected abstract void plan(int batchSize);
+  /** Allocates the forward pass's buffers (activations, masks, what backward keeps) for {@code batchSize} examples. */
+  protected abstract void planForward(int batchSize);
+
+  /** Allocates the gradient buffers for {@code batchSize} examples; called at the first backward pass after a larger forward. */
+  protected abstract void planBackward(int batchSize);
 
   /** The fused forward pass; returns the array holding the output, {@code [batch, outputSize]}. */
   protected abstract float[] forwardPass(float[] input, int batchSize, boolean training);
@@ -212,16 +217,8 @@ public abstract class CompiledNetwork {
               + need + " floats, got " + input.length);
     }
     if (batchSize > plannedBatch) {
-      long maxHeap = Runtime.getRuntime().maxMemory();
-      buffers.requirePlannable(name, batchSize, maxHeap);
-      try {
-        plan(batchSize);
-      } catch (OutOfMemoryError e) {
-        // The buffers would fit an empty heap but not this one; the smaller batch planned before still works.
-        throw new IllegalStateException(buffers.outOfHeap(name, batchSize, maxHeap) + ", and part of it is in use", e);
-      }
+      plan(batchSize, false);
       output = null;
-      outputGradient = new float[batchSize * outputSize];
       plannedBatch = batchSize;
     }
     batch = batchSize;
@@ -241,6 +238,7 @@ public abstract class CompiledNetwork {
   public final double backward(int[] labels, float[] inputGradient) {
     requireSoftmax();
     requireForward();
+    requireGradients();
     double loss = SoftmaxCrossEntropy.lossAndGradient(output, labels, batch, outputSize, outputGradient);
     backwardPass(outputGradient, batch, checkedInputGradient(inputGradient));
     return loss;
@@ -252,8 +250,37 @@ public abstract class CompiledNetwork {
     if (gradOutput.length < batch * outputSize) {
       throw new IllegalArgumentException("grad_output has " + gradOutput.length + " floats, expected " + batch * outputSize);
     }
+    requireGradients();
     System.arraycopy(gradOutput, 0, outputGradient, 0, batch * outputSize);
     backwardPass(outputGradient, batch, checkedInputGradient(inputGradient));
+  }
+
+  /**
+   * Plans the forward pass's buffers, or the gradients, for {@code batchSize} examples, refusing up front a batch that
+   * cannot fit ({@link BufferPlan}).
+   */
+  private void plan(int batchSize, boolean gradients) {
+    long maxHeap = Runtime.getRuntime().maxMemory();
+    buffers.requirePlannable(name, batchSize, gradients, maxHeap);
+    try {
+      if (gradients) {
+        planBackward(batchSize);
+        outputGradient = new float[batchSize * outputSize];
+      } else {
+        planForward(batchSize);
+      }
+    } catch (OutOfMemoryError e) {
+      // The buffers would fit an empty heap but not this one; the smaller batch planned before still works.
+      throw new IllegalStateException(buffers.outOfHeap(name, batchSize, gradients, maxHeap) + ", and part of it is in use", e);
+    }
+  }
+
+  /** Plans the gradient buffers for the forward pass's batch when the backward pass is the first since it grew. */
+  private void requireGradients() {
+    if (gradientBatch < plannedBatch) {
+      plan(plannedBatch, true);
+      gradientBatch = plannedBatch;
+    }
   }
 
   private float[] checkedInputGradient(float[] inputGradient) {

@@ -94,7 +94,8 @@ public final class JavaEmitter {
             .returns(String.class)
             .addStatement("return $S", Docs.summary(plan))
             .build());
-    type.addMethod(planMethod());
+    type.addMethod(planMethod(false));
+    type.addMethod(planMethod(true));
     type.addMethod(forwardMethod());
     type.addMethod(backwardMethod());
     addTowerRegions(type);
@@ -189,37 +190,42 @@ public final class JavaEmitter {
     String n = names.of(i);
     long size = s.out().size();
     List<PlannedBuffer> buffers = new ArrayList<>();
-    buffers.add(new PlannedBuffer(n, FLOATS, size, "Output of " + n + ", [batch, " + dims(s.out()) + "]."));
-    buffers.add(new PlannedBuffer(n + "Grad", FLOATS, size, "∂loss/∂" + n + "."));
+    buffers.add(new PlannedBuffer(n, FLOATS, size, false, "Output of " + n + ", [batch, " + dims(s.out()) + "]."));
+    buffers.add(new PlannedBuffer(n + "Grad", FLOATS, size, true, "∂loss/∂" + n + "."));
     if (hasMask(s)) {
-      buffers.add(new PlannedBuffer(n + "Mask", FLOATS, size, "Dropout multipliers of the last training pass."));
+      buffers.add(new PlannedBuffer(n + "Mask", FLOATS, size, false, "Dropout multipliers of the last training pass."));
     }
     if (s instanceof Stage.Lrn) {
-      buffers.add(new PlannedBuffer(n + "Scale", FLOATS, size, "The LRN denominators k + α Σ a², kept for backward."));
+      buffers.add(new PlannedBuffer(n + "Scale", FLOATS, size, false, "The LRN denominators k + α Σ a², kept for backward."));
     }
     if (s instanceof Stage.MaxPool) {
-      buffers.add(new PlannedBuffer(n + "Argmax", INTS, size, "Where each maximum came from, for backward."));
+      buffers.add(new PlannedBuffer(n + "Argmax", INTS, size, false, "Where each maximum came from, for backward."));
     }
     for (int t = 1; regions.reducesGradient(i) && t < plan.towers(); t++) {
-      buffers.add(new PlannedBuffer(n + "GradTower" + t, FLOATS, size, "Tower " + t + "'s copy of ∂loss/∂" + n + ", which "
+      buffers.add(new PlannedBuffer(n + "GradTower" + t, FLOATS, size, true, "Tower " + t + "'s copy of ∂loss/∂" + n + ", which "
           + names.of(i + 1) + "'s towers all read; summed into {@code " + n + "Grad} after the barrier."));
     }
     return buffers;
   }
 
-  /** {@code new BufferPlan(...)} for every stage's buffers: their elements per example and the largest one. */
+  /** {@code new BufferPlan(...)} for every stage's buffers: forward and gradient elements per example, the largest. */
   private CodeBlock bufferPlan() {
-    long total = 0;
+    long forward = 0;
+    long gradients = 0;
     PlannedBuffer largest = null;
     for (int i = 0; i < plan.stages().size(); i++) {
       for (PlannedBuffer b : buffers(i)) {
-        total += b.perExample();
+        if (b.gradient()) {
+          gradients += b.perExample();
+        } else {
+          forward += b.perExample();
+        }
         if (largest == null || b.perExample() > largest.perExample()) {
           largest = b;
         }
       }
     }
-    return CodeBlock.of("new $T($LL, $S, $LL)", BUFFER_PLAN, total, largest.field(), largest.perExample());
+    return CodeBlock.of("new $T($LL, $LL, $S, $LL)", BUFFER_PLAN, forward, gradients, largest.field(), largest.perExample());
   }
 
   private static boolean hasMask(Stage s) {
@@ -245,18 +251,21 @@ public final class JavaEmitter {
     return m.build();
   }
 
-  private MethodSpec planMethod() {
+  /** {@code planForward} or {@code planBackward}: allocates the forward pass's buffers or the gradients. */
+  private MethodSpec planMethod(boolean gradients) {
     MethodSpec.Builder m =
-        MethodSpec.methodBuilder("plan")
+        MethodSpec.methodBuilder(gradients ? "planBackward" : "planForward")
             .addAnnotation(Override.class)
             .addModifiers(Modifier.PROTECTED)
             .addParameter(int.class, "batch");
     for (int i = 0; i < plan.stages().size(); i++) {
       String n = names.of(i);
       for (PlannedBuffer b : buffers(i)) {
-        m.addStatement("$L = new $L[batch * $L]", b.field(), b.type() == INTS ? "int" : "float", b.perExample());
+        if (b.gradient() == gradients) {
+          m.addStatement("$L = new $L[batch * $L]", b.field(), b.type() == INTS ? "int" : "float", b.perExample());
+        }
       }
-      if (regions.reducesGradient(i) && plan.towers() > 1) {
+      if (gradients && regions.reducesGradient(i) && plan.towers() > 1) {
         StringBuilder copies = new StringBuilder();
         for (int t = 1; t < plan.towers(); t++) {
           copies.append(t > 1 ? ", " : "").append(n).append("GradTower").append(t);
