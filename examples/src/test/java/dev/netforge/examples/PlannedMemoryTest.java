@@ -40,6 +40,17 @@ class PlannedMemoryTest {
     assertEquals(plan.largestBuffer(), largest[0]);
   }
 
+  @Test
+  void gradientsArePlannedForTheBatchTrainedNotTheLargestForwardPass() throws IllegalAccessException {
+    CompiledNetwork net = new MiniAlexNet();
+    net.initialize(1);
+    net.forward(new float[4 * net.inputSize()], 4, false);
+    net.forward(new float[2 * net.inputSize()], 2, true);
+    net.backward(new int[2], null);
+    BufferPlan plan = net.buffers();
+    assertEquals(plan.forwardPerExample() * 4 + plan.gradientPerExample() * 2, allocatedElements(net, null));
+  }
+
   /** Elements of every planned array the network holds now; the longest one's name into {@code largest}. */
   private static long allocatedElements(CompiledNetwork net, String[] largest) throws IllegalAccessException {
     long elements = 0;

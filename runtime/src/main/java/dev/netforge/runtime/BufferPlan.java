@@ -36,8 +36,8 @@ public record BufferPlan(long forwardPerExample, long gradientPerExample, String
   }
 
   /**
-   * For example "1555.6 MiB for batch 128, 858.9 MiB of it for the forward pass (12444.8 KiB per example; the largest
-   * buffer, conv1, 141.8 MiB)".
+   * For example (AlexNet2012) "1555.6 MiB for batch 128, 911.3 MiB of it for the forward pass (12444.8 KiB per
+   * example; the largest buffer, conv1, 141.8 MiB)".
    */
   public String describe(int batch) {
     return String.format(Locale.ROOT, "%s for batch %d, %s of it for the forward pass (%s per example; the largest buffer, %s, %s)",

@@ -41,7 +41,7 @@ public abstract class CompiledNetwork {
   protected final Rng dropoutRng = new Rng(0);
 
   private int plannedBatch;
-  /** The batch the gradient buffers are planned for: 0 until the first backward pass, so inference allocates none. */
+  /** The batch the gradient buffers are planned for: 0 until the first backward pass, so inference plans none. */
   private int gradientBatch;
   private int batch;
   private float[] output;
@@ -152,7 +152,7 @@ public abstract class CompiledNetwork {
     return init;
   }
 
-  /** What {@link #plan} allocates per example, which sets the memory a batch size takes. */
+  /** What the network's buffers take per example, which sets the memory a batch size takes. */
   public final BufferPlan buffers() {
     return buffers;
   }
@@ -275,11 +275,14 @@ public abstract class CompiledNetwork {
     }
   }
 
-  /** Plans the gradient buffers for the forward pass's batch when the backward pass is the first since it grew. */
+  /**
+   * Plans the gradient buffers for the last forward pass's batch when they are smaller: for that batch rather than
+   * the largest forward pass's, so that a batch too large to train can be followed by a smaller one that fits.
+   */
   private void requireGradients() {
-    if (gradientBatch < plannedBatch) {
-      plan(plannedBatch, true);
-      gradientBatch = plannedBatch;
+    if (gradientBatch < batch) {
+      plan(batch, true);
+      gradientBatch = batch;
     }
   }
 

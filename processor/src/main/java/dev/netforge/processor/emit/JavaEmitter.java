@@ -184,7 +184,7 @@ public final class JavaEmitter {
     }
   }
 
-  /** The buffers {@code plan} allocates for stage {@code i}, in the order it allocates them. */
+  /** The buffers {@code planForward} and {@code planBackward} allocate for stage {@code i}, in that order. */
   private List<PlannedBuffer> buffers(int i) {
     Stage s = plan.stages().get(i);
     String n = names.of(i);
