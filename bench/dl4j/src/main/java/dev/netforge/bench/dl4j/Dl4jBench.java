@@ -38,6 +38,8 @@ import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
  * <p>Usage: {@code Dl4jBench --model mini-alexnet|alexnet2012 --batch N --steps N}
  */
 public final class Dl4jBench {
+  private static final String[] TOWERS = {"a", "b"};
+
   private Dl4jBench() {}
 
   public static void main(String[] args) {
@@ -52,20 +54,20 @@ public final class Dl4jBench {
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
-    Network network = switch (model) {
+    Dimensions dimensions = switch (model) {
       case "mini-alexnet" -> miniAlexNet();
       case "alexnet2012" -> alexNet2012();
       default -> throw new IllegalArgumentException(
           "unknown model " + model + "; the DL4J peer has mini-alexnet and alexnet2012");
     };
-    ComputationGraph graph = new ComputationGraph(network.graph.build());
+    ComputationGraph graph = new ComputationGraph(configuration(dimensions).build());
     graph.init();
 
     Nd4j.getRandom().setSeed(1);
-    INDArray images = Nd4j.randn(DataType.FLOAT, batch, network.channels, network.size, network.size);
-    INDArray labels = Nd4j.zeros(DataType.FLOAT, batch, network.classes);
+    INDArray images = Nd4j.randn(DataType.FLOAT, batch, dimensions.channels(), dimensions.size(), dimensions.size());
+    INDArray labels = Nd4j.zeros(DataType.FLOAT, batch, dimensions.classes());
     for (int i = 0; i < batch; i++) {
-      labels.putScalar(i, i % network.classes, 1f);
+      labels.putScalar(i, i % dimensions.classes(), 1f);
     }
     DataSet data = new DataSet(images, labels);
 
@@ -90,11 +92,25 @@ public final class Dl4jBench {
     return seconds[steps / 2];
   }
 
-  /** A graph under construction with the input it expects. */
-  private record Network(GraphBuilder graph, int channels, int size, int classes) {}
+  /**
+   * What differs between MiniAlexNet and AlexNet2012, which are otherwise the same five convolutions in two towers and
+   * three dense layers: the input, conv1's window, each convolution's filters (both towers together), conv5's pooling
+   * window and the plane it leaves, and the dense layers' widths.
+   */
+  private record Dimensions(int channels, int size, int conv1Filters, int conv1Kernel, int conv1Stride, int conv1Pad,
+      int conv2Filters, int conv3Filters, int conv4Filters, int conv5Filters, int conv5Pool, int conv5PoolPlane,
+      int hidden, int classes) {}
 
-  private static GraphBuilder start() {
-    return new NeuralNetConfiguration.Builder()
+  private static Dimensions miniAlexNet() {
+    return new Dimensions(1, 28, 64, 5, 1, 2, 128, 192, 192, 128, 2, 3, 1024, 10);
+  }
+
+  private static Dimensions alexNet2012() {
+    return new Dimensions(3, 227, 96, 11, 4, 0, 256, 384, 384, 256, 3, 6, 4096, 1000);
+  }
+
+  private static GraphBuilder configuration(Dimensions d) {
+    GraphBuilder g = new NeuralNetConfiguration.Builder()
         .seed(1)
         .dataType(DataType.FLOAT)
         .weightInit(WeightInit.RELU)
@@ -102,50 +118,31 @@ public final class Dl4jBench {
         .l2(5e-4)
         .graphBuilder()
         .addInputs("input");
-  }
-
-  private static Network miniAlexNet() {
-    GraphBuilder g = start();
-    conv(g, "conv1", 1, 64, 5, 1, 2, "input");
-    towers(g, "conv1", 64);
-    lrnPool(g, "conv1", 3, 2);
-    conv(g, "conv2a", 32, 64, 5, 1, 2, "conv1aPool");
-    conv(g, "conv2b", 32, 64, 5, 1, 2, "conv1bPool");
-    lrnPool(g, "conv2", 3, 2);
+    conv(g, "conv1", d.channels(), d.conv1Filters(), d.conv1Kernel(), d.conv1Stride(), d.conv1Pad(), "input");
+    towers(g, "conv1", d.conv1Filters());
+    lrnPool(g, "conv1");
+    for (String t : TOWERS) {
+      conv(g, "conv2" + t, d.conv1Filters() / 2, d.conv2Filters() / 2, 5, 1, 2, "conv1" + t + "Pool");
+    }
+    lrnPool(g, "conv2");
     g.addVertex("conv2Pool", new MergeVertex(), "conv2aPool", "conv2bPool");
-    conv(g, "conv3", 128, 192, 3, 1, 1, "conv2Pool");
-    towers(g, "conv3", 192);
-    conv(g, "conv4a", 96, 96, 3, 1, 1, "conv3a");
-    conv(g, "conv4b", 96, 96, 3, 1, 1, "conv3b");
-    conv(g, "conv5a", 96, 64, 3, 1, 1, "conv4a");
-    conv(g, "conv5b", 96, 64, 3, 1, 1, "conv4b");
-    pool(g, "conv5aPool", 2, 2, "conv5a");
-    pool(g, "conv5bPool", 2, 2, "conv5b");
+    conv(g, "conv3", d.conv2Filters(), d.conv3Filters(), 3, 1, 1, "conv2Pool");
+    towers(g, "conv3", d.conv3Filters());
+    for (String t : TOWERS) {
+      conv(g, "conv4" + t, d.conv3Filters() / 2, d.conv4Filters() / 2, 3, 1, 1, "conv3" + t);
+      conv(g, "conv5" + t, d.conv4Filters() / 2, d.conv5Filters() / 2, 3, 1, 1, "conv4" + t);
+      pool(g, "conv5" + t + "Pool", d.conv5Pool(), 2, "conv5" + t);
+    }
     g.addVertex("conv5Pool", new MergeVertex(), "conv5aPool", "conv5bPool");
-    classifier(g, 128, 3, 1024, 10, "conv5Pool");
-    return new Network(g, 1, 28, 10);
-  }
-
-  private static Network alexNet2012() {
-    GraphBuilder g = start();
-    conv(g, "conv1", 3, 96, 11, 4, 0, "input");
-    towers(g, "conv1", 96);
-    lrnPool(g, "conv1", 3, 2);
-    conv(g, "conv2a", 48, 128, 5, 1, 2, "conv1aPool");
-    conv(g, "conv2b", 48, 128, 5, 1, 2, "conv1bPool");
-    lrnPool(g, "conv2", 3, 2);
-    g.addVertex("conv2Pool", new MergeVertex(), "conv2aPool", "conv2bPool");
-    conv(g, "conv3", 256, 384, 3, 1, 1, "conv2Pool");
-    towers(g, "conv3", 384);
-    conv(g, "conv4a", 192, 192, 3, 1, 1, "conv3a");
-    conv(g, "conv4b", 192, 192, 3, 1, 1, "conv3b");
-    conv(g, "conv5a", 192, 128, 3, 1, 1, "conv4a");
-    conv(g, "conv5b", 192, 128, 3, 1, 1, "conv4b");
-    pool(g, "conv5aPool", 3, 2, "conv5a");
-    pool(g, "conv5bPool", 3, 2, "conv5b");
-    g.addVertex("conv5Pool", new MergeVertex(), "conv5aPool", "conv5bPool");
-    classifier(g, 256, 6, 4096, 1000, "conv5Pool");
-    return new Network(g, 3, 227, 1000);
+    int flat = d.conv5Filters() * d.conv5PoolPlane() * d.conv5PoolPlane();
+    return g
+        .addLayer("fc6", new DenseLayer.Builder().nIn(flat).nOut(d.hidden()).activation(Activation.RELU).build(),
+            new CnnToFeedForwardPreProcessor(d.conv5PoolPlane(), d.conv5PoolPlane(), d.conv5Filters()), "conv5Pool")
+        .addLayer("fc7", new DenseLayer.Builder().nIn(d.hidden()).nOut(d.hidden()).activation(Activation.RELU)
+            .dropOut(0.5).build(), "fc6")
+        .addLayer("fc8", new OutputLayer.Builder(LossFunction.MCXENT).nIn(d.hidden()).nOut(d.classes())
+            .activation(Activation.SOFTMAX).dropOut(0.5).build(), "fc7")
+        .setOutputs("fc8");
   }
 
   private static void conv(
@@ -160,27 +157,17 @@ public final class Dl4jBench {
     g.addVertex(name + "b", new SubsetVertex(channels / 2, channels - 1), name);
   }
 
-  /** LRN then max pooling in each tower of {@code layer}: {@code layer + "aPool"} and {@code layer + "bPool"}. */
-  private static void lrnPool(GraphBuilder g, String layer, int window, int stride) {
-    for (String tower : new String[] {"a", "b"}) {
+  /** LRN then 3×3/2 max pooling in each tower of {@code layer}: {@code layer + "aPool"} and {@code layer + "bPool"}. */
+  private static void lrnPool(GraphBuilder g, String layer) {
+    for (String tower : TOWERS) {
       g.addLayer(layer + tower + "Lrn",
           new LocalResponseNormalization.Builder().k(2).n(5).alpha(1e-4).beta(0.75).build(), layer + tower);
-      pool(g, layer + tower + "Pool", window, stride, layer + tower + "Lrn");
+      pool(g, layer + tower + "Pool", 3, 2, layer + tower + "Lrn");
     }
   }
 
   private static void pool(GraphBuilder g, String name, int window, int stride, String from) {
     g.addLayer(name, new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
         .kernelSize(window, window).stride(stride, stride).build(), from);
-  }
-
-  /** fc6 to fc8 on {@code from}'s {@code channels} planes of {@code size}×{@code size}. */
-  private static void classifier(GraphBuilder g, int channels, int size, int hidden, int classes, String from) {
-    g.addLayer("fc6", new DenseLayer.Builder().nIn(channels * size * size).nOut(hidden)
-            .activation(Activation.RELU).build(), new CnnToFeedForwardPreProcessor(size, size, channels), from)
-        .addLayer("fc7", new DenseLayer.Builder().nIn(hidden).nOut(hidden).activation(Activation.RELU).dropOut(0.5).build(), "fc6")
-        .addLayer("fc8", new OutputLayer.Builder(LossFunction.MCXENT).nIn(hidden).nOut(classes).activation(Activation.SOFTMAX)
-            .dropOut(0.5).build(), "fc7")
-        .setOutputs("fc8");
   }
 }
