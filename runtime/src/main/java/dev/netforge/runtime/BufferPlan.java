@@ -18,6 +18,10 @@ public record BufferPlan(long forwardPerExample, long gradientPerExample, String
   /** The longest array every JVM allocates (HotSpot refuses the last few indices below 2³¹ − 1). */
   static final long MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 8;
 
+  /** What to do when a run does not fit the heap: every out-of-memory message ends with it. */
+  public static final String MORE_HEAP =
+      "use a smaller batch or a larger heap (java -Xmx, or NETFORGE_JAVA_OPTS=-Xmx... for bin/netforge)";
+
   public BufferPlan {
     if (largestPerExample <= 0 || gradientPerExample < 0 || forwardPerExample + gradientPerExample < largestPerExample) {
       throw new IllegalArgumentException("a buffer plan needs a positive largest buffer within the total, got "
@@ -71,10 +75,9 @@ public record BufferPlan(long forwardPerExample, long gradientPerExample, String
   String outOfHeap(String network, int batch, boolean gradients, long maxHeapBytes) {
     long bytes = gradients ? bytes(batch) : forwardBytes(batch);
     return String.format(Locale.ROOT,
-        "%s needs %s of buffers for %s at batch %d (%s per example) and the JVM's heap is at most %s: "
-            + "use a smaller batch or a larger heap (java -Xmx, or NETFORGE_JAVA_OPTS=-Xmx... for bin/netforge)",
+        "%s needs %s of buffers for %s at batch %d (%s per example) and the JVM's heap is at most %s: %s",
         network, mebibytes(bytes), gradients ? "training" : "the forward pass", batch, kibibytes(bytes / batch),
-        mebibytes(maxHeapBytes));
+        mebibytes(maxHeapBytes), MORE_HEAP);
   }
 
   private static String mebibytes(long bytes) {

@@ -1,5 +1,6 @@
 package dev.netforge.runtime.cli;
 
+import dev.netforge.runtime.BufferPlan;
 import dev.netforge.runtime.CompiledNetwork;
 import dev.netforge.runtime.CpuEngine;
 import dev.netforge.runtime.Engine;
@@ -97,9 +98,8 @@ public final class Cli {
     } catch (OutOfMemoryError e) {
       // Parameters, data or buffers larger than the heap: say so and how to change it, not a JVM stack trace.
       cli.getErr().println(String.format(Locale.ROOT,
-          "error: out of memory: the JVM's heap (at most %.1f MiB) cannot hold this run; use a smaller batch or a larger "
-              + "heap (java -Xmx, or NETFORGE_JAVA_OPTS=-Xmx... for bin/netforge)",
-          Runtime.getRuntime().maxMemory() / 1048576.0));
+          "error: out of memory: the JVM's heap (at most %.1f MiB) cannot hold this run; %s",
+          Runtime.getRuntime().maxMemory() / 1048576.0, BufferPlan.MORE_HEAP));
       return 1;
     }
   }
