@@ -276,7 +276,7 @@ public final class TinyNet extends CompiledNetwork {
    * Creates the network with every parameter zero; call {@link #initialize(long)} or load weights.
    */
   public TinyNet() {
-    super("TinyNet", 2, new int[] {1, 12, 12}, 4, true, CompiledNetwork.Init.PAPER,
+    super("TinyNet", 2, new int[] {1, 12, 12}, new int[] {4}, true, CompiledNetwork.Init.PAPER,
         new BufferPlan(4220L, 2836L, "conv1", 1152L));
     conv1Weight = parameter("conv1.weight", 9, false, 0.0f, 8, 1, 3, 3);
     conv1Bias = parameter("conv1.bias", 9, true, 0.0f, 8);

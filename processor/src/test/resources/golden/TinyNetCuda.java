@@ -509,7 +509,7 @@ public final class TinyNetCuda extends CudaNetwork {
   }
 
   /**
-   * The first layer's ∂input (each tower's partial sum).
+   * ∂loss/∂input, each tower's partial sum: the first parametric layer's input gradient and the stages before it.
    */
   @Override
   protected void inputGradientPass(int batch, boolean training) {

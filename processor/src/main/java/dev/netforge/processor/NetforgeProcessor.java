@@ -8,6 +8,7 @@ import dev.netforge.processor.emit.CudaLauncherEmitter;
 import dev.netforge.processor.emit.CudaSchedule;
 import dev.netforge.processor.emit.Docs;
 import dev.netforge.processor.emit.JavaEmitter;
+import dev.netforge.processor.model.Location;
 import dev.netforge.processor.model.NetworkDecl;
 import dev.netforge.processor.plan.Diagnostic;
 import dev.netforge.processor.plan.Plan;
@@ -18,6 +19,7 @@ import java.io.StringWriter;
 import java.io.Writer;
 import java.util.Set;
 import javax.annotation.processing.AbstractProcessor;
+import javax.annotation.processing.FilerException;
 import javax.annotation.processing.Processor;
 import javax.annotation.processing.RoundEnvironment;
 import javax.annotation.processing.SupportedOptions;
@@ -76,7 +78,7 @@ public final class NetforgeProcessor extends AbstractProcessor {
   private void processNetwork(Element element) throws IOException {
     Reporter reporter = new Reporter(processingEnv.getMessager(), element);
     if (element.getKind() != ElementKind.INTERFACE) {
-      reporter.report(new Diagnostic(dev.netforge.processor.model.Location.onNetwork("Network", null),
+      reporter.report(new Diagnostic(Location.onNetwork("Network", null),
           "@Network goes on an interface whose methods are the layers, but " + element.getSimpleName() + " is a "
               + element.getKind().toString().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')));
       return;
@@ -93,11 +95,21 @@ public final class NetforgeProcessor extends AbstractProcessor {
     }
     JavaFile file = JavaEmitter.emit(result.plan().get(), NetforgeProcessor.class.getName());
     String name = file.packageName().isEmpty() ? file.typeSpec().name() : file.packageName() + "." + file.typeSpec().name();
+    try {
+      write(type, name, result.plan().get(), file);
+    } catch (FilerException e) {
+      // Another type of that name exists (or was generated this compilation): the name chosen is the problem.
+      reporter.report(new Diagnostic(Location.onNetwork("Network", "name"), "cannot generate " + name + ": " + e.getMessage()
+          + "; another type already has that name, so give the network another name"));
+    }
+  }
+
+  /** Writes the CPU class, the CUDA launcher and the kernels' source, each originating from the interface alone. */
+  private void write(TypeElement type, String name, Plan plan, JavaFile file) throws IOException {
     // The interface is the one originating element: Gradle's isolating mode needs exactly that.
     try (Writer writer = processingEnv.getFiler().createSourceFile(name, type).openWriter()) {
       file.writeTo(writer);
     }
-    Plan plan = result.plan().get();
     // One schedule for both CUDA outputs: the launcher and the kernels it launches.
     CudaSchedule schedule = new CudaSchedule(plan);
     JavaFile launcher = CudaLauncherEmitter.emit(schedule, NetforgeProcessor.class.getName());

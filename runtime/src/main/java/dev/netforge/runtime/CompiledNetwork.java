@@ -26,6 +26,7 @@ public abstract class CompiledNetwork {
   private final String name;
   private final int towers;
   private final int[] inputShape;
+  private final int[] outputShape;
   private final int outputSize;
   private final boolean softmax;
   private final Init init;
@@ -49,11 +50,12 @@ public abstract class CompiledNetwork {
   private boolean trainingPass;
 
   protected CompiledNetwork(
-      String name, int towers, int[] inputShape, int outputSize, boolean softmax, Init init, BufferPlan buffers) {
+      String name, int towers, int[] inputShape, int[] outputShape, boolean softmax, Init init, BufferPlan buffers) {
     this.name = name;
     this.towers = towers;
     this.inputShape = inputShape.clone();
-    this.outputSize = outputSize;
+    this.outputShape = outputShape.clone();
+    this.outputSize = Math.toIntExact(Arrays.stream(outputShape).asLongStream().reduce(1, Math::multiplyExact));
     this.softmax = softmax;
     this.init = init;
     this.buffers = buffers;
@@ -138,9 +140,22 @@ public abstract class CompiledNetwork {
     return inputShape[0] * inputShape[1] * inputShape[2];
   }
 
-  /** Output units (classes for a softmax network). */
+  /** Output floats per example: units (classes for a softmax network), or C·H·W for a feature map. */
   public final int outputSize() {
     return outputSize;
+  }
+
+  /** One example's output dimensions: {@code [units]} after a dense layer, {@code [C, H, W]} for a feature map. */
+  public final int[] outputShape() {
+    return outputShape.clone();
+  }
+
+  /** The output's dimensions for {@code batch} examples: {@code [batch, outputShape...]}. */
+  public final int[] batchOutputShape(int batch) {
+    int[] shape = new int[outputShape.length + 1];
+    shape[0] = batch;
+    System.arraycopy(outputShape, 0, shape, 1, outputShape.length);
+    return shape;
   }
 
   /** Whether the output is trained with softmax cross-entropy ({@code @Softmax}). */
@@ -204,7 +219,7 @@ public abstract class CompiledNetwork {
    * Runs the forward pass on {@code batchSize} examples laid out NCHW in {@code input}.
    *
    * @param training draw dropout masks (else dropout is the identity)
-   * @return the output, {@code [batchSize, outputSize]}; valid until the next call
+   * @return the output, {@code [batchSize, outputShape...]} flattened in C, H, W order; valid until the next call
    */
   public final float[] forward(float[] input, int batchSize, boolean training) {
     if (batchSize <= 0) {
@@ -338,6 +353,6 @@ public abstract class CompiledNetwork {
 
   @Override
   public String toString() {
-    return name + Arrays.toString(inputShape) + " -> " + outputSize;
+    return name + Arrays.toString(inputShape) + " -> " + Arrays.toString(outputShape);
   }
 }

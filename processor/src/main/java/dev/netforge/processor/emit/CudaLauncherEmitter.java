@@ -69,7 +69,7 @@ public final class CudaLauncherEmitter {
             .build());
     type.addMethod(pass("forwardPass", "The forward pass; dropout masks are drawn on the host when training.", schedule.forward));
     type.addMethod(pass("backwardPass", "The backward pass from ∂loss/∂output, last stage first.", schedule.backward));
-    type.addMethod(pass("inputGradientPass", "The first layer's ∂input (each tower's partial sum).", schedule.inputGradient));
+    type.addMethod(pass("inputGradientPass", "∂loss/∂input, each tower's partial sum: the first parametric layer's input gradient and the stages before it.", schedule.inputGradient));
     MethodSpec.Builder update =
         MethodSpec.methodBuilder("updatePass")
             .addAnnotation(Override.class)

@@ -191,6 +191,8 @@ public final class CudaSchedule {
       String bias = constant(p.paramPrefix() + ".bias");
       long[] start = new long[towers];
       long[] count = new long[towers];
+      // The first parametric layer's ∂input runs only when the caller asks for ∂loss/∂input, before the stages ahead of it.
+      List<Step> firstLayerData = new ArrayList<>();
       for (int t = 0; t < towers; t++) {
         List<TowerSlice> slices = slicesOf(p, t);
         int first = slices.get(0).outStart();
@@ -246,7 +248,7 @@ public final class CudaSchedule {
               Long.toString(runs * ((p.groupInputs() + TILE - 1) / TILE)), "batch",
               List.of(at(t, weight), at(t, out + "_GRAD"), at(t, gradInputOf(i))));
         }
-        (i == 0 ? inputGradient : backwardOfStage).add(data);
+        (i == plan.firstParametric() ? firstLayerData : backwardOfStage).add(data);
         long fan = p.dense() ? p.in().size() : fanIn;
         update.add(new Update(weight, t, first * fan, count[t] * fan));
         update.add(new Update(bias, t, first, count[t]));
@@ -258,6 +260,7 @@ public final class CudaSchedule {
         weightStart[t] = start[t] * fan;
         weightCount[t] = count[t] * fan;
       }
+      inputGradient.addAll(0, firstLayerData);
       parameters.add(new ParameterSlices(p.paramPrefix() + ".weight", weight, p.weightCount(), weightStart, weightCount));
       parameters.add(new ParameterSlices(p.paramPrefix() + ".bias", bias, p.out().channels(), start, count));
       if (p.exchange() != null) {
@@ -267,14 +270,16 @@ public final class CudaSchedule {
       if (hasMask(s)) {
         forward.add(new DrawMask(out + "_MASK", s.out().size(), ((Stage.Dropout) s).rate()));
       }
+      // Before the first parametric layer every tower holds the whole input and computes all of its channels.
+      int split = i < plan.firstParametric() ? 1 : towers;
       for (int t = 0; t < towers; t++) {
         String struct = n + "_t" + t;
         String what = n + ", tower " + t;
         Shape shape = s.out();
-        int perTower = shape.channels() / towers;
+        int perTower = shape.channels() / split;
         long plane = (long) shape.height() * shape.width();
-        String common = "  static constexpr int CHANNELS = " + shape.channels() + ", FIRST = " + t * perTower + ", COUNT = " + perTower
-            + ", PLANE = " + plane + ";\n";
+        String common = "  static constexpr int CHANNELS = " + shape.channels() + ", FIRST = " + (split == 1 ? 0 : t * perTower) + ", COUNT = "
+            + perTower + ", PLANE = " + plane + ";\n";
         String blocks = elementBlocks(perTower * plane);
         String in = at(t, inputOf(i));
         String y = at(t, out);
@@ -327,7 +332,8 @@ public final class CudaSchedule {
         }
       }
     }
-    backward.addAll(0, backwardOfStage);
+    // Stages before the first parametric layer only make ∂loss/∂input, which runs when the caller asks for it.
+    (i < plan.firstParametric() ? inputGradient : backward).addAll(0, backwardOfStage);
   }
 
   /** The kernel that also declares the constants struct (the first kernel of a stage and tower). */

@@ -237,9 +237,10 @@ public final class JavaEmitter {
         MethodSpec.constructorBuilder()
             .addModifiers(Modifier.PUBLIC)
             .addJavadoc("Creates the network with every parameter zero; call {@link #initialize(long)} or load weights.\n")
-            .addStatement("super($S, $L, new int[] {$L, $L, $L}, $L, $L, $T.$L,\n$L)", plan.name(), plan.towers(), plan.input().channels(),
-                plan.input().height(), plan.input().width(), plan.output().channels(), plan.softmax(), INIT, plan.init().name(),
-                bufferPlan());
+            .addStatement("super($S, $L, new int[] {$L, $L, $L}, new int[] {$L}, $L, $T.$L,\n$L)", plan.name(), plan.towers(),
+                plan.input().channels(), plan.input().height(), plan.input().width(),
+                plan.outputDimensions().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", ")), plan.softmax(), INIT,
+                plan.init().name(), bufferPlan());
     for (ParameterPlan p : plan.parameters()) {
       StringBuilder shape = new StringBuilder();
       for (int d : p.shape()) {
@@ -398,7 +399,7 @@ public final class JavaEmitter {
   private String backwardArguments(int i) {
     String input = i == 0 ? "lastInput" : names.of(i - 1);
     String gradOut = i == plan.stages().size() - 1 ? "outputGradient" : names.of(i) + "Grad";
-    String gradIn = i == 0 ? "inputGradient" : names.of(i - 1) + "Grad";
+    String gradIn = i == 0 ? "inputGradient" : onlyForInputGradient(i, names.of(i - 1) + "Grad");
     return input + ", batch, training, " + gradOut + ", " + gradIn + partials(i);
   }
 
@@ -406,9 +407,22 @@ public final class JavaEmitter {
   private String partials(int i) {
     StringBuilder b = new StringBuilder();
     for (int t = 1; regions.sharedInput(i) && t < plan.towers(); t++) {
-      b.append(", ").append(i == 0 ? "inputGradient" : names.of(i - 1) + "Grad").append("Tower").append(t);
+      b.append(", ").append(i == 0 ? "inputGradient" + "Tower" + t : onlyForInputGradient(i, names.of(i - 1) + "GradTower" + t));
     }
     return b.toString();
+  }
+
+  /**
+   * A gradient buffer the first parametric layer writes for the stages before it, which only ∂loss/∂input needs:
+   * {@code null} (nothing to compute) when the caller did not ask for it.
+   */
+  private String onlyForInputGradient(int i, String buffer) {
+    return i == plan.firstParametric() ? "inputGradient == null ? null : " + buffer : buffer;
+  }
+
+  /** How a stage's call names its tower: the running tower, or tower 0's share (all channels) for a stage run whole. */
+  private static String towerOf(boolean perTower) {
+    return perTower ? "tower" : "0";
   }
 
   private CodeBlock drawMask(int i) {
@@ -484,7 +498,7 @@ public final class JavaEmitter {
   private MethodSpec stageForward(int i) {
     Stage s = plan.stages().get(i);
     String n = names.of(i);
-    boolean perTower = TowerRegions.perTower(s);
+    boolean perTower = regions.perTower(i);
     MethodSpec.Builder m = MethodSpec.methodBuilder(n + "Forward").addModifiers(Modifier.PRIVATE).addJavadoc(stageDoc(i, false));
     if (perTower) {
       m.addParameter(int.class, "tower");
@@ -507,10 +521,11 @@ public final class JavaEmitter {
         }
       });
     } else if (s instanceof Stage.Lrn) {
-      m.addStatement("$T.forward($L,$Wtower,$Win,$W$L,$W$LScale,$Wbatch)", LRN, names.constant(i), n, n);
-    } else if (s instanceof Stage.MaxPool) {
-      int perTowerChannels = s.in().channels() / plan.towers();
-      m.addStatement("$T.forward($L,$Wtower * $L,$W$L,$Win,$W$L,$W$LArgmax,$Wbatch)", MAX_POOL, names.constant(i), perTowerChannels, perTowerChannels, n, n);
+      m.addStatement("$T.forward($L,$W$L,$Win,$W$L,$W$LScale,$Wbatch)", LRN, names.constant(i), towerOf(perTower), n, n);
+    } else if (s instanceof Stage.MaxPool pool) {
+      int perTowerChannels = s.in().channels() / pool.towers();
+      m.addStatement("$T.forward($L,$W$L * $L,$W$L,$Win,$W$L,$W$LArgmax,$Wbatch)", MAX_POOL, names.constant(i), towerOf(perTower), perTowerChannels,
+          perTowerChannels, n, n);
     } else if (s instanceof Stage.Relu) {
       m.addStatement("$T.forward(in,$W$L,$Wbatch * $L)", RELU, n, s.out().size());
     } else {
@@ -523,7 +538,7 @@ public final class JavaEmitter {
   private MethodSpec stageBackward(int i) {
     Stage s = plan.stages().get(i);
     String n = names.of(i);
-    boolean perTower = TowerRegions.perTower(s);
+    boolean perTower = regions.perTower(i);
     MethodSpec.Builder m = MethodSpec.methodBuilder(n + "Backward").addModifiers(Modifier.PRIVATE).addJavadoc(stageDoc(i, true));
     if (perTower) {
       m.addParameter(int.class, "tower");
@@ -535,6 +550,10 @@ public final class JavaEmitter {
         .addParameter(FLOATS, "gradIn");
     for (int t = 1; regions.sharedInput(i) && t < plan.towers(); t++) {
       m.addParameter(FLOATS, "gradInTower" + t);
+    }
+    if (i < plan.firstParametric()) {
+      m.addComment("Before the first layer with parameters only ∂loss/∂input needs this pass");
+      m.beginControlFlow("if (inputGradient == null)").addStatement("return").endControlFlow();
     }
     if (regions.reducesGradient(i)) {
       long size = s.out().size();
@@ -573,11 +592,12 @@ public final class JavaEmitter {
         }
       });
     } else if (s instanceof Stage.Lrn) {
-      m.addStatement("$T.backward($L,$Wtower,$Win,$W$L,$W$LScale,$WgradOut,$WgradIn,$Wscratch(tower),$Wbatch)", LRN, names.constant(i), n, n);
-    } else if (s instanceof Stage.MaxPool) {
-      int perTowerChannels = s.in().channels() / plan.towers();
-      m.addStatement("$T.backward($L,$Wtower * $L,$W$L,$WgradOut,$W$LArgmax,$WgradIn,$Wbatch)", MAX_POOL, names.constant(i), perTowerChannels,
-          perTowerChannels, n);
+      m.addStatement("$T.backward($L,$W$L,$Win,$W$L,$W$LScale,$WgradOut,$WgradIn,$Wscratch($L),$Wbatch)", LRN, names.constant(i), towerOf(perTower), n,
+          n, towerOf(perTower));
+    } else if (s instanceof Stage.MaxPool pool) {
+      int perTowerChannels = s.in().channels() / pool.towers();
+      m.addStatement("$T.backward($L,$W$L * $L,$W$L,$WgradOut,$W$LArgmax,$WgradIn,$Wbatch)", MAX_POOL, names.constant(i), towerOf(perTower),
+          perTowerChannels, perTowerChannels, n);
     } else if (s instanceof Stage.Relu) {
       m.addStatement("$T.backward($L,$WgradOut,$WgradIn,$Wbatch * $L)", RELU, n, s.out().size());
     } else {

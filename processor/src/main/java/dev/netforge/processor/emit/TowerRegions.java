@@ -24,7 +24,7 @@ final class TowerRegions {
     this.plan = plan;
     int first = 0;
     for (int i = 0; i < plan.stages().size(); i++) {
-      boolean perTower = perTower(plan.stages().get(i));
+      boolean perTower = perTower(i);
       if ((!perTower || sharedInput(i)) && i > first) {
         regions.add(new Region(first, i, true));
         first = i;
@@ -44,9 +44,15 @@ final class TowerRegions {
     return regions;
   }
 
-  /** Parametric layers, LRN and pooling run per tower; a stand-alone ReLU or dropout runs over whole tensors. */
-  static boolean perTower(Stage s) {
-    return s instanceof Stage.Parametric || s instanceof Stage.Lrn || s instanceof Stage.MaxPool;
+  /**
+   * Parametric layers, and LRN and pooling on tower-split channels, run per tower; a stand-alone ReLU or dropout, and
+   * LRN or pooling of the whole input before the first parametric layer, run once over whole tensors.
+   */
+  boolean perTower(int i) {
+    Stage s = plan.stages().get(i);
+    return s instanceof Stage.Parametric
+        || (s instanceof Stage.Lrn l && l.towers() == plan.towers())
+        || (s instanceof Stage.MaxPool m && m.towers() == plan.towers());
   }
 
   /**

@@ -34,6 +34,26 @@ public record Plan(
     return stages.get(stages.size() - 1).out();
   }
 
+  /**
+   * The output's dimensions per example as the runtime and PyTorch see them: {@code [units]} after a dense layer,
+   * {@code [C, H, W]} for a feature map (a {@code [C, 1, 1]} one included).
+   */
+  public List<Integer> outputDimensions() {
+    Shape out = output();
+    boolean dense = parametric().stream().anyMatch(Stage.Parametric::dense);
+    return dense ? List.of(out.channels()) : List.of(out.channels(), out.height(), out.width());
+  }
+
+  /** Index of the first stage with parameters; the stages before it act on the whole input on every tower. */
+  public int firstParametric() {
+    for (int i = 0; i < stages.size(); i++) {
+      if (stages.get(i) instanceof Stage.Parametric) {
+        return i;
+      }
+    }
+    throw new IllegalStateException(name + " has no stage with parameters");
+  }
+
   public List<Stage.Parametric> parametric() {
     List<Stage.Parametric> result = new ArrayList<>();
     for (Stage s : stages) {

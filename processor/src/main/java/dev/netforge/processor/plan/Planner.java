@@ -24,6 +24,11 @@ public final class Planner {
   private final Map<String, Location> parameterNames = new HashMap<>();
   private boolean sawDense;
   private boolean softmax;
+  /**
+   * Whether a parametric layer has run: from then on every activation's channels are split over the towers. Before
+   * it the input, and what LRN or pooling make of it, is whole on every tower.
+   */
+  private boolean splitOverTowers;
 
   private Planner(NetworkDecl decl) {
     this.decl = decl;
@@ -59,6 +64,8 @@ public final class Planner {
     Location network = Location.onNetwork("Network", null);
     if (!decl.name().matches("[A-Za-z_$][A-Za-z0-9_$]*")) {
       error(network.at("name"), "name \"" + decl.name() + "\" is not a valid Java class name");
+    } else {
+      checkClassName(network.at("name"));
     }
     if (decl.towers() != 1 && decl.towers() != 2) {
       error(network.at("towers"), "towers = " + decl.towers() + " is not supported; use 1 or 2");
@@ -81,17 +88,34 @@ public final class Planner {
     }
     Shape shape = input;
     for (int i = 0; i < decl.layers().size() && shape != null; i++) {
-      shape = layer(decl.layers().get(i), shape, i == 0, i == decl.layers().size() - 1);
+      shape = layer(decl.layers().get(i), shape, i == decl.layers().size() - 1);
+    }
+    if (shape != null && !splitOverTowers) {
+      error(network, "the network has no layer with parameters to train; add a method annotated with @Conv or @Dense");
+    }
+  }
+
+  /**
+   * The generated classes ({@code name} and {@code name + "Cuda"}) go beside the declaring interface: neither may
+   * take the interface's own name.
+   */
+  private void checkClassName(Location at) {
+    String topLevel = decl.specName().split("\\.")[0];
+    String clash = decl.name().equals(topLevel) ? decl.name() : (decl.name() + "Cuda").equals(topLevel) ? decl.name() + "Cuda" : null;
+    if (clash != null) {
+      String suggestion = topLevel.endsWith("Spec") && topLevel.length() > 4 ? topLevel.substring(0, topLevel.length() - 4) : topLevel + "Net";
+      error(at, "name \"" + decl.name() + "\" would make the generated class " + clash + " replace the interface " + topLevel
+          + " that declares it; name the network differently, for example name = \"" + suggestion + "\"");
     }
   }
 
   /** Plans one method; returns its output shape, or null when planning cannot go on. */
-  private Shape layer(Layer layer, Shape shape, boolean first, boolean last) {
+  private Shape layer(Layer layer, Shape shape, boolean last) {
     List<Op> ops = layer.ops();
     if (ops.isEmpty()) {
       error(
           new Location(layer.method(), null, null),
-          layer.method() + " declares no layer; annotate it with @Conv or @Dense (and the operations after it)");
+          layer.method() + " declares no layer; annotate it with @Conv, @Dense, @Lrn, @MaxPool, @Relu or @Dropout");
       return null;
     }
     int parametricCount = 0;
@@ -106,22 +130,20 @@ public final class Planner {
         return null;
       }
     }
-    if (first && !ops.get(0).isParametric()) {
-      error(
-          ops.get(0).location(),
-          "the first layer must start with @Conv or @Dense; @" + ops.get(0).location().annotation() + " has nothing to act on");
-      return null;
-    }
-    int i = 0;
-    if (ops.get(0).isParametric()) {
-      Op op = ops.get(0);
+    for (int i = 0; i < ops.size() && shape != null; i++) {
+      Op op = ops.get(i);
+      if (!op.isParametric()) {
+        shape = operation(layer, op, shape, last && i == ops.size() - 1);
+        continue;
+      }
+      // ReLU and dropout written right after a convolution or dense layer run in its GEMM's epilogue.
       boolean relu = false;
       double dropout = 0;
-      i = 1;
-      while (i < ops.size()) {
-        if (ops.get(i) instanceof Op.Relu && !relu) {
+      while (i + 1 < ops.size()) {
+        Op next = ops.get(i + 1);
+        if (next instanceof Op.Relu && !relu) {
           relu = true;
-        } else if (ops.get(i) instanceof Op.Dropout d && dropout == 0 && checkRate(d)) {
+        } else if (next instanceof Op.Dropout d && dropout == 0 && checkRate(d)) {
           dropout = d.rate();
         } else {
           break;
@@ -130,22 +152,17 @@ public final class Planner {
       }
       shape =
           op instanceof Op.Conv c
-              ? conv(layer, c, shape, relu, dropout, first)
-              : dense(layer, (Op.Dense) op, shape, relu, dropout, first);
-      if (shape == null) {
-        return null;
+              ? conv(layer, c, shape, relu, dropout)
+              : dense(layer, (Op.Dense) op, shape, relu, dropout);
+      if (shape != null) {
+        checkName(layer);
+        splitOverTowers = true;
       }
-      checkName(layer);
-    } else if (ops.get(0) instanceof Op.Conv || ops.get(0) instanceof Op.Dense) {
-      return null;
-    }
-    for (; i < ops.size() && shape != null; i++) {
-      Op op = ops.get(i);
-      shape = operation(layer, op, shape, last && i == ops.size() - 1);
     }
     return shape;
   }
 
+  /** Plans an op without parameters: ReLU, dropout, LRN, max pooling or the softmax marker. */
   private Shape operation(Layer layer, Op op, Shape shape, boolean lastOp) {
     if (op instanceof Op.Relu) {
       stages.add(new Stage.Relu(layer.method(), shape));
@@ -170,10 +187,8 @@ public final class Planner {
       }
       softmax = true;
       return shape;
-    } else {
-      error(op.location(), "@" + op.location().annotation() + " must come first in its method, before the operations on its output");
-      return null;
     }
+    throw new IllegalStateException("no plan for " + op);
   }
 
   private boolean checkRate(Op.Dropout d) {
@@ -207,7 +222,7 @@ public final class Planner {
     }
   }
 
-  private Shape conv(Layer layer, Op.Conv c, Shape in, boolean relu, double dropout, boolean first) {
+  private Shape conv(Layer layer, Op.Conv c, Shape in, boolean relu, double dropout) {
     Location at = c.location();
     boolean ok = positive(at.at("filters"), "filters", c.filters());
     ok &= positive(at.at("kernel"), "kernel", c.kernel());
@@ -265,14 +280,14 @@ public final class Planner {
         }
       }
     }
-    Exchange exchange = towers > 1 && c.groups() == 1 && !first ? new Exchange(in.size() * (towers - 1)) : null;
+    Exchange exchange = towers > 1 && c.groups() == 1 && splitOverTowers ? new Exchange(in.size() * (towers - 1)) : null;
     stages.add(
         new Stage.Parametric(
             layer.method(), false, layer.paramPrefix(), in, out, c.kernel(), c.stride(), c.padding(), c.groups(), relu, dropout, c.bias(), slices, exchange));
     return out;
   }
 
-  private Shape dense(Layer layer, Op.Dense d, Shape in, boolean relu, double dropout, boolean first) {
+  private Shape dense(Layer layer, Op.Dense d, Shape in, boolean relu, double dropout) {
     Location at = d.location();
     if (!positive(at.at("units"), "units", d.units())) {
       return null;
@@ -293,7 +308,7 @@ public final class Planner {
     for (int t = 0; t < towers; t++) {
       slices.add(new TowerSlice(t, 0, (int) in.size(), t * perTower, perTower));
     }
-    Exchange exchange = towers > 1 && !first ? new Exchange(in.size() * (towers - 1)) : null;
+    Exchange exchange = towers > 1 && splitOverTowers ? new Exchange(in.size() * (towers - 1)) : null;
     stages.add(new Stage.Parametric(layer.method(), true, layer.paramPrefix(), in, out, 1, 1, 0, 1, relu, dropout, d.bias(), slices, exchange));
     return out;
   }
@@ -308,7 +323,7 @@ public final class Planner {
       error(at, "LRN needs k > 0, alpha >= 0 and beta > 0 (got k = " + l.k() + ", alpha = " + l.alpha() + ", beta = " + l.beta() + ")");
       return null;
     }
-    stages.add(new Stage.Lrn(layer.method(), in, l.size(), l.alpha(), l.beta(), l.k(), decl.towers()));
+    stages.add(new Stage.Lrn(layer.method(), in, l.size(), l.alpha(), l.beta(), l.k(), splitOverTowers ? decl.towers() : 1));
     return in;
   }
 
@@ -329,7 +344,7 @@ public final class Planner {
       return null;
     }
     Shape out = new Shape(in.channels(), h, w);
-    stages.add(new Stage.MaxPool(layer.method(), in, out, p.kernel(), p.stride()));
+    stages.add(new Stage.MaxPool(layer.method(), in, out, p.kernel(), p.stride(), splitOverTowers ? decl.towers() : 1));
     return out;
   }
 

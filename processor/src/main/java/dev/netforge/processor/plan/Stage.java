@@ -76,7 +76,12 @@ public sealed interface Stage {
     }
   }
 
-  /** Local response normalization within each tower's channels. */
+  /**
+   * Local response normalization within each tower's channels.
+   *
+   * @param towers how many towers its channels are split over: the network's tower count, or 1 before the first
+   *     parametric layer, where the input is whole on every tower and the window spans all of its channels
+   */
   record Lrn(String layer, Shape in, int size, double alpha, double beta, double k, int towers) implements Stage {
     @Override
     public Shape out() {
@@ -89,8 +94,13 @@ public sealed interface Stage {
     }
   }
 
-  /** Max pooling, recording the arg-max for the backward pass. */
-  record MaxPool(String layer, Shape in, Shape out, int kernel, int stride) implements Stage {
+  /**
+   * Max pooling, recording the arg-max for the backward pass.
+   *
+   * @param towers how many towers its channels are split over: the network's tower count, or 1 before the first
+   *     parametric layer, where the input is whole on every tower
+   */
+  record MaxPool(String layer, Shape in, Shape out, int kernel, int stride, int towers) implements Stage {
     @Override
     public long macs() {
       return 0;

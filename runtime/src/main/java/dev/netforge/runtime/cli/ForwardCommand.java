@@ -32,8 +32,8 @@ final class ForwardCommand implements Callable<Integer> {
     try (Engine engine = common.engine(net)) {
       y = java.util.Arrays.copyOf(engine.forward(x.floats(), batch, false), batch * net.outputSize());
     }
-    SafeTensors.write(out, Map.of("network", net.name()), List.of(Tensor.of(net.hasSoftmax() ? "logits" : "output", y, batch, net.outputSize())));
-    System.out.println("wrote " + out + " (" + batch + " × " + net.outputSize() + ")");
+    SafeTensors.write(out, Map.of("network", net.name()), List.of(Tensor.of(net.hasSoftmax() ? "logits" : "output", y, net.batchOutputShape(batch))));
+    System.out.println("wrote " + out + " " + java.util.Arrays.toString(net.batchOutputShape(batch)));
     return 0;
   }
 }

@@ -27,7 +27,7 @@ final class GradientsCommand implements Callable<Integer> {
     @Option(names = "--labels", description = "Safetensors file with tensor \"labels\" (I64 or F32), for @Softmax networks.")
     Path labels;
 
-    @Option(names = "--grad-output", description = "Safetensors file with tensor \"grad_output\" [N, outputs].")
+    @Option(names = "--grad-output", description = "Safetensors file with tensor \"grad_output\" shaped like the output ([N, C, H, W] or [N, units]), or [N, outputs] flat.")
     Path gradOutput;
   }
 
@@ -66,13 +66,15 @@ final class GradientsCommand implements Callable<Integer> {
         throw new TensorFormatException(lf.file(), "tensor \"labels\" has " + labels.elementCount() + " entries for a batch of " + batch);
       }
       double loss = engine.backward(labels.toInts(), dx);
-      outTensors.add(Tensor.of("logits", y, batch, net.outputSize()));
+      outTensors.add(Tensor.of("logits", y, net.batchOutputShape(batch)));
       outTensors.add(Tensor.of("loss", new float[] {(float) loss}, 1));
     } else {
       SafeTensors gf = SafeTensors.read(upstream.gradOutput);
-      Tensor g = gf.get("grad_output", batch, net.outputSize());
+      // Shaped like the output, or flattened to [N, C·H·W] as forward's array is.
+      int[] flat = {batch, net.outputSize()};
+      Tensor g = gf.get("grad_output", Arrays.equals(gf.get("grad_output").shape(), flat) ? flat : net.batchOutputShape(batch));
       engine.backward(g.floats(), dx);
-      outTensors.add(Tensor.of("output", y, batch, net.outputSize()));
+      outTensors.add(Tensor.of("output", y, net.batchOutputShape(batch)));
     }
     engine.toHost(null);
     int[] inShape = net.inputShape();
