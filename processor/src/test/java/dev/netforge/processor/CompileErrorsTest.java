@@ -206,4 +206,141 @@ class CompileErrorsTest {
     assertThat(c).hadErrorContaining("cannot find symbol").inFile(source).onLine(6);
     assertThat(c).hadErrorCount(1);
   }
+
+  @Test
+  void invalidClassName() {
+    assertError(Sources.network(
+        "@Network(name = \"Tiny-Net\")",
+        "@Input(channels = 1, height = 12, width = 12)",
+        "  @Dense(units = 8)",
+        "  void fc1();"), "Net: name \"Tiny-Net\" is not a valid Java class name", 3);
+  }
+
+  @Test
+  void theGeneratedClassWouldReplaceTheInterface() {
+    assertError(Sources.network(
+        "@Network(name = \"Net\")",
+        "@Input(channels = 1, height = 12, width = 12)",
+        "  @Dense(units = 8)",
+        "  void fc1();"), "Net: name \"Net\" would make the generated class Net replace the interface Net that declares it; name the network"
+        + " differently, for example name = \"NetNet\"", 3);
+    JavaFileObject launcherName = JavaFileObjects.forSourceLines("test.SmallCuda",
+        "package test;",
+        "import dev.netforge.dsl.*;",
+        "@Network(name = \"Small\")",
+        "@Input(channels = 1, height = 12, width = 12)",
+        "public interface SmallCuda {",
+        "  @Dense(units = 8)",
+        "  void fc1();",
+        "}");
+    assertError(launcherName, "SmallCuda: name \"Small\" would make the generated class SmallCuda replace the interface SmallCuda", 3);
+  }
+
+  @Test
+  void anotherTypeAlreadyHasTheName() {
+    JavaFileObject other = JavaFileObjects.forSourceLines("test.Taken", "package test;", "public class Taken {}");
+    JavaFileObject source = Sources.network(
+        "@Network(name = \"Taken\")",
+        "@Input(channels = 1, height = 12, width = 12)",
+        "  @Dense(units = 8)",
+        "  void fc1();");
+    Compilation c = javac().withProcessors(new NetforgeProcessor()).compile(source, other);
+    assertThat(c).failed();
+    assertThat(c).hadErrorContaining("Net: cannot generate test.Taken").inFile(source).onLine(3);
+    assertThat(c).hadErrorContaining("give the network another name").inFile(source).onLine(3);
+  }
+
+  @Test
+  void negativePadding() {
+    assertError(Sources.body(
+        "  @Conv(filters = 4, kernel = 3,",
+        "      padding = -1)",
+        "  void conv1();"), "conv1: padding = -1 must not be negative", 7);
+  }
+
+  @Test
+  void filtersMustSplitOverTheGroups() {
+    assertError(Sources.network(
+        "@Network(name = \"TinyNet\")",
+        "@Input(channels = 4, height = 12, width = 12)",
+        "  @Conv(filters = 6, kernel = 3,",
+        "      groups = 4)",
+        "  void conv1();"), "conv1: filters = 6 is not divisible by groups = 4", 6);
+  }
+
+  @Test
+  void groupsMustBeAMultipleOfTheTowers() {
+    assertError(Sources.network(
+        "@Network(name = \"TinyNet\", towers = 2)",
+        "@Input(channels = 3, height = 12, width = 12)",
+        "  @Conv(filters = 6, kernel = 3,",
+        "      groups = 3)",
+        "  void conv1();"), "conv1: groups = 3 must be 1 or a multiple of the network's 2 towers", 7);
+  }
+
+  @Test
+  void lrnConstantsOutOfRange() {
+    assertError(Sources.body(
+        "  @Conv(filters = 4, kernel = 3)",
+        "  @Lrn(size = 5, k = 0)",
+        "  void conv1();"), "conv1: LRN needs k > 0, alpha >= 0 and beta > 0 (got k = 0.0, alpha = 1.0E-4, beta = 0.75)", 7);
+    assertError(Sources.body(
+        "  @Conv(filters = 4, kernel = 3)",
+        "  @Lrn(size = 5, alpha = -1)",
+        "  void conv1();"), "conv1: LRN needs k > 0, alpha >= 0 and beta > 0", 7);
+  }
+
+  @Test
+  void softmaxNeedsClassScores() {
+    assertError(Sources.body(
+        "  @Conv(filters = 4, kernel = 3)",
+        "  @Softmax",
+        "  void conv1();"), "conv1: @Softmax needs class scores, but conv1 outputs [4, 10, 10]; add a @Dense layer first", 7);
+  }
+
+  @Test
+  void emptyParameterPrefix() {
+    assertError(Sources.body(
+        "  @Param(\"\")",
+        "  @Dense(units = 8)",
+        "  void fc1();"), "fc1: the parameter prefix is empty", 6);
+  }
+
+  @Test
+  void noLayers() {
+    assertError(Sources.network(
+        "@Network(name = \"TinyNet\")",
+        "@Input(channels = 1, height = 12, width = 12)"), "Net: the network declares no layers; add a method annotated with @Conv or @Dense", 3);
+  }
+
+  @Test
+  void noLayerWithParameters() {
+    assertError(Sources.body(
+        "  @MaxPool(kernel = 2, stride = 2)",
+        "  void pool();"), "Net: the network has no layer with parameters to train; add a method annotated with @Conv or @Dense", 3);
+  }
+
+  @Test
+  void denseLayerTooLargeForOneArray() {
+    assertError(Sources.network(
+        "@Network(name = \"TinyNet\")",
+        "@Input(channels = 1, height = 1000, width = 1000)",
+        "  @Dense(units = 4096)",
+        "  void fc1();"), "fc1: a dense layer of 1000000 × 4096 weights is too large for one array", 6);
+  }
+
+  @Test
+  void aMethodMayOpenWithoutParametersAndAStageMayPoolAlone() {
+    Compilation c = compile(Sources.body(
+        "  @Lrn(size = 3)",
+        "  @MaxPool(kernel = 2, stride = 2)",
+        "  void normalizeAndPool();",
+        "  @MaxPool(kernel = 3, stride = 1)",
+        "  @Conv(filters = 4, kernel = 3)",
+        "  @Relu",
+        "  void poolThenConv();",
+        "  @Dropout(0.5)",
+        "  void dropout();"));
+    assertThat(c).succeededWithoutWarnings();
+  }
 }
