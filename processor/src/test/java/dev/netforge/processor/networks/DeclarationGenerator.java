@@ -1,0 +1,153 @@
+package dev.netforge.processor.networks;
+
+import dev.netforge.processor.networks.Float64Network.Dims;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.SplittableRandom;
+
+/**
+ * Random network declarations from a seed: valid ones built so that every shape fits (random op orders, pooling or LRN
+ * before any layer with parameters, both roundings, rectangular inputs, groups, one or two towers, feature-map and
+ * class-score outputs), and invalid ones, each a valid one with one defect the processor must report.
+ */
+final class DeclarationGenerator {
+  /** Activations per example above which a convolution is made to stride further, keeping the float64 reference quick. */
+  private static final int MAX_ACTIVATIONS = 3000;
+
+  private final Random random;
+
+  DeclarationGenerator(long seed) {
+    // Mixed first: java.util.Random's first draws from neighbouring seeds are alike (seeds 1..200 all chose 2 towers).
+    random = new Random(new SplittableRandom(seed).nextLong());
+  }
+
+  /** A declaration whose every shape fits. */
+  Declaration valid(String name) {
+    int towers = 1 + random.nextInt(2);
+    int height = 5 + random.nextInt(16);
+    int width = random.nextBoolean() ? height : 5 + random.nextInt(16);
+    int channels = 1 + random.nextInt(4);
+    Dims dims = new Dims(channels, height, width);
+    int methodCount = 1 + random.nextInt(6);
+    List<Declaration.Method> methods = new ArrayList<>();
+    boolean dense = false;
+    boolean parametric = false;
+    for (int m = 0; m < methodCount; m++) {
+      // 0: convolution, 1: dense, else a method without parameters; the last one has them if none did before.
+      int kind = m == methodCount - 1 && !parametric ? random.nextInt(2) : random.nextInt(5);
+      boolean withParameters = kind <= 1;
+      List<Declaration.Op> free = new ArrayList<>(List.of(new Declaration.Relu(), new Declaration.Dropout(0), new Declaration.Lrn(1, 0, 0, 0)));
+      if (!dense) {
+        free.add(new Declaration.MaxPool(0, 0, false));
+      }
+      Collections.shuffle(free, random);
+      List<Declaration.Op> planned = new ArrayList<>(free.subList(0, withParameters ? random.nextInt(3) : 1 + random.nextInt(3)));
+      if (withParameters) {
+        Declaration.Op op = kind == 0 && !dense ? new Declaration.Conv(0, 0, 0, 0, 0, false) : new Declaration.Dense(0);
+        // Usually first, as in the paper; sometimes after ops that act on the stage before.
+        planned.add(random.nextInt(4) == 0 ? random.nextInt(planned.size() + 1) : 0, op);
+      }
+      List<Declaration.Op> ops = new ArrayList<>();
+      for (Declaration.Op sketch : planned) {
+        if (dense && sketch instanceof Declaration.MaxPool) {
+          continue; // the method's dense layer came first: nothing spatial is left to pool
+        }
+        Declaration.Op op = concrete(sketch, dims, towers);
+        ops.add(op);
+        dims = Float64Network.outputOf(op, dims);
+        dense |= op instanceof Declaration.Dense;
+        parametric |= op instanceof Declaration.Conv || op instanceof Declaration.Dense;
+      }
+      if (ops.isEmpty()) {
+        ops.add(new Declaration.Relu());
+      }
+      String param = withParameters && random.nextInt(5) == 0 ? "features." + m : null;
+      methods.add(new Declaration.Method("layer" + m, param, ops));
+    }
+    boolean softmax = dims.h() == 1 && dims.w() == 1 && dims.c() > 1 && random.nextBoolean();
+    return new Declaration(name, towers, channels, height, width, methods, softmax);
+  }
+
+  /** A valid declaration with one defect, each of which is wrong whatever the shapes around it. */
+  Declaration invalid(String name) {
+    Declaration d = valid(name);
+    List<Declaration.Method> methods = new ArrayList<>(d.methods());
+    int m = random.nextInt(methods.size());
+    Declaration.Method method = methods.get(m);
+    List<Declaration.Op> ops = new ArrayList<>(method.ops());
+    Declaration.Op defect =
+        switch (random.nextInt(8)) {
+          case 0 -> new Declaration.Conv(2 * d.towers(), 3, 1, -1, 1, true);
+          case 1 -> new Declaration.Lrn(4, 1e-4, 0.75, 2);
+          case 2 -> new Declaration.Lrn(3, 1e-4, 0.75, 0);
+          case 3 -> new Declaration.Dropout(1.5);
+          case 4 -> new Declaration.Conv(2 * d.towers(), 99, 1, 0, 1, true);
+          case 5 -> new Declaration.Conv(13 * d.towers(), 1, 1, 0, 13, true);
+          case 6 -> new Declaration.Dense(0);
+          default -> null;
+        };
+    if (defect == null) {
+      return new Declaration(name, 3, d.channels(), d.height(), d.width(), d.methods(), d.softmax());
+    }
+    // A method holds each annotation once, and at most one op with parameters.
+    ops.removeIf(op -> op.getClass() == defect.getClass() || hasParameters(op) && hasParameters(defect));
+    ops.add(random.nextInt(ops.size() + 1), defect);
+    methods.set(m, new Declaration.Method(method.name(), method.param(), ops));
+    return new Declaration(name, d.towers(), d.channels(), d.height(), d.width(), methods, d.softmax());
+  }
+
+  /** The op {@code sketch} stands for, with attributes drawn to fit {@code in}. */
+  private Declaration.Op concrete(Declaration.Op sketch, Dims in, int towers) {
+    if (sketch instanceof Declaration.Conv) {
+      return conv(in, towers);
+    } else if (sketch instanceof Declaration.Dense) {
+      return new Declaration.Dense(towers * (1 + random.nextInt(8)));
+    } else if (sketch instanceof Declaration.MaxPool) {
+      int kernel = 1 + random.nextInt(Math.min(5, Math.min(in.h(), in.w())));
+      int stride = 1 + random.nextInt(3);
+      return new Declaration.MaxPool(kernel, stride, !exact(in, kernel, stride, 0) || random.nextInt(3) == 0);
+    } else if (sketch instanceof Declaration.Lrn) {
+      double[] alphas = {1e-4, 1e-3, 0.01, 0.1, 1.0};
+      double[] betas = {0.5, 0.75, 1.0};
+      return new Declaration.Lrn(1 + 2 * random.nextInt(4), alphas[random.nextInt(alphas.length)], betas[random.nextInt(betas.length)],
+          1 + random.nextInt(2));
+    } else if (sketch instanceof Declaration.Dropout) {
+      return new Declaration.Dropout(random.nextInt(3) * 0.25);
+    }
+    return sketch;
+  }
+
+  private Declaration.Conv conv(Dims in, int towers) {
+    List<Integer> groupChoices = new ArrayList<>();
+    for (int g = 1; g <= in.c(); g++) {
+      if (in.c() % g == 0 && (g == 1 || g % towers == 0)) {
+        groupChoices.add(g);
+      }
+    }
+    int groups = groupChoices.get(random.nextInt(groupChoices.size()));
+    int unit = groups * towers / gcd(groups, towers);
+    int filters = unit * (1 + random.nextInt(Math.max(1, 12 / unit)));
+    int kernel = 1 + random.nextInt(Math.min(11, Math.min(in.h(), in.w())));
+    int padding = random.nextInt(kernel / 2 + 1);
+    int stride = 1 + random.nextInt(4);
+    while ((long) filters * Float64Network.windows(in.h(), kernel, stride, padding) * Float64Network.windows(in.w(), kernel, stride, padding)
+        > MAX_ACTIVATIONS) {
+      stride++;
+    }
+    return new Declaration.Conv(filters, kernel, stride, padding, groups, !exact(in, kernel, stride, padding) || random.nextInt(3) == 0);
+  }
+
+  private static boolean hasParameters(Declaration.Op op) {
+    return op instanceof Declaration.Conv || op instanceof Declaration.Dense;
+  }
+
+  private static boolean exact(Dims in, int kernel, int stride, int padding) {
+    return (in.h() + 2 * padding - kernel) % stride == 0 && (in.w() + 2 * padding - kernel) % stride == 0;
+  }
+
+  private static int gcd(int a, int b) {
+    return b == 0 ? a : gcd(b, a % b);
+  }
+}

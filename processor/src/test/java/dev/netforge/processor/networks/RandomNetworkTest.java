@@ -1,0 +1,271 @@
+package dev.netforge.processor.networks;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.google.testing.compile.Compilation;
+import dev.netforge.runtime.CompiledNetwork;
+import dev.netforge.runtime.Parameter;
+import dev.netforge.runtime.cuda.CudaNetwork;
+import dev.netforge.runtime.cuda.Device;
+import dev.netforge.runtime.cuda.EmulatedDevice;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.SplittableRandom;
+import java.util.stream.Collectors;
+import javax.tools.Diagnostic;
+import javax.tools.JavaFileObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every network the DSL accepts computes what its declaration says: random declarations, compiled with the processor,
+ * give the float64 reference's output, loss, ∂input and every parameter gradient within 1e-4; random defective ones
+ * end in a compile error on one of their annotations. Seeds 1..N run every time ({@code -Dnetforge.networks=N}, 200 by
+ * default), plus one fresh seed printed for replay with {@code -Dnetforge.seed=S}.
+ */
+class RandomNetworkTest {
+  private static final int DEFAULT_NETWORKS = 200;
+  private static final int INVALID_NETWORKS = 60;
+  private static final int COMPILE_CHUNK = 40;
+  private static final double TOLERANCE = 1e-4;
+  /** How close (relative to its tensor's RMS) a max or a ReLU input may come to the other branch before inputs are redrawn. */
+  private static final double CLOSEST_CALL = 2e-5;
+  private static final int BATCH = 2;
+  /** Every this many seeds a network also runs through the CUDA engine on emulated devices (a g++ build each). */
+  private static final int EMULATED_EVERY = 40;
+
+  @TempDir
+  Path classes;
+
+  /** The seeds to run: one given to replay, or 1..N and a fresh one. */
+  private static List<Long> seeds(int count) {
+    Long replay = Long.getLong("netforge.seed");
+    if (replay != null) {
+      return List.of(replay);
+    }
+    List<Long> seeds = new ArrayList<>();
+    for (long s = 1; s <= count; s++) {
+      seeds.add(s);
+    }
+    long fresh = new Random().nextLong() & Long.MAX_VALUE;
+    System.out.println("random networks: seeds 1.." + count + " and fresh seed " + fresh + " (replay one with -Dnetforge.seed=SEED)");
+    seeds.add(fresh);
+    return seeds;
+  }
+
+  @Test
+  void validNetworksMatchTheFloat64Reference() {
+    List<Long> seeds = seeds(Integer.getInteger("netforge.networks", DEFAULT_NETWORKS));
+    Map<String, Integer> covered = new java.util.TreeMap<>();
+    for (int from = 0; from < seeds.size(); from += COMPILE_CHUNK) {
+      List<Declaration> chunk = new ArrayList<>();
+      for (long seed : seeds.subList(from, Math.min(seeds.size(), from + COMPILE_CHUNK))) {
+        chunk.add(new DeclarationGenerator(seed).valid("Random" + seed));
+      }
+      Compilation compilation = GeneratedNetworks.compile(chunk);
+      if (compilation.status() != Compilation.Status.SUCCESS) {
+        fail("valid declarations did not compile:\n" + describe(compilation.errors()) + "\n" + chunk);
+      }
+      ClassLoader loader = GeneratedNetworks.load(compilation, classes.resolve("chunk" + from));
+      for (Declaration d : chunk) {
+        long seed = Long.parseLong(d.name().substring("Random".length()));
+        try {
+          count(d, covered);
+          CompiledNetwork net = instantiate(loader, d);
+          Upstream upstream = check(d, net, new Random(new SplittableRandom(~seed).nextLong()));
+          if (seed % EMULATED_EVERY == 0) {
+            compareWithEmulatedCuda(instantiate(loader, d), net, upstream);
+            covered.merge("also on emulated CUDA", 1, Integer::sum);
+          }
+        } catch (AssertionError | RuntimeException e) {
+          throw new AssertionError("seed " + seed + ": " + e.getMessage() + "\n" + d, e);
+        }
+      }
+    }
+    System.out.println("random networks checked: " + seeds.size() + " " + covered);
+  }
+
+  /** Tallies what a declaration exercises, so the printed summary shows the generator reaches every case. */
+  private static void count(Declaration d, Map<String, Integer> covered) {
+    List<Declaration.Op> ops = d.methods().stream().flatMap(m -> m.ops().stream()).toList();
+    Float64Network.Dims out = new Float64Network(d).output();
+    boolean flat = ops.stream().anyMatch(op -> op instanceof Declaration.Dense);
+    Map<String, Boolean> features = Map.of(
+        "two towers", d.towers() == 2,
+        "feature-map output", !flat,
+        "[C, 1, 1] output", !flat && out.h() == 1 && out.w() == 1,
+        "softmax", d.softmax(),
+        "opens without parameters", !(ops.get(0) instanceof Declaration.Conv || ops.get(0) instanceof Declaration.Dense),
+        "grouped convolution", ops.stream().anyMatch(op -> op instanceof Declaration.Conv c && c.groups() > 1),
+        "floor rounding", ops.stream().anyMatch(op -> op instanceof Declaration.Conv c && c.floor() || op instanceof Declaration.MaxPool p && p.floor()),
+        "rectangular input", d.height() != d.width());
+    features.forEach((feature, present) -> {
+      if (present) {
+        covered.merge(feature, 1, Integer::sum);
+      }
+    });
+  }
+
+  @Test
+  void invalidNetworksEndInACompileErrorOnAnAnnotation() {
+    for (long seed = 1; seed <= INVALID_NETWORKS; seed++) {
+      Declaration d = new DeclarationGenerator(seed).invalid("Broken" + seed);
+      Compilation compilation = GeneratedNetworks.compile(List.of(d));
+      assertEquals(Compilation.Status.FAILURE, compilation.status(), "seed " + seed + " compiled:\n" + d);
+      List<String> lines = d.source();
+      for (Diagnostic<? extends JavaFileObject> e : compilation.errors()) {
+        String message = e.getMessage(null);
+        assertTrue(!message.contains("please report") && !message.contains("Exception"), "seed " + seed + ": " + message + "\n" + d);
+        long line = e.getLineNumber();
+        assertTrue(line >= 1 && line <= lines.size() && lines.get((int) line - 1).trim().startsWith("@"),
+            "seed " + seed + ": error not on an annotation (line " + line + "): " + message + "\n" + d);
+      }
+    }
+  }
+
+  private static CompiledNetwork instantiate(ClassLoader loader, Declaration d) {
+    try {
+      return (CompiledNetwork) loader.loadClass(d.className()).getDeclaredConstructor().newInstance();
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot load " + d.className(), e);
+    }
+  }
+
+  /** What the backward pass started from: labels for a softmax output, else ∂loss/∂output. */
+  private record Upstream(float[] input, int[] labels, float[] gradOutput, float[] inputGradient) {}
+
+  /** Random weights and inputs through both; redrawn while a max or ReLU is too close a call for float32. */
+  private static Upstream check(Declaration d, CompiledNetwork net, Random random) {
+    Float64Network reference = new Float64Network(d);
+    Float64Network.Dims out = reference.output();
+    boolean flat = d.methods().stream().flatMap(m -> m.ops().stream()).anyMatch(op -> op instanceof Declaration.Dense);
+    assertArrayEquals(flat ? new int[] {out.c()} : new int[] {out.c(), out.h(), out.w()}, net.outputShape(), "output shape");
+    Map<String, int[]> shapes = reference.parameterShapes();
+    assertEquals(List.copyOf(shapes.keySet()), net.parameters().stream().map(Parameter::name).toList(), "parameter names");
+    for (Parameter p : net.parameters()) {
+      assertArrayEquals(shapes.get(p.name()), p.shape(), p.name());
+    }
+    Map<String, double[]> parameters = new HashMap<>();
+    float[] input = new float[BATCH * net.inputSize()];
+    Float64Network.Pass pass = null;
+    for (int attempt = 0; attempt < 10 && (pass == null || pass.closestCall() < CLOSEST_CALL); attempt++) {
+      for (Parameter p : net.parameters()) {
+        double scale = p.isBias() ? 0.1 : Math.sqrt(2.0 / p.fanIn());
+        for (int i = 0; i < p.size(); i++) {
+          p.value[i] = (float) (scale * random.nextGaussian());
+        }
+        parameters.put(p.name(), widen(p.value));
+      }
+      for (int i = 0; i < input.length; i++) {
+        input[i] = (float) random.nextGaussian();
+      }
+      pass = reference.new Pass(widen(input), BATCH, parameters);
+    }
+    assertTrue(pass.closestCall() >= CLOSEST_CALL, "every draw held a max or ReLU too close to call in float32");
+    float[] output = net.forward(input, BATCH, false).clone();
+    assertClose("output", output, pass.output());
+
+    double[] gradOutput = new double[pass.output().length];
+    float[] inputGradient = new float[input.length];
+    int[] labels = null;
+    float[] g = null;
+    if (d.softmax()) {
+      int classes = out.c();
+      labels = new int[BATCH];
+      double expectedLoss = 0;
+      for (int n = 0; n < BATCH; n++) {
+        labels[n] = random.nextInt(classes);
+        expectedLoss += softmaxCrossEntropy(pass.output(), n, classes, labels[n], gradOutput) / BATCH;
+      }
+      double loss = net.backward(labels, inputGradient);
+      assertEquals(expectedLoss, loss, TOLERANCE * Math.abs(expectedLoss), "loss");
+    } else {
+      g = new float[gradOutput.length];
+      for (int i = 0; i < g.length; i++) {
+        g[i] = (float) random.nextGaussian();
+        gradOutput[i] = g[i];
+      }
+      net.backward(g, inputGradient);
+    }
+    Map<String, double[]> gradients = new HashMap<>();
+    assertClose("∂input", inputGradient, pass.backward(gradOutput, gradients));
+    for (Parameter p : net.parameters()) {
+      assertClose("∂" + p.name(), p.grad, gradients.get(p.name()));
+    }
+    return new Upstream(input, labels, g, inputGradient);
+  }
+
+  /** The same pass through the generated kernels on emulated devices, one per tower: the CPU engine's results. */
+  private static void compareWithEmulatedCuda(CompiledNetwork host, CompiledNetwork cpu, Upstream upstream) {
+    for (Parameter p : cpu.parameters()) {
+      System.arraycopy(p.value, 0, host.parameter(p.name()).value, 0, p.size());
+    }
+    List<Device> devices = List.of(new EmulatedDevice(0), new EmulatedDevice(1));
+    try (CudaNetwork cuda = CudaNetwork.of(host, devices.subList(0, host.towers()))) {
+      cuda.pushParameters(name -> null);
+      assertClose("emulated CUDA output", cuda.forward(upstream.input(), BATCH, false), widen(cpu.forward(upstream.input(), BATCH, false)));
+      if (upstream.labels() != null) {
+        cuda.backward(upstream.labels());
+      } else {
+        cuda.backward(upstream.gradOutput());
+      }
+      float[] inputGradient = new float[upstream.input().length];
+      cuda.inputGradient(inputGradient);
+      assertClose("emulated CUDA ∂input", inputGradient, widen(upstream.inputGradient()));
+      cuda.pullParameters(name -> null);
+    } finally {
+      devices.forEach(Device::close);
+    }
+    for (Parameter p : cpu.parameters()) {
+      assertClose("emulated CUDA ∂" + p.name(), host.parameter(p.name()).grad, widen(p.grad));
+    }
+  }
+
+  /** Example {@code n}'s cross-entropy; writes (softmax − onehot)/batch into {@code grad}. */
+  private static double softmaxCrossEntropy(double[] logits, int n, int classes, int label, double[] grad) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (int c = 0; c < classes; c++) {
+      max = Math.max(max, logits[n * classes + c]);
+    }
+    double sum = 0;
+    for (int c = 0; c < classes; c++) {
+      sum += Math.exp(logits[n * classes + c] - max);
+    }
+    for (int c = 0; c < classes; c++) {
+      grad[n * classes + c] = (Math.exp(logits[n * classes + c] - max) / sum - (c == label ? 1 : 0)) / BATCH;
+    }
+    return Math.log(sum) + max - logits[n * classes + label];
+  }
+
+  /** ‖actual − expected‖ ≤ 1e-4 ‖expected‖ (an all-zero expectation must be met within 1e-6). */
+  static void assertClose(String what, float[] actual, double[] expected) {
+    assertEquals(expected.length, Math.min(actual.length, expected.length), what + " length");
+    double diff = 0;
+    double norm = 0;
+    for (int i = 0; i < expected.length; i++) {
+      diff += (actual[i] - expected[i]) * (actual[i] - expected[i]);
+      norm += expected[i] * expected[i];
+    }
+    double error = Math.sqrt(diff) / Math.max(Math.sqrt(norm), 1e-2);
+    assertTrue(error <= TOLERANCE, what + ": relative error " + error + " (‖expected‖ = " + Math.sqrt(norm) + ")");
+  }
+
+  private static double[] widen(float[] v) {
+    double[] d = new double[v.length];
+    for (int i = 0; i < v.length; i++) {
+      d[i] = v[i];
+    }
+    return d;
+  }
+
+  private static String describe(List<Diagnostic<? extends JavaFileObject>> errors) {
+    return errors.stream().map(e -> e.getSource().getName() + ":" + e.getLineNumber() + ": " + e.getMessage(null)).collect(Collectors.joining("\n"));
+  }
+}
