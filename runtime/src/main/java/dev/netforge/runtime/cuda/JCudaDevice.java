@@ -97,7 +97,7 @@ public final class JCudaDevice implements Device {
     this.minor = value[0];
     check(cuCtxCreate(context, 0, device), "cuCtxCreate");
     check(cuStreamCreate(stream, CUstream_flags.CU_STREAM_DEFAULT), "cuStreamCreate");
-    this.staging = new PinnedStaging(describe());
+    this.staging = new PinnedStaging(new JCudaStagingCalls(describe()));
   }
 
   /**
