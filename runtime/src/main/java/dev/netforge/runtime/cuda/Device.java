@@ -52,9 +52,15 @@ public interface Device extends AutoCloseable {
   void launch(String module, String kernel, int gridX, int gridY, int gridZ, long... args);
 
   /** A point in a device's order of work: everything issued to it before {@link #recordEvent}. */
-  interface Event {}
+  interface Event {
+    /** Frees the event without waiting for it: what becomes of an event whose wait is skipped after a failure. */
+    void release();
+  }
 
-  /** Marks the work issued so far, for another device to {@link #waitFor}; each event is waited for once. */
+  /**
+   * Marks the work issued so far, for another device to {@link #waitFor}; each event is waited for once (which frees
+   * it) or released.
+   */
   Event recordEvent();
 
   /**
