@@ -75,6 +75,12 @@ public interface Device extends AutoCloseable {
   @Override
   void close();
 
+  /**
+   * The largest {@code gridDim.y} and {@code gridDim.z} of a launch, as on every GPU since compute capability 3.0
+   * ({@code gridDim.x} reaches 2³¹ − 1, which a Java int never exceeds).
+   */
+  int MAX_GRID_YZ = 65_535;
+
   /** Threads per block of every netforge kernel. */
   int BLOCK_THREADS = 256;
 
