@@ -17,7 +17,7 @@ import dev.netforge.runtime.Reference;
 import dev.netforge.runtime.Rng;
 import dev.netforge.runtime.cuda.CudaNetwork;
 import dev.netforge.runtime.cuda.Device;
-import dev.netforge.runtime.cuda.EmulatedDevice;
+import dev.netforge.runtime.cuda.Devices;
 import dev.netforge.runtime.train.Sgd;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,10 +75,10 @@ class CudaEmulationTest {
 
   private static final List<Device> devices = new ArrayList<>();
 
+  /** Emulated devices; real GPUs with {@code -Dnetforge.test.device=cuda} ({@code bin/gpu-check} runs it so). */
   @BeforeAll
   static void devices() {
-    devices.add(new EmulatedDevice(0));
-    devices.add(new EmulatedDevice(1));
+    devices.addAll(Devices.open(System.getProperty("netforge.test.device", "emulated"), 0, 2));
   }
 
   @AfterAll

@@ -92,10 +92,10 @@ class TrainingTest {
     List<Double> cpu = train(2, tmp.resolve("cpu.safetensors"), null, new TinyTrainProbe(), data, new TrainingListener() {});
     Path checkpoint = tmp.resolve("cuda.safetensors");
     List<Double> cuda;
-    try (Engine first = new CudaEngine(new TinyTrainProbe(), Devices.open("emulated", 2))) {
+    try (Engine first = new CudaEngine(new TinyTrainProbe(), Devices.open("emulated", 2, 2))) {
       cuda = new ArrayList<>(train(1, checkpoint, null, first, data, new TrainingListener() {}));
     }
-    try (Engine resumed = new CudaEngine(new TinyTrainProbe(), Devices.open("emulated", 1))) {
+    try (Engine resumed = new CudaEngine(new TinyTrainProbe(), Devices.open("emulated", 1, 2))) {
       cuda.addAll(train(2, checkpoint, checkpoint, resumed, data, new TrainingListener() {}));
     }
     assertEquals(cpu.size(), cuda.size());

@@ -49,12 +49,13 @@ public final class Cli {
             + "compiled for the host: for checking it without a GPU, slow). Default: ${DEFAULT-VALUE}.")
     String device;
 
-    @Option(names = "--gpus", defaultValue = "0", description = "GPUs to use (0: all), or emulated devices (0: two).")
+    @Option(names = "--gpus", defaultValue = "0",
+        description = "GPUs (or emulated devices) to use, at most one per tower (0: one per tower, as many as there are).")
     int gpus;
 
     /** The engine {@code --device} names, running {@code net}; the CPU engine when no device is used. */
     Engine engine(CompiledNetwork net) {
-      List<Device> devices = Devices.open(device, gpus);
+      List<Device> devices = Devices.open(device, gpus, net.towers());
       return devices.isEmpty() ? new CpuEngine(net) : new CudaEngine(net, devices);
     }
 

@@ -10,11 +10,22 @@ public final class CudaEngine implements Engine {
   private final CudaNetwork launcher;
   private final List<Device> devices;
 
-  /** Runs {@code network} on {@code devices}, which this engine closes with itself. */
+  /** Runs {@code network} on {@code devices}, which this engine closes with itself, or at once if it cannot start. */
   public CudaEngine(CompiledNetwork network, List<Device> devices) {
-    this.launcher = CudaNetwork.of(network, devices);
     this.devices = List.copyOf(devices);
-    launcher.pushParameters(name -> null);
+    CudaNetwork started = null;
+    try {
+      started = CudaNetwork.of(network, devices);
+      started.pushParameters(name -> null);
+    } catch (RuntimeException e) {
+      Cleanup cleanup = new Cleanup(e);
+      if (started != null) {
+        cleanup.run(started::close);
+      }
+      this.devices.forEach(d -> cleanup.run(d::close));
+      cleanup.finish();
+    }
+    this.launcher = started;
   }
 
   @Override
@@ -64,9 +75,12 @@ public final class CudaEngine implements Engine {
     launcher.pushParameters(name -> sgd == null ? null : sgd.velocity(name));
   }
 
+  /** Closes the launcher and every device, even when one of them fails; reports the first failure. */
   @Override
   public void close() {
-    launcher.close();
-    devices.forEach(Device::close);
+    Cleanup cleanup = new Cleanup();
+    cleanup.run(launcher::close);
+    devices.forEach(d -> cleanup.run(d::close));
+    cleanup.finish();
   }
 }

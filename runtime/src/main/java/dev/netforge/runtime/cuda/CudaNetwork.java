@@ -5,12 +5,14 @@ import dev.netforge.runtime.Parameter;
 import dev.netforge.runtime.nn.Dropout;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.reflect.InvocationTargetException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -24,6 +26,10 @@ import java.util.function.Function;
  * needs from the other towers to the same place in its own buffers, in the receiving device's order after an event of
  * the sending one, so that neither the host nor the sender waits for it and each device computes while the other
  * copies. Each device is driven by a thread of its own ({@link DeviceWorker}). Not thread-safe.
+ *
+ * <p>With {@code -Dnetforge.cuda.sync=true} every launch is waited for, so that a kernel that faults is named (the
+ * generated kernel names carry the stage and tower: {@code conv2_forward_t1}) where it fails, not at some later copy
+ * on either device's thread. It costs the overlap of host and devices; for finding faults, not for runs.
  */
 public abstract class CudaNetwork implements AutoCloseable {
   /** Name of the softmax cross-entropy kernel every softmax network's module has. */
@@ -51,6 +57,8 @@ public abstract class CudaNetwork implements AutoCloseable {
   private final List<DeviceWorker> workers;
   private final Layout layout;
   private final int towers;
+  /** Whether every launch is waited for ({@code -Dnetforge.cuda.sync=true}). */
+  private final boolean synchronous = Boolean.getBoolean("netforge.cuda.sync");
   private long[] arena;
   private long[][] address;
   private int plannedBatch;
@@ -70,15 +78,20 @@ public abstract class CudaNetwork implements AutoCloseable {
     KernelModule kernels = new KernelModule(host.name(), resource(host, ".cu", true), resource(host, ".ptx", false));
     // One worker thread per device: each queues its towers' launches while the host goes on to the next tower.
     Map<Device, DeviceWorker> byDevice = new IdentityHashMap<>();
-    for (int t = 0; t < towers; t++) {
-      Device device = devices.get(t % devices.size());
-      DeviceWorker worker = byDevice.get(device);
-      if (worker == null) {
-        worker = new DeviceWorker(device);
-        worker.load(kernels);
-        byDevice.put(device, worker);
+    try {
+      for (int t = 0; t < towers; t++) {
+        Device device = devices.get(t % devices.size());
+        DeviceWorker worker = byDevice.get(device);
+        if (worker == null) {
+          worker = new DeviceWorker(device);
+          byDevice.put(device, worker);
+          worker.load(kernels);
+        }
+        towerDevice[t] = worker;
       }
-      towerDevice[t] = worker;
+    } catch (RuntimeException e) {
+      byDevice.values().forEach(DeviceWorker::stop);
+      throw e;
     }
     this.workers = List.copyOf(byDevice.values());
   }
@@ -93,6 +106,12 @@ public abstract class CudaNetwork implements AutoCloseable {
               .newInstance(host, devices);
     } catch (ClassNotFoundException e) {
       throw new IllegalArgumentException("no CUDA launcher " + name + " for " + host.name() + " (was it compiled with the netforge processor?)", e);
+    } catch (InvocationTargetException e) {
+      // The launcher's own failure (kernels that do not load, a device that fails) is the one to report.
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      throw new IllegalStateException("cannot create " + name + ": " + e.getCause(), e.getCause());
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException("cannot create " + name + ": " + e, e);
     }
@@ -168,6 +187,12 @@ public abstract class CudaNetwork implements AutoCloseable {
     if (batchSize <= 0 || input.length < (long) batchSize * inputSize) {
       throw new IllegalArgumentException(host.name() + " expects " + batchSize + " × " + inputSize + " input floats, got " + input.length);
     }
+    if (batchSize > Device.MAX_GRID_YZ) {
+      // The generated convolution launches put the batch in gridDim.z: refuse before allocating for it.
+      throw new IllegalArgumentException(String.format(Locale.ROOT,
+          "a batch of %,d is more than the CUDA engine takes at once (%,d, the GPU's largest gridDim.z); use a smaller --batch",
+          batchSize, Device.MAX_GRID_YZ));
+    }
     ensurePlanned(batchSize);
     batch = batchSize;
     betweenSteps();
@@ -236,14 +261,16 @@ public abstract class CudaNetwork implements AutoCloseable {
     updatePass((float) momentum, (float) (weightDecay * learningRate), (float) learningRate);
   }
 
-  /** Frees the devices' memory and ends their worker threads; the devices themselves stay open. */
+  /**
+   * Frees the devices' memory and ends their worker threads, all of it even when a step fails (the first failure is
+   * reported, later ones suppressed); the devices themselves stay open.
+   */
   @Override
   public void close() {
-    try {
-      release();
-    } finally {
-      workers.forEach(DeviceWorker::stop);
-    }
+    Cleanup cleanup = new Cleanup();
+    cleanup.run(this::release);
+    workers.forEach(worker -> cleanup.run(worker::stop));
+    cleanup.finish();
   }
 
   private void release() {
@@ -251,23 +278,20 @@ public abstract class CudaNetwork implements AutoCloseable {
       return;
     }
     // An exchange copy queued on one device reads another tower's memory, and the host may have waited only for
-    // its own tower (a forward pass waits for tower 0's output): every device finishes before any memory goes.
-    RuntimeException failed = null;
+    // its own tower (a forward pass waits for tower 0's output): every device finishes before any memory goes. A
+    // worker that failed has run (or skipped) its queue all the same, so memory is freed after a failure too.
+    Cleanup cleanup = new Cleanup();
     for (DeviceWorker worker : workers) {
-      try {
-        worker.synchronize();
-      } catch (RuntimeException e) {
-        // The worker's queue has run (or skipped) all its work all the same; free, then report.
-        failed = failed == null ? e : failed;
-      }
+      cleanup.run(worker::synchronize);
     }
-    for (int t = 0; t < towers; t++) {
-      towerDevice[t].free(arena[t]);
-    }
+    long[] freed = arena;
     arena = null;
-    if (failed != null) {
-      throw failed;
+    for (int t = 0; t < towers; t++) {
+      Device device = towerDevice[t];
+      long address = freed[t];
+      cleanup.run(() -> device.free(address));
     }
+    cleanup.finish();
   }
 
   private void requireForward() {
@@ -337,8 +361,25 @@ public abstract class CudaNetwork implements AutoCloseable {
     return address[tower][buffer];
   }
 
+  /**
+   * Launches {@code kernel} for {@code tower}; refuses a grid no GPU runs, and with {@code -Dnetforge.cuda.sync=true}
+   * waits for it and names it when it fails.
+   */
   protected final void launch(int tower, String kernel, int gridX, int gridY, int gridZ, long... args) {
-    towerDevice[tower].launch(host.name(), kernel, gridX, gridY, gridZ, args);
+    if (gridY > Device.MAX_GRID_YZ || gridZ > Device.MAX_GRID_YZ) {
+      throw new CudaException(String.format(Locale.ROOT,
+          "%s: kernel %s of tower %d needs %d × %d × %d blocks; a GPU launches at most %,d in y and z",
+          host.name(), kernel, tower, gridX, gridY, gridZ, Device.MAX_GRID_YZ));
+    }
+    Device device = towerDevice[tower];
+    device.launch(host.name(), kernel, gridX, gridY, gridZ, args);
+    if (synchronous) {
+      try {
+        device.synchronize();
+      } catch (RuntimeException e) {
+        throw new CudaException(host.name() + ": kernel " + kernel + " of tower " + tower + " on " + device.describe() + " failed: " + e.getMessage(), e);
+      }
+    }
   }
 
   /** GEMM tiles of 64 covering the batch. */

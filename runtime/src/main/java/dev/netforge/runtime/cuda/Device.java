@@ -52,9 +52,15 @@ public interface Device extends AutoCloseable {
   void launch(String module, String kernel, int gridX, int gridY, int gridZ, long... args);
 
   /** A point in a device's order of work: everything issued to it before {@link #recordEvent}. */
-  interface Event {}
+  interface Event {
+    /** Frees the event without waiting for it: what becomes of an event whose wait is skipped after a failure. */
+    void release();
+  }
 
-  /** Marks the work issued so far, for another device to {@link #waitFor}; each event is waited for once. */
+  /**
+   * Marks the work issued so far, for another device to {@link #waitFor}; each event is waited for once (which frees
+   * it) or released.
+   */
   Event recordEvent();
 
   /**
@@ -68,6 +74,12 @@ public interface Device extends AutoCloseable {
 
   @Override
   void close();
+
+  /**
+   * The largest {@code gridDim.y} and {@code gridDim.z} of a launch, as on every GPU since compute capability 3.0
+   * ({@code gridDim.x} reaches 2³¹ − 1, which a Java int never exceeds).
+   */
+  int MAX_GRID_YZ = 65_535;
 
   /** Threads per block of every netforge kernel. */
   int BLOCK_THREADS = 256;

@@ -96,6 +96,21 @@ final class DeviceWorker implements Device {
   /** An event recorded when this worker's thread reaches it: the device's own event once it exists. */
   private static final class QueuedEvent implements Event {
     final CompletableFuture<Event> recorded = new CompletableFuture<>();
+
+    /** The device's event, once recorded; throws what recording it threw. */
+    Event join() {
+      try {
+        return recorded.join();
+      } catch (CompletionException e) {
+        throw e.getCause() instanceof RuntimeException r ? r : e;
+      }
+    }
+
+    /** Frees the device's event once the source's thread has recorded it; nothing to free when recording failed. */
+    @Override
+    public void release() {
+      recorded.thenAccept(Event::release);
+    }
   }
 
   @Override
@@ -120,11 +135,12 @@ final class DeviceWorker implements Device {
   public void waitFor(Event event) {
     // This worker's thread blocks until the source's thread has recorded the event (an emulated source has then
     // finished the work before it); the device itself then waits for the event's work without blocking anyone.
-    queue(() -> {
-      try {
-        device.waitFor(event instanceof QueuedEvent queued ? queued.recorded.join() : event);
-      } catch (CompletionException e) {
-        throw e.getCause() instanceof RuntimeException r ? r : e;
+    // A wait skipped after a failure still frees the event.
+    thread.execute(() -> {
+      if (failure != null) {
+        keepFirst(event::release);
+      } else {
+        keepFirst(() -> device.waitFor(event instanceof QueuedEvent queued ? queued.join() : event));
       }
     });
   }
@@ -143,13 +159,20 @@ final class DeviceWorker implements Device {
   private void queue(Runnable work) {
     thread.execute(() -> {
       if (failure == null) {
-        try {
-          work.run();
-        } catch (RuntimeException e) {
-          failure = e;
-        }
+        keepFirst(work);
       }
     });
+  }
+
+  /** Runs {@code work} on the worker's thread; its failure is reported by the next wait, unless an earlier one is. */
+  private void keepFirst(Runnable work) {
+    try {
+      work.run();
+    } catch (RuntimeException e) {
+      if (failure == null) {
+        failure = e;
+      }
+    }
   }
 
   @Override

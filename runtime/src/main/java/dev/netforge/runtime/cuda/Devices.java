@@ -8,34 +8,30 @@ public final class Devices {
   private Devices() {}
 
   /**
-   * @param kind {@code cpu}, {@code cuda}, {@code auto} (GPUs when the driver, a device and NVRTC are there, else the
-   *     CPU with one log line) or {@code emulated} (the CUDA engine on the host, for trying it without a GPU)
-   * @param count GPUs (or emulated devices) to use; 0 for all GPUs, or two emulated devices
+   * @param kind {@code cpu}, {@code cuda}, {@code auto} (GPUs when the driver and a device are there, else the CPU with
+   *     one log line; NVRTC is needed later only if neither the build's nor a cached compilation of the kernels loads)
+   *     or {@code emulated} (the CUDA engine on the host, for trying it without a GPU)
+   * @param count GPUs (or emulated devices) to use, at most one per tower; 0 for one per tower (as many GPUs as
+   *     there are)
+   * @param towers the towers of the network the devices will run
    * @return the devices, empty for the CPU engine
    */
-  public static List<Device> open(String kind, int count) {
+  public static List<Device> open(String kind, int count, int towers) {
     switch (kind) {
       case "cpu":
         return List.of();
       case "cuda":
-        return JCudaDevice.open(count);
+        return JCudaDevice.open(count, towers);
       case "auto":
         try {
-          List<Device> devices = JCudaDevice.open(count);
-          try {
-            JCudaDevice.nvrtcAvailable();
-          } catch (CudaException | LinkageError e) {
-            devices.forEach(Device::close);
-            throw e;
-          }
-          return devices;
+          return JCudaDevice.open(count, towers);
         } catch (CudaException | LinkageError e) {
           System.err.println("netforge: no usable GPU (" + e.getMessage() + "); using the CPU engine");
           return List.of();
         }
       case "emulated":
         List<Device> emulated = new ArrayList<>();
-        for (int i = 0; i < (count <= 0 ? 2 : count); i++) {
+        for (int i = 0; i < Math.min(count <= 0 ? towers : count, towers); i++) {
           emulated.add(new EmulatedDevice(i));
         }
         return emulated;

@@ -84,7 +84,10 @@ public final class EmulatedDevice implements Device {
 
   /** Work on an emulated device is done when its call returns, so an event carries nothing. */
   private enum Done implements Event {
-    INSTANCE
+    INSTANCE;
+
+    @Override
+    public void release() {}
   }
 
   @Override

@@ -22,17 +22,15 @@ import static jcuda.driver.JCudaDriver.cuMemcpy3DPeerAsync;
 import static jcuda.driver.JCudaDriver.cuMemcpyDtoH;
 import static jcuda.driver.JCudaDriver.cuMemsetD8;
 import static jcuda.driver.JCudaDriver.cuModuleGetFunction;
-import static jcuda.driver.JCudaDriver.cuModuleLoadData;
+import static jcuda.driver.JCudaDriver.cuModuleLoadDataJIT;
+import static jcuda.driver.JCudaDriver.cuModuleUnload;
 import static jcuda.driver.JCudaDriver.cuPointerGetAttribute;
 import static jcuda.driver.JCudaDriver.cuStreamCreate;
 import static jcuda.driver.JCudaDriver.cuStreamDestroy;
 import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
 import static jcuda.driver.JCudaDriver.cuStreamWaitEvent;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -49,15 +47,14 @@ import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUevent;
 import jcuda.driver.CUevent_flags;
 import jcuda.driver.CUfunction;
+import jcuda.driver.CUjit_option;
 import jcuda.driver.CUmemorytype;
 import jcuda.driver.CUmodule;
 import jcuda.driver.CUpointer_attribute;
 import jcuda.driver.CUresult;
 import jcuda.driver.CUstream;
 import jcuda.driver.CUstream_flags;
-import jcuda.nvrtc.JNvrtc;
-import jcuda.nvrtc.nvrtcProgram;
-import jcuda.nvrtc.nvrtcResult;
+import jcuda.driver.JITOptions;
 
 /**
  * A GPU through JCuda's driver API: one context and one stream per device. Kernels, uploads and exchange copies run
@@ -65,7 +62,7 @@ import jcuda.nvrtc.nvrtcResult;
  * copies, peer copies are {@code cuMemcpy3DPeerAsync} (which the driver stages through host memory where peer access
  * is off), and a device waits for another through events ({@code cuStreamWaitEvent}), so neither the host nor the
  * other device blocks. Downloads are synchronous on the legacy default stream, which waits for this blocking stream.
- * Kernel source is compiled by NVRTC for the device's architecture and the PTX cached on disk ({@link KernelCache}).
+ * Kernels load as {@link KernelLoader} chooses: cached, the build's PTX, or NVRTC's cubin for this device.
  *
  * <p>Written against the JCuda and CUDA driver documentation; this project's build machines have no GPU, so only a
  * machine with one exercises it (docs/performance.md says where it has run).
@@ -85,8 +82,7 @@ public final class JCudaDevice implements Device {
 
   private JCudaDevice(int ordinal) {
     this.ordinal = ordinal;
-    CUdevice device = new CUdevice();
-    check(cuDeviceGet(device, ordinal), "cuDeviceGet");
+    CUdevice device = device(ordinal);
     byte[] chars = new byte[256];
     check(cuDeviceGetName(chars, chars.length, device), "cuDeviceGetName");
     this.name = new String(chars, java.nio.charset.StandardCharsets.US_ASCII).trim().replace("\0", "");
@@ -96,17 +92,40 @@ public final class JCudaDevice implements Device {
     check(cuDeviceGetAttribute(value, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, device), "cuDeviceGetAttribute");
     this.minor = value[0];
     check(cuCtxCreate(context, 0, device), "cuCtxCreate");
-    check(cuStreamCreate(stream, CUstream_flags.CU_STREAM_DEFAULT), "cuStreamCreate");
-    this.staging = new PinnedStaging(describe());
+    int created = cuStreamCreate(stream, CUstream_flags.CU_STREAM_DEFAULT);
+    if (created != CUresult.CUDA_SUCCESS) {
+      cuCtxDestroy(context);
+      check(created, describe() + ": cuStreamCreate");
+    }
+    this.staging = new PinnedStaging(new JCudaStagingCalls(describe()));
+  }
+
+  private static CUdevice device(int ordinal) {
+    CUdevice device = new CUdevice();
+    check(cuDeviceGet(device, ordinal), "cuDeviceGet(" + ordinal + ")");
+    return device;
   }
 
   /**
-   * Opens the first {@code count} GPUs (all of them when {@code count ≤ 0}) and enables peer access between every pair
-   * that allows it.
+   * How many GPUs a run opens: one per tower, or {@code requested} (never more than the towers use: tower t runs on
+   * device t mod count), and never more than the driver sees.
+   *
+   * @throws CudaException when {@code requested} is more than the driver sees
+   */
+  static int gpusToOpen(int requested, int towers, int available) {
+    if (requested > available) {
+      throw new CudaException("--gpus " + requested + " asked for more GPUs than the " + available + " the driver sees");
+    }
+    return Math.min(requested > 0 ? requested : available, towers);
+  }
+
+  /**
+   * Opens the first GPUs a network of {@code towers} towers uses ({@link #gpusToOpen}; {@code CUDA_VISIBLE_DEVICES}
+   * says which are first), and enables peer access between them where it can ({@link PeerAccess}).
    *
    * @throws CudaException naming what is missing when there is no driver or no device
    */
-  public static List<Device> open(int count) {
+  public static List<Device> open(int requested, int towers) {
     try {
       check(cuInit(0), "cuInit");
     } catch (LinkageError e) {
@@ -117,37 +136,39 @@ public final class JCudaDevice implements Device {
     if (available[0] == 0) {
       throw new CudaException("the CUDA driver (version " + driverVersion() + ") sees no GPU");
     }
-    int n = count <= 0 ? available[0] : count;
-    if (n > available[0]) {
-      throw new CudaException("--gpus " + n + " asked for more GPUs than the " + available[0] + " the driver sees");
-    }
+    int n = gpusToOpen(requested, towers, available[0]);
     List<JCudaDevice> devices = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      devices.add(new JCudaDevice(i));
-    }
-    for (JCudaDevice a : devices) {
-      for (JCudaDevice b : devices) {
-        if (a != b) {
-          a.enablePeerAccess(b);
-        }
+    try {
+      for (int i = 0; i < n; i++) {
+        devices.add(new JCudaDevice(i));
       }
+      String staged = PeerAccess.enable(n, new PeerAccess.Link() {
+        @Override
+        public boolean possible(int from, int to) {
+          int[] can = new int[1];
+          check(cuDeviceCanAccessPeer(can, device(devices.get(from).ordinal), device(devices.get(to).ordinal)), "cuDeviceCanAccessPeer");
+          return can[0] != 0;
+        }
+
+        @Override
+        public int enable(int from, int to) {
+          devices.get(from).current();
+          return cuCtxEnablePeerAccess(devices.get(to).context, 0);
+        }
+      }, i -> devices.get(i).describe());
+      if (staged != null) {
+        System.err.println(staged);
+      }
+    } catch (RuntimeException e) {
+      // The devices opened before the failure are closed; their own failures go with the first one.
+      Cleanup cleanup = new Cleanup(e);
+      devices.forEach(d -> cleanup.run(d::close));
+      cleanup.finish();
     }
     return List.copyOf(devices);
   }
 
-  private void enablePeerAccess(JCudaDevice peer) {
-    CUdevice mine = new CUdevice();
-    CUdevice theirs = new CUdevice();
-    check(cuDeviceGet(mine, ordinal), "cuDeviceGet");
-    check(cuDeviceGet(theirs, peer.ordinal), "cuDeviceGet");
-    int[] can = new int[1];
-    check(cuDeviceCanAccessPeer(can, mine, theirs), "cuDeviceCanAccessPeer");
-    if (can[0] != 0) {
-      current();
-      check(cuCtxEnablePeerAccess(peer.context, 0), "cuCtxEnablePeerAccess");
-    }
-  }
-
+  /** The driver's CUDA version, {@code 12.4}. */
   static String driverVersion() {
     int[] version = new int[1];
     cuDriverGetVersion(version);
@@ -278,7 +299,14 @@ public final class JCudaDevice implements Device {
    * A recorded driver event and the context it belongs to; destroyed once a stream has been made to wait for it (the
    * driver keeps it until it completes).
    */
-  private record DriverEvent(CUevent event, CUcontext owner) implements Event {}
+  private record DriverEvent(CUevent event, CUcontext owner) implements Event {
+    /** Destroys the event with its own context current; every call here makes its context current first. */
+    @Override
+    public void release() {
+      check(cuCtxSetCurrent(owner), "cuCtxSetCurrent");
+      check(cuEventDestroy(event), "cuEventDestroy");
+    }
+  }
 
   @Override
   public Event recordEvent() {
@@ -294,94 +322,50 @@ public final class JCudaDevice implements Device {
     if (!(event instanceof DriverEvent recorded)) {
       throw new IllegalArgumentException(describe() + " waits only for CUDA events, not " + event);
     }
-    current();
     // Events of another device's context are allowed here; the wait takes the event's state now, so it can go,
-    // destroyed with its own context current (every call here makes its context current first).
-    check(cuStreamWaitEvent(stream, recorded.event(), 0), "cuStreamWaitEvent");
-    check(cuCtxSetCurrent(recorded.owner()), "cuCtxSetCurrent");
-    check(cuEventDestroy(recorded.event()), "cuEventDestroy");
+    // whether the wait was queued or not.
+    Cleanup cleanup = new Cleanup();
+    cleanup.run(() -> {
+      current();
+      check(cuStreamWaitEvent(stream, recorded.event(), 0), "cuStreamWaitEvent");
+    });
+    cleanup.run(recorded::release);
+    cleanup.finish();
   }
 
   @Override
   public void load(KernelModule module) {
     current();
+    KernelLoader.load(module, 10 * major + minor, image -> loadImage(module.name(), image), new Nvrtc());
+  }
+
+  /** Bytes of the driver's JIT error log kept for a failed load. */
+  private static final int JIT_LOG_BYTES = 16 * 1024;
+
+  /**
+   * Loads a cubin or PTX with {@code cuModuleLoadDataEx} (through JCuda's {@code cuModuleLoadDataJIT}), asking for the
+   * JIT's error log and line information; keeps it as {@code name}'s module, unloading the one it replaces.
+   *
+   * @return null when loaded, else the driver's error with the JIT's log
+   */
+  private String loadImage(String name, byte[] image) {
+    JITOptions jit = new JITOptions();
+    jit.putInt(CUjit_option.CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES, JIT_LOG_BYTES);
+    jit.putBytes(CUjit_option.CU_JIT_ERROR_LOG_BUFFER, new byte[JIT_LOG_BYTES]);
+    jit.putInt(CUjit_option.CU_JIT_GENERATE_LINE_INFO, 1);
     CUmodule loaded = new CUmodule();
-    if (module.ptx() != null && ptxTarget(module.ptx()) <= 10 * major + minor) {
-      int result = cuModuleLoadData(loaded, module.ptx());
-      if (result == CUresult.CUDA_SUCCESS) {
-        register(module.name(), loaded);
-        return;
-      }
-      System.err.println("netforge: " + describe() + " cannot load the build's PTX of " + module.name() + " (" + CUresult.stringFor(result)
-          + ", driver CUDA " + driverVersion() + "); compiling it with NVRTC");
-    }
-    String arch = "compute_" + major + minor;
-    String ptx = ptx(module.name(), module.source(), arch);
     current();
-    int result = cuModuleLoadData(loaded, ptx);
-    if (result == CUresult.CUDA_ERROR_UNSUPPORTED_PTX_VERSION) {
-      throw new CudaException(describe() + ": the driver (CUDA " + driverVersion() + ") cannot load PTX from NVRTC " + nvrtcVersion()
-          + "; update the NVIDIA driver, or put an NVRTC no newer than the driver on the library path");
+    int result = cuModuleLoadDataJIT(loaded, Pointer.to(image), jit);
+    if (result != CUresult.CUDA_SUCCESS) {
+      String log = jit.getString(CUjit_option.CU_JIT_ERROR_LOG_BUFFER);
+      return CUresult.stringFor(result) + " (driver CUDA " + driverVersion() + ")" + (log == null || log.isBlank() ? "" : "\n" + log.strip());
     }
-    check(result, "cuModuleLoadData(" + module.name() + ")");
-    register(module.name(), loaded);
-  }
-
-  private void register(String module, CUmodule loaded) {
-    modules.put(module, loaded);
-    functions.keySet().removeIf(key -> key.startsWith(module + "/"));
-  }
-
-  /** The {@code .target sm_XY} of a PTX text as XY (0 when absent). */
-  static int ptxTarget(String ptx) {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^\\.target\\s+sm_(\\d+)").matcher(ptx);
-    return m.find() ? Integer.parseInt(m.group(1)) : 0;
-  }
-
-  private String ptx(String module, String cudaSource, String arch) {
-    String nvrtc = nvrtcVersion();
-    Path cached = KernelCache.entry("ptx", ".ptx", cudaSource, arch, nvrtc);
-    try {
-      if (Files.exists(cached)) {
-        return Files.readString(cached);
-      }
-      nvrtcProgram program = new nvrtcProgram();
-      JNvrtc.nvrtcCreateProgram(program, cudaSource, module + ".cu", 0, null, null);
-      int result = JNvrtc.nvrtcCompileProgram(program, 2, new String[] {"--gpu-architecture=" + arch, "--std=c++17"});
-      String[] log = new String[1];
-      JNvrtc.nvrtcGetProgramLog(program, log);
-      if (result != nvrtcResult.NVRTC_SUCCESS) {
-        JNvrtc.nvrtcDestroyProgram(program);
-        throw new CudaException("NVRTC " + nvrtc + " could not compile " + module + ".cu for " + arch + ": " + nvrtcResult.stringFor(result) + "\n" + log[0]);
-      }
-      String[] ptx = new String[1];
-      JNvrtc.nvrtcGetPTX(program, ptx);
-      JNvrtc.nvrtcDestroyProgram(program);
-      Path partial = cached.resolveSibling(cached.getFileName() + ".partial-" + ProcessHandle.current().pid());
-      Files.createDirectories(cached.getParent());
-      Files.writeString(partial, ptx[0]);
-      KernelCache.publish(partial, cached);
-      return ptx[0];
-    } catch (IOException e) {
-      throw new CudaException("cannot use the kernel cache " + cached.getParent() + ": " + e.getMessage(), e);
+    CUmodule replaced = modules.put(name, loaded);
+    functions.keySet().removeIf(key -> key.startsWith(name + "/"));
+    if (replaced != null) {
+      check(cuModuleUnload(replaced), describe() + ": cuModuleUnload(" + name + ")");
     }
-  }
-
-  /** Throws the {@link CudaException} saying what to install when NVRTC cannot be loaded. */
-  static void nvrtcAvailable() {
-    nvrtcVersion();
-  }
-
-  private static String nvrtcVersion() {
-    try {
-      int[] major = new int[1];
-      int[] minor = new int[1];
-      JNvrtc.nvrtcVersion(major, minor);
-      return major[0] + "." + minor[0];
-    } catch (LinkageError e) {
-      throw new CudaException("NVRTC, CUDA's runtime compiler, cannot be loaded (" + missingLibrary(e) + "); the driver is CUDA "
-          + driverVersion() + ". Install the CUDA 12 runtime compiler (Debian: libnvrtc12; or the CUDA toolkit) or use --device cpu", e);
-    }
+    return null;
   }
 
   @Override
@@ -412,13 +396,20 @@ public final class JCudaDevice implements Device {
 
   @Override
   public void close() {
-    current();
+    Cleanup cleanup = new Cleanup();
+    cleanup.run(this::current);
     for (CUdeviceptr pointer : allocations.values()) {
-      cuMemFree(pointer);
+      cleanup.run(() -> check(cuMemFree(pointer), describe() + ": cuMemFree"));
     }
     allocations.clear();
-    staging.close();
-    cuStreamDestroy(stream);
-    cuCtxDestroy(context);
+    cleanup.run(staging::close);
+    for (CUmodule module : modules.values()) {
+      cleanup.run(() -> check(cuModuleUnload(module), describe() + ": cuModuleUnload"));
+    }
+    modules.clear();
+    functions.clear();
+    cleanup.run(() -> check(cuStreamDestroy(stream), describe() + ": cuStreamDestroy"));
+    cleanup.run(() -> check(cuCtxDestroy(context), describe() + ": cuCtxDestroy"));
+    cleanup.finish();
   }
 }

@@ -39,6 +39,27 @@ final class KernelCache {
     }
   }
 
+  /**
+   * Keeps {@code bytes} as {@code entry} for later runs; where the cache cannot be written (read-only, full), says so
+   * once and goes on, since the run itself has what it needs.
+   */
+  static void keep(Path entry, byte[] bytes) {
+    Path partial = entry.resolveSibling(entry.getFileName() + ".partial-" + ProcessHandle.current().pid());
+    try {
+      Files.createDirectories(entry.getParent());
+      Files.write(partial, bytes);
+      publish(partial, entry);
+    } catch (IOException e) {
+      try {
+        Files.deleteIfExists(partial);
+      } catch (IOException ignored) {
+        // The partial file was never written, or the directory is not writable: nothing is left to remove.
+      }
+      System.err.println("netforge: cannot keep compiled kernels in " + entry.getParent() + " (" + e
+          + "); the next run compiles them again (-Dnetforge.cache=DIR chooses another place)");
+    }
+  }
+
   /** Moves a finished file into place atomically, so a concurrent reader never sees half of it. */
   static void publish(Path finished, Path entry) throws IOException {
     Files.createDirectories(entry.getParent());

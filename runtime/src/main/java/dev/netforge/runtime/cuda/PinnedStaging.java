@@ -1,20 +1,11 @@
 package dev.netforge.runtime.cuda;
 
-import static jcuda.driver.JCudaDriver.cuEventCreate;
-import static jcuda.driver.JCudaDriver.cuEventDestroy;
-import static jcuda.driver.JCudaDriver.cuEventRecord;
-import static jcuda.driver.JCudaDriver.cuEventSynchronize;
-import static jcuda.driver.JCudaDriver.cuMemAllocHost;
-import static jcuda.driver.JCudaDriver.cuMemFreeHost;
-import static jcuda.driver.JCudaDriver.cuMemcpyHtoDAsync;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.function.Consumer;
 import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUevent;
-import jcuda.driver.CUevent_flags;
 import jcuda.driver.CUstream;
 
 /**
@@ -24,14 +15,33 @@ import jcuda.driver.CUstream;
  * thread, with the device's context current.
  */
 final class PinnedStaging implements AutoCloseable {
-  private final String owner;
-  private final Pointer[] buffers = {new Pointer(), new Pointer()};
+  /** The driver calls staging makes (JCuda's, or a fake in tests); each throws a {@link CudaException} on failure. */
+  interface Calls {
+    /** Page-locked host memory of {@code bytes} ({@code cuMemAllocHost}), readable through {@link Pointer#getByteBuffer}. */
+    Pointer allocateHost(long bytes);
+
+    void freeHost(Pointer buffer);
+
+    CUevent createEvent();
+
+    void record(CUevent event, CUstream stream);
+
+    void synchronize(CUevent event);
+
+    void destroy(CUevent event);
+
+    void copyToDevice(CUdeviceptr dst, Pointer src, long bytes, CUstream stream);
+  }
+
+  private final Calls calls;
+  /** Each buffer, or null while it has none: a buffer freed for a larger one is forgotten before the allocation. */
+  private final Pointer[] buffers = new Pointer[2];
   private final long[] capacity = new long[2];
   private final CUevent[] copied = new CUevent[2];
   private int next;
 
-  PinnedStaging(String owner) {
-    this.owner = owner;
+  PinnedStaging(Calls calls) {
+    this.calls = calls;
   }
 
   /**
@@ -42,37 +52,44 @@ final class PinnedStaging implements AutoCloseable {
     int i = next;
     next ^= 1;
     if (copied[i] == null) {
-      copied[i] = new CUevent();
-      check(cuEventCreate(copied[i], CUevent_flags.CU_EVENT_DISABLE_TIMING), "cuEventCreate");
+      copied[i] = calls.createEvent();
     } else {
-      check(cuEventSynchronize(copied[i]), "cuEventSynchronize");
+      calls.synchronize(copied[i]);
     }
     if (capacity[i] < bytes) {
-      if (capacity[i] > 0) {
-        check(cuMemFreeHost(buffers[i]), "cuMemFreeHost");
+      if (buffers[i] != null) {
+        // Forget the old buffer before allocating: when the allocation throws, neither the next upload nor close
+        // may touch memory that is already freed.
+        Pointer old = buffers[i];
+        buffers[i] = null;
+        capacity[i] = 0;
+        calls.freeHost(old);
       }
-      check(cuMemAllocHost(buffers[i], bytes), "cuMemAllocHost(" + bytes + " bytes)");
+      buffers[i] = calls.allocateHost(bytes);
       capacity[i] = bytes;
     }
     fill.accept(buffers[i].getByteBuffer(0, bytes).order(ByteOrder.nativeOrder()));
-    check(cuMemcpyHtoDAsync(dst, buffers[i], bytes, stream), "cuMemcpyHtoDAsync");
-    check(cuEventRecord(copied[i], stream), "cuEventRecord");
+    calls.copyToDevice(dst, buffers[i], bytes, stream);
+    calls.record(copied[i], stream);
   }
 
   @Override
   public void close() {
+    Cleanup cleanup = new Cleanup();
     for (int i = 0; i < 2; i++) {
-      if (copied[i] != null) {
-        cuEventSynchronize(copied[i]);
-        cuEventDestroy(copied[i]);
+      CUevent event = copied[i];
+      Pointer buffer = buffers[i];
+      copied[i] = null;
+      buffers[i] = null;
+      capacity[i] = 0;
+      if (event != null) {
+        cleanup.run(() -> calls.synchronize(event));
+        cleanup.run(() -> calls.destroy(event));
       }
-      if (capacity[i] > 0) {
-        cuMemFreeHost(buffers[i]);
+      if (buffer != null) {
+        cleanup.run(() -> calls.freeHost(buffer));
       }
     }
-  }
-
-  private void check(int result, String call) {
-    JCudaDevice.check(result, owner + ": " + call);
+    cleanup.finish();
   }
 }

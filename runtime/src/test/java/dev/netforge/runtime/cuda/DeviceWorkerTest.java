@@ -65,4 +65,21 @@ class DeviceWorkerTest {
       assertEquals(7f, out[255]);
     }
   }
+
+  @Test
+  void aWaitSkippedAfterAFailureStillReleasesItsEvent() {
+    FakeDevice gpu0 = new FakeDevice("fake:0");
+    FakeDevice gpu1 = new FakeDevice("fake:1");
+    gpu1.rejectedKernel = "broken";
+    try (DeviceWorker source = new DeviceWorker(gpu0);
+        DeviceWorker target = new DeviceWorker(gpu1)) {
+      target.launch("probe", "broken", 1, 1, 1);
+      target.waitFor(source.recordEvent());
+      CudaException e = assertThrows(CudaException.class, target::synchronize);
+      assertTrue(e.getMessage().contains("cuLaunchKernel(broken)"), e.getMessage());
+      source.synchronize();
+      assertEquals(1, gpu0.eventsRecorded.get());
+      assertEquals(1, gpu0.eventsReleased.get(), "the skipped wait's event is released");
+    }
+  }
 }

@@ -4,9 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The parts of the JCuda adapter that need no GPU: reading JCuda's load errors and the build's PTX. */
+/** The parts of the JCuda adapter that need no GPU: reading JCuda's load errors, and which devices a run opens. */
 class JCudaDeviceTest {
   @Test
   void namesTheLibraryJCudaCouldNotLoad() {
@@ -19,15 +20,32 @@ class JCudaDeviceTest {
   }
 
   @Test
-  void readsThePtxTarget() {
-    assertEquals(75, JCudaDevice.ptxTarget("//\n.version 9.0\n.target sm_75\n.address_size 64\n"));
-    assertEquals(100, JCudaDevice.ptxTarget(".version 9.0\n.target sm_100\n"));
-    assertEquals(0, JCudaDevice.ptxTarget("not ptx"));
+  void opensOneGpuPerTowerAndNoMore() {
+    assertEquals(2, JCudaDevice.gpusToOpen(0, 2, 8), "a two-tower network on an 8-GPU machine opens two");
+    assertEquals(1, JCudaDevice.gpusToOpen(0, 2, 1));
+    assertEquals(1, JCudaDevice.gpusToOpen(0, 1, 8));
+    assertEquals(1, JCudaDevice.gpusToOpen(1, 2, 8), "--gpus 1 runs both towers on one");
+    assertEquals(2, JCudaDevice.gpusToOpen(4, 2, 8), "GPUs beyond the towers would stay idle");
+    CudaException e = assertThrows(CudaException.class, () -> JCudaDevice.gpusToOpen(3, 2, 2));
+    assertTrue(e.getMessage().contains("--gpus 3"), e.getMessage());
+  }
+
+  @Test
+  void emulatedDevicesFollowTheSameRule() {
+    assertEquals(2, count(Devices.open("emulated", 0, 2)));
+    assertEquals(1, count(Devices.open("emulated", 0, 1)));
+    assertEquals(1, count(Devices.open("emulated", 1, 2)));
+    assertEquals(List.of(), Devices.open("cpu", 0, 2));
+  }
+
+  private static int count(List<Device> opened) {
+    opened.forEach(Device::close);
+    return opened.size();
   }
 
   @Test
   void unknownDeviceKindIsAnError() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Devices.open("tpu", 1));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Devices.open("tpu", 1, 1));
     assertTrue(e.getMessage().contains("cpu, cuda, auto, emulated"), e.getMessage());
   }
 }
