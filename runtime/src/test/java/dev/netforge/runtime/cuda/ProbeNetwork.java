@@ -9,7 +9,7 @@ public final class ProbeNetwork extends CompiledNetwork {
   int blocksPerExampleY = 1;
 
   public ProbeNetwork() {
-    super("ProbeNetwork", 2, new int[] {1, 1, 1}, 1, false, Init.PAPER, new BufferPlan(2, 2, "probe", 1));
+    super("ProbeNetwork", 2, new int[] {1, 1, 1}, new int[] {1}, false, Init.PAPER, new BufferPlan(2, 2, "probe", 1));
   }
 
   @Override
