@@ -78,6 +78,10 @@ public final class SafeTensors {
   }
 
   public static SafeTensors read(Path file) throws IOException {
+    if (Files.isDirectory(file)) {
+      // Linux opens a directory for reading and fails only at the first read, with a message that names no file.
+      throw new TensorFormatException(file, "is a directory, not a safetensors file");
+    }
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       long size = ch.size();
       if (size < 8) {
