@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.netforge.runtime.data.IdxFormatException;
 import dev.netforge.runtime.data.IdxReader;
 import dev.netforge.runtime.data.ImageSet;
+import dev.netforge.runtime.images.ColourStatistics;
+import dev.netforge.runtime.images.Preprocessing;
 import dev.netforge.runtime.io.SafeTensors;
 import dev.netforge.runtime.io.Tensor;
 import dev.netforge.runtime.io.TensorFormatException;
@@ -146,5 +148,25 @@ class MalformedFilesTest {
     assertTrue(m.contains("tensor \"conv1.weight\" has shape [2, 3], expected [3, 2]"), m);
     String missing = assertThrows(TensorFormatException.class, () -> SafeTensors.read(file).get("conv2.weight")).getMessage();
     assertTrue(missing.contains("no tensor \"conv2.weight\""), missing);
+  }
+
+  @Test
+  void aDirectoryIsNotReadAsAWeightsFile() throws IOException {
+    Path dir = Files.createDirectory(tmp.resolve("weights.safetensors"));
+    String m = assertThrows(TensorFormatException.class, () -> SafeTensors.read(dir)).getMessage();
+    assertTrue(m.contains("weights.safetensors: is a directory"), m);
+  }
+
+  @Test
+  void statisticsWithADamagedImageCountNameTheFile() throws IOException {
+    Path file = tmp.resolve("netforge-statistics.safetensors");
+    float[] mean = new float[3 * Preprocessing.SIZE * Preprocessing.SIZE];
+    new ColourStatistics(mean, new float[3], new float[9], 5).write(file);
+    ColourStatistics good = ColourStatistics.read(file);
+    assertEquals(5, good.images());
+    SafeTensors.write(file, Map.of("images", "five"), List.of(Tensor.of("mean", mean, 3, Preprocessing.SIZE, Preprocessing.SIZE),
+        Tensor.of("eigenvalues", new float[3], 3), Tensor.of("eigenvectors", new float[9], 3, 3)));
+    String m = assertThrows(TensorFormatException.class, () -> ColourStatistics.read(file)).getMessage();
+    assertTrue(m.contains("netforge-statistics.safetensors: metadata \"images\" is \"five\""), m);
   }
 }

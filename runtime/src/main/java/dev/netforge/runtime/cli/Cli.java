@@ -88,7 +88,7 @@ public final class Cli {
     CommandLine cli = new CommandLine(new Cli());
     cli.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
-          commandLine.getErr().println("error: " + (ex.getMessage() != null ? ex.getMessage() : ex.toString()));
+          commandLine.getErr().println("error: " + ErrorMessage.of(ex));
           if (Boolean.getBoolean("netforge.debug")) {
             ex.printStackTrace(commandLine.getErr());
           }

@@ -9,6 +9,7 @@ import dev.netforge.runtime.images.ImageDecoder;
 import dev.netforge.runtime.images.Preprocessing;
 import dev.netforge.runtime.images.TorchvisionNormalization;
 import dev.netforge.runtime.train.Evaluation;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -19,7 +20,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "predict", description = "Classify image files: the five most likely classes of each, with probabilities.")
+@Command(name = "predict", description = "Classify image files: the five most likely classes of each, with probabilities. A file that cannot be "
+    + "decoded is named on standard error and the rest are still classified; the exit code is then 1.")
 final class PredictCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, description = "Model name or generated class.")
   String model;
@@ -49,9 +51,18 @@ final class PredictCommand implements Callable<Integer> {
     Augmentation paper = statistics != null ? new Augmentation(ColourStatistics.read(statistics), crop) : null;
     float[] x = new float[net.inputSize()];
     double[] probabilities = new double[net.outputSize()];
+    int undecodable = 0;
     try (Engine engine = common.engine(net)) {
       for (Path image : images) {
-        byte[] square = Preprocessing.square(ImageDecoder.decode(image));
+        byte[] square;
+        try {
+          square = Preprocessing.square(ImageDecoder.decode(image));
+        } catch (IOException e) {
+          // One bad file in a batch of photos must not cost the rest their answers: name it and go on.
+          System.err.println("error: " + ErrorMessage.of(e));
+          undecodable++;
+          continue;
+        }
         if (paper != null) {
           paper.center(square, x, 0);
         } else {
@@ -67,6 +78,6 @@ final class PredictCommand implements Callable<Integer> {
         }
       }
     }
-    return 0;
+    return undecodable == 0 ? 0 : 1;
   }
 }

@@ -8,7 +8,9 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /**
  * Reads the IDX files of MNIST and Fashion-MNIST, gzipped or plain. The header's sizes are checked against bounds
@@ -18,26 +20,21 @@ import java.util.zip.GZIPInputStream;
 public final class IdxReader {
   /** No IDX set this tool reads is larger; a header claiming more is corrupt. */
   static final long MAX_BYTES = 1L << 30;
+  /** The data buffer's first size; it doubles up to what the header claims as the data arrives. */
+  private static final int FIRST_CHUNK = 1 << 20;
 
   private IdxReader() {}
 
   /** Reads an image file ({@code ubyte}, 3 dimensions) and its label file ({@code ubyte}, 1 dimension). */
   public static ImageSet read(Path images, Path labels, int classes) throws IOException {
-    int[] dims;
-    byte[] pixels;
-    try (DataInputStream in = open(images)) {
-      dims = header(in, images, 3);
-      long size = (long) dims[0] * dims[1] * dims[2];
-      pixels = body(in, images, size);
+    Contents imageFile = contents(images, 3);
+    Contents labelFile = contents(labels, 1);
+    int[] dims = imageFile.dims();
+    if (labelFile.dims()[0] != dims[0]) {
+      throw new IdxFormatException(labels, "holds " + labelFile.dims()[0] + " labels but " + images.getFileName() + " holds " + dims[0] + " images");
     }
-    byte[] labelBytes;
-    try (DataInputStream in = open(labels)) {
-      int[] ldims = header(in, labels, 1);
-      if (ldims[0] != dims[0]) {
-        throw new IdxFormatException(labels, "holds " + ldims[0] + " labels but " + images.getFileName() + " holds " + dims[0] + " images");
-      }
-      labelBytes = body(in, labels, ldims[0]);
-    }
+    byte[] pixels = imageFile.data();
+    byte[] labelBytes = labelFile.data();
     int[] ys = new int[dims[0]];
     for (int i = 0; i < ys.length; i++) {
       ys[i] = labelBytes[i] & 0xff;
@@ -46,6 +43,26 @@ public final class IdxReader {
       }
     }
     return new ImageSet(images.toString(), dims[0], 1, dims[1], dims[2], pixels, ys, classes);
+  }
+
+  /** An IDX file's dimensions and its data bytes. */
+  private record Contents(int[] dims, byte[] data) {}
+
+  /**
+   * Reads one IDX file with {@code expectedDims} dimensions. A damaged gzip stream surfaces as the decompressor's own
+   * exception, whose message names no file; it becomes an {@link IdxFormatException} naming it.
+   */
+  private static Contents contents(Path file, int expectedDims) throws IOException {
+    try (DataInputStream in = open(file)) {
+      int[] dims = header(in, file, expectedDims);
+      long size = 1;
+      for (int d : dims) {
+        size *= d;
+      }
+      return new Contents(dims, body(in, file, size));
+    } catch (ZipException | EOFException e) {
+      throw new IdxFormatException(file, "is truncated or not a valid gzip file: " + e.getMessage());
+    }
   }
 
   private static DataInputStream open(Path file) throws IOException {
@@ -97,9 +114,14 @@ public final class IdxReader {
   }
 
   private static byte[] body(DataInputStream in, Path file, long size) throws IOException {
-    byte[] data = new byte[(int) size];
+    // Grown as the bytes arrive rather than allocated at the size the header claims: a header corrupted into claiming
+    // a gigabyte (the bound) must cost no more memory than the data the file really holds.
+    byte[] data = new byte[(int) Math.min(size, FIRST_CHUNK)];
     int read = 0;
-    while (read < data.length) {
+    while (read < size) {
+      if (read == data.length) {
+        data = Arrays.copyOf(data, (int) Math.min(size, 2L * data.length));
+      }
       int n = in.read(data, read, data.length - read);
       if (n < 0) {
         throw new IdxFormatException(file, "is truncated: expected " + size + " bytes of data after the header, found " + read);

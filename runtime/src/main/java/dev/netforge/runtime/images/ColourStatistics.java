@@ -2,6 +2,7 @@ package dev.netforge.runtime.images;
 
 import dev.netforge.runtime.io.SafeTensors;
 import dev.netforge.runtime.io.Tensor;
+import dev.netforge.runtime.io.TensorFormatException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -169,10 +170,16 @@ public record ColourStatistics(float[] mean, float[] eigenvalues, float[] eigenv
   public static ColourStatistics read(Path file) throws IOException {
     SafeTensors st = SafeTensors.read(file);
     String images = st.metadata().getOrDefault("images", "0");
+    long count;
+    try {
+      count = Long.parseLong(images);
+    } catch (NumberFormatException e) {
+      throw new TensorFormatException(file, "metadata \"images\" is \"" + images + "\", not a count of images");
+    }
     return new ColourStatistics(
         st.get("mean", 3, Preprocessing.SIZE, Preprocessing.SIZE).floats(),
         st.get("eigenvalues", 3).floats(),
         st.get("eigenvectors", 3, 3).floats(),
-        Long.parseLong(images));
+        count);
   }
 }

@@ -15,8 +15,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
 /**
@@ -27,6 +30,8 @@ import javax.imageio.stream.ImageInputStream;
 public final class ImageDecoder {
   /** Files larger than this are refused before reading: no real photo is, and a bad file must not exhaust memory. */
   static final long MAX_FILE_BYTES = 256L << 20;
+  /** What decoding holds per pixel at most: the decoder's raster, a progressive JPEG's coefficients, the RGB copy. */
+  static final long DECODING_BYTES_PER_PIXEL = 16;
 
   private ImageDecoder() {}
 
@@ -34,6 +39,9 @@ public final class ImageDecoder {
    * @throws IOException naming the file when it cannot be decoded
    */
   public static BufferedImage decode(Path file) throws IOException {
+    if (Files.isDirectory(file)) {
+      throw new IOException(file + ": is a directory, not an image");
+    }
     long size = Files.size(file);
     if (size > MAX_FILE_BYTES) {
       throw new IOException(file + ": " + size + " bytes is larger than the " + MAX_FILE_BYTES + " an image may have");
@@ -41,9 +49,9 @@ public final class ImageDecoder {
     byte[] bytes = Files.readAllBytes(file);
     BufferedImage image;
     try {
-      image = ImageIO.read(new ByteArrayInputStream(bytes));
+      image = read(bytes);
     } catch (IOException | RuntimeException e) {
-      throw new IOException(file + ": cannot decode: " + e.getMessage(), e);
+      throw new IOException(file + ": cannot decode: " + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()), e);
     }
     if (image == null) {
       throw new IOException(file + ": not an image format this reader knows (JPEG, PNG, GIF, BMP)");
@@ -51,6 +59,38 @@ public final class ImageDecoder {
     BufferedImage rgb = toRgb(image);
     int orientation = exifOrientation(bytes);
     return orientation <= 1 ? rgb : orient(rgb, orientation);
+  }
+
+  /**
+   * Decodes the first image of {@code bytes}, or returns null when no reader knows the format. The size the header
+   * claims is checked against the heap first: decoders allocate the whole raster before reading a pixel, so a few
+   * corrupt header bytes would otherwise ask for gigabytes.
+   */
+  private static BufferedImage read(byte[] bytes) throws IOException {
+    try (ImageInputStream stream = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+      Iterator<ImageReader> readers = ImageIO.getImageReaders(stream);
+      if (!readers.hasNext()) {
+        return null;
+      }
+      ImageReader reader = readers.next();
+      try {
+        reader.setInput(stream, true, true);
+        int width = reader.getWidth(0);
+        int height = reader.getHeight(0);
+        if (width <= 0 || height <= 0) {
+          throw new IOException("the header claims " + width + "x" + height + " pixels");
+        }
+        long needed = (long) width * height * DECODING_BYTES_PER_PIXEL;
+        long heap = Runtime.getRuntime().maxMemory();
+        if (needed > heap / 2) {
+          throw new IOException(String.format(Locale.ROOT, "%dx%d pixels need about %d MiB to decode, more than half the JVM's heap "
+              + "(%d MiB); a larger -Xmx would decode it", width, height, needed >> 20, heap >> 20));
+        }
+        return reader.read(0);
+      } finally {
+        reader.dispose();
+      }
+    }
   }
 
   private static BufferedImage toRgb(BufferedImage image) {

@@ -20,6 +20,7 @@ import java.util.Map;
  * dtype, shape and byte range, then the raw little-endian data. The reader trusts nothing in the header: its length
  * is bounded by the file, every tensor's byte range must lie in the data and match its dtype and shape, and ranges
  * may not overlap, so a corrupt or hostile file is an error naming the file and tensor, never an out-of-memory.
+ * F16 and BF16 tensors are widened to float32 on load; the writer writes float32 and int64 only.
  * The writer writes to a temporary file beside the target and renames it, so a crash never leaves half a file.
  */
 public final class SafeTensors {
@@ -77,6 +78,10 @@ public final class SafeTensors {
   }
 
   public static SafeTensors read(Path file) throws IOException {
+    if (Files.isDirectory(file)) {
+      // Linux opens a directory for reading and fails only at the first read, with a message that names no file.
+      throw new TensorFormatException(file, "is a directory, not a safetensors file");
+    }
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       long size = ch.size();
       if (size < 8) {
@@ -131,10 +136,12 @@ public final class SafeTensors {
     int elementSize;
     if ("F32".equals(dtype)) {
       elementSize = 4;
+    } else if ("F16".equals(dtype) || "BF16".equals(dtype)) {
+      elementSize = 2;
     } else if ("I64".equals(dtype)) {
       elementSize = 8;
     } else {
-      throw new TensorFormatException(file, "tensor \"" + name + "\": dtype " + dtype + " is not supported (F32 or I64)");
+      throw new TensorFormatException(file, "tensor \"" + name + "\": dtype " + dtype + " is not supported (F32, F16, BF16 or I64)");
     }
     if (!(info.get("shape") instanceof List<?> shapeList) || shapeList.size() > 8) {
       throw new TensorFormatException(file, "tensor \"" + name + "\": shape is missing or has more than 8 dimensions");
@@ -172,14 +179,23 @@ public final class SafeTensors {
     ByteBuffer data = ByteBuffer.allocate((int) (end - begin)).order(ByteOrder.LITTLE_ENDIAN);
     readFully(ch, data, dataStart + begin, file);
     data.flip();
-    if (elementSize == 4) {
-      float[] values = new float[(int) count];
-      data.asFloatBuffer().get(values);
-      return new Tensor(name, shape, values, null);
+    if ("I64".equals(dtype)) {
+      long[] values = new long[(int) count];
+      data.asLongBuffer().get(values);
+      return new Tensor(name, shape, null, values);
     }
-    long[] values = new long[(int) count];
-    data.asLongBuffer().get(values);
-    return new Tensor(name, shape, null, values);
+    float[] values = new float[(int) count];
+    if ("F32".equals(dtype)) {
+      data.asFloatBuffer().get(values);
+    } else {
+      // Half-precision weights are widened once here, so everything downstream sees float32 only.
+      boolean bfloat = "BF16".equals(dtype);
+      for (int i = 0; i < values.length; i++) {
+        short bits = data.getShort();
+        values[i] = bfloat ? HalfPrecision.bf16(bits) : HalfPrecision.f16(bits);
+      }
+    }
+    return new Tensor(name, shape, values, null);
   }
 
   private static void readFully(FileChannel ch, ByteBuffer buffer, long position, Path file) throws IOException {

@@ -2,6 +2,7 @@ package dev.netforge.runtime.train;
 
 import dev.netforge.runtime.CompiledNetwork;
 import dev.netforge.runtime.Parameter;
+import dev.netforge.runtime.Rng;
 import dev.netforge.runtime.io.SafeTensors;
 import dev.netforge.runtime.io.Tensor;
 import dev.netforge.runtime.io.TensorFormatException;
@@ -45,11 +46,15 @@ public final class Checkpoint {
   /** Loads every parameter of {@code net} from a weights or checkpoint file; shapes must match exactly. */
   public static SafeTensors loadWeights(Path file, CompiledNetwork net) throws IOException {
     SafeTensors st = SafeTensors.read(file);
+    copyWeights(st, net);
+    return st;
+  }
+
+  private static void copyWeights(SafeTensors st, CompiledNetwork net) throws TensorFormatException {
     for (Parameter p : net.parameters()) {
       Tensor t = st.get(p.name(), p.shape());
       System.arraycopy(t.floats(), 0, p.value, 0, p.size());
     }
-    return st;
   }
 
   /** Restores the momentum buffers of a checkpoint. */
@@ -58,6 +63,47 @@ public final class Checkpoint {
       Tensor t = st.get(MOMENTUM + p.name(), p.shape());
       System.arraycopy(t.floats(), 0, sgd.velocity(p.name()), 0, p.size());
     }
+  }
+
+  /**
+   * Restores a checkpoint into a run of {@code net}: weights, momentum, learning-rate schedule and random generators;
+   * returns where the run stood. Another network's checkpoint, or one whose metadata or tensors are damaged, is an
+   * error naming the file and what is wrong.
+   */
+  public static ResumePoint resume(Path file, CompiledNetwork net, Sgd sgd, LearningRateSchedule schedule, Rng data) throws IOException {
+    SafeTensors st = SafeTensors.read(file);
+    String network = required(st, "network");
+    if (!network.equals(net.name())) {
+      throw new TensorFormatException(file, "is a checkpoint of " + network + ", not " + net.name());
+    }
+    int epoch = (int) number(st, "epoch", 0, Integer.MAX_VALUE - 1);
+    long step = number(st, "step", 0, Long.MAX_VALUE);
+    long dataState = number(st, "rng.data", Long.MIN_VALUE, Long.MAX_VALUE);
+    long dropoutState = number(st, "rng.dropout", Long.MIN_VALUE, Long.MAX_VALUE);
+    try {
+      schedule.restore(required(st, "schedule.state"));
+    } catch (IllegalArgumentException e) {
+      throw new TensorFormatException(file, "metadata \"schedule.state\" is damaged: " + e.getMessage());
+    }
+    copyWeights(st, net);
+    loadMomentum(st, net, sgd);
+    data.setState(dataState);
+    net.dropoutRng().setState(dropoutState);
+    return new ResumePoint(epoch, step);
+  }
+
+  /** An integer metadata value that must be present and within [min, max]. */
+  private static long number(SafeTensors st, String key, long min, long max) throws TensorFormatException {
+    String v = required(st, key);
+    try {
+      long n = Long.parseLong(v);
+      if (n >= min && n <= max) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below, with the expected range
+    }
+    throw new TensorFormatException(st.file(), "metadata \"" + key + "\" is \"" + v + "\", expected an integer in [" + min + ", " + max + "]");
   }
 
   /** A metadata value that must be present. */

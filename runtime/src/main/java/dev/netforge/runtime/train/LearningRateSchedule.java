@@ -108,8 +108,12 @@ public final class LearningRateSchedule {
     return rate + "," + bestError + "," + sinceBest + "," + drops;
   }
 
+  /** Restores what {@link #state} wrote; anything else is an {@link IllegalArgumentException} saying what it expected. */
   public void restore(String state) {
     String[] s = state.split(",");
+    if (s.length != 4) {
+      throw new IllegalArgumentException("expected rate,bestError,sinceBest,drops, found \"" + state + "\"");
+    }
     rate = Double.parseDouble(s[0]);
     bestError = Double.parseDouble(s[1]);
     sinceBest = Integer.parseInt(s[2]);

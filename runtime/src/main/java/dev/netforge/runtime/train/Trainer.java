@@ -5,7 +5,6 @@ import dev.netforge.runtime.CpuEngine;
 import dev.netforge.runtime.Engine;
 import dev.netforge.runtime.Rng;
 import dev.netforge.runtime.data.TrainingData;
-import dev.netforge.runtime.io.SafeTensors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,16 +60,9 @@ public final class Trainer {
     int startEpoch = 1;
     long step = 0;
     if (resume != null) {
-      SafeTensors st = Checkpoint.loadWeights(resume, net);
-      Checkpoint.loadMomentum(st, net, sgd);
-      if (!net.name().equals(st.metadata().get("network"))) {
-        throw new IOException(resume + " is a checkpoint of " + st.metadata().get("network") + ", not " + net.name());
-      }
-      startEpoch = Integer.parseInt(Checkpoint.required(st, "epoch")) + 1;
-      step = Long.parseLong(Checkpoint.required(st, "step"));
-      schedule.restore(Checkpoint.required(st, "schedule.state"));
-      data.setState(Long.parseLong(Checkpoint.required(st, "rng.data")));
-      net.dropoutRng().setState(Long.parseLong(Checkpoint.required(st, "rng.dropout")));
+      ResumePoint resumed = Checkpoint.resume(resume, net, sgd, schedule, data);
+      startEpoch = resumed.epoch() + 1;
+      step = resumed.step();
     } else {
       net.initialize(config.seed());
     }
