@@ -9,7 +9,7 @@ import dev.netforge.runtime.CompiledNetwork;
  */
 final class CheckpointProbe extends CompiledNetwork {
   CheckpointProbe() {
-    super("CheckpointProbe", 1, new int[] {1, 2, 2}, 3, true, Init.PAPER, new BufferPlan(4, 0, "input", 4));
+    super("CheckpointProbe", 1, new int[] {1, 2, 2}, new int[] {3}, true, Init.PAPER, new BufferPlan(4, 0, "input", 4));
     parameter("fc.weight", 4, false, 0, 3, 4);
     parameter("fc.bias", 4, true, 0, 3);
   }
