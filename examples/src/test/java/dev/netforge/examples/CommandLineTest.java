@@ -2,6 +2,7 @@ package dev.netforge.examples;
 
 import dev.netforge.runtime.Reference;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,7 @@ import dev.netforge.dsl.Dense;
 import dev.netforge.dsl.Input;
 import dev.netforge.dsl.Network;
 import dev.netforge.dsl.Relu;
+import dev.netforge.dsl.Rounding;
 import dev.netforge.runtime.CompiledNetwork;
 import dev.netforge.runtime.Parameter;
 import dev.netforge.runtime.cli.Cli;
@@ -41,6 +43,14 @@ class CommandLineTest {
 
     @Dense(units = 3)
     void fc2();
+  }
+
+  /** The feature extractor: its output is a feature map, [10, 5, 5], not ten class scores. */
+  @Network(name = "FeatureMapProbe", towers = 2)
+  @Input(channels = 4, height = 21, width = 21)
+  interface FeatureMapProbeSpec {
+    @Conv(filters = 10, kernel = 7, stride = 3, rounding = Rounding.FLOOR)
+    void conv1();
   }
 
   private static int run(String... args) {
@@ -137,6 +147,47 @@ class CommandLineTest {
     double bound = device.equals("cpu") ? 0 : 1e-5;
     assertTrue(Reference.relativeError(result.get("grad.input").floats(), dx) <= bound);
     assertTrue(Reference.relativeError(result.get("grad.fc2.weight").floats(), net.parameter("fc2.weight").grad) <= bound);
+  }
+
+  /** A network ending in a feature map: the output and grad_output are [N, C, H, W] (or [N, C·H·W] flat). */
+  @ParameterizedTest
+  @ValueSource(strings = {"cpu", "emulated"})
+  void gradientsOfAFeatureMapOutput(String device) throws Exception {
+    CompiledNetwork net = new FeatureMapProbe();
+    net.initialize(5);
+    assertArrayEquals(new int[] {10, 5, 5}, net.outputShape());
+    List<Tensor> params = new ArrayList<>();
+    for (Parameter p : net.parameters()) {
+      params.add(Tensor.of(p.name(), p.value, p.shape()));
+    }
+    Path weights = tmp.resolve("w.safetensors");
+    SafeTensors.write(weights, Map.of(), params);
+    int batch = 3;
+    float[] x = new float[batch * net.inputSize()];
+    float[] g = new float[batch * net.outputSize()];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (i % 11) * 0.25f - 1;
+    }
+    for (int i = 0; i < g.length; i++) {
+      g[i] = (i % 5) - 2;
+    }
+    Path input = tmp.resolve("x.safetensors");
+    SafeTensors.write(input, Map.of(), List.of(Tensor.of("input", x, batch, 4, 21, 21)));
+    net.forward(x, batch, false);
+    float[] dx = new float[x.length];
+    net.backward(g.clone(), dx);
+    double bound = device.equals("cpu") ? 0 : 1e-5;
+    for (int[] shape : List.of(new int[] {batch, 10, 5, 5}, new int[] {batch, 250})) {
+      Path upstream = tmp.resolve("g.safetensors");
+      SafeTensors.write(upstream, Map.of(), List.of(Tensor.of("grad_output", g, shape)));
+      Path out = tmp.resolve("out.safetensors");
+      assertEquals(0, run("gradients", "--model", FeatureMapProbe.class.getName(), "--weights", weights.toString(), "--input", input.toString(),
+          "--grad-output", upstream.toString(), "--out", out.toString(), "--device", device));
+      SafeTensors result = SafeTensors.read(out);
+      assertArrayEquals(new int[] {batch, 10, 5, 5}, result.get("output").shape());
+      assertTrue(Reference.relativeError(result.get("grad.input").floats(), dx) <= bound);
+      assertTrue(Reference.relativeError(result.get("grad.conv1.weight").floats(), net.parameter("conv1.weight").grad) <= bound);
+    }
   }
 
   @Test
