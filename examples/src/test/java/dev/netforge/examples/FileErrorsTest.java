@@ -67,6 +67,19 @@ class FileErrorsTest {
   }
 
   @Test
+  void labelsOutsideTheClassesNameTheFileAndTheExample() throws Exception {
+    Path input = tmp.resolve("input.safetensors");
+    SafeTensors.write(input, Map.of(), List.of(Tensor.of("input", new float[2 * 28 * 28], 2, 1, 28, 28)));
+    Path labels = tmp.resolve("labels.safetensors");
+    SafeTensors.write(labels, Map.of(), List.of(Tensor.ofLongs("labels", new long[] {3, 1L << 40}, 2)));
+    Path out = tmp.resolve("gradients.safetensors");
+    String line = oneErrorLine("gradients", "--model", "mini-alexnet", "--weights", Reference.dir().resolve("mini_alexnet_weights.safetensors").toString(),
+        "--input", input.toString(), "--labels", labels.toString(), "--out", out.toString());
+    assertTrue(line.contains("labels.safetensors: tensor \"labels\" holds 1.099511627776E12 for example 1, outside the 10 classes"), line);
+    assertFalse(Files.exists(out), "nothing written");
+  }
+
+  @Test
   void resumingFromAnotherNetworksCheckpointNamesIt() throws Exception {
     Path data = TinyData.write(tmp.resolve("data"), 64, 32);
     MiniAlexNet other = new MiniAlexNet();

@@ -65,7 +65,7 @@ final class GradientsCommand implements Callable<Integer> {
       if (labels.elementCount() != batch) {
         throw new TensorFormatException(lf.file(), "tensor \"labels\" has " + labels.elementCount() + " entries for a batch of " + batch);
       }
-      double loss = engine.backward(labels.toInts(), dx);
+      double loss = engine.backward(classIndices(lf, labels, net.outputSize()), dx);
       outTensors.add(Tensor.of("logits", y, net.batchOutputShape(batch)));
       outTensors.add(Tensor.of("loss", new float[] {(float) loss}, 1));
     } else {
@@ -84,5 +84,19 @@ final class GradientsCommand implements Callable<Integer> {
     }
     SafeTensors.write(out, Map.of("network", net.name(), "dropout", "off"), outTensors);
     System.out.println("wrote " + out + " (" + outTensors.size() + " tensors)");
+  }
+
+  /** The labels as class indices, each checked against the network's classes: a bad one names the file and example. */
+  private static int[] classIndices(SafeTensors file, Tensor labels, int classes) throws TensorFormatException {
+    int[] indices = new int[(int) labels.elementCount()];
+    for (int n = 0; n < indices.length; n++) {
+      double label = labels.isFloat() ? labels.floats()[n] : labels.longs()[n];
+      if (!(label >= 0 && label < classes) || label != Math.rint(label)) {
+        throw new TensorFormatException(file.file(), "tensor \"labels\" holds " + label + " for example " + n + ", outside the "
+            + classes + " classes [0, " + classes + ")");
+      }
+      indices[n] = (int) label;
+    }
+    return indices;
   }
 }
