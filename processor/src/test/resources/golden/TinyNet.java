@@ -294,11 +294,11 @@ public final class TinyNet extends CompiledNetwork {
             + "layer        operation                                            output             parameters   MACs/example\n"
             + "input                                                             [1, 12, 12]                                 \n"
             + "conv1        conv 3×3/1 pad 1 + bias + ReLU                       [8, 12, 12]                80         10,368\n"
-            + "conv1        LRN size 3, α 0.0001, β 0.75, k 2, within each tower [8, 12, 12]                            5,760\n"
-            + "conv1        max pool 3×3/2 (overlapping)                         [8, 5, 5]                                   \n"
+            + "conv1Lrn     LRN size 3, α 0.0001, β 0.75, k 2, within each tower [8, 12, 12]                            5,760\n"
+            + "conv1Pool    max pool 3×3/2 (overlapping)                         [8, 5, 5]                                   \n"
             + "conv2        conv 3×3/1 pad 1 groups 2 + bias + ReLU              [8, 5, 5]                 296          7,200\n"
-            + "conv2        max pool 2×2/2                                       [8, 2, 2]                                   \n"
-            + "conv2        dropout 0.25                                         [8, 2, 2]                                   \n"
+            + "conv2Pool    max pool 2×2/2                                       [8, 2, 2]                                   \n"
+            + "conv2Dropout dropout 0.25                                         [8, 2, 2]                                   \n"
             + "fc3          dense 32 → 16 + bias + ReLU + dropout 0.5            [16]                      528            512\n"
             + "fc4          dense 16 → 4 + bias                                  [4]                        68             64\n"
             + "total: 972 parameters, 23,904 multiply-adds per example forward\n";
@@ -341,6 +341,9 @@ public final class TinyNet extends CompiledNetwork {
   protected float[] forwardPass(float[] input, int batch, boolean training) {
     lastInput = input;
     towers(conv1ToConv2PoolForwardTowers);
+    if (training) {
+      Dropout.drawMask(dropoutRng, conv2DropoutMask, batch * 32, 0.25f);
+    }
     conv2DropoutForward(conv2Pool, batch, training);
     if (training) {
       Dropout.drawMask(dropoutRng, fc3Mask, batch * 16, 0.5f);
@@ -595,9 +598,6 @@ public final class TinyNet extends CompiledNetwork {
    * <p>Input [batch, 8, 2, 2] → output [batch, 8, 2, 2].
    */
   private void conv2DropoutForward(float[] in, int batch, boolean training) {
-    if (training) {
-      Dropout.drawMask(dropoutRng, conv2DropoutMask, batch * 32, 0.25f);
-    }
     Dropout.forward(in, training ? conv2DropoutMask : null, conv2Dropout, batch * 32);
   }
 
@@ -618,7 +618,7 @@ public final class TinyNet extends CompiledNetwork {
    *
    * <p>Input [batch, 8, 2, 2] (flattened in C, H, W order) → output [batch, 16]; parameters {@code classifier.0.weight} [16, 32] and {@code classifier.0.bias} [16] (528); 1,024 FLOPs per example forward.
    *
-   * <p>Towers: tower 0: units 0–7; tower 1: units 8–15.
+   * <p>Towers: tower 0: units 0–7 from all 32 inputs; tower 1: units 8–15 from all 32 inputs.
    *
    * <p>Exchange: every tower reads all of the input, so each gathers the slices the other towers own, 128 bytes per example in all (64 into each tower).
    *
@@ -645,7 +645,7 @@ public final class TinyNet extends CompiledNetwork {
    *
    * <p>Input [batch, 8, 2, 2] (flattened in C, H, W order) → output [batch, 16]; parameters {@code classifier.0.weight} [16, 32] and {@code classifier.0.bias} [16] (528); 1,024 FLOPs per example forward.
    *
-   * <p>Towers: tower 0: units 0–7; tower 1: units 8–15.
+   * <p>Towers: tower 0: units 0–7 from all 32 inputs; tower 1: units 8–15 from all 32 inputs.
    *
    * <p>Exchange: the input gradient each tower computes is reduced onto the tower that owns each slice, 128 bytes per example in all (64 into each tower).
    *
@@ -675,7 +675,7 @@ public final class TinyNet extends CompiledNetwork {
    *
    * <p>Input [batch, 16] → output [batch, 4]; parameters {@code fc4.weight} [4, 16] and {@code fc4.bias} [4] (68); 128 FLOPs per example forward.
    *
-   * <p>Towers: tower 0: units 0–1; tower 1: units 2–3.
+   * <p>Towers: tower 0: units 0–1 from all 16 inputs; tower 1: units 2–3 from all 16 inputs.
    *
    * <p>Exchange: every tower reads all of the input, so each gathers the slices the other towers own, 64 bytes per example in all (32 into each tower).
    *
@@ -700,7 +700,7 @@ public final class TinyNet extends CompiledNetwork {
    *
    * <p>Input [batch, 16] → output [batch, 4]; parameters {@code fc4.weight} [4, 16] and {@code fc4.bias} [4] (68); 128 FLOPs per example forward.
    *
-   * <p>Towers: tower 0: units 0–1; tower 1: units 2–3.
+   * <p>Towers: tower 0: units 0–1 from all 16 inputs; tower 1: units 2–3 from all 16 inputs.
    *
    * <p>Exchange: the input gradient each tower computes is reduced onto the tower that owns each slice, 64 bytes per example in all (32 into each tower).
    *

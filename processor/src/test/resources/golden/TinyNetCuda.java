@@ -380,11 +380,11 @@ public final class TinyNetCuda extends CudaNetwork {
     // conv2Dropout, tower 1
     launch(1, "conv2Dropout_forward_t1", blocks(batch, 16), 1, 1, at(1, CONV2_POOL),
         training ? at(1, CONV2_DROPOUT_MASK) : 0L, at(1, CONV2_DROPOUT), batch);
-    // exchange: all-gather, fc3 reads every tower's channels
-    gather(CONV2_DROPOUT, 32L);
     if (training) {
       drawMask(FC3_MASK, 16L, 0.5);
     }
+    // exchange: all-gather, fc3 reads every tower's channels
+    gather(CONV2_DROPOUT, 32L);
     // fc3, tower 0: units 0–7
     launch(0, "fc3_forward_t0", tiles(batch), 1, 1, at(0, CONV2_DROPOUT),
         at(0, CLASSIFIER_0_WEIGHT), at(0, CLASSIFIER_0_BIAS), training ? at(0, FC3_MASK) : 0L,

@@ -13,6 +13,7 @@ import dev.netforge.processor.model.NetworkDecl;
 import dev.netforge.processor.plan.Diagnostic;
 import dev.netforge.processor.plan.Plan;
 import dev.netforge.processor.plan.Planner;
+import dev.netforge.processor.plan.Schedule;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -90,13 +91,15 @@ public final class NetforgeProcessor extends AbstractProcessor {
     if (result.plan().isEmpty()) {
       return;
     }
+    // Lowered once: both engines print this one schedule.
+    Schedule schedule = new Schedule(result.plan().get());
     if (Boolean.parseBoolean(processingEnv.getOptions().get(SUMMARY_OPTION))) {
-      processingEnv.getMessager().printMessage(Kind.NOTE, Docs.summary(result.plan().get()), element);
+      processingEnv.getMessager().printMessage(Kind.NOTE, Docs.summary(schedule), element);
     }
-    JavaFile file = JavaEmitter.emit(result.plan().get(), NetforgeProcessor.class.getName());
+    JavaFile file = JavaEmitter.emit(schedule, NetforgeProcessor.class.getName());
     String name = file.packageName().isEmpty() ? file.typeSpec().name() : file.packageName() + "." + file.typeSpec().name();
     try {
-      write(type, name, result.plan().get(), file);
+      write(type, name, schedule, file);
     } catch (FilerException e) {
       // Another type of that name exists (or was generated this compilation): the name chosen is the problem.
       reporter.report(new Diagnostic(Location.onNetwork("Network", "name"), "cannot generate " + name + ": " + e.getMessage()
@@ -105,20 +108,21 @@ public final class NetforgeProcessor extends AbstractProcessor {
   }
 
   /** Writes the CPU class, the CUDA launcher and the kernels' source, each originating from the interface alone. */
-  private void write(TypeElement type, String name, Plan plan, JavaFile file) throws IOException {
+  private void write(TypeElement type, String name, Schedule schedule, JavaFile file) throws IOException {
+    Plan plan = schedule.plan();
     // The interface is the one originating element: Gradle's isolating mode needs exactly that.
     try (Writer writer = processingEnv.getFiler().createSourceFile(name, type).openWriter()) {
       file.writeTo(writer);
     }
-    // One schedule for both CUDA outputs: the launcher and the kernels it launches.
-    CudaSchedule schedule = new CudaSchedule(plan);
-    JavaFile launcher = CudaLauncherEmitter.emit(schedule, NetforgeProcessor.class.getName());
+    // One CUDA view of it for both CUDA outputs: the launcher and the kernels it launches.
+    CudaSchedule cuda = new CudaSchedule(schedule);
+    JavaFile launcher = CudaLauncherEmitter.emit(cuda, NetforgeProcessor.class.getName());
     try (Writer writer = processingEnv.getFiler().createSourceFile(name + "Cuda", type).openWriter()) {
       launcher.writeTo(writer);
     }
     try (Writer writer =
         processingEnv.getFiler().createResource(StandardLocation.CLASS_OUTPUT, plan.packageName(), plan.name() + ".cu", type).openWriter()) {
-      writer.write(CudaEmitter.emit(schedule, NetforgeProcessor.class.getName()));
+      writer.write(CudaEmitter.emit(cuda, NetforgeProcessor.class.getName()));
     }
   }
 }

@@ -10,6 +10,7 @@ import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.netforge.processor.plan.Plan;
+import dev.netforge.processor.plan.Text;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -45,10 +46,10 @@ public final class CudaLauncherEmitter {
                 schedule.kernels.size(), plan.towers() == 1 ? "one device" : plan.towers() + " towers, tower t on device t mod (device count)")
             .addJavadoc("<p>Memory per tower: $L bytes of parameters, gradients and momentum, plus $L bytes per example (activations, "
                 + "their gradients, masks, LRN denominators, arg-maxes, exchange staging); each buffer below is one slice of one "
-                + "allocation, planned once per batch size.\n\n", Docs.count(fixed), Docs.count(perImage))
+                + "allocation, planned once per batch size.\n\n", Text.count(fixed), Text.count(perImage))
             .addJavadoc("<p>Exchanged between towers per training step: $L bytes per example (the plan's all-gathers forward and "
                 + "reduces backward, and the all-gather of the output so that each tower computes the softmax gradient).\n",
-                Docs.count(schedule.exchangeBytesPerImage));
+                Text.count(schedule.exchangeBytesPerImage));
     for (int i = 0; i < schedule.buffers.size(); i++) {
       CudaSchedule.Buffer b = schedule.buffers.get(i);
       type.addField(
@@ -89,9 +90,9 @@ public final class CudaLauncherEmitter {
 
   private static String size(CudaSchedule.Buffer b) {
     if (b.perImage() == 0) {
-      return Docs.count(b.fixed()) + " elements";
+      return Text.count(b.fixed()) + " elements";
     }
-    return Docs.count(b.perImage()) + " per example";
+    return Text.count(b.perImage()) + " per example";
   }
 
 

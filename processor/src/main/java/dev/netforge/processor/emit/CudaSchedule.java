@@ -3,11 +3,14 @@ package dev.netforge.processor.emit;
 import dev.netforge.processor.model.Shape;
 import dev.netforge.processor.plan.ParameterPlan;
 import dev.netforge.processor.plan.Plan;
+import dev.netforge.processor.plan.Schedule;
+import dev.netforge.processor.plan.StageNames;
 import dev.netforge.processor.plan.Stage;
 import dev.netforge.processor.plan.TowerSlice;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 
 /**
  * The CUDA engine's view of a plan, shared by the {@code .cu} and launcher emitters: the kernels each tower runs
@@ -83,33 +86,35 @@ public final class CudaSchedule {
   final String outputBuffer;
   final long exchangeBytesPerImage;
 
-  public CudaSchedule(Plan plan) {
-    this.plan = plan;
-    this.names = new StageNames(plan);
+  public CudaSchedule(Schedule schedule) {
+    this.plan = schedule.plan();
+    this.names = schedule.names();
     buffers.add(new Buffer("INPUT", "the input batch, on every tower", 0, plan.input().size(), false));
     buffers.add(new Buffer("INPUT_GRAD", "this tower's part of ∂loss/∂input", 0, plan.input().size(), false));
     for (ParameterPlan p : plan.parameters()) {
-      String c = constant(p.name());
+      String c = StageNames.constant(p.name());
       buffers.add(new Buffer(c, "{@code " + p.name() + "} " + p.shape(), p.size(), 0, false));
       buffers.add(new Buffer(c + "_GRAD", "∂loss/∂" + p.name(), p.size(), 0, false));
       buffers.add(new Buffer(c + "_VELOCITY", "momentum of " + p.name(), p.size(), 0, false));
     }
     long staging = 0;
     long exchanged = 0;
-    for (int i = 0; i < plan.stages().size(); i++) {
-      Stage s = plan.stages().get(i);
-      String out = names.constant(i);
-      buffers.add(new Buffer(out, "output of " + names.of(i) + ", " + s.out(), 0, s.out().size(), false));
-      buffers.add(new Buffer(out + "_GRAD", "∂loss/∂" + names.of(i), 0, s.out().size(), false));
-      if (hasMask(s)) {
-        buffers.add(new Buffer(out + "_MASK", "dropout multipliers of " + names.of(i), 0, s.out().size(), false));
+    for (Schedule.Buffer b : schedule.buffers()) {
+      String n = names.of(b.stage());
+      String doc = switch (b.role()) {
+        case OUTPUT -> "output of " + n + ", " + plan.stages().get(b.stage()).out();
+        case GRADIENT -> "∂loss/∂" + n;
+        case MASK -> "dropout multipliers of " + n;
+        case LRN_SCALE -> "LRN denominators of " + n;
+        case ARGMAX -> "arg-max of " + n + " in its input plane";
+        // Each tower holds every activation at full size, so a partial gradient needs no copy of its own.
+        case TOWER_GRADIENT -> null;
+      };
+      if (doc != null) {
+        buffers.add(new Buffer(StageNames.constant(b.name()), doc, 0, b.perExample(), b.ints()));
       }
-      if (s instanceof Stage.Lrn) {
-        buffers.add(new Buffer(out + "_SCALE", "LRN denominators of " + names.of(i), 0, s.out().size(), false));
-      }
-      if (s instanceof Stage.MaxPool) {
-        buffers.add(new Buffer(out + "_ARGMAX", "arg-max of " + names.of(i) + " in its input plane", 0, s.out().size(), true));
-      }
+    }
+    for (Stage s : plan.stages()) {
       if (s instanceof Stage.Parametric p && p.exchange() != null) {
         staging = Math.max(staging, p.in().size() / plan.towers());
         exchanged += 2 * p.exchange().bytesPerImage();
@@ -142,14 +147,6 @@ public final class CudaSchedule {
     }
   }
 
-  static boolean hasMask(Stage s) {
-    return s instanceof Stage.Dropout || (s instanceof Stage.Parametric p && p.dropout() > 0);
-  }
-
-  static String constant(String name) {
-    return name.replaceAll("([a-z0-9])([A-Z])", "$1_$2").replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT);
-  }
-
   private static Param param(String type, String name) {
     return new Param(type, name);
   }
@@ -176,19 +173,81 @@ public final class CudaSchedule {
 
   private void addStage(int i) {
     Stage s = plan.stages().get(i);
-    String n = names.of(i);
-    String out = names.constant(i);
-    int towers = plan.towers();
     List<Step> backwardOfStage = new ArrayList<>();
-    if (s instanceof Stage.Parametric p) {
+    if (s.maskRate() > 0) {
+      forward.add(new DrawMask(names.constant(i) + "_MASK", s.out().size(), s.maskRate()));
+    }
+    s.accept(new StageKernels(i, backwardOfStage));
+    // Stages before the first parametric layer only make ∂loss/∂input, which runs when the caller asks for it.
+    (i < plan.firstParametric() ? inputGradient : backward).addAll(0, backwardOfStage);
+  }
+
+  /**
+   * The conv- or dense-specific half of a parametric stage's kernels: the forward GEMM and the input-gradient GEMM
+   * (their template calls, parameters and grids); the weight-gradient and bias kernels are shared.
+   *
+   * @param family the library's prefix for the kind: {@code conv} or {@code dense}
+   * @param takesBatch whether the forward and input-gradient kernels take the batch as an argument (a dense GEMM's
+   *     extent) rather than from the grid's z (a convolution's example)
+   */
+  private record GemmKernels(
+      String family,
+      String forwardDoc,
+      List<Param> forwardParams,
+      String forwardCall,
+      String[] forwardGrid,
+      long weightTilesY,
+      String dataDoc,
+      List<Param> dataParams,
+      String dataCall,
+      String[] dataGrid,
+      boolean takesBatch) {}
+
+  /** One stage's kernels and launches on every tower, by op kind. */
+  private final class StageKernels implements Stage.Visitor<Void> {
+    private final int i;
+    private final String n;
+    private final String out;
+    private final List<Step> backwardOfStage;
+
+    StageKernels(int i, List<Step> backwardOfStage) {
+      this.i = i;
+      this.n = names.of(i);
+      this.out = names.constant(i);
+      this.backwardOfStage = backwardOfStage;
+    }
+
+    @Override
+    public Void convolution(Stage.Convolution c) {
+      parametric(c, (slice, runs) -> new GemmKernels("conv", ", as an implicit GEMM",
+          List.of(param("const float*", "x"), param("const float*", "w"), param("const float*", "bias"), param("const float*", "mask"), param("float*", "y")),
+          "conv_forward", new String[] {ceil((long) c.out().height() * c.out().width(), TILE), Long.toString(runs * ((slice + TILE - 1) / TILE)), "batch"},
+          runs * ((slice + TILE - 1) / TILE), ", without im2col",
+          List.of(param("const float*", "w"), param("const float*", "dz"), param("float*", "dx")), "conv_backward_data",
+          new String[] {ceil((long) c.in().height() * c.in().width(), TILE), Long.toString(runs * ((c.groupInputs() + TILE - 1) / TILE)), "batch"},
+          false));
+      return null;
+    }
+
+    @Override
+    public Void dense(Stage.Dense d) {
+      parametric(d, (slice, runs) -> new GemmKernels("dense", "",
+          List.of(param("const float*", "x"), param("const float*", "w"), param("const float*", "bias"), param("const float*", "mask"), param("float*", "y"),
+              param("int", "batch")),
+          "dense_forward", new String[] {"tiles(batch)", ceil((long) slice * runs, TILE), "1"},
+          ((long) slice * runs + TILE - 1) / TILE, "",
+          List.of(param("const float*", "w"), param("const float*", "dz"), param("float*", "dx"), param("int", "batch")), "dense_backward_data",
+          new String[] {"tiles(batch)", ceil(d.in().size(), TILE), "1"}, true));
+      return null;
+    }
+
+    private void parametric(Stage.Parametric p, BiFunction<Integer, Integer, GemmKernels> gemm) {
+      int towers = plan.towers();
       if (p.exchange() != null) {
         forward.add(new Gather(n + " reads every tower's channels", inputOf(i), p.in().size()));
       }
-      if (hasMask(s)) {
-        forward.add(new DrawMask(out + "_MASK", s.out().size(), p.dropout()));
-      }
-      String weight = constant(p.paramPrefix() + ".weight");
-      String bias = constant(p.paramPrefix() + ".bias");
+      String weight = StageNames.constant(p.paramPrefix() + ".weight");
+      String bias = StageNames.constant(p.paramPrefix() + ".bias");
       long[] start = new long[towers];
       long[] count = new long[towers];
       // The first parametric layer's ∂input runs only when the caller asks for ∂loss/∂input, before the stages ahead of it.
@@ -200,140 +259,170 @@ public final class CudaSchedule {
         int runs = slices.size();
         start[t] = first;
         count[t] = (long) slice * runs;
+        GemmKernels g = gemm.apply(slice, runs);
         String struct = n + "_t" + t;
         String constants = parametricConstants(p, first, slice, runs);
         // Backward reads the mask only after a training pass: at test time dropout was the identity.
         String towerMask = p.dropout() > 0 ? "training ? " + at(t, out + "_MASK") + " : 0L" : "0L";
-        String what = "tower " + t + ": " + (p.dense() ? "units " : "filters ") + first + "–" + (first + slice * runs - 1);
-        if (p.dense()) {
-          kernels.add(kernel(n + "_forward_t" + t, "Forward of " + n + ", " + what + ": " + Docs.operation(s) + ".", struct, constants,
-              List.of(param("const float*", "x"), param("const float*", "w"), param("const float*", "bias"), param("const float*", "mask"), param("float*", "y"), param("int", "batch")),
-              "netforge::dense_forward<" + struct + ">(x, w, bias, mask, y, batch);", true));
-          forward.add(new Launch(n + ", " + what, n + "_forward_t" + t, t, "tiles(batch)", ceil(count[t], TILE), "1",
-              List.of(at(t, inputOf(i)), at(t, weight), at(t, bias), towerMask, at(t, out), "batch")));
-        } else {
-          kernels.add(kernel(n + "_forward_t" + t, "Forward of " + n + ", " + what + ": " + Docs.operation(s) + ", as an implicit GEMM.", struct, constants,
-              List.of(param("const float*", "x"), param("const float*", "w"), param("const float*", "bias"), param("const float*", "mask"), param("float*", "y")),
-              "netforge::conv_forward<" + struct + ">(x, w, bias, mask, y);", true));
-          forward.add(new Launch(n + ", " + what, n + "_forward_t" + t, t, ceil((long) p.out().height() * p.out().width(), TILE),
-              Long.toString(runs * ((slice + TILE - 1) / TILE)), "batch",
-              List.of(at(t, inputOf(i)), at(t, weight), at(t, bias), towerMask, at(t, out))));
+        String what = "tower " + t + ": " + p.outputsName() + " " + first + "–" + (first + slice * runs - 1);
+        List<String> forwardArgs = new ArrayList<>(List.of(at(t, inputOf(i)), at(t, weight), at(t, bias), towerMask, at(t, out)));
+        if (g.takesBatch()) {
+          forwardArgs.add("batch");
         }
+        kernels.add(kernel(n + "_forward_t" + t, "Forward of " + n + ", " + what + ": " + p.operation() + g.forwardDoc() + ".", struct, constants,
+            g.forwardParams(), "netforge::" + g.forwardCall() + "<" + struct + ">(" + arguments(g.forwardParams()) + ");", true));
+        forward.add(new Launch(n + ", " + what, n + "_forward_t" + t, t, g.forwardGrid()[0], g.forwardGrid()[1], g.forwardGrid()[2], forwardArgs));
         kernels.add(new Kernel(n + "_bias_backward_t" + t,
             "∂output of " + n + " (" + what + ") becomes ∂pre-activation in place (ReLU derivative, dropout mask); its sum is ∂bias.",
             "", List.of(param("const float*", "y"), param("const float*", "mask"), param("float*", "dy"), param("float*", "dbias"), param("int", "batch")),
             "netforge::bias_backward<" + struct + ">(y, mask, dy, dbias, batch);", true));
         backwardOfStage.add(new Launch(n + " ∂bias, " + what, n + "_bias_backward_t" + t, t, Long.toString(count[t]), "1", "1",
             List.of(at(t, out), towerMask, at(t, out + "_GRAD"), at(t, bias + "_GRAD"), "batch")));
-        String family = p.dense() ? "dense" : "conv";
         kernels.add(new Kernel(n + "_weight_backward_t" + t, "∂weight of " + n + ", " + what + ".", "",
             List.of(param("const float*", "x"), param("const float*", "dz"), param("float*", "dw"), param("int", "batch")),
-            "netforge::" + family + "_backward_weight<" + struct + ">(x, dz, dw, batch);", true));
-        long fanIn = p.fanIn();
-        backwardOfStage.add(new Launch(n + " ∂weight", n + "_weight_backward_t" + t, t, ceil(fanIn, TILE),
-            Long.toString(p.dense() ? (count[t] + TILE - 1) / TILE : runs * ((slice + TILE - 1) / TILE)), "1",
+            "netforge::" + g.family() + "_backward_weight<" + struct + ">(x, dz, dw, batch);", true));
+        backwardOfStage.add(new Launch(n + " ∂weight", n + "_weight_backward_t" + t, t, ceil(p.fanIn(), TILE), Long.toString(g.weightTilesY()), "1",
             List.of(at(t, inputOf(i)), at(t, out + "_GRAD"), at(t, weight + "_GRAD"), "batch")));
-        Launch data;
-        if (p.dense()) {
-          kernels.add(new Kernel(n + "_data_backward_t" + t, "∂input of " + n + " from " + what + " (its partial sum when the input is shared).", "",
-              List.of(param("const float*", "w"), param("const float*", "dz"), param("float*", "dx"), param("int", "batch")),
-              "netforge::dense_backward_data<" + struct + ">(w, dz, dx, batch);", true));
-          data = new Launch(n + " ∂input", n + "_data_backward_t" + t, t, "tiles(batch)", ceil(p.in().size(), TILE), "1",
-              List.of(at(t, weight), at(t, out + "_GRAD"), at(t, gradInputOf(i)), "batch"));
-        } else {
-          kernels.add(new Kernel(n + "_data_backward_t" + t, "∂input of " + n + " from " + what + " (its partial sum when the input is shared), without im2col.", "",
-              List.of(param("const float*", "w"), param("const float*", "dz"), param("float*", "dx")),
-              "netforge::conv_backward_data<" + struct + ">(w, dz, dx);", true));
-          data = new Launch(n + " ∂input", n + "_data_backward_t" + t, t, ceil((long) p.in().height() * p.in().width(), TILE),
-              Long.toString(runs * ((p.groupInputs() + TILE - 1) / TILE)), "batch",
-              List.of(at(t, weight), at(t, out + "_GRAD"), at(t, gradInputOf(i))));
+        kernels.add(new Kernel(n + "_data_backward_t" + t, "∂input of " + n + " from " + what + " (its partial sum when the input is shared)"
+            + g.dataDoc() + ".", "", g.dataParams(), "netforge::" + g.dataCall() + "<" + struct + ">(" + arguments(g.dataParams()) + ");", true));
+        List<String> dataArgs = new ArrayList<>(List.of(at(t, weight), at(t, out + "_GRAD"), at(t, gradInputOf(i))));
+        if (g.takesBatch()) {
+          dataArgs.add("batch");
         }
+        Launch data = new Launch(n + " ∂input", n + "_data_backward_t" + t, t, g.dataGrid()[0], g.dataGrid()[1], g.dataGrid()[2], dataArgs);
         (i == plan.firstParametric() ? firstLayerData : backwardOfStage).add(data);
-        long fan = p.dense() ? p.in().size() : fanIn;
-        update.add(new Update(weight, t, first * fan, count[t] * fan));
+        update.add(new Update(weight, t, first * (long) p.fanIn(), count[t] * p.fanIn()));
         update.add(new Update(bias, t, first, count[t]));
       }
-      long fan = p.dense() ? p.in().size() : p.fanIn();
+      inputGradient.addAll(0, firstLayerData);
       long[] weightStart = new long[towers];
       long[] weightCount = new long[towers];
       for (int t = 0; t < towers; t++) {
-        weightStart[t] = start[t] * fan;
-        weightCount[t] = count[t] * fan;
+        weightStart[t] = start[t] * p.fanIn();
+        weightCount[t] = count[t] * p.fanIn();
       }
-      inputGradient.addAll(0, firstLayerData);
       parameters.add(new ParameterSlices(p.paramPrefix() + ".weight", weight, p.weightCount(), weightStart, weightCount));
       parameters.add(new ParameterSlices(p.paramPrefix() + ".bias", bias, p.out().channels(), start, count));
       if (p.exchange() != null) {
         backwardOfStage.add(new Reduce("partial ∂input of " + n + " summed on the tower that owns each slice", gradInputOf(i), p.in().size()));
       }
-    } else {
-      if (hasMask(s)) {
-        forward.add(new DrawMask(out + "_MASK", s.out().size(), ((Stage.Dropout) s).rate()));
-      }
-      // Before the first parametric layer every tower holds the whole input and computes all of its channels.
-      int split = i < plan.firstParametric() ? 1 : towers;
-      for (int t = 0; t < towers; t++) {
-        String struct = n + "_t" + t;
+    }
+
+    @Override
+    public Void lrn(Stage.Lrn l) {
+      elementWise(l, (t, common) -> {
+        String constants = common + "  static constexpr int SIZE = " + l.size() + ";\n  static constexpr float ALPHA = " + floatLiteral(l.alpha())
+            + ", BETA = " + floatLiteral(l.beta()) + ", K = " + floatLiteral(l.k()) + ";\n";
         String what = n + ", tower " + t;
-        Shape shape = s.out();
-        int perTower = shape.channels() / split;
-        long plane = (long) shape.height() * shape.width();
-        String common = "  static constexpr int CHANNELS = " + shape.channels() + ", FIRST = " + (split == 1 ? 0 : t * perTower) + ", COUNT = "
-            + perTower + ", PLANE = " + plane + ";\n";
-        String blocks = elementBlocks(perTower * plane);
-        String in = at(t, inputOf(i));
-        String y = at(t, out);
-        String dy = at(t, out + "_GRAD");
-        String dx = at(t, gradInputOf(i));
-        if (s instanceof Stage.Lrn l) {
-          String constants = common + "  static constexpr int SIZE = " + l.size() + ";\n  static constexpr float ALPHA = " + floatLiteral(l.alpha())
-              + ", BETA = " + floatLiteral(l.beta()) + ", K = " + floatLiteral(l.k()) + ";\n";
-          String scale = at(t, out + "_SCALE");
-          kernels.add(kernel(n + "_forward_t" + t, "Forward of " + what + ": " + Docs.operation(s) + ".", struct, constants,
-              List.of(param("const float*", "a"), param("float*", "b"), param("float*", "scale"), param("int", "batch")),
-              "netforge::lrn_forward<" + struct + ">(a, b, scale, batch);", false));
-          forward.add(new Launch(what, n + "_forward_t" + t, t, blocks, "1", "1", List.of(in, y, scale, "batch")));
-          kernels.add(new Kernel(n + "_backward_t" + t, "Backward of " + what + ".", "",
-              List.of(param("const float*", "a"), param("const float*", "b"), param("const float*", "scale"), param("const float*", "g"), param("float*", "da"), param("int", "batch")),
-              "netforge::lrn_backward<" + struct + ">(a, b, scale, g, da, batch);", false));
-          backwardOfStage.add(new Launch(what, n + "_backward_t" + t, t, blocks, "1", "1", List.of(in, y, scale, dy, dx, "batch")));
-        } else if (s instanceof Stage.MaxPool m) {
-          String constants = common + "  static constexpr int IN_PLANE = " + (long) m.in().height() * m.in().width() + ", IN_W = " + m.in().width()
-              + ", OUT_H = " + m.out().height() + ", OUT_W = " + m.out().width() + ", KERNEL = " + m.kernel() + ", STRIDE = " + m.stride() + ";\n";
-          String argmax = at(t, out + "_ARGMAX");
-          kernels.add(kernel(n + "_forward_t" + t, "Forward of " + what + ": " + Docs.operation(s) + ", keeping the arg-max.", struct, constants,
-              List.of(param("const float*", "x"), param("float*", "y"), param("int*", "argmax"), param("int", "batch")),
-              "netforge::max_pool_forward<" + struct + ">(x, y, argmax, batch);", false));
-          forward.add(new Launch(what, n + "_forward_t" + t, t, blocks, "1", "1", List.of(in, y, argmax, "batch")));
-          kernels.add(new Kernel(n + "_backward_t" + t, "Backward of " + what + ": each input sums the windows that chose it.", "",
-              List.of(param("const float*", "dy"), param("const int*", "argmax"), param("float*", "dx"), param("int", "batch")),
-              "netforge::max_pool_backward<" + struct + ">(dy, argmax, dx, batch);", false));
-          backwardOfStage.add(new Launch(what, n + "_backward_t" + t, t,
-              elementBlocks(perTower * (long) m.in().height() * m.in().width()), "1", "1", List.of(dy, argmax, dx, "batch")));
-        } else if (s instanceof Stage.Relu) {
-          kernels.add(kernel(n + "_forward_t" + t, "Forward of " + what + ": ReLU.", struct, common,
-              List.of(param("const float*", "x"), param("float*", "y"), param("int", "batch")),
-              "netforge::relu_forward<" + struct + ">(x, y, batch);", false));
-          forward.add(new Launch(what, n + "_forward_t" + t, t, blocks, "1", "1", List.of(in, y, "batch")));
-          kernels.add(new Kernel(n + "_backward_t" + t, "Backward of " + what + ".", "",
-              List.of(param("const float*", "y"), param("const float*", "dy"), param("float*", "dx"), param("int", "batch")),
-              "netforge::relu_backward<" + struct + ">(y, dy, dx, batch);", false));
-          backwardOfStage.add(new Launch(what, n + "_backward_t" + t, t, blocks, "1", "1", List.of(y, dy, dx, "batch")));
-        } else {
-          String mask = at(t, out + "_MASK");
-          kernels.add(kernel(n + "_forward_t" + t, "Forward of " + what + ": " + Docs.operation(s) + ".", struct, common,
-              List.of(param("const float*", "x"), param("const float*", "mask"), param("float*", "y"), param("int", "batch")),
-              "netforge::dropout_forward<" + struct + ">(x, mask, y, batch);", false));
-          forward.add(new Launch(what, n + "_forward_t" + t, t, blocks, "1", "1", List.of(in, "training ? " + mask + " : 0L", y, "batch")));
-          kernels.add(new Kernel(n + "_backward_t" + t, "Backward of " + what + ".", "",
-              List.of(param("const float*", "mask"), param("const float*", "dy"), param("float*", "dx"), param("int", "batch")),
-              "netforge::dropout_backward<" + struct + ">(mask, dy, dx, batch);", false));
-          backwardOfStage.add(new Launch(what, n + "_backward_t" + t, t, blocks, "1", "1", List.of("training ? " + mask + " : 0L", dy, dx, "batch")));
-        }
+        String struct = n + "_t" + t;
+        String scale = at(t, out + "_SCALE");
+        String blocks = elementBlocks(channelsOnEachTower() * plane());
+        kernels.add(kernel(n + "_forward_t" + t, "Forward of " + what + ": " + l.operation() + ".", struct, constants,
+            List.of(param("const float*", "a"), param("float*", "b"), param("float*", "scale"), param("int", "batch")),
+            "netforge::lrn_forward<" + struct + ">(a, b, scale, batch);", false));
+        forward.add(new Launch(what, n + "_forward_t" + t, t, blocks, "1", "1", List.of(at(t, inputOf(i)), at(t, out), scale, "batch")));
+        kernels.add(new Kernel(n + "_backward_t" + t, "Backward of " + what + ".", "",
+            List.of(param("const float*", "a"), param("const float*", "b"), param("const float*", "scale"), param("const float*", "g"), param("float*", "da"),
+                param("int", "batch")),
+            "netforge::lrn_backward<" + struct + ">(a, b, scale, g, da, batch);", false));
+        backwardOfStage.add(new Launch(what, n + "_backward_t" + t, t, blocks, "1", "1",
+            List.of(at(t, inputOf(i)), at(t, out), scale, at(t, out + "_GRAD"), at(t, gradInputOf(i)), "batch")));
+      });
+      return null;
+    }
+
+    @Override
+    public Void maxPool(Stage.MaxPool m) {
+      elementWise(m, (t, common) -> {
+        String constants = common + "  static constexpr int IN_PLANE = " + (long) m.in().height() * m.in().width() + ", IN_W = " + m.in().width()
+            + ", OUT_H = " + m.out().height() + ", OUT_W = " + m.out().width() + ", KERNEL = " + m.kernel() + ", STRIDE = " + m.stride() + ";\n";
+        String what = n + ", tower " + t;
+        String struct = n + "_t" + t;
+        String argmax = at(t, out + "_ARGMAX");
+        kernels.add(kernel(n + "_forward_t" + t, "Forward of " + what + ": " + m.operation() + ", keeping the arg-max.", struct, constants,
+            List.of(param("const float*", "x"), param("float*", "y"), param("int*", "argmax"), param("int", "batch")),
+            "netforge::max_pool_forward<" + struct + ">(x, y, argmax, batch);", false));
+        forward.add(new Launch(what, n + "_forward_t" + t, t, elementBlocks(channelsOnEachTower() * plane()), "1", "1",
+            List.of(at(t, inputOf(i)), at(t, out), argmax, "batch")));
+        kernels.add(new Kernel(n + "_backward_t" + t, "Backward of " + what + ": each input sums the windows that chose it.", "",
+            List.of(param("const float*", "dy"), param("const int*", "argmax"), param("float*", "dx"), param("int", "batch")),
+            "netforge::max_pool_backward<" + struct + ">(dy, argmax, dx, batch);", false));
+        backwardOfStage.add(new Launch(what, n + "_backward_t" + t, t, elementBlocks(channelsOnEachTower() * (long) m.in().height() * m.in().width()),
+            "1", "1", List.of(at(t, out + "_GRAD"), argmax, at(t, gradInputOf(i)), "batch")));
+      });
+      return null;
+    }
+
+    @Override
+    public Void relu(Stage.Relu r) {
+      elementWise(r, (t, common) -> {
+        String what = n + ", tower " + t;
+        String struct = n + "_t" + t;
+        String blocks = elementBlocks(channelsOnEachTower() * plane());
+        kernels.add(kernel(n + "_forward_t" + t, "Forward of " + what + ": ReLU.", struct, common,
+            List.of(param("const float*", "x"), param("float*", "y"), param("int", "batch")),
+            "netforge::relu_forward<" + struct + ">(x, y, batch);", false));
+        forward.add(new Launch(what, n + "_forward_t" + t, t, blocks, "1", "1", List.of(at(t, inputOf(i)), at(t, out), "batch")));
+        kernels.add(new Kernel(n + "_backward_t" + t, "Backward of " + what + ".", "",
+            List.of(param("const float*", "y"), param("const float*", "dy"), param("float*", "dx"), param("int", "batch")),
+            "netforge::relu_backward<" + struct + ">(y, dy, dx, batch);", false));
+        backwardOfStage.add(new Launch(what, n + "_backward_t" + t, t, blocks, "1", "1",
+            List.of(at(t, out), at(t, out + "_GRAD"), at(t, gradInputOf(i)), "batch")));
+      });
+      return null;
+    }
+
+    @Override
+    public Void dropout(Stage.Dropout d) {
+      elementWise(d, (t, common) -> {
+        String what = n + ", tower " + t;
+        String struct = n + "_t" + t;
+        // A rate of 0 keeps every unit: no mask at all, as at test time.
+        String mask = d.maskRate() > 0 ? "training ? " + at(t, out + "_MASK") + " : 0L" : "0L";
+        String blocks = elementBlocks(channelsOnEachTower() * plane());
+        kernels.add(kernel(n + "_forward_t" + t, "Forward of " + what + ": " + d.operation() + ".", struct, common,
+            List.of(param("const float*", "x"), param("const float*", "mask"), param("float*", "y"), param("int", "batch")),
+            "netforge::dropout_forward<" + struct + ">(x, mask, y, batch);", false));
+        forward.add(new Launch(what, n + "_forward_t" + t, t, blocks, "1", "1", List.of(at(t, inputOf(i)), mask, at(t, out), "batch")));
+        kernels.add(new Kernel(n + "_backward_t" + t, "Backward of " + what + ".", "",
+            List.of(param("const float*", "mask"), param("const float*", "dy"), param("float*", "dx"), param("int", "batch")),
+            "netforge::dropout_backward<" + struct + ">(mask, dy, dx, batch);", false));
+        backwardOfStage.add(new Launch(what, n + "_backward_t" + t, t, blocks, "1", "1", List.of(mask, at(t, out + "_GRAD"), at(t, gradInputOf(i)), "batch")));
+      });
+      return null;
+    }
+
+    /** How many towers share the stage's channels: 1 before the first parametric layer, where each holds the whole input. */
+    private int split() {
+      return i < plan.firstParametric() ? 1 : plan.towers();
+    }
+
+    private int channelsOnEachTower() {
+      return plan.stages().get(i).out().channels() / split();
+    }
+
+    private long plane() {
+      Shape shape = plan.stages().get(i).out();
+      return (long) shape.height() * shape.width();
+    }
+
+    /** Runs {@code perTower} for every tower with the constants every element-wise kernel's struct starts with. */
+    private void elementWise(Stage s, BiConsumer<Integer, String> perTower) {
+      for (int t = 0; t < plan.towers(); t++) {
+        int count = channelsOnEachTower();
+        perTower.accept(t, "  static constexpr int CHANNELS = " + s.out().channels() + ", FIRST = " + (split() == 1 ? 0 : t * count) + ", COUNT = "
+            + count + ", PLANE = " + plane() + ";\n");
       }
     }
-    // Stages before the first parametric layer only make ∂loss/∂input, which runs when the caller asks for it.
-    (i < plan.firstParametric() ? inputGradient : backward).addAll(0, backwardOfStage);
+  }
+
+  /** A kernel body's arguments: its parameters' names in order. */
+  private static String arguments(List<Param> params) {
+    List<String> names = new ArrayList<>();
+    for (Param p : params) {
+      names.add(p.name());
+    }
+    return String.join(", ", names);
   }
 
   /** The kernel that also declares the constants struct (the first kernel of a stage and tower). */
@@ -353,7 +442,7 @@ public final class CudaSchedule {
 
   private String parametricConstants(Stage.Parametric p, int first, int slice, int runs) {
     StringBuilder b = new StringBuilder();
-    if (p.dense()) {
+    if (!(p instanceof Stage.Convolution c)) {
       b.append("  static constexpr int IN = ").append(p.in().size()).append(", OUT_C = ").append(p.out().channels())
           .append(", OUT_H = 1, OUT_W = 1;\n");
     } else {
@@ -361,10 +450,10 @@ public final class CudaSchedule {
           .append(", IN_W = ").append(p.in().width()).append(";\n");
       b.append("  static constexpr int OUT_C = ").append(p.out().channels()).append(", OUT_H = ").append(p.out().height())
           .append(", OUT_W = ").append(p.out().width()).append(";\n");
-      b.append("  static constexpr int KERNEL = ").append(p.kernel()).append(", STRIDE = ").append(p.stride())
-          .append(", PAD = ").append(p.padding()).append(";\n");
-      b.append("  static constexpr int GROUP_IN = ").append(p.groupInputs()).append(", GROUP_OUT = ")
-          .append(p.out().channels() / p.groups()).append(";\n");
+      b.append("  static constexpr int KERNEL = ").append(c.kernel()).append(", STRIDE = ").append(c.stride())
+          .append(", PAD = ").append(c.padding()).append(";\n");
+      b.append("  static constexpr int GROUP_IN = ").append(c.groupInputs()).append(", GROUP_OUT = ")
+          .append(c.out().channels() / c.groups()).append(";\n");
     }
     b.append("  static constexpr int FIRST = ").append(first).append(", SLICE = ").append(slice).append(", SLICES = ").append(runs)
         .append(";\n");

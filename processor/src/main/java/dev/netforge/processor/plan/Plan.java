@@ -40,7 +40,7 @@ public record Plan(
    */
   public List<Integer> outputDimensions() {
     Shape out = output();
-    boolean dense = parametric().stream().anyMatch(Stage.Parametric::dense);
+    boolean dense = stages.stream().anyMatch(s -> s instanceof Stage.Dense);
     return dense ? List.of(out.channels()) : List.of(out.channels(), out.height(), out.width());
   }
 
@@ -68,11 +68,7 @@ public record Plan(
   public List<ParameterPlan> parameters() {
     List<ParameterPlan> result = new ArrayList<>();
     for (Stage.Parametric p : parametric()) {
-      List<Integer> weightShape =
-          p.dense()
-              ? List.of(p.out().channels(), p.fanIn())
-              : List.of(p.out().channels(), p.groupInputs(), p.kernel(), p.kernel());
-      result.add(new ParameterPlan(p.paramPrefix() + ".weight", weightShape, p.fanIn(), false, 0));
+      result.add(new ParameterPlan(p.paramPrefix() + ".weight", p.weightShape(), p.fanIn(), false, 0));
       result.add(
           new ParameterPlan(p.paramPrefix() + ".bias", List.of(p.out().channels()), p.fanIn(), true, p.initialBias()));
     }

@@ -282,8 +282,8 @@ public final class Planner {
     }
     Exchange exchange = towers > 1 && c.groups() == 1 && splitOverTowers ? new Exchange(in.size() * (towers - 1)) : null;
     stages.add(
-        new Stage.Parametric(
-            layer.method(), false, layer.paramPrefix(), in, out, c.kernel(), c.stride(), c.padding(), c.groups(), relu, dropout, c.bias(), slices, exchange));
+        new Stage.Convolution(
+            layer.method(), layer.paramPrefix(), in, out, c.kernel(), c.stride(), c.padding(), c.groups(), relu, dropout, c.bias(), slices, exchange));
     return out;
   }
 
@@ -309,7 +309,7 @@ public final class Planner {
       slices.add(new TowerSlice(t, 0, (int) in.size(), t * perTower, perTower));
     }
     Exchange exchange = towers > 1 && splitOverTowers ? new Exchange(in.size() * (towers - 1)) : null;
-    stages.add(new Stage.Parametric(layer.method(), true, layer.paramPrefix(), in, out, 1, 1, 0, 1, relu, dropout, d.bias(), slices, exchange));
+    stages.add(new Stage.Dense(layer.method(), layer.paramPrefix(), in, out, relu, dropout, d.bias(), slices, exchange));
     return out;
   }
 

@@ -1,7 +1,5 @@
-package dev.netforge.processor.emit;
+package dev.netforge.processor.plan;
 
-import dev.netforge.processor.plan.Plan;
-import dev.netforge.processor.plan.Stage;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -9,13 +7,13 @@ import java.util.Locale;
 import java.util.Set;
 
 /** Unique Java names for each stage's buffers and methods: {@code conv1}, {@code conv1Lrn}, {@code conv1Pool}. */
-final class StageNames {
+public final class StageNames {
   private final List<String> names = new ArrayList<>();
 
   StageNames(Plan plan) {
     Set<String> used = new HashSet<>(List.of("input", "batch", "training", "inputGradient", "outputGradient", "scratch", "dropoutRng", "tower"));
     for (Stage s : plan.stages()) {
-      String base = s.layer() + suffix(s);
+      String base = s.layer() + s.suffix();
       String name = base;
       for (int i = 2; !used.add(name); i++) {
         name = base + i;
@@ -24,32 +22,23 @@ final class StageNames {
     }
   }
 
-  private static String suffix(Stage s) {
-    if (s instanceof Stage.Parametric) {
-      return "";
-    } else if (s instanceof Stage.Lrn) {
-      return "Lrn";
-    } else if (s instanceof Stage.MaxPool) {
-      return "Pool";
-    } else if (s instanceof Stage.Relu) {
-      return "Relu";
-    } else {
-      return "Dropout";
-    }
-  }
-
   /** The stage's output buffer and the stem of its other names. */
-  String of(int stage) {
+  public String of(int stage) {
     return names.get(stage);
   }
 
   /** An UPPER_SNAKE constant name for the stage's geometry. */
-  String constant(int stage) {
-    return names.get(stage).replaceAll("([a-z0-9])([A-Z])", "$1_$2").replace('.', '_').toUpperCase(Locale.ROOT);
+  public String constant(int stage) {
+    return constant(names.get(stage));
+  }
+
+  /** {@code conv1LrnGrad} → {@code CONV1_LRN_GRAD}, {@code features.0.weight} → {@code FEATURES_0_WEIGHT}. */
+  public static String constant(String name) {
+    return name.replaceAll("([a-z0-9])([A-Z])", "$1_$2").replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT);
   }
 
   /** A camelCase Java identifier for a parameter, from its dotted PyTorch name: {@code features.0.weight} → {@code features0Weight}. */
-  static String parameterField(String parameterName) {
+  public static String parameterField(String parameterName) {
     StringBuilder b = new StringBuilder();
     boolean upper = false;
     for (char c : parameterName.toCharArray()) {

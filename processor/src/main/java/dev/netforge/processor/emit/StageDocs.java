@@ -1,0 +1,62 @@
+package dev.netforge.processor.emit;
+
+import com.palantir.javapoet.CodeBlock;
+import dev.netforge.processor.model.Shape;
+import dev.netforge.processor.plan.Plan;
+import dev.netforge.processor.plan.Stage;
+import dev.netforge.processor.plan.Text;
+
+/** The javadoc of a stage's forward and backward methods: shapes, parameters, FLOPs, tower split, exchange, fusions. */
+final class StageDocs {
+  private StageDocs() {}
+
+  static CodeBlock of(Plan plan, String name, Stage s, boolean backward) {
+    CodeBlock.Builder doc = CodeBlock.builder();
+    doc.add("$L $L: $L.\n\n", backward ? "Backward of" : "Forward of", name, s.operation());
+    doc.add("<p>Input [batch, $L]$L → output [batch, $L]", dims(s.in()),
+        s instanceof Stage.Dense && !s.in().isFlat() ? " (flattened in C, H, W order)" : "", dims(s.out()));
+    if (s instanceof Stage.Parametric p) {
+      doc.add("; parameters {@code $L.weight} $L and {@code $L.bias} [$L] ($L); $L FLOPs per example forward.\n", p.paramPrefix(),
+          p.weightShape(), p.paramPrefix(), p.out().channels(), Text.count(p.parameterCount()), Text.count(2 * p.macs()));
+      doc.add("\n<p>Towers: $L.\n", Docs.towers(p, plan.towers()));
+      if (p.exchange() != null) {
+        doc.add("\n<p>Exchange: $L, $L bytes per example in all ($L into each tower).\n",
+            backward ? "the input gradient each tower computes is reduced onto the tower that owns each slice"
+                : "every tower reads all of the input, so each gathers the slices the other towers own",
+            Text.count(p.exchange().bytesPerImage()), Text.count(p.exchange().bytesPerImage() / plan.towers()));
+      }
+      doc.add("\n<p>Fused: $L.\n", backward ? backwardFusion(p) : forwardFusion(p));
+    } else {
+      doc.add(".\n");
+    }
+    return doc.build();
+  }
+
+  /** A shape's dimensions without brackets, to follow "batch, ". */
+  static String dims(Shape shape) {
+    String s = shape.toString();
+    return s.substring(1, s.length() - 1);
+  }
+
+  private static String forwardFusion(Stage.Parametric p) {
+    StringBuilder b = new StringBuilder("bias");
+    if (p.relu()) {
+      b.append(", ReLU");
+    }
+    if (p.dropout() > 0) {
+      b.append(", dropout mask");
+    }
+    return b.append(" applied in the GEMM's store epilogue").toString();
+  }
+
+  private static String backwardFusion(Stage.Parametric p) {
+    StringBuilder b = new StringBuilder();
+    if (p.dropout() > 0) {
+      b.append("dropout mask, ");
+    }
+    if (p.relu()) {
+      b.append("ReLU derivative, ");
+    }
+    return b.append("bias gradient in one pass over ∂output; then weight and input gradients as GEMMs").toString();
+  }
+}
