@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * absent, or cannot target an architecture (CUDA 13 dropped sm_70), that case is skipped with the reason, not passed.
  */
 class NvccCompileTest {
-  private static final List<String> NETWORKS = List.of("MiniAlexNet", "AlexNet2012", "AlexNetTorchvision", "CudaProbe");
+  private static final List<String> NETWORKS = List.of("MiniAlexNet", "AlexNet2012", "AlexNetTorchvision", "CudaProbe", "AvgPoolProbe");
   private static final List<String> ARCHITECTURES = List.of("70", "80", "90");
 
   @TempDir Path work;

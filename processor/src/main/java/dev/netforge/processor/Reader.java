@@ -87,6 +87,8 @@ final class Reader {
         case "Relu" -> ops.add(new Op.Relu(at));
         case "Lrn" -> ops.add(new Op.Lrn(at, (int) v.get("size"), (double) v.get("alpha"), (double) v.get("beta"), (double) v.get("k")));
         case "MaxPool" -> ops.add(new Op.MaxPool(at, (int) v.get("kernel"), (int) v.get("stride"), Rounding.valueOf((String) v.get("rounding"))));
+        case "AvgPool" -> ops.add(new Op.AvgPool(at, (int) v.get("kernel"), (int) v.get("stride"), (int) v.get("padding"),
+            Rounding.valueOf((String) v.get("rounding"))));
         case "Dropout" -> ops.add(new Op.Dropout(at, (double) v.get("value")));
         case "Softmax" -> ops.add(new Op.Softmax(at));
         default -> {

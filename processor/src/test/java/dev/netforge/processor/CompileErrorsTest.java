@@ -343,4 +343,21 @@ class CompileErrorsTest {
         "  void dropout();"));
     assertThat(c).succeededWithoutWarnings();
   }
+
+  @Test
+  void averagePoolPaddingBeyondHalfTheKernel() {
+    assertError(Sources.body(
+        "  @Conv(filters = 4, kernel = 3)",
+        "  @AvgPool(kernel = 3, stride = 1,",
+        "      padding = 2)",
+        "  void conv1();"), "conv1: padding = 2 must be between 0 and half the kernel, 1 (a window may not lie in the padding alone)", 8);
+  }
+
+  @Test
+  void nonIntegralAveragePoolOutput() {
+    assertError(Sources.body(
+        "  @Conv(filters = 4, kernel = 3, padding = 1)",
+        "  @AvgPool(kernel = 3, stride = 2, padding = 1)",
+        "  void conv1();"), "conv1: average pool output height and width (12 + 2*1 - 3)/2 + 1 = 6.5 is not an integer", 7);
+  }
 }

@@ -2,6 +2,7 @@ package dev.netforge.runtime;
 
 import static dev.netforge.runtime.Reference.assertClose;
 
+import dev.netforge.runtime.nn.AvgPool2d;
 import dev.netforge.runtime.nn.Conv2d;
 import dev.netforge.runtime.nn.ConvShape;
 import dev.netforge.runtime.nn.Dense;
@@ -188,6 +189,26 @@ class FiniteDifferenceTest {
     MaxPool2d.backward(s, 0, 1, r, argmax, dx, 2);
     MaxPool2d.backward(s, 1, 2, r, argmax, dx, 2);
     assertClose("dx", dx, numeric(x64, v -> Float64Layers.dot(Float64Layers.maxPool(v, planes, h, w, oh, ow, k, stride), r)));
+  }
+
+  /** Average pooling with padding counted, overlapping and floor-rounded windows, over two towers' channel ranges. */
+  @ParameterizedTest
+  @CsvSource({"7, 6, 3, 2, 1", "8, 8, 2, 2, 0", "9, 7, 3, 1, 1", "6, 5, 5, 3, 2"})
+  void averagePool(int h, int w, int k, int stride, int pad) {
+    int planes = 6;
+    int oh = (h + 2 * pad - k) / stride + 1, ow = (w + 2 * pad - k) / stride + 1;
+    PoolShape s = new PoolShape(3, h, w, oh, ow, k, stride, pad);
+    float[] x = random(planes * h * w, 1);
+    float[] r = random(planes * oh * ow, 1);
+    float[] y = new float[r.length];
+    AvgPool2d.forward(s, 0, 1, x, y, 2);
+    AvgPool2d.forward(s, 1, 2, x, y, 2);
+    double[] x64 = Float64Layers.widen(x);
+    assertClose("forward", y, toFloat(Float64Layers.avgPool(x64, planes, h, w, oh, ow, k, stride, pad)));
+    float[] dx = new float[x.length];
+    AvgPool2d.backward(s, 0, 1, r, dx, 2);
+    AvgPool2d.backward(s, 1, 2, r, dx, 2);
+    assertClose("dx", dx, numeric(x64, v -> Float64Layers.dot(Float64Layers.avgPool(v, planes, h, w, oh, ow, k, stride, pad), r)));
   }
 
   @Test

@@ -100,6 +100,29 @@ final class Float64Layers {
     return y;
   }
 
+  /** Each window's mean over k² positions, zero padding counted (PyTorch's count_include_pad). */
+  static double[] avgPool(double[] x, int planes, int h, int w, int oh, int ow, int k, int stride, int pad) {
+    double[] y = new double[planes * oh * ow];
+    for (int p = 0; p < planes; p++) {
+      for (int oy = 0; oy < oh; oy++) {
+        for (int ox = 0; ox < ow; ox++) {
+          double sum = 0;
+          for (int ky = 0; ky < k; ky++) {
+            for (int kx = 0; kx < k; kx++) {
+              int iy = oy * stride - pad + ky;
+              int ix = ox * stride - pad + kx;
+              if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
+                sum += x[(p * h + iy) * w + ix];
+              }
+            }
+          }
+          y[(p * oh + oy) * ow + ox] = sum / (k * k);
+        }
+      }
+    }
+    return y;
+  }
+
   static double dot(double[] a, float[] r) {
     double s = 0;
     for (int i = 0; i < a.length; i++) {

@@ -354,6 +354,27 @@ public final class CudaSchedule {
     }
 
     @Override
+    public Void avgPool(Stage.AvgPool a) {
+      elementWise(a, (t, common) -> {
+        String constants = common + "  static constexpr int IN_H = " + a.in().height() + ", IN_W = " + a.in().width() + ", OUT_H = " + a.out().height()
+            + ", OUT_W = " + a.out().width() + ", KERNEL = " + a.kernel() + ", STRIDE = " + a.stride() + ", PAD = " + a.padding() + ";\n";
+        String what = n + ", tower " + t;
+        String struct = n + "_t" + t;
+        kernels.add(kernel(n + "_forward_t" + t, "Forward of " + what + ": " + a.operation() + ", padding counted.", struct, constants,
+            List.of(param("const float*", "x"), param("float*", "y"), param("int", "batch")),
+            "netforge::avg_pool_forward<" + struct + ">(x, y, batch);", false));
+        forward.add(new Launch(what, n + "_forward_t" + t, t, elementBlocks(channelsOnEachTower() * plane()), "1", "1",
+            List.of(at(t, inputOf(i)), at(t, out), "batch")));
+        kernels.add(new Kernel(n + "_backward_t" + t, "Backward of " + what + ": each input sums the windows that hold it.", "",
+            List.of(param("const float*", "dy"), param("float*", "dx"), param("int", "batch")),
+            "netforge::avg_pool_backward<" + struct + ">(dy, dx, batch);", false));
+        backwardOfStage.add(new Launch(what, n + "_backward_t" + t, t, elementBlocks(channelsOnEachTower() * (long) a.in().height() * a.in().width()),
+            "1", "1", List.of(at(t, out + "_GRAD"), at(t, gradInputOf(i)), "batch")));
+      });
+      return null;
+    }
+
+    @Override
     public Void relu(Stage.Relu r) {
       elementWise(r, (t, common) -> {
         String what = n + ", tower " + t;

@@ -28,6 +28,7 @@ final class JavaCalls {
   private static final ClassName DENSE = ClassName.get(NN, "Dense");
   private static final ClassName LRN = ClassName.get(NN, "LocalResponseNorm");
   private static final ClassName MAX_POOL = ClassName.get(NN, "MaxPool2d");
+  private static final ClassName AVG_POOL = ClassName.get(NN, "AvgPool2d");
   private static final ClassName RELU = ClassName.get(NN, "Relu");
   private static final ClassName DROPOUT = ClassName.get(NN, "Dropout");
   private static final ClassName TOWER_GRADIENT = ClassName.get(NN, "TowerGradient");
@@ -82,6 +83,12 @@ final class JavaCalls {
       public FieldSpec maxPool(Stage.MaxPool m) {
         return constant(POOL_SHAPE, "new $T($L, $L, $L, $L, $L, $L, $L)", POOL_SHAPE, m.in().channels(), m.in().height(), m.in().width(),
             m.out().height(), m.out().width(), m.kernel(), m.stride());
+      }
+
+      @Override
+      public FieldSpec avgPool(Stage.AvgPool a) {
+        return constant(POOL_SHAPE, "new $T($L, $L, $L, $L, $L, $L, $L, $L)", POOL_SHAPE, a.in().channels(), a.in().height(), a.in().width(),
+            a.out().height(), a.out().width(), a.kernel(), a.stride(), a.padding());
       }
 
       @Override
@@ -142,6 +149,13 @@ final class JavaCalls {
       public Void maxPool(Stage.MaxPool p) {
         int channels = p.in().channels() / p.towers();
         m.addStatement("$T.forward($L,$W$L * $L,$W$L,$Win,$W$L,$W$LArgmax,$Wbatch)", MAX_POOL, constant, tower(), channels, channels, name, name);
+        return null;
+      }
+
+      @Override
+      public Void avgPool(Stage.AvgPool a) {
+        int channels = a.in().channels() / a.towers();
+        m.addStatement("$T.forward($L,$W$L * $L,$W$L,$Win,$W$L,$Wbatch)", AVG_POOL, constant, tower(), channels, channels, name);
         return null;
       }
 
@@ -217,6 +231,13 @@ final class JavaCalls {
       public Void maxPool(Stage.MaxPool p) {
         int channels = p.in().channels() / p.towers();
         m.addStatement("$T.backward($L,$W$L * $L,$W$L,$WgradOut,$W$LArgmax,$WgradIn,$Wbatch)", MAX_POOL, constant, tower(), channels, channels, name);
+        return null;
+      }
+
+      @Override
+      public Void avgPool(Stage.AvgPool a) {
+        int channels = a.in().channels() / a.towers();
+        m.addStatement("$T.backward($L,$W$L * $L,$W$L,$WgradOut,$WgradIn,$Wbatch)", AVG_POOL, constant, tower(), channels, channels);
         return null;
       }
 

@@ -30,6 +30,9 @@ public sealed interface Op {
   /** {@code @MaxPool}. */
   record MaxPool(Location location, int kernel, int stride, Rounding rounding) implements Op {}
 
+  /** {@code @AvgPool}. */
+  record AvgPool(Location location, int kernel, int stride, int padding, Rounding rounding) implements Op {}
+
   /** {@code @Dropout}. */
   record Dropout(Location location, double rate) implements Op {}
 

@@ -176,6 +176,8 @@ public final class Planner {
       return lrn(layer, l, shape);
     } else if (op instanceof Op.MaxPool p) {
       return pool(layer, p, shape);
+    } else if (op instanceof Op.AvgPool p) {
+      return averagePool(layer, p, shape);
     } else if (op instanceof Op.Softmax s) {
       if (!lastOp) {
         error(s.location(), "@Softmax must be the last operation of the last layer; it marks the network's output");
@@ -345,6 +347,33 @@ public final class Planner {
     }
     Shape out = new Shape(in.channels(), h, w);
     stages.add(new Stage.MaxPool(layer.method(), in, out, p.kernel(), p.stride(), splitOverTowers ? decl.towers() : 1));
+    return out;
+  }
+
+  private Shape averagePool(Layer layer, Op.AvgPool p, Shape in) {
+    Location at = p.location();
+    boolean ok = positive(at.at("kernel"), "kernel", p.kernel());
+    ok &= positive(at.at("stride"), "stride", p.stride());
+    if (p.padding() < 0 || p.padding() > p.kernel() / 2) {
+      error(at.at("padding"), "padding = " + p.padding() + " must be between 0 and half the kernel, " + Math.max(0, p.kernel() / 2)
+          + " (a window may not lie in the padding alone)");
+      ok = false;
+    }
+    if (!ok) {
+      return null;
+    }
+    if (in.isFlat() && sawDense) {
+      error(at, "average pooling cannot follow a dense layer: its input " + in + " has no spatial extent");
+      return null;
+    }
+    boolean square = in.width() == in.height();
+    Integer h = spatial(at, "average pool ", "height", in.height(), p.kernel(), p.stride(), p.padding(), p.rounding(), true, square);
+    Integer w = square ? h : spatial(at, "average pool ", "width", in.width(), p.kernel(), p.stride(), p.padding(), p.rounding(), true, false);
+    if (h == null || w == null) {
+      return null;
+    }
+    Shape out = new Shape(in.channels(), h, w);
+    stages.add(new Stage.AvgPool(layer.method(), in, out, p.kernel(), p.stride(), p.padding(), splitOverTowers ? decl.towers() : 1));
     return out;
   }
 

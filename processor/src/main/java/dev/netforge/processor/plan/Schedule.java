@@ -149,6 +149,11 @@ public final class Schedule {
       }
 
       @Override
+      public Boolean avgPool(Stage.AvgPool s) {
+        return s.towers() == plan.towers();
+      }
+
+      @Override
       public Boolean relu(Stage.Relu s) {
         return false;
       }

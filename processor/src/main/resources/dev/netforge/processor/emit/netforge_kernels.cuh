@@ -356,6 +356,40 @@ __device__ void max_pool_backward(const float* dy, const int* argmax, float* dx,
   dx[(n * S::CHANNELS + c) * S::IN_PLANE + q] = sum;
 }
 
+// Average pooling, count_include_pad: each window's sum over KERNEL², zero padding counted (PyTorch's avg_pool2d).
+// S: CHANNELS, FIRST, COUNT, PLANE (output), IN_H, IN_W, OUT_H, OUT_W, KERNEL, STRIDE, PAD. One thread per output.
+template <class S>
+__device__ void avg_pool_forward(const float* x, float* y, int batch) {
+  long long at; int c, p;
+  if (!element<S>(batch, at, c, p)) return;
+  const float* plane = x + (at - p) / S::PLANE * (S::IN_H * S::IN_W);
+  const int y0 = p / S::OUT_W * S::STRIDE - S::PAD, x0 = p % S::OUT_W * S::STRIDE - S::PAD;
+  float sum = 0.0f;
+  for (int iy = y0 < 0 ? 0 : y0; iy < y0 + S::KERNEL && iy < S::IN_H; ++iy)
+    for (int ix = x0 < 0 ? 0 : x0; ix < x0 + S::KERNEL && ix < S::IN_W; ++ix) sum += plane[iy * S::IN_W + ix];
+  y[at] = sum * (1.0f / (S::KERNEL * S::KERNEL));
+}
+
+// One thread per input element: the sum of the gradients of the windows that hold it, over KERNEL² (no atomics).
+template <class S>
+__device__ void avg_pool_backward(const float* dy, float* dx, int batch) {
+  constexpr int IN_PLANE = S::IN_H * S::IN_W;
+  const long long i = (long long)blockIdx.x * EW_THREADS + threadIdx.x;
+  if (i >= (long long)batch * S::COUNT * IN_PLANE) return;
+  const long long n = i / ((long long)S::COUNT * IN_PLANE);
+  const int c = S::FIRST + (int)(i / IN_PLANE % S::COUNT), q = (int)(i % IN_PLANE);
+  const int iy = q / S::IN_W + S::PAD, ix = q % S::IN_W + S::PAD;  // in padded coordinates, where windows start at oy·STRIDE
+  const int oy_lo = iy < S::KERNEL ? 0 : (iy - S::KERNEL) / S::STRIDE + 1;
+  const int ox_lo = ix < S::KERNEL ? 0 : (ix - S::KERNEL) / S::STRIDE + 1;
+  const int oy_hi = iy / S::STRIDE < S::OUT_H - 1 ? iy / S::STRIDE : S::OUT_H - 1;
+  const int ox_hi = ix / S::STRIDE < S::OUT_W - 1 ? ix / S::STRIDE : S::OUT_W - 1;
+  const float* g = dy + (n * S::CHANNELS + c) * S::PLANE;
+  float sum = 0.0f;
+  for (int oy = oy_lo; oy <= oy_hi; ++oy)
+    for (int ox = ox_lo; ox <= ox_hi; ++ox) sum += g[oy * S::OUT_W + ox];
+  dx[(n * S::CHANNELS + c) * IN_PLANE + q] = sum * (1.0f / (S::KERNEL * S::KERNEL));
+}
+
 template <class S>
 __device__ void relu_forward(const float* x, float* y, int batch) {
   long long at; int c, p;

@@ -75,6 +75,13 @@ record Declaration(String name, int towers, int channels, int height, int width,
     }
   }
 
+  record AvgPool(int kernel, int stride, int padding, boolean floor) implements Op {
+    @Override
+    public String annotation() {
+      return "@AvgPool(kernel = " + kernel + ", stride = " + stride + ", padding = " + padding + rounding(floor) + ")";
+    }
+  }
+
   record Dropout(double rate) implements Op {
     @Override
     public String annotation() {

@@ -41,6 +41,7 @@ final class DeclarationGenerator {
       List<Declaration.Op> free = new ArrayList<>(List.of(new Declaration.Relu(), new Declaration.Dropout(0), new Declaration.Lrn(1, 0, 0, 0)));
       if (!dense) {
         free.add(new Declaration.MaxPool(0, 0, false));
+        free.add(new Declaration.AvgPool(0, 0, 0, false));
       }
       Collections.shuffle(free, random);
       List<Declaration.Op> planned = new ArrayList<>(free.subList(0, withParameters ? random.nextInt(3) : 1 + random.nextInt(3)));
@@ -51,7 +52,7 @@ final class DeclarationGenerator {
       }
       List<Declaration.Op> ops = new ArrayList<>();
       for (Declaration.Op sketch : planned) {
-        if (dense && sketch instanceof Declaration.MaxPool) {
+        if (dense && (sketch instanceof Declaration.MaxPool || sketch instanceof Declaration.AvgPool)) {
           continue; // the method's dense layer came first: nothing spatial is left to pool
         }
         Declaration.Op op = concrete(sketch, dims, towers);
@@ -78,7 +79,7 @@ final class DeclarationGenerator {
     Declaration.Method method = methods.get(m);
     List<Declaration.Op> ops = new ArrayList<>(method.ops());
     Declaration.Op defect =
-        switch (random.nextInt(8)) {
+        switch (random.nextInt(9)) {
           case 0 -> new Declaration.Conv(2 * d.towers(), 3, 1, -1, 1, true);
           case 1 -> new Declaration.Lrn(4, 1e-4, 0.75, 2);
           case 2 -> new Declaration.Lrn(3, 1e-4, 0.75, 0);
@@ -86,6 +87,7 @@ final class DeclarationGenerator {
           case 4 -> new Declaration.Conv(2 * d.towers(), 99, 1, 0, 1, true);
           case 5 -> new Declaration.Conv(13 * d.towers(), 1, 1, 0, 13, true);
           case 6 -> new Declaration.Dense(0);
+          case 7 -> new Declaration.AvgPool(2, 1, 2, false);
           default -> null;
         };
     if (defect == null) {
@@ -108,6 +110,11 @@ final class DeclarationGenerator {
       int kernel = 1 + random.nextInt(Math.min(5, Math.min(in.h(), in.w())));
       int stride = 1 + random.nextInt(3);
       return new Declaration.MaxPool(kernel, stride, !exact(in, kernel, stride, 0) || random.nextInt(3) == 0);
+    } else if (sketch instanceof Declaration.AvgPool) {
+      int kernel = 1 + random.nextInt(Math.min(5, Math.min(in.h(), in.w())));
+      int padding = random.nextInt(kernel / 2 + 1);
+      int stride = 1 + random.nextInt(3);
+      return new Declaration.AvgPool(kernel, stride, padding, !exact(in, kernel, stride, padding) || random.nextInt(3) == 0);
     } else if (sketch instanceof Declaration.Lrn) {
       double[] alphas = {1e-4, 1e-3, 0.01, 0.1, 1.0};
       double[] betas = {0.5, 0.75, 1.0};

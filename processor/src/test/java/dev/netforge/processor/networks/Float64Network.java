@@ -50,6 +50,8 @@ final class Float64Network {
       return new Dims(c.filters(), windows(in.h(), c.kernel(), c.stride(), c.padding()), windows(in.w(), c.kernel(), c.stride(), c.padding()));
     } else if (op instanceof Declaration.MaxPool p) {
       return new Dims(in.c(), windows(in.h(), p.kernel(), p.stride(), 0), windows(in.w(), p.kernel(), p.stride(), 0));
+    } else if (op instanceof Declaration.AvgPool p) {
+      return new Dims(in.c(), windows(in.h(), p.kernel(), p.stride(), p.padding()), windows(in.w(), p.kernel(), p.stride(), p.padding()));
     } else if (op instanceof Declaration.Dense d) {
       return new Dims(d.units(), 1, 1);
     }
@@ -137,6 +139,8 @@ final class Float64Network {
         return lrn(s, l, x, null, null);
       } else if (op instanceof Declaration.MaxPool p) {
         return maxPool(s, p, x, null, null);
+      } else if (op instanceof Declaration.AvgPool p) {
+        return avgPool(s, p, x, null, null);
       }
       return x.clone();
     }
@@ -160,6 +164,10 @@ final class Float64Network {
       } else if (op instanceof Declaration.MaxPool p) {
         double[] dx = new double[x.length];
         maxPool(s, p, x, g, dx);
+        return dx;
+      } else if (op instanceof Declaration.AvgPool p) {
+        double[] dx = new double[x.length];
+        avgPool(s, p, x, g, dx);
         return dx;
       }
       return g.clone();
@@ -299,6 +307,38 @@ final class Float64Network {
         }
       }
       return b;
+    }
+
+    /**
+     * The mean of each window over kernel² positions, zero padding counted (PyTorch's count_include_pad); with
+     * {@code g}, spreads each window's gradient over its positions into {@code dx}.
+     */
+    private double[] avgPool(Step s, Declaration.AvgPool pool, double[] x, double[] g, double[] dx) {
+      Dims in = s.in();
+      Dims out = s.out();
+      double area = pool.kernel() * pool.kernel();
+      double[] y = new double[batch * out.size()];
+      for (int plane = 0; plane < batch * in.c(); plane++) {
+        for (int oy = 0; oy < out.h(); oy++) {
+          for (int ox = 0; ox < out.w(); ox++) {
+            int yi = (plane * out.h() + oy) * out.w() + ox;
+            for (int ky = 0; ky < pool.kernel(); ky++) {
+              for (int kx = 0; kx < pool.kernel(); kx++) {
+                int iy = oy * pool.stride() - pool.padding() + ky;
+                int ix = ox * pool.stride() - pool.padding() + kx;
+                if (iy >= 0 && iy < in.h() && ix >= 0 && ix < in.w()) {
+                  int at = (plane * in.h() + iy) * in.w() + ix;
+                  y[yi] += x[at] / area;
+                  if (g != null) {
+                    dx[at] += g[yi] / area;
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+      return y;
     }
 
     /** Max over each window, the first maximum in row-major order winning; with {@code g}, routes it into {@code dx}. */

@@ -104,7 +104,9 @@ class RandomNetworkTest {
         "softmax", d.softmax(),
         "opens without parameters", !(ops.get(0) instanceof Declaration.Conv || ops.get(0) instanceof Declaration.Dense),
         "grouped convolution", ops.stream().anyMatch(op -> op instanceof Declaration.Conv c && c.groups() > 1),
-        "floor rounding", ops.stream().anyMatch(op -> op instanceof Declaration.Conv c && c.floor() || op instanceof Declaration.MaxPool p && p.floor()),
+        "floor rounding", ops.stream().anyMatch(op -> op instanceof Declaration.Conv c && c.floor() || op instanceof Declaration.MaxPool p && p.floor()
+            || op instanceof Declaration.AvgPool a && a.floor()),
+        "average pooling", ops.stream().anyMatch(op -> op instanceof Declaration.AvgPool),
         "rectangular input", d.height() != d.width());
     features.forEach((feature, present) -> {
       if (present) {

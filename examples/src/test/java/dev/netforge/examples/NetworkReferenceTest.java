@@ -3,7 +3,9 @@ package dev.netforge.examples;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.netforge.dsl.AvgPool;
 import dev.netforge.dsl.Conv;
+import dev.netforge.dsl.Dense;
 import dev.netforge.dsl.Input;
 import dev.netforge.dsl.Lrn;
 import dev.netforge.dsl.MaxPool;
@@ -25,12 +27,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * A feature extractor that pools and normalizes its input before any parameters and ends in LRN within each tower:
- * {@code gradients --grad-output} gives PyTorch's output and every gradient ({@code tools/feature_map_reference.py}).
+ * Small networks beyond the examples through {@code gradients --grad-output}, on the CPU and emulated CUDA engines:
+ * output and every gradient equal PyTorch's within 1e-4 ({@code tools/network_references.py} made the files).
  */
-class FeatureMapReferenceTest {
+class NetworkReferenceTest {
   @TempDir Path tmp;
 
+  /** Pools and normalizes its input before any parameters; ends in a feature map, LRN within each tower. */
   @Network(name = "FeatureMapTrunk", towers = 2)
   @Input(channels = 3, height = 15, width = 13)
   interface FeatureMapTrunkSpec {
@@ -48,12 +51,38 @@ class FeatureMapReferenceTest {
     void conv2();
   }
 
+  /** Average pooling with padding and floor rounding, on the whole input and on each tower's channels. */
+  @Network(name = "AvgPoolProbe", towers = 2)
+  @Input(channels = 3, height = 12, width = 9)
+  interface AvgPoolProbeSpec {
+    @AvgPool(kernel = 3, stride = 2, padding = 1, rounding = Rounding.FLOOR)
+    void smooth();
+
+    @Conv(filters = 8, kernel = 3, padding = 1)
+    @Relu
+    @AvgPool(kernel = 2, stride = 2, padding = 1, rounding = Rounding.FLOOR)
+    void conv1();
+
+    @Dense(units = 6)
+    void fc2();
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"cpu", "emulated"})
-  void outputAndEveryGradientMatchPyTorch(String device) throws Exception {
-    SafeTensors reference = SafeTensors.read(Path.of("src/test/resources/feature_map_reference.safetensors"));
-    CompiledNetwork net = new FeatureMapTrunk();
-    assertArrayEquals(new int[] {6, 6, 5}, net.outputShape());
+  void featureMapOutputMatchesPyTorch(String device) throws Exception {
+    assertArrayEquals(new int[] {6, 6, 5}, new FeatureMapTrunk().outputShape());
+    assertMatchesPyTorch(new FeatureMapTrunk(), "feature_map", device);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"cpu", "emulated"})
+  void averagePoolingMatchesPyTorch(String device) throws Exception {
+    assertMatchesPyTorch(new AvgPoolProbe(), "avg_pool", device);
+  }
+
+  /** {@code gradients --grad-output} from the case's weights, input and upstream gradient; every tensor as PyTorch's. */
+  private void assertMatchesPyTorch(CompiledNetwork net, String referenceCase, String device) throws Exception {
+    SafeTensors reference = SafeTensors.read(Path.of("src/test/resources", referenceCase + "_reference.safetensors"));
     List<Tensor> weights = new ArrayList<>();
     for (Parameter p : net.parameters()) {
       weights.add(reference.get(p.name(), p.shape()));
@@ -65,10 +94,10 @@ class FeatureMapReferenceTest {
     Path upstream = tmp.resolve("upstream.safetensors");
     SafeTensors.write(upstream, Map.of(), List.of(reference.get("grad_output")));
     Path out = tmp.resolve("out.safetensors");
-    assertEquals(0, Cli.run(Main.models(), null, "gradients", "--model", FeatureMapTrunk.class.getName(), "--weights", weightsFile.toString(),
+    assertEquals(0, Cli.run(Main.models(), null, "gradients", "--model", net.getClass().getName(), "--weights", weightsFile.toString(),
         "--input", input.toString(), "--grad-output", upstream.toString(), "--out", out.toString(), "--device", device));
     SafeTensors result = SafeTensors.read(out);
-    assertArrayEquals(new int[] {2, 6, 6, 5}, result.get("output").shape());
+    assertArrayEquals(reference.get("output").shape(), result.get("output").shape());
     Reference.assertClose("output", result.get("output").floats(), reference.get("output").floats());
     Reference.assertClose("grad.input", result.get("grad.input").floats(), reference.get("grad.input").floats());
     for (Parameter p : net.parameters()) {
