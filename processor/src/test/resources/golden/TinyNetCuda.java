@@ -386,21 +386,21 @@ public final class TinyNetCuda extends CudaNetwork {
     // exchange: all-gather, fc3 reads every tower's channels
     gather(CONV2_DROPOUT, 32L);
     // fc3, tower 0: units 0–7
-    launch(0, "fc3_forward_t0", tiles(batch), 1, 1, at(0, CONV2_DROPOUT),
+    launch(0, "fc3_forward_t0", (batch + 63) / 64, 1, 1, at(0, CONV2_DROPOUT),
         at(0, CLASSIFIER_0_WEIGHT), at(0, CLASSIFIER_0_BIAS), training ? at(0, FC3_MASK) : 0L,
         at(0, FC3), batch);
     // fc3, tower 1: units 8–15
-    launch(1, "fc3_forward_t1", tiles(batch), 1, 1, at(1, CONV2_DROPOUT),
+    launch(1, "fc3_forward_t1", (batch + 63) / 64, 1, 1, at(1, CONV2_DROPOUT),
         at(1, CLASSIFIER_0_WEIGHT), at(1, CLASSIFIER_0_BIAS), training ? at(1, FC3_MASK) : 0L,
         at(1, FC3), batch);
     // exchange: all-gather, fc4 reads every tower's channels
     gather(FC3, 16L);
     // fc4, tower 0: units 0–1
-    launch(0, "fc4_forward_t0", tiles(batch), 1, 1, at(0, FC3), at(0, FC4_WEIGHT), at(0, FC4_BIAS),
-        0L, at(0, FC4), batch);
+    launch(0, "fc4_forward_t0", (batch + 63) / 64, 1, 1, at(0, FC3), at(0, FC4_WEIGHT),
+        at(0, FC4_BIAS), 0L, at(0, FC4), batch);
     // fc4, tower 1: units 2–3
-    launch(1, "fc4_forward_t1", tiles(batch), 1, 1, at(1, FC3), at(1, FC4_WEIGHT), at(1, FC4_BIAS),
-        0L, at(1, FC4), batch);
+    launch(1, "fc4_forward_t1", (batch + 63) / 64, 1, 1, at(1, FC3), at(1, FC4_WEIGHT),
+        at(1, FC4_BIAS), 0L, at(1, FC4), batch);
     // exchange: all-gather, every tower needs all logits for the softmax
     gather(FC4, 4L);
   }
@@ -417,7 +417,7 @@ public final class TinyNetCuda extends CudaNetwork {
     launch(0, "fc4_weight_backward_t0", 1, 1, 1, at(0, FC3), at(0, FC4_GRAD),
         at(0, FC4_WEIGHT_GRAD), batch);
     // fc4 ∂input
-    launch(0, "fc4_data_backward_t0", tiles(batch), 1, 1, at(0, FC4_WEIGHT), at(0, FC4_GRAD),
+    launch(0, "fc4_data_backward_t0", (batch + 63) / 64, 1, 1, at(0, FC4_WEIGHT), at(0, FC4_GRAD),
         at(0, FC3_GRAD), batch);
     // fc4 ∂bias, tower 1: units 2–3
     launch(1, "fc4_bias_backward_t1", 2, 1, 1, at(1, FC4), 0L, at(1, FC4_GRAD),
@@ -426,7 +426,7 @@ public final class TinyNetCuda extends CudaNetwork {
     launch(1, "fc4_weight_backward_t1", 1, 1, 1, at(1, FC3), at(1, FC4_GRAD),
         at(1, FC4_WEIGHT_GRAD), batch);
     // fc4 ∂input
-    launch(1, "fc4_data_backward_t1", tiles(batch), 1, 1, at(1, FC4_WEIGHT), at(1, FC4_GRAD),
+    launch(1, "fc4_data_backward_t1", (batch + 63) / 64, 1, 1, at(1, FC4_WEIGHT), at(1, FC4_GRAD),
         at(1, FC3_GRAD), batch);
     // exchange: reduce, partial ∂input of fc4 summed on the tower that owns each slice
     reduce(FC3_GRAD, 16L, STAGING);
@@ -437,7 +437,7 @@ public final class TinyNetCuda extends CudaNetwork {
     launch(0, "fc3_weight_backward_t0", 1, 1, 1, at(0, CONV2_DROPOUT), at(0, FC3_GRAD),
         at(0, CLASSIFIER_0_WEIGHT_GRAD), batch);
     // fc3 ∂input
-    launch(0, "fc3_data_backward_t0", tiles(batch), 1, 1, at(0, CLASSIFIER_0_WEIGHT),
+    launch(0, "fc3_data_backward_t0", (batch + 63) / 64, 1, 1, at(0, CLASSIFIER_0_WEIGHT),
         at(0, FC3_GRAD), at(0, CONV2_DROPOUT_GRAD), batch);
     // fc3 ∂bias, tower 1: units 8–15
     launch(1, "fc3_bias_backward_t1", 8, 1, 1, at(1, FC3), training ? at(1, FC3_MASK) : 0L,
@@ -446,7 +446,7 @@ public final class TinyNetCuda extends CudaNetwork {
     launch(1, "fc3_weight_backward_t1", 1, 1, 1, at(1, CONV2_DROPOUT), at(1, FC3_GRAD),
         at(1, CLASSIFIER_0_WEIGHT_GRAD), batch);
     // fc3 ∂input
-    launch(1, "fc3_data_backward_t1", tiles(batch), 1, 1, at(1, CLASSIFIER_0_WEIGHT),
+    launch(1, "fc3_data_backward_t1", (batch + 63) / 64, 1, 1, at(1, CLASSIFIER_0_WEIGHT),
         at(1, FC3_GRAD), at(1, CONV2_DROPOUT_GRAD), batch);
     // exchange: reduce, partial ∂input of fc3 summed on the tower that owns each slice
     reduce(CONV2_DROPOUT_GRAD, 32L, STAGING);

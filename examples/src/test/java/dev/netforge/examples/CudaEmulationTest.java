@@ -158,6 +158,20 @@ class CudaEmulationTest {
     assertEquals(List.of(), faults);
   }
 
+  /** The kernel library's block sizes, which every generated kernel is bounded by, are the ones the devices launch. */
+  @Test
+  void kernelsAreBuiltForTheBlockSizeTheDevicesLaunch() throws Exception {
+    String source;
+    try (java.io.InputStream in = MiniAlexNet.class.getResourceAsStream("MiniAlexNet.cu")) {
+      source = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    for (String constant : List.of("GEMM_THREADS", "EW_THREADS")) {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("constexpr int " + constant + " = (\\d+);").matcher(source);
+      assertEquals(true, m.find(), constant + " in MiniAlexNet.cu");
+      assertEquals(Device.BLOCK_THREADS, Integer.parseInt(m.group(1)), constant);
+    }
+  }
+
   /** {@code steps} SGD steps on both engines from the same weights and dropout seed; losses and weights agree. */
   private static void compareTraining(CompiledNetwork cpu, CompiledNetwork host, List<Device> on, int batch, int steps) {
     cpu.initialize(5);

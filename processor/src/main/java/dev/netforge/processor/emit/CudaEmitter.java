@@ -2,10 +2,6 @@ package dev.netforge.processor.emit;
 
 import dev.netforge.processor.plan.Plan;
 import dev.netforge.processor.plan.Text;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,20 +11,8 @@ import java.util.List;
  * the end, under {@code NETFORGE_EMULATION}, the host emulator's entry point for every kernel.
  */
 public final class CudaEmitter {
-  private static final String LIBRARY = "netforge_kernels.cuh";
-
-  /** Kernels of the library every network shares, with their parameters (the emulator needs them). */
-  private static final List<CudaSchedule.Kernel> SHARED =
-      List.of(
-          new CudaSchedule.Kernel("sgd_update", "", "",
-              List.of(new CudaSchedule.Param("float*", "w"), new CudaSchedule.Param("float*", "v"), new CudaSchedule.Param("const float*", "grad"),
-                  new CudaSchedule.Param("int", "count"), new CudaSchedule.Param("float", "momentum"), new CudaSchedule.Param("float", "decay"),
-                  new CudaSchedule.Param("float", "rate")),
-              "", false),
-          new CudaSchedule.Kernel("add_rows", "", "",
-              List.of(new CudaSchedule.Param("float*", "dst"), new CudaSchedule.Param("const float*", "src"), new CudaSchedule.Param("int", "rows"),
-                  new CudaSchedule.Param("int", "width"), new CudaSchedule.Param("int", "pitch")),
-              "", false));
+  /** Kernels of the library every network shares, which the host emulator needs entries for too. */
+  private static final List<String> SHARED = List.of("sgd_update", "add_rows");
 
   private CudaEmitter() {}
 
@@ -43,7 +27,7 @@ public final class CudaEmitter {
     b.append("// Every kernel runs ").append(CudaSchedule.BLOCK).append(" threads per block; grids are in ").append(plan.name())
         .append("Cuda.java. Exchanges between towers\n// (").append(Text.count(schedule.exchangeBytesPerImage))
         .append(" bytes per example per training step) are copies the launcher makes between kernels.\n\n");
-    b.append(library());
+    b.append(KernelLibrary.get().source());
     String stage = null;
     for (CudaSchedule.Kernel k : schedule.kernels) {
       String stageName = k.name().contains("_") ? k.name().substring(0, k.name().indexOf('_')) : k.name();
@@ -59,37 +43,32 @@ public final class CudaEmitter {
       b.append("extern \"C\" __global__ void __launch_bounds__(netforge::").append(k.barriers() ? "GEMM_THREADS" : "EW_THREADS").append(")\n");
       b.append(k.name()).append('(');
       List<String> params = new ArrayList<>();
-      for (CudaSchedule.Param p : k.params()) {
+      for (KernelLibrary.Param p : k.params()) {
         params.add(p.type() + " " + p.name());
       }
       b.append(String.join(", ", params)).append(") {\n  ").append(k.body()).append("\n}\n");
     }
     b.append("\n#ifdef NETFORGE_EMULATION\n");
     b.append("// Host emulator entries: the grid, the block and the arguments as cuLaunchKernel takes them.\n");
-    List<CudaSchedule.Kernel> all = new ArrayList<>(SHARED);
-    all.addAll(schedule.kernels);
-    for (CudaSchedule.Kernel k : all) {
-      b.append("extern \"C\" void netforge_emulate_").append(k.name()).append("(const unsigned* grid, const unsigned* block, void** args) {\n");
-      b.append("  netforge_emulation::launch(dim3{grid[0], grid[1], grid[2]}, dim3{block[0], block[1], block[2]}, ")
-          .append(k.barriers()).append(", [&] {\n");
-      List<String> args = new ArrayList<>();
-      for (int i = 0; i < k.params().size(); i++) {
-        args.add("*static_cast<" + k.params().get(i).type() + "*>(args[" + i + "])");
-      }
-      b.append("    ").append(k.name()).append('(').append(String.join(", ", args)).append(");\n  });\n}\n");
+    for (String shared : SHARED) {
+      emulatorEntry(b, shared, KernelLibrary.get().function(shared).params(), KernelLibrary.get().function(shared).synchronizes());
+    }
+    for (CudaSchedule.Kernel k : schedule.kernels) {
+      emulatorEntry(b, k.name(), k.params(), k.barriers());
     }
     b.append("#endif  // NETFORGE_EMULATION\n");
     return b.toString();
   }
 
-  private static String library() {
-    try (InputStream in = CudaEmitter.class.getResourceAsStream(LIBRARY)) {
-      if (in == null) {
-        throw new IllegalStateException(LIBRARY + " is missing from the processor's jar");
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+  /** The host emulator's entry for one kernel: the grid, the block and the arguments as cuLaunchKernel takes them. */
+  private static void emulatorEntry(StringBuilder b, String kernel, List<KernelLibrary.Param> params, boolean barriers) {
+    b.append("extern \"C\" void netforge_emulate_").append(kernel).append("(const unsigned* grid, const unsigned* block, void** args) {\n");
+    b.append("  netforge_emulation::launch(dim3{grid[0], grid[1], grid[2]}, dim3{block[0], block[1], block[2]}, ").append(barriers)
+        .append(", [&] {\n");
+    List<String> args = new ArrayList<>();
+    for (int i = 0; i < params.size(); i++) {
+      args.add("*static_cast<" + params.get(i).type() + "*>(args[" + i + "])");
     }
+    b.append("    ").append(kernel).append('(').append(String.join(", ", args)).append(");\n  });\n}\n");
   }
 }

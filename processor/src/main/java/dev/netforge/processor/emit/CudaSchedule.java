@@ -8,7 +8,9 @@ import dev.netforge.processor.plan.StageNames;
 import dev.netforge.processor.plan.Stage;
 import dev.netforge.processor.plan.TowerSlice;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 
@@ -23,24 +25,36 @@ import java.util.function.BiFunction;
  * softmax gradient itself.
  */
 public final class CudaSchedule {
-  /** Threads per block of every kernel (the GEMM tile's 16 × 16 and the element-wise kernels alike). */
-  static final int BLOCK = 256;
+  /** Threads per block of every element-wise kernel, from the kernel library. */
+  static final int BLOCK = KernelLibrary.get().constant("EW_THREADS");
 
-  static final int TILE = 64;
+  /** Rows and columns of a GEMM block's output tile, from the kernel library. */
+  static final int TILE = KernelLibrary.get().constant("TILE");
 
-  /** A kernel parameter: its C type and name. */
-  record Param(String type, String name) {}
+  /** The launcher's expression for the GEMM tiles that cover the batch. */
+  private static final String BATCH_TILES = "(batch + " + (TILE - 1) + ") / " + TILE;
 
   /**
-   * One generated kernel.
+   * One generated kernel: a call of one library template, whose parameters it takes as its own.
    *
-   * @param struct the constants struct the body instantiates its template with, or empty
-   * @param body the call into the kernel library
-   * @param barriers whether it synchronizes its block's threads (the host emulator then runs them as fibers)
+   * @param struct the constants struct it instantiates the template with, declared before it, or empty
+   * @param template the library function it calls
+   * @param templateArgument what it instantiates the template with: the struct's name, or a size
    */
-  record Kernel(String name, String doc, String struct, List<Param> params, String body, boolean barriers) {
-    Kernel {
-      params = List.copyOf(params);
+  record Kernel(String name, String doc, String struct, String template, String templateArgument) {
+    List<KernelLibrary.Param> params() {
+      return KernelLibrary.get().function(template).params();
+    }
+
+    /** Whether it synchronizes its block's threads (the host emulator then runs them as fibers): as its template does. */
+    boolean barriers() {
+      return KernelLibrary.get().function(template).synchronizes();
+    }
+
+    /** The call into the library: {@code netforge::conv_forward<conv1_t0>(x, w, bias, mask, y);}. */
+    String body() {
+      return "netforge::" + template + "<" + templateArgument + ">(" + String.join(", ", params().stream().map(KernelLibrary.Param::name).toList())
+          + ");";
     }
   }
 
@@ -56,7 +70,16 @@ public final class CudaSchedule {
    * @param comment why, in the generated source
    */
   record Launch(String comment, String kernel, int tower, String gridX, String gridY, String gridZ, List<String> args)
-      implements Step {}
+      implements Step {
+    /** A launch of {@code kernel} with its arguments given by parameter name, put in the order its template takes them. */
+    static Launch of(String comment, Kernel kernel, int tower, String gridX, String gridY, String gridZ, String... namesAndArguments) {
+      Map<String, String> byName = new LinkedHashMap<>();
+      for (int i = 0; i < namesAndArguments.length; i += 2) {
+        byName.put(namesAndArguments[i], namesAndArguments[i + 1]);
+      }
+      return new Launch(comment, kernel.name(), tower, gridX, gridY, gridZ, KernelLibrary.get().arguments(kernel.template(), byName));
+    }
+  }
 
   /** All-gather of a tower-split activation before a layer that reads every tower's channels. */
   record Gather(String comment, String buffer, long perImage) implements Step {}
@@ -136,19 +159,10 @@ public final class CudaSchedule {
       forward.add(new Gather("every tower needs all logits for the softmax", outputBuffer, plan.output().size()));
     }
     if (plan.softmax()) {
-      kernels.add(
-          new Kernel(
-              "softmax_xent",
-              "Softmax cross-entropy over the gathered logits, one thread per example: per-example loss and (softmax − onehot)/batch.",
-              "",
-              List.of(param("const float*", "logits"), param("const int*", "labels"), param("float*", "grad"), param("float*", "loss"), param("int", "batch")),
-              "netforge::softmax_cross_entropy<" + plan.output().size() + ">(logits, labels, grad, loss, batch);",
-              false));
+      kernels.add(new Kernel("softmax_xent",
+          "Softmax cross-entropy over the gathered logits, one thread per example: per-example loss and (softmax − onehot)/batch.", "",
+          "softmax_cross_entropy", Long.toString(plan.output().size())));
     }
-  }
-
-  private static Param param(String type, String name) {
-    return new Param(type, name);
   }
 
   private String inputOf(int i) {
@@ -183,23 +197,20 @@ public final class CudaSchedule {
   }
 
   /**
-   * The conv- or dense-specific half of a parametric stage's kernels: the forward GEMM and the input-gradient GEMM
-   * (their template calls, parameters and grids); the weight-gradient and bias kernels are shared.
+   * The conv- or dense-specific half of a parametric stage's kernels: which library templates compute the forward
+   * GEMM, the weight gradient and the input gradient, and their grids; the bias kernel is shared.
    *
-   * @param family the library's prefix for the kind: {@code conv} or {@code dense}
-   * @param takesBatch whether the forward and input-gradient kernels take the batch as an argument (a dense GEMM's
+   * @param takesBatch whether the forward and input-gradient templates take the batch as an argument (a dense GEMM's
    *     extent) rather than from the grid's z (a convolution's example)
    */
   private record GemmKernels(
-      String family,
+      String forwardTemplate,
       String forwardDoc,
-      List<Param> forwardParams,
-      String forwardCall,
       String[] forwardGrid,
+      String weightTemplate,
       long weightTilesY,
+      String dataTemplate,
       String dataDoc,
-      List<Param> dataParams,
-      String dataCall,
       String[] dataGrid,
       boolean takesBatch) {}
 
@@ -219,11 +230,9 @@ public final class CudaSchedule {
 
     @Override
     public Void convolution(Stage.Convolution c) {
-      parametric(c, (slice, runs) -> new GemmKernels("conv", ", as an implicit GEMM",
-          List.of(param("const float*", "x"), param("const float*", "w"), param("const float*", "bias"), param("const float*", "mask"), param("float*", "y")),
-          "conv_forward", new String[] {ceil((long) c.out().height() * c.out().width(), TILE), Long.toString(runs * ((slice + TILE - 1) / TILE)), "batch"},
-          runs * ((slice + TILE - 1) / TILE), ", without im2col",
-          List.of(param("const float*", "w"), param("const float*", "dz"), param("float*", "dx")), "conv_backward_data",
+      parametric(c, (slice, runs) -> new GemmKernels("conv_forward", ", as an implicit GEMM",
+          new String[] {ceil((long) c.out().height() * c.out().width(), TILE), Long.toString(runs * ((slice + TILE - 1) / TILE)), "batch"},
+          "conv_backward_weight", runs * ((slice + TILE - 1) / TILE), "conv_backward_data", ", without im2col",
           new String[] {ceil((long) c.in().height() * c.in().width(), TILE), Long.toString(runs * ((c.groupInputs() + TILE - 1) / TILE)), "batch"},
           false));
       return null;
@@ -231,13 +240,9 @@ public final class CudaSchedule {
 
     @Override
     public Void dense(Stage.Dense d) {
-      parametric(d, (slice, runs) -> new GemmKernels("dense", "",
-          List.of(param("const float*", "x"), param("const float*", "w"), param("const float*", "bias"), param("const float*", "mask"), param("float*", "y"),
-              param("int", "batch")),
-          "dense_forward", new String[] {"tiles(batch)", ceil((long) slice * runs, TILE), "1"},
-          ((long) slice * runs + TILE - 1) / TILE, "",
-          List.of(param("const float*", "w"), param("const float*", "dz"), param("float*", "dx"), param("int", "batch")), "dense_backward_data",
-          new String[] {"tiles(batch)", ceil(d.in().size(), TILE), "1"}, true));
+      parametric(d, (slice, runs) -> new GemmKernels("dense_forward", "", new String[] {BATCH_TILES, ceil((long) slice * runs, TILE), "1"},
+          "dense_backward_weight", ((long) slice * runs + TILE - 1) / TILE, "dense_backward_data", "",
+          new String[] {BATCH_TILES, ceil(d.in().size(), TILE), "1"}, true));
       return null;
     }
 
@@ -261,35 +266,26 @@ public final class CudaSchedule {
         count[t] = (long) slice * runs;
         GemmKernels g = gemm.apply(slice, runs);
         String struct = n + "_t" + t;
-        String constants = parametricConstants(p, first, slice, runs);
         // Backward reads the mask only after a training pass: at test time dropout was the identity.
         String towerMask = p.dropout() > 0 ? "training ? " + at(t, out + "_MASK") + " : 0L" : "0L";
         String what = "tower " + t + ": " + p.outputsName() + " " + first + "–" + (first + slice * runs - 1);
-        List<String> forwardArgs = new ArrayList<>(List.of(at(t, inputOf(i)), at(t, weight), at(t, bias), towerMask, at(t, out)));
-        if (g.takesBatch()) {
-          forwardArgs.add("batch");
-        }
-        kernels.add(kernel(n + "_forward_t" + t, "Forward of " + n + ", " + what + ": " + p.operation() + g.forwardDoc() + ".", struct, constants,
-            g.forwardParams(), "netforge::" + g.forwardCall() + "<" + struct + ">(" + arguments(g.forwardParams()) + ");", true));
-        forward.add(new Launch(n + ", " + what, n + "_forward_t" + t, t, g.forwardGrid()[0], g.forwardGrid()[1], g.forwardGrid()[2], forwardArgs));
-        kernels.add(new Kernel(n + "_bias_backward_t" + t,
-            "∂output of " + n + " (" + what + ") becomes ∂pre-activation in place (ReLU derivative, dropout mask); its sum is ∂bias.",
-            "", List.of(param("const float*", "y"), param("const float*", "mask"), param("float*", "dy"), param("float*", "dbias"), param("int", "batch")),
-            "netforge::bias_backward<" + struct + ">(y, mask, dy, dbias, batch);", true));
-        backwardOfStage.add(new Launch(n + " ∂bias, " + what, n + "_bias_backward_t" + t, t, Long.toString(count[t]), "1", "1",
-            List.of(at(t, out), towerMask, at(t, out + "_GRAD"), at(t, bias + "_GRAD"), "batch")));
-        kernels.add(new Kernel(n + "_weight_backward_t" + t, "∂weight of " + n + ", " + what + ".", "",
-            List.of(param("const float*", "x"), param("const float*", "dz"), param("float*", "dw"), param("int", "batch")),
-            "netforge::" + g.family() + "_backward_weight<" + struct + ">(x, dz, dw, batch);", true));
-        backwardOfStage.add(new Launch(n + " ∂weight", n + "_weight_backward_t" + t, t, ceil(p.fanIn(), TILE), Long.toString(g.weightTilesY()), "1",
-            List.of(at(t, inputOf(i)), at(t, out + "_GRAD"), at(t, weight + "_GRAD"), "batch")));
-        kernels.add(new Kernel(n + "_data_backward_t" + t, "∂input of " + n + " from " + what + " (its partial sum when the input is shared)"
-            + g.dataDoc() + ".", "", g.dataParams(), "netforge::" + g.dataCall() + "<" + struct + ">(" + arguments(g.dataParams()) + ");", true));
-        List<String> dataArgs = new ArrayList<>(List.of(at(t, weight), at(t, out + "_GRAD"), at(t, gradInputOf(i))));
-        if (g.takesBatch()) {
-          dataArgs.add("batch");
-        }
-        Launch data = new Launch(n + " ∂input", n + "_data_backward_t" + t, t, g.dataGrid()[0], g.dataGrid()[1], g.dataGrid()[2], dataArgs);
+        String batch = g.takesBatch() ? "batch" : null;
+        Kernel forwardKernel = add(new Kernel(n + "_forward_t" + t, "Forward of " + n + ", " + what + ": " + p.operation() + g.forwardDoc() + ".",
+            structDeclaration(struct, parametricConstants(p, first, slice, runs)), g.forwardTemplate(), struct));
+        forward.add(launch(n + ", " + what, forwardKernel, t, g.forwardGrid(), "x", at(t, inputOf(i)), "w", at(t, weight), "bias", at(t, bias), "mask",
+            towerMask, "y", at(t, out), "batch", batch));
+        Kernel biasKernel = add(new Kernel(n + "_bias_backward_t" + t,
+            "∂output of " + n + " (" + what + ") becomes ∂pre-activation in place (ReLU derivative, dropout mask); its sum is ∂bias.", "",
+            "bias_backward", struct));
+        backwardOfStage.add(launch(n + " ∂bias, " + what, biasKernel, t, new String[] {Long.toString(count[t]), "1", "1"}, "y", at(t, out), "mask",
+            towerMask, "dy", at(t, out + "_GRAD"), "dbias", at(t, bias + "_GRAD"), "batch", "batch"));
+        Kernel weightKernel = add(new Kernel(n + "_weight_backward_t" + t, "∂weight of " + n + ", " + what + ".", "", g.weightTemplate(), struct));
+        backwardOfStage.add(launch(n + " ∂weight", weightKernel, t, new String[] {ceil(p.fanIn(), TILE), Long.toString(g.weightTilesY()), "1"}, "x",
+            at(t, inputOf(i)), "dz", at(t, out + "_GRAD"), "dw", at(t, weight + "_GRAD"), "batch", "batch"));
+        Kernel dataKernel = add(new Kernel(n + "_data_backward_t" + t, "∂input of " + n + " from " + what
+            + " (its partial sum when the input is shared)" + g.dataDoc() + ".", "", g.dataTemplate(), struct));
+        Launch data = launch(n + " ∂input", dataKernel, t, g.dataGrid(), "w", at(t, weight), "dz", at(t, out + "_GRAD"), "dx", at(t, gradInputOf(i)),
+            "batch", batch);
         (i == plan.firstParametric() ? firstLayerData : backwardOfStage).add(data);
         update.add(new Update(weight, t, first * (long) p.fanIn(), count[t] * p.fanIn()));
         update.add(new Update(bias, t, first, count[t]));
@@ -313,20 +309,13 @@ public final class CudaSchedule {
       elementWise(l, (t, common) -> {
         String constants = common + "  static constexpr int SIZE = " + l.size() + ";\n  static constexpr float ALPHA = " + floatLiteral(l.alpha())
             + ", BETA = " + floatLiteral(l.beta()) + ", K = " + floatLiteral(l.k()) + ";\n";
-        String what = n + ", tower " + t;
-        String struct = n + "_t" + t;
         String scale = at(t, out + "_SCALE");
         String blocks = elementBlocks(channelsOnEachTower() * plane());
-        kernels.add(kernel(n + "_forward_t" + t, "Forward of " + what + ": " + l.operation() + ".", struct, constants,
-            List.of(param("const float*", "a"), param("float*", "b"), param("float*", "scale"), param("int", "batch")),
-            "netforge::lrn_forward<" + struct + ">(a, b, scale, batch);", false));
-        forward.add(new Launch(what, n + "_forward_t" + t, t, blocks, "1", "1", List.of(at(t, inputOf(i)), at(t, out), scale, "batch")));
-        kernels.add(new Kernel(n + "_backward_t" + t, "Backward of " + what + ".", "",
-            List.of(param("const float*", "a"), param("const float*", "b"), param("const float*", "scale"), param("const float*", "g"), param("float*", "da"),
-                param("int", "batch")),
-            "netforge::lrn_backward<" + struct + ">(a, b, scale, g, da, batch);", false));
-        backwardOfStage.add(new Launch(what, n + "_backward_t" + t, t, blocks, "1", "1",
-            List.of(at(t, inputOf(i)), at(t, out), scale, at(t, out + "_GRAD"), at(t, gradInputOf(i)), "batch")));
+        Kernel forwardKernel = add(forwardKernel(t, l.operation(), constants, "lrn_forward"));
+        forward.add(launch(what(t), forwardKernel, t, grid(blocks), "a", at(t, inputOf(i)), "b", at(t, out), "scale", scale, "batch", "batch"));
+        Kernel backwardKernel = add(new Kernel(n + "_backward_t" + t, "Backward of " + what(t) + ".", "", "lrn_backward", n + "_t" + t));
+        backwardOfStage.add(launch(what(t), backwardKernel, t, grid(blocks), "a", at(t, inputOf(i)), "b", at(t, out), "scale", scale, "g",
+            at(t, out + "_GRAD"), "da", at(t, gradInputOf(i)), "batch", "batch"));
       });
       return null;
     }
@@ -336,19 +325,14 @@ public final class CudaSchedule {
       elementWise(m, (t, common) -> {
         String constants = common + "  static constexpr int IN_PLANE = " + (long) m.in().height() * m.in().width() + ", IN_W = " + m.in().width()
             + ", OUT_H = " + m.out().height() + ", OUT_W = " + m.out().width() + ", KERNEL = " + m.kernel() + ", STRIDE = " + m.stride() + ";\n";
-        String what = n + ", tower " + t;
-        String struct = n + "_t" + t;
         String argmax = at(t, out + "_ARGMAX");
-        kernels.add(kernel(n + "_forward_t" + t, "Forward of " + what + ": " + m.operation() + ", keeping the arg-max.", struct, constants,
-            List.of(param("const float*", "x"), param("float*", "y"), param("int*", "argmax"), param("int", "batch")),
-            "netforge::max_pool_forward<" + struct + ">(x, y, argmax, batch);", false));
-        forward.add(new Launch(what, n + "_forward_t" + t, t, elementBlocks(channelsOnEachTower() * plane()), "1", "1",
-            List.of(at(t, inputOf(i)), at(t, out), argmax, "batch")));
-        kernels.add(new Kernel(n + "_backward_t" + t, "Backward of " + what + ": each input sums the windows that chose it.", "",
-            List.of(param("const float*", "dy"), param("const int*", "argmax"), param("float*", "dx"), param("int", "batch")),
-            "netforge::max_pool_backward<" + struct + ">(dy, argmax, dx, batch);", false));
-        backwardOfStage.add(new Launch(what, n + "_backward_t" + t, t, elementBlocks(channelsOnEachTower() * (long) m.in().height() * m.in().width()),
-            "1", "1", List.of(at(t, out + "_GRAD"), argmax, at(t, gradInputOf(i)), "batch")));
+        Kernel forwardKernel = add(forwardKernel(t, m.operation() + ", keeping the arg-max", constants, "max_pool_forward"));
+        forward.add(launch(what(t), forwardKernel, t, grid(elementBlocks(channelsOnEachTower() * plane())), "x", at(t, inputOf(i)), "y", at(t, out),
+            "argmax", argmax, "batch", "batch"));
+        Kernel backwardKernel = add(new Kernel(n + "_backward_t" + t, "Backward of " + what(t) + ": each input sums the windows that chose it.", "",
+            "max_pool_backward", n + "_t" + t));
+        backwardOfStage.add(launch(what(t), backwardKernel, t, grid(elementBlocks(channelsOnEachTower() * (long) m.in().height() * m.in().width())),
+            "dy", at(t, out + "_GRAD"), "argmax", argmax, "dx", at(t, gradInputOf(i)), "batch", "batch"));
       });
       return null;
     }
@@ -358,18 +342,13 @@ public final class CudaSchedule {
       elementWise(a, (t, common) -> {
         String constants = common + "  static constexpr int IN_H = " + a.in().height() + ", IN_W = " + a.in().width() + ", OUT_H = " + a.out().height()
             + ", OUT_W = " + a.out().width() + ", KERNEL = " + a.kernel() + ", STRIDE = " + a.stride() + ", PAD = " + a.padding() + ";\n";
-        String what = n + ", tower " + t;
-        String struct = n + "_t" + t;
-        kernels.add(kernel(n + "_forward_t" + t, "Forward of " + what + ": " + a.operation() + ", padding counted.", struct, constants,
-            List.of(param("const float*", "x"), param("float*", "y"), param("int", "batch")),
-            "netforge::avg_pool_forward<" + struct + ">(x, y, batch);", false));
-        forward.add(new Launch(what, n + "_forward_t" + t, t, elementBlocks(channelsOnEachTower() * plane()), "1", "1",
-            List.of(at(t, inputOf(i)), at(t, out), "batch")));
-        kernels.add(new Kernel(n + "_backward_t" + t, "Backward of " + what + ": each input sums the windows that hold it.", "",
-            List.of(param("const float*", "dy"), param("float*", "dx"), param("int", "batch")),
-            "netforge::avg_pool_backward<" + struct + ">(dy, dx, batch);", false));
-        backwardOfStage.add(new Launch(what, n + "_backward_t" + t, t, elementBlocks(channelsOnEachTower() * (long) a.in().height() * a.in().width()),
-            "1", "1", List.of(at(t, out + "_GRAD"), at(t, gradInputOf(i)), "batch")));
+        Kernel forwardKernel = add(forwardKernel(t, a.operation() + ", padding counted", constants, "avg_pool_forward"));
+        forward.add(launch(what(t), forwardKernel, t, grid(elementBlocks(channelsOnEachTower() * plane())), "x", at(t, inputOf(i)), "y", at(t, out),
+            "batch", "batch"));
+        Kernel backwardKernel = add(new Kernel(n + "_backward_t" + t, "Backward of " + what(t) + ": each input sums the windows that hold it.", "",
+            "avg_pool_backward", n + "_t" + t));
+        backwardOfStage.add(launch(what(t), backwardKernel, t, grid(elementBlocks(channelsOnEachTower() * (long) a.in().height() * a.in().width())),
+            "dy", at(t, out + "_GRAD"), "dx", at(t, gradInputOf(i)), "batch", "batch"));
       });
       return null;
     }
@@ -377,18 +356,12 @@ public final class CudaSchedule {
     @Override
     public Void relu(Stage.Relu r) {
       elementWise(r, (t, common) -> {
-        String what = n + ", tower " + t;
-        String struct = n + "_t" + t;
         String blocks = elementBlocks(channelsOnEachTower() * plane());
-        kernels.add(kernel(n + "_forward_t" + t, "Forward of " + what + ": ReLU.", struct, common,
-            List.of(param("const float*", "x"), param("float*", "y"), param("int", "batch")),
-            "netforge::relu_forward<" + struct + ">(x, y, batch);", false));
-        forward.add(new Launch(what, n + "_forward_t" + t, t, blocks, "1", "1", List.of(at(t, inputOf(i)), at(t, out), "batch")));
-        kernels.add(new Kernel(n + "_backward_t" + t, "Backward of " + what + ".", "",
-            List.of(param("const float*", "y"), param("const float*", "dy"), param("float*", "dx"), param("int", "batch")),
-            "netforge::relu_backward<" + struct + ">(y, dy, dx, batch);", false));
-        backwardOfStage.add(new Launch(what, n + "_backward_t" + t, t, blocks, "1", "1",
-            List.of(at(t, out), at(t, out + "_GRAD"), at(t, gradInputOf(i)), "batch")));
+        Kernel forwardKernel = add(forwardKernel(t, "ReLU", common, "relu_forward"));
+        forward.add(launch(what(t), forwardKernel, t, grid(blocks), "x", at(t, inputOf(i)), "y", at(t, out), "batch", "batch"));
+        Kernel backwardKernel = add(new Kernel(n + "_backward_t" + t, "Backward of " + what(t) + ".", "", "relu_backward", n + "_t" + t));
+        backwardOfStage.add(launch(what(t), backwardKernel, t, grid(blocks), "y", at(t, out), "dy", at(t, out + "_GRAD"), "dx", at(t, gradInputOf(i)),
+            "batch", "batch"));
       });
       return null;
     }
@@ -396,21 +369,26 @@ public final class CudaSchedule {
     @Override
     public Void dropout(Stage.Dropout d) {
       elementWise(d, (t, common) -> {
-        String what = n + ", tower " + t;
-        String struct = n + "_t" + t;
         // A rate of 0 keeps every unit: no mask at all, as at test time.
         String mask = d.maskRate() > 0 ? "training ? " + at(t, out + "_MASK") + " : 0L" : "0L";
         String blocks = elementBlocks(channelsOnEachTower() * plane());
-        kernels.add(kernel(n + "_forward_t" + t, "Forward of " + what + ": " + d.operation() + ".", struct, common,
-            List.of(param("const float*", "x"), param("const float*", "mask"), param("float*", "y"), param("int", "batch")),
-            "netforge::dropout_forward<" + struct + ">(x, mask, y, batch);", false));
-        forward.add(new Launch(what, n + "_forward_t" + t, t, blocks, "1", "1", List.of(at(t, inputOf(i)), mask, at(t, out), "batch")));
-        kernels.add(new Kernel(n + "_backward_t" + t, "Backward of " + what + ".", "",
-            List.of(param("const float*", "mask"), param("const float*", "dy"), param("float*", "dx"), param("int", "batch")),
-            "netforge::dropout_backward<" + struct + ">(mask, dy, dx, batch);", false));
-        backwardOfStage.add(new Launch(what, n + "_backward_t" + t, t, blocks, "1", "1", List.of(mask, at(t, out + "_GRAD"), at(t, gradInputOf(i)), "batch")));
+        Kernel forwardKernel = add(forwardKernel(t, d.operation(), common, "dropout_forward"));
+        forward.add(launch(what(t), forwardKernel, t, grid(blocks), "x", at(t, inputOf(i)), "mask", mask, "y", at(t, out), "batch", "batch"));
+        Kernel backwardKernel = add(new Kernel(n + "_backward_t" + t, "Backward of " + what(t) + ".", "", "dropout_backward", n + "_t" + t));
+        backwardOfStage.add(launch(what(t), backwardKernel, t, grid(blocks), "mask", mask, "dy", at(t, out + "_GRAD"), "dx", at(t, gradInputOf(i)),
+            "batch", "batch"));
       });
       return null;
+    }
+
+    /** The forward kernel of an element-wise stage on tower {@code t}, declaring the stage's constants struct. */
+    private Kernel forwardKernel(int t, String operation, String constants, String template) {
+      return new Kernel(n + "_forward_t" + t, "Forward of " + what(t) + ": " + operation + ".", structDeclaration(n + "_t" + t, constants), template,
+          n + "_t" + t);
+    }
+
+    private String what(int t) {
+      return n + ", tower " + t;
     }
 
     /** How many towers share the stage's channels: 1 before the first parametric layer, where each holds the whole input. */
@@ -437,19 +415,34 @@ public final class CudaSchedule {
     }
   }
 
-  /** A kernel body's arguments: its parameters' names in order. */
-  private static String arguments(List<Param> params) {
-    List<String> names = new ArrayList<>();
-    for (Param p : params) {
-      names.add(p.name());
-    }
-    return String.join(", ", names);
+  private Kernel add(Kernel kernel) {
+    kernels.add(kernel);
+    return kernel;
   }
 
-  /** The kernel that also declares the constants struct (the first kernel of a stage and tower). */
-  private static Kernel kernel(String name, String doc, String struct, String constants, List<Param> params, String body, boolean barriers) {
-    return new Kernel(name, doc, "struct " + struct + " {\n" + constants + "};\n", params, body, barriers);
+  /**
+   * A launch with its arguments by parameter name ({@code null} leaves a name out: a template that takes no batch);
+   * {@link Launch#of} puts them in the template's order.
+   */
+  private static Launch launch(String comment, Kernel kernel, int tower, String[] grid, String... namesAndArguments) {
+    List<String> pairs = new ArrayList<>();
+    for (int k = 0; k < namesAndArguments.length; k += 2) {
+      if (namesAndArguments[k + 1] != null) {
+        pairs.add(namesAndArguments[k]);
+        pairs.add(namesAndArguments[k + 1]);
+      }
+    }
+    return Launch.of(comment, kernel, tower, grid[0], grid[1], grid[2], pairs.toArray(String[]::new));
   }
+
+  private static String[] grid(String blocks) {
+    return new String[] {blocks, "1", "1"};
+  }
+
+  private static String structDeclaration(String struct, String constants) {
+    return "struct " + struct + " {\n" + constants + "};\n";
+  }
+
 
   private static List<TowerSlice> slicesOf(Stage.Parametric p, int tower) {
     List<TowerSlice> result = new ArrayList<>();

@@ -382,11 +382,6 @@ public abstract class CudaNetwork implements AutoCloseable {
     }
   }
 
-  /** GEMM tiles of 64 covering the batch. */
-  protected static int tiles(int batchSize) {
-    return (batchSize + 63) / 64;
-  }
-
   /** Blocks of {@link Device#BLOCK_THREADS} covering {@code batch × perImage} elements. */
   protected static int blocks(int batchSize, long perImage) {
     return Math.toIntExact((batchSize * perImage + Device.BLOCK_THREADS - 1) / Device.BLOCK_THREADS);
