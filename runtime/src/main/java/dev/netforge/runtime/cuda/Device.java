@@ -2,9 +2,9 @@ package dev.netforge.runtime.cuda;
 
 /**
  * The narrow interface through which the CUDA engine reaches a GPU: memory, copies (peer copies included), kernel
- * modules and launches. Two implementations sit behind it: {@link JCudaDevice} (the driver API through JCuda) and
- * {@link EmulatedDevice} (the same kernel source compiled for the host), so everything above it runs in tests on
- * machines without a GPU.
+ * modules and launches. Two implementations sit behind it: {@code JCudaDevice} (the driver API through JCuda, in
+ * netforge-jcuda, reached through {@link GpuDeviceProvider}) and {@link EmulatedDevice} (the same kernel source
+ * compiled for the host), so everything above it runs in tests on machines without a GPU.
  *
  * <p>Work is issued in order on one stream per device. Work on one device waits for another's only through an
  * {@link Event}: {@code target.waitFor(source.recordEvent())} orders the target's later work, an exchange's

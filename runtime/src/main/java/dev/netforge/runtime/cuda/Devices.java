@@ -2,6 +2,7 @@ package dev.netforge.runtime.cuda;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.ServiceLoader;
 
 /** The devices a {@code --device} choice means: none (the CPU engine), GPUs, or emulated devices. */
 public final class Devices {
@@ -21,10 +22,10 @@ public final class Devices {
       case "cpu":
         return List.of();
       case "cuda":
-        return JCudaDevice.open(count, towers);
+        return gpus().open(count, towers);
       case "auto":
         try {
-          return JCudaDevice.open(count, towers);
+          return gpus().open(count, towers);
         } catch (CudaException | LinkageError e) {
           System.err.println("netforge: no usable GPU (" + e.getMessage() + "); using the CPU engine");
           return List.of();
@@ -38,5 +39,16 @@ public final class Devices {
       default:
         throw new IllegalArgumentException("--device " + kind + " is not one of cpu, cuda, auto, emulated");
     }
+  }
+
+  /**
+   * The GPU binding on the class path (netforge-jcuda's); a network run only on the CPU never looks for one.
+   *
+   * @throws CudaException when there is none, saying which artifact to add
+   */
+  static GpuDeviceProvider gpus() {
+    return ServiceLoader.load(GpuDeviceProvider.class, Devices.class.getClassLoader()).findFirst()
+        .orElseThrow(() -> new CudaException("the CUDA engine needs dev.netforge:netforge-jcuda on the class path (it is not);"
+            + " add it as a dependency, or use --device cpu"));
   }
 }

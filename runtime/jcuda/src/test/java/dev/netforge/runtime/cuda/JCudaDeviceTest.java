@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The parts of the JCuda adapter that need no GPU: reading JCuda's load errors, and which devices a run opens. */
+/**
+ * The parts of the JCuda adapter that need no GPU: reading JCuda's load errors, which devices a run opens, and that the
+ * runtime finds the adapter.
+ */
 class JCudaDeviceTest {
   @Test
   void namesTheLibraryJCudaCouldNotLoad() {
@@ -31,21 +33,7 @@ class JCudaDeviceTest {
   }
 
   @Test
-  void emulatedDevicesFollowTheSameRule() {
-    assertEquals(2, count(Devices.open("emulated", 0, 2)));
-    assertEquals(1, count(Devices.open("emulated", 0, 1)));
-    assertEquals(1, count(Devices.open("emulated", 1, 2)));
-    assertEquals(List.of(), Devices.open("cpu", 0, 2));
-  }
-
-  private static int count(List<Device> opened) {
-    opened.forEach(Device::close);
-    return opened.size();
-  }
-
-  @Test
-  void unknownDeviceKindIsAnError() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Devices.open("tpu", 1, 1));
-    assertTrue(e.getMessage().contains("cpu, cuda, auto, emulated"), e.getMessage());
+  void devicesFindThisAdapterThroughTheServiceLoader() {
+    assertTrue(Devices.gpus() instanceof JCudaDeviceProvider, Devices.gpus().getClass().getName());
   }
 }

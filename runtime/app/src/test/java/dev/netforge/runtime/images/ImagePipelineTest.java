@@ -6,12 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.netforge.runtime.Rng;
+import dev.netforge.runtime.io.SafeTensors;
+import dev.netforge.runtime.io.Tensor;
+import dev.netforge.runtime.io.TensorFormatException;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -175,5 +179,18 @@ class ImagePipelineTest {
       }
     }
     assertThrows(IllegalArgumentException.class, () -> augmentation.view(image, 30, 0, false, null, plain, 0));
+  }
+
+  @Test
+  void statisticsWithADamagedImageCountNameTheFile() throws IOException {
+    Path file = tmp.resolve("netforge-statistics.safetensors");
+    float[] mean = new float[3 * Preprocessing.SIZE * Preprocessing.SIZE];
+    new ColourStatistics(mean, new float[3], new float[9], 5).write(file);
+    ColourStatistics good = ColourStatistics.read(file);
+    assertEquals(5, good.images());
+    SafeTensors.write(file, Map.of("images", "five"), List.of(Tensor.of("mean", mean, 3, Preprocessing.SIZE, Preprocessing.SIZE),
+        Tensor.of("eigenvalues", new float[3], 3), Tensor.of("eigenvectors", new float[9], 3, 3)));
+    String m = assertThrows(TensorFormatException.class, () -> ColourStatistics.read(file)).getMessage();
+    assertTrue(m.contains("netforge-statistics.safetensors: metadata \"images\" is \"five\""), m);
   }
 }

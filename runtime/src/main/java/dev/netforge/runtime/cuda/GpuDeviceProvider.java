@@ -1,0 +1,18 @@
+package dev.netforge.runtime.cuda;
+
+import java.util.List;
+
+/**
+ * Where {@code --device cuda} gets its GPUs. The runtime carries no GPU binding, so that a network run on the CPU pulls
+ * in no JCuda jars and natives; netforge-jcuda provides the implementation ({@code JCudaDeviceProvider}), which
+ * {@link Devices} finds with {@link java.util.ServiceLoader} when that jar is on the class path.
+ */
+public interface GpuDeviceProvider {
+  /**
+   * Opens the GPUs a network of {@code towers} towers runs on.
+   *
+   * @param requested GPUs to use, at most one per tower; 0 for one per tower (as many as there are)
+   * @throws CudaException naming what is missing when there is no driver or no device
+   */
+  List<Device> open(int requested, int towers);
+}
