@@ -17,10 +17,10 @@ public interface Device extends AutoCloseable {
 
   /**
    * Allocates {@code bytes} of zeroed device memory. The CUDA engine relies on the zeros where a buffer is read whole but
-   * written only in part (a tower's share of ∂input, summed over the towers on the host) or may be read before it is
-   * written (a parameter's gradient, which a re-plan and {@code pullParameters} download whether or not a backward pass
-   * has run); the rest of its memory it
-   * declares through {@link #markWrittenBeforeRead}.
+   * written only in part (a tower's share of ∂input under a grouped first layer, summed over the towers on the host,
+   * and the gradients its ∂input pass reads on the way) or may be read before it is written (a parameter's gradient,
+   * which a re-plan and {@code pullParameters} download whether or not a backward pass has run); the rest of its
+   * memory it declares through {@link #markWrittenBeforeRead}.
    */
   long allocate(long bytes);
 
