@@ -73,6 +73,23 @@ class CudaEmulationTest {
     void fc2();
   }
 
+  /**
+   * Stages before a grouped first layer: each tower writes only its group's channels of the layer's ∂input, and the
+   * ReLU and pool before it read every channel, so their gradients' unwritten channels must read as zero.
+   */
+  @Network(name = "GroupedFirstLayerCudaProbe", towers = 2)
+  @Input(channels = 4, height = 10, width = 10)
+  interface GroupedFirstLayerCudaProbeSpec {
+    @Relu
+    @MaxPool(kernel = 2, stride = 2)
+    @Conv(filters = 4, kernel = 3, padding = 1, groups = 2)
+    void conv1();
+
+    @Dense(units = 4)
+    @Softmax
+    void fc2();
+  }
+
   private static final List<Device> devices = new ArrayList<>();
 
   /** Emulated devices; real GPUs with {@code -Dnetforge.test.device=cuda} ({@code bin/gpu-check} runs it so). */
@@ -108,13 +125,20 @@ class CudaEmulationTest {
 
   @Test
   void inputGradientMatchesTheCpuEngine() {
-    CudaProbe cpu = new CudaProbe();
-    CudaProbe host = new CudaProbe();
+    compareInputGradient(new CudaProbe(), new CudaProbe(), new int[] {1, 4, 0});
+  }
+
+  @Test
+  void inputGradientThroughStagesBeforeAGroupedFirstLayer() {
+    compareInputGradient(new GroupedFirstLayerCudaProbe(), new GroupedFirstLayerCudaProbe(), new int[] {2, 0, 3});
+  }
+
+  /** ∂input of one forward and backward pass, one example per label, on both engines from the same weights. */
+  private static void compareInputGradient(CompiledNetwork cpu, CompiledNetwork host, int[] labels) {
     cpu.initialize(11);
     host.initialize(11);
-    int batch = 3;
+    int batch = labels.length;
     float[] input = random(batch * cpu.inputSize(), 5);
-    int[] labels = {1, 4, 0};
     float[] expected = new float[input.length];
     cpu.forward(input, batch, false);
     cpu.backward(labels, expected);

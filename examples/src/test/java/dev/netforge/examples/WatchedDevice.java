@@ -48,6 +48,11 @@ final class WatchedDevice implements Device {
   }
 
   @Override
+  public void markWrittenBeforeRead(long address, long bytes) {
+    device.markWrittenBeforeRead(address, bytes);
+  }
+
+  @Override
   public void free(long address) {
     live.remove(address);
     device.free(address);

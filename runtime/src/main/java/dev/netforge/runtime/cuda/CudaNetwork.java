@@ -10,10 +10,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -66,6 +68,8 @@ public abstract class CudaNetwork implements AutoCloseable {
   private boolean forwardDone;
   private boolean training;
   private float[] maskBuffer = new float[0];
+  /** While {@link #reliedOnZeros} runs the ∂input pass to find its buffers: those {@link #at} was asked for; else null. */
+  private Set<Integer> buffersNoted;
 
   protected CudaNetwork(CompiledNetwork host, List<Device> devices, Layout layout) {
     if (devices.isEmpty()) {
@@ -325,18 +329,46 @@ public abstract class CudaNetwork implements AutoCloseable {
     }
     arena = new long[towers];
     address = new long[towers][layout.buffers().size()];
+    Set<Integer> reliedOnZeros = reliedOnZeros(batchSize);
     for (int t = 0; t < towers; t++) {
       arena[t] = towerDevice[t].allocate(bytesPerTower(batchSize));
       long offset = 0;
       for (int b = 0; b < layout.buffers().size(); b++) {
         address[t][b] = arena[t] + offset;
-        offset += alignedBytes(layout.buffers().get(b), batchSize);
+        long bytes = alignedBytes(layout.buffers().get(b), batchSize);
+        if (!reliedOnZeros.contains(b)) {
+          towerDevice[t].markWrittenBeforeRead(address[t][b], bytes);
+        }
+        offset += bytes;
       }
     }
     plannedBatch = batchSize;
     if (velocity != null) {
       pushParameters(velocity::get);
     }
+  }
+
+  /**
+   * The buffers whose zeros from {@link Device#allocate} are relied on; the kernels write every other buffer before
+   * they read it. They are the buffers of the ∂input pass: under a grouped first layer each tower writes only its
+   * group's channels of that layer's ∂input, the stages before it then read every channel (each tower computes them
+   * all), and the host sums every tower's whole ∂input. And the parameters' gradients, which {@link #pullParameters}
+   * (a re-plan's too) downloads whether or not a backward pass has run. The ∂input pass's buffers are found by running
+   * the generated pass with {@link #at} noting them and {@link #launch} issuing nothing.
+   */
+  private Set<Integer> reliedOnZeros(int batchSize) {
+    Set<Integer> buffers = new HashSet<>();
+    buffersNoted = buffers;
+    try {
+      inputGradientPass(batchSize, false);
+    } finally {
+      buffersNoted = null;
+    }
+    buffers.add(layout.inputGradient());
+    for (ParameterSlices p : layout.parameters()) {
+      buffers.add(p.grad());
+    }
+    return buffers;
   }
 
   /** A buffer's bytes rounded up to 256, the alignment cudaMalloc gives, so every buffer starts coalesced. */
@@ -358,6 +390,9 @@ public abstract class CudaNetwork implements AutoCloseable {
 
   /** Device address of a buffer on a tower. */
   protected final long at(int tower, int buffer) {
+    if (buffersNoted != null) {
+      buffersNoted.add(buffer);
+    }
     return address[tower][buffer];
   }
 
@@ -370,6 +405,9 @@ public abstract class CudaNetwork implements AutoCloseable {
       throw new CudaException(String.format(Locale.ROOT,
           "%s: kernel %s of tower %d needs %d × %d × %d blocks; a GPU launches at most %,d in y and z",
           host.name(), kernel, tower, gridX, gridY, gridZ, Device.MAX_GRID_YZ));
+    }
+    if (buffersNoted != null) {
+      return;
     }
     Device device = towerDevice[tower];
     device.launch(host.name(), kernel, gridX, gridY, gridZ, args);

@@ -15,8 +15,22 @@ public interface Device extends AutoCloseable {
   /** What this device is, for logs and errors: {@code cuda:0 NVIDIA H100 (sm_90)}, {@code emulated:1}. */
   String describe();
 
-  /** Allocates {@code bytes} of zeroed device memory. */
+  /**
+   * Allocates {@code bytes} of zeroed device memory. The CUDA engine relies on the zeros where a buffer is read whole but
+   * written only in part (a tower's share of ∂input under a grouped first layer, summed over the towers on the host,
+   * and the gradients its ∂input pass reads on the way) or may be read before it is written (a parameter's gradient,
+   * which a re-plan and {@code pullParameters} download whether or not a backward pass has run); the rest of its
+   * memory it declares through {@link #markWrittenBeforeRead}.
+   */
   long allocate(long bytes);
+
+  /**
+   * Declares that nothing relies on the zeros of {@code bytes} of allocated memory from {@code address}: every element
+   * is written before it is read. A checking device ({@link EmulatedDevice} with {@code -Dnetforge.emulator.check})
+   * fills them with NaN, so that a kernel that reads one unwritten shows NaN in what it computes; other devices leave
+   * them zero.
+   */
+  void markWrittenBeforeRead(long address, long bytes);
 
   void free(long address);
 

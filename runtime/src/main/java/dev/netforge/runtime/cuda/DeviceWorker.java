@@ -68,6 +68,11 @@ final class DeviceWorker implements Device {
   }
 
   @Override
+  public void markWrittenBeforeRead(long address, long bytes) {
+    await(() -> device.markWrittenBeforeRead(address, bytes));
+  }
+
+  @Override
   public void free(long address) {
     await(() -> device.free(address));
   }

@@ -4,21 +4,68 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.SplittableRandom;
 
 /**
  * A GPU stand-in on the host ({@link HostEmulator}): memory is host memory, kernels are the same generated CUDA C
  * compiled by g++, launches run to completion before returning. Two of these make the two-device tower split
  * testable on any machine; the exchanges between them are plain copies.
+ *
+ * <p>By default a launch runs its blocks in index order and a block's threads in index order between barriers, and
+ * memory stays as {@link #allocate} zeroed it: fast, and deterministic, but a kernel that reads another block's output,
+ * or another thread's write without a barrier between them, or memory nobody wrote, can pass there and fail on a GPU.
+ * In <em>checking mode</em> ({@code -Dnetforge.emulator.check=true}, or {@code =SEED} to replay a run) every launch
+ * runs its blocks, and each block its threads between two barriers, in an order drawn from the seed, and memory
+ * declared {@link #markWrittenBeforeRead written before read} is filled with NaN. The orders of a device's launches
+ * follow from the seed, the device's index and the launch's place in the device's sequence, so the same seed replays
+ * the same orders however the devices' threads interleave; the seed is printed when the first device is made.
  */
 public final class EmulatedDevice implements Device {
+  /** The property that turns checking mode on for devices made without a seed of their own. */
+  private static final String CHECK_PROPERTY = "netforge.emulator.check";
+
+  /** The seed the property gives, or null when it does not ask for checking mode. */
+  private static final Long PROPERTY_SEED = propertySeed();
+
   private final int index;
+  /** Draws each launch's order in checking mode; null when blocks and threads run in index order. */
+  private final SplittableRandom launchOrders;
   private final Set<Long> allocations = new HashSet<>();
-  private final Map<String, Long> modules = new HashMap<>();
+  private final Map<String, Module> modules = new HashMap<>();
   private final Map<String, Long> kernels = new HashMap<>();
 
+  /** A loaded module: its library, and where its order of blocks and threads for the next launch is set. */
+  private record Module(long handle, long shuffle) {}
+
+  /** An emulated device, in checking mode when {@code -Dnetforge.emulator.check} asks for it. */
   public EmulatedDevice(int index) {
+    this(index, PROPERTY_SEED);
+  }
+
+  /** An emulated device in checking mode with {@code checkSeed}, or in index order where it is null. */
+  EmulatedDevice(int index, Long checkSeed) {
     HostEmulator.ensureLoaded();
     this.index = index;
+    this.launchOrders = checkSeed == null ? null : new SplittableRandom(checkSeed + index);
+  }
+
+  private static Long propertySeed() {
+    String value = System.getProperty(CHECK_PROPERTY, "false");
+    if (value.equals("false")) {
+      return null;
+    }
+    long seed;
+    if (value.equals("true")) {
+      seed = new SplittableRandom().nextLong();
+    } else {
+      try {
+        seed = Long.parseLong(value);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("-D" + CHECK_PROPERTY + "=" + value + " is none of true, false or a seed (a long)", e);
+      }
+    }
+    System.err.println("netforge: emulated devices in checking mode, seed " + seed + " (-D" + CHECK_PROPERTY + "=" + seed + " replays it)");
+    return seed;
   }
 
   @Override
@@ -34,6 +81,13 @@ public final class EmulatedDevice implements Device {
     }
     allocations.add(address);
     return address;
+  }
+
+  @Override
+  public void markWrittenBeforeRead(long address, long bytes) {
+    if (launchOrders != null) {
+      HostEmulator.fillNaN(address, bytes);
+    }
   }
 
   @Override
@@ -68,18 +122,21 @@ public final class EmulatedDevice implements Device {
 
   @Override
   public void load(KernelModule module) {
-    modules.put(module.name(), HostEmulator.loadModule(module.name(), module.source()));
+    long handle = HostEmulator.loadModule(module.name(), module.source());
+    modules.put(module.name(), new Module(handle, HostEmulator.shuffle(handle, module.name())));
     kernels.keySet().removeIf(key -> key.startsWith(module.name() + "/"));
   }
 
   @Override
   public void launch(String module, String kernel, int gridX, int gridY, int gridZ, long... args) {
-    Long handle = modules.get(module);
-    if (handle == null) {
+    Module loaded = modules.get(module);
+    if (loaded == null) {
       throw new IllegalStateException(describe() + ": launch of " + kernel + " before module " + module + " was loaded");
     }
-    long address = kernels.computeIfAbsent(module + "/" + kernel, k -> HostEmulator.kernel(handle, module, kernel));
-    HostEmulator.run(address, gridX, gridY, gridZ, args);
+    long address = kernels.computeIfAbsent(module + "/" + kernel, k -> HostEmulator.kernel(loaded.handle(), module, kernel));
+    // Odd, so never 0, which means index order.
+    long order = launchOrders == null ? 0 : launchOrders.nextLong() | 1;
+    HostEmulator.run(address, loaded.shuffle(), order, gridX, gridY, gridZ, args);
   }
 
   /** Work on an emulated device is done when its call returns, so an event carries nothing. */

@@ -26,6 +26,9 @@ final class HostEmulator {
 
   static native void free(long address);
 
+  /** Fills {@code bytes} from {@code dst} with NaN (as 32-bit words). */
+  static native void fillNaN(long dst, long bytes);
+
   static native void writeFloats(long dst, float[] src, int from, int count);
 
   static native void writeInts(long dst, int[] src, int from, int count);
@@ -40,7 +43,8 @@ final class HostEmulator {
 
   static native long symbol(long library, String name);
 
-  static native void launch(long kernel, int[] dims, long[] args);
+  /** Runs a kernel after setting its module's order of blocks and threads ({@code shuffle}) to {@code seed}. */
+  static native void launch(long kernel, long shuffle, long seed, int[] dims, long[] args);
 
   /** Builds (or finds in the cache) and loads the JNI library. */
   static synchronized void ensureLoaded() {
@@ -97,8 +101,24 @@ final class HostEmulator {
     return address;
   }
 
-  static synchronized void run(long kernel, int gridX, int gridY, int gridZ, long[] args) {
-    launch(kernel, new int[] {gridX, gridY, gridZ, Device.BLOCK_THREADS, 1, 1}, args);
+  /**
+   * The address of a module's {@code netforge_emulation_shuffle}: the seed of the order its next launch runs blocks and
+   * threads in ({@code cuda_emulation.h}).
+   */
+  static synchronized long shuffle(long module, String moduleName) {
+    long address = symbol(module, "netforge_emulation_shuffle");
+    if (address == 0) {
+      throw new CudaException(moduleName + ".cu was not compiled with the emulation header");
+    }
+    return address;
+  }
+
+  /**
+   * Runs a kernel of a module whose {@link #shuffle} is at {@code shuffle}: blocks, and threads between barriers, in
+   * index order when {@code seed} is 0, else in an order drawn from it.
+   */
+  static synchronized void run(long kernel, long shuffle, long seed, int gridX, int gridY, int gridZ, long[] args) {
+    launch(kernel, shuffle, seed, new int[] {gridX, gridY, gridZ, Device.BLOCK_THREADS, 1, 1}, args);
   }
 
   private static void compile(Path target, List<String> command, String source, String what) {

@@ -6,6 +6,12 @@
 // by the block that is running (blocks run one at a time). Every kernel gets an extern "C" entry
 // `netforge_emulate_<name>(grid, block, args)` taking its arguments the way cuLaunchKernel does (an array of
 // pointers to the values), generated at the end of the .cu.
+//
+// Blocks run in index order, and threads in index order between barriers, unless the emulator sets
+// netforge_emulation_shuffle (checking mode, EmulatedDevice): then each launch runs its blocks, and each block its
+// threads between two barriers, in an order drawn from that seed, as a GPU may. A kernel that reads another block's
+// output, or another thread's write without a barrier between them, then gets what it would get on a GPU: a value
+// not yet written.
 #pragma once
 
 #include <cmath>
@@ -13,6 +19,8 @@
 #include <csetjmp>
 #include <cstdlib>
 #include <ucontext.h>
+#include <utility>
+#include <vector>
 
 struct uint3 {
   unsigned x, y, z;
@@ -25,6 +33,8 @@ struct dim3 {
 extern "C" {
 uint3 threadIdx, blockIdx;
 dim3 blockDim, gridDim;
+// The seed of the next launch's order of blocks and threads, 0 for index order; the emulator sets it per launch.
+unsigned long long netforge_emulation_shuffle;
 }
 
 #define __global__
@@ -50,6 +60,7 @@ struct Block {
   char* stacks = nullptr;
   bool* finished = nullptr;
   bool* started = nullptr;
+  int* order = nullptr;  // the order threads run in, a permutation of 0..threads-1
   int threads = 0;
   int current = -1;  // the fiber running, or -1 outside fiber mode
   void (*body)(void*) = nullptr;
@@ -57,6 +68,22 @@ struct Block {
 };
 
 inline Block block;
+
+// splitmix64 over the launch's seed: the draws of one launch's shuffles.
+inline unsigned long long shuffle_state;
+
+inline unsigned long long draw() {
+  unsigned long long z = (shuffle_state += 0x9e3779b97f4a7c15ULL);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+// Fisher–Yates: a uniformly random permutation of what order holds.
+template <class T>
+void shuffle(T* order, unsigned long long count) {
+  for (unsigned long long i = count; i > 1; --i) std::swap(order[i - 1], order[draw() % i]);
+}
 
 inline void set_thread(int t) {
   threadIdx.x = t % blockDim.x;
@@ -77,12 +104,14 @@ inline void reserve(int threads) {
   std::free(block.finished);
   std::free(block.started);
   std::free(block.resume);
+  std::free(block.order);
+  block.order = static_cast<int*>(std::calloc(threads, sizeof(int)));
   block.resume = static_cast<jmp_buf*>(std::calloc(threads, sizeof(jmp_buf)));
   block.started = static_cast<bool*>(std::calloc(threads, sizeof(bool)));
   block.fibers = static_cast<ucontext_t*>(std::calloc(threads, sizeof(ucontext_t)));
   block.stacks = static_cast<char*>(std::malloc(static_cast<size_t>(threads) * kStackBytes));
   block.finished = static_cast<bool*>(std::calloc(threads, sizeof(bool)));
-  if (!block.fibers || !block.stacks || !block.finished || !block.started || !block.resume) {
+  if (!block.fibers || !block.stacks || !block.finished || !block.started || !block.resume || !block.order) {
     std::fprintf(stderr, "netforge emulation: out of memory for %d fiber stacks\n", threads);
     std::abort();
   }
@@ -90,8 +119,8 @@ inline void reserve(int threads) {
 }
 
 // Runs one block: every thread until it finishes or reaches __syncthreads(), round after round, so no thread
-// passes a barrier before all have reached it.
-inline void run_block_with_barriers(int threads) {
+// passes a barrier before all have reached it; each round in a fresh order when shuffling.
+inline void run_block_with_barriers(int threads, bool shuffled) {
   for (int t = 0; t < threads; ++t) {
     getcontext(&block.fibers[t]);
     block.fibers[t].uc_stack.ss_sp = block.stacks + static_cast<size_t>(t) * kStackBytes;
@@ -105,7 +134,9 @@ inline void run_block_with_barriers(int threads) {
   // volatile: a fiber's _longjmp back lands after the _setjmp below, where only memory values are defined.
   for (volatile int running = threads; running > 0;) {
     running = 0;
-    for (volatile int t = 0; t < threads; ++t) {
+    if (shuffled) shuffle(block.order, threads);
+    for (volatile int i = 0; i < threads; ++i) {
+      const int t = block.order[i];
       if (block.finished[t]) continue;
       block.current = t;
       set_thread(t);
@@ -122,10 +153,11 @@ inline void run_block_with_barriers(int threads) {
   block.current = -1;
 }
 
-// Runs one block of a kernel without barriers: its threads one after the other.
-inline void run_block_in_order(int threads) {
-  for (int t = 0; t < threads; ++t) {
-    set_thread(t);
+// Runs one block of a kernel without barriers: its threads one after the other, in a fresh order when shuffling.
+inline void run_block_without_barriers(int threads, bool shuffled) {
+  if (shuffled) shuffle(block.order, threads);
+  for (int i = 0; i < threads; ++i) {
+    set_thread(block.order[i]);
     block.body(block.closure);
   }
 }
@@ -138,16 +170,27 @@ void launch(dim3 grid, dim3 threads_per_block, bool barriers, Body body) {
   reserve(threads);
   block.body = [](void* closure) { (*static_cast<Body*>(closure))(); };
   block.closure = &body;
-  for (unsigned z = 0; z < grid.z; ++z)
-    for (unsigned y = 0; y < grid.y; ++y)
-      for (unsigned x = 0; x < grid.x; ++x) {
-        blockIdx = {x, y, z};
-        if (barriers) {
-          run_block_with_barriers(threads);
-        } else {
-          run_block_in_order(threads);
-        }
-      }
+  for (int t = 0; t < threads; ++t) block.order[t] = t;
+  const bool shuffled = netforge_emulation_shuffle != 0;
+  shuffle_state = netforge_emulation_shuffle;
+  // Blocks by linear index, x fastest; when shuffling, in the order of a shuffled list of those indices.
+  const unsigned long long blocks = static_cast<unsigned long long>(grid.x) * grid.y * grid.z;
+  std::vector<unsigned long long> block_order;
+  if (shuffled) {
+    block_order.resize(blocks);
+    for (unsigned long long b = 0; b < blocks; ++b) block_order[b] = b;
+    shuffle(block_order.data(), blocks);
+  }
+  for (unsigned long long i = 0; i < blocks; ++i) {
+    const unsigned long long b = shuffled ? block_order[i] : i;
+    blockIdx = {static_cast<unsigned>(b % grid.x), static_cast<unsigned>(b / grid.x % grid.y),
+                static_cast<unsigned>(b / grid.x / grid.y)};
+    if (barriers) {
+      run_block_with_barriers(threads, shuffled);
+    } else {
+      run_block_without_barriers(threads, shuffled);
+    }
+  }
 }
 
 }  // namespace netforge_emulation

@@ -18,6 +18,16 @@ JNIEXPORT void JNICALL Java_dev_netforge_runtime_cuda_HostEmulator_free(JNIEnv* 
   free(address(pointer));
 }
 
+// Quiet NaN in every 4-byte word: memory the engine declares written before read, in checking mode.
+JNIEXPORT void JNICALL Java_dev_netforge_runtime_cuda_HostEmulator_fillNaN(JNIEnv* env, jclass type, jlong dst,
+                                                                           jlong bytes) {
+  const uint32_t nan = 0x7fc00000u;
+  uint32_t* words = (uint32_t*)address(dst);
+  for (jlong i = 0; i < bytes / 4; i++) {
+    words[i] = nan;
+  }
+}
+
 JNIEXPORT void JNICALL Java_dev_netforge_runtime_cuda_HostEmulator_writeFloats(JNIEnv* env, jclass type, jlong dst,
                                                                                jfloatArray src, jint from, jint count) {
   (*env)->GetFloatArrayRegion(env, src, from, count, (jfloat*)address(dst));
@@ -63,8 +73,10 @@ JNIEXPORT jlong JNICALL Java_dev_netforge_runtime_cuda_HostEmulator_symbol(JNIEn
 
 // args holds one 8-byte slot per kernel argument: a device address, or an int or float in the low bytes, which is
 // what a pointer to the slot reads as on a little-endian host (the same convention as cuLaunchKernel's params).
+// shuffle is the module's netforge_emulation_shuffle, set to seed for this launch (see cuda_emulation.h).
 JNIEXPORT void JNICALL Java_dev_netforge_runtime_cuda_HostEmulator_launch(JNIEnv* env, jclass type, jlong kernel,
-                                                                          jintArray dims, jlongArray args) {
+                                                                          jlong shuffle, jlong seed, jintArray dims,
+                                                                          jlongArray args) {
   jint d[6];
   (*env)->GetIntArrayRegion(env, dims, 0, 6, d);
   unsigned grid[3] = {(unsigned)d[0], (unsigned)d[1], (unsigned)d[2]};
@@ -80,5 +92,6 @@ JNIEXPORT void JNICALL Java_dev_netforge_runtime_cuda_HostEmulator_launch(JNIEnv
   for (jsize i = 0; i < count; i++) {
     pointers[i] = &slots[i];
   }
+  *(unsigned long long*)address(shuffle) = (unsigned long long)seed;
   ((emulated_kernel)address(kernel))(grid, block, pointers);
 }

@@ -43,6 +43,9 @@ class FakeDevice implements Device {
   }
 
   @Override
+  public void markWrittenBeforeRead(long address, long bytes) {}
+
+  @Override
   public void free(long address) {
     calls.add("free");
     live.remove(address);

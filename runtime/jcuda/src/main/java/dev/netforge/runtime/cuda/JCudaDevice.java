@@ -227,6 +227,10 @@ public final class JCudaDevice implements Device {
     return address[0];
   }
 
+  /** A GPU's memory keeps the zeros {@link #allocate} wrote: only the emulator checks for reads before writes. */
+  @Override
+  public void markWrittenBeforeRead(long address, long bytes) {}
+
   @Override
   public void free(long address) {
     CUdeviceptr pointer = allocations.remove(address);
