@@ -6,11 +6,13 @@ import java.util.List;
 import javax.annotation.processing.Generated;
 
 /**
- * The CUDA launcher of {@link TinyNet}: its kernels ({@code TinyNet.cu}, 49 of them) run on 2 towers, tower t on device t mod (device count).
+ * The CUDA launcher of {@link TinyNet}: its kernels ({@code TinyNet.cu}, 53 of them) run on 2 towers, tower t on device t mod (device count).
  *
- * <p>Memory per tower: 11,664 bytes of parameters, gradients and momentum, plus 29,256 bytes per example (activations, their gradients, masks, LRN denominators, arg-maxes, exchange staging); each buffer below is one slice of one allocation, planned once per batch size.
+ * <p>Memory per tower: 103,824 bytes of parameters, their gradients (with the convolutions' partial weight gradients by chunk of the batch) and momentum, plus 29,256 bytes per example (activations, their gradients, masks, LRN denominators, arg-maxes, exchange staging); each buffer below is one slice of one allocation, planned once per batch size.
  *
  * <p>Exchanged between towers per training step: 400 bytes per example (the plan's all-gathers forward and reduces backward, and the all-gather of the output so that each tower computes the softmax gradient).
+ *
+ * <p>Convolution weight gradients' blocks per tower, the batch split into chunks where one GEMM would leave a GPU's SMs idle (aiming at 264 blocks, twice a 132-SM H100's or H200's, with at most 64 chunks, and at most one chunk per example): conv1: 1 tile × 64 chunks = 64 blocks; conv2: 1 tile × 64 chunks = 64 blocks.
  */
 @Generated("dev.netforge.processor.NetforgeProcessor")
 public final class TinyNetCuda extends CudaNetwork {
@@ -264,6 +266,16 @@ public final class TinyNetCuda extends CudaNetwork {
    */
   private static final int LOSSES = 49;
 
+  /**
+   * The weight gradient of conv1 by chunk of the batch, 64 × [8, 1, 3, 3]: 4,608 elements.
+   */
+  private static final int CONV1_WEIGHT_PARTIAL = 50;
+
+  /**
+   * The weight gradient of conv2 by chunk of the batch, 64 × [8, 4, 3, 3]: 18,432 elements.
+   */
+  private static final int CONV2_WEIGHT_PARTIAL = 51;
+
   private static final CudaNetwork.Layout LAYOUT = new CudaNetwork.Layout(
       List.of(
           new CudaNetwork.Buffer("input", 0L, 144L),
@@ -315,7 +327,9 @@ public final class TinyNetCuda extends CudaNetwork {
           new CudaNetwork.Buffer("fc4_grad", 0L, 4L),
           new CudaNetwork.Buffer("staging", 0L, 16L),
           new CudaNetwork.Buffer("labels", 0L, 1L),
-          new CudaNetwork.Buffer("losses", 0L, 1L))
+          new CudaNetwork.Buffer("losses", 0L, 1L),
+          new CudaNetwork.Buffer("conv1_weight_partial", 4608L, 0L),
+          new CudaNetwork.Buffer("conv2_weight_partial", 18432L, 0L))
       ,
       List.of(
           new CudaNetwork.ParameterSlices("conv1.weight", CONV1_WEIGHT, CONV1_WEIGHT_GRAD, CONV1_WEIGHT_VELOCITY, new long[] {0L, 36L}, new long[] {36L, 36L}),
@@ -467,18 +481,24 @@ public final class TinyNetCuda extends CudaNetwork {
     // conv2 ∂bias, tower 0: filters 0–3
     launch(0, "conv2_bias_backward_t0", 4, 1, 1, at(0, CONV2), 0L, at(0, CONV2_GRAD),
         at(0, CONV2_BIAS_GRAD), batch);
-    // conv2 ∂weight
-    launch(0, "conv2_weight_backward_t0", 1, 1, 1, at(0, CONV1_POOL), at(0, CONV2_GRAD),
-        at(0, CONV2_WEIGHT_GRAD), batch);
+    // conv2 ∂weight; the batch in up to 64 chunks, 1 blocks each (64 at a batch of 64 or more), added in chunk order
+    launch(0, "conv2_weight_backward_t0", 1, 1, Math.min(batch, 64), at(0, CONV1_POOL),
+        at(0, CONV2_GRAD), at(0, CONV2_WEIGHT_PARTIAL), batch);
+    // conv2 ∂weight, the chunks added
+    launch(0, "conv2_weight_sum_t0", 1, 1, 1, at(0, CONV2_WEIGHT_PARTIAL), at(0, CONV2_WEIGHT_GRAD),
+        Math.min(batch, 64));
     // conv2 ∂input
     launch(0, "conv2_data_backward_t0", 1, 1, batch, at(0, CONV2_WEIGHT), at(0, CONV2_GRAD),
         at(0, CONV1_POOL_GRAD));
     // conv2 ∂bias, tower 1: filters 4–7
     launch(1, "conv2_bias_backward_t1", 4, 1, 1, at(1, CONV2), 0L, at(1, CONV2_GRAD),
         at(1, CONV2_BIAS_GRAD), batch);
-    // conv2 ∂weight
-    launch(1, "conv2_weight_backward_t1", 1, 1, 1, at(1, CONV1_POOL), at(1, CONV2_GRAD),
-        at(1, CONV2_WEIGHT_GRAD), batch);
+    // conv2 ∂weight; the batch in up to 64 chunks, 1 blocks each (64 at a batch of 64 or more), added in chunk order
+    launch(1, "conv2_weight_backward_t1", 1, 1, Math.min(batch, 64), at(1, CONV1_POOL),
+        at(1, CONV2_GRAD), at(1, CONV2_WEIGHT_PARTIAL), batch);
+    // conv2 ∂weight, the chunks added
+    launch(1, "conv2_weight_sum_t1", 1, 1, 1, at(1, CONV2_WEIGHT_PARTIAL), at(1, CONV2_WEIGHT_GRAD),
+        Math.min(batch, 64));
     // conv2 ∂input
     launch(1, "conv2_data_backward_t1", 1, 1, batch, at(1, CONV2_WEIGHT), at(1, CONV2_GRAD),
         at(1, CONV1_POOL_GRAD));
@@ -497,15 +517,21 @@ public final class TinyNetCuda extends CudaNetwork {
     // conv1 ∂bias, tower 0: filters 0–3
     launch(0, "conv1_bias_backward_t0", 4, 1, 1, at(0, CONV1), 0L, at(0, CONV1_GRAD),
         at(0, CONV1_BIAS_GRAD), batch);
-    // conv1 ∂weight
-    launch(0, "conv1_weight_backward_t0", 1, 1, 1, at(0, INPUT), at(0, CONV1_GRAD),
-        at(0, CONV1_WEIGHT_GRAD), batch);
+    // conv1 ∂weight; the batch in up to 64 chunks, 1 blocks each (64 at a batch of 64 or more), added in chunk order
+    launch(0, "conv1_weight_backward_t0", 1, 1, Math.min(batch, 64), at(0, INPUT),
+        at(0, CONV1_GRAD), at(0, CONV1_WEIGHT_PARTIAL), batch);
+    // conv1 ∂weight, the chunks added
+    launch(0, "conv1_weight_sum_t0", 1, 1, 1, at(0, CONV1_WEIGHT_PARTIAL), at(0, CONV1_WEIGHT_GRAD),
+        Math.min(batch, 64));
     // conv1 ∂bias, tower 1: filters 4–7
     launch(1, "conv1_bias_backward_t1", 4, 1, 1, at(1, CONV1), 0L, at(1, CONV1_GRAD),
         at(1, CONV1_BIAS_GRAD), batch);
-    // conv1 ∂weight
-    launch(1, "conv1_weight_backward_t1", 1, 1, 1, at(1, INPUT), at(1, CONV1_GRAD),
-        at(1, CONV1_WEIGHT_GRAD), batch);
+    // conv1 ∂weight; the batch in up to 64 chunks, 1 blocks each (64 at a batch of 64 or more), added in chunk order
+    launch(1, "conv1_weight_backward_t1", 1, 1, Math.min(batch, 64), at(1, INPUT),
+        at(1, CONV1_GRAD), at(1, CONV1_WEIGHT_PARTIAL), batch);
+    // conv1 ∂weight, the chunks added
+    launch(1, "conv1_weight_sum_t1", 1, 1, 1, at(1, CONV1_WEIGHT_PARTIAL), at(1, CONV1_WEIGHT_GRAD),
+        Math.min(batch, 64));
   }
 
   /**

@@ -44,12 +44,18 @@ public final class CudaLauncherEmitter {
             .addAnnotation(AnnotationSpec.builder(GENERATED).addMember("value", "$S", processorName).build())
             .addJavadoc("The CUDA launcher of {@link $L}: its kernels ({@code $L.cu}, $L of them) run on $L.\n\n", plan.name(), plan.name(),
                 schedule.kernels.size(), plan.towers() == 1 ? "one device" : plan.towers() + " towers, tower t on device t mod (device count)")
-            .addJavadoc("<p>Memory per tower: $L bytes of parameters, gradients and momentum, plus $L bytes per example (activations, "
-                + "their gradients, masks, LRN denominators, arg-maxes, exchange staging); each buffer below is one slice of one "
-                + "allocation, planned once per batch size.\n\n", Text.count(fixed), Text.count(perImage))
+            .addJavadoc("<p>Memory per tower: $L bytes of parameters, their gradients (with the convolutions' partial weight gradients "
+                + "by chunk of the batch) and momentum, plus $L bytes per example (activations, their gradients, masks, LRN "
+                + "denominators, arg-maxes, exchange staging); each buffer below is one slice of one allocation, planned once per "
+                + "batch size.\n\n", Text.count(fixed), Text.count(perImage))
             .addJavadoc("<p>Exchanged between towers per training step: $L bytes per example (the plan's all-gathers forward and "
                 + "reduces backward, and the all-gather of the output so that each tower computes the softmax gradient).\n",
                 Text.count(schedule.exchangeBytesPerImage));
+    if (!schedule.weightGradientGrids.isEmpty()) {
+      type.addJavadoc("\n<p>Convolution weight gradients' blocks per tower, the batch split into chunks where one GEMM would leave a GPU's "
+          + "SMs idle (aiming at $L blocks, twice a 132-SM H100's or H200's, with at most $L chunks, and at most one chunk per example): "
+          + "$L.\n", CudaSchedule.WEIGHT_BLOCKS, CudaSchedule.MAX_WEIGHT_CHUNKS, String.join("; ", schedule.weightGradientGrids));
+    }
     for (int i = 0; i < schedule.buffers.size(); i++) {
       CudaSchedule.Buffer b = schedule.buffers.get(i);
       type.addField(

@@ -31,6 +31,12 @@ public final class CudaSchedule {
   /** Rows and columns of a GEMM block's output tile, from the kernel library. */
   static final int TILE = KernelLibrary.get().constant("TILE");
 
+  /** Blocks a weight gradient should have to fill a GPU: twice the 132 SMs of an H100 or H200. */
+  static final int WEIGHT_BLOCKS = 2 * 132;
+
+  /** The most chunks a weight gradient's batch is split into, which bounds the partial copies' memory. */
+  static final int MAX_WEIGHT_CHUNKS = 64;
+
   /** The launcher's expression for the GEMM tiles that cover the batch. */
   private static final String BATCH_TILES = "(batch + " + (TILE - 1) + ") / " + TILE;
 
@@ -104,6 +110,8 @@ public final class CudaSchedule {
   final List<Step> backward = new ArrayList<>();
   final List<Step> update = new ArrayList<>();
   final List<ParameterSlices> parameters = new ArrayList<>();
+  /** Each convolution's weight-gradient grid on tower 0, for the launcher's javadoc: {@code conv1: 6 × 1 tiles × 44 chunks}. */
+  final List<String> weightGradientGrids = new ArrayList<>();
   /** The first layer's input-gradient launches, run only when the caller asks for ∂loss/∂input. */
   final List<Step> inputGradient = new ArrayList<>();
   final String outputBuffer;
@@ -200,6 +208,8 @@ public final class CudaSchedule {
    * The conv- or dense-specific half of a parametric stage's kernels: which library templates compute the forward
    * GEMM, the weight gradient and the input gradient, and their grids; the bias kernel is shared.
    *
+   * @param weightChunks how many chunks of the batch the weight gradient is split into at most (then summed in order),
+   *     1 when it is not
    * @param takesBatch whether the forward and input-gradient templates take the batch as an argument (a dense GEMM's
    *     extent) rather than from the grid's z (a convolution's example)
    */
@@ -209,6 +219,7 @@ public final class CudaSchedule {
       String[] forwardGrid,
       String weightTemplate,
       long weightTilesY,
+      int weightChunks,
       String dataTemplate,
       String dataDoc,
       String[] dataGrid,
@@ -232,7 +243,8 @@ public final class CudaSchedule {
     public Void convolution(Stage.Convolution c) {
       parametric(c, (slice, runs) -> new GemmKernels("conv_forward", ", as an implicit GEMM",
           new String[] {ceil((long) c.out().height() * c.out().width(), TILE), Long.toString(runs * ((slice + TILE - 1) / TILE)), "batch"},
-          "conv_backward_weight", runs * ((slice + TILE - 1) / TILE), "conv_backward_data", ", without im2col",
+          "conv_backward_weight", runs * ((slice + TILE - 1) / TILE),
+          weightChunks((long) ((c.fanIn() + TILE - 1) / TILE) * runs * ((slice + TILE - 1) / TILE)), "conv_backward_data", ", without im2col",
           new String[] {ceil((long) c.in().height() * c.in().width(), TILE), Long.toString(runs * ((c.groupInputs() + TILE - 1) / TILE)), "batch"},
           false));
       return null;
@@ -241,7 +253,7 @@ public final class CudaSchedule {
     @Override
     public Void dense(Stage.Dense d) {
       parametric(d, (slice, runs) -> new GemmKernels("dense_forward", "", new String[] {BATCH_TILES, ceil((long) slice * runs, TILE), "1"},
-          "dense_backward_weight", ((long) slice * runs + TILE - 1) / TILE, "dense_backward_data", "",
+          "dense_backward_weight", ((long) slice * runs + TILE - 1) / TILE, 1, "dense_backward_data", "",
           new String[] {BATCH_TILES, ceil(d.in().size(), TILE), "1"}, true));
       return null;
     }
@@ -279,9 +291,7 @@ public final class CudaSchedule {
             "bias_backward", struct));
         backwardOfStage.add(launch(n + " ∂bias, " + what, biasKernel, t, new String[] {Long.toString(count[t]), "1", "1"}, "y", at(t, out), "mask",
             towerMask, "dy", at(t, out + "_GRAD"), "dbias", at(t, bias + "_GRAD"), "batch", "batch"));
-        Kernel weightKernel = add(new Kernel(n + "_weight_backward_t" + t, "∂weight of " + n + ", " + what + ".", "", g.weightTemplate(), struct));
-        backwardOfStage.add(launch(n + " ∂weight", weightKernel, t, new String[] {ceil(p.fanIn(), TILE), Long.toString(g.weightTilesY()), "1"}, "x",
-            at(t, inputOf(i)), "dz", at(t, out + "_GRAD"), "dw", at(t, weight + "_GRAD"), "batch", "batch"));
+        weightGradient(p, g, t, struct, what, weight);
         Kernel dataKernel = add(new Kernel(n + "_data_backward_t" + t, "∂input of " + n + " from " + what
             + " (its partial sum when the input is shared)" + g.dataDoc() + ".", "", g.dataTemplate(), struct));
         Launch data = launch(n + " ∂input", dataKernel, t, g.dataGrid(), "w", at(t, weight), "dz", at(t, out + "_GRAD"), "dx", at(t, gradInputOf(i)),
@@ -301,6 +311,37 @@ public final class CudaSchedule {
       parameters.add(new ParameterSlices(p.paramPrefix() + ".bias", bias, p.out().channels(), start, count));
       if (p.exchange() != null) {
         backwardOfStage.add(new Reduce("partial ∂input of " + n + " summed on the tower that owns each slice", gradInputOf(i), p.in().size()));
+      }
+    }
+
+    /**
+     * The weight gradient's launches on tower {@code t}: one GEMM over batch × positions, or, where that would be
+     * too few blocks to fill a GPU, the batch in chunks, each into its own partial copy, added in chunk order.
+     */
+    private void weightGradient(Stage.Parametric p, GemmKernels g, int t, String struct, String what, String weight) {
+      long tiles = (long) ((p.fanIn() + TILE - 1) / TILE) * g.weightTilesY();
+      String chunked = g.weightChunks() > 1 ? "; the batch in up to " + g.weightChunks() + " chunks, " + tiles + " blocks each ("
+          + tiles * g.weightChunks() + " at a batch of " + g.weightChunks() + " or more), added in chunk order" : "";
+      Kernel weightKernel = add(new Kernel(n + "_weight_backward_t" + t, "∂weight of " + n + ", " + what + chunked + ".", "", g.weightTemplate(),
+          struct));
+      String[] grid = {ceil(p.fanIn(), TILE), Long.toString(g.weightTilesY()), g.weightChunks() > 1 ? "Math.min(batch, " + g.weightChunks() + ")" : "1"};
+      if (t == 0 && p instanceof Stage.Convolution) {
+        weightGradientGrids.add(n + ": " + tiles + (tiles == 1 ? " tile" : " tiles") + (g.weightChunks() > 1 ? " × " + g.weightChunks() + " chunks = "
+            + tiles * g.weightChunks() + " blocks" : " in one GEMM"));
+      }
+      if (g.weightChunks() > 1 && t == 0) {
+        buffers.add(new Buffer(out + "_WEIGHT_PARTIAL", "the weight gradient of " + n + " by chunk of the batch, " + g.weightChunks() + " × "
+            + p.weightShape(), (long) g.weightChunks() * p.weightCount(), 0, false));
+      }
+      String target = g.weightChunks() > 1 ? at(t, out + "_WEIGHT_PARTIAL") : at(t, weight + "_GRAD");
+      String output = weightKernel.params().get(2).name();
+      backwardOfStage.add(launch(n + " ∂weight" + chunked, weightKernel, t, grid, "x", at(t, inputOf(i)), "dz", at(t, out + "_GRAD"), output, target,
+          "batch", "batch"));
+      if (g.weightChunks() > 1) {
+        Kernel sum = add(new Kernel(n + "_weight_sum_t" + t, "∂weight of " + n + ", " + what + ": the chunks' partial sums in order.", "",
+            "conv_weight_grad_sum", struct));
+        backwardOfStage.add(launch(n + " ∂weight, the chunks added", sum, t, grid(ceil(p.out().channels() / plan.towers() * (long) p.fanIn(), BLOCK)),
+            "partial", target, "dw", at(t, weight + "_GRAD"), "chunks", "Math.min(batch, " + g.weightChunks() + ")"));
       }
     }
 
@@ -413,6 +454,14 @@ public final class CudaSchedule {
             + count + ", PLANE = " + plane() + ";\n");
       }
     }
+  }
+
+  /**
+   * Chunks of the batch a weight gradient of {@code blocks} blocks is split into: enough for {@link #WEIGHT_BLOCKS}
+   * blocks, at most {@link #MAX_WEIGHT_CHUNKS}; each chunk adds a partial weight gradient to the tower's memory.
+   */
+  private static int weightChunks(long blocks) {
+    return (int) Math.max(1, Math.min(MAX_WEIGHT_CHUNKS, (WEIGHT_BLOCKS + blocks - 1) / blocks));
   }
 
   private Kernel add(Kernel kernel) {

@@ -16,7 +16,9 @@ constexpr int EW_THREADS = 256;   // threads per block of the element-wise and r
 // gathers (im2col inside g.b, for instance) only ever see valid indices.
 template <class G>
 __device__ void gemm_tile(const G& g, int m0, int n0) {
-  __shared__ float a_tile[TILE_K][TILE];
+  // A row of TILE + 1: the stores below walk kk fastest, which at a row of TILE (a multiple of the 32 banks) would
+  // put 16 threads of a warp on one bank.
+  __shared__ float a_tile[TILE_K][TILE + 1];
   __shared__ float b_tile[TILE_K][TILE];
   const int tx = threadIdx.x % 16;
   const int ty = threadIdx.x / 16;
@@ -146,29 +148,46 @@ __device__ void bias_backward(const float* y, const float* mask, float* dy, floa
   if (threadIdx.x == 0) dbias[f] = sum;
 }
 
-// ∂w[f, k] = Σ_n Σ_p ∂z[n, f, p] · patch(n, k, p): the reduction runs over batch × positions inside the block, so
-// no two blocks write the same weight. Grid (⌈FAN_IN/64⌉, SLICES·⌈SLICE/64⌉).
+// ∂w[f, k] = Σ_n Σ_p ∂z[n, f, p] · patch(n, k, p), split over the batch: block z reduces its chunk of examples
+// (batch × positions would otherwise run serially through a handful of blocks: conv1's 6 per tower) into its own
+// partial copy of the weight gradient, and conv_weight_grad_sum adds the chunks in order - no atomics, the same
+// result for every schedule of the blocks. Grid (⌈FAN_IN/64⌉, SLICES·⌈SLICE/64⌉, chunks).
 template <class S>
 struct ConvWeightGrad {
-  const float* x; const float* dz; float* dw;
-  int f0, c0, M, N, K;
+  const float* x; const float* dz; float* partial;
+  int f0, c0, n0, M, N, K;
   __device__ float a(int m, int k) const {
-    const long long n = k / Conv<S>::PLANE;
+    const long long n = n0 + k / Conv<S>::PLANE;
     return dz[(n * S::OUT_C + f0 + m) * Conv<S>::PLANE + k % Conv<S>::PLANE];
   }
   __device__ float b(int k, int j) const {
-    const long long n = k / Conv<S>::PLANE;
+    const long long n = n0 + k / Conv<S>::PLANE;
     return patch<S>(x + n * Conv<S>::IN_SIZE, c0, j, k % Conv<S>::PLANE);
   }
-  __device__ void store(int m, int j, float sum) const { dw[(long long)(f0 + m) * Conv<S>::FAN_IN + j] = sum; }
+  __device__ void store(int m, int j, float sum) const { partial[(long long)(f0 + m) * Conv<S>::FAN_IN + j] = sum; }
 };
 
 template <class S>
-__device__ void conv_backward_weight(const float* x, const float* dz, float* dw, int batch) {
+__device__ void conv_backward_weight(const float* x, const float* dz, float* partial, int batch) {
   const int f0 = Conv<S>::run_filter();
-  const ConvWeightGrad<S> g{x, dz, dw, f0, Conv<S>::group_channel(f0), S::SLICE, Conv<S>::FAN_IN,
-                            batch * Conv<S>::PLANE};
+  const int per_chunk = (batch + gridDim.z - 1) / gridDim.z;
+  const int n0 = blockIdx.z * per_chunk;
+  const int examples = n0 >= batch ? 0 : (batch - n0 < per_chunk ? batch - n0 : per_chunk);
+  const ConvWeightGrad<S> g{x, dz, partial + (long long)blockIdx.z * S::OUT_C * Conv<S>::FAN_IN, f0, Conv<S>::group_channel(f0), n0,
+                            S::SLICE, Conv<S>::FAN_IN, examples * Conv<S>::PLANE};
   gemm_tile(g, (blockIdx.y % Conv<S>::FILTER_TILES) * TILE, blockIdx.x * TILE);
+}
+
+// ∂w of the tower's filters: the chunks' partial sums added in chunk order. One thread per weight.
+template <class S>
+__device__ void conv_weight_grad_sum(const float* partial, float* dw, int chunks) {
+  constexpr long long SIZE = (long long)S::SLICE * S::SLICES * Conv<S>::FAN_IN;
+  const long long i = (long long)blockIdx.x * EW_THREADS + threadIdx.x;
+  if (i >= SIZE) return;
+  const long long at = (long long)S::FIRST * Conv<S>::FAN_IN + i;
+  float sum = 0.0f;
+  for (int z = 0; z < chunks; ++z) sum += partial[(long long)z * S::OUT_C * Conv<S>::FAN_IN + at];
+  dw[at] = sum;
 }
 
 // ∂x[n, c, q] = Σ_f Σ_(kh,kw) w[f, c, kh, kw] · ∂z[n, f, (q + pad − (kh,kw)) / stride] over the run's filters,
