@@ -106,7 +106,7 @@ public final class CudaLauncherEmitter {
     CodeBlock.Builder buffers = CodeBlock.builder().add("$T.of(\n", LIST).indent().indent();
     for (int i = 0; i < schedule.buffers.size(); i++) {
       CudaSchedule.Buffer b = schedule.buffers.get(i);
-      buffers.add("new $T($S, $LL, $LL)$L\n", BUFFER, b.constant().toLowerCase(java.util.Locale.ROOT), b.fixed(), b.perImage(),
+      buffers.add("new $T($S, $LL, $LL, $L)$L\n", BUFFER, b.constant().toLowerCase(java.util.Locale.ROOT), b.fixed(), b.perImage(), b.zeroed(),
           i + 1 < schedule.buffers.size() ? "," : ")");
     }
     buffers.unindent().unindent();

@@ -64,8 +64,14 @@ public final class CudaSchedule {
     }
   }
 
-  /** A per-tower device buffer of {@code fixed + perImage·batch} elements. */
-  record Buffer(String constant, String doc, long fixed, long perImage, boolean ints) {}
+  /**
+   * A per-tower device buffer of {@code fixed + perImage·batch} elements.
+   *
+   * @param zeroed whether the engine relies on its allocation's zeros (the emulator's checking mode then leaves it
+   *     zero): the ∂input pass's gradients, of which a tower of a grouped first layer writes only its own channels
+   *     before the stages ahead of it read them all, and the parameters' gradients, pulled before any backward pass
+   */
+  record Buffer(String constant, String doc, long fixed, long perImage, boolean ints, boolean zeroed) {}
 
   /** A step of a pass, for the launcher. */
   sealed interface Step {}
@@ -120,13 +126,13 @@ public final class CudaSchedule {
   public CudaSchedule(Schedule schedule) {
     this.plan = schedule.plan();
     this.names = schedule.names();
-    buffers.add(new Buffer("INPUT", "the input batch, on every tower", 0, plan.input().size(), false));
-    buffers.add(new Buffer("INPUT_GRAD", "this tower's part of ∂loss/∂input", 0, plan.input().size(), false));
+    buffers.add(new Buffer("INPUT", "the input batch, on every tower", 0, plan.input().size(), false, false));
+    buffers.add(new Buffer("INPUT_GRAD", "this tower's part of ∂loss/∂input", 0, plan.input().size(), false, true));
     for (ParameterPlan p : plan.parameters()) {
       String c = StageNames.constant(p.name());
-      buffers.add(new Buffer(c, "{@code " + p.name() + "} " + p.shape(), p.size(), 0, false));
-      buffers.add(new Buffer(c + "_GRAD", "∂loss/∂" + p.name(), p.size(), 0, false));
-      buffers.add(new Buffer(c + "_VELOCITY", "momentum of " + p.name(), p.size(), 0, false));
+      buffers.add(new Buffer(c, "{@code " + p.name() + "} " + p.shape(), p.size(), 0, false, false));
+      buffers.add(new Buffer(c + "_GRAD", "∂loss/∂" + p.name(), p.size(), 0, false, true));
+      buffers.add(new Buffer(c + "_VELOCITY", "momentum of " + p.name(), p.size(), 0, false, false));
     }
     long staging = 0;
     long exchanged = 0;
@@ -142,7 +148,8 @@ public final class CudaSchedule {
         case TOWER_GRADIENT -> null;
       };
       if (doc != null) {
-        buffers.add(new Buffer(StageNames.constant(b.name()), doc, 0, b.perExample(), b.ints()));
+        boolean beforeParameters = b.stage() < plan.firstParametric() && b.role() == Schedule.Role.GRADIENT;
+        buffers.add(new Buffer(StageNames.constant(b.name()), doc, 0, b.perExample(), b.ints(), beforeParameters));
       }
     }
     for (Stage s : plan.stages()) {
@@ -157,9 +164,9 @@ public final class CudaSchedule {
       exchanged += plan.output().size() * (plan.towers() - 1) * Float.BYTES;
     }
     exchangeBytesPerImage = exchanged;
-    buffers.add(new Buffer("STAGING", "received slices of an exchange's input gradient", 0, staging, false));
-    buffers.add(new Buffer("LABELS", "labels of the batch", 0, 1, true));
-    buffers.add(new Buffer("LOSSES", "per-example losses", 0, 1, false));
+    buffers.add(new Buffer("STAGING", "received slices of an exchange's input gradient", 0, staging, false, false));
+    buffers.add(new Buffer("LABELS", "labels of the batch", 0, 1, true, false));
+    buffers.add(new Buffer("LOSSES", "per-example losses", 0, 1, false, false));
     for (int i = 0; i < plan.stages().size(); i++) {
       addStage(i);
     }
@@ -331,7 +338,7 @@ public final class CudaSchedule {
       }
       if (g.weightChunks() > 1 && t == 0) {
         buffers.add(new Buffer(out + "_WEIGHT_PARTIAL", "the weight gradient of " + n + " by chunk of the batch, " + g.weightChunks() + " × "
-            + p.weightShape(), (long) g.weightChunks() * p.weightCount(), 0, false));
+            + p.weightShape(), (long) g.weightChunks() * p.weightCount(), 0, false, false));
       }
       String target = g.weightChunks() > 1 ? at(t, out + "_WEIGHT_PARTIAL") : at(t, weight + "_GRAD");
       String output = weightKernel.params().get(2).name();

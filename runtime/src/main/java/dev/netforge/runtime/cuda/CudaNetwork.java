@@ -10,12 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -37,8 +35,14 @@ public abstract class CudaNetwork implements AutoCloseable {
   /** Name of the softmax cross-entropy kernel every softmax network's module has. */
   private static final String SOFTMAX = "softmax_xent";
 
-  /** A buffer every tower holds: {@code fixed + perImage × batch} elements of 4 bytes. */
-  public record Buffer(String name, long fixed, long perImage) {}
+  /**
+   * One buffer of every tower: {@code fixed + perImage × batch} floats (or ints).
+   *
+   * @param zeroed whether the engine relies on the zeros {@link Device#allocate} gives it: the ∂input pass's
+   *     partial gradients, where a tower writes only the channels its slices read, and the parameters' gradients,
+   *     which a pull downloads before any backward pass; every other buffer is written before it is read
+   */
+  public record Buffer(String name, long fixed, long perImage, boolean zeroed) {}
 
   /** A parameter's value, gradient and momentum buffers, and the part {@code [start, start + count)} each tower trains. */
   public record ParameterSlices(String name, int value, int grad, int velocity, long[] start, long[] count) {}
@@ -68,8 +72,6 @@ public abstract class CudaNetwork implements AutoCloseable {
   private boolean forwardDone;
   private boolean training;
   private float[] maskBuffer = new float[0];
-  /** While {@link #reliedOnZeros} runs the ∂input pass to find its buffers: those {@link #at} was asked for; else null. */
-  private Set<Integer> buffersNoted;
 
   protected CudaNetwork(CompiledNetwork host, List<Device> devices, Layout layout) {
     if (devices.isEmpty()) {
@@ -329,14 +331,13 @@ public abstract class CudaNetwork implements AutoCloseable {
     }
     arena = new long[towers];
     address = new long[towers][layout.buffers().size()];
-    Set<Integer> reliedOnZeros = reliedOnZeros(batchSize);
     for (int t = 0; t < towers; t++) {
       arena[t] = towerDevice[t].allocate(bytesPerTower(batchSize));
       long offset = 0;
       for (int b = 0; b < layout.buffers().size(); b++) {
         address[t][b] = arena[t] + offset;
         long bytes = alignedBytes(layout.buffers().get(b), batchSize);
-        if (!reliedOnZeros.contains(b)) {
+        if (!layout.buffers().get(b).zeroed()) {
           towerDevice[t].markWrittenBeforeRead(address[t][b], bytes);
         }
         offset += bytes;
@@ -346,29 +347,6 @@ public abstract class CudaNetwork implements AutoCloseable {
     if (velocity != null) {
       pushParameters(velocity::get);
     }
-  }
-
-  /**
-   * The buffers whose zeros from {@link Device#allocate} are relied on; the kernels write every other buffer before
-   * they read it. They are the buffers of the ∂input pass: under a grouped first layer each tower writes only its
-   * group's channels of that layer's ∂input, the stages before it then read every channel (each tower computes them
-   * all), and the host sums every tower's whole ∂input. And the parameters' gradients, which {@link #pullParameters}
-   * (a re-plan's too) downloads whether or not a backward pass has run. The ∂input pass's buffers are found by running
-   * the generated pass with {@link #at} noting them and {@link #launch} issuing nothing.
-   */
-  private Set<Integer> reliedOnZeros(int batchSize) {
-    Set<Integer> buffers = new HashSet<>();
-    buffersNoted = buffers;
-    try {
-      inputGradientPass(batchSize, false);
-    } finally {
-      buffersNoted = null;
-    }
-    buffers.add(layout.inputGradient());
-    for (ParameterSlices p : layout.parameters()) {
-      buffers.add(p.grad());
-    }
-    return buffers;
   }
 
   /** A buffer's bytes rounded up to 256, the alignment cudaMalloc gives, so every buffer starts coalesced. */
@@ -390,9 +368,6 @@ public abstract class CudaNetwork implements AutoCloseable {
 
   /** Device address of a buffer on a tower. */
   protected final long at(int tower, int buffer) {
-    if (buffersNoted != null) {
-      buffersNoted.add(buffer);
-    }
     return address[tower][buffer];
   }
 
@@ -405,9 +380,6 @@ public abstract class CudaNetwork implements AutoCloseable {
       throw new CudaException(String.format(Locale.ROOT,
           "%s: kernel %s of tower %d needs %d × %d × %d blocks; a GPU launches at most %,d in y and z",
           host.name(), kernel, tower, gridX, gridY, gridZ, Device.MAX_GRID_YZ));
-    }
-    if (buffersNoted != null) {
-      return;
     }
     Device device = towerDevice[tower];
     device.launch(host.name(), kernel, gridX, gridY, gridZ, args);

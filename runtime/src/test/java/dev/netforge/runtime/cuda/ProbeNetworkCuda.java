@@ -5,7 +5,7 @@ import java.util.List;
 /** The launcher a generated {@code <Network>Cuda} would be for {@link ProbeNetwork}: one kernel per tower and pass. */
 public final class ProbeNetworkCuda extends CudaNetwork {
   private static final Layout LAYOUT =
-      new Layout(List.of(new Buffer("input", 0, 1), new Buffer("output", 0, 1)), List.of(), 0, 0, 1, 1, 0, 0);
+      new Layout(List.of(new Buffer("input", 0, 1, false), new Buffer("output", 0, 1, false)), List.of(), 0, 0, 1, 1, 0, 0);
   private final ProbeNetwork probe;
 
   public ProbeNetworkCuda(ProbeNetwork host, List<Device> devices) {
