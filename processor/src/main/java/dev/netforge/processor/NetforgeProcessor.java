@@ -8,6 +8,7 @@ import dev.netforge.processor.emit.CudaLauncherEmitter;
 import dev.netforge.processor.emit.CudaSchedule;
 import dev.netforge.processor.emit.Docs;
 import dev.netforge.processor.emit.JavaEmitter;
+import dev.netforge.processor.emit.NetworkDescription;
 import dev.netforge.processor.model.Location;
 import dev.netforge.processor.model.NetworkDecl;
 import dev.netforge.processor.plan.Diagnostic;
@@ -123,6 +124,11 @@ public final class NetforgeProcessor extends AbstractProcessor {
     try (Writer writer =
         processingEnv.getFiler().createResource(StandardLocation.CLASS_OUTPUT, plan.packageName(), plan.name() + ".cu", type).openWriter()) {
       writer.write(CudaEmitter.emit(cuda, NetforgeProcessor.class.getName()));
+    }
+    try (Writer writer =
+        processingEnv.getFiler().createResource(StandardLocation.CLASS_OUTPUT, plan.packageName(), plan.name() + ".network.json", type)
+            .openWriter()) {
+      writer.write(NetworkDescription.json(schedule));
     }
   }
 }

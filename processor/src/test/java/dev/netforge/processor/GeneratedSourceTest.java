@@ -45,9 +45,9 @@ class GeneratedSourceTest {
         "  void fc4();");
   }
 
-  /** The CPU network, its CUDA launcher and its CUDA kernels. */
+  /** The CPU network, its CUDA launcher, its CUDA kernels and its description for exporters. */
   @ParameterizedTest
-  @ValueSource(strings = {"TinyNet.java", "TinyNetCuda.java", "TinyNet.cu"})
+  @ValueSource(strings = {"TinyNet.java", "TinyNetCuda.java", "TinyNet.cu", "TinyNet.network.json"})
   void matchesTheGoldenFile(String file) throws IOException {
     Compilation c = javac().withProcessors(new NetforgeProcessor()).compile(tinyNet());
     assertThat(c).succeeded();
