@@ -342,11 +342,11 @@ public final class TinyNet extends CompiledNetwork {
     lastInput = input;
     towers(conv1ToConv2PoolForwardTowers);
     if (training) {
-      Dropout.drawMask(dropoutRng, conv2DropoutMask, batch * 32, 0.25f);
+      drawMask(5, conv2DropoutMask, 32, 0.25f);
     }
     conv2DropoutForward(conv2Pool, batch, training);
     if (training) {
-      Dropout.drawMask(dropoutRng, fc3Mask, batch * 16, 0.5f);
+      drawMask(6, fc3Mask, 16, 0.5f);
     }
     // fc3: every tower reads all of conv2Dropout, so the towers meet here
     towers(fc3ForwardTowers);

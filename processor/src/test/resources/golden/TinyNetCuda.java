@@ -386,7 +386,7 @@ public final class TinyNetCuda extends CudaNetwork {
     launch(1, "conv2Pool_forward_t1", blocks(batch, 16), 1, 1, at(1, CONV2), at(1, CONV2_POOL),
         at(1, CONV2_POOL_ARGMAX), batch);
     if (training) {
-      drawMask(CONV2_DROPOUT_MASK, 32L, 0.25);
+      drawMask(CONV2_DROPOUT_MASK, 5, 32L, 0.25);
     }
     // conv2Dropout, tower 0
     launch(0, "conv2Dropout_forward_t0", blocks(batch, 16), 1, 1, at(0, CONV2_POOL),
@@ -395,7 +395,7 @@ public final class TinyNetCuda extends CudaNetwork {
     launch(1, "conv2Dropout_forward_t1", blocks(batch, 16), 1, 1, at(1, CONV2_POOL),
         training ? at(1, CONV2_DROPOUT_MASK) : 0L, at(1, CONV2_DROPOUT), batch);
     if (training) {
-      drawMask(FC3_MASK, 16L, 0.5);
+      drawMask(FC3_MASK, 6, 16L, 0.5);
     }
     // exchange: all-gather, fc3 reads every tower's channels
     gather(CONV2_DROPOUT, 32L);

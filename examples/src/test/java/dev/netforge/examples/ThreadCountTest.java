@@ -33,7 +33,7 @@ class ThreadCountTest {
       x[i] = (float) rng.nextGaussian();
     }
     int[] labels = {0, 1, 2, 3, 4, 9};
-    net.dropoutRng().setState(3);
+    net.restoreDropout(3, 0);
     float[] logits = net.forward(x, batch, true).clone();
     net.backward(labels, null);
     float[][] out = new float[net.parameters().size() + 1][];

@@ -93,8 +93,8 @@ class TowerEquivalenceTest {
     }
     int[] labels = {0, 1, 2, 3, 5};
     for (boolean training : new boolean[] {false, true}) {
-      two.dropoutRng().setState(11);
-      one.dropoutRng().setState(11);
+      two.restoreDropout(11, 0);
+      one.restoreDropout(11, 0);
       float[] y2 = two.forward(x, batch, training).clone();
       float[] y1 = one.forward(x, batch, training).clone();
       assertClose("logits (training=" + training + ")", y2, y1);

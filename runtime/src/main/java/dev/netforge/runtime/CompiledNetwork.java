@@ -1,5 +1,6 @@
 package dev.netforge.runtime;
 
+import dev.netforge.runtime.nn.Dropout;
 import dev.netforge.runtime.nn.SoftmaxCrossEntropy;
 import java.lang.reflect.InvocationTargetException;
 import java.util.Arrays;
@@ -38,8 +39,10 @@ public abstract class CompiledNetwork {
   private final Scratch[] scratch;
   /** The towers' copies of the input gradient ({@link #partialInputGradient}), made on first use. */
   private float[][] inputGradientCopies;
-  /** Draws the dropout masks; saved in checkpoints so a resumed run draws the same masks. */
-  protected final Rng dropoutRng = new Rng(0);
+  /** The key of every dropout mask this network draws ({@link Dropout#drawMask}); saved in checkpoints. */
+  private long dropoutSeed;
+  /** Training passes run so far: the step a mask is drawn for; saved in checkpoints so a resumed run goes on. */
+  private long trainingSteps;
 
   private int plannedBatch;
   /** The batch the gradient buffers are planned for: 0 until the first backward pass, so inference plans none. */
@@ -198,8 +201,33 @@ public abstract class CompiledNetwork {
     return parameters.values().stream().mapToLong(Parameter::size).sum();
   }
 
-  public final Rng dropoutRng() {
-    return dropoutRng;
+  /** The seed of the dropout masks, set by {@link #initialize} or {@link #restoreDropout}. */
+  public final long dropoutSeed() {
+    return dropoutSeed;
+  }
+
+  /** Training passes run so far, each with its own masks. */
+  public final long trainingSteps() {
+    return trainingSteps;
+  }
+
+  /** Sets where the dropout masks stand (from a checkpoint, or to make two networks draw alike). */
+  public final void restoreDropout(long seed, long steps) {
+    dropoutSeed = seed;
+    trainingSteps = steps;
+  }
+
+  /**
+   * Starts a training pass: its masks are the next step's. The CPU passes call it themselves; the CUDA engine calls
+   * it for the host network whose masks it draws.
+   */
+  public final long nextTrainingStep() {
+    return ++trainingSteps;
+  }
+
+  /** Draws stage {@code layer}'s dropout mask for the running training pass; generated forward passes call it. */
+  protected final void drawMask(int layer, float[] mask, int perExample, float rate) {
+    Dropout.drawMask(dropoutSeed, trainingSteps, layer, 0, mask, batch, perExample, rate);
   }
 
   /**
@@ -212,7 +240,7 @@ public abstract class CompiledNetwork {
       double std = init == Init.PAPER ? 0.01 : Math.sqrt(2.0 / p.fanIn());
       p.initialize(rng, std);
     }
-    dropoutRng.setState(rng.nextLong());
+    restoreDropout(rng.nextLong(), 0);
   }
 
   /**
@@ -238,6 +266,9 @@ public abstract class CompiledNetwork {
     }
     batch = batchSize;
     trainingPass = training;
+    if (training) {
+      nextTrainingStep();
+    }
     output = forwardPass(input, batchSize, training);
     return output;
   }

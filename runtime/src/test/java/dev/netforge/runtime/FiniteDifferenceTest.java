@@ -61,7 +61,7 @@ class FiniteDifferenceTest {
     float[] mask = null;
     if (dropout) {
       mask = new float[n * f * oh * ow];
-      Dropout.drawMask(rng, mask, mask.length, 0.3f);
+      Dropout.drawMask(42, 1, 0, 0, mask, n, f * oh * ow, 0.3f);
     }
     float[] r = random(n * f * oh * ow, 1);
     float[] maskF = mask;
@@ -123,7 +123,7 @@ class FiniteDifferenceTest {
     float[] mask = null;
     if (dropout) {
       mask = new float[n * units];
-      Dropout.drawMask(rng, mask, mask.length, 0.5f);
+      Dropout.drawMask(42, 1, 0, 0, mask, n, units, 0.5f);
     }
     float[] maskF = mask;
     float[] r = random(n * units, 1);

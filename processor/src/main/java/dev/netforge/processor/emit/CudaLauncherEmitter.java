@@ -158,7 +158,7 @@ public final class CudaLauncherEmitter {
         m.addComment("exchange: reduce, $L", r.comment());
         m.addStatement("reduce($L, $LL, STAGING)", r.buffer(), r.perImage());
       } else if (step instanceof CudaSchedule.DrawMask d) {
-        m.beginControlFlow("if (training)").addStatement("drawMask($L, $LL, $L)", d.buffer(), d.perImage(), d.rate()).endControlFlow();
+        m.beginControlFlow("if (training)").addStatement("drawMask($L, $L, $LL, $L)", d.buffer(), d.layer(), d.perImage(), d.rate()).endControlFlow();
       }
     }
     return m.build();

@@ -100,7 +100,7 @@ public final class CudaSchedule {
   record Reduce(String comment, String buffer, long perImage) implements Step {}
 
   /** Host-drawn dropout mask (the CPU engine's generator, so both engines drop the same units), sent to every tower. */
-  record DrawMask(String buffer, long perImage, double rate) implements Step {}
+  record DrawMask(String buffer, int layer, long perImage, double rate) implements Step {}
 
   /** The update of one parameter's slice on one tower. */
   record Update(String parameter, int tower, long start, long count) implements Step {}
@@ -204,7 +204,7 @@ public final class CudaSchedule {
     Stage s = plan.stages().get(i);
     List<Step> backwardOfStage = new ArrayList<>();
     if (s.maskRate() > 0) {
-      forward.add(new DrawMask(names.constant(i) + "_MASK", s.out().size(), s.maskRate()));
+      forward.add(new DrawMask(names.constant(i) + "_MASK", i, s.out().size(), s.maskRate()));
     }
     s.accept(new StageKernels(i, backwardOfStage));
     // Stages before the first parametric layer only make ∂loss/∂input, which runs when the caller asks for it.

@@ -53,9 +53,12 @@ final class JavaCalls {
     this.mask = this.stage.maskRate() > 0 ? "training ? " + name + "Mask : null" : "null";
   }
 
-  /** {@code Dropout.drawMask(...)} for this stage's mask, which the forward pass draws before the stage runs. */
+  /**
+   * {@code drawMask(...)} for this stage's mask, which the forward pass draws before the stage runs: a function of the
+   * network's seed, the training step, this stage's index and each example's ({@code CompiledNetwork.drawMask}).
+   */
   CodeBlock drawMask() {
-    return CodeBlock.of("$T.drawMask(dropoutRng, $LMask, batch * $L, $Lf)", DROPOUT, name, stage.out().size(), (float) stage.maskRate());
+    return CodeBlock.of("drawMask($L, $LMask, $L, $Lf)", i, name, stage.out().size(), (float) stage.maskRate());
   }
 
   /** The stage's geometry as a constant its calls pass, or {@code null} for kinds that need none. */

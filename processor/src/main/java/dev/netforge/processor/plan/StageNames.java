@@ -11,7 +11,7 @@ public final class StageNames {
   private final List<String> names = new ArrayList<>();
 
   StageNames(Plan plan) {
-    Set<String> used = new HashSet<>(List.of("input", "batch", "training", "inputGradient", "outputGradient", "scratch", "dropoutRng", "tower"));
+    Set<String> used = new HashSet<>(List.of("input", "batch", "training", "inputGradient", "outputGradient", "scratch", "tower"));
     for (Stage s : plan.stages()) {
       String base = s.layer() + s.suffix();
       String name = base;

@@ -205,6 +205,9 @@ public abstract class CudaNetwork implements AutoCloseable {
     for (int t = 0; t < towers; t++) {
       towerDevice[t].upload(at(t, layout.input()), input, 0, batchSize * inputSize);
     }
+    if (training) {
+      host.nextTrainingStep();
+    }
     forwardPass(batchSize, training);
     this.training = training;
     forwardDone = true;
@@ -447,13 +450,16 @@ public abstract class CudaNetwork implements AutoCloseable {
     }
   }
 
-  /** Draws a dropout mask with the host network's generator (the CPU engine's order) and sends it to every tower. */
-  protected final void drawMask(int buffer, long perImage, double rate) {
+  /**
+   * Draws stage {@code layer}'s dropout mask as the host network's CPU pass would (same seed, step, layer and
+   * examples) and sends it to every tower.
+   */
+  protected final void drawMask(int buffer, int layer, long perImage, double rate) {
     int count = Math.toIntExact(batch * perImage);
     if (maskBuffer.length < count) {
       maskBuffer = new float[count];
     }
-    Dropout.drawMask(host.dropoutRng(), maskBuffer, count, (float) rate);
+    Dropout.drawMask(host.dropoutSeed(), host.trainingSteps(), layer, 0, maskBuffer, batch, Math.toIntExact(perImage), (float) rate);
     for (int t = 0; t < towers; t++) {
       towerDevice[t].upload(at(t, buffer), maskBuffer, 0, count);
     }

@@ -1,18 +1,27 @@
 package dev.netforge.runtime.nn;
 
-import dev.netforge.runtime.Rng;
+import dev.netforge.runtime.CounterRandom;
 
 /**
  * Inverted dropout: a mask of {@code 0} (probability p) or {@code 1/(1−p)}, drawn before the pass that applies it
- * (usually a parametric layer's epilogue), and reused by the backward pass.
+ * (usually a parametric layer's epilogue), and reused by the backward pass. Each unit's draw is a function of
+ * (seed, training step, layer, the example's index in the global batch, unit) through {@link CounterRandom}.
  */
 public final class Dropout {
   private Dropout() {}
 
-  public static void drawMask(Rng rng, float[] mask, int count, float rate) {
+  /**
+   * Draws the mask of layer {@code layer} at training step {@code step} for examples {@code [firstExample,
+   * firstExample + batch)} of the global batch, {@code perExample} units each.
+   */
+  public static void drawMask(long seed, long step, int layer, long firstExample, float[] mask, int batch, int perExample, float rate) {
     float keep = 1f / (1f - rate);
-    for (int i = 0; i < count; i++) {
-      mask[i] = rng.nextFloat() < rate ? 0f : keep;
+    long key = CounterRandom.key(seed, step, layer);
+    for (int n = 0; n < batch; n++) {
+      long first = (firstExample + n) * perExample;
+      for (int j = 0; j < perExample; j++) {
+        mask[n * perExample + j] = CounterRandom.uniform(key, first + j) < rate ? 0f : keep;
+      }
     }
   }
 

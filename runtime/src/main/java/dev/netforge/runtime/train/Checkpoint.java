@@ -79,7 +79,11 @@ public final class Checkpoint {
     int epoch = (int) number(st, "epoch", 0, Integer.MAX_VALUE - 1);
     long step = number(st, "step", 0, Long.MAX_VALUE);
     long dataState = number(st, "rng.data", Long.MIN_VALUE, Long.MAX_VALUE);
-    long dropoutState = number(st, "rng.dropout", Long.MIN_VALUE, Long.MAX_VALUE);
+    // Dropout masks are counter-based (seed, step); a checkpoint from before that kept a sequential generator's state,
+    // which serves as the seed, the steps starting again from 0: the run goes on with other masks than it would have.
+    boolean counterBased = st.metadata().containsKey("dropout.seed");
+    long dropoutSeed = number(st, counterBased ? "dropout.seed" : "rng.dropout", Long.MIN_VALUE, Long.MAX_VALUE);
+    long dropoutSteps = counterBased ? number(st, "dropout.steps", 0, Long.MAX_VALUE) : 0;
     try {
       schedule.restore(required(st, "schedule.state"));
     } catch (IllegalArgumentException e) {
@@ -88,7 +92,7 @@ public final class Checkpoint {
     copyWeights(st, net);
     loadMomentum(st, net, sgd);
     data.setState(dataState);
-    net.dropoutRng().setState(dropoutState);
+    net.restoreDropout(dropoutSeed, dropoutSteps);
     return new ResumePoint(epoch, step);
   }
 

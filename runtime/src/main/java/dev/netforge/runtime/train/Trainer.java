@@ -121,7 +121,8 @@ public final class Trainer {
       meta.put("schedule", schedule.spec());
       meta.put("schedule.state", schedule.state());
       meta.put("rng.data", Long.toString(data.state()));
-      meta.put("rng.dropout", Long.toString(net.dropoutRng().state()));
+      meta.put("dropout.seed", Long.toString(net.dropoutSeed()));
+      meta.put("dropout.steps", Long.toString(net.trainingSteps()));
       meta.put("seed", Long.toString(config.seed()));
       meta.put("batch", Integer.toString(batch));
       meta.put("momentum", Double.toString(config.momentum()));

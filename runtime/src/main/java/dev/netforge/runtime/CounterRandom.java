@@ -1,0 +1,31 @@
+package dev.netforge.runtime;
+
+/**
+ * A counter-based generator: each number is a function of a key and a counter alone (SplitMix64's finalizer over
+ * their mix), not a position in one sequential stream. So a value can be drawn for (seed, step, layer, example, unit)
+ * by whichever thread, engine or process computes that example, and one and two threads, the CPU and CUDA engines,
+ * and a batch split over processes draw the same ones.
+ */
+public final class CounterRandom {
+  private CounterRandom() {}
+
+  /** A key for the stream of {@code parts} (a seed, a step, a layer...): distinct parts give unrelated streams. */
+  public static long key(long... parts) {
+    long k = 0x243F6A8885A308D3L;
+    for (long p : parts) {
+      k = mix(k ^ mix(p + 0x9E3779B97F4A7C15L));
+    }
+    return k;
+  }
+
+  /** Uniform in [0, 1) with 24 random bits: number {@code counter} of the stream {@code key}. */
+  public static float uniform(long key, long counter) {
+    return (mix(key + counter * 0x9E3779B97F4A7C15L) >>> 40) * 0x1.0p-24f;
+  }
+
+  private static long mix(long z) {
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+}
