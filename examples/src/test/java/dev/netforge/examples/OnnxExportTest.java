@@ -1,6 +1,7 @@
 package dev.netforge.examples;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnxruntime.OnnxTensor;
@@ -16,7 +17,10 @@ import dev.netforge.dsl.Network;
 import dev.netforge.dsl.Relu;
 import dev.netforge.dsl.Softmax;
 import dev.netforge.runtime.CompiledNetwork;
+import dev.netforge.runtime.Reference;
+import dev.netforge.runtime.cli.Cli;
 import dev.netforge.runtime.onnx.OnnxExport;
+import dev.netforge.runtime.train.Checkpoint;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -82,23 +86,41 @@ class OnnxExportTest {
     check(new AvgPoolProbe(), 2, true); // average pooling with padding, on the input and after a convolution
   }
 
-  /** Exports {@code net} with its declared softmax, or its logits, and compares ONNX Runtime's output with forward's. */
+  /** {@code netforge export} of trained weights, the logits only: what ONNX Runtime computes is forward's. */
+  @Test
+  void commandLineExportsTheWeightsFile() throws Exception {
+    Path weights = Reference.dir().resolve("mini_alexnet_weights.safetensors");
+    Path model = tmp.resolve("mini.onnx");
+    String printed = Console.stdoutOf(() -> assertEquals(0, Cli.run(Main.models(), null, "export", "--model", "mini-alexnet", "--weights",
+        weights.toString(), "--out", model.toString(), "--logits")));
+    assertTrue(printed.contains("MiniAlexNet, input [N, 1, 28, 28], output [N, 10]"), printed);
+    MiniAlexNet net = new MiniAlexNet();
+    Checkpoint.loadWeights(weights, net);
+    compare(net, model, 2, false);
+  }
+
+  /** Exports {@code net} on random weights, with its declared softmax or its logits, and compares. */
   private void check(CompiledNetwork net, int batch, boolean declaredSoftmax) throws Exception {
     net.initialize(7);
+    Path model = tmp.resolve(net.name() + ".onnx");
+    if (declaredSoftmax) {
+      OnnxExport.write(net, model);
+    } else {
+      OnnxExport.writeLogits(net, model);
+    }
+    compare(net, model, batch, declaredSoftmax && net.hasSoftmax());
+  }
+
+  /** ONNX Runtime's output of {@code model} against {@code net}'s forward (then softmax) on a random batch. */
+  private static void compare(CompiledNetwork net, Path model, int batch, boolean softmax) throws Exception {
     float[] x = new float[batch * net.inputSize()];
     Random random = new Random(11);
     for (int i = 0; i < x.length; i++) {
       x[i] = (float) random.nextGaussian();
     }
     float[] expected = Arrays.copyOf(net.forward(x, batch, false), batch * net.outputSize());
-    Path model = tmp.resolve(net.name() + ".onnx");
-    if (declaredSoftmax) {
-      OnnxExport.write(net, model);
-      if (net.hasSoftmax()) {
-        softmaxRows(expected, net.outputSize());
-      }
-    } else {
-      OnnxExport.writeLogits(net, model);
+    if (softmax) {
+      softmaxRows(expected, net.outputSize());
     }
 
     OrtEnvironment env = OrtEnvironment.getEnvironment();
@@ -114,7 +136,7 @@ class OnnxExportTest {
       values.get(actual);
     }
     double error = relativeError(actual, expected);
-    System.out.printf("%s (%s): ONNX Runtime vs forward, batch %d: relative error %.3g%n", net.name(), declaredSoftmax ? "as declared" : "logits",
+    System.out.printf("%s (%s): ONNX Runtime vs forward, batch %d: relative error %.3g%n", net.name(), softmax ? "softmax" : "as forward",
         batch, error);
     assertTrue(error <= TOLERANCE, net.name() + ": relative error " + error);
   }
