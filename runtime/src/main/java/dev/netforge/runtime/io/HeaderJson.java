@@ -7,9 +7,10 @@ import java.util.Map;
 
 /**
  * A strict, bounded JSON reader for safetensors headers: objects, arrays, strings, numbers (as {@code long} or
- * {@code double}), booleans and null. Nesting is limited, so a hostile header cannot exhaust the stack.
+ * {@code double}), booleans and null. Nesting is limited, so a hostile header cannot exhaust the stack. Public for the
+ * ONNX exporter, which reads the network descriptions the processor writes with it.
  */
-final class HeaderJson {
+public final class HeaderJson {
   private static final int MAX_DEPTH = 16;
 
   private final String text;
@@ -20,7 +21,7 @@ final class HeaderJson {
   }
 
   /** Parses one JSON value that spans the whole text (trailing spaces allowed, as safetensors pads with them). */
-  static Object parse(String text) {
+  public static Object parse(String text) {
     HeaderJson p = new HeaderJson(text);
     Object value = p.value(0);
     p.skipSpace();

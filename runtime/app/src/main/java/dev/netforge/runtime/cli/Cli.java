@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
 
 /**
  * The netforge command line: {@code summary}, {@code forward}, {@code gradients}, {@code train}, {@code eval},
- * {@code predict}, {@code bench}. A project registers its networks' short names and calls {@link #run}.
+ * {@code predict}, {@code bench}, {@code export}. A project registers its networks' short names and calls {@link #run}.
  */
 @Command(
     name = "netforge",
@@ -34,7 +34,8 @@ import picocli.CommandLine.Option;
       TrainCommand.class,
       EvalCommand.class,
       PredictCommand.class,
-      BenchCommand.class
+      BenchCommand.class,
+      ExportCommand.class
     })
 public final class Cli {
   static Models models = new Models(Map.of());
