@@ -3,15 +3,19 @@ package com.example.consumer;
 import dev.netforge.runtime.CompiledNetwork;
 import dev.netforge.runtime.cuda.CudaException;
 import dev.netforge.runtime.cuda.Devices;
+import dev.netforge.runtime.onnx.OnnxExport;
 import dev.netforge.runtime.train.Sgd;
 import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
 /**
- * Trains the generated {@code TinyNet} a few steps through the public API and prints the loss; exits with status 1 when
- * a jar of the application or of JCuda is on the classpath, or when the loss does not fall.
+ * Trains the generated {@code TinyNet} a few steps through the public API, prints the loss and exports it to ONNX; exits
+ * with status 1 when a jar of the application or of JCuda is on the classpath, or when the loss does not fall.
  */
 public final class TrainTinyNet {
   /** The Maven groups of the jars only the netforge command or the CUDA engine's GPUs need. */
@@ -20,7 +24,7 @@ public final class TrainTinyNet {
 
   private TrainTinyNet() {}
 
-  public static void main(String[] args) {
+  public static void main(String[] args) throws IOException {
     List<String> failures = new ArrayList<>();
     String[] classpath = System.getProperty("java.class.path").split(File.pathSeparator);
     for (String entry : classpath) {
@@ -62,6 +66,10 @@ public final class TrainTinyNet {
     if (!(loss < first)) {
       failures.add("the loss did not fall: " + first + " -> " + loss);
     }
+    // Deployed elsewhere through ONNX: the runtime alone writes it (ONNX Runtime checks exports in netforge's own tests).
+    Path onnx = Path.of("target", "tinynet.onnx");
+    OnnxExport.write(net, onnx);
+    System.out.println("exported " + onnx + " (" + Files.size(onnx) + " bytes)");
     try {
       Devices.open("cuda", 0, net.towers());
       failures.add("--device cuda opened GPUs without netforge-jcuda");
