@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtSession;
 import dev.netforge.dsl.Conv;
 import dev.netforge.dsl.Dense;
 import dev.netforge.dsl.Dropout;
@@ -17,14 +14,13 @@ import dev.netforge.dsl.Network;
 import dev.netforge.dsl.Relu;
 import dev.netforge.dsl.Softmax;
 import dev.netforge.runtime.CompiledNetwork;
+import dev.netforge.runtime.onnx.OnnxRuntimeRun;
 import dev.netforge.runtime.Reference;
 import dev.netforge.runtime.cli.Cli;
 import dev.netforge.runtime.onnx.OnnxExport;
 import dev.netforge.runtime.train.Checkpoint;
-import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -123,18 +119,10 @@ class OnnxExportTest {
       softmaxRows(expected, net.outputSize());
     }
 
-    OrtEnvironment env = OrtEnvironment.getEnvironment();
     int[] in = net.inputShape();
-    float[] actual;
-    try (OrtSession session = env.createSession(model.toString(), new OrtSession.SessionOptions());
-        OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), new long[] {batch, in[0], in[1], in[2]});
-        OrtSession.Result result = session.run(Map.of("input", input))) {
-      OnnxTensor output = (OnnxTensor) result.get("output").orElseThrow();
-      assertArrayEquals(Arrays.stream(net.batchOutputShape(batch)).asLongStream().toArray(), output.getInfo().getShape(), net.name() + " output shape");
-      FloatBuffer values = output.getFloatBuffer();
-      actual = new float[values.remaining()];
-      values.get(actual);
-    }
+    OnnxRuntimeRun run = OnnxRuntimeRun.of(model, x, batch, in[0], in[1], in[2]);
+    assertArrayEquals(Arrays.stream(net.batchOutputShape(batch)).asLongStream().toArray(), run.shape(), net.name() + " output shape");
+    float[] actual = run.values();
     double error = relativeError(actual, expected);
     System.out.printf("%s (%s): ONNX Runtime vs forward, batch %d: relative error %.3g%n", net.name(), softmax ? "softmax" : "as forward",
         batch, error);

@@ -5,14 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import ai.onnxruntime.OrtException;
 import com.google.testing.compile.Compilation;
 import dev.netforge.runtime.CompiledNetwork;
 import dev.netforge.runtime.Parameter;
 import dev.netforge.runtime.cuda.CudaNetwork;
 import dev.netforge.runtime.cuda.Device;
 import dev.netforge.runtime.cuda.EmulatedDevice;
+import dev.netforge.runtime.onnx.OnnxExport;
+import dev.netforge.runtime.onnx.OnnxRuntimeRun;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +45,8 @@ class RandomNetworkTest {
   private static final int BATCH = 2;
   /** Every this many seeds a network also runs through the CUDA engine on emulated devices (a g++ build each). */
   private static final int EMULATED_EVERY = 40;
+  /** Every this many seeds a network is also exported to ONNX and run by ONNX Runtime. */
+  private static final int ONNX_EVERY = 10;
 
   @TempDir
   Path classes;
@@ -83,6 +90,10 @@ class RandomNetworkTest {
           if (seed % EMULATED_EVERY == 0) {
             compareWithEmulatedCuda(instantiate(loader, d), net, upstream);
             covered.merge("also on emulated CUDA", 1, Integer::sum);
+          }
+          if (seed % ONNX_EVERY == 0) {
+            compareWithOnnxRuntime(net, upstream, classes.resolve(d.name() + ".onnx"));
+            covered.merge("also exported to ONNX Runtime", 1, Integer::sum);
           }
         } catch (AssertionError | RuntimeException e) {
           throw new AssertionError("seed " + seed + ": " + e.getMessage() + "\n" + d, e);
@@ -202,6 +213,19 @@ class RandomNetworkTest {
       assertClose("∂" + p.name(), p.grad, gradients.get(p.name()));
     }
     return new Upstream(input, labels, g, inputGradient);
+  }
+
+  /** The network exported to ONNX (logits, no softmax) and run by ONNX Runtime: the CPU engine's forward output. */
+  private static void compareWithOnnxRuntime(CompiledNetwork net, Upstream upstream, Path model) {
+    try {
+      OnnxExport.writeLogits(net, model);
+      int[] in = net.inputShape();
+      OnnxRuntimeRun run = OnnxRuntimeRun.of(model, upstream.input(), BATCH, in[0], in[1], in[2]);
+      assertArrayEquals(Arrays.stream(net.batchOutputShape(BATCH)).asLongStream().toArray(), run.shape(), "ONNX output shape");
+      assertClose("ONNX Runtime output", run.values(), widen(net.forward(upstream.input(), BATCH, false)));
+    } catch (IOException | OrtException e) {
+      throw new AssertionError("ONNX export or run failed: " + e, e);
+    }
   }
 
   /** The same pass through the generated kernels on emulated devices, one per tower: the CPU engine's results. */

@@ -127,6 +127,17 @@ public final class OnnxExport {
    * α is written as {@code α · size}.
    */
   private static void lrn(OnnxGraph graph, NetworkDescription.Stage s) {
+    if (s.in().length == 1) {
+      // After a dense layer: ONNX's LRN takes [N, C, H, W] only, so the units become C of a 1 × 1 map and back.
+      graph.chain(s.name() + "/unsqueeze", "Unsqueeze", List.of(graph.last(), graph.longs(s.name() + "/axes", 2, 3)));
+      lrnOverChannels(graph, s);
+      graph.chain(s.name() + "/flatten", "Flatten", List.of(graph.last()), intAttribute("axis", 1));
+    } else {
+      lrnOverChannels(graph, s);
+    }
+  }
+
+  private static void lrnOverChannels(OnnxGraph graph, NetworkDescription.Stage s) {
     int towers = s.integer("towers");
     int channels = s.in()[0];
     if (channels % towers != 0) {

@@ -57,6 +57,13 @@ final class OnnxGraph {
     return name;
   }
 
+  /** An int64 constant {@code name} as an initializer; returns the name to read it by. */
+  String longs(String name, long... values) {
+    initializers.add(OnnxProto.longs(name, values));
+    initialized.add(name);
+    return name;
+  }
+
   ProtoMessage toProto(int[] inputDims, int[] outputDims) {
     if (last.equals(INPUT)) {
       chain("identity", "Identity", List.of(INPUT));

@@ -11,6 +11,7 @@ final class OnnxProto {
 
   /** {@code TensorProto.DataType.FLOAT}. */
   private static final int FLOAT = 1;
+  private static final int INT64 = 7;
 
   // AttributeProto.AttributeType
   private static final int ATTRIBUTE_FLOAT = 1;
@@ -59,6 +60,11 @@ final class OnnxProto {
   }
 
   /** A float tensor whose values are {@code raw_data}. */
+  /** A one-dimensional int64 tensor (the axes or shape an operator takes as an input). */
+  static ProtoMessage longs(String name, long... values) {
+    return new ProtoMessage().varint(1, values.length).varint(2, INT64).string(8, name).packedVarints(7, values);
+  }
+
   static ProtoMessage tensor(String name, int[] dims, float[] values) {
     ProtoMessage tensor = new ProtoMessage();
     for (int d : dims) {

@@ -70,6 +70,31 @@ final class ProtoMessage {
   }
 
   /** The values as one bytes field, little-endian IEEE 754 (as ONNX's {@code raw_data} stores them). */
+  /** A packed repeated varint field (an int64 tensor's data). */
+  ProtoMessage packedVarints(int field, long... values) {
+    long length = 0;
+    for (long v : values) {
+      length += varintSize(v);
+    }
+    long payload = length;
+    parts.add(new Part() {
+      @Override
+      public long size() {
+        return varintSize(tag(field, LENGTH_DELIMITED)) + varintSize(payload) + payload;
+      }
+
+      @Override
+      public void writeTo(OutputStream out) throws IOException {
+        writeVarint(out, tag(field, LENGTH_DELIMITED));
+        writeVarint(out, payload);
+        for (long v : values) {
+          writeVarint(out, v);
+        }
+      }
+    });
+    return this;
+  }
+
   ProtoMessage littleEndianFloats(int field, float[] values) {
     parts.add(new Part() {
       @Override
