@@ -34,9 +34,9 @@ public final class NetworkDescription {
     List<String> stages = new ArrayList<>();
     for (int i = 0; i < plan.stages().size(); i++) {
       Stage s = plan.stages().get(i);
-      String common = "\"name\": " + quote(schedule.names().of(i)) + ", \"kind\": " + quote(s.accept(KIND)) + ", \"in\": "
-          + dims(s.in(), i > 0 && isAfterDense(plan, i - 1)) + ", \"out\": " + dims(s.out(), isAfterDense(plan, i));
-      stages.add("    {" + common + s.accept(ATTRIBUTES) + "}");
+      Described described = s.accept(DESCRIBE);
+      stages.add("    {\"name\": " + quote(schedule.names().of(i)) + ", \"kind\": " + quote(described.kind()) + ", \"in\": "
+          + dims(s.in(), i > 0 && isAfterDense(plan, i - 1)) + ", \"out\": " + dims(s.out(), isAfterDense(plan, i)) + described.attributes() + "}");
     }
     return "{\"name\": " + quote(plan.name()) + ", \"towers\": " + plan.towers() + ", \"input\": " + dims(plan.input(), false) + ", \"output\": "
         + plan.outputDimensions() + ", \"softmax\": " + plan.softmax() + ", \"stages\": [\n" + String.join(",\n", stages) + "\n]}\n";
@@ -64,79 +64,45 @@ public final class NetworkDescription {
     return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : String.format(Locale.ROOT, "%s", v).replace("E", "e");
   }
 
-  private static final Stage.Visitor<String> KIND = new Stage.Visitor<>() {
+  /** A stage's kind, as the format names it, and its attributes as JSON members, each with a leading comma. */
+  private record Described(String kind, String attributes) {}
+
+  private static final Stage.Visitor<Described> DESCRIBE = new Stage.Visitor<>() {
     @Override
-    public String convolution(Stage.Convolution s) {
-      return "convolution";
+    public Described convolution(Stage.Convolution s) {
+      return new Described("convolution", ", \"kernel\": " + s.kernel() + ", \"stride\": " + s.stride() + ", \"padding\": " + s.padding()
+          + ", \"groups\": " + s.groups() + parametric(s));
     }
 
     @Override
-    public String dense(Stage.Dense s) {
-      return "dense";
+    public Described dense(Stage.Dense s) {
+      return new Described("dense", parametric(s));
     }
 
     @Override
-    public String lrn(Stage.Lrn s) {
-      return "lrn";
+    public Described lrn(Stage.Lrn s) {
+      return new Described("lrn", ", \"size\": " + s.size() + ", \"alpha\": " + number(s.alpha()) + ", \"beta\": " + number(s.beta())
+          + ", \"k\": " + number(s.k()) + ", \"towers\": " + s.towers());
     }
 
     @Override
-    public String maxPool(Stage.MaxPool s) {
-      return "maxPool";
+    public Described maxPool(Stage.MaxPool s) {
+      return new Described("maxPool", ", \"kernel\": " + s.kernel() + ", \"stride\": " + s.stride());
     }
 
     @Override
-    public String avgPool(Stage.AvgPool s) {
-      return "avgPool";
+    public Described avgPool(Stage.AvgPool s) {
+      return new Described("avgPool", ", \"kernel\": " + s.kernel() + ", \"stride\": " + s.stride() + ", \"padding\": " + s.padding());
     }
 
     @Override
-    public String relu(Stage.Relu s) {
-      return "relu";
+    public Described relu(Stage.Relu s) {
+      return new Described("relu", "");
     }
 
     @Override
-    public String dropout(Stage.Dropout s) {
-      return "dropout";
-    }
-  };
-
-  private static final Stage.Visitor<String> ATTRIBUTES = new Stage.Visitor<>() {
-    @Override
-    public String convolution(Stage.Convolution s) {
-      return ", \"kernel\": " + s.kernel() + ", \"stride\": " + s.stride() + ", \"padding\": " + s.padding() + ", \"groups\": " + s.groups()
-          + parametric(s);
-    }
-
-    @Override
-    public String dense(Stage.Dense s) {
-      return parametric(s);
-    }
-
-    @Override
-    public String lrn(Stage.Lrn s) {
-      return ", \"size\": " + s.size() + ", \"alpha\": " + number(s.alpha()) + ", \"beta\": " + number(s.beta()) + ", \"k\": " + number(s.k())
-          + ", \"towers\": " + s.towers();
-    }
-
-    @Override
-    public String maxPool(Stage.MaxPool s) {
-      return ", \"kernel\": " + s.kernel() + ", \"stride\": " + s.stride();
-    }
-
-    @Override
-    public String avgPool(Stage.AvgPool s) {
-      return ", \"kernel\": " + s.kernel() + ", \"stride\": " + s.stride() + ", \"padding\": " + s.padding();
-    }
-
-    @Override
-    public String relu(Stage.Relu s) {
-      return "";
-    }
-
-    @Override
-    public String dropout(Stage.Dropout s) {
-      return ", \"rate\": " + number(s.rate());
+    public Described dropout(Stage.Dropout s) {
+      return new Described("dropout", ", \"rate\": " + number(s.rate()));
     }
 
     private String parametric(Stage.Parametric p) {
