@@ -172,13 +172,14 @@ struct ConvWeightGrad {
   __device__ void store(int m, int j, float sum) const { partial[(long long)(f0 + m) * Conv<S>::FAN_IN + j] = sum; }
 };
 
+// dw is the weight gradient itself when the grid has one chunk, else the partial copies, one per chunk.
 template <class S>
-__device__ void conv_backward_weight(const float* x, const float* dz, float* partial, int batch) {
+__device__ void conv_backward_weight(const float* x, const float* dz, float* dw, int batch) {
   const int f0 = Conv<S>::run_filter();
   const int per_chunk = (batch + gridDim.z - 1) / gridDim.z;
   const int n0 = blockIdx.z * per_chunk;
   const int examples = n0 >= batch ? 0 : (batch - n0 < per_chunk ? batch - n0 : per_chunk);
-  const ConvWeightGrad<S> g{x, dz, partial + (long long)blockIdx.z * S::OUT_C * Conv<S>::FAN_IN, f0, Conv<S>::group_channel(f0), n0,
+  const ConvWeightGrad<S> g{x, dz, dw + (long long)blockIdx.z * S::OUT_C * Conv<S>::FAN_IN, f0, Conv<S>::group_channel(f0), n0,
                             S::SLICE, Conv<S>::FAN_IN, examples * Conv<S>::PLANE};
   gemm_tile(g, (blockIdx.y % Conv<S>::FILTER_TILES) * TILE, blockIdx.x * TILE);
 }
@@ -503,8 +504,8 @@ conv1_bias_backward_t0(const float* y, const float* mask, float* dy, float* dbia
 
 // ∂weight of conv1, tower 0: filters 0–3; the batch in up to 64 chunks, 1 blocks each (64 at a batch of 64 or more), added in chunk order.
 extern "C" __global__ void __launch_bounds__(netforge::GEMM_THREADS)
-conv1_weight_backward_t0(const float* x, const float* dz, float* partial, int batch) {
-  netforge::conv_backward_weight<conv1_t0>(x, dz, partial, batch);
+conv1_weight_backward_t0(const float* x, const float* dz, float* dw, int batch) {
+  netforge::conv_backward_weight<conv1_t0>(x, dz, dw, batch);
 }
 
 // ∂weight of conv1, tower 0: filters 0–3: the chunks' partial sums in order.
@@ -541,8 +542,8 @@ conv1_bias_backward_t1(const float* y, const float* mask, float* dy, float* dbia
 
 // ∂weight of conv1, tower 1: filters 4–7; the batch in up to 64 chunks, 1 blocks each (64 at a batch of 64 or more), added in chunk order.
 extern "C" __global__ void __launch_bounds__(netforge::GEMM_THREADS)
-conv1_weight_backward_t1(const float* x, const float* dz, float* partial, int batch) {
-  netforge::conv_backward_weight<conv1_t1>(x, dz, partial, batch);
+conv1_weight_backward_t1(const float* x, const float* dz, float* dw, int batch) {
+  netforge::conv_backward_weight<conv1_t1>(x, dz, dw, batch);
 }
 
 // ∂weight of conv1, tower 1: filters 4–7: the chunks' partial sums in order.
@@ -651,8 +652,8 @@ conv2_bias_backward_t0(const float* y, const float* mask, float* dy, float* dbia
 
 // ∂weight of conv2, tower 0: filters 0–3; the batch in up to 64 chunks, 1 blocks each (64 at a batch of 64 or more), added in chunk order.
 extern "C" __global__ void __launch_bounds__(netforge::GEMM_THREADS)
-conv2_weight_backward_t0(const float* x, const float* dz, float* partial, int batch) {
-  netforge::conv_backward_weight<conv2_t0>(x, dz, partial, batch);
+conv2_weight_backward_t0(const float* x, const float* dz, float* dw, int batch) {
+  netforge::conv_backward_weight<conv2_t0>(x, dz, dw, batch);
 }
 
 // ∂weight of conv2, tower 0: filters 0–3: the chunks' partial sums in order.
@@ -689,8 +690,8 @@ conv2_bias_backward_t1(const float* y, const float* mask, float* dy, float* dbia
 
 // ∂weight of conv2, tower 1: filters 4–7; the batch in up to 64 chunks, 1 blocks each (64 at a batch of 64 or more), added in chunk order.
 extern "C" __global__ void __launch_bounds__(netforge::GEMM_THREADS)
-conv2_weight_backward_t1(const float* x, const float* dz, float* partial, int batch) {
-  netforge::conv_backward_weight<conv2_t1>(x, dz, partial, batch);
+conv2_weight_backward_t1(const float* x, const float* dz, float* dw, int batch) {
+  netforge::conv_backward_weight<conv2_t1>(x, dz, dw, batch);
 }
 
 // ∂weight of conv2, tower 1: filters 4–7: the chunks' partial sums in order.

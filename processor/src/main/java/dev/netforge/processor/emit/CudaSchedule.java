@@ -341,8 +341,7 @@ public final class CudaSchedule {
             + p.weightShape(), (long) g.weightChunks() * p.weightCount(), 0, false, false));
       }
       String target = g.weightChunks() > 1 ? at(t, out + "_WEIGHT_PARTIAL") : at(t, weight + "_GRAD");
-      String output = weightKernel.params().get(2).name();
-      backwardOfStage.add(launch(n + " ∂weight" + chunked, weightKernel, t, grid, "x", at(t, inputOf(i)), "dz", at(t, out + "_GRAD"), output, target,
+      backwardOfStage.add(launch(n + " ∂weight" + chunked, weightKernel, t, grid, "x", at(t, inputOf(i)), "dz", at(t, out + "_GRAD"), "dw", target,
           "batch", "batch"));
       if (g.weightChunks() > 1) {
         Kernel sum = add(new Kernel(n + "_weight_sum_t" + t, "∂weight of " + n + ", " + what + ": the chunks' partial sums in order.", "",

@@ -167,13 +167,14 @@ struct ConvWeightGrad {
   __device__ void store(int m, int j, float sum) const { partial[(long long)(f0 + m) * Conv<S>::FAN_IN + j] = sum; }
 };
 
+// dw is the weight gradient itself when the grid has one chunk, else the partial copies, one per chunk.
 template <class S>
-__device__ void conv_backward_weight(const float* x, const float* dz, float* partial, int batch) {
+__device__ void conv_backward_weight(const float* x, const float* dz, float* dw, int batch) {
   const int f0 = Conv<S>::run_filter();
   const int per_chunk = (batch + gridDim.z - 1) / gridDim.z;
   const int n0 = blockIdx.z * per_chunk;
   const int examples = n0 >= batch ? 0 : (batch - n0 < per_chunk ? batch - n0 : per_chunk);
-  const ConvWeightGrad<S> g{x, dz, partial + (long long)blockIdx.z * S::OUT_C * Conv<S>::FAN_IN, f0, Conv<S>::group_channel(f0), n0,
+  const ConvWeightGrad<S> g{x, dz, dw + (long long)blockIdx.z * S::OUT_C * Conv<S>::FAN_IN, f0, Conv<S>::group_channel(f0), n0,
                             S::SLICE, Conv<S>::FAN_IN, examples * Conv<S>::PLANE};
   gemm_tile(g, (blockIdx.y % Conv<S>::FILTER_TILES) * TILE, blockIdx.x * TILE);
 }
