@@ -112,16 +112,6 @@ public final class Schedule {
     return buffers;
   }
 
-  /** The buffer of that role of stage {@code stage}: its output, gradient, mask... */
-  public Buffer buffer(int stage, Role role) {
-    for (Buffer b : buffers) {
-      if (b.stage() == stage && b.role() == role) {
-        return b;
-      }
-    }
-    throw new IllegalArgumentException(names.of(stage) + " has no " + role + " buffer");
-  }
-
   /**
    * Parametric layers, and LRN and pooling on tower-split channels, run per tower; a stand-alone ReLU or dropout, and
    * LRN or pooling of the whole input before the first parametric layer, run once over whole tensors.
