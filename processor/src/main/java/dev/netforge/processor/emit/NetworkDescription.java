@@ -36,20 +36,10 @@ public final class NetworkDescription {
       Stage s = plan.stages().get(i);
       Described described = s.accept(DESCRIBE);
       stages.add("    {\"name\": " + quote(schedule.names().of(i)) + ", \"kind\": " + quote(described.kind()) + ", \"in\": "
-          + dims(s.in(), i > 0 && isAfterDense(plan, i - 1)) + ", \"out\": " + dims(s.out(), isAfterDense(plan, i)) + described.attributes() + "}");
+          + dims(s.in(), i > 0 && plan.isFlat(i - 1)) + ", \"out\": " + dims(s.out(), plan.isFlat(i)) + described.attributes() + "}");
     }
     return "{\"name\": " + quote(plan.name()) + ", \"towers\": " + plan.towers() + ", \"input\": " + dims(plan.input(), false) + ", \"output\": "
         + plan.outputDimensions() + ", \"softmax\": " + plan.softmax() + ", \"stages\": [\n" + String.join(",\n", stages) + "\n]}\n";
-  }
-
-  /** Whether stage {@code stage}'s output is flat: a dense layer is at or before it. */
-  private static boolean isAfterDense(Plan plan, int stage) {
-    for (int i = 0; i <= stage; i++) {
-      if (plan.stages().get(i) instanceof Stage.Dense) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private static String dims(Shape shape, boolean flat) {

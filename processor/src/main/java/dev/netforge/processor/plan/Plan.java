@@ -40,8 +40,17 @@ public record Plan(
    */
   public List<Integer> outputDimensions() {
     Shape out = output();
-    boolean dense = stages.stream().anyMatch(s -> s instanceof Stage.Dense);
-    return dense ? List.of(out.channels()) : List.of(out.channels(), out.height(), out.width());
+    return isFlat(stages.size() - 1) ? List.of(out.channels()) : List.of(out.channels(), out.height(), out.width());
+  }
+
+  /** Whether stage {@code stage}'s output is units rather than a feature map: a dense layer is at or before it. */
+  public boolean isFlat(int stage) {
+    for (int i = 0; i <= stage; i++) {
+      if (stages.get(i) instanceof Stage.Dense) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Index of the first stage with parameters; the stages before it act on the whole input on every tower. */
