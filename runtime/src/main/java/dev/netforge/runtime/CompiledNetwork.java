@@ -221,8 +221,8 @@ public abstract class CompiledNetwork {
    * Starts a training pass: its masks are the next step's. The CPU passes call it themselves; the CUDA engine calls
    * it for the host network whose masks it draws.
    */
-  public final long nextTrainingStep() {
-    return ++trainingSteps;
+  public final void nextTrainingStep() {
+    trainingSteps++;
   }
 
   /** Draws stage {@code layer}'s dropout mask for the running training pass; generated forward passes call it. */
