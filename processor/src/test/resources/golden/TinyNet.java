@@ -414,24 +414,24 @@ public final class TinyNet extends CompiledNetwork {
     fc3 = new float[batch * 16];
     fc3Mask = new float[batch * 16];
     fc4 = new float[batch * 4];
-    for (LocalResponseNorm tower : conv1LrnStage) {
-      tower.bind(conv1, conv1Lrn, conv1LrnScale);
+    for (LocalResponseNorm stage : conv1LrnStage) {
+      stage.bind(conv1, conv1Lrn, conv1LrnScale);
     }
-    for (MaxPool2d tower : conv1PoolStage) {
-      tower.bind(conv1Lrn, conv1Pool, conv1PoolArgmax);
+    for (MaxPool2d stage : conv1PoolStage) {
+      stage.bind(conv1Lrn, conv1Pool, conv1PoolArgmax);
     }
-    for (Conv2d tower : conv2Stage) {
-      tower.bind(conv1Pool, conv2, null);
+    for (Conv2d stage : conv2Stage) {
+      stage.bind(conv1Pool, conv2, null);
     }
-    for (MaxPool2d tower : conv2PoolStage) {
-      tower.bind(conv2, conv2Pool, conv2PoolArgmax);
+    for (MaxPool2d stage : conv2PoolStage) {
+      stage.bind(conv2, conv2Pool, conv2PoolArgmax);
     }
     conv2DropoutStage.bind(conv2Pool, conv2Dropout, conv2DropoutMask);
-    for (Dense tower : fc3Stage) {
-      tower.bind(conv2Dropout, fc3, fc3Mask);
+    for (Dense stage : fc3Stage) {
+      stage.bind(conv2Dropout, fc3, fc3Mask);
     }
-    for (Dense tower : fc4Stage) {
-      tower.bind(fc3, fc4, null);
+    for (Dense stage : fc4Stage) {
+      stage.bind(fc3, fc4, null);
     }
   }
 
@@ -447,32 +447,32 @@ public final class TinyNet extends CompiledNetwork {
     fc3Grad = new float[batch * 16];
     fc3GradTower1 = new float[batch * 16];
     fc4Grad = new float[batch * 4];
-    for (LocalResponseNorm tower : conv1LrnStage) {
-      tower.bindGradients(conv1LrnGrad, conv1Grad);
+    for (LocalResponseNorm stage : conv1LrnStage) {
+      stage.bindGradients(conv1LrnGrad, conv1Grad);
     }
-    for (MaxPool2d tower : conv1PoolStage) {
-      tower.bindGradients(conv1PoolGrad, conv1LrnGrad);
+    for (MaxPool2d stage : conv1PoolStage) {
+      stage.bindGradients(conv1PoolGrad, conv1LrnGrad);
     }
-    for (Conv2d tower : conv2Stage) {
-      tower.bindGradients(conv2Grad, conv1PoolGrad);
+    for (Conv2d stage : conv2Stage) {
+      stage.bindGradients(conv2Grad, conv1PoolGrad);
     }
-    for (MaxPool2d tower : conv2PoolStage) {
-      tower.bindGradients(conv2PoolGrad, conv2Grad);
+    for (MaxPool2d stage : conv2PoolStage) {
+      stage.bindGradients(conv2PoolGrad, conv2Grad);
     }
     conv2DropoutStage.bindGradients(conv2DropoutGrad, conv2PoolGrad);
     conv2DropoutReduce.bind(conv2DropoutGrad, conv2DropoutGradTower1);
     fc3Stage[0].bindGradients(fc3Grad, conv2DropoutGrad);
     fc3Stage[1].bindGradients(fc3Grad, conv2DropoutGradTower1);
-    for (TowerGradient tower : fc3Reduce) {
-      tower.bind(fc3Grad, fc3GradTower1);
+    for (TowerGradient reduce : fc3Reduce) {
+      reduce.bind(fc3Grad, fc3GradTower1);
     }
   }
 
   @Override
   protected float[] forwardPass(float[] input, int batch, boolean training) {
     // The caller's input, bound on every pass
-    for (Conv2d tower : conv1Stage) {
-      tower.bind(input, conv1, null);
+    for (Conv2d stage : conv1Stage) {
+      stage.bind(input, conv1, null);
     }
     towers(conv1ToConv2PoolForwardTowers);
     if (training) {
@@ -492,7 +492,7 @@ public final class TinyNet extends CompiledNetwork {
   @Override
   protected void backwardPass(float[] outputGradient, int batch, float[] inputGradient) {
     boolean training = lastPassWasTraining();
-    // The caller's gradients, bound on every pass
+    // The caller's gradient arrays (and whether it wants ∂loss/∂input), bound on every pass
     conv1Stage[0].bindGradients(conv1Grad, inputGradient);
     conv1Stage[1].bindGradients(conv1Grad, partialInputGradient(1, inputGradient));
     fc4Stage[0].bindGradients(outputGradient, fc3Grad);

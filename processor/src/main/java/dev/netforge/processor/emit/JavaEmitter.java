@@ -341,7 +341,7 @@ public final class JavaEmitter {
     if (plan.firstParametric() > 0) {
       m.addStatement("this.inputGradient = inputGradient");
     }
-    m.addComment("The caller's gradients, bound on every pass");
+    m.addComment("The caller's gradient arrays (and whether it wants ∂loss/∂input), bound on every pass");
     for (int i = 0; i < stages.size(); i++) {
       if (boundEveryPass(i)) {
         stages.get(i).bind(m, "bindGradients", gradientArrays(i));

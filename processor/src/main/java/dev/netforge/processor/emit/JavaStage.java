@@ -311,19 +311,20 @@ final class JavaStage {
    * for a stage run whole, a loop where every tower binds the same arrays, else one statement per tower.
    */
   void bind(MethodSpec.Builder m, String method, List<CodeBlock> towerArguments) {
-    bind(m, field(), type, method, towerArguments);
+    bind(m, field(), type, "stage", method, towerArguments);
   }
 
   /** {@code bind(gradient, copies...)} of the reduce object(s), the same arrays for every tower. */
   void bindReduce(MethodSpec.Builder m, CodeBlock arguments) {
-    bind(m, reduceField(), TOWER_GRADIENT, "bind", Collections.nCopies(objects(), arguments));
+    bind(m, reduceField(), TOWER_GRADIENT, "reduce", "bind", Collections.nCopies(objects(), arguments));
   }
 
-  private void bind(MethodSpec.Builder m, String field, ClassName element, String method, List<CodeBlock> towerArguments) {
+  /** @param each the loop variable's name where every tower binds the same arrays */
+  private void bind(MethodSpec.Builder m, String field, ClassName element, String each, String method, List<CodeBlock> towerArguments) {
     if (!perTower) {
       m.addStatement("$L.$L($L)", field, method, towerArguments.get(0));
     } else if (towerArguments.stream().distinct().count() == 1) {
-      m.beginControlFlow("for ($T tower : $L)", element, field).addStatement("tower.$L($L)", method, towerArguments.get(0)).endControlFlow();
+      m.beginControlFlow("for ($T $L : $L)", element, each, field).addStatement("$L.$L($L)", each, method, towerArguments.get(0)).endControlFlow();
     } else {
       for (int t = 0; t < towerArguments.size(); t++) {
         m.addStatement("$L[$L].$L($L)", field, t, method, towerArguments.get(t));
