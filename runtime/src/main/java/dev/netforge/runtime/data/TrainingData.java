@@ -1,6 +1,5 @@
 package dev.netforge.runtime.data;
 
-import dev.netforge.runtime.Rng;
 import java.io.IOException;
 
 /** Labelled examples the trainer and the evaluation draw batches from, in an order they choose. */
@@ -16,10 +15,10 @@ public interface TrainingData {
   /**
    * Starts a pass over {@code order} (or the examples in turn when it is null) in batches of {@code batch}.
    *
-   * @param rng the trainer's data generator, which decides the augmentation (so a resumed run draws the same), or
-   *     {@code null} for none
+   * @param random the epoch's draws, which decide each example's augmentation by its index in the set (so a resumed or
+   *     sharded run draws the same), or {@code null} for none
    */
-  Epoch epoch(int[] order, int batch, Rng rng);
+  Epoch epoch(int[] order, int batch, EpochRandom random);
 
   /** One pass: the batches in order. */
   interface Epoch extends AutoCloseable {

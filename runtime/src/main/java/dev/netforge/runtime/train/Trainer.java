@@ -3,7 +3,7 @@ package dev.netforge.runtime.train;
 import dev.netforge.runtime.CompiledNetwork;
 import dev.netforge.runtime.CpuEngine;
 import dev.netforge.runtime.Engine;
-import dev.netforge.runtime.Rng;
+import dev.netforge.runtime.data.EpochRandom;
 import dev.netforge.runtime.data.TrainingData;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,9 +15,10 @@ import java.util.Map;
 
 /**
  * Mini-batch SGD over epochs: shuffle, forward, fused loss and backward, update; then evaluate, step the schedule
- * and write a checkpoint. All randomness (initialization, shuffling, flips, dropout) comes from generators seeded
- * by {@link Config#seed()} and saved in checkpoints, so the same seed gives the same losses on the same machine and
- * thread count, and a resumed run continues exactly.
+ * and write a checkpoint. All randomness comes from {@link Config#seed()}: initialization from a generator, and
+ * shuffling, augmentation ({@link EpochRandom}) and dropout masks as functions of (seed, epoch or step, example), whose
+ * seeds checkpoints keep. So the same seed gives the same losses on the same machine and thread count, and a resumed
+ * run continues exactly.
  */
 public final class Trainer {
   /**
@@ -56,13 +57,14 @@ public final class Trainer {
     CompiledNetwork net = engine.network();
     Sgd sgd = new Sgd(net.parameters(), config.momentum(), config.weightDecay());
     LearningRateSchedule schedule = LearningRateSchedule.parse(config.schedule(), config.learningRate());
-    Rng data = new Rng(config.seed() ^ 0x5DEECE66DL);
+    long dataSeed = config.seed() ^ 0x5DEECE66DL;
     int startEpoch = 1;
     long step = 0;
     if (resume != null) {
-      ResumePoint resumed = Checkpoint.resume(resume, net, sgd, schedule, data);
+      ResumePoint resumed = Checkpoint.resume(resume, net, sgd, schedule);
       startEpoch = resumed.epoch() + 1;
       step = resumed.step();
+      dataSeed = resumed.dataSeed();
     } else {
       net.initialize(config.seed());
     }
@@ -72,19 +74,16 @@ public final class Trainer {
     int stepsPerEpoch = (count + batch - 1) / batch;
     float[] x = new float[batch * net.inputSize()];
     int[] labels = new int[batch];
-    int[] order = new int[count];
     List<EpochResult> results = new ArrayList<>();
     for (int epoch = startEpoch; epoch <= config.epochs(); epoch++) {
-      for (int i = 0; i < count; i++) {
-        order[i] = i;
-      }
-      data.shuffle(order);
+      EpochRandom random = new EpochRandom(dataSeed, epoch);
+      int[] order = random.order(count);
       double lr = schedule.rate();
       double lossSum = 0;
       long correct = 0;
       long start = System.nanoTime();
       long seen = 0;
-      try (TrainingData.Epoch batches = train.epoch(order, batch, config.flip() ? data : null)) {
+      try (TrainingData.Epoch batches = train.epoch(order, batch, config.flip() ? random : null)) {
         for (int s = 0; s < stepsPerEpoch; s++) {
           int n = batches.next(x, labels);
           listener.dataWait(batches.waitSeconds());
@@ -120,7 +119,7 @@ public final class Trainer {
       meta.put("learning_rate", Double.toString(schedule.rate()));
       meta.put("schedule", schedule.spec());
       meta.put("schedule.state", schedule.state());
-      meta.put("rng.data", Long.toString(data.state()));
+      meta.put("data.seed", Long.toString(dataSeed));
       meta.put("dropout.seed", Long.toString(net.dropoutSeed()));
       meta.put("dropout.steps", Long.toString(net.trainingSteps()));
       meta.put("seed", Long.toString(config.seed()));
