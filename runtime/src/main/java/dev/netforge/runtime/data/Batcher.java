@@ -24,13 +24,14 @@ public final class Batcher implements TrainingData {
 
   /** Decoded sets are in memory: each batch is filled on the caller's thread. */
   @Override
-  public Epoch epoch(int[] order, int batch, EpochRandom random) {
+  public Epoch epoch(int[] order, int[] sizes, EpochRandom random) {
     return new Epoch() {
       private int from;
+      private int step;
 
       @Override
       public int next(float[] x, int[] labels) {
-        int n = Math.min(batch, set.count() - from);
+        int n = step < sizes.length ? sizes[step++] : 0;
         fill(order, from, n, x, labels, random);
         from += n;
         return n;

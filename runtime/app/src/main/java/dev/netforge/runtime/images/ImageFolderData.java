@@ -16,8 +16,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * An image folder as training or test data: files are decoded, preprocessed and augmented on background threads a
  * few batches ahead of the trainer, so a step waits only when the decoders cannot keep up. Each image's augmentation
- * comes from its own generator for the epoch ({@link EpochRandom#example}), keyed by its index in the folder, so results
- * do not depend on which thread, batch or process decoded it. Undecodable files are left out of their batch, counted, and the first few named.
+ * comes from its own generator for the epoch ({@link EpochRandom#example}), keyed by its index in the folder, so
+ * results do not depend on which thread, batch or process decoded it. Undecodable files are left out of their batch,
+ * counted, and the first few named.
  */
 public final class ImageFolderData implements TrainingData {
   /** How an example becomes network inputs. */
@@ -73,8 +74,8 @@ public final class ImageFolderData implements TrainingData {
   }
 
   @Override
-  public Epoch epoch(int[] order, int batch, EpochRandom random) {
-    return new Loader(order, batch, random);
+  public Epoch epoch(int[] order, int[] sizes, EpochRandom random) {
+    return new Loader(order, sizes, random);
   }
 
   private record Batch(float[] x, int[] labels, int count) {}
@@ -82,25 +83,29 @@ public final class ImageFolderData implements TrainingData {
   /** The batches of one pass, each decoded by a pool task, at most {@code 2 × threads} of them ahead. */
   private final class Loader implements Epoch {
     private final int[] order;
-    private final int batch;
+    private final int[] sizes;
+    /** Where in {@code order} each batch starts. */
+    private final int[] starts;
     private final EpochRandom random;
-    private final int batches;
     private final ExecutorService pool;
     private final ArrayDeque<Future<Batch>> ahead = new ArrayDeque<>();
     private int submitted;
     private long waitNanos;
 
-    Loader(int[] order, int batch, EpochRandom random) {
+    Loader(int[] order, int[] sizes, EpochRandom random) {
       this.order = order;
-      this.batch = batch;
+      this.sizes = sizes;
+      this.starts = new int[sizes.length];
+      for (int b = 1; b < sizes.length; b++) {
+        starts[b] = starts[b - 1] + sizes[b - 1];
+      }
       this.random = random;
-      this.batches = (folder.count() + batch - 1) / batch;
       this.pool = Executors.newFixedThreadPool(threads, r -> {
         Thread t = new Thread(r, "netforge-images");
         t.setDaemon(true);
         return t;
       });
-      while (submitted < Math.min(batches, 2 * threads)) {
+      while (submitted < Math.min(sizes.length, 2 * threads)) {
         submit();
       }
     }
@@ -111,8 +116,8 @@ public final class ImageFolderData implements TrainingData {
     }
 
     private Batch load(int b) {
-      int from = b * batch;
-      int n = Math.min(batch, folder.count() - from);
+      int from = starts[b];
+      int n = sizes[b];
       int size = 3 * augmentation.crop() * augmentation.crop() * views();
       float[] x = new float[n * size];
       int[] labels = new int[n];
@@ -163,7 +168,7 @@ public final class ImageFolderData implements TrainingData {
         throw new IOException("loading images from " + folder.root() + " failed: " + e.getCause(), e.getCause());
       }
       waitNanos += System.nanoTime() - start;
-      if (submitted < batches) {
+      if (submitted < sizes.length) {
         submit();
       }
       System.arraycopy(b.x(), 0, x, 0, b.x().length);

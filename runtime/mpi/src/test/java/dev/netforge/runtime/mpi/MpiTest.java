@@ -1,8 +1,10 @@
 package dev.netforge.runtime.mpi;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -10,7 +12,9 @@ import org.junit.jupiter.api.Test;
 class MpiTest {
   @Test
   void everyCollectiveSumsOrCopiesOnBothRanks() throws Exception {
-    String out = TwoRanks.run(0, 120, CollectivesMain.class.getName());
+    MpiRun.Result run = MpiRun.run(120, CollectivesMain.class.getName(), List.of(List.of(), List.of()));
+    String out = run.output();
+    assertEquals(0, run.exitCode(), out);
     for (int r = 0; r < 2; r++) {
       String expected = "rank " + r + " of 2: floats [-1.0, 3.0, 30.0, -1.0] doubles [1.5] longs [" + ((1L << 41) + 1) + ", 14] started [3.0, 5.0][300.0]"
           + " broadcast 42";
