@@ -19,8 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Synchronous data parallelism under mpirun, two ranks on this machine: they train as one process does (the same
- * shuffles, flips and dropout masks, the global batch's gradient), resume a checkpoint as one rank does, and a rank
- * that fails stops both with a line naming it. Skipped where mpirun is not installed.
+ * shuffles, flips and dropout masks, the global batch's gradient), resume a checkpoint as one rank does; a rank that
+ * fails stops both with a line naming it, and a rank killed ends the job, the checkpoint whole either way. Skipped
+ * where mpirun is not installed.
  */
 class DataParallelTest {
   /** Weights of the two runs may differ by float rounding only: the gradients are summed in another order. */
@@ -89,6 +90,31 @@ class DataParallelTest {
     assertTrue(errors.get(0).startsWith("error: rank 1 of 2 failed, stopping every rank: rank 1 of 2 starts with the seed 6, rank 0 with 5"),
         errors.get(0));
     assertArrayEquals(before, Files.readAllBytes(checkpoint), "the checkpoint is as the last good epoch left it");
+  }
+
+  @Test
+  void aRankKilledMidRunEndsTheJobAndLeavesTheCheckpoint() throws Exception {
+    Path data = TinyData.write(tmp.resolve("data"), 64, 16);
+    Path out = tmp.resolve("run");
+    Path checkpoint = out.resolve("checkpoint.safetensors");
+    List<String> args = train(data, out, 10_000);
+    long[] killedAt = new long[1];
+    MpiRun.Result run = MpiRun.run(180, Main.class.getName(), List.of(args, args), mpirun -> {
+      for (int i = 0; i < 1200 && !Files.exists(checkpoint); i++) {
+        Thread.sleep(100);
+      }
+      ProcessHandle rank = mpirun.descendants().filter(p -> p.info().command().orElse("").endsWith("java")).reduce((a, b) -> b)
+          .orElseThrow(() -> new AssertionError("no rank to kill under mpirun"));
+      killedAt[0] = System.nanoTime();
+      rank.destroyForcibly();
+    });
+    double seconds = (System.nanoTime() - killedAt[0]) / 1e9;
+    assertNotEquals(0, run.exitCode(), run.output());
+    assertTrue(seconds < 30, "the job ended " + seconds + " s after a rank was killed");
+    assertTrue(run.output().contains("exited on signal 9"), run.output());
+    SafeTensors last = SafeTensors.read(checkpoint);
+    assertTrue(Integer.parseInt(last.metadata().get("epoch")) >= 1, last.metadata().toString());
+    dev.netforge.runtime.train.Checkpoint.loadWeights(checkpoint, new TinyTrainProbe());
   }
 
   private static void assertSameWeights(Path expected, Path actual) throws IOException {

@@ -22,10 +22,21 @@ public final class MpiRun {
    */
   public record Result(int exitCode, String output, double seconds) {}
 
+  /** What a test does while the ranks run. */
+  public interface Meanwhile {
+    void accept(Process mpirun) throws IOException, InterruptedException;
+  }
+
   private MpiRun() {}
 
   /** Runs {@code mainClass} as {@code rankArgs.size()} ranks, rank r with {@code rankArgs.get(r)}; kills it after {@code timeoutSeconds}. */
   public static Result run(long timeoutSeconds, String mainClass, List<List<String>> rankArgs) throws IOException, InterruptedException {
+    return run(timeoutSeconds, mainClass, rankArgs, mpirun -> {});
+  }
+
+  /** As {@link #run(long, String, List)}, calling {@code meanwhile} with mpirun's process once it has started. */
+  public static Result run(long timeoutSeconds, String mainClass, List<List<String>> rankArgs, Meanwhile meanwhile)
+      throws IOException, InterruptedException {
     Assumptions.assumeTrue(onPath("mpirun"), "mpirun is not installed (apt-get install openmpi-bin libopenmpi-dev): the MPI run is skipped");
     List<String> command = new ArrayList<>(List.of("mpirun", "--allow-run-as-root", "--oversubscribe"));
     String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
@@ -49,6 +60,7 @@ public final class MpiRun {
       }
     });
     reader.start();
+    meanwhile.accept(process);
     if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
       process.descendants().forEach(ProcessHandle::destroyForcibly);
       process.destroyForcibly();
