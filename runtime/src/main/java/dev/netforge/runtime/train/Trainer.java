@@ -8,6 +8,7 @@ import dev.netforge.runtime.data.EpochRandom;
 import dev.netforge.runtime.data.TrainingData;
 import dev.netforge.runtime.distributed.BatchShare;
 import dev.netforge.runtime.distributed.Communicator;
+import dev.netforge.runtime.distributed.Gradients;
 import dev.netforge.runtime.distributed.SingleProcess;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -141,7 +142,8 @@ public final class Trainer {
               java.util.Arrays.fill(p.grad, 0f);
             }
           }
-          sumGradients(net, sums);
+          processes.sum(sums, 0, sums.length);
+          Gradients.sum(processes, net.parameters());
           double loss = sums[0] / global;
           step++;
           if (!Double.isFinite(loss)) {
@@ -173,19 +175,6 @@ public final class Trainer {
       results.add(result);
     }
     return results;
-  }
-
-  /**
-   * Sums every parameter's gradient over the processes, in place, and {@code stepSums} (this step's loss sum and
-   * correct count) with them.
-   */
-  private void sumGradients(CompiledNetwork net, double[] stepSums) {
-    processes.sum(stepSums, 0, stepSums.length);
-    List<Parameter> parameters = net.parameters();
-    for (int k = 0; k < parameters.size(); k++) { // no iterator: the training step allocates nothing
-      Parameter p = parameters.get(k);
-      processes.sum(p.grad, 0, p.size());
-    }
   }
 
   /**
