@@ -117,6 +117,15 @@ class DataParallelTest {
     dev.netforge.runtime.train.Checkpoint.loadWeights(checkpoint, new TinyTrainProbe());
   }
 
+  /** bench-distributed alone (no MPI): the all-reduces are the identity, the two steps are timed and reported. */
+  @Test
+  void benchDistributedReportsTheAllReduceAndTheStep() {
+    String out = Console.stdoutOf(() -> assertEquals(0, Cli.run(Main.models(), null, "bench-distributed", "--model", TinyTrainProbe.class.getName(),
+        "--batch", "8", "--steps", "1", "--repeats", "1", "--distributed", "none")));
+    assertTrue(out.contains("TinyTrainProbe: ") && out.contains("of gradients, 1 ranks") && out.contains("all-reduce median"), out);
+    assertTrue(out.contains("step of global batch 8 (8 on rank 0)") && out.contains("without the all-reduce"), out);
+  }
+
   private static void assertSameWeights(Path expected, Path actual) throws IOException {
     SafeTensors a = SafeTensors.read(expected);
     SafeTensors b = SafeTensors.read(actual);
