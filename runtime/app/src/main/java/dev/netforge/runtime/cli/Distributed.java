@@ -3,6 +3,7 @@ package dev.netforge.runtime.cli;
 import dev.netforge.runtime.distributed.Communicator;
 import dev.netforge.runtime.distributed.SingleProcess;
 import dev.netforge.runtime.mpi.Mpi;
+import dev.netforge.runtime.train.TrainingDiverged;
 import java.util.Map;
 
 /**
@@ -16,7 +17,7 @@ final class Distributed {
 
   private Distributed() {}
 
-  static Communicator open(String mode, Map<String, String> environment) {
+  private static Communicator open(String mode, Map<String, String> environment) {
     return switch (mode) {
       case "none" -> new SingleProcess();
       case "mpi" -> Mpi.open();
@@ -29,7 +30,7 @@ final class Distributed {
    * Worker threads per rank when {@code --threads} does not say: the host's cores shared among the ranks the launcher
    * put on it (Open MPI says how many), so that ranks on one machine do not each take every core.
    */
-  static Integer threadsPerRank(Map<String, String> environment) {
+  private static Integer threadsPerRank(Map<String, String> environment) {
     String local = environment.get("OMPI_COMM_WORLD_LOCAL_SIZE");
     if (local == null) {
       return null;
@@ -42,14 +43,40 @@ final class Distributed {
     return processes.size() == 1 ? "" : processes.size() + " ranks (" + processes + "), each ";
   }
 
+  /** A command's work as one process of a run. */
+  interface Work {
+    void run(Communicator processes) throws Exception;
+  }
+
   /**
-   * What a rank does when its command fails: alone, nothing (the caller reports it); one of several, it prints one
-   * line naming itself and the cause, and ends every rank, so that none waits forever in a collective.
+   * Runs {@code work} alone or as a rank ({@code mode}, as {@code --distributed} says), with {@code common}'s threads
+   * defaulting to this rank's share of the host's cores, and leaves MPI at the end. A failure alone is the caller's to
+   * report; a rank that fails alone prints one line naming itself and the cause and ends every rank (MPI_Abort), so
+   * that none waits forever in a collective. A diverged loss, which every rank sees at the same step, rank 0 reports.
+   *
+   * @return the exit code: 0, or 1 on a rank other than 0 when training diverged
    */
-  static void failed(Communicator processes, Throwable e) {
-    if (processes.size() > 1) {
-      System.err.println("error: rank " + processes.rank() + " of " + processes.size() + " failed, stopping every rank: " + ErrorMessage.of(e));
-      processes.abort(1);
+  static int run(String mode, Cli.Common common, Work work) throws Exception {
+    Map<String, String> environment = System.getenv();
+    try (Communicator processes = open(mode, environment)) {
+      try {
+        if (common.threads == null) {
+          common.threads = threadsPerRank(environment);
+        }
+        work.run(processes);
+      } catch (TrainingDiverged e) {
+        if (processes.rank() != 0) {
+          return 1;
+        }
+        throw e;
+      } catch (Exception | Error e) {
+        if (processes.size() > 1) {
+          System.err.println("error: rank " + processes.rank() + " of " + processes.size() + " failed, stopping every rank: " + ErrorMessage.of(e));
+          processes.abort(1);
+        }
+        throw e;
+      }
     }
+    return 0;
   }
 }

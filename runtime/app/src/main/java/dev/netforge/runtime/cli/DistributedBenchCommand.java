@@ -42,20 +42,11 @@ final class DistributedBenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    try (Communicator processes = Distributed.open(distributed, System.getenv())) {
-      try {
-        if (common.threads == null) {
-          common.threads = Distributed.threadsPerRank(System.getenv());
-        }
-        for (String model : models) {
-          bench(processes, common.network(model));
-        }
-      } catch (Exception | Error e) {
-        Distributed.failed(processes, e);
-        throw e;
+    return Distributed.run(distributed, common, processes -> {
+      for (String model : models) {
+        bench(processes, common.network(model));
       }
-    }
-    return 0;
+    });
   }
 
   private void bench(Communicator processes, CompiledNetwork net) {

@@ -16,7 +16,6 @@ import dev.netforge.runtime.images.Preprocessing;
 import dev.netforge.runtime.distributed.Communicator;
 import dev.netforge.runtime.train.EpochResult;
 import dev.netforge.runtime.train.Trainer;
-import dev.netforge.runtime.train.TrainingDiverged;
 import dev.netforge.runtime.train.TrainingListener;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -89,29 +88,14 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    try (Communicator processes = Distributed.open(distributed, System.getenv())) {
-      try {
-        if (common.threads == null) {
-          common.threads = Distributed.threadsPerRank(System.getenv());
-        }
-        CompiledNetwork net = common.network(model);
-        Sets sets = Files.isDirectory(data.resolve("train")) ? imageFolders(net) : idx(net);
-        Files.createDirectories(out);
-        try (Engine engine = common.engine(net)) {
-          train(engine, sets, processes);
-        }
-      } catch (TrainingDiverged e) {
-        // Every rank saw the same summed loss and stops at the same step: rank 0 reports it.
-        if (processes.rank() != 0) {
-          return 1;
-        }
-        throw e;
-      } catch (Exception | Error e) {
-        Distributed.failed(processes, e);
-        throw e;
+    return Distributed.run(distributed, common, processes -> {
+      CompiledNetwork net = common.network(model);
+      Sets sets = Files.isDirectory(data.resolve("train")) ? imageFolders(net) : idx(net);
+      Files.createDirectories(out);
+      try (Engine engine = common.engine(net)) {
+        train(engine, sets, processes);
       }
-    }
-    return 0;
+    });
   }
 
   /** An MNIST-format set: four IDX files, per-channel normalization from the training images. */
