@@ -3,12 +3,22 @@ package dev.netforge.examples;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.netforge.runtime.Engine;
 import dev.netforge.runtime.Parameter;
 import dev.netforge.runtime.cli.Cli;
+import dev.netforge.runtime.cuda.CudaEngine;
+import dev.netforge.runtime.cuda.Devices;
+import dev.netforge.runtime.data.Batcher;
+import dev.netforge.runtime.data.FashionMnist;
+import dev.netforge.runtime.data.ImageSet;
+import dev.netforge.runtime.distributed.Communicator;
 import dev.netforge.runtime.io.SafeTensors;
 import dev.netforge.runtime.mpi.MpiRun;
+import dev.netforge.runtime.train.Trainer;
+import dev.netforge.runtime.train.TrainingListener;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -124,6 +134,26 @@ class DataParallelTest {
         "--batch", "8", "--steps", "1", "--repeats", "1", "--distributed", "none")));
     assertTrue(out.contains("TinyTrainProbe: ") && out.contains("of gradients, 1 ranks") && out.contains("all-reduce median"), out);
     assertTrue(out.contains("step of global batch 8 (8 on rank 0)") && out.contains("without the all-reduce"), out);
+  }
+
+  /** The CUDA engine does not train data-parallel yet: asked to, the trainer says so before any collective. */
+  @Test
+  void theCudaEngineIsRefusedOverSeveralProcesses() throws Exception {
+    Path data = TinyData.write(tmp.resolve("data"), 8, 8);
+    Communicator twoProcesses = (Communicator) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+        new Class<?>[] {Communicator.class}, (proxy, method, args) -> switch (method.getName()) {
+          case "size" -> 2;
+          case "rank" -> 0;
+          default -> throw new AssertionError("no collective expected, got " + method.getName());
+        });
+    ImageSet set = FashionMnist.train(data);
+    Trainer.Config config = new Trainer.Config(1, 4, 0.01, 0.9, 0, "constant", 1, true, tmp.resolve("c.safetensors"), java.util.Map.of());
+    try (Engine engine = new CudaEngine(new TinyTrainProbe(), Devices.open("emulated", 1, 2))) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Trainer(config, twoProcesses).train(engine,
+          new Batcher(set, set.statistics()), new Batcher(set, set.statistics()), null, new TrainingListener() {}));
+      assertTrue(e.getMessage().startsWith("data-parallel training over 2 processes runs the CPU engine only") && e.getMessage().endsWith(
+          "use --device cpu"), e.getMessage());
+    }
   }
 
   private static void assertSameWeights(Path expected, Path actual) throws IOException {
