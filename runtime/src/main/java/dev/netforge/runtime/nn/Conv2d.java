@@ -98,9 +98,16 @@ public final class Conv2d {
     Parallel pool = Parallel.shared();
     int workers = Math.min(pool.threads(), batch);
     scratch.ensureWorkers(pool.threads());
-    // Wᵀ, the A of every group's ∂col GEMM, packed once for all workers.
-    float[] packedWeightsT = dx == null ? null : scratch.get(0, Scratch.Use.PACKED_WEIGHTS, Sgemm.packedASize(patch, outCount));
-    if (dx != null) {
+    // The A of every group's input-gradient GEMM, packed once for all workers: the flipped filters where the input
+    // gradient is a convolution of its own (FlippedConvolution), else Wᵀ for ∂col.
+    ConvShape flipped = dx != null && FlippedConvolution.applies(s) ? FlippedConvolution.shape(s, outCount) : null;
+    float[] packedWeightsT = null;
+    if (flipped != null) {
+      packedWeightsT = scratch.get(0, Scratch.Use.PACKED_WEIGHTS, Sgemm.packedASize(s.groupInputs(), flipped.patch()));
+      float[] unpacked = scratch.get(0, Scratch.Use.FLIPPED_FILTERS, s.groupInputs() * flipped.patch());
+      FlippedConvolution.packFilters(s, weight, outStart, outCount, unpacked, packedWeightsT);
+    } else if (dx != null) {
+      packedWeightsT = scratch.get(0, Scratch.Use.PACKED_WEIGHTS, Sgemm.packedASize(patch, outCount));
       Sgemm.packA(true, patch, outCount, weight, outStart * patch, patch, packedWeightsT);
     }
     Backward loop = BACKWARD.get();
@@ -114,6 +121,7 @@ public final class Conv2d {
     loop.outStart = outStart;
     loop.outCount = outCount;
     loop.packedWeightsT = packedWeightsT;
+    loop.flipped = flipped;
     pool.forRange(batch, loop);
     int size = outCount * patch;
     int wOff = outStart * patch;
@@ -182,6 +190,8 @@ public final class Conv2d {
     int outStart;
     int outCount;
     float[] packedWeightsT;
+    /** {@link FlippedConvolution#shape} where the input gradient is computed as that convolution, else {@code null}. */
+    ConvShape flipped;
 
     /** Examples {@code [first, end)}. */
     @Override
@@ -189,11 +199,19 @@ public final class Conv2d {
       int patch = s.patch();
       int plane = s.outPlane();
       int group = examplesPerGemm(plane);
-      float[] packed = scratch.get(worker, Scratch.Use.COLUMNS, Im2col.packedSize(group * plane, patch));
+      int packedSize = Im2col.packedSize(group * plane, patch);
+      int paddedSize = Im2col.paddedSize(s, group);
+      int dcolSize = patch * group * plane;
+      if (flipped != null) {
+        packedSize = Math.max(packedSize, Im2col.packedSize(flipped.patch(), group * s.inPlane()));
+        paddedSize = Math.max(paddedSize, Im2col.paddedSize(flipped, group));
+        dcolSize = s.groupInputs() * group * s.inPlane();
+      }
+      float[] packed = scratch.get(worker, Scratch.Use.COLUMNS, packedSize);
       float[] gradients = scratch.get(worker, Scratch.Use.OUTPUT_TILE, outCount * group * plane);
       float[] partial = scratch.get(worker, Scratch.Use.PARTIAL_WEIGHT_GRADIENT, outCount * patch);
-      float[] padded = scratch.get(worker, Scratch.Use.PADDED_INPUT, Im2col.paddedSize(s, group));
-      float[] dcol = dx == null ? null : scratch.get(worker, Scratch.Use.COLUMN_GRADIENT, patch * group * plane);
+      float[] padded = scratch.get(worker, Scratch.Use.PADDED_INPUT, paddedSize);
+      float[] dcol = dx == null ? null : scratch.get(worker, Scratch.Use.COLUMN_GRADIENT, dcolSize);
       for (int n0 = first; n0 < end; n0 += group) {
         int count = Math.min(group, end - n0);
         int columns = count * plane;
@@ -205,7 +223,9 @@ public final class Conv2d {
         }
         Im2col.gatherPacked(s, x, n0, count, inStart, padded, packed, true);
         Sgemm.gemmPackedB(false, outCount, patch, columns, gradients, 0, columns, packed, partial, 0, patch, n0 > first, Epilogue.NONE);
-        if (dx != null) {
+        if (flipped != null) {
+          FlippedConvolution.inputGradient(s, flipped, dy, n0, count, outStart, packedWeightsT, padded, packed, dcol, dx, inStart, accumulateDx);
+        } else if (dx != null) {
           Sgemm.gemmPackedA(patch, columns, outCount, packedWeightsT, false, gradients, 0, columns, dcol, 0, columns, false, Epilogue.NONE);
           for (int e = 0; e < count; e++) {
             int xOff = (n0 + e) * s.inChannels() * s.inPlane();
@@ -223,6 +243,7 @@ public final class Conv2d {
     protected void clear() {
       scratch = null;
       x = dy = dx = packedWeightsT = null;
+      flipped = null;
     }
   }
 }
