@@ -100,7 +100,7 @@ public final class Conv2d {
     scratch.ensureWorkers(pool.threads());
     // The A of every group's input-gradient GEMM, packed once for all workers: the flipped filters where the input
     // gradient is a convolution of its own (FlippedConvolution), else Wᵀ for ∂col.
-    ConvShape flipped = dx != null && FlippedConvolution.applies(s) ? FlippedConvolution.shape(s, outCount) : null;
+    ConvShape flipped = dx != null && FlippedConvolution.applies(s, outCount) ? FlippedConvolution.shape(s, outCount) : null;
     float[] packedWeightsT = null;
     if (flipped != null) {
       packedWeightsT = scratch.get(0, Scratch.Use.PACKED_WEIGHTS, Sgemm.packedASize(s.groupInputs(), flipped.patch()));
