@@ -42,6 +42,13 @@ final class ScalarMicroKernel implements MicroKernel {
   }
 
   @Override
+  public void gatherPanel(float[] src, int srcOff, int[] lanes, float[] dst, int dstOff) {
+    for (int j = 0; j < NR; j++) {
+      dst[dstOff + j] = src[srcOff + lanes[j]];
+    }
+  }
+
+  @Override
   public int copySlack() {
     return 0;
   }

@@ -70,6 +70,14 @@ public final class Sgemm {
     KERNEL.copyRun(src, srcOff, dst, dstOff, length);
   }
 
+  /**
+   * Writes one row of a packed B panel from {@link #panelWidth()} elements anywhere in {@code src}: {@code
+   * dst[dstOff + j] = src[srcOff + lanes[j]]}. Lanes past a partial panel's last column must still index {@code src}.
+   */
+  public static void gatherPanel(float[] src, int srcOff, int[] lanes, float[] dst, int dstOff) {
+    KERNEL.gatherPanel(src, srcOff, lanes, dst, dstOff);
+  }
+
   /** How far {@link #copyRun} may read and write past a run. */
   public static int copySlack() {
     return KERNEL.copySlack();

@@ -97,6 +97,12 @@ final class VectorMicroKernel implements MicroKernel {
   }
 
   @Override
+  public void gatherPanel(float[] src, int srcOff, int[] lanes, float[] dst, int dstOff) {
+    FloatVector.fromArray(S, src, srcOff, lanes, 0).intoArray(dst, dstOff);
+    FloatVector.fromArray(S, src, srcOff, lanes, L).intoArray(dst, dstOff + L);
+  }
+
+  @Override
   public int copySlack() {
     return L - 1;
   }

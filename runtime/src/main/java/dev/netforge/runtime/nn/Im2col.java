@@ -104,6 +104,8 @@ final class Im2col {
     for (int j0 = 0, d = 0; j0 < columns; j0 += nr) {
       int width = Math.min(nr, columns - j0);
       int runs = 0;
+      // A partial panel's spare lanes gather the first window again: in bounds, and their columns are never stored.
+      Arrays.fill(lane, width, nr, 0);
       for (int j = 0; j < width; j++) {
         int e = (j0 + j) / plane;
         int p = (j0 + j) % plane;
@@ -119,11 +121,9 @@ final class Im2col {
         for (int ky = 0; ky < k; ky++) {
           for (int kx = 0; kx < k; kx++, d += nr) {
             int offset = c * pp + ky * pw + kx;
-            if (runs == width) {
-              // No two windows side by side (stride > 1): a plain gather, not a copy call per element.
-              for (int j = 0; j < width; j++) {
-                packed[d + j] = padded[lane[j] + offset];
-              }
+            if (runs > 2) {
+              // Short runs (small planes) or none (stride > 1): one vector gather beats a copy call per run.
+              Sgemm.gatherPanel(padded, offset, lane, packed, d);
             } else {
               // In ascending order: each run overwrites what the one before it wrote past its end.
               for (int r = 0; r < runs; r++) {
@@ -150,14 +150,12 @@ final class Im2col {
         int row = r0 + j;
         offset[j] = row / (k * k) * pp + row / k % k * pw + row % k;
       }
+      Arrays.fill(offset, width, nr, 0);
       for (int e = 0; e < count; e++) {
         int example = e * s.groupInputs() * pp;
         for (int oy = 0; oy < s.outHeight(); oy++) {
           for (int ox = 0; ox < s.outWidth(); ox++, d += nr) {
-            int window = example + oy * s.stride() * pw + ox * s.stride();
-            for (int j = 0; j < width; j++) {
-              packed[d + j] = padded[window + offset[j]];
-            }
+            Sgemm.gatherPanel(padded, example + oy * s.stride() * pw + ox * s.stride(), offset, packed, d);
           }
         }
       }

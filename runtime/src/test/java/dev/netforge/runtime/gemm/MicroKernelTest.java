@@ -48,6 +48,26 @@ class MicroKernelTest {
     }
   }
 
+  @Test
+  void bothKernelsGatherAPanelRowAndWriteNothingElse() {
+    for (MicroKernel kernel : List.of(new ScalarMicroKernel(), new VectorMicroKernel())) {
+      int nr = kernel.nr();
+      Rng rng = new Rng(nr);
+      float[] src = random(rng, 200);
+      int[] lanes = new int[nr];
+      for (int j = 0; j < nr; j++) {
+        lanes[j] = rng.nextInt(150);
+      }
+      float[] dst = random(rng, nr + 9);
+      float[] initial = dst.clone();
+      kernel.gatherPanel(src, 40, lanes, dst, 4);
+      for (int i = 0; i < dst.length; i++) {
+        float expected = i >= 4 && i < 4 + nr ? src[40 + lanes[i - 4]] : initial[i];
+        assertEquals(expected, dst[i], kernel.describe() + " dst[" + i + "]");
+      }
+    }
+  }
+
   private static float[] random(Rng rng, int n) {
     float[] x = new float[n];
     for (int i = 0; i < n; i++) {
