@@ -2,6 +2,7 @@ package dev.netforge.runtime.nn;
 
 import dev.netforge.runtime.gemm.Epilogue;
 import dev.netforge.runtime.gemm.Sgemm;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The input gradient of a stride-1 convolution computed as a forward convolution: the output gradient, zero-padded by
@@ -18,6 +19,9 @@ import dev.netforge.runtime.gemm.Sgemm;
  * back into the image (col2im), which took about a seventh of MiniAlexNet's training step.
  */
 final class FlippedConvolution {
+  /** {@link #shape}'s records by convolution and slice width, made once: a training step allocates nothing. */
+  private static final ConcurrentHashMap<ConvShape, ConvShape[]> SHAPES = new ConcurrentHashMap<>();
+
   private FlippedConvolution() {}
 
   /**
@@ -36,8 +40,15 @@ final class FlippedConvolution {
    * output the slice's {@code s.groupInputs()} input channels.
    */
   static ConvShape shape(ConvShape s, int outCount) {
-    return new ConvShape(
-        s.outChannels(), s.outHeight(), s.outWidth(), s.groupInputs(), s.inHeight(), s.inWidth(), s.kernel(), 1, s.kernel() - 1 - s.padding(), outCount);
+    ConvShape[] byOutCount = SHAPES.computeIfAbsent(s, key -> new ConvShape[key.outChannels() + 1]);
+    ConvShape t = byOutCount[outCount];
+    if (t == null) {
+      // A race only makes two equal records; either may stay.
+      t = new ConvShape(
+          s.outChannels(), s.outHeight(), s.outWidth(), s.groupInputs(), s.inHeight(), s.inWidth(), s.kernel(), 1, s.kernel() - 1 - s.padding(), outCount);
+      byOutCount[outCount] = t;
+    }
+    return t;
   }
 
   /**
