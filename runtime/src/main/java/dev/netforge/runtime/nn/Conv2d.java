@@ -201,7 +201,8 @@ public final class Conv2d {
       int group = examplesPerGemm(plane);
       int packedSize = Im2col.packedSize(group * plane, patch);
       int paddedSize = Im2col.paddedSize(s, group);
-      int dcolSize = patch * group * plane;
+      // Room for Im2col.scatterAdd's vector reads past the last row.
+      int dcolSize = patch * group * plane + Sgemm.copySlack();
       if (flipped != null) {
         packedSize = Math.max(packedSize, Im2col.packedSize(flipped.patch(), group * s.inPlane()));
         paddedSize = Math.max(paddedSize, Im2col.paddedSize(flipped, group));

@@ -165,7 +165,8 @@ final class Im2col {
   /**
    * Adds one example's {@code col} back into channels [c0, c0 + groupInputs) of its gradient at {@code dxOff}; its
    * columns start at {@code colOff} in rows {@code colStride} long (several examples' columns side by side). The sums
-   * go into {@code padded} (one example's zero-bordered planes) first, so the inner loop has no bounds to test.
+   * go into {@code padded} (one example's zero-bordered planes) first, so the inner loop has no bounds to test; {@code
+   * col} needs {@link Sgemm#copySlack()} floats of room past its last row.
    */
   static void scatterAdd(ConvShape s, float[] col, int colOff, int colStride, float[] padded, float[] dx, int dxOff, int c0) {
     int k = s.kernel();
@@ -182,8 +183,13 @@ final class Im2col {
           int d = colOff + row * colStride;
           for (int oy = 0; oy < oh; oy++, d += ow) {
             int dst = c * pp + (oy * stride + ky) * pw + kx;
-            for (int ox = 0; ox < ow; ox++) {
-              padded[dst + ox * stride] += col[d + ox];
+            if (stride == 1) {
+              // Rows of 13 or 27 are too short for C2 to vectorize the loop below on AVX-512.
+              Sgemm.addRun(col, d, padded, dst, ow);
+            } else {
+              for (int ox = 0; ox < ow; ox++) {
+                padded[dst + ox * stride] += col[d + ox];
+              }
             }
           }
         }
