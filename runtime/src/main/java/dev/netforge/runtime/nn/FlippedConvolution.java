@@ -14,24 +14,29 @@ import java.util.concurrent.ConcurrentHashMap;
  *             = Σ_{o, ky', kx'} gpad[o, y + ky', x + kx'] · W[o, c, k−1−ky', k−1−kx']     (ky' = k−1−ky, gpad padded by k−1−p)
  * </pre>
  *
- * <p>So the input gradient gathers its patches with the forward pass's vectorized run copies ({@link Im2col}) and
- * writes each input element once, instead of a GEMM into a patch matrix and a scalar scatter-add of every patch row
- * back into the image (col2im), which took about a seventh of MiniAlexNet's training step.
+ * <p>So the input gradient gathers its patches as the forward pass does ({@link Im2col}, vector gathers) and
+ * writes each input element once, instead of a GEMM into a patch matrix and an add of every patch row back into the
+ * image (col2im): on small planes those rows are a few floats each.
  */
 final class FlippedConvolution {
   /** {@link #shape}'s records by convolution and slice width, made once: a training step allocates nothing. */
   private static final ConcurrentHashMap<ConvShape, ConvShape[]> SHAPES = new ConcurrentHashMap<>();
+
+  /** The widest output plane for which this pays ({@link #applies}). */
+  private static final int MAX_OUTPUT_WIDTH = 8;
 
   private FlippedConvolution() {}
 
   /**
    * Whether the input gradient of a slice of {@code outCount} filters of {@code s} is computed as such a convolution:
    * it must be one (stride 1, a padding below the kernel size), and it pays only where its patches are no longer than
-   * the col2im's ({@code outCount ≤ groupInputs}): MiniAlexNet's conv2 (32 inputs, 64 filters a tower) measured
-   * slower this way, its 3×3 layers faster.
+   * the col2im's ({@code outCount ≤ groupInputs}) and the col2im's rows are short (output width at most {@value
+   * #MAX_OUTPUT_WIDTH}). Measured against col2im with vector row adds (single thread, backward ÷ forward time of the
+   * same call): MiniAlexNet's 6×6 conv3-conv5 1.9-2.1 this way against 2.3-2.45; AlexNet's 13×13 conv3-conv5 1.9-2.1
+   * against 1.9-2.0; MiniAlexNet's conv2 (32 inputs, 64 filters a tower) slower this way.
    */
   static boolean applies(ConvShape s, int outCount) {
-    return s.stride() == 1 && s.padding() <= s.kernel() - 1 && outCount <= s.groupInputs();
+    return s.stride() == 1 && s.padding() <= s.kernel() - 1 && outCount <= s.groupInputs() && s.outWidth() <= MAX_OUTPUT_WIDTH;
   }
 
   /**
