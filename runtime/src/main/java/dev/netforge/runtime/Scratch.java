@@ -14,6 +14,8 @@ public final class Scratch {
     PADDED_INPUT,
     /** A convolution's weights packed once per call for its GEMMs, shared read-only by every worker (worker 0's). */
     PACKED_WEIGHTS,
+    /** A convolution's filters flipped and transposed for its input gradient, before packing ({@code nn.FlippedConvolution}). */
+    FLIPPED_FILTERS,
     PARTIAL_WEIGHT_GRADIENT,
     /** One example's {@code g·b/d} in an LRN backward pass. */
     LRN_WORK

@@ -22,6 +22,15 @@ interface MicroKernel {
    */
   void copyRun(float[] src, int srcOff, float[] dst, int dstOff, int length);
 
+  /**
+   * {@code dst[dstOff + i] += src[srcOff + i]} for {@code i < length}, in whole vectors: it may read up to {@link
+   * #copySlack()} floats past both runs and rewrite as many of {@code dst}'s with their own values.
+   */
+  void addRun(float[] src, int srcOff, float[] dst, int dstOff, int length);
+
+  /** {@code dst[dstOff + j] = src[srcOff + lanes[j]]} for every {@code j < nr()}: one row of a packed panel. */
+  void gatherPanel(float[] src, int srcOff, int[] lanes, float[] dst, int dstOff);
+
   /** How far {@link #copyRun} may read and write past the run. */
   int copySlack();
 

@@ -42,6 +42,20 @@ final class ScalarMicroKernel implements MicroKernel {
   }
 
   @Override
+  public void addRun(float[] src, int srcOff, float[] dst, int dstOff, int length) {
+    for (int i = 0; i < length; i++) {
+      dst[dstOff + i] += src[srcOff + i];
+    }
+  }
+
+  @Override
+  public void gatherPanel(float[] src, int srcOff, int[] lanes, float[] dst, int dstOff) {
+    for (int j = 0; j < NR; j++) {
+      dst[dstOff + j] = src[srcOff + lanes[j]];
+    }
+  }
+
+  @Override
   public int copySlack() {
     return 0;
   }

@@ -70,6 +70,23 @@ public final class Sgemm {
     KERNEL.copyRun(src, srcOff, dst, dstOff, length);
   }
 
+  /**
+   * {@code dst[dstOff + i] += src[srcOff + i]} for {@code i < length}, in the micro-kernel's vector width: it may read
+   * up to {@link #copySlack()} floats past both runs and rewrite as many floats of {@code dst} past the run with their
+   * own values, so leave that room at the end of both arrays and let no other thread write there meanwhile.
+   */
+  public static void addRun(float[] src, int srcOff, float[] dst, int dstOff, int length) {
+    KERNEL.addRun(src, srcOff, dst, dstOff, length);
+  }
+
+  /**
+   * Writes one row of a packed B panel from {@link #panelWidth()} elements anywhere in {@code src}: {@code
+   * dst[dstOff + j] = src[srcOff + lanes[j]]}. Lanes past a partial panel's last column must still index {@code src}.
+   */
+  public static void gatherPanel(float[] src, int srcOff, int[] lanes, float[] dst, int dstOff) {
+    KERNEL.gatherPanel(src, srcOff, lanes, dst, dstOff);
+  }
+
   /** How far {@link #copyRun} may read and write past a run. */
   public static int copySlack() {
     return KERNEL.copySlack();

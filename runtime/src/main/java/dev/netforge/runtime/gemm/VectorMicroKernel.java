@@ -1,6 +1,7 @@
 package dev.netforge.runtime.gemm;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -13,6 +14,13 @@ final class VectorMicroKernel implements MicroKernel {
   private static final int L = S.length();
   private static final int MR = 6;
   private static final int NR = 2 * L;
+  private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, S.vectorShape());
+  /** L all-ones lanes, then L zero lanes: from {@code L − n}, a mask of the first n lanes ({@link #addRun}). */
+  private static final int[] TAIL = new int[2 * L];
+
+  static {
+    java.util.Arrays.fill(TAIL, 0, L, -1);
+  }
 
   @Override
   public int mr() {
@@ -94,6 +102,26 @@ final class VectorMicroKernel implements MicroKernel {
     for (int i = 0; i < length; i += L) {
       FloatVector.fromArray(S, src, srcOff + i).intoArray(dst, dstOff + i);
     }
+  }
+
+  @Override
+  public void addRun(float[] src, int srcOff, float[] dst, int dstOff, int length) {
+    int i = 0;
+    for (; i + L <= length; i += L) {
+      FloatVector.fromArray(S, dst, dstOff + i).add(FloatVector.fromArray(S, src, srcOff + i)).intoArray(dst, dstOff + i);
+    }
+    if (i < length) {
+      // The tail's lanes past the run add +0.0 (the bits of src cleared, not multiplied by 0, so an infinity there
+      // cannot turn dst into NaN): those dst floats are stored back unchanged.
+      FloatVector tail = FloatVector.fromArray(S, src, srcOff + i).reinterpretAsInts().and(IntVector.fromArray(I, TAIL, L - (length - i))).reinterpretAsFloats();
+      FloatVector.fromArray(S, dst, dstOff + i).add(tail).intoArray(dst, dstOff + i);
+    }
+  }
+
+  @Override
+  public void gatherPanel(float[] src, int srcOff, int[] lanes, float[] dst, int dstOff) {
+    FloatVector.fromArray(S, src, srcOff, lanes, 0).intoArray(dst, dstOff);
+    FloatVector.fromArray(S, src, srcOff, lanes, L).intoArray(dst, dstOff + L);
   }
 
   @Override

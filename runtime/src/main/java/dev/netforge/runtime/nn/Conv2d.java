@@ -20,7 +20,9 @@ import java.util.Arrays;
  *                                                                           fused into the copy to each example)
  * backward: g           = dy · mask · [y &gt; 0];  db[o] = Σ g[:, o, :]          (one pass over the slice's channels)
  *           dW[o, :]    = Σ_n g[n, o, :] · col(x[n])ᵀ                          (per-worker partials, summed in order)
- *           dx[n]      += col⁻¹(W[o, :]ᵀ · g[n, o, :])
+ *           dx[n]      += col⁻¹(W[o, :]ᵀ · g[n, o, :])                       (or, on small stride-1 planes, a
+ *                                                                           convolution of g with the flipped
+ *                                                                           filters: {@link FlippedConvolution})
  * </pre>
  * {@code dy} is overwritten with g.
  */
@@ -36,11 +38,14 @@ public final class Conv2d extends Stage {
   private final boolean relu;
   private final Scratch scratch;
   private final TowerSlice[] slices;
+  /** Per slice, {@link FlippedConvolution#shape} where its input gradient is that convolution, else {@code null}. */
+  private final ConvShape[] flipped;
   /** The dropout multipliers of a training pass, or {@code null} for a layer without dropout. */
   private float[] mask;
 
   // What the loop bodies read besides the bound arrays: set by the calling thread before each loop is handed out.
   private TowerSlice slice;
+  private ConvShape sliceFlipped;
   private float[] passMask;
   private int batch;
   private float[] packedWeights;
@@ -61,6 +66,11 @@ public final class Conv2d extends Stage {
     this.relu = relu;
     this.scratch = scratch;
     this.slices = slices.clone();
+    this.flipped = new ConvShape[slices.length];
+    for (int i = 0; i < slices.length; i++) {
+      int outCount = slices[i].outCount();
+      flipped[i] = FlippedConvolution.applies(s, outCount) ? FlippedConvolution.shape(s, outCount) : null;
+    }
   }
 
   /** Examples that share one GEMM for an output plane of {@code plane} positions. */
@@ -100,12 +110,20 @@ public final class Conv2d extends Stage {
     scratch.ensureWorkers(pool.threads());
     passMask = training ? mask : null;
     this.batch = batch;
-    for (TowerSlice sl : slices) {
+    for (int k = 0; k < slices.length; k++) {
+      TowerSlice sl = slices[k];
       slice = sl;
+      sliceFlipped = dx == null ? null : flipped[k];
       pool.forRange(sl.outCount(), outputGradientChannels);
-      // Wᵀ, the A of every group's ∂col GEMM, packed once for all workers.
-      packedWeights = dx == null ? null : scratch.get(0, Scratch.Use.PACKED_WEIGHTS, Sgemm.packedASize(patch, sl.outCount()));
-      if (dx != null) {
+      // The A of every group's input-gradient GEMM, packed once for all workers: the flipped filters where the input
+      // gradient is a convolution of its own (FlippedConvolution), else Wᵀ for ∂col.
+      packedWeights = null;
+      if (sliceFlipped != null) {
+        packedWeights = scratch.get(0, Scratch.Use.PACKED_WEIGHTS, Sgemm.packedASize(s.groupInputs(), sliceFlipped.patch()));
+        float[] unpacked = scratch.get(0, Scratch.Use.FLIPPED_FILTERS, s.groupInputs() * sliceFlipped.patch());
+        FlippedConvolution.packFilters(s, weight.value, sl.outStart(), sl.outCount(), unpacked, packedWeights);
+      } else if (dx != null) {
+        packedWeights = scratch.get(0, Scratch.Use.PACKED_WEIGHTS, Sgemm.packedASize(patch, sl.outCount()));
         Sgemm.packA(true, patch, sl.outCount(), weight.value, sl.outStart() * patch, patch, packedWeights);
       }
       pool.forRange(batch, backwardExamples);
@@ -160,11 +178,21 @@ public final class Conv2d extends Stage {
     int group = examplesPerGemm(plane);
     int outStart = slice.outStart();
     int outCount = slice.outCount();
-    float[] packed = scratch.get(worker, Scratch.Use.COLUMNS, Im2col.packedSize(group * plane, patch));
+    ConvShape t = sliceFlipped;
+    int packedSize = Im2col.packedSize(group * plane, patch);
+    int paddedSize = Im2col.paddedSize(s, group);
+    // Room for Im2col.scatterAdd's vector reads past the last row.
+    int dcolSize = patch * group * plane + Sgemm.copySlack();
+    if (t != null) {
+      packedSize = Math.max(packedSize, Im2col.packedSize(t.patch(), group * s.inPlane()));
+      paddedSize = Math.max(paddedSize, Im2col.paddedSize(t, group));
+      dcolSize = s.groupInputs() * group * s.inPlane();
+    }
+    float[] packed = scratch.get(worker, Scratch.Use.COLUMNS, packedSize);
     float[] gradients = scratch.get(worker, Scratch.Use.OUTPUT_TILE, outCount * group * plane);
     float[] partial = scratch.get(worker, Scratch.Use.PARTIAL_WEIGHT_GRADIENT, outCount * patch);
-    float[] padded = scratch.get(worker, Scratch.Use.PADDED_INPUT, Im2col.paddedSize(s, group));
-    float[] dcol = dx == null ? null : scratch.get(worker, Scratch.Use.COLUMN_GRADIENT, patch * group * plane);
+    float[] padded = scratch.get(worker, Scratch.Use.PADDED_INPUT, paddedSize);
+    float[] dcol = dx == null ? null : scratch.get(worker, Scratch.Use.COLUMN_GRADIENT, dcolSize);
     for (int n0 = first; n0 < end; n0 += group) {
       int count = Math.min(group, end - n0);
       int columns = count * plane;
@@ -176,7 +204,10 @@ public final class Conv2d extends Stage {
       }
       Im2col.gatherPacked(s, x, n0, count, slice.inStart(), padded, packed, true);
       Sgemm.gemmPackedB(false, outCount, patch, columns, gradients, 0, columns, packed, partial, 0, patch, n0 > first, Epilogue.NONE);
-      if (dx != null) {
+      if (t != null) {
+        FlippedConvolution.inputGradient(
+            s, t, dy, n0, count, outStart, packedWeights, padded, packed, dcol, dx, slice.inStart(), slice.addsToInputGradient());
+      } else if (dx != null) {
         Sgemm.gemmPackedA(patch, columns, outCount, packedWeights, false, gradients, 0, columns, dcol, 0, columns, false, Epilogue.NONE);
         for (int e = 0; e < count; e++) {
           int xOff = (n0 + e) * s.inChannels() * s.inPlane();

@@ -104,6 +104,8 @@ final class Im2col {
     for (int j0 = 0, d = 0; j0 < columns; j0 += nr) {
       int width = Math.min(nr, columns - j0);
       int runs = 0;
+      // A partial panel's spare lanes gather the first window again: in bounds, and their columns are never stored.
+      Arrays.fill(lane, width, nr, 0);
       for (int j = 0; j < width; j++) {
         int e = (j0 + j) / plane;
         int p = (j0 + j) % plane;
@@ -119,11 +121,9 @@ final class Im2col {
         for (int ky = 0; ky < k; ky++) {
           for (int kx = 0; kx < k; kx++, d += nr) {
             int offset = c * pp + ky * pw + kx;
-            if (runs == width) {
-              // No two windows side by side (stride > 1): a plain gather, not a copy call per element.
-              for (int j = 0; j < width; j++) {
-                packed[d + j] = padded[lane[j] + offset];
-              }
+            if (runs > 2) {
+              // Short runs (small planes) or none (stride > 1): one vector gather beats a copy call per run.
+              Sgemm.gatherPanel(padded, offset, lane, packed, d);
             } else {
               // In ascending order: each run overwrites what the one before it wrote past its end.
               for (int r = 0; r < runs; r++) {
@@ -150,14 +150,12 @@ final class Im2col {
         int row = r0 + j;
         offset[j] = row / (k * k) * pp + row / k % k * pw + row % k;
       }
+      Arrays.fill(offset, width, nr, 0);
       for (int e = 0; e < count; e++) {
         int example = e * s.groupInputs() * pp;
         for (int oy = 0; oy < s.outHeight(); oy++) {
           for (int ox = 0; ox < s.outWidth(); ox++, d += nr) {
-            int window = example + oy * s.stride() * pw + ox * s.stride();
-            for (int j = 0; j < width; j++) {
-              packed[d + j] = padded[window + offset[j]];
-            }
+            Sgemm.gatherPanel(padded, example + oy * s.stride() * pw + ox * s.stride(), offset, packed, d);
           }
         }
       }
@@ -167,7 +165,8 @@ final class Im2col {
   /**
    * Adds one example's {@code col} back into channels [c0, c0 + groupInputs) of its gradient at {@code dxOff}; its
    * columns start at {@code colOff} in rows {@code colStride} long (several examples' columns side by side). The sums
-   * go into {@code padded} (one example's zero-bordered planes) first, so the inner loop has no bounds to test.
+   * go into {@code padded} (one example's zero-bordered planes) first, so the inner loop has no bounds to test; {@code
+   * col} needs {@link Sgemm#copySlack()} floats of room past its last row.
    */
   static void scatterAdd(ConvShape s, float[] col, int colOff, int colStride, float[] padded, float[] dx, int dxOff, int c0) {
     int k = s.kernel();
@@ -184,8 +183,13 @@ final class Im2col {
           int d = colOff + row * colStride;
           for (int oy = 0; oy < oh; oy++, d += ow) {
             int dst = c * pp + (oy * stride + ky) * pw + kx;
-            for (int ox = 0; ox < ow; ox++) {
-              padded[dst + ox * stride] += col[d + ox];
+            if (stride == 1) {
+              // Rows of 13 or 27 are too short for C2 to vectorize the loop below on AVX-512.
+              Sgemm.addRun(col, d, padded, dst, ow);
+            } else {
+              for (int ox = 0; ox < ow; ox++) {
+                padded[dst + ox * stride] += col[d + ox];
+              }
             }
           }
         }

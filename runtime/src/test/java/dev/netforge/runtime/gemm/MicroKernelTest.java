@@ -48,6 +48,45 @@ class MicroKernelTest {
     }
   }
 
+  @Test
+  void bothKernelsGatherAPanelRowAndWriteNothingElse() {
+    for (MicroKernel kernel : List.of(new ScalarMicroKernel(), new VectorMicroKernel())) {
+      int nr = kernel.nr();
+      Rng rng = new Rng(nr);
+      float[] src = random(rng, 200);
+      int[] lanes = new int[nr];
+      for (int j = 0; j < nr; j++) {
+        lanes[j] = rng.nextInt(150);
+      }
+      float[] dst = random(rng, nr + 9);
+      float[] initial = dst.clone();
+      kernel.gatherPanel(src, 40, lanes, dst, 4);
+      for (int i = 0; i < dst.length; i++) {
+        float expected = i >= 4 && i < 4 + nr ? src[40 + lanes[i - 4]] : initial[i];
+        assertEquals(expected, dst[i], kernel.describe() + " dst[" + i + "]");
+      }
+    }
+  }
+
+  @Test
+  void bothKernelsAddARunOfEveryLengthAndChangeNothingElse() {
+    for (MicroKernel kernel : List.of(new ScalarMicroKernel(), new VectorMicroKernel())) {
+      Rng rng = new Rng(kernel.nr() * 7L);
+      for (int length = 0; length <= 40; length++) {
+        float[] src = random(rng, 4 + length + kernel.copySlack());
+        // An infinity right past the run: its lanes are masked off, so it must not reach dst.
+        src[3 + length] = Float.POSITIVE_INFINITY;
+        float[] dst = random(rng, 5 + length + kernel.copySlack());
+        float[] initial = dst.clone();
+        kernel.addRun(src, 3, dst, 5, length);
+        for (int i = 0; i < dst.length; i++) {
+          float expected = i >= 5 && i < 5 + length ? initial[i] + src[i - 2] : initial[i];
+          assertEquals(expected, dst[i], kernel.describe() + " length " + length + " dst[" + i + "]");
+        }
+      }
+    }
+  }
+
   private static float[] random(Rng rng, int n) {
     float[] x = new float[n];
     for (int i = 0; i < n; i++) {
