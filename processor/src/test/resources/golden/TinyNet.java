@@ -498,10 +498,16 @@ public final class TinyNet extends CompiledNetwork {
     fc4Stage[0].bindGradients(outputGradient, fc3Grad);
     fc4Stage[1].bindGradients(outputGradient, fc3GradTower1);
     towers(fc4BackwardTowers);
+    // fc4: parameter gradients final
+    gradientsReady(6, 2);
     towers(fc3BackwardTowers);
+    // fc3: parameter gradients final
+    gradientsReady(4, 2);
     conv2DropoutReduce.reduce(batch);
     conv2DropoutStage.backward(batch, training);
     towers(conv1ToConv2PoolBackwardTowers);
+    // conv1, conv2: parameter gradients final
+    gradientsReady(0, 4);
     if (inputGradient != null) {
       inputGradientReduce.bind(inputGradient, partialInputGradient(1, inputGradient));
       inputGradientReduce.reduce(batch);

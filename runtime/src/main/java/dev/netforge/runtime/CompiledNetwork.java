@@ -55,6 +55,8 @@ public abstract class CompiledNetwork {
   private float[] output;
   private float[] outputGradient;
   private boolean trainingPass;
+  /** Who hears, during a backward pass, that parameters' gradients are final ({@link #whenGradientsReady}). */
+  private GradientsReady readyListener = GradientsReady.NOBODY;
 
   protected CompiledNetwork(
       String name, int towers, int[] inputShape, int[] outputShape, boolean softmax, Init init, BufferPlan buffers) {
@@ -102,6 +104,34 @@ public abstract class CompiledNetwork {
    */
   protected final void towers(IntConsumer body) {
     Parallel.shared().towers(towers, body);
+  }
+
+  /**
+   * Called by the generated backward pass as soon as {@link #parameters()} {@code first .. first+count-1} hold their
+   * final gradients for this pass: after the backward of the layers (or the tower region) that own them, last layer
+   * first, so that those gradients can travel (summed over processes) while the layers before them compute.
+   */
+  protected final void gradientsReady(int first, int count) {
+    readyListener.ready(first, count);
+  }
+
+  /**
+   * Has every backward pass from now on tell {@code listener}, on the thread that runs it, which parameters' gradients
+   * are final as soon as they are ({@link GradientsReady#NOBODY}: nobody, as at first). The ranges come last parameter
+   * first and meet, but need not cover every parameter (not those of a backward pass that did not run).
+   */
+  public final void whenGradientsReady(GradientsReady listener) {
+    readyListener = listener;
+  }
+
+  /** Hears that parameters' gradients are final for the running backward pass ({@link #whenGradientsReady}). */
+  @FunctionalInterface
+  public interface GradientsReady {
+    /** Hears nothing. */
+    GradientsReady NOBODY = (first, count) -> {};
+
+    /** {@link #parameters()} {@code first .. first+count-1} hold their final gradients for this backward pass. */
+    void ready(int first, int count);
   }
 
   /** Declares a parameter; generated constructors call this in PyTorch's state_dict order. */

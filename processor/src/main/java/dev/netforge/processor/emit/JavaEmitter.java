@@ -352,13 +352,14 @@ public final class JavaEmitter {
       Schedule.Region region = list.get(r);
       if (region.perTower()) {
         m.addStatement("towers($L)", regionField(region, false));
-        continue;
+      } else {
+        int i = region.first();
+        if (reduces(i)) {
+          m.addStatement("$L.reduce(batch)", stages.get(i).reduces());
+        }
+        backward(m, i);
       }
-      int i = region.first();
-      if (reduces(i)) {
-        m.addStatement("$L.reduce(batch)", stages.get(i).reduces());
-      }
-      backward(m, i);
+      gradientsReady(m, region);
     }
     if (schedule.sharedInput(0)) {
       StringBuilder copies = new StringBuilder();
@@ -371,6 +372,25 @@ public final class JavaEmitter {
           .endControlFlow();
     }
     return m.build();
+  }
+
+  /**
+   * After region {@code r}'s backward (every tower's): its layers' parameter gradients are final, so the runtime may sum
+   * them over processes while the regions before it run backward ({@code CompiledNetwork.gradientsReady}).
+   */
+  private void gradientsReady(MethodSpec.Builder m, Schedule.Region r) {
+    int first = plan.parametersBefore(r.first());
+    int count = plan.parametersBefore(r.end()) - first;
+    if (count > 0) {
+      List<String> layers = new ArrayList<>();
+      for (int i = r.first(); i < r.end(); i++) {
+        if (plan.stages().get(i) instanceof Stage.Parametric) {
+          layers.add(names.of(i));
+        }
+      }
+      m.addComment("$L: parameter gradients final", String.join(", ", layers));
+      m.addStatement("gradientsReady($L, $L)", first, count);
+    }
   }
 
   /** Stage {@code i}'s backward line; before the first layer with parameters only ∂loss/∂input needs it. */

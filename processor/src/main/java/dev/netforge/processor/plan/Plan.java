@@ -84,6 +84,15 @@ public record Plan(
     return result;
   }
 
+  /** How many of {@link #parameters()} the stages before {@code stage} hold: the index of its first parameter. */
+  public int parametersBefore(int stage) {
+    int layers = 0;
+    for (int i = 0; i < stage; i++) {
+      layers += stages.get(i) instanceof Stage.Parametric ? 1 : 0;
+    }
+    return 2 * layers;  // each layer's weight and bias
+  }
+
   public long parameterCount() {
     return parametric().stream().mapToLong(Stage.Parametric::parameterCount).sum();
   }

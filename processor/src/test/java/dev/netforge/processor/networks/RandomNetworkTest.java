@@ -187,6 +187,7 @@ class RandomNetworkTest {
 
     double[] gradOutput = new double[pass.output().length];
     float[] inputGradient = new float[input.length];
+    AnnouncedGradients announced = new AnnouncedGradients(net);
     int[] labels = null;
     float[] g = null;
     if (d.softmax()) {
@@ -207,6 +208,7 @@ class RandomNetworkTest {
       }
       net.backward(g, inputGradient);
     }
+    announced.assertCoversEveryParameterAsFinal(net);
     Map<String, double[]> gradients = new HashMap<>();
     assertClose("∂input", inputGradient, pass.backward(gradOutput, gradients));
     for (Parameter p : net.parameters()) {

@@ -9,6 +9,7 @@ import dev.netforge.runtime.data.TrainingData;
 import dev.netforge.runtime.distributed.BatchShare;
 import dev.netforge.runtime.distributed.Communicator;
 import dev.netforge.runtime.distributed.Gradients;
+import dev.netforge.runtime.distributed.OverlappedGradientSum;
 import dev.netforge.runtime.distributed.SingleProcess;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,6 +38,7 @@ public final class Trainer {
 
   private final Config config;
   private final Communicator processes;
+  private final boolean overlap;
 
   /** A trainer of one process. */
   public Trainer(Config config) {
@@ -47,11 +49,22 @@ public final class Trainer {
    * A trainer that is one of {@code processes}: synchronous data parallelism. Every process computes its
    * {@link BatchShare share} of each global batch of {@link Config#batch()} examples, the gradients are summed over the
    * processes, and each applies the same update, so the run trains as one process would with the same seed. Rank 0
-   * alone writes the checkpoint and calls the listener.
+   * alone writes the checkpoint and calls the listener. The sums overlap the backward pass unless the system property
+   * {@code netforge.overlap} is {@code false}.
    */
   public Trainer(Config config, Communicator processes) {
+    this(config, processes, !"false".equals(System.getProperty("netforge.overlap")));
+  }
+
+  /**
+   * As {@link #Trainer(Config, Communicator)}; {@code overlap}: each layer's gradients are summed over the processes as
+   * soon as the backward pass has finished them, while it goes on ({@link OverlappedGradientSum}), rather than all
+   * after it. The weights are the same bits either way.
+   */
+  public Trainer(Config config, Communicator processes, boolean overlap) {
     this.config = config;
     this.processes = processes;
+    this.overlap = overlap;
   }
 
   /**
@@ -101,78 +114,85 @@ public final class Trainer {
     long[] counts = new long[ranks];
     double[] sums = new double[2];
     List<EpochResult> results = new ArrayList<>();
-    for (int epoch = startEpoch; epoch <= config.epochs(); epoch++) {
-      EpochRandom random = new EpochRandom(dataSeed, epoch);
-      BatchShare share = BatchShare.of(random.order(count), batch, processes.rank(), ranks);
-      double lr = schedule.rate();
-      double lossSum = 0;
-      long correct = 0;
-      long start = System.nanoTime();
-      long seen = 0;
-      try (TrainingData.Epoch batches = train.epoch(share.order(), share.sizes(), config.flip() ? random : null)) {
-        for (int s = 0; s < stepsPerEpoch; s++) {
-          int n = batches.next(x, labels);
-          if (processes.rank() == 0) {
-            listener.dataWait(batches.waitSeconds());
-          }
-          // How many examples each process has (files that did not decode are left out): this one's place in the batch.
-          java.util.Arrays.fill(counts, 0);
-          counts[processes.rank()] = n;
-          processes.sum(counts, 0, ranks);
-          long first = 0;
-          long global = 0;
-          for (int r = 0; r < ranks; r++) {
-            first += r < processes.rank() ? counts[r] : 0;
-            global += counts[r];
-          }
-          if (global == 0) {
-            continue;  // every file of this batch was undecodable
-          }
-          sums[0] = 0;
-          sums[1] = 0;
-          if (n > 0) {
-            int[] batchLabels = n == batch ? labels : java.util.Arrays.copyOf(labels, n);
-            net.shareOfBatch(first, Math.toIntExact(global));
-            float[] logits = engine.forward(x, n, true);
-            sums[1] = correct(logits, batchLabels, n, net.outputSize());
-            sums[0] = engine.backward(batchLabels, null) * n;
-          } else {
-            net.nextTrainingStep();  // its masks are drawn by the processes that have examples
-            for (Parameter p : net.parameters()) {
-              java.util.Arrays.fill(p.grad, 0f);
+    try (OverlappedGradientSum overlapped = ranks > 1 && overlap ? new OverlappedGradientSum(processes, net) : null) {
+      for (int epoch = startEpoch; epoch <= config.epochs(); epoch++) {
+        EpochRandom random = new EpochRandom(dataSeed, epoch);
+        BatchShare share = BatchShare.of(random.order(count), batch, processes.rank(), ranks);
+        double lr = schedule.rate();
+        double lossSum = 0;
+        long correct = 0;
+        long start = System.nanoTime();
+        long seen = 0;
+        try (TrainingData.Epoch batches = train.epoch(share.order(), share.sizes(), config.flip() ? random : null)) {
+          for (int s = 0; s < stepsPerEpoch; s++) {
+            int n = batches.next(x, labels);
+            if (processes.rank() == 0) {
+              listener.dataWait(batches.waitSeconds());
+            }
+            // How many examples each process has (files that did not decode are left out): this one's place in the batch.
+            java.util.Arrays.fill(counts, 0);
+            counts[processes.rank()] = n;
+            processes.sum(counts, 0, ranks);
+            long first = 0;
+            long global = 0;
+            for (int r = 0; r < ranks; r++) {
+              first += r < processes.rank() ? counts[r] : 0;
+              global += counts[r];
+            }
+            if (global == 0) {
+              continue;  // every file of this batch was undecodable
+            }
+            sums[0] = 0;
+            sums[1] = 0;
+            if (n > 0) {
+              int[] batchLabels = n == batch ? labels : java.util.Arrays.copyOf(labels, n);
+              net.shareOfBatch(first, Math.toIntExact(global));
+              float[] logits = engine.forward(x, n, true);
+              sums[1] = correct(logits, batchLabels, n, net.outputSize());
+              sums[0] = engine.backward(batchLabels, null) * n;
+            } else {
+              net.nextTrainingStep();  // its masks are drawn by the processes that have examples
+              for (Parameter p : net.parameters()) {
+                java.util.Arrays.fill(p.grad, 0f);
+              }
+            }
+            // The gradients first: only then is the communication thread idle, and MPI free for the loss's sum.
+            if (overlapped != null) {
+              overlapped.await();
+            } else {
+              Gradients.sum(processes, net.parameters());
+            }
+            processes.sum(sums, 0, sums.length);
+            double loss = sums[0] / global;
+            step++;
+            if (!Double.isFinite(loss)) {
+              throw new TrainingDiverged("loss is " + loss + " at epoch " + epoch + ", step " + (s + 1) + " of " + stepsPerEpoch + " (step " + step
+                  + " overall); stopped without writing a checkpoint"
+                  + (Files.exists(config.checkpoint()) ? ", so " + config.checkpoint() + " still holds the last good state" : "")
+                  + ". Lower the learning rate (now " + lr + ").");
+            }
+            engine.update(sgd, lr);
+            lossSum += sums[0];
+            correct += (long) sums[1];
+            seen += global;
+            double seconds = (System.nanoTime() - start) / 1e9;
+            if (processes.rank() == 0) {
+              listener.step(epoch, s + 1, stepsPerEpoch, loss, (double) correct / seen, seen / seconds);
             }
           }
-          processes.sum(sums, 0, sums.length);
-          Gradients.sum(processes, net.parameters());
-          double loss = sums[0] / global;
-          step++;
-          if (!Double.isFinite(loss)) {
-            throw new TrainingDiverged("loss is " + loss + " at epoch " + epoch + ", step " + (s + 1) + " of " + stepsPerEpoch + " (step " + step
-                + " overall); stopped without writing a checkpoint"
-                + (Files.exists(config.checkpoint()) ? ", so " + config.checkpoint() + " still holds the last good state" : "")
-                + ". Lower the learning rate (now " + lr + ").");
-          }
-          engine.update(sgd, lr);
-          lossSum += sums[0];
-          correct += (long) sums[1];
-          seen += global;
-          double seconds = (System.nanoTime() - start) / 1e9;
-          if (processes.rank() == 0) {
-            listener.step(epoch, s + 1, stepsPerEpoch, loss, (double) correct / seen, seen / seconds);
-          }
         }
+        net.shareOfBatch(0, 0);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        // At the training batch, so that evaluation (10-crop testing included) fits in the buffers training planned.
+        Evaluation eval = Evaluation.of(engine, test, batch, processes);
+        EpochResult result = new EpochResult(epoch, lossSum / seen, (double) correct / seen, eval, lr, seconds, seen / seconds);
+        schedule.endOfEpoch(epoch, 1 - eval.top1());
+        if (processes.rank() == 0) {
+          writeCheckpoint(engine, sgd, schedule, epoch, step, dataSeed, eval);
+          listener.epoch(result);
+        }
+        results.add(result);
       }
-      net.shareOfBatch(0, 0);
-      double seconds = (System.nanoTime() - start) / 1e9;
-      // At the training batch, so that evaluation (10-crop testing included) fits in the buffers training planned.
-      Evaluation eval = Evaluation.of(engine, test, batch, processes);
-      EpochResult result = new EpochResult(epoch, lossSum / seen, (double) correct / seen, eval, lr, seconds, seen / seconds);
-      schedule.endOfEpoch(epoch, 1 - eval.top1());
-      if (processes.rank() == 0) {
-        writeCheckpoint(engine, sgd, schedule, epoch, step, dataSeed, eval);
-        listener.epoch(result);
-      }
-      results.add(result);
     }
     return results;
   }

@@ -5,6 +5,7 @@ import dev.netforge.runtime.Parameter;
 import dev.netforge.runtime.Rng;
 import dev.netforge.runtime.distributed.Communicator;
 import dev.netforge.runtime.distributed.Gradients;
+import dev.netforge.runtime.distributed.OverlappedGradientSum;
 import dev.netforge.runtime.train.Sgd;
 import java.util.Arrays;
 import java.util.List;
@@ -16,8 +17,9 @@ import picocli.CommandLine.Option;
 
 /**
  * What data parallelism costs on these ranks: the all-reduce of each network's gradients (blocking, one per
- * parameter; and all started at once, then awaited) and a training step of the rank's share of a global batch with
- * and without it. Meant to run under mpirun; rank 0 reports. The figures feed docs/scaling.md's model.
+ * parameter; and all started at once, then awaited) and a training step of the rank's share of a global batch without
+ * it, with it after the backward pass, and with it overlapping the backward pass (as training runs it); the variants
+ * take turns. Meant to run under mpirun; rank 0 reports. The figures feed docs/scaling.md's model.
  */
 @Command(name = "bench-distributed", description = "Time the gradient all-reduce and the data-parallel step of networks (run under mpirun).")
 final class DistributedBenchCommand implements Callable<Integer> {
@@ -57,8 +59,9 @@ final class DistributedBenchCommand implements Callable<Integer> {
       Arrays.fill(p.grad, 1e-3f);
     }
     double bytes = 4.0 * net.parameterCount();
-    double blocking = median(processes, repeats, () -> Gradients.sum(processes, parameters));
-    double started = median(processes, repeats, () -> Gradients.sumStarted(processes, parameters));
+    double[] sums = medians(processes, repeats, () -> Gradients.sum(processes, parameters), () -> Gradients.sumStarted(processes, parameters));
+    double blocking = sums[0];
+    double started = sums[1];
     say(processes, String.format(Locale.ROOT, "%s: %,d parameters, %.1f MB of gradients, %d ranks (%s): all-reduce median %.4f s blocking per "
         + "parameter (%.2f GB/s bus bandwidth, 2(P-1)/P·bytes/time), %.4f s all started then awaited", net.name(), net.parameterCount(), bytes / 1e6,
         ranks, processes, blocking, busBandwidth(bytes, ranks, blocking), started));
@@ -81,18 +84,28 @@ final class DistributedBenchCommand implements Callable<Integer> {
       net.forward(x, share, true);
       net.backward(labels, null);
     };
-    double alone = median(processes, steps, () -> {
+    double[] step = medians(processes, steps, () -> {
       compute.run();
       sgd.step(parameters, 1e-6);
-    });
-    double summed = median(processes, steps, () -> {
+    }, () -> {
       compute.run();
       Gradients.sum(processes, parameters);
       sgd.step(parameters, 1e-6);
+    }, () -> {
+      // A communication thread per step (training keeps one): its start is some 0.1 ms.
+      try (OverlappedGradientSum sum = new OverlappedGradientSum(processes, net)) {
+        compute.run();
+        sum.await();
+      }
+      sgd.step(parameters, 1e-6);
     });
+    double alone = step[0];
+    double summed = step[1];
+    double overlapped = step[2];
     net.shareOfBatch(0, 0);
     say(processes, String.format(Locale.ROOT, "%s: step of global batch %d (%d on rank 0): median %.3f s without the all-reduce, %.3f s with it "
-        + "(%.0f%% communication; not overlapped with backward)", net.name(), batch, batch / ranks, alone, summed, 100 * (summed - alone) / summed));
+        + "after the backward pass (%.0f%% communication), %.3f s with it overlapping the backward pass", net.name(), batch, batch / ranks, alone,
+        summed, 100 * (summed - alone) / summed, overlapped));
   }
 
   /** 2(P−1)/P · bytes / seconds: what each rank's link carries in a ring all-reduce, per second, in GB/s. */
@@ -100,18 +113,29 @@ final class DistributedBenchCommand implements Callable<Integer> {
     return 2.0 * (ranks - 1) / ranks * bytes / seconds / 1e9;
   }
 
-  /** The median of {@code times} timed runs after one warm-up, each started together on every rank. */
-  private static double median(Communicator processes, int times, Runnable r) {
-    r.run();
-    double[] t = new double[times];
-    for (int i = 0; i < times; i++) {
-      processes.barrier();
-      long s = System.nanoTime();
+  /**
+   * Each of {@code runs}' median of {@code times} timed runs after one warm-up, each started together on every rank; the
+   * runs take turns, so that a load that comes and goes weighs on each alike.
+   */
+  private static double[] medians(Communicator processes, int times, Runnable... runs) {
+    double[][] t = new double[runs.length][times];
+    for (Runnable r : runs) {
       r.run();
-      t[i] = (System.nanoTime() - s) / 1e9;
     }
-    Arrays.sort(t);
-    return t[times / 2];
+    for (int i = 0; i < times; i++) {
+      for (int k = 0; k < runs.length; k++) {
+        processes.barrier();
+        long s = System.nanoTime();
+        runs[k].run();
+        t[k][i] = (System.nanoTime() - s) / 1e9;
+      }
+    }
+    double[] medians = new double[runs.length];
+    for (int k = 0; k < runs.length; k++) {
+      Arrays.sort(t[k]);
+      medians[k] = t[k][times / 2];
+    }
+    return medians;
   }
 
   private static void say(Communicator processes, String line) {
