@@ -55,7 +55,10 @@ public final class Trainer {
   public List<EpochResult> train(Engine engine, TrainingData train, TrainingData test, Path resume, TrainingListener listener) throws IOException {
     CompiledNetwork net = engine.network();
     Sgd sgd = new Sgd(net.parameters(), config.momentum(), config.weightDecay());
-    LearningRateSchedule schedule = LearningRateSchedule.parse(config.schedule(), config.learningRate());
+    int count = train.count();
+    int batch = config.batch();
+    int stepsPerEpoch = (count + batch - 1) / batch;
+    LearningRateSchedule schedule = LearningRateSchedule.parse(config.schedule(), config.learningRate(), config.epochs(), stepsPerEpoch);
     Rng data = new Rng(config.seed() ^ 0x5DEECE66DL);
     int startEpoch = 1;
     long step = 0;
@@ -67,9 +70,6 @@ public final class Trainer {
       net.initialize(config.seed());
     }
     engine.fromHost(sgd);
-    int count = train.count();
-    int batch = config.batch();
-    int stepsPerEpoch = (count + batch - 1) / batch;
     float[] x = new float[batch * net.inputSize()];
     int[] labels = new int[batch];
     int[] order = new int[count];
@@ -79,7 +79,7 @@ public final class Trainer {
         order[i] = i;
       }
       data.shuffle(order);
-      double lr = schedule.rate();
+      double lr = schedule.rate(step);
       double lossSum = 0;
       long correct = 0;
       long start = System.nanoTime();
@@ -91,6 +91,7 @@ public final class Trainer {
           if (n == 0) {
             continue;  // every file of this batch was undecodable
           }
+          double rate = schedule.rate(step);
           int[] batchLabels = n == batch ? labels : java.util.Arrays.copyOf(labels, n);
           float[] logits = engine.forward(x, n, true);
           correct += correct(logits, batchLabels, n, net.outputSize());
@@ -100,9 +101,9 @@ public final class Trainer {
             throw new TrainingDiverged("loss is " + loss + " at epoch " + epoch + ", step " + (s + 1) + " of " + stepsPerEpoch + " (step " + step
                 + " overall); stopped without writing a checkpoint"
                 + (Files.exists(config.checkpoint()) ? ", so " + config.checkpoint() + " still holds the last good state" : "")
-                + ". Lower the learning rate (now " + lr + ").");
+                + ". Lower the learning rate (now " + rate + ").");
           }
-          engine.update(sgd, lr);
+          engine.update(sgd, rate);
           lossSum += loss * n;
           seen += n;
           double seconds = (System.nanoTime() - start) / 1e9;
@@ -117,7 +118,7 @@ public final class Trainer {
       Map<String, String> meta = new LinkedHashMap<>();
       meta.put("epoch", Integer.toString(epoch));
       meta.put("step", Long.toString(step));
-      meta.put("learning_rate", Double.toString(schedule.rate()));
+      meta.put("learning_rate", Double.toString(schedule.rate(step)));
       meta.put("schedule", schedule.spec());
       meta.put("schedule.state", schedule.state());
       meta.put("rng.data", Long.toString(data.state()));

@@ -45,7 +45,7 @@ final class TrainCommand implements Callable<Integer> {
   double lr;
 
   @Option(names = "--schedule", defaultValue = "step:6,8:0.1",
-      description = "constant | step:EPOCHS:FACTOR | plateau:PATIENCE[:MAX] (default: ${DEFAULT-VALUE}).")
+      description = "constant | step:EPOCHS:FACTOR | plateau:PATIENCE[:MAX] | cosine:WARMUP_EPOCHS (default: ${DEFAULT-VALUE}).")
   String schedule;
 
   @Option(names = "--momentum", defaultValue = "0.9")

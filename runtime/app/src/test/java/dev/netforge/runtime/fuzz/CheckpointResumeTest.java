@@ -32,7 +32,7 @@ class CheckpointResumeTest {
   private static String resumeError(Path file) {
     CheckpointProbe net = new CheckpointProbe();
     return assertThrows(TensorFormatException.class, () -> Checkpoint.resume(file, net, new Sgd(net.parameters(), 0.9, 0),
-        LearningRateSchedule.parse("plateau:2", 0.01), new Rng(1))).getMessage();
+        LearningRateSchedule.parse("plateau:2", 0.01, 1, 1), new Rng(1))).getMessage();
   }
 
   private Path checkpoint(Map<String, String> metadata) throws IOException {
@@ -45,7 +45,7 @@ class CheckpointResumeTest {
   @Test
   void resumesWhereTheRunStood() throws IOException {
     CheckpointProbe net = new CheckpointProbe();
-    ResumePoint at = Checkpoint.resume(checkpoint(STATE), net, new Sgd(net.parameters(), 0.9, 0), LearningRateSchedule.parse("plateau:2", 0.01),
+    ResumePoint at = Checkpoint.resume(checkpoint(STATE), net, new Sgd(net.parameters(), 0.9, 0), LearningRateSchedule.parse("plateau:2", 0.01, 1, 1),
         new Rng(1));
     assertEquals(new ResumePoint(2, 40), at);
   }
