@@ -5,9 +5,16 @@ import dev.netforge.runtime.CpuEngine;
 import dev.netforge.runtime.Engine;
 import dev.netforge.runtime.Parallel;
 import dev.netforge.runtime.Rng;
+import dev.netforge.runtime.data.Batcher;
+import dev.netforge.runtime.data.FashionMnist;
+import dev.netforge.runtime.data.ImageSet;
 import dev.netforge.runtime.gemm.PeakFlops;
 import dev.netforge.runtime.gemm.Sgemm;
+import dev.netforge.runtime.io.SafeTensors;
+import dev.netforge.runtime.train.Checkpoint;
 import dev.netforge.runtime.train.Sgd;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -17,6 +24,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "bench", description = "Forward and training-step throughput: images/s, GFLOP/s and the fraction of this machine's peak.")
 final class BenchCommand implements Callable<Integer> {
+  private static final int WARM_UP = 2;
+
   @Option(names = "--model", defaultValue = "mini-alexnet")
   String model;
 
@@ -29,25 +38,45 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--peak-gflops", description = "This machine's peak FP32 GFLOP/s (default: measured with an FMA loop).")
   Double peak;
 
+  @Option(names = "--data", description = "Directory of an MNIST-format set's IDX files: time on its training images, normalized, shuffled and "
+      + "flipped as training does, a new batch each step (default: Gaussian random inputs, one batch for every step).")
+  Path data;
+
+  @Option(names = "--weights", description = "A checkpoint or weights file to start from, its momentum too where it holds one "
+      + "(default: the network's random initialization, seed 1).")
+  Path weights;
+
+  @Option(names = "--lr", defaultValue = "1e-6", description = "Learning rate of the timed steps' updates (default: ${DEFAULT-VALUE}, so that the "
+      + "weights hardly move; a training rate such as 0.03 moves them as training does).")
+  double lr;
+
   @Mixin
   Cli.Common common;
 
   @Override
-  public Integer call() {
+  public Integer call() throws IOException {
     CompiledNetwork net = common.network(model);
-    net.initialize(1);
+    SafeTensors start = weights != null ? Checkpoint.loadWeights(weights, net) : null;
+    if (start == null) {
+      net.initialize(1);
+    }
+    Sgd sgd = new Sgd(net.parameters(), 0.9, 5e-4);
+    boolean momentum = start != null && start.has(Checkpoint.MOMENTUM + net.parameters().get(0).name());
+    if (momentum) {
+      Checkpoint.loadMomentum(start, net, sgd);
+    }
+    String startedFrom = start == null ? "random initialization (seed 1)" : weights + (momentum ? " with its momentum" : ", momentum 0");
+    Inputs inputs = data != null ? realInputs(net) : randomInputs(net);
     try (Engine engine = common.engine(net)) {
-      bench(engine);
+      bench(engine, sgd, inputs, startedFrom);
     }
     return 0;
   }
 
-  private void bench(Engine engine) {
-    CompiledNetwork net = engine.network();
-    boolean cpu = engine instanceof CpuEngine;
-    int threads = Parallel.shared().threads();
-    // The FMA loop measures this CPU: it says nothing about a GPU's peak, which only --peak-gflops can give.
-    double peakGflops = peak != null ? peak : cpu ? PeakFlops.measure(threads) : Double.NaN;
+  /** The batches the timed steps cycle through: images and labels, {@code batch} of each per entry. */
+  private record Inputs(String description, float[][] x, int[][] labels) {}
+
+  private Inputs randomInputs(CompiledNetwork net) {
     Rng rng = new Rng(5);
     float[] x = new float[batch * net.inputSize()];
     for (int i = 0; i < x.length; i++) {
@@ -57,22 +86,60 @@ final class BenchCommand implements Callable<Integer> {
     for (int i = 0; i < batch; i++) {
       labels[i] = rng.nextInt(net.outputSize());
     }
+    return new Inputs("Gaussian random inputs", new float[][] {x}, new int[][] {labels});
+  }
+
+  /**
+   * As many batches of the training set as the warm-up and timed steps take (filled before timing, so that the steps
+   * time the engine alone), in the shuffled and flipped order of a training epoch with seed 1.
+   */
+  private Inputs realInputs(CompiledNetwork net) throws IOException {
+    ImageSet set = FashionMnist.train(data);
+    int[] in = net.inputShape();
+    if (in[0] != set.channels() || in[1] != set.height() || in[2] != set.width()) {
+      throw new IllegalArgumentException(net.name() + " takes " + in[0] + "×" + in[1] + "×" + in[2] + " inputs but " + data + " holds "
+          + set.channels() + "×" + set.height() + "×" + set.width() + " images");
+    }
+    int count = Math.min(WARM_UP + steps, set.count() / batch);
+    Batcher batcher = new Batcher(set, set.statistics());
+    int[] order = new int[set.count()];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    Rng rng = new Rng(1);
+    rng.shuffle(order);
+    float[][] x = new float[count][batch * net.inputSize()];
+    int[][] labels = new int[count][batch];
+    for (int b = 0; b < count; b++) {
+      batcher.fill(order, b * batch, batch, x[b], labels[b], rng);
+    }
+    return new Inputs(String.format(Locale.ROOT, "%d training batches of %s", count, data), x, labels);
+  }
+
+  private void bench(Engine engine, Sgd sgd, Inputs inputs, String startedFrom) {
+    CompiledNetwork net = engine.network();
+    boolean cpu = engine instanceof CpuEngine;
+    int threads = Parallel.shared().threads();
+    // The FMA loop measures this CPU: it says nothing about a GPU's peak, which only --peak-gflops can give.
+    double peakGflops = peak != null ? peak : cpu ? PeakFlops.measure(threads) : Double.NaN;
     double forwardFlops = 2.0 * macs(net) * batch;
-    Sgd sgd = new Sgd(net.parameters(), 0.9, 5e-4);
     engine.fromHost(sgd);
-    Timing fwd = time(() -> engine.forward(x, batch, false));
-    // A training step as Trainer runs it: forward, fused loss + backward, SGD update (a tiny learning rate, so
-    // the weights hardly move between timed steps).
+    int[] next = {0};
+    Timing fwd = time(() -> engine.forward(inputs.x()[next[0]++ % inputs.x().length], batch, false));
+    next[0] = 0;
+    // A training step as Trainer runs it: forward, fused loss + backward, SGD update at --lr.
     Timing train = time(() -> {
-      engine.forward(x, batch, true);
-      engine.backward(labels, null);
-      engine.update(sgd, 1e-6);
+      int b = next[0]++ % inputs.x().length;
+      engine.forward(inputs.x()[b], batch, true);
+      engine.backward(inputs.labels()[b], null);
+      engine.update(sgd, lr);
     });
     String peakText = Double.isNaN(peakGflops)
         ? "peak unknown (pass --peak-gflops)"
         : String.format(Locale.ROOT, "peak %.1f GFLOP/s (%s)", peakGflops, peak != null ? "given" : "measured");
     System.out.printf(Locale.ROOT, "%s, batch %d, %s, %s, %s%n", net.name(), batch, engine.describe(),
         cpu ? "GEMM " + Sgemm.kernel() : "generated CUDA kernels", peakText);
+    System.out.printf(Locale.ROOT, "inputs: %s; weights: %s; update learning rate %g%n", inputs.description(), startedFrom, lr);
     System.out.println("buffers planned: " + net.buffers().describe(batch));
     report("forward", fwd, forwardFlops, peakGflops);
     // A training step is the forward pass plus a backward pass of about twice its work (the update's few FLOPs per
@@ -100,8 +167,9 @@ final class BenchCommand implements Callable<Integer> {
   private record Timing(double[] seconds, double bytesPerStep) {}
 
   private Timing time(Runnable r) {
-    r.run();
-    r.run();
+    for (int i = 0; i < WARM_UP; i++) {
+      r.run();
+    }
     AllocationMeter meter = new AllocationMeter();
     long allocatedBefore = meter.allocatedBytes();
     double[] t = new double[steps];
