@@ -94,7 +94,7 @@ class CommandLineTest {
         data.toString(), "--weights", checkpoint.toString(), "--lr", "0.01");
     // 2 warm-up and 3 timed steps, but the 64 images make only 4 batches of 16.
     assertTrue(out.contains("inputs: 4 training batches of " + data + "; weights: " + checkpoint + " with its momentum; update learning rate 0.0100000")
-        && out.contains("train step"), out);
+        && out.contains("train step") && out.contains("CPU s/step (all threads)"), out);
     Path weightsOnly = tmp.resolve("weights.safetensors");
     Checkpoint.write(weightsOnly, net, null, Map.of());
     String fromWeights = output("bench", "--model", TinyTrainProbe.class.getName(), "--batch", "16", "--steps", "1", "--peak-gflops", "1000000",

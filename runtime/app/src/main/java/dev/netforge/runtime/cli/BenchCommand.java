@@ -151,27 +151,32 @@ final class BenchCommand implements Callable<Integer> {
     double[] seconds = timing.seconds();
     double median = seconds[seconds.length / 2];
     double gflops = flops / median / 1e9;
-    System.out.printf(Locale.ROOT, "%-22s median %.4f s/step (min %.4f, max %.4f over %d): %.1f img/s, %.1f GFLOP/s%s, %s%n", what, median,
+    System.out.printf(Locale.ROOT, "%-22s median %.4f s/step (min %.4f, max %.4f over %d): %.1f img/s, %.1f GFLOP/s%s, %s, %s%n", what, median,
         seconds[0], seconds[seconds.length - 1], seconds.length, batch / median, gflops,
         Double.isNaN(peakGflops) ? "" : String.format(Locale.ROOT, ", %.1f%% of peak", 100 * gflops / peakGflops),
         timing.bytesPerStep() < 0
             ? "allocation not measured"
-            : String.format(Locale.ROOT, "%.1f kB allocated/step", timing.bytesPerStep() / 1e3));
+            : String.format(Locale.ROOT, "%.1f kB allocated/step", timing.bytesPerStep() / 1e3),
+        timing.cpuSecondsPerStep() < 0
+            ? "CPU time not measured"
+            : String.format(Locale.ROOT, "%.4f CPU s/step (all threads)", timing.cpuSecondsPerStep()));
     if (gflops > peakGflops) {
       // Seen under a profiler: the FMA loop ran uncompiled or lost its core, and the "peak" came out low.
       System.out.printf(Locale.ROOT, "warning: %.1f GFLOP/s is above the peak of %.1f, so that peak is wrong; pass --peak-gflops%n", gflops, peakGflops);
     }
   }
 
-  /** Sorted step times and the heap bytes all threads allocated per timed step. */
-  private record Timing(double[] seconds, double bytesPerStep) {}
+  /** Sorted step times, and the heap bytes all threads allocated and the CPU seconds they used per timed step. */
+  private record Timing(double[] seconds, double bytesPerStep, double cpuSecondsPerStep) {}
 
   private Timing time(Runnable r) {
     for (int i = 0; i < WARM_UP; i++) {
       r.run();
     }
     AllocationMeter meter = new AllocationMeter();
+    CpuTimeMeter cpu = new CpuTimeMeter();
     long allocatedBefore = meter.allocatedBytes();
+    long cpuBefore = cpu.cpuNanos();
     double[] t = new double[steps];
     for (int i = 0; i < steps; i++) {
       long s = System.nanoTime();
@@ -179,8 +184,10 @@ final class BenchCommand implements Callable<Integer> {
       t[i] = (System.nanoTime() - s) / 1e9;
     }
     long allocatedAfter = meter.allocatedBytes();
+    long cpuAfter = cpu.cpuNanos();
     Arrays.sort(t);
-    return new Timing(t, allocatedBefore < 0 ? -1 : (allocatedAfter - allocatedBefore) / (double) steps);
+    return new Timing(t, allocatedBefore < 0 ? -1 : (allocatedAfter - allocatedBefore) / (double) steps,
+        cpuBefore < 0 ? -1 : (cpuAfter - cpuBefore) / 1e9 / steps);
   }
 
   private static long macs(CompiledNetwork net) {
