@@ -41,7 +41,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--batch", defaultValue = "128")
   int batch;
 
-  @Option(names = "--lr", defaultValue = "0.03", description = "Initial learning rate ε (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--lr", defaultValue = "0.03", description = "Initial (cosine: peak) learning rate ε (default: ${DEFAULT-VALUE}).")
   double lr;
 
   @Option(names = "--schedule", defaultValue = "step:6,8:0.1",
