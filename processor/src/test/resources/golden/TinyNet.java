@@ -12,6 +12,7 @@ import dev.netforge.runtime.nn.LrnShape;
 import dev.netforge.runtime.nn.MaxPool2d;
 import dev.netforge.runtime.nn.PoolShape;
 import dev.netforge.runtime.nn.TowerGradient;
+import dev.netforge.runtime.nn.TowerSlice;
 import java.util.function.IntConsumer;
 import javax.annotation.processing.Generated;
 
@@ -96,26 +97,6 @@ public final class TinyNet extends CompiledNetwork {
    * {@code fc4.bias}, shape [4].
    */
   private final Parameter fc4Bias;
-
-  /**
-   * The input of the last forward pass, read by the first layer's backward.
-   */
-  private float[] lastInput;
-
-  /**
-   * ∂loss/∂output of the running backward pass.
-   */
-  private float[] outputGradient;
-
-  /**
-   * Where the running backward pass writes ∂loss/∂input, or {@code null}.
-   */
-  private float[] inputGradient;
-
-  /**
-   * Tower 1's copy of {@code inputGradient} (every tower reads the whole input).
-   */
-  private float[] inputGradientTower1;
 
   /**
    * Output of conv1, [batch, 8, 12, 12].
@@ -203,11 +184,6 @@ public final class TinyNet extends CompiledNetwork {
   private float[] conv2DropoutGradTower1;
 
   /**
-   * The towers' copies of ∂loss/∂conv2Dropout in tower order, as the one array the reduce takes (made once, so the step allocates none).
-   */
-  private float[][] conv2DropoutGradTowers;
-
-  /**
    * Output of fc3, [batch, 16].
    */
   private float[] fc3;
@@ -228,11 +204,6 @@ public final class TinyNet extends CompiledNetwork {
   private float[] fc3GradTower1;
 
   /**
-   * The towers' copies of ∂loss/∂fc3 in tower order, as the one array the reduce takes (made once, so the step allocates none).
-   */
-  private float[][] fc3GradTowers;
-
-  /**
    * Output of fc4, [batch, 4].
    */
   private float[] fc4;
@@ -241,6 +212,105 @@ public final class TinyNet extends CompiledNetwork {
    * ∂loss/∂fc4.
    */
   private float[] fc4Grad;
+
+  /**
+   * conv1: conv 3×3/1 pad 1 + bias + ReLU; one object per tower.
+   *
+   * <p>Input [batch, 1, 12, 12] → output [batch, 8, 12, 12]; parameters {@code conv1.weight} [8, 1, 3, 3] and {@code conv1.bias} [8] (80); 20,736 FLOPs per example forward.
+   *
+   * <p>Towers: tower 0: filters 0–3 from input channels 0–0; tower 1: filters 4–7 from input channels 0–0.
+   *
+   * <p>Fused forward: bias, ReLU applied in the GEMM's store epilogue.
+   *
+   * <p>Fused backward: ReLU derivative, bias gradient in one pass over ∂output; then weight and input gradients as GEMMs.
+   */
+  private final Conv2d[] conv1Stage;
+
+  /**
+   * conv1Lrn: LRN size 3, α 0.0001, β 0.75, k 2, within each tower; one object per tower.
+   *
+   * <p>Input [batch, 8, 12, 12] → output [batch, 8, 12, 12].
+   */
+  private final LocalResponseNorm[] conv1LrnStage;
+
+  /**
+   * conv1Pool: max pool 3×3/2 (overlapping); one object per tower.
+   *
+   * <p>Input [batch, 8, 12, 12] → output [batch, 8, 5, 5].
+   */
+  private final MaxPool2d[] conv1PoolStage;
+
+  /**
+   * conv2: conv 3×3/1 pad 1 groups 2 + bias + ReLU; one object per tower.
+   *
+   * <p>Input [batch, 8, 5, 5] → output [batch, 8, 5, 5]; parameters {@code conv2.weight} [8, 4, 3, 3] and {@code conv2.bias} [8] (296); 14,400 FLOPs per example forward.
+   *
+   * <p>Towers: tower 0: filters 0–3 from input channels 0–3; tower 1: filters 4–7 from input channels 4–7.
+   *
+   * <p>Fused forward: bias, ReLU applied in the GEMM's store epilogue.
+   *
+   * <p>Fused backward: ReLU derivative, bias gradient in one pass over ∂output; then weight and input gradients as GEMMs.
+   */
+  private final Conv2d[] conv2Stage;
+
+  /**
+   * conv2Pool: max pool 2×2/2; one object per tower.
+   *
+   * <p>Input [batch, 8, 5, 5] → output [batch, 8, 2, 2].
+   */
+  private final MaxPool2d[] conv2PoolStage;
+
+  /**
+   * conv2Dropout: dropout 0.25.
+   *
+   * <p>Input [batch, 8, 2, 2] → output [batch, 8, 2, 2].
+   */
+  private final Dropout conv2DropoutStage;
+
+  /**
+   * The exchange's reduce in front of conv2Dropout's backward: the other towers' copies of ∂conv2Dropout (all of which fc3 read) summed into the whole gradient.
+   */
+  private final TowerGradient conv2DropoutReduce;
+
+  /**
+   * fc3: dense 32 → 16 + bias + ReLU + dropout 0.5; one object per tower.
+   *
+   * <p>Input [batch, 8, 2, 2] (flattened in C, H, W order) → output [batch, 16]; parameters {@code classifier.0.weight} [16, 32] and {@code classifier.0.bias} [16] (528); 1,024 FLOPs per example forward.
+   *
+   * <p>Towers: tower 0: units 0–7 from all 32 inputs; tower 1: units 8–15 from all 32 inputs.
+   *
+   * <p>Exchange: forward, every tower reads all of the input, so each gathers the slices the other towers own; backward, the input gradient each tower computes is reduced onto the tower that owns each slice; 128 bytes per example in all each way (64 into each tower).
+   *
+   * <p>Fused forward: bias, ReLU, dropout mask applied in the GEMM's store epilogue.
+   *
+   * <p>Fused backward: dropout mask, ReLU derivative, bias gradient in one pass over ∂output; then weight and input gradients as GEMMs.
+   */
+  private final Dense[] fc3Stage;
+
+  /**
+   * The exchange's reduce in front of fc3's backward: the other towers' copies of ∂fc3 (all of which fc4 read) summed into each tower's own channels (one object per tower).
+   */
+  private final TowerGradient[] fc3Reduce;
+
+  /**
+   * fc4: dense 16 → 4 + bias; one object per tower.
+   *
+   * <p>Input [batch, 16] → output [batch, 4]; parameters {@code fc4.weight} [4, 16] and {@code fc4.bias} [4] (68); 128 FLOPs per example forward.
+   *
+   * <p>Towers: tower 0: units 0–1 from all 16 inputs; tower 1: units 2–3 from all 16 inputs.
+   *
+   * <p>Exchange: forward, every tower reads all of the input, so each gathers the slices the other towers own; backward, the input gradient each tower computes is reduced onto the tower that owns each slice; 64 bytes per example in all each way (32 into each tower).
+   *
+   * <p>Fused forward: bias applied in the GEMM's store epilogue.
+   *
+   * <p>Fused backward: bias gradient in one pass over ∂output; then weight and input gradients as GEMMs.
+   */
+  private final Dense[] fc4Stage;
+
+  /**
+   * Sums the other towers' copies of ∂loss/∂input (every tower reads the whole input) into the caller's array.
+   */
+  private final TowerGradient inputGradientReduce;
 
   /**
    * {@link #conv1ToConv2PoolForwardTower}, handed to {@code towers}.
@@ -286,6 +356,31 @@ public final class TinyNet extends CompiledNetwork {
     classifier0Bias = parameter("classifier.0.bias", 32, true, 0.0f, 16);
     fc4Weight = parameter("fc4.weight", 16, false, 0.0f, 4, 16);
     fc4Bias = parameter("fc4.bias", 16, true, 0.0f, 4);
+    conv1Stage = new Conv2d[] {
+        new Conv2d(CONV1, conv1Weight, conv1Bias, true, scratch(0), new TowerSlice(0, 0, 4, false)),
+        new Conv2d(CONV1, conv1Weight, conv1Bias, true, scratch(1), new TowerSlice(0, 4, 4, false))};
+    conv1LrnStage = new LocalResponseNorm[] {
+        new LocalResponseNorm(CONV1_LRN, 0, scratch(0)),
+        new LocalResponseNorm(CONV1_LRN, 1, scratch(1))};
+    conv1PoolStage = new MaxPool2d[] {
+        new MaxPool2d(CONV1_POOL, 0, 4),
+        new MaxPool2d(CONV1_POOL, 4, 4)};
+    conv2Stage = new Conv2d[] {
+        new Conv2d(CONV2, conv2Weight, conv2Bias, true, scratch(0), new TowerSlice(0, 0, 4, false)),
+        new Conv2d(CONV2, conv2Weight, conv2Bias, true, scratch(1), new TowerSlice(4, 4, 4, false))};
+    conv2PoolStage = new MaxPool2d[] {
+        new MaxPool2d(CONV2_POOL, 0, 4),
+        new MaxPool2d(CONV2_POOL, 4, 4)};
+    conv2DropoutStage = new Dropout(32);
+    conv2DropoutReduce = new TowerGradient(32, 0, 32);
+    fc3Stage = new Dense[] {
+        new Dense(32, 16, classifier0Weight, classifier0Bias, true, new TowerSlice(0, 0, 8, false)),
+        new Dense(32, 16, classifier0Weight, classifier0Bias, true, new TowerSlice(0, 8, 8, false))};
+    fc3Reduce = new TowerGradient[] {new TowerGradient(16, 0, 8), new TowerGradient(16, 8, 16)};
+    fc4Stage = new Dense[] {
+        new Dense(16, 4, fc4Weight, fc4Bias, false, new TowerSlice(0, 0, 2, false)),
+        new Dense(16, 4, fc4Weight, fc4Bias, false, new TowerSlice(0, 2, 2, false))};
+    inputGradientReduce = new TowerGradient(144, 0, 144);
   }
 
   @Override
@@ -319,6 +414,25 @@ public final class TinyNet extends CompiledNetwork {
     fc3 = new float[batch * 16];
     fc3Mask = new float[batch * 16];
     fc4 = new float[batch * 4];
+    for (LocalResponseNorm stage : conv1LrnStage) {
+      stage.bind(conv1, conv1Lrn, conv1LrnScale);
+    }
+    for (MaxPool2d stage : conv1PoolStage) {
+      stage.bind(conv1Lrn, conv1Pool, conv1PoolArgmax);
+    }
+    for (Conv2d stage : conv2Stage) {
+      stage.bind(conv1Pool, conv2, null);
+    }
+    for (MaxPool2d stage : conv2PoolStage) {
+      stage.bind(conv2, conv2Pool, conv2PoolArgmax);
+    }
+    conv2DropoutStage.bind(conv2Pool, conv2Dropout, conv2DropoutMask);
+    for (Dense stage : fc3Stage) {
+      stage.bind(conv2Dropout, fc3, fc3Mask);
+    }
+    for (Dense stage : fc4Stage) {
+      stage.bind(fc3, fc4, null);
+    }
   }
 
   @Override
@@ -330,21 +444,41 @@ public final class TinyNet extends CompiledNetwork {
     conv2PoolGrad = new float[batch * 32];
     conv2DropoutGrad = new float[batch * 32];
     conv2DropoutGradTower1 = new float[batch * 32];
-    conv2DropoutGradTowers = new float[][] {conv2DropoutGradTower1};
     fc3Grad = new float[batch * 16];
     fc3GradTower1 = new float[batch * 16];
-    fc3GradTowers = new float[][] {fc3GradTower1};
     fc4Grad = new float[batch * 4];
+    for (LocalResponseNorm stage : conv1LrnStage) {
+      stage.bindGradients(conv1LrnGrad, conv1Grad);
+    }
+    for (MaxPool2d stage : conv1PoolStage) {
+      stage.bindGradients(conv1PoolGrad, conv1LrnGrad);
+    }
+    for (Conv2d stage : conv2Stage) {
+      stage.bindGradients(conv2Grad, conv1PoolGrad);
+    }
+    for (MaxPool2d stage : conv2PoolStage) {
+      stage.bindGradients(conv2PoolGrad, conv2Grad);
+    }
+    conv2DropoutStage.bindGradients(conv2DropoutGrad, conv2PoolGrad);
+    conv2DropoutReduce.bind(conv2DropoutGrad, conv2DropoutGradTower1);
+    fc3Stage[0].bindGradients(fc3Grad, conv2DropoutGrad);
+    fc3Stage[1].bindGradients(fc3Grad, conv2DropoutGradTower1);
+    for (TowerGradient reduce : fc3Reduce) {
+      reduce.bind(fc3Grad, fc3GradTower1);
+    }
   }
 
   @Override
   protected float[] forwardPass(float[] input, int batch, boolean training) {
-    lastInput = input;
+    // The caller's input, bound on every pass
+    for (Conv2d stage : conv1Stage) {
+      stage.bind(input, conv1, null);
+    }
     towers(conv1ToConv2PoolForwardTowers);
     if (training) {
       drawMask(5, conv2DropoutMask, 32, 0.25f);
     }
-    conv2DropoutForward(conv2Pool, batch, training);
+    conv2DropoutStage.forward(batch, training);
     if (training) {
       drawMask(6, fc3Mask, 16, 0.5f);
     }
@@ -358,15 +492,19 @@ public final class TinyNet extends CompiledNetwork {
   @Override
   protected void backwardPass(float[] outputGradient, int batch, float[] inputGradient) {
     boolean training = lastPassWasTraining();
-    this.outputGradient = outputGradient;
-    this.inputGradient = inputGradient;
-    inputGradientTower1 = partialInputGradient(1, inputGradient);
+    // The caller's gradient arrays (and whether it wants ∂loss/∂input), bound on every pass
+    conv1Stage[0].bindGradients(conv1Grad, inputGradient);
+    conv1Stage[1].bindGradients(conv1Grad, partialInputGradient(1, inputGradient));
+    fc4Stage[0].bindGradients(outputGradient, fc3Grad);
+    fc4Stage[1].bindGradients(outputGradient, fc3GradTower1);
     towers(fc4BackwardTowers);
     towers(fc3BackwardTowers);
-    conv2DropoutBackward(conv2Pool, batch, training, conv2DropoutGrad, conv2PoolGrad);
+    conv2DropoutReduce.reduce(batch);
+    conv2DropoutStage.backward(batch, training);
     towers(conv1ToConv2PoolBackwardTowers);
     if (inputGradient != null) {
-      TowerGradient.reduce(inputGradient, batch, 144, 0, 144, inputGradientTower1);
+      inputGradientReduce.bind(inputGradient, partialInputGradient(1, inputGradient));
+      inputGradientReduce.reduce(batch);
     }
   }
 
@@ -376,11 +514,11 @@ public final class TinyNet extends CompiledNetwork {
   private void conv1ToConv2PoolForwardTower(int tower) {
     int batch = batch();
     boolean training = lastPassWasTraining();
-    conv1Forward(tower, lastInput, batch, training);
-    conv1LrnForward(tower, conv1, batch, training);
-    conv1PoolForward(tower, conv1Lrn, batch, training);
-    conv2Forward(tower, conv1Pool, batch, training);
-    conv2PoolForward(tower, conv2, batch, training);
+    conv1Stage[tower].forward(batch, training);
+    conv1LrnStage[tower].forward(batch, training);
+    conv1PoolStage[tower].forward(batch, training);
+    conv2Stage[tower].forward(batch, training);
+    conv2PoolStage[tower].forward(batch, training);
   }
 
   /**
@@ -389,7 +527,7 @@ public final class TinyNet extends CompiledNetwork {
   private void fc3ForwardTower(int tower) {
     int batch = batch();
     boolean training = lastPassWasTraining();
-    fc3Forward(tower, conv2Dropout, batch, training);
+    fc3Stage[tower].forward(batch, training);
   }
 
   /**
@@ -398,7 +536,7 @@ public final class TinyNet extends CompiledNetwork {
   private void fc4ForwardTower(int tower) {
     int batch = batch();
     boolean training = lastPassWasTraining();
-    fc4Forward(tower, fc3, batch, training);
+    fc4Stage[tower].forward(batch, training);
   }
 
   /**
@@ -407,11 +545,11 @@ public final class TinyNet extends CompiledNetwork {
   private void conv1ToConv2PoolBackwardTower(int tower) {
     int batch = batch();
     boolean training = lastPassWasTraining();
-    conv2PoolBackward(tower, conv2, batch, training, conv2PoolGrad, conv2Grad);
-    conv2Backward(tower, conv1Pool, batch, training, conv2Grad, conv1PoolGrad);
-    conv1PoolBackward(tower, conv1Lrn, batch, training, conv1PoolGrad, conv1LrnGrad);
-    conv1LrnBackward(tower, conv1, batch, training, conv1LrnGrad, conv1Grad);
-    conv1Backward(tower, lastInput, batch, training, conv1Grad, inputGradient, inputGradientTower1);
+    conv2PoolStage[tower].backward(batch, training);
+    conv2Stage[tower].backward(batch, training);
+    conv1PoolStage[tower].backward(batch, training);
+    conv1LrnStage[tower].backward(batch, training);
+    conv1Stage[tower].backward(batch, training);
   }
 
   /**
@@ -420,7 +558,8 @@ public final class TinyNet extends CompiledNetwork {
   private void fc3BackwardTower(int tower) {
     int batch = batch();
     boolean training = lastPassWasTraining();
-    fc3Backward(tower, conv2Dropout, batch, training, fc3Grad, conv2DropoutGrad, conv2DropoutGradTower1);
+    fc3Reduce[tower].reduce(batch);
+    fc3Stage[tower].backward(batch, training);
   }
 
   /**
@@ -429,297 +568,6 @@ public final class TinyNet extends CompiledNetwork {
   private void fc4BackwardTower(int tower) {
     int batch = batch();
     boolean training = lastPassWasTraining();
-    fc4Backward(tower, fc3, batch, training, outputGradient, fc3Grad, fc3GradTower1);
-  }
-
-  /**
-   * Forward of conv1: conv 3×3/1 pad 1 + bias + ReLU.
-   *
-   * <p>Input [batch, 1, 12, 12] → output [batch, 8, 12, 12]; parameters {@code conv1.weight} [8, 1, 3, 3] and {@code conv1.bias} [8] (80); 20,736 FLOPs per example forward.
-   *
-   * <p>Towers: tower 0: filters 0–3 from input channels 0–0; tower 1: filters 4–7 from input channels 0–0.
-   *
-   * <p>Fused: bias, ReLU applied in the GEMM's store epilogue.
-   */
-  private void conv1Forward(int tower, float[] in, int batch, boolean training) {
-    switch (tower) {
-      case 0 -> {
-        // tower 0: filters 0–3 from input channels 0–0
-        Conv2d.forward(scratch(tower), CONV1, in, batch, conv1Weight.value, conv1Bias.value, conv1,
-            0, 0, 4, true, null);
-      }
-      case 1 -> {
-        // tower 1: filters 4–7 from input channels 0–0
-        Conv2d.forward(scratch(tower), CONV1, in, batch, conv1Weight.value, conv1Bias.value, conv1,
-            0, 4, 4, true, null);
-      }
-      default -> throw new IllegalArgumentException("no such tower: " + tower);
-    }
-  }
-
-  /**
-   * Backward of conv1: conv 3×3/1 pad 1 + bias + ReLU.
-   *
-   * <p>Input [batch, 1, 12, 12] → output [batch, 8, 12, 12]; parameters {@code conv1.weight} [8, 1, 3, 3] and {@code conv1.bias} [8] (80); 20,736 FLOPs per example forward.
-   *
-   * <p>Towers: tower 0: filters 0–3 from input channels 0–0; tower 1: filters 4–7 from input channels 0–0.
-   *
-   * <p>Fused: ReLU derivative, bias gradient in one pass over ∂output; then weight and input gradients as GEMMs.
-   */
-  private void conv1Backward(int tower, float[] in, int batch, boolean training, float[] gradOut,
-      float[] gradIn, float[] gradInTower1) {
-    switch (tower) {
-      case 0 -> {
-        // tower 0: filters 0–3 from input channels 0–0
-        Conv2d.backward(scratch(tower), CONV1, in, batch, conv1Weight.value, conv1, null, true,
-            gradOut, conv1Weight.grad, conv1Bias.grad, gradIn, false, 0, 0, 4);
-      }
-      case 1 -> {
-        // tower 1: filters 4–7 from input channels 0–0; into this tower's own copy of the input gradient
-        Conv2d.backward(scratch(tower), CONV1, in, batch, conv1Weight.value, conv1, null, true,
-            gradOut, conv1Weight.grad, conv1Bias.grad, gradInTower1, false, 0, 4, 4);
-      }
-      default -> throw new IllegalArgumentException("no such tower: " + tower);
-    }
-  }
-
-  /**
-   * Forward of conv1Lrn: LRN size 3, α 0.0001, β 0.75, k 2, within each tower.
-   *
-   * <p>Input [batch, 8, 12, 12] → output [batch, 8, 12, 12].
-   */
-  private void conv1LrnForward(int tower, float[] in, int batch, boolean training) {
-    LocalResponseNorm.forward(CONV1_LRN, tower, in, conv1Lrn, conv1LrnScale, batch);
-  }
-
-  /**
-   * Backward of conv1Lrn: LRN size 3, α 0.0001, β 0.75, k 2, within each tower.
-   *
-   * <p>Input [batch, 8, 12, 12] → output [batch, 8, 12, 12].
-   */
-  private void conv1LrnBackward(int tower, float[] in, int batch, boolean training, float[] gradOut,
-      float[] gradIn) {
-    LocalResponseNorm.backward(CONV1_LRN, tower, in, conv1Lrn, conv1LrnScale, gradOut, gradIn,
-        scratch(tower), batch);
-  }
-
-  /**
-   * Forward of conv1Pool: max pool 3×3/2 (overlapping).
-   *
-   * <p>Input [batch, 8, 12, 12] → output [batch, 8, 5, 5].
-   */
-  private void conv1PoolForward(int tower, float[] in, int batch, boolean training) {
-    MaxPool2d.forward(CONV1_POOL, tower * 4, 4, in, conv1Pool, conv1PoolArgmax, batch);
-  }
-
-  /**
-   * Backward of conv1Pool: max pool 3×3/2 (overlapping).
-   *
-   * <p>Input [batch, 8, 12, 12] → output [batch, 8, 5, 5].
-   */
-  private void conv1PoolBackward(int tower, float[] in, int batch, boolean training,
-      float[] gradOut, float[] gradIn) {
-    MaxPool2d.backward(CONV1_POOL, tower * 4, 4, gradOut, conv1PoolArgmax, gradIn, batch);
-  }
-
-  /**
-   * Forward of conv2: conv 3×3/1 pad 1 groups 2 + bias + ReLU.
-   *
-   * <p>Input [batch, 8, 5, 5] → output [batch, 8, 5, 5]; parameters {@code conv2.weight} [8, 4, 3, 3] and {@code conv2.bias} [8] (296); 14,400 FLOPs per example forward.
-   *
-   * <p>Towers: tower 0: filters 0–3 from input channels 0–3; tower 1: filters 4–7 from input channels 4–7.
-   *
-   * <p>Fused: bias, ReLU applied in the GEMM's store epilogue.
-   */
-  private void conv2Forward(int tower, float[] in, int batch, boolean training) {
-    switch (tower) {
-      case 0 -> {
-        // tower 0: filters 0–3 from input channels 0–3
-        Conv2d.forward(scratch(tower), CONV2, in, batch, conv2Weight.value, conv2Bias.value, conv2,
-            0, 0, 4, true, null);
-      }
-      case 1 -> {
-        // tower 1: filters 4–7 from input channels 4–7
-        Conv2d.forward(scratch(tower), CONV2, in, batch, conv2Weight.value, conv2Bias.value, conv2,
-            4, 4, 4, true, null);
-      }
-      default -> throw new IllegalArgumentException("no such tower: " + tower);
-    }
-  }
-
-  /**
-   * Backward of conv2: conv 3×3/1 pad 1 groups 2 + bias + ReLU.
-   *
-   * <p>Input [batch, 8, 5, 5] → output [batch, 8, 5, 5]; parameters {@code conv2.weight} [8, 4, 3, 3] and {@code conv2.bias} [8] (296); 14,400 FLOPs per example forward.
-   *
-   * <p>Towers: tower 0: filters 0–3 from input channels 0–3; tower 1: filters 4–7 from input channels 4–7.
-   *
-   * <p>Fused: ReLU derivative, bias gradient in one pass over ∂output; then weight and input gradients as GEMMs.
-   */
-  private void conv2Backward(int tower, float[] in, int batch, boolean training, float[] gradOut,
-      float[] gradIn) {
-    switch (tower) {
-      case 0 -> {
-        // tower 0: filters 0–3 from input channels 0–3
-        Conv2d.backward(scratch(tower), CONV2, in, batch, conv2Weight.value, conv2, null, true,
-            gradOut, conv2Weight.grad, conv2Bias.grad, gradIn, false, 0, 0, 4);
-      }
-      case 1 -> {
-        // tower 1: filters 4–7 from input channels 4–7
-        Conv2d.backward(scratch(tower), CONV2, in, batch, conv2Weight.value, conv2, null, true,
-            gradOut, conv2Weight.grad, conv2Bias.grad, gradIn, false, 4, 4, 4);
-      }
-      default -> throw new IllegalArgumentException("no such tower: " + tower);
-    }
-  }
-
-  /**
-   * Forward of conv2Pool: max pool 2×2/2.
-   *
-   * <p>Input [batch, 8, 5, 5] → output [batch, 8, 2, 2].
-   */
-  private void conv2PoolForward(int tower, float[] in, int batch, boolean training) {
-    MaxPool2d.forward(CONV2_POOL, tower * 4, 4, in, conv2Pool, conv2PoolArgmax, batch);
-  }
-
-  /**
-   * Backward of conv2Pool: max pool 2×2/2.
-   *
-   * <p>Input [batch, 8, 5, 5] → output [batch, 8, 2, 2].
-   */
-  private void conv2PoolBackward(int tower, float[] in, int batch, boolean training,
-      float[] gradOut, float[] gradIn) {
-    MaxPool2d.backward(CONV2_POOL, tower * 4, 4, gradOut, conv2PoolArgmax, gradIn, batch);
-  }
-
-  /**
-   * Forward of conv2Dropout: dropout 0.25.
-   *
-   * <p>Input [batch, 8, 2, 2] → output [batch, 8, 2, 2].
-   */
-  private void conv2DropoutForward(float[] in, int batch, boolean training) {
-    Dropout.forward(in, training ? conv2DropoutMask : null, conv2Dropout, batch * 32);
-  }
-
-  /**
-   * Backward of conv2Dropout: dropout 0.25.
-   *
-   * <p>Input [batch, 8, 2, 2] → output [batch, 8, 2, 2].
-   */
-  private void conv2DropoutBackward(float[] in, int batch, boolean training, float[] gradOut,
-      float[] gradIn) {
-    // The exchange's reduce: the other towers' copies of ∂conv2Dropout (all of which fc3 read) into the whole gradient
-    TowerGradient.reduce(gradOut, batch, 32, 0, 32, conv2DropoutGradTowers);
-    Dropout.backward(gradOut, training ? conv2DropoutMask : null, gradIn, batch * 32);
-  }
-
-  /**
-   * Forward of fc3: dense 32 → 16 + bias + ReLU + dropout 0.5.
-   *
-   * <p>Input [batch, 8, 2, 2] (flattened in C, H, W order) → output [batch, 16]; parameters {@code classifier.0.weight} [16, 32] and {@code classifier.0.bias} [16] (528); 1,024 FLOPs per example forward.
-   *
-   * <p>Towers: tower 0: units 0–7 from all 32 inputs; tower 1: units 8–15 from all 32 inputs.
-   *
-   * <p>Exchange: every tower reads all of the input, so each gathers the slices the other towers own, 128 bytes per example in all (64 into each tower).
-   *
-   * <p>Fused: bias, ReLU, dropout mask applied in the GEMM's store epilogue.
-   */
-  private void fc3Forward(int tower, float[] in, int batch, boolean training) {
-    switch (tower) {
-      case 0 -> {
-        // tower 0: units 0–7 from all 32 inputs
-        Dense.forward(in, batch, 32, classifier0Weight.value, classifier0Bias.value, fc3, 16, 0, 8,
-            true, training ? fc3Mask : null);
-      }
-      case 1 -> {
-        // tower 1: units 8–15 from all 32 inputs
-        Dense.forward(in, batch, 32, classifier0Weight.value, classifier0Bias.value, fc3, 16, 8, 8,
-            true, training ? fc3Mask : null);
-      }
-      default -> throw new IllegalArgumentException("no such tower: " + tower);
-    }
-  }
-
-  /**
-   * Backward of fc3: dense 32 → 16 + bias + ReLU + dropout 0.5.
-   *
-   * <p>Input [batch, 8, 2, 2] (flattened in C, H, W order) → output [batch, 16]; parameters {@code classifier.0.weight} [16, 32] and {@code classifier.0.bias} [16] (528); 1,024 FLOPs per example forward.
-   *
-   * <p>Towers: tower 0: units 0–7 from all 32 inputs; tower 1: units 8–15 from all 32 inputs.
-   *
-   * <p>Exchange: the input gradient each tower computes is reduced onto the tower that owns each slice, 128 bytes per example in all (64 into each tower).
-   *
-   * <p>Fused: dropout mask, ReLU derivative, bias gradient in one pass over ∂output; then weight and input gradients as GEMMs.
-   */
-  private void fc3Backward(int tower, float[] in, int batch, boolean training, float[] gradOut,
-      float[] gradIn, float[] gradInTower1) {
-    // The exchange's reduce: the other towers' copies of ∂fc3 (all of which fc4 read) into this tower's channels
-    TowerGradient.reduce(gradOut, batch, 16, tower * 8, (tower + 1) * 8, fc3GradTowers);
-    switch (tower) {
-      case 0 -> {
-        // tower 0: units 0–7 from all 32 inputs
-        Dense.backward(in, batch, 32, classifier0Weight.value, fc3, training ? fc3Mask : null, true,
-            gradOut, classifier0Weight.grad, classifier0Bias.grad, gradIn, false, 16, 0, 8);
-      }
-      case 1 -> {
-        // tower 1: units 8–15 from all 32 inputs; into this tower's own copy of the input gradient
-        Dense.backward(in, batch, 32, classifier0Weight.value, fc3, training ? fc3Mask : null, true,
-            gradOut, classifier0Weight.grad, classifier0Bias.grad, gradInTower1, false, 16, 8, 8);
-      }
-      default -> throw new IllegalArgumentException("no such tower: " + tower);
-    }
-  }
-
-  /**
-   * Forward of fc4: dense 16 → 4 + bias.
-   *
-   * <p>Input [batch, 16] → output [batch, 4]; parameters {@code fc4.weight} [4, 16] and {@code fc4.bias} [4] (68); 128 FLOPs per example forward.
-   *
-   * <p>Towers: tower 0: units 0–1 from all 16 inputs; tower 1: units 2–3 from all 16 inputs.
-   *
-   * <p>Exchange: every tower reads all of the input, so each gathers the slices the other towers own, 64 bytes per example in all (32 into each tower).
-   *
-   * <p>Fused: bias applied in the GEMM's store epilogue.
-   */
-  private void fc4Forward(int tower, float[] in, int batch, boolean training) {
-    switch (tower) {
-      case 0 -> {
-        // tower 0: units 0–1 from all 16 inputs
-        Dense.forward(in, batch, 16, fc4Weight.value, fc4Bias.value, fc4, 4, 0, 2, false, null);
-      }
-      case 1 -> {
-        // tower 1: units 2–3 from all 16 inputs
-        Dense.forward(in, batch, 16, fc4Weight.value, fc4Bias.value, fc4, 4, 2, 2, false, null);
-      }
-      default -> throw new IllegalArgumentException("no such tower: " + tower);
-    }
-  }
-
-  /**
-   * Backward of fc4: dense 16 → 4 + bias.
-   *
-   * <p>Input [batch, 16] → output [batch, 4]; parameters {@code fc4.weight} [4, 16] and {@code fc4.bias} [4] (68); 128 FLOPs per example forward.
-   *
-   * <p>Towers: tower 0: units 0–1 from all 16 inputs; tower 1: units 2–3 from all 16 inputs.
-   *
-   * <p>Exchange: the input gradient each tower computes is reduced onto the tower that owns each slice, 64 bytes per example in all (32 into each tower).
-   *
-   * <p>Fused: bias gradient in one pass over ∂output; then weight and input gradients as GEMMs.
-   */
-  private void fc4Backward(int tower, float[] in, int batch, boolean training, float[] gradOut,
-      float[] gradIn, float[] gradInTower1) {
-    switch (tower) {
-      case 0 -> {
-        // tower 0: units 0–1 from all 16 inputs
-        Dense.backward(in, batch, 16, fc4Weight.value, fc4, null, false, gradOut, fc4Weight.grad,
-            fc4Bias.grad, gradIn, false, 4, 0, 2);
-      }
-      case 1 -> {
-        // tower 1: units 2–3 from all 16 inputs; into this tower's own copy of the input gradient
-        Dense.backward(in, batch, 16, fc4Weight.value, fc4, null, false, gradOut, fc4Weight.grad,
-            fc4Bias.grad, gradInTower1, false, 4, 2, 2);
-      }
-      default -> throw new IllegalArgumentException("no such tower: " + tower);
-    }
+    fc4Stage[tower].backward(batch, training);
   }
 }

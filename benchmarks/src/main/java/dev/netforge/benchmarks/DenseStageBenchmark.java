@@ -1,6 +1,8 @@
 package dev.netforge.benchmarks;
 
+import dev.netforge.runtime.Parameter;
 import dev.netforge.runtime.nn.Dense;
+import dev.netforge.runtime.nn.TowerSlice;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -30,42 +32,38 @@ public class DenseStageBenchmark {
   private static final int UNITS = 1024;
   private static final int TOWER_UNITS = 512;
 
-  private float[] x;
-  private float[] w;
-  private float[] bias;
-  private float[] mask;
+  private final Parameter weight = new Parameter("fc6.weight", new int[] {UNITS, INPUTS}, INPUTS, false, 0f);
+  private final Parameter bias = new Parameter("fc6.bias", new int[] {UNITS}, INPUTS, true, 0f);
+  private final Dense dense = new Dense(INPUTS, UNITS, weight, bias, true, new TowerSlice(0, 0, TOWER_UNITS, false));
   private float[] y;
-  private float[] dy;
-  private float[] dw;
-  private float[] db;
   private float[] dx;
 
   @Setup
   public void setup() {
-    x = StageBenchmark.filled(BATCH * INPUTS);
-    w = StageBenchmark.filled(UNITS * INPUTS);
-    bias = StageBenchmark.filled(UNITS);
-    mask = new float[BATCH * UNITS];
+    System.arraycopy(StageBenchmark.filled(weight.size()), 0, weight.value, 0, weight.size());
+    System.arraycopy(StageBenchmark.filled(UNITS), 0, bias.value, 0, UNITS);
+    float[] mask = new float[BATCH * UNITS];
     for (int i = 0; i < mask.length; i++) {
       mask[i] = (i * 7919) % 2 == 0 ? 2f : 0f;
     }
+    float[] x = StageBenchmark.filled(BATCH * INPUTS);
     y = new float[BATCH * UNITS];
-    dy = StageBenchmark.filled(y.length);
-    dw = new float[w.length];
-    db = new float[UNITS];
     dx = new float[x.length];
+    dense.bind(x, y, mask);
+    dense.bindGradients(StageBenchmark.filled(y.length), dx);
     forward();
   }
 
+  /** A training pass: the dropout mask applies. */
   @Benchmark
   public float[] forward() {
-    Dense.forward(x, BATCH, INPUTS, w, bias, y, UNITS, 0, TOWER_UNITS, true, mask);
+    dense.forward(BATCH, true);
     return y;
   }
 
   @Benchmark
   public float[] backward() {
-    Dense.backward(x, BATCH, INPUTS, w, y, mask, true, dy, dw, db, dx, false, UNITS, 0, TOWER_UNITS);
+    dense.backward(BATCH, true);
     return dx;
   }
 }

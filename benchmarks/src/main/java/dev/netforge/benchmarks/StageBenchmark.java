@@ -1,6 +1,7 @@
 package dev.netforge.benchmarks;
 
 import dev.netforge.runtime.Parallel;
+import dev.netforge.runtime.Parameter;
 import dev.netforge.runtime.Scratch;
 import dev.netforge.runtime.nn.Conv2d;
 import dev.netforge.runtime.nn.ConvShape;
@@ -8,6 +9,7 @@ import dev.netforge.runtime.nn.LocalResponseNorm;
 import dev.netforge.runtime.nn.LrnShape;
 import dev.netforge.runtime.nn.MaxPool2d;
 import dev.netforge.runtime.nn.PoolShape;
+import dev.netforge.runtime.nn.TowerSlice;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -38,42 +40,39 @@ public class StageBenchmark {
   private static final PoolShape POOL2 = new PoolShape(128, 13, 13, 6, 6, 3, 2);
 
   private final Scratch scratch = new Scratch(Parallel.shared().threads());
-  private float[] x;
-  private float[] w;
-  private float[] bias;
+  private final Parameter weight = new Parameter("conv2.weight", new int[] {128, 32, 5, 5}, CONV2.patch(), false, 0f);
+  private final Parameter bias = new Parameter("conv2.bias", new int[] {128}, CONV2.patch(), true, 0f);
+  private final Conv2d conv = new Conv2d(CONV2, weight, bias, true, scratch, new TowerSlice(0, 0, 64, false));
+  private final LocalResponseNorm[] lrn = {new LocalResponseNorm(LRN2, 0, scratch), new LocalResponseNorm(LRN2, 1, scratch)};
+  private final MaxPool2d pool = new MaxPool2d(POOL2, 0, POOL2.channels());
   private float[] y;
-  private float[] dy;
-  private float[] dw;
-  private float[] db;
-  private float[] dx;
   private float[] lrnOut;
-  private float[] lrnScale;
   private float[] lrnGrad;
-  private float[] pooled;
-  private int[] argmax;
-  private float[] pooledGrad;
   private float[] poolInputGrad;
 
   @Setup
   public void setup() {
-    x = filled(BATCH * 64 * 169);
-    w = filled(128 * CONV2.patch());
-    bias = filled(128);
+    float[] x = filled(BATCH * 64 * 169);
+    System.arraycopy(filled(weight.size()), 0, weight.value, 0, weight.size());
+    System.arraycopy(filled(128), 0, bias.value, 0, 128);
     y = new float[BATCH * 128 * 169];
-    dy = filled(y.length);
-    dw = new float[w.length];
-    db = new float[128];
-    dx = new float[x.length];
+    float[] dy = filled(y.length);
+    conv.bind(x, y, null);
+    conv.bindGradients(dy, new float[x.length]);
     lrnOut = new float[y.length];
-    lrnScale = new float[y.length];
+    float[] lrnScale = new float[y.length];
     lrnGrad = new float[y.length];
-    pooled = new float[BATCH * 128 * 36];
-    argmax = new int[pooled.length];
-    Conv2d.forward(scratch, CONV2, x, BATCH, w, bias, y, 0, 0, 64, true, null);
-    normalize();
-    maxPoolForward();
-    pooledGrad = filled(pooled.length);
+    for (LocalResponseNorm tower : lrn) {
+      tower.bind(y, lrnOut, lrnScale);
+      tower.bindGradients(dy, lrnGrad);
+    }
+    float[] pooled = new float[BATCH * 128 * 36];
     poolInputGrad = new float[lrnOut.length];
+    pool.bind(lrnOut, pooled, new int[pooled.length]);
+    pool.bindGradients(filled(pooled.length), poolInputGrad);
+    conv.forward(BATCH, false);
+    normalize();
+    pool.forward(BATCH, false);
   }
 
   static float[] filled(int n) {
@@ -86,20 +85,20 @@ public class StageBenchmark {
 
   @Benchmark
   public float[] convForwardBiasRelu() {
-    Conv2d.forward(scratch, CONV2, x, BATCH, w, bias, y, 0, 0, 64, true, null);
+    conv.forward(BATCH, false);
     return y;
   }
 
   @Benchmark
   public float[] convBackward() {
-    Conv2d.backward(scratch, CONV2, x, BATCH, w, y, null, true, dy, dw, db, dx, false, 0, 0, 64);
-    return dx;
+    conv.backward(BATCH, false);
+    return weight.grad;
   }
 
   /** LRN forward over both towers' channels. */
   private void normalize() {
-    for (int t = 0; t < LRN2.towers(); t++) {
-      LocalResponseNorm.forward(LRN2, t, y, lrnOut, lrnScale, BATCH);
+    for (LocalResponseNorm tower : lrn) {
+      tower.forward(BATCH, false);
     }
   }
 
@@ -111,21 +110,21 @@ public class StageBenchmark {
 
   @Benchmark
   public float[] lrnBackward() {
-    for (int t = 0; t < LRN2.towers(); t++) {
-      LocalResponseNorm.backward(LRN2, t, y, lrnOut, lrnScale, dy, lrnGrad, scratch, BATCH);
+    for (LocalResponseNorm tower : lrn) {
+      tower.backward(BATCH, false);
     }
     return lrnGrad;
   }
 
   @Benchmark
-  public int[] maxPoolForward() {
-    MaxPool2d.forward(POOL2, 0, POOL2.channels(), lrnOut, pooled, argmax, BATCH);
-    return argmax;
+  public float[] maxPoolForward() {
+    pool.forward(BATCH, false);
+    return lrnOut;
   }
 
   @Benchmark
   public float[] maxPoolBackward() {
-    MaxPool2d.backward(POOL2, 0, POOL2.channels(), pooledGrad, argmax, poolInputGrad, BATCH);
+    pool.backward(BATCH, false);
     return poolInputGrad;
   }
 }

@@ -43,6 +43,10 @@ public abstract class CompiledNetwork {
   private long dropoutSeed;
   /** Training passes run so far: the step a mask is drawn for; saved in checkpoints so a resumed run goes on. */
   private long trainingSteps;
+  /** The index in the global batch of this process's first example ({@link #shareOfBatch}); 0 alone. */
+  private long firstExample;
+  /** The global batch the loss is the mean over ({@link #shareOfBatch}); 0: the pass's own batch. */
+  private int globalBatch;
 
   private int plannedBatch;
   /** The batch the gradient buffers are planned for: 0 until the first backward pass, so inference plans none. */
@@ -225,9 +229,23 @@ public abstract class CompiledNetwork {
     trainingSteps++;
   }
 
+  /**
+   * Says that the next passes compute examples {@code [firstExample, firstExample + batch)} of a global batch of
+   * {@code globalBatch} split over processes (data parallelism): dropout masks are drawn for those examples' indices,
+   * and {@link #backward(int[], float[])} gives the gradient of the loss's mean over the global batch, so the
+   * processes' gradients summed are the global batch's. {@code shareOfBatch(0, 0)}: a batch of one's own (the default).
+   */
+  public final void shareOfBatch(long firstExample, int globalBatch) {
+    if (firstExample < 0 || globalBatch < 0) {
+      throw new IllegalArgumentException("share of a batch: first example " + firstExample + " and global batch " + globalBatch + " must not be negative");
+    }
+    this.firstExample = firstExample;
+    this.globalBatch = globalBatch;
+  }
+
   /** Draws stage {@code layer}'s dropout mask for the running training pass; generated forward passes call it. */
   protected final void drawMask(int layer, float[] mask, int perExample, float rate) {
-    Dropout.drawMask(dropoutSeed, trainingSteps, layer, 0, mask, batch, perExample, rate);
+    Dropout.drawMask(dropoutSeed, trainingSteps, layer, firstExample, mask, batch, perExample, rate);
   }
 
   /**
@@ -280,12 +298,22 @@ public abstract class CompiledNetwork {
     return SoftmaxCrossEntropy.lossAndGradient(output, labels, batch, outputSize, null);
   }
 
-  /** Loss of the last forward pass and the backward pass from it; fills every parameter's gradient. */
+  /**
+   * Loss of the last forward pass (its mean over this pass's examples) and the backward pass from it; fills every
+   * parameter's gradient, that of the mean over the global batch when this pass is a {@link #shareOfBatch share} of one.
+   */
   public final double backward(int[] labels, float[] inputGradient) {
     requireSoftmax();
     requireForward();
     requireGradients();
     double loss = SoftmaxCrossEntropy.lossAndGradient(output, labels, batch, outputSize, outputGradient);
+    if (globalBatch > 0 && globalBatch != batch) {
+      // (softmax − onehot)/batch × batch/globalBatch: exact when the share is the global batch over a power of two.
+      float share = (float) ((double) batch / globalBatch);
+      for (int i = 0; i < batch * outputSize; i++) {
+        outputGradient[i] *= share;
+      }
+    }
     backwardPass(outputGradient, batch, checkedInputGradient(inputGradient));
     return loss;
   }

@@ -18,9 +18,19 @@ public final class CounterRandom {
     return k;
   }
 
+  /** 64 random bits: number {@code counter} of the stream {@code key}. */
+  public static long bits(long key, long counter) {
+    return mix(key + counter * 0x9E3779B97F4A7C15L);
+  }
+
   /** Uniform in [0, 1) with 24 random bits: number {@code counter} of the stream {@code key}. */
   public static float uniform(long key, long counter) {
-    return (mix(key + counter * 0x9E3779B97F4A7C15L) >>> 40) * 0x1.0p-24f;
+    return (bits(key, counter) >>> 40) * 0x1.0p-24f;
+  }
+
+  /** Uniform in [0, bound): number {@code counter} of the stream {@code key}, as {@link Rng#nextInt} maps bits. */
+  public static int below(long key, long counter, int bound) {
+    return (int) ((bits(key, counter) >>> 33) * bound >>> 31);
   }
 
   private static long mix(long z) {

@@ -12,6 +12,7 @@ import dev.netforge.runtime.nn.LrnShape;
 import dev.netforge.runtime.nn.MaxPool2d;
 import dev.netforge.runtime.nn.PoolShape;
 import dev.netforge.runtime.nn.SoftmaxCrossEntropy;
+import dev.netforge.runtime.nn.TowerSlice;
 import java.util.function.ToDoubleFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -66,31 +67,34 @@ class FiniteDifferenceTest {
     float[] r = random(n * f * oh * ow, 1);
     float[] maskF = mask;
     // Two towers: tower t owns filters [t·f/2, (t+1)·f/2), split further at group boundaries.
-    Scratch scratch = new Scratch(Parallel.shared().threads());
+    // One stage runs every slice in order; a slice reading input channels a slice before it read adds to their gradient.
     float[] y = new float[r.length];
     int fg = f / groups;
-    int[][] slices = towerSlices(f, groups, 2);
-    for (int[] sl : slices) {
-      Conv2d.forward(scratch, s, x, n, wt, b, y, sl[0] / fg * (c / groups), sl[0], sl[1], relu, mask);
+    int[][] cuts = towerSlices(f, groups, 2);
+    TowerSlice[] slices = new TowerSlice[cuts.length];
+    boolean[] touched = new boolean[c];
+    for (int i = 0; i < cuts.length; i++) {
+      int inStart = cuts[i][0] / fg * (c / groups);
+      slices[i] = new TowerSlice(inStart, cuts[i][0], cuts[i][1], touched[inStart]);
+      for (int j = inStart; j < inStart + c / groups; j++) {
+        touched[j] = true;
+      }
     }
+    Parameter weight = TestParameters.of("weight", wt);
+    Parameter bias = TestParameters.of("bias", b);
+    Conv2d conv = new Conv2d(s, weight, bias, relu, new Scratch(Parallel.shared().threads()), slices);
+    conv.bind(x, y, mask);
+    conv.forward(n, true);
     double[] x64 = Float64Layers.widen(x);
     double[] w64 = Float64Layers.widen(wt);
     double[] b64 = Float64Layers.widen(b);
     assertClose("forward", y, toFloat(Float64Layers.conv(x64, n, c, h, w, w64, b64, f, k, stride, pad, groups, oh, ow, relu, mask)), 1e-5);
 
-    float[] dy = r.clone();
-    float[] dw = new float[wt.length];
-    float[] db = new float[f];
     float[] dx = new float[x.length];
-    boolean[] touched = new boolean[c];
-    for (int[] sl : slices) {
-      int inStart = sl[0] / fg * (c / groups);
-      boolean accumulate = touched[inStart];
-      Conv2d.backward(scratch, s, x, n, wt, y, mask, relu, dy, dw, db, dx, accumulate, inStart, sl[0], sl[1]);
-      for (int i = inStart; i < inStart + c / groups; i++) {
-        touched[i] = true;
-      }
-    }
+    conv.bindGradients(r.clone(), dx);
+    conv.backward(n, true);
+    float[] dw = weight.grad;
+    float[] db = bias.grad;
     assertClose("dx", dx, numeric(x64, v -> Float64Layers.dot(Float64Layers.conv(v, n, c, h, w, w64, b64, f, k, stride, pad, groups, oh, ow, relu, maskF), r)));
     assertClose("dW", dw, numeric(w64, v -> Float64Layers.dot(Float64Layers.conv(x64, n, c, h, w, v, b64, f, k, stride, pad, groups, oh, ow, relu, maskF), r)));
     assertClose("db", db, numeric(b64, v -> Float64Layers.dot(Float64Layers.conv(x64, n, c, h, w, w64, v, f, k, stride, pad, groups, oh, ow, relu, maskF), r)));
@@ -128,20 +132,27 @@ class FiniteDifferenceTest {
     float[] maskF = mask;
     float[] r = random(n * units, 1);
     float[] y = new float[n * units];
+    Parameter weight = TestParameters.of("weight", wt);
+    Parameter bias = TestParameters.of("bias", b);
+    // Two towers, the second adding to the input gradient the first wrote.
+    Dense[] towers = new Dense[2];
     for (int t = 0; t < 2; t++) {
-      Dense.forward(x, n, in, wt, b, y, units, t * units / 2, units / 2, relu, mask);
+      towers[t] = new Dense(in, units, weight, bias, relu, new TowerSlice(0, t * units / 2, units / 2, t > 0));
+      towers[t].bind(x, y, mask);
+      towers[t].forward(n, true);
     }
     double[] x64 = Float64Layers.widen(x);
     double[] w64 = Float64Layers.widen(wt);
     double[] b64 = Float64Layers.widen(b);
     assertClose("forward", y, toFloat(Float64Layers.dense(x64, n, in, w64, b64, units, relu, mask)), 1e-5);
     float[] dy = r.clone();
-    float[] dw = new float[wt.length];
-    float[] db = new float[units];
     float[] dx = new float[x.length];
-    for (int t = 0; t < 2; t++) {
-      Dense.backward(x, n, in, wt, y, mask, relu, dy, dw, db, dx, t > 0, units, t * units / 2, units / 2);
+    for (Dense tower : towers) {
+      tower.bindGradients(dy, dx);
+      tower.backward(n, true);
     }
+    float[] dw = weight.grad;
+    float[] db = bias.grad;
     assertClose("dx", dx, numeric(x64, v -> Float64Layers.dot(Float64Layers.dense(v, n, in, w64, b64, units, relu, maskF), r)));
     assertClose("dW", dw, numeric(w64, v -> Float64Layers.dot(Float64Layers.dense(x64, n, in, v, b64, units, relu, maskF), r)));
     assertClose("db", db, numeric(b64, v -> Float64Layers.dot(Float64Layers.dense(x64, n, in, w64, v, units, relu, maskF), r)));
@@ -156,16 +167,20 @@ class FiniteDifferenceTest {
     float[] r = random(a.length, 1);
     float[] b = new float[a.length];
     float[] scale = new float[a.length];
+    Scratch scratch = new Scratch(1);
+    LocalResponseNorm[] stages = new LocalResponseNorm[towers];
     for (int t = 0; t < towers; t++) {
-      LocalResponseNorm.forward(s, t, a, b, scale, n);
+      stages[t] = new LocalResponseNorm(s, t, scratch);
+      stages[t].bind(a, b, scale);
+      stages[t].forward(n, true);
     }
     double[] a64 = Float64Layers.widen(a);
     float alphaF = (float) alpha;
     assertClose("forward", b, toFloat(Float64Layers.lrn(a64, n, c, plane, size, alphaF, 0.75, 2, towers)), 1e-5);
     float[] da = new float[a.length];
-    Scratch scratch = new Scratch(1);
-    for (int t = 0; t < towers; t++) {
-      LocalResponseNorm.backward(s, t, a, b, scale, r, da, scratch, n);
+    for (LocalResponseNorm stage : stages) {
+      stage.bindGradients(r, da);
+      stage.backward(n, true);
     }
     assertClose("da", da, numeric(a64, v -> Float64Layers.dot(Float64Layers.lrn(v, n, c, plane, size, alphaF, 0.75, 2, towers), r)));
   }
@@ -180,14 +195,19 @@ class FiniteDifferenceTest {
     float[] r = random(planes * oh * ow, 1);
     float[] y = new float[r.length];
     int[] argmax = new int[r.length];
-    // Two channel ranges, as two towers would call it.
-    MaxPool2d.forward(s, 0, 1, x, y, argmax, 2);
-    MaxPool2d.forward(s, 1, 2, x, y, argmax, 2);
+    // Two channel ranges, as two towers would run it.
+    MaxPool2d[] stages = {new MaxPool2d(s, 0, 1), new MaxPool2d(s, 1, 2)};
+    for (MaxPool2d stage : stages) {
+      stage.bind(x, y, argmax);
+      stage.forward(2, true);
+    }
     double[] x64 = Float64Layers.widen(x);
     assertClose("forward", y, toFloat(Float64Layers.maxPool(x64, planes, h, w, oh, ow, k, stride)), 0);
     float[] dx = new float[x.length];
-    MaxPool2d.backward(s, 0, 1, r, argmax, dx, 2);
-    MaxPool2d.backward(s, 1, 2, r, argmax, dx, 2);
+    for (MaxPool2d stage : stages) {
+      stage.bindGradients(r, dx);
+      stage.backward(2, true);
+    }
     assertClose("dx", dx, numeric(x64, v -> Float64Layers.dot(Float64Layers.maxPool(v, planes, h, w, oh, ow, k, stride), r)));
   }
 
@@ -201,13 +221,18 @@ class FiniteDifferenceTest {
     float[] x = random(planes * h * w, 1);
     float[] r = random(planes * oh * ow, 1);
     float[] y = new float[r.length];
-    AvgPool2d.forward(s, 0, 1, x, y, 2);
-    AvgPool2d.forward(s, 1, 2, x, y, 2);
+    AvgPool2d[] stages = {new AvgPool2d(s, 0, 1), new AvgPool2d(s, 1, 2)};
+    for (AvgPool2d stage : stages) {
+      stage.bind(x, y);
+      stage.forward(2, true);
+    }
     double[] x64 = Float64Layers.widen(x);
     assertClose("forward", y, toFloat(Float64Layers.avgPool(x64, planes, h, w, oh, ow, k, stride, pad)));
     float[] dx = new float[x.length];
-    AvgPool2d.backward(s, 0, 1, r, dx, 2);
-    AvgPool2d.backward(s, 1, 2, r, dx, 2);
+    for (AvgPool2d stage : stages) {
+      stage.bindGradients(r, dx);
+      stage.backward(2, true);
+    }
     assertClose("dx", dx, numeric(x64, v -> Float64Layers.dot(Float64Layers.avgPool(v, planes, h, w, oh, ow, k, stride, pad), r)));
   }
 

@@ -13,6 +13,7 @@ import dev.netforge.runtime.nn.LrnShape;
 import dev.netforge.runtime.nn.MaxPool2d;
 import dev.netforge.runtime.nn.PoolShape;
 import dev.netforge.runtime.nn.SoftmaxCrossEntropy;
+import dev.netforge.runtime.nn.TowerSlice;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -30,26 +31,26 @@ class ReferenceLayersTest {
     int batch = xs[0];
     ConvShape s = new ConvShape(xs[1], xs[2], xs[3], ys[1], ys[2], ys[3], ws[2], Integer.parseInt(ref.metadata().get("stride")),
         Integer.parseInt(ref.metadata().get("padding")), ws[1]);
-    Scratch scratch = new Scratch(Parallel.shared().threads());
     float[] x = ref.get("x").floats();
-    float[] w = ref.get("weight").floats();
+    Parameter weight = TestParameters.of("weight", ref.get("weight").floats());
+    Parameter bias = TestParameters.of("bias", ref.get("bias").floats());
     float[] y = new float[ref.get("output").floats().length];
     int perGroup = ys[1] / groups;
+    TowerSlice[] slices = new TowerSlice[groups];
     for (int g = 0; g < groups; g++) {
-      Conv2d.forward(scratch, s, x, batch, w, ref.get("bias").floats(), y, g * ws[1], g * perGroup, perGroup, false, null);
+      slices[g] = new TowerSlice(g * ws[1], g * perGroup, perGroup, false);
     }
+    Conv2d conv = new Conv2d(s, weight, bias, false, new Scratch(Parallel.shared().threads()), slices);
+    conv.bind(x, y, null);
+    conv.forward(batch, false);
     assertClose(name + " output", y, ref.get("output").floats());
 
-    float[] dy = ref.get("grad_output").floats().clone();
-    float[] dw = new float[w.length];
-    float[] db = new float[ys[1]];
     float[] dx = new float[x.length];
-    for (int g = 0; g < groups; g++) {
-      Conv2d.backward(scratch, s, x, batch, w, y, null, false, dy, dw, db, dx, false, g * ws[1], g * perGroup, perGroup);
-    }
+    conv.bindGradients(ref.get("grad_output").floats().clone(), dx);
+    conv.backward(batch, false);
     assertClose(name + " grad_x", dx, ref.get("grad_x").floats());
-    assertClose(name + " grad_weight", dw, ref.get("grad_weight").floats());
-    assertClose(name + " grad_bias", db, ref.get("grad_bias").floats());
+    assertClose(name + " grad_weight", weight.grad, ref.get("grad_weight").floats());
+    assertClose(name + " grad_bias", bias.grad, ref.get("grad_bias").floats());
   }
 
   @Test
@@ -58,16 +59,18 @@ class ReferenceLayersTest {
     int[] xs = ref.get("x").shape();
     int units = ref.get("weight").shape()[0];
     float[] y = new float[xs[0] * units];
-    float[] w = ref.get("weight").floats();
-    Dense.forward(ref.get("x").floats(), xs[0], xs[1], w, ref.get("bias").floats(), y, units, 0, units, false, null);
+    Parameter weight = TestParameters.of("weight", ref.get("weight").floats());
+    Parameter bias = TestParameters.of("bias", ref.get("bias").floats());
+    Dense dense = new Dense(xs[1], units, weight, bias, false, new TowerSlice(0, 0, units, false));
+    dense.bind(ref.get("x").floats(), y, null);
+    dense.forward(xs[0], false);
     assertClose("dense output", y, ref.get("output").floats());
-    float[] dw = new float[w.length];
-    float[] db = new float[units];
     float[] dx = new float[xs[0] * xs[1]];
-    Dense.backward(ref.get("x").floats(), xs[0], xs[1], w, y, null, false, ref.get("grad_output").floats().clone(), dw, db, dx, false, units, 0, units);
+    dense.bindGradients(ref.get("grad_output").floats().clone(), dx);
+    dense.backward(xs[0], false);
     assertClose("dense grad_x", dx, ref.get("grad_x").floats());
-    assertClose("dense grad_weight", dw, ref.get("grad_weight").floats());
-    assertClose("dense grad_bias", db, ref.get("grad_bias").floats());
+    assertClose("dense grad_weight", weight.grad, ref.get("grad_weight").floats());
+    assertClose("dense grad_bias", bias.grad, ref.get("grad_bias").floats());
   }
 
   @ParameterizedTest
@@ -81,14 +84,18 @@ class ReferenceLayersTest {
     float[] x = ref.get("x").floats();
     float[] y = new float[x.length];
     float[] scale = new float[x.length];
+    Scratch scratch = new Scratch(1);
+    LocalResponseNorm[] stages = new LocalResponseNorm[s.towers()];
     for (int t = 0; t < s.towers(); t++) {
-      LocalResponseNorm.forward(s, t, x, y, scale, xs[0]);
+      stages[t] = new LocalResponseNorm(s, t, scratch);
+      stages[t].bind(x, y, scale);
+      stages[t].forward(xs[0], false);
     }
     assertClose(name + " output", y, ref.get("output").floats());
     float[] dx = new float[x.length];
-    Scratch scratch = new Scratch(1);
-    for (int t = 0; t < s.towers(); t++) {
-      LocalResponseNorm.backward(s, t, x, y, scale, ref.get("grad_output").floats(), dx, scratch, xs[0]);
+    for (LocalResponseNorm stage : stages) {
+      stage.bindGradients(ref.get("grad_output").floats(), dx);
+      stage.backward(xs[0], false);
     }
     assertClose(name + " grad_x", dx, ref.get("grad_x").floats());
   }
@@ -103,10 +110,13 @@ class ReferenceLayersTest {
     PoolShape s = new PoolShape(xs[1], xs[2], xs[3], ys[2], ys[3], k, Integer.parseInt(ref.metadata().get("stride")));
     float[] y = new float[ref.get("output").floats().length];
     int[] argmax = new int[y.length];
-    MaxPool2d.forward(s, 0, xs[1], ref.get("x").floats(), y, argmax, xs[0]);
+    MaxPool2d pool = new MaxPool2d(s, 0, xs[1]);
+    pool.bind(ref.get("x").floats(), y, argmax);
+    pool.forward(xs[0], false);
     assertClose(name + " output", y, ref.get("output").floats());
     float[] dx = new float[ref.get("x").floats().length];
-    MaxPool2d.backward(s, 0, xs[1], ref.get("grad_output").floats(), argmax, dx, xs[0]);
+    pool.bindGradients(ref.get("grad_output").floats(), dx);
+    pool.backward(xs[0], false);
     assertClose(name + " grad_x", dx, ref.get("grad_x").floats());
   }
 

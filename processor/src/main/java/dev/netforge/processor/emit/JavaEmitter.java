@@ -1,6 +1,5 @@
 package dev.netforge.processor.emit;
 
-import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
@@ -15,14 +14,16 @@ import dev.netforge.processor.plan.Stage;
 import dev.netforge.processor.plan.StageNames;
 import dev.netforge.processor.plan.Text;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import javax.lang.model.element.Modifier;
 
 /**
- * Writes the CPU class of one planned network: a subclass of {@code CompiledNetwork} with one forward and one
- * backward method per fused stage, each documented with its shapes, parameters, FLOPs, fusions and tower exchanges,
- * calling the runtime's kernels with every size a compile-time constant. The passes call the stages region by region
- * ({@link TowerRegions}): a tower's share of each stage in a region runs on that tower's threads.
+ * Writes the CPU class of one planned network: a subclass of {@code CompiledNetwork} holding one runtime stage object
+ * per fused stage and tower ({@link JavaStage}), each documented with its shapes, parameters, FLOPs, fusions and tower
+ * exchanges, built in the constructor with every size a compile-time constant and bound to its buffers when a batch
+ * size is planned. The passes run the stages region by region ({@link Schedule#regions}), one line per stage: a
+ * tower's share of each stage in a region runs on that tower's threads.
  */
 public final class JavaEmitter {
   private static final String RUNTIME = "dev.netforge.runtime";
@@ -30,7 +31,6 @@ public final class JavaEmitter {
   private static final ClassName INIT = COMPILED.nestedClass("Init");
   private static final ClassName PARAMETER = ClassName.get(RUNTIME, "Parameter");
   private static final ClassName BUFFER_PLAN = ClassName.get(RUNTIME, "BufferPlan");
-  private static final ClassName TOWER_GRADIENT = ClassName.get(RUNTIME + ".nn", "TowerGradient");
   private static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
   private static final TypeName FLOATS = TypeName.get(float[].class);
   private static final ClassName INT_CONSUMER = ClassName.get("java.util.function", "IntConsumer");
@@ -40,12 +40,16 @@ public final class JavaEmitter {
   private final Schedule schedule;
   private final StageNames names;
   private final String processorName;
+  private final List<JavaStage> stages = new ArrayList<>();
 
   private JavaEmitter(Schedule schedule, String processorName) {
     this.plan = schedule.plan();
     this.schedule = schedule;
     this.names = schedule.names();
     this.processorName = processorName;
+    for (int i = 0; i < plan.stages().size(); i++) {
+      stages.add(new JavaStage(schedule, i));
+    }
   }
 
   /** The generated source of the network class {@code schedule} lowers. */
@@ -78,6 +82,7 @@ public final class JavaEmitter {
               .build());
     }
     addBuffers(type);
+    addStages(type);
     type.addMethod(constructor());
     type.addMethod(
         MethodSpec.methodBuilder("summary")
@@ -91,11 +96,6 @@ public final class JavaEmitter {
     type.addMethod(forwardMethod());
     type.addMethod(backwardMethod());
     addTowerRegions(type);
-    for (int i = 0; i < plan.stages().size(); i++) {
-      JavaCalls calls = new JavaCalls(schedule, i);
-      type.addMethod(calls.forward());
-      type.addMethod(calls.backward());
-    }
     return JavaFile.builder(plan.packageName(), type.build()).skipJavaLangImports(true).indent("  ").build();
   }
 
@@ -131,8 +131,8 @@ public final class JavaEmitter {
   }
 
   private void addGeometry(TypeSpec.Builder type) {
-    for (int i = 0; i < plan.stages().size(); i++) {
-      FieldSpec geometry = plan.stages().get(i).accept(new JavaCalls(schedule, i).geometry());
+    for (JavaStage stage : stages) {
+      FieldSpec geometry = stage.geometry();
       if (geometry != null) {
         type.addField(geometry);
       }
@@ -140,27 +140,34 @@ public final class JavaEmitter {
   }
 
   private void addBuffers(TypeSpec.Builder type) {
-    type.addField(FieldSpec.builder(FLOATS, "lastInput", Modifier.PRIVATE).addJavadoc("The input of the last forward pass, read by the first layer's backward.\n").build());
-    type.addField(FieldSpec.builder(FLOATS, "outputGradient", Modifier.PRIVATE).addJavadoc("∂loss/∂output of the running backward pass.\n").build());
-    type.addField(FieldSpec.builder(FLOATS, "inputGradient", Modifier.PRIVATE)
-        .addJavadoc("Where the running backward pass writes ∂loss/∂input, or {@code null}.\n").build());
-    for (int t = 1; schedule.sharedInput(0) && t < plan.towers(); t++) {
-      type.addField(FieldSpec.builder(FLOATS, "inputGradientTower" + t, Modifier.PRIVATE)
-          .addJavadoc("Tower $L's copy of {@code inputGradient} (every tower reads the whole input).\n", t).build());
+    if (plan.firstParametric() > 0) {
+      type.addField(FieldSpec.builder(FLOATS, "inputGradient", Modifier.PRIVATE)
+          .addJavadoc("Where the running backward pass writes ∂loss/∂input, or {@code null}: the stages before the first layer with"
+              + " parameters run backward only for it.\n").build());
     }
-    for (int i = 0; i < plan.stages().size(); i++) {
-      String n = names.of(i);
-      for (Schedule.Buffer b : schedule.buffers()) {
-        if (b.stage() == i) {
-          type.addField(FieldSpec.builder(b.ints() ? INTS : FLOATS, b.name(), Modifier.PRIVATE).addJavadoc("$L\n", bufferDoc(b)).build());
-        }
-      }
-      if (schedule.reducesGradient(i) && plan.towers() > 1) {
-        type.addField(FieldSpec.builder(ArrayTypeName.of(FLOATS), n + "GradTowers", Modifier.PRIVATE)
-            .addJavadoc("The towers' copies of ∂loss/∂$L in tower order, as the one array the reduce takes (made once, so the step allocates none).\n", n)
-            .build());
+    for (Schedule.Buffer b : schedule.buffers()) {
+      type.addField(FieldSpec.builder(b.ints() ? INTS : FLOATS, b.name(), Modifier.PRIVATE).addJavadoc("$L\n", bufferDoc(b)).build());
+    }
+  }
+
+  /** Each stage's object(s), the reduce in front of its backward where it has one, and the input gradient's reduce. */
+  private void addStages(TypeSpec.Builder type) {
+    for (int i = 0; i < stages.size(); i++) {
+      type.addField(stages.get(i).stageField());
+      if (reduces(i)) {
+        type.addField(stages.get(i).reduceFieldSpec());
       }
     }
+    if (schedule.sharedInput(0)) {
+      type.addField(FieldSpec.builder(JavaStage.TOWER_GRADIENT, "inputGradientReduce", Modifier.PRIVATE, Modifier.FINAL)
+          .addJavadoc("Sums the other towers' copies of ∂loss/∂input (every tower reads the whole input) into the caller's array.\n")
+          .build());
+    }
+  }
+
+  /** Whether stage {@code i}'s output gradient is summed from the towers' copies before its backward runs. */
+  private boolean reduces(int i) {
+    return schedule.reducesGradient(i) && plan.towers() > 1;
   }
 
   private String bufferDoc(Schedule.Buffer b) {
@@ -211,10 +218,22 @@ public final class JavaEmitter {
       m.addStatement("$L = parameter($S, $L, $L, $Lf$L)", StageNames.parameterField(p.name()), p.name(), p.fanIn(), p.bias(),
           (float) p.initialBias(), shape);
     }
+    for (int i = 0; i < stages.size(); i++) {
+      stages.get(i).construct(m);
+      if (reduces(i)) {
+        stages.get(i).constructReduce(m);
+      }
+    }
+    if (schedule.sharedInput(0)) {
+      m.addStatement("inputGradientReduce = new $T($L, 0, $L)", JavaStage.TOWER_GRADIENT, plan.input().size(), plan.input().size());
+    }
     return m.build();
   }
 
-  /** {@code planForward} or {@code planBackward}: allocates the forward pass's buffers or the gradients. */
+  /**
+   * {@code planForward} or {@code planBackward}: allocates the forward pass's buffers or the gradients, and binds the
+   * stages to them — all but those bound on every pass to the caller's arrays ({@link #boundEveryPass}).
+   */
   private MethodSpec planMethod(boolean gradients) {
     MethodSpec.Builder m =
         MethodSpec.methodBuilder(gradients ? "planBackward" : "planForward")
@@ -222,22 +241,57 @@ public final class JavaEmitter {
             .addModifiers(Modifier.PROTECTED)
             .addParameter(int.class, "batch");
     Schedule.Lifetime lifetime = gradients ? Schedule.Lifetime.GRADIENTS : Schedule.Lifetime.FORWARD;
-    for (int i = 0; i < plan.stages().size(); i++) {
-      String n = names.of(i);
-      for (Schedule.Buffer b : schedule.buffers()) {
-        if (b.stage() == i && b.role().lifetime() == lifetime) {
-          m.addStatement("$L = new $L[batch * $L]", b.name(), b.ints() ? "int" : "float", b.perExample());
-        }
+    for (Schedule.Buffer b : schedule.buffers()) {
+      if (b.role().lifetime() == lifetime) {
+        m.addStatement("$L = new $L[batch * $L]", b.name(), b.ints() ? "int" : "float", b.perExample());
       }
-      if (gradients && schedule.reducesGradient(i) && plan.towers() > 1) {
-        StringBuilder copies = new StringBuilder();
+    }
+    for (int i = 0; i < stages.size(); i++) {
+      JavaStage stage = stages.get(i);
+      if (!gradients && i > 0) {
+        stage.bind(m, "bind", Collections.nCopies(stage.objects(), stage.forwardArrays(names.of(i - 1))));
+      }
+      if (gradients && !boundEveryPass(i)) {
+        stage.bind(m, "bindGradients", gradientArrays(i));
+      }
+      if (gradients && reduces(i)) {
+        StringBuilder copies = new StringBuilder(names.of(i) + "Grad");
         for (int t = 1; t < plan.towers(); t++) {
-          copies.append(t > 1 ? ", " : "").append(n).append("GradTower").append(t);
+          copies.append(", ").append(names.of(i)).append("GradTower").append(t);
         }
-        m.addStatement("$LGradTowers = new float[][] {$L}", n, copies);
+        stage.bindReduce(m, CodeBlock.of("$L", copies));
       }
     }
     return m.build();
+  }
+
+  /**
+   * Whether stage {@code i}'s gradients are bound on every backward pass: the first stage's input gradient and the last
+   * stage's output gradient are the caller's arrays, and the first layer with parameters computes its input gradient
+   * only when the caller asked for ∂loss/∂input.
+   */
+  private boolean boundEveryPass(int i) {
+    return i == 0 || i == plan.firstParametric() || i == stages.size() - 1;
+  }
+
+  /** Each tower's {@code dy, dx} of stage {@code i}: a tower other than 0 of a shared-input layer writes its own copy of dx. */
+  private List<CodeBlock> gradientArrays(int i) {
+    String dy = i == stages.size() - 1 ? "outputGradient" : names.of(i) + "Grad";
+    List<CodeBlock> towers = new ArrayList<>();
+    for (int t = 0; t < stages.get(i).objects(); t++) {
+      boolean ownCopy = schedule.sharedInput(i) && t > 0;
+      String dx;
+      if (i == 0) {
+        dx = ownCopy ? "partialInputGradient(" + t + ", inputGradient)" : "inputGradient";
+      } else {
+        dx = names.of(i - 1) + (ownCopy ? "GradTower" + t : "Grad");
+        if (i == plan.firstParametric()) {
+          dx = "inputGradient == null ? null : " + dx;
+        }
+      }
+      towers.add(CodeBlock.of("$L, $L", dy, dx));
+    }
+    return towers;
   }
 
   private MethodSpec forwardMethod() {
@@ -249,21 +303,23 @@ public final class JavaEmitter {
             .addParameter(FLOATS, "input")
             .addParameter(int.class, "batch")
             .addParameter(boolean.class, "training");
-    m.addStatement("lastInput = input");
+    m.addComment("The caller's input, bound on every pass");
+    JavaStage first = stages.get(0);
+    first.bind(m, "bind", Collections.nCopies(first.objects(), first.forwardArrays("input")));
     for (Schedule.Region r : schedule.regions()) {
       for (int i = r.first(); i < r.end(); i++) {
         if (plan.stages().get(i).maskRate() > 0) {
           // Drawn here, in layer order, before the stages run (as the CUDA launcher does), so that the towers share
           // one mask and the generator's sequence does not depend on which tower runs first.
-          m.beginControlFlow("if (training)").addStatement(new JavaCalls(schedule, i).drawMask()).endControlFlow();
+          m.beginControlFlow("if (training)").addStatement(stages.get(i).drawMask()).endControlFlow();
         }
       }
       if (!r.perTower()) {
-        m.addStatement("$LForward($L, batch, training)", names.of(r.first()), forwardInput(r.first()));
+        m.addStatement("$L.forward(batch, training)", stages.get(r.first()).runs());
         continue;
       }
       if (r.first() > 0 && schedule.sharedInput(r.first())) {
-        m.addComment("$L: every tower reads all of $L, so the towers meet here", names.of(r.first()), forwardInput(r.first()));
+        m.addComment("$L: every tower reads all of $L, so the towers meet here", names.of(r.first()), names.of(r.first() - 1));
       }
       m.addStatement("towers($L)", regionField(r, true));
     }
@@ -282,34 +338,55 @@ public final class JavaEmitter {
     if (schedule.regions().stream().anyMatch(r -> !r.perTower())) {
       m.addStatement("boolean training = lastPassWasTraining()");
     }
-    m.addStatement("this.outputGradient = outputGradient");
-    m.addStatement("this.inputGradient = inputGradient");
-    boolean sharedFirst = schedule.sharedInput(0);
-    for (int t = 1; sharedFirst && t < plan.towers(); t++) {
-      m.addStatement("inputGradientTower$L = partialInputGradient($L, inputGradient)", t, t);
+    if (plan.firstParametric() > 0) {
+      m.addStatement("this.inputGradient = inputGradient");
+    }
+    m.addComment("The caller's gradient arrays (and whether it wants ∂loss/∂input), bound on every pass");
+    for (int i = 0; i < stages.size(); i++) {
+      if (boundEveryPass(i)) {
+        stages.get(i).bind(m, "bindGradients", gradientArrays(i));
+      }
     }
     List<Schedule.Region> list = schedule.regions();
     for (int r = list.size() - 1; r >= 0; r--) {
       Schedule.Region region = list.get(r);
-      if (!region.perTower()) {
-        m.addStatement("$LBackward($L)", names.of(region.first()), backwardArguments(region.first()));
+      if (region.perTower()) {
+        m.addStatement("towers($L)", regionField(region, false));
         continue;
       }
-      m.addStatement("towers($L)", regionField(region, false));
+      int i = region.first();
+      if (reduces(i)) {
+        m.addStatement("$L.reduce(batch)", stages.get(i).reduces());
+      }
+      backward(m, i);
     }
-    if (sharedFirst) {
-      long size = plan.input().size();
+    if (schedule.sharedInput(0)) {
+      StringBuilder copies = new StringBuilder();
+      for (int t = 1; t < plan.towers(); t++) {
+        copies.append(", partialInputGradient(").append(t).append(", inputGradient)");
+      }
       m.beginControlFlow("if (inputGradient != null)")
-          .addStatement("$T.reduce(inputGradient, batch, $L, 0, $L$L)", TOWER_GRADIENT, size, size, partials(0))
+          .addStatement("inputGradientReduce.bind(inputGradient$L)", copies)
+          .addStatement("inputGradientReduce.reduce(batch)")
           .endControlFlow();
     }
     return m.build();
   }
 
+  /** Stage {@code i}'s backward line; before the first layer with parameters only ∂loss/∂input needs it. */
+  private void backward(MethodSpec.Builder m, int i) {
+    if (i < plan.firstParametric()) {
+      m.beginControlFlow("if (inputGradient != null)").addStatement("$L.backward(batch, training)", stages.get(i).runs()).endControlFlow();
+    } else {
+      m.addStatement("$L.backward(batch, training)", stages.get(i).runs());
+    }
+  }
+
   /**
    * For each region the towers run side by side: a method that runs one tower's share of it, in the forward and the
-   * backward direction, and a field holding that method as the {@code IntConsumer} {@code towers} takes — made once,
-   * because a lambda written at the call would capture the pass's arguments and be a new object every pass.
+   * backward direction, one line per stage, and a field holding that method as the {@code IntConsumer} {@code towers}
+   * takes — made once, because a lambda written at the call would capture the pass's arguments and be a new object
+   * every pass.
    */
   private void addTowerRegions(TypeSpec.Builder type) {
     for (boolean forward : new boolean[] {true, false}) {
@@ -319,7 +396,7 @@ public final class JavaEmitter {
         }
         String field = regionField(r, forward);
         String method = field.substring(0, field.length() - 1);
-        String stages = r.end() - r.first() == 1 ? names.of(r.first()) : names.of(r.first()) + " to " + names.of(r.end() - 1);
+        String names = r.end() - r.first() == 1 ? this.names.of(r.first()) : this.names.of(r.first()) + " to " + this.names.of(r.end() - 1);
         type.addField(
             FieldSpec.builder(INT_CONSUMER, field, Modifier.PRIVATE, Modifier.FINAL)
                 .addJavadoc("{@link #$L}, handed to {@code towers}.\n", method)
@@ -330,16 +407,19 @@ public final class JavaEmitter {
                 .addModifiers(Modifier.PRIVATE)
                 .addParameter(int.class, "tower")
                 .addJavadoc("Tower {@code tower}'s share of the $L pass through $L; the towers meet when every one has run it.\n",
-                    forward ? "forward" : "backward", stages)
+                    forward ? "forward" : "backward", names)
                 .addStatement("int batch = batch()")
                 .addStatement("boolean training = lastPassWasTraining()");
         if (forward) {
           for (int i = r.first(); i < r.end(); i++) {
-            m.addStatement("$LForward(tower, $L, batch, training)", names.of(i), forwardInput(i));
+            m.addStatement("$L.forward(batch, training)", stages.get(i).runs());
           }
         } else {
           for (int i = r.end() - 1; i >= r.first(); i--) {
-            m.addStatement("$LBackward(tower, $L)", names.of(i), backwardArguments(i));
+            if (reduces(i)) {
+              m.addStatement("$L.reduce(batch)", stages.get(i).reduces());
+            }
+            backward(m, i);
           }
         }
         type.addMethod(m.build());
@@ -352,34 +432,5 @@ public final class JavaEmitter {
     String first = names.of(r.first());
     String name = r.end() - r.first() == 1 ? first : first + "To" + Docs.capitalize(names.of(r.end() - 1));
     return name + (forward ? "Forward" : "Backward") + "Towers";
-  }
-
-  /** What stage {@code i} reads: the stage before's output, or the input forwardPass keeps in {@code lastInput}. */
-  private String forwardInput(int i) {
-    return i == 0 ? "lastInput" : names.of(i - 1);
-  }
-
-  private String backwardArguments(int i) {
-    String input = i == 0 ? "lastInput" : names.of(i - 1);
-    String gradOut = i == plan.stages().size() - 1 ? "outputGradient" : names.of(i) + "Grad";
-    String gradIn = i == 0 ? "inputGradient" : onlyForInputGradient(i, names.of(i - 1) + "Grad");
-    return input + ", batch, training, " + gradOut + ", " + gradIn + partials(i);
-  }
-
-  /** {@code ", <stage>GradTower1, …"}: the other towers' copies of the input gradient of a shared-input stage. */
-  private String partials(int i) {
-    StringBuilder b = new StringBuilder();
-    for (int t = 1; schedule.sharedInput(i) && t < plan.towers(); t++) {
-      b.append(", ").append(i == 0 ? "inputGradient" + "Tower" + t : onlyForInputGradient(i, names.of(i - 1) + "GradTower" + t));
-    }
-    return b.toString();
-  }
-
-  /**
-   * A gradient buffer the first parametric layer writes for the stages before it, which only ∂loss/∂input needs:
-   * {@code null} (nothing to compute) when the caller did not ask for it.
-   */
-  private String onlyForInputGradient(int i, String buffer) {
-    return i == plan.firstParametric() ? "inputGradient == null ? null : " + buffer : buffer;
   }
 }

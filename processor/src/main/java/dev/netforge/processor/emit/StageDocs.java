@@ -6,13 +6,14 @@ import dev.netforge.processor.plan.Plan;
 import dev.netforge.processor.plan.Stage;
 import dev.netforge.processor.plan.Text;
 
-/** The javadoc of a stage's forward and backward methods: shapes, parameters, FLOPs, tower split, exchange, fusions. */
+/** The javadoc of a stage's field: shapes, parameters, FLOPs, tower split, exchange, fusions forward and backward. */
 final class StageDocs {
   private StageDocs() {}
 
-  static CodeBlock of(Plan plan, String name, Stage s, boolean backward) {
+  /** @param perTower whether the field holds one object per tower */
+  static CodeBlock of(Plan plan, String name, Stage s, boolean perTower) {
     CodeBlock.Builder doc = CodeBlock.builder();
-    doc.add("$L $L: $L.\n\n", backward ? "Backward of" : "Forward of", name, s.operation());
+    doc.add("$L: $L$L.\n\n", name, s.operation(), perTower ? "; one object per tower" : "");
     doc.add("<p>Input [batch, $L]$L → output [batch, $L]", dims(s.in()),
         s instanceof Stage.Dense && !s.in().isFlat() ? " (flattened in C, H, W order)" : "", dims(s.out()));
     if (s instanceof Stage.Parametric p) {
@@ -20,12 +21,13 @@ final class StageDocs {
           p.weightShape(), p.paramPrefix(), p.out().channels(), Text.count(p.parameterCount()), Text.count(2 * p.macs()));
       doc.add("\n<p>Towers: $L.\n", Docs.towers(p, plan.towers()));
       if (p.exchange() != null) {
-        doc.add("\n<p>Exchange: $L, $L bytes per example in all ($L into each tower).\n",
-            backward ? "the input gradient each tower computes is reduced onto the tower that owns each slice"
-                : "every tower reads all of the input, so each gathers the slices the other towers own",
+        doc.add("\n<p>Exchange: forward, every tower reads all of the input, so each gathers the slices the other towers own;"
+                + " backward, the input gradient each tower computes is reduced onto the tower that owns each slice; $L bytes per"
+                + " example in all each way ($L into each tower).\n",
             Text.count(p.exchange().bytesPerImage()), Text.count(p.exchange().bytesPerImage() / plan.towers()));
       }
-      doc.add("\n<p>Fused: $L.\n", backward ? backwardFusion(p) : forwardFusion(p));
+      doc.add("\n<p>Fused forward: $L.\n", forwardFusion(p));
+      doc.add("\n<p>Fused backward: $L.\n", backwardFusion(p));
     } else {
       doc.add(".\n");
     }

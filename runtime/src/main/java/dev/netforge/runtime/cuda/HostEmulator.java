@@ -5,9 +5,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs generated CUDA C on the host: compiles a network's {@code .cu} with g++ and the emulation header
@@ -122,25 +120,10 @@ final class HostEmulator {
   }
 
   private static void compile(Path target, List<String> command, String source, String what) {
-    List<String> full = new ArrayList<>(command);
-    Path partial = target.resolveSibling(target.getFileName() + ".partial-" + ProcessHandle.current().pid());
-    full.add("-o");
-    full.add(partial.toString());
     try {
-      Files.createDirectories(target.getParent());
-      Process process = new ProcessBuilder(full).redirectErrorStream(true).start();
-      process.getOutputStream().write(source.getBytes(StandardCharsets.UTF_8));
-      process.getOutputStream().close();
-      byte[] output = process.getInputStream().readAllBytes();
-      if (!process.waitFor(10, TimeUnit.MINUTES) || process.exitValue() != 0) {
-        throw new CudaException("compiling " + what + " failed (" + String.join(" ", full) + "):\n" + new String(output, StandardCharsets.UTF_8));
-      }
-      KernelCache.publish(partial, target);
-    } catch (IOException e) {
-      throw new CudaException("cannot run " + command.get(0) + " to build " + what + " (the host emulator needs gcc and g++): " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CudaException("interrupted while compiling " + what, e);
+      KernelCache.build(target, command, source, what, "the host emulator needs gcc and g++");
+    } catch (KernelCache.BuildFailed e) {
+      throw new CudaException(e.getMessage(), e);
     }
   }
 

@@ -7,13 +7,26 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Where compiled kernels are kept between runs, keyed by a hash of what went into them (source, target, compiler
- * flags): {@code -Dnetforge.cache=DIR}, else {@code $XDG_CACHE_HOME/netforge}, else {@code ~/.cache/netforge}.
+ * Where compiled kernels and native libraries (the host emulator's, netforge-mpi's shim) are kept between runs, keyed
+ * by a hash of what went into them (source, target, compiler flags): {@code -Dnetforge.cache=DIR}, else
+ * {@code $XDG_CACHE_HOME/netforge}, else {@code ~/.cache/netforge}.
  */
-final class KernelCache {
+public final class KernelCache {
+  /** A compiler that failed or could not be started: the message names the command and holds its output. */
+  public static final class BuildFailed extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    BuildFailed(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
   private KernelCache() {}
 
   static Path root() {
@@ -26,7 +39,7 @@ final class KernelCache {
   }
 
   /** The cache file for {@code parts}, under {@code kind}, with the given file name suffix. */
-  static Path entry(String kind, String suffix, String... parts) {
+  public static Path entry(String kind, String suffix, String... parts) {
     try {
       MessageDigest digest = MessageDigest.getInstance("SHA-256");
       for (String part : parts) {
@@ -57,6 +70,36 @@ final class KernelCache {
       }
       System.err.println("netforge: cannot keep compiled kernels in " + entry.getParent() + " (" + e
           + "); the next run compiles them again (-Dnetforge.cache=DIR chooses another place)");
+    }
+  }
+
+  /**
+   * Runs {@code command}, a compiler reading {@code source} from standard input, with {@code -o} a file beside
+   * {@code target} that is then moved into place atomically (so two processes building at once each see a whole one).
+   *
+   * @param what what is being built, for messages
+   * @param needs what the build needs installed, said when the compiler cannot be started
+   */
+  public static void build(Path target, List<String> command, String source, String what, String needs) {
+    List<String> full = new ArrayList<>(command);
+    Path partial = target.resolveSibling(target.getFileName() + ".partial-" + ProcessHandle.current().pid());
+    full.add("-o");
+    full.add(partial.toString());
+    try {
+      Files.createDirectories(target.getParent());
+      Process process = new ProcessBuilder(full).redirectErrorStream(true).start();
+      process.getOutputStream().write(source.getBytes(StandardCharsets.UTF_8));
+      process.getOutputStream().close();
+      byte[] output = process.getInputStream().readAllBytes();
+      if (!process.waitFor(10, TimeUnit.MINUTES) || process.exitValue() != 0) {
+        throw new BuildFailed("compiling " + what + " failed (" + String.join(" ", full) + "):\n" + new String(output, StandardCharsets.UTF_8), null);
+      }
+      publish(partial, target);
+    } catch (IOException e) {
+      throw new BuildFailed("cannot run " + command.get(0) + " to build " + what + " (" + needs + "): " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new BuildFailed("interrupted while compiling " + what, e);
     }
   }
 

@@ -1,7 +1,5 @@
 package dev.netforge.runtime.data;
 
-import dev.netforge.runtime.Rng;
-
 /**
  * Turns images into normalized float batches, optionally with the training augmentation used for the small
  * networks: a random horizontal flip (clothes and shoes are left–right symmetric in kind).
@@ -24,16 +22,17 @@ public final class Batcher implements TrainingData {
     return set.count();
   }
 
-  /** Decoded sets are in memory: each batch is filled on the caller's thread, flips drawn from {@code rng} in order. */
+  /** Decoded sets are in memory: each batch is filled on the caller's thread. */
   @Override
-  public Epoch epoch(int[] order, int batch, Rng rng) {
+  public Epoch epoch(int[] order, int[] sizes, EpochRandom random) {
     return new Epoch() {
       private int from;
+      private int step;
 
       @Override
       public int next(float[] x, int[] labels) {
-        int n = Math.min(batch, set.count() - from);
-        fill(order, from, n, x, labels, rng);
+        int n = step < sizes.length ? sizes[step++] : 0;
+        fill(order, from, n, x, labels, random);
         from += n;
         return n;
       }
@@ -43,16 +42,16 @@ public final class Batcher implements TrainingData {
   /**
    * Fills {@code x} with images {@code order[from..from+n)} and {@code labels} with their labels.
    *
-   * @param flipRng draws a flip per image, or {@code null} for none
+   * @param random draws each image's flip from its own generator, or {@code null} for none
    */
-  public void fill(int[] order, int from, int n, float[] x, int[] labels, Rng flipRng) {
+  public void fill(int[] order, int from, int n, float[] x, int[] labels, EpochRandom random) {
     int h = set.height();
     int w = set.width();
     int plane = h * w;
     for (int i = 0; i < n; i++) {
       int img = order == null ? from + i : order[from + i];
       labels[i] = set.labels()[img];
-      boolean flip = flipRng != null && flipRng.nextFloat() < 0.5f;
+      boolean flip = random != null && random.example(img).nextFloat() < 0.5f;
       for (int c = 0; c < set.channels(); c++) {
         float scale = 1f / (255f * norm.std()[c]);
         float shift = norm.mean()[c] / norm.std()[c];

@@ -5,10 +5,18 @@ import dev.netforge.runtime.CounterRandom;
 /**
  * Inverted dropout: a mask of {@code 0} (probability p) or {@code 1/(1−p)}, drawn before the pass that applies it
  * (usually a parametric layer's epilogue), and reused by the backward pass. Each unit's draw is a function of
- * (seed, training step, layer, the example's index in the global batch, unit) through {@link CounterRandom}.
+ * (seed, training step, layer, the example's index in the global batch, unit) through {@link CounterRandom}. An
+ * object of this class is a dropout that stands alone (after pooling or LRN): {@code y = x · mask} in training,
+ * {@code y = x} at test time.
  */
-public final class Dropout {
-  private Dropout() {}
+public final class Dropout extends Stage {
+  private final int perExample;
+  private float[] mask;
+
+  /** A dropout over {@code perExample} values of each example. */
+  public Dropout(int perExample) {
+    this.perExample = perExample;
+  }
 
   /**
    * Draws the mask of layer {@code layer} at training step {@code step} for examples {@code [firstExample,
@@ -25,17 +33,30 @@ public final class Dropout {
     }
   }
 
-  /** A dropout that stands alone (after pooling or LRN): {@code y = x · mask}; at test time {@code y = x}. */
-  public static void forward(float[] x, float[] mask, float[] y, int count) {
-    for (int i = 0; i < count; i++) {
-      y[i] = mask == null ? x[i] : x[i] * mask[i];
+  /** Binds the forward pass's arrays; {@code mask} holds the multipliers a training pass draws. */
+  public void bind(float[] x, float[] y, float[] mask) {
+    bindInputOutput(x, y);
+    this.mask = mask;
+  }
+
+  @Override
+  public void forward(int batch, boolean training) {
+    float[] in = x;
+    float[] out = y;
+    float[] m = training ? mask : null;
+    for (int i = 0; i < batch * perExample; i++) {
+      out[i] = m == null ? in[i] : in[i] * m[i];
     }
   }
 
   /** {@code dx = dy · mask}. */
-  public static void backward(float[] dy, float[] mask, float[] dx, int count) {
-    for (int i = 0; i < count; i++) {
-      dx[i] = mask == null ? dy[i] : dy[i] * mask[i];
+  @Override
+  public void backward(int batch, boolean training) {
+    float[] g = dy;
+    float[] d = dx;
+    float[] m = training ? mask : null;
+    for (int i = 0; i < batch * perExample; i++) {
+      d[i] = m == null ? g[i] : g[i] * m[i];
     }
   }
 }

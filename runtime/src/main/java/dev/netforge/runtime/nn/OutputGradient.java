@@ -1,7 +1,5 @@
 package dev.netforge.runtime.nn;
 
-import dev.netforge.runtime.Parallel;
-
 /**
  * The fused first step of a parametric layer's backward pass: turns the gradient of the layer's stored output into
  * the gradient of its pre-activation in place — through dropout ({@code × mask}) and ReLU ({@code × [y > 0]}) — and
@@ -9,60 +7,22 @@ import dev.netforge.runtime.Parallel;
  */
 final class OutputGradient {
   private static final ReluDropoutGradient GRADIENT = ReluDropoutGradient.forThisJvm();
-  /** The loop body, kept per calling thread so that handing it out allocates nothing (see {@link MaxPool2d}). */
-  private static final ThreadLocal<Channels> CHANNELS = ThreadLocal.withInitial(Channels::new);
 
   private OutputGradient() {}
 
   /**
-   * Convolution layout: for channels [c0, c0 + count) of {@code [batch, channels, plane]}.
+   * Convolution layout: channel {@code c} of {@code [batch, channels, plane]}; returns the channel's bias gradient.
    *
    * @param y the stored output (after ReLU and dropout), read for the ReLU derivative
    * @param mask the dropout multipliers of the forward pass, or {@code null}
    */
-  static void channels(
-      float[] g, float[] y, float[] mask, boolean relu, int batch, int channels, int plane, int c0, int count, float[] biasGrad) {
-    Channels loop = CHANNELS.get();
-    loop.g = g;
-    loop.y = y;
-    loop.mask = mask;
-    loop.relu = relu;
-    loop.batch = batch;
-    loop.channels = channels;
-    loop.plane = plane;
-    loop.c0 = c0;
-    loop.biasGrad = biasGrad;
-    Parallel.shared().forRange(count, loop);
-  }
-
-  private static final class Channels extends Parallel.Loop {
-    float[] g;
-    float[] y;
-    float[] mask;
-    boolean relu;
-    int batch;
-    int channels;
-    int plane;
-    int c0;
-    float[] biasGrad;
-
-    @Override
-    protected void clear() {
-      g = y = mask = biasGrad = null;
+  static float channel(float[] g, float[] y, float[] mask, boolean relu, int batch, int channels, int plane, int c) {
+    double sum = 0;
+    for (int n = 0; n < batch; n++) {
+      int base = (n * channels + c) * plane;
+      sum += maskAndSum(g, y, mask, relu, base, base + plane);
     }
-
-    /** Channels {@code c0 + [start, end)}. */
-    @Override
-    public void run(int worker, int start, int end) {
-      for (int c = c0 + start; c < c0 + end; c++) {
-        double sum = 0;
-        for (int n = 0; n < batch; n++) {
-          int base = (n * channels + c) * plane;
-          sum += maskAndSum(g, y, mask, relu, base, base + plane);
-        }
-        biasGrad[c] = (float) sum;
-      }
-    }
+    return (float) sum;
   }
 
   /** Dense layout: for units [u0, u0 + count) of {@code [batch, units]}. */

@@ -2,7 +2,6 @@ package dev.netforge.runtime.train;
 
 import dev.netforge.runtime.CompiledNetwork;
 import dev.netforge.runtime.Parameter;
-import dev.netforge.runtime.Rng;
 import dev.netforge.runtime.io.SafeTensors;
 import dev.netforge.runtime.io.Tensor;
 import dev.netforge.runtime.io.TensorFormatException;
@@ -66,11 +65,11 @@ public final class Checkpoint {
   }
 
   /**
-   * Restores a checkpoint into a run of {@code net}: weights, momentum, learning-rate schedule and random generators;
-   * returns where the run stood. Another network's checkpoint, or one whose metadata or tensors are damaged, is an
+   * Restores a checkpoint into a run of {@code net}: weights, momentum, learning-rate schedule and dropout masks;
+   * returns where the run stood, with the seed of its data draws. Another network's checkpoint, or one whose metadata or tensors are damaged, is an
    * error naming the file and what is wrong.
    */
-  public static ResumePoint resume(Path file, CompiledNetwork net, Sgd sgd, LearningRateSchedule schedule, Rng data) throws IOException {
+  public static ResumePoint resume(Path file, CompiledNetwork net, Sgd sgd, LearningRateSchedule schedule) throws IOException {
     SafeTensors st = SafeTensors.read(file);
     String network = required(st, "network");
     if (!network.equals(net.name())) {
@@ -78,7 +77,9 @@ public final class Checkpoint {
     }
     int epoch = (int) number(st, "epoch", 0, Integer.MAX_VALUE - 1);
     long step = number(st, "step", 0, Long.MAX_VALUE);
-    long dataState = number(st, "rng.data", Long.MIN_VALUE, Long.MAX_VALUE);
+    // Shuffles and augmentation are counter-based (seed, epoch, example); before that a checkpoint kept a sequential
+    // generator's state, which serves as the seed: the run goes on with other draws than it would have.
+    long dataSeed = number(st, st.metadata().containsKey("data.seed") ? "data.seed" : "rng.data", Long.MIN_VALUE, Long.MAX_VALUE);
     // Dropout masks are counter-based (seed, step); a checkpoint from before that kept a sequential generator's state,
     // which serves as the seed, the steps starting again from 0: the run goes on with other masks than it would have.
     boolean counterBased = st.metadata().containsKey("dropout.seed");
@@ -91,9 +92,8 @@ public final class Checkpoint {
     }
     copyWeights(st, net);
     loadMomentum(st, net, sgd);
-    data.setState(dataState);
     net.restoreDropout(dropoutSeed, dropoutSteps);
-    return new ResumePoint(epoch, step);
+    return new ResumePoint(epoch, step, dataSeed);
   }
 
   /** An integer metadata value that must be present and within [min, max]. */

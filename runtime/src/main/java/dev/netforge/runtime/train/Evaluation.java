@@ -4,6 +4,8 @@ import dev.netforge.runtime.CompiledNetwork;
 import dev.netforge.runtime.CpuEngine;
 import dev.netforge.runtime.Engine;
 import dev.netforge.runtime.data.TrainingData;
+import dev.netforge.runtime.distributed.Communicator;
+import dev.netforge.runtime.distributed.SingleProcess;
 import dev.netforge.runtime.nn.SoftmaxCrossEntropy;
 import java.io.IOException;
 
@@ -25,6 +27,14 @@ public record Evaluation(double loss, double top1, double top5, long[][] confusi
    * needs no larger buffers than training planned.
    */
   public static Evaluation of(Engine engine, TrainingData data, int batchSize) throws IOException {
+    return of(engine, data, batchSize, new SingleProcess());
+  }
+
+  /**
+   * As {@link #of(Engine, TrainingData, int)}, sharded: each of the {@code processes} evaluates its contiguous share of
+   * the set, and the counts and loss sums are summed over them, so every process gets the whole set's evaluation.
+   */
+  public static Evaluation of(Engine engine, TrainingData data, int batchSize, Communicator processes) throws IOException {
     CompiledNetwork net = engine.network();
     int classes = net.outputSize();
     int views = data.views();
@@ -36,9 +46,15 @@ public record Evaluation(double loss, double top1, double top5, long[][] confusi
     double lossSum = 0;
     long top1 = 0;
     long top5 = 0;
-    int count = 0;
-    int steps = (data.count() + examples - 1) / examples;
-    try (TrainingData.Epoch batches = data.epoch(null, examples, null)) {
+    long count = 0;
+    int[] share = null;
+    if (processes.size() > 1) {
+      int from = (int) ((long) data.count() * processes.rank() / processes.size());
+      int to = (int) ((long) data.count() * (processes.rank() + 1) / processes.size());
+      share = java.util.stream.IntStream.range(from, to).toArray();
+    }
+    int steps = ((share == null ? data.count() : share.length) + examples - 1) / examples;
+    try (TrainingData.Epoch batches = data.epoch(share, examples, null)) {
       for (int step = 0; step < steps; step++) {
         int n = batches.next(x, labels);
         if (n == 0) {
@@ -74,7 +90,21 @@ public record Evaluation(double loss, double top1, double top5, long[][] confusi
         count += n;
       }
     }
-    return new Evaluation(lossSum / count, (double) top1 / count, (double) top5 / count, confusion, count);
+    double[] losses = {lossSum};
+    processes.sum(losses, 0, 1);
+    long[] counts = new long[3 + classes * classes];
+    counts[0] = top1;
+    counts[1] = top5;
+    counts[2] = count;
+    for (int truth = 0; truth < classes; truth++) {
+      System.arraycopy(confusion[truth], 0, counts, 3 + truth * classes, classes);
+    }
+    processes.sum(counts, 0, counts.length);
+    for (int truth = 0; truth < classes; truth++) {
+      System.arraycopy(counts, 3 + truth * classes, confusion[truth], 0, classes);
+    }
+    long n = counts[2];
+    return new Evaluation(losses[0] / n, (double) counts[0] / n, (double) counts[1] / n, confusion, Math.toIntExact(n));
   }
 
   /** The mean over {@code views} consecutive rows of logits of their softmax, in double. */

@@ -5,5 +5,6 @@ package dev.netforge.runtime.train;
  *
  * @param epoch the last epoch it finished
  * @param step optimizer steps taken so far
+ * @param dataSeed the seed of its shuffles and augmentation ({@link dev.netforge.runtime.data.EpochRandom})
  */
-public record ResumePoint(int epoch, long step) {}
+public record ResumePoint(int epoch, long step, long dataSeed) {}

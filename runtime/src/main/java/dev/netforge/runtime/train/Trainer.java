@@ -3,8 +3,13 @@ package dev.netforge.runtime.train;
 import dev.netforge.runtime.CompiledNetwork;
 import dev.netforge.runtime.CpuEngine;
 import dev.netforge.runtime.Engine;
-import dev.netforge.runtime.Rng;
+import dev.netforge.runtime.Parameter;
+import dev.netforge.runtime.data.EpochRandom;
 import dev.netforge.runtime.data.TrainingData;
+import dev.netforge.runtime.distributed.BatchShare;
+import dev.netforge.runtime.distributed.Communicator;
+import dev.netforge.runtime.distributed.Gradients;
+import dev.netforge.runtime.distributed.SingleProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,9 +20,10 @@ import java.util.Map;
 
 /**
  * Mini-batch SGD over epochs: shuffle, forward, fused loss and backward, update; then evaluate, step the schedule
- * and write a checkpoint. All randomness (initialization, shuffling, flips, dropout) comes from generators seeded
- * by {@link Config#seed()} and saved in checkpoints, so the same seed gives the same losses on the same machine and
- * thread count, and a resumed run continues exactly.
+ * and write a checkpoint. All randomness comes from {@link Config#seed()}: initialization from a generator, and
+ * shuffling, augmentation ({@link EpochRandom}) and dropout masks as functions of (seed, epoch or step, example), whose
+ * seeds checkpoints keep. So the same seed gives the same losses on the same machine and thread count, and a resumed
+ * run continues exactly.
  */
 public final class Trainer {
   /**
@@ -30,9 +36,22 @@ public final class Trainer {
       boolean flip, Path checkpoint, Map<String, String> metadata) {}
 
   private final Config config;
+  private final Communicator processes;
 
+  /** A trainer of one process. */
   public Trainer(Config config) {
+    this(config, new SingleProcess());
+  }
+
+  /**
+   * A trainer that is one of {@code processes}: synchronous data parallelism. Every process computes its
+   * {@link BatchShare share} of each global batch of {@link Config#batch()} examples, the gradients are summed over the
+   * processes, and each applies the same update, so the run trains as one process would with the same seed. Rank 0
+   * alone writes the checkpoint and calls the listener.
+   */
+  public Trainer(Config config, Communicator processes) {
     this.config = config;
+    this.processes = processes;
   }
 
   /**
@@ -54,48 +73,79 @@ public final class Trainer {
    */
   public List<EpochResult> train(Engine engine, TrainingData train, TrainingData test, Path resume, TrainingListener listener) throws IOException {
     CompiledNetwork net = engine.network();
+    int ranks = processes.size();
+    if (ranks > 1 && !(engine instanceof CpuEngine)) {
+      throw new IllegalArgumentException("data-parallel training over " + ranks + " processes runs the CPU engine only (the CUDA engine's "
+          + "gradients stay on its devices, and its loss gradient is the local batch's); use --device cpu");
+    }
     Sgd sgd = new Sgd(net.parameters(), config.momentum(), config.weightDecay());
     int count = train.count();
     int batch = config.batch();
     int stepsPerEpoch = (count + batch - 1) / batch;
     LearningRateSchedule schedule = LearningRateSchedule.parse(config.schedule(), config.learningRate(), config.epochs(), stepsPerEpoch);
-    Rng data = new Rng(config.seed() ^ 0x5DEECE66DL);
+    long dataSeed = config.seed() ^ 0x5DEECE66DL;
     int startEpoch = 1;
     long step = 0;
     if (resume != null) {
-      ResumePoint resumed = Checkpoint.resume(resume, net, sgd, schedule, data);
+      ResumePoint resumed = Checkpoint.resume(resume, net, sgd, schedule);
       startEpoch = resumed.epoch() + 1;
       step = resumed.step();
+      dataSeed = resumed.dataSeed();
     } else {
       net.initialize(config.seed());
     }
+    requireSameStart(net, train, test, startEpoch, dataSeed);
     engine.fromHost(sgd);
     float[] x = new float[batch * net.inputSize()];
     int[] labels = new int[batch];
-    int[] order = new int[count];
+    long[] counts = new long[ranks];
+    double[] sums = new double[2];
     List<EpochResult> results = new ArrayList<>();
     for (int epoch = startEpoch; epoch <= config.epochs(); epoch++) {
-      for (int i = 0; i < count; i++) {
-        order[i] = i;
-      }
-      data.shuffle(order);
+      EpochRandom random = new EpochRandom(dataSeed, epoch);
+      BatchShare share = BatchShare.of(random.order(count), batch, processes.rank(), ranks);
       double lr = schedule.rate(step);
       double lossSum = 0;
       long correct = 0;
       long start = System.nanoTime();
       long seen = 0;
-      try (TrainingData.Epoch batches = train.epoch(order, batch, config.flip() ? data : null)) {
+      try (TrainingData.Epoch batches = train.epoch(share.order(), share.sizes(), config.flip() ? random : null)) {
         for (int s = 0; s < stepsPerEpoch; s++) {
           int n = batches.next(x, labels);
-          listener.dataWait(batches.waitSeconds());
-          if (n == 0) {
+          if (processes.rank() == 0) {
+            listener.dataWait(batches.waitSeconds());
+          }
+          // How many examples each process has (files that did not decode are left out): this one's place in the batch.
+          java.util.Arrays.fill(counts, 0);
+          counts[processes.rank()] = n;
+          processes.sum(counts, 0, ranks);
+          long first = 0;
+          long global = 0;
+          for (int r = 0; r < ranks; r++) {
+            first += r < processes.rank() ? counts[r] : 0;
+            global += counts[r];
+          }
+          if (global == 0) {
             continue;  // every file of this batch was undecodable
           }
           double rate = schedule.rate(step);
-          int[] batchLabels = n == batch ? labels : java.util.Arrays.copyOf(labels, n);
-          float[] logits = engine.forward(x, n, true);
-          correct += correct(logits, batchLabels, n, net.outputSize());
-          double loss = engine.backward(batchLabels, null);
+          sums[0] = 0;
+          sums[1] = 0;
+          if (n > 0) {
+            int[] batchLabels = n == batch ? labels : java.util.Arrays.copyOf(labels, n);
+            net.shareOfBatch(first, Math.toIntExact(global));
+            float[] logits = engine.forward(x, n, true);
+            sums[1] = correct(logits, batchLabels, n, net.outputSize());
+            sums[0] = engine.backward(batchLabels, null) * n;
+          } else {
+            net.nextTrainingStep();  // its masks are drawn by the processes that have examples
+            for (Parameter p : net.parameters()) {
+              java.util.Arrays.fill(p.grad, 0f);
+            }
+          }
+          processes.sum(sums, 0, sums.length);
+          Gradients.sum(processes, net.parameters());
+          double loss = sums[0] / global;
           step++;
           if (!Double.isFinite(loss)) {
             throw new TrainingDiverged("loss is " + loss + " at epoch " + epoch + ", step " + (s + 1) + " of " + stepsPerEpoch + " (step " + step
@@ -104,38 +154,79 @@ public final class Trainer {
                 + ". Lower the learning rate (now " + rate + ").");
           }
           engine.update(sgd, rate);
-          lossSum += loss * n;
-          seen += n;
+          lossSum += sums[0];
+          correct += (long) sums[1];
+          seen += global;
           double seconds = (System.nanoTime() - start) / 1e9;
-          listener.step(epoch, s + 1, stepsPerEpoch, loss, (double) correct / seen, seen / seconds);
+          if (processes.rank() == 0) {
+            listener.step(epoch, s + 1, stepsPerEpoch, loss, (double) correct / seen, seen / seconds);
+          }
         }
       }
+      net.shareOfBatch(0, 0);
       double seconds = (System.nanoTime() - start) / 1e9;
       // At the training batch, so that evaluation (10-crop testing included) fits in the buffers training planned.
-      Evaluation eval = Evaluation.of(engine, test, batch);
+      Evaluation eval = Evaluation.of(engine, test, batch, processes);
       EpochResult result = new EpochResult(epoch, lossSum / seen, (double) correct / seen, eval, lr, seconds, seen / seconds);
       schedule.endOfEpoch(epoch, 1 - eval.top1());
-      Map<String, String> meta = new LinkedHashMap<>();
-      meta.put("epoch", Integer.toString(epoch));
-      meta.put("step", Long.toString(step));
-      meta.put("learning_rate", Double.toString(schedule.rate(step)));
-      meta.put("schedule", schedule.spec());
-      meta.put("schedule.state", schedule.state());
-      meta.put("rng.data", Long.toString(data.state()));
-      meta.put("dropout.seed", Long.toString(net.dropoutSeed()));
-      meta.put("dropout.steps", Long.toString(net.trainingSteps()));
-      meta.put("seed", Long.toString(config.seed()));
-      meta.put("batch", Integer.toString(batch));
-      meta.put("momentum", Double.toString(config.momentum()));
-      meta.put("weight_decay", Double.toString(config.weightDecay()));
-      meta.put("test.top1", Double.toString(eval.top1()));
-      meta.putAll(config.metadata());
-      engine.toHost(sgd);
-      Checkpoint.write(config.checkpoint(), net, sgd, meta);
+      if (processes.rank() == 0) {
+        writeCheckpoint(engine, sgd, schedule, epoch, step, dataSeed, eval);
+        listener.epoch(result);
+      }
       results.add(result);
-      listener.epoch(result);
     }
     return results;
+  }
+
+  /**
+   * Makes sure every process starts from the same state: rank 0's settings, data sizes and parameters' fingerprint
+   * are broadcast and compared, so that a rank started with other options or another checkpoint fails at once, naming
+   * what differs, instead of training something else.
+   */
+  private void requireSameStart(CompiledNetwork net, TrainingData train, TrainingData test, int startEpoch, long dataSeed) {
+    if (processes.size() == 1) {
+      return;
+    }
+    long parameters = 17;
+    for (Parameter p : net.parameters()) {
+      for (float v : p.value) {
+        parameters = parameters * 31 + Float.floatToRawIntBits(v);
+      }
+    }
+    String[] names = {"the seed", "the batch", "the epochs", "the training set's size", "the test set's size", "the epoch it starts from",
+        "the data seed", "the parameters' fingerprint"};
+    long[] mine = {config.seed(), config.batch(), config.epochs(), train.count(), test.count(), startEpoch, dataSeed, parameters};
+    long[] root = mine.clone();
+    processes.broadcast(root, 0, root.length, 0);
+    for (int i = 0; i < mine.length; i++) {
+      if (mine[i] != root[i]) {
+        throw new IllegalArgumentException("rank " + processes.rank() + " of " + processes.size() + " starts with " + names[i] + " " + mine[i]
+            + ", rank 0 with " + root[i] + ": every rank must be started with the same options, data and checkpoint");
+      }
+    }
+  }
+
+  private void writeCheckpoint(Engine engine, Sgd sgd, LearningRateSchedule schedule, int epoch, long step, long dataSeed, Evaluation eval)
+      throws IOException {
+    CompiledNetwork net = engine.network();
+    Map<String, String> meta = new LinkedHashMap<>();
+    meta.put("epoch", Integer.toString(epoch));
+    meta.put("step", Long.toString(step));
+    meta.put("learning_rate", Double.toString(schedule.rate(step)));
+    meta.put("schedule", schedule.spec());
+    meta.put("schedule.state", schedule.state());
+    meta.put("data.seed", Long.toString(dataSeed));
+    meta.put("dropout.seed", Long.toString(net.dropoutSeed()));
+    meta.put("dropout.steps", Long.toString(net.trainingSteps()));
+    meta.put("seed", Long.toString(config.seed()));
+    meta.put("batch", Integer.toString(config.batch()));
+    meta.put("ranks", Integer.toString(processes.size()));
+    meta.put("momentum", Double.toString(config.momentum()));
+    meta.put("weight_decay", Double.toString(config.weightDecay()));
+    meta.put("test.top1", Double.toString(eval.top1()));
+    meta.putAll(config.metadata());
+    engine.toHost(sgd);
+    Checkpoint.write(config.checkpoint(), net, sgd, meta);
   }
 
   private static int correct(float[] logits, int[] labels, int n, int classes) {

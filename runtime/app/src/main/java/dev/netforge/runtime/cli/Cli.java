@@ -35,6 +35,7 @@ import picocli.CommandLine.Option;
       EvalCommand.class,
       PredictCommand.class,
       BenchCommand.class,
+      DistributedBenchCommand.class,
       ExportCommand.class
     })
 public final class Cli {

@@ -13,8 +13,10 @@ import dev.netforge.runtime.images.ColourStatistics;
 import dev.netforge.runtime.images.ImageFolder;
 import dev.netforge.runtime.images.ImageFolderData;
 import dev.netforge.runtime.images.Preprocessing;
+import dev.netforge.runtime.distributed.Communicator;
 import dev.netforge.runtime.train.EpochResult;
 import dev.netforge.runtime.train.Trainer;
+import dev.netforge.runtime.train.TrainingListener;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,6 +77,9 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--ten-crop", description = "Image folders: test each epoch on 10 crops per image (default: the central crop).")
   boolean tenCrop;
 
+  @Option(names = "--distributed", defaultValue = "auto", description = Distributed.OPTION_HELP)
+  String distributed;
+
   @Option(names = "--loader-threads", description = "Image folders: threads decoding and augmenting ahead of training (default: one per core).")
   Integer loaderThreads;
 
@@ -83,13 +88,14 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    CompiledNetwork net = common.network(model);
-    Sets sets = Files.isDirectory(data.resolve("train")) ? imageFolders(net) : idx(net);
-    Files.createDirectories(out);
-    try (Engine engine = common.engine(net)) {
-      train(engine, sets);
-    }
-    return 0;
+    return Distributed.run(distributed, common, processes -> {
+      CompiledNetwork net = common.network(model);
+      Sets sets = Files.isDirectory(data.resolve("train")) ? imageFolders(net) : idx(net);
+      Files.createDirectories(out);
+      try (Engine engine = common.engine(net)) {
+        train(engine, sets, processes);
+      }
+    });
   }
 
   /** An MNIST-format set: four IDX files, per-channel normalization from the training images. */
@@ -134,15 +140,23 @@ final class TrainCommand implements Callable<Integer> {
         Map.of("statistics", ColourStatistics.fileFor(trainFolder).toString(), "data", data.toString()));
   }
 
-  private void train(Engine engine, Sets sets) throws IOException {
+  /** Trains; rank 0 alone prints, and its listener writes the metrics and the plot. */
+  private void train(Engine engine, Sets sets, Communicator processes) throws IOException {
     CompiledNetwork net = engine.network();
-    System.out.printf(Locale.ROOT, "training %s (%,d parameters) on %s: %,d train / %,d test images, %d epochs, batch %d, lr %g (%s), seed %d; "
-        + "%s, GEMM %s%n", net.name(), net.parameterCount(), data, sets.train().count(), sets.test().count(), epochs, batch, lr, schedule, seed,
-        engine.describe(), Sgemm.kernel());
+    boolean speaks = processes.rank() == 0;
+    if (speaks) {
+      System.out.printf(Locale.ROOT, "training %s (%,d parameters) on %s: %,d train / %,d test images, %d epochs, batch %d, lr %g (%s), seed %d; "
+          + "%s%s, GEMM %s%n", net.name(), net.parameterCount(), data, sets.train().count(), sets.test().count(), epochs, batch, lr, schedule, seed,
+          Distributed.describe(processes), engine.describe(), Sgemm.kernel());
+    }
     Trainer.Config config = new Trainer.Config(epochs, batch, lr, momentum, weightDecay, schedule, seed, !noFlip,
         out.resolve("checkpoint.safetensors"), sets.metadata());
     long start = System.nanoTime();
-    List<EpochResult> results = new Trainer(config).train(engine, sets.train(), sets.test(), resume, new TrainingReport(out, epochs, resume != null));
+    TrainingListener listener = speaks ? new TrainingReport(out, epochs, resume != null) : new TrainingListener() {};
+    List<EpochResult> results = new Trainer(config, processes).train(engine, sets.train(), sets.test(), resume, listener);
+    if (!speaks) {
+      return;
+    }
     for (TrainingData set : List.of(sets.train(), sets.test())) {
       if (set instanceof ImageFolderData images && images.skipped() > 0) {
         System.out.printf(Locale.ROOT, "%s: %,d files could not be decoded and were left out, first: %s%n", images.folder().root(), images.skipped(),

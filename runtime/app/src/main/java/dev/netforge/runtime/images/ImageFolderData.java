@@ -1,6 +1,6 @@
 package dev.netforge.runtime.images;
 
-import dev.netforge.runtime.Rng;
+import dev.netforge.runtime.data.EpochRandom;
 import dev.netforge.runtime.data.TrainingData;
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -16,13 +16,14 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * An image folder as training or test data: files are decoded, preprocessed and augmented on background threads a
  * few batches ahead of the trainer, so a step waits only when the decoders cannot keep up. Each image's augmentation
- * comes from a generator seeded by the epoch's seed and the image's place in the epoch, so results do not depend on
- * which thread decoded what. Undecodable files are left out of their batch, counted, and the first few named.
+ * comes from its own generator for the epoch ({@link EpochRandom#example}), keyed by its index in the folder, so
+ * results do not depend on which thread, batch or process decoded it. Undecodable files are left out of their batch,
+ * counted, and the first few named.
  */
 public final class ImageFolderData implements TrainingData {
   /** How an example becomes network inputs. */
   public enum Mode {
-    /** A random patch, mirrored half the time, with PCA colour noise. */
+    /** A random patch, mirrored half the time, with PCA colour noise; the central patch in a pass without draws. */
     TRAIN,
     /** The central patch. */
     CENTER,
@@ -31,7 +32,6 @@ public final class ImageFolderData implements TrainingData {
   }
 
   private static final int NAMED_FAILURES = 5;
-  private static final long SEED_STEP = 0x9E37_79B9_7F4A_7C15L;
 
   private final ImageFolder folder;
   private final Augmentation augmentation;
@@ -74,9 +74,8 @@ public final class ImageFolderData implements TrainingData {
   }
 
   @Override
-  public Epoch epoch(int[] order, int batch, Rng rng) {
-    long seed = rng != null ? rng.nextLong() : 0;
-    return new Loader(order, batch, seed);
+  public Epoch epoch(int[] order, int[] sizes, EpochRandom random) {
+    return new Loader(order, sizes, random);
   }
 
   private record Batch(float[] x, int[] labels, int count) {}
@@ -84,25 +83,29 @@ public final class ImageFolderData implements TrainingData {
   /** The batches of one pass, each decoded by a pool task, at most {@code 2 × threads} of them ahead. */
   private final class Loader implements Epoch {
     private final int[] order;
-    private final int batch;
-    private final long seed;
-    private final int batches;
+    private final int[] sizes;
+    /** Where in {@code order} each batch starts. */
+    private final int[] starts;
+    private final EpochRandom random;
     private final ExecutorService pool;
     private final ArrayDeque<Future<Batch>> ahead = new ArrayDeque<>();
     private int submitted;
     private long waitNanos;
 
-    Loader(int[] order, int batch, long seed) {
+    Loader(int[] order, int[] sizes, EpochRandom random) {
       this.order = order;
-      this.batch = batch;
-      this.seed = seed;
-      this.batches = (folder.count() + batch - 1) / batch;
+      this.sizes = sizes;
+      this.starts = new int[sizes.length];
+      for (int b = 1; b < sizes.length; b++) {
+        starts[b] = starts[b - 1] + sizes[b - 1];
+      }
+      this.random = random;
       this.pool = Executors.newFixedThreadPool(threads, r -> {
         Thread t = new Thread(r, "netforge-images");
         t.setDaemon(true);
         return t;
       });
-      while (submitted < Math.min(batches, 2 * threads)) {
+      while (submitted < Math.min(sizes.length, 2 * threads)) {
         submit();
       }
     }
@@ -113,15 +116,16 @@ public final class ImageFolderData implements TrainingData {
     }
 
     private Batch load(int b) {
-      int from = b * batch;
-      int n = Math.min(batch, folder.count() - from);
+      int from = starts[b];
+      int n = sizes[b];
       int size = 3 * augmentation.crop() * augmentation.crop() * views();
       float[] x = new float[n * size];
       int[] labels = new int[n];
       int count = 0;
       for (int i = 0; i < n; i++) {
         int position = from + i;
-        ImageFolder.Item item = folder.items().get(order == null ? position : order[position]);
+        int index = order == null ? position : order[position];
+        ImageFolder.Item item = folder.items().get(index);
         byte[] image;
         try {
           image = Preprocessing.square(ImageDecoder.decode(item.file()));
@@ -132,7 +136,13 @@ public final class ImageFolderData implements TrainingData {
           continue;
         }
         switch (mode) {
-          case TRAIN -> augmentation.train(image, new Rng(seed + SEED_STEP * (position + 1)), x, count * size);
+          case TRAIN -> {
+            if (random != null) {
+              augmentation.train(image, random.example(index), x, count * size);
+            } else {
+              augmentation.center(image, x, count * size);
+            }
+          }
           case CENTER -> augmentation.center(image, x, count * size);
           case TEN_CROP -> augmentation.tenCrops(image, x, count * size);
         }
@@ -158,7 +168,7 @@ public final class ImageFolderData implements TrainingData {
         throw new IOException("loading images from " + folder.root() + " failed: " + e.getCause(), e.getCause());
       }
       waitNanos += System.nanoTime() - start;
-      if (submitted < batches) {
+      if (submitted < sizes.length) {
         submit();
       }
       System.arraycopy(b.x(), 0, x, 0, b.x().length);

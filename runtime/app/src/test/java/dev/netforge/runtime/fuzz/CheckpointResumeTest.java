@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.netforge.runtime.Rng;
 import dev.netforge.runtime.io.SafeTensors;
 import dev.netforge.runtime.io.Tensor;
 import dev.netforge.runtime.io.TensorFormatException;
@@ -32,7 +31,7 @@ class CheckpointResumeTest {
   private static String resumeError(Path file) {
     CheckpointProbe net = new CheckpointProbe();
     return assertThrows(TensorFormatException.class, () -> Checkpoint.resume(file, net, new Sgd(net.parameters(), 0.9, 0),
-        LearningRateSchedule.parse("plateau:2", 0.01, 1, 1), new Rng(1))).getMessage();
+        LearningRateSchedule.parse("plateau:2", 0.01, 1, 1))).getMessage();
   }
 
   private Path checkpoint(Map<String, String> metadata) throws IOException {
@@ -45,9 +44,18 @@ class CheckpointResumeTest {
   @Test
   void resumesWhereTheRunStood() throws IOException {
     CheckpointProbe net = new CheckpointProbe();
-    ResumePoint at = Checkpoint.resume(checkpoint(STATE), net, new Sgd(net.parameters(), 0.9, 0), LearningRateSchedule.parse("plateau:2", 0.01, 1, 1),
-        new Rng(1));
-    assertEquals(new ResumePoint(2, 40), at);
+    ResumePoint at = Checkpoint.resume(checkpoint(STATE), net, new Sgd(net.parameters(), 0.9, 0), LearningRateSchedule.parse("plateau:2", 0.01, 1, 1));
+    assertEquals(new ResumePoint(2, 40, 7), at, "a checkpoint from before counter-based data draws: its generator state is the seed");
+  }
+
+  @Test
+  void resumesTheDataSeedOfACounterBasedCheckpoint() throws IOException {
+    Map<String, String> metadata = new HashMap<>(STATE);
+    metadata.remove("rng.data");
+    metadata.put("data.seed", "-11");
+    CheckpointProbe net = new CheckpointProbe();
+    ResumePoint at = Checkpoint.resume(checkpoint(metadata), net, new Sgd(net.parameters(), 0.9, 0), LearningRateSchedule.parse("plateau:2", 0.01, 1, 1));
+    assertEquals(new ResumePoint(2, 40, -11), at);
   }
 
   @Test

@@ -1,6 +1,5 @@
 package dev.netforge.runtime.fuzz;
 
-import dev.netforge.runtime.Rng;
 import dev.netforge.runtime.data.IdxFormatException;
 import dev.netforge.runtime.data.IdxReader;
 import dev.netforge.runtime.images.ColourStatistics;
@@ -71,7 +70,7 @@ enum ParserTarget {
     @Override
     void parse(Path file) throws IOException {
       CheckpointProbe net = new CheckpointProbe();
-      Checkpoint.resume(file, net, new Sgd(net.parameters(), 0.9, 5e-4), LearningRateSchedule.parse("plateau:2", 0.01, 1, 1), new Rng(1));
+      Checkpoint.resume(file, net, new Sgd(net.parameters(), 0.9, 5e-4), LearningRateSchedule.parse("plateau:2", 0.01, 1, 1));
     }
 
     @Override

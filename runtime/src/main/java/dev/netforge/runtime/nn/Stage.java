@@ -1,0 +1,42 @@
+package dev.netforge.runtime.nn;
+
+/**
+ * One layer of a generated network — or one tower's share of it — in the manner of Caffe's layers: built once in the
+ * network's constructor with its geometry and parameters, bound to its arrays when the network plans a batch size
+ * ({@code bind} for the forward pass's, {@link #bindGradients} for the backward pass's), then run with nothing but
+ * the batch and whether the pass trains. Its parallel loop bodies are made with it, so a pass allocates nothing.
+ *
+ * <p>Not thread-safe: a stage belongs to one tower, which runs it on that tower's threads.
+ */
+public abstract class Stage {
+  /** The input the forward pass reads. */
+  float[] x;
+  /** The output the forward pass writes (kept: backward reads it where the derivative needs it). */
+  float[] y;
+  /** ∂loss/∂y, read (and, for a parametric layer, overwritten) by the backward pass. */
+  float[] dy;
+  /** ∂loss/∂x the backward pass writes, or {@code null} where nothing before the stage needs it. */
+  float[] dx;
+
+  /** Computes {@code y} from {@code x} for the first {@code batch} examples. */
+  public abstract void forward(int batch, boolean training);
+
+  /** Computes {@code dx} (and the parameters' gradients) from {@code dy}; follows the forward pass of the same batch. */
+  public abstract void backward(int batch, boolean training);
+
+  /**
+   * Binds the backward pass's arrays.
+   *
+   * @param dx ∂loss/∂input, or {@code null} where nothing needs it (a parametric layer then skips that GEMM)
+   */
+  public final void bindGradients(float[] dy, float[] dx) {
+    this.dy = dy;
+    this.dx = dx;
+  }
+
+  /** Binds the forward pass's input and output. */
+  final void bindInputOutput(float[] x, float[] y) {
+    this.x = x;
+    this.y = y;
+  }
+}
