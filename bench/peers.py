@@ -50,6 +50,23 @@ def alexnet2012():
         nn.Linear(4096, 1000)), (3, 227, 227)
 
 
+def alexnet_torchvision():
+    """torchvision.models.alexnet() layer for layer (torchvision itself is not packaged for Debian's PyTorch 1.13)."""
+    return nn.Sequential(
+        nn.Conv2d(3, 64, 11, stride=4, padding=2), nn.ReLU(), nn.MaxPool2d(3, 2),
+        nn.Conv2d(64, 192, 5, padding=2), nn.ReLU(), nn.MaxPool2d(3, 2),
+        nn.Conv2d(192, 384, 3, padding=1), nn.ReLU(),
+        nn.Conv2d(384, 256, 3, padding=1), nn.ReLU(),
+        nn.Conv2d(256, 256, 3, padding=1), nn.ReLU(), nn.MaxPool2d(3, 2),
+        nn.AdaptiveAvgPool2d((6, 6)), nn.Flatten(),
+        nn.Dropout(0.5), nn.Linear(9216, 4096), nn.ReLU(),
+        nn.Dropout(0.5), nn.Linear(4096, 4096), nn.ReLU(),
+        nn.Linear(4096, 1000)), (3, 224, 224)
+
+
+MODELS = {"mini-alexnet": mini_alexnet, "alexnet2012": alexnet2012, "alexnet-torchvision": alexnet_torchvision}
+
+
 def timed(fn, steps):
     fn()
     fn()
@@ -64,14 +81,14 @@ def timed(fn, steps):
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("--model", default="mini-alexnet", choices=["mini-alexnet", "alexnet2012"])
+    p.add_argument("--model", default="mini-alexnet", choices=sorted(MODELS))
     p.add_argument("--batch", type=int, default=128)
     p.add_argument("--steps", type=int, default=10)
     p.add_argument("--threads", type=int, default=torch.get_num_threads())
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(1)
-    net, shape = mini_alexnet() if a.model == "mini-alexnet" else alexnet2012()
+    net, shape = MODELS[a.model]()
     x = torch.randn(a.batch, *shape)
     y = torch.randint(0, net[-1].out_features, (a.batch,))
     opt = torch.optim.SGD(net.parameters(), lr=0.01, momentum=0.9, weight_decay=5e-4)

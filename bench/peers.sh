@@ -1,32 +1,67 @@
 #!/usr/bin/env bash
 # netforge's bench and the same network in PyTorch (Debian's python3-torch) and in DL4J (bench/dl4j), back to back
 # on this machine, then the ratios of training-step throughputs. A peer that cannot run here is named and skipped.
-# Not run by CI. Usage: bench/peers.sh [MODEL] [BATCH] [STEPS]   (MODEL: mini-alexnet or alexnet2012)
+# Not run by CI.
+# Usage: bench/peers.sh [MODEL] [BATCH] [STEPS]   (MODEL: mini-alexnet, alexnet2012 or alexnet-torchvision)
+#        bench/peers.sh goals [STEPS] [BATCH]     issue 17's goals in one run: each network against PyTorch (batch 128
+#                                                 unless given), the ratios and netforge's fraction of peak beside the bars
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-model=${1:-mini-alexnet}
-batch=${2:-128}
-steps=${3:-10}
 threads=$(nproc)
 
 train_rate() { grep '^train step' | sed -E 's/.*: ([0-9.]+) img\/s.*/\1/'; }
+forward_rate() { grep '^forward' | sed -E 's/.*: ([0-9.]+) img\/s.*/\1/'; }
+peak_share() { grep '^train step' | sed -E 's/.* ([0-9.]+)% of peak.*/\1/'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+netforge() { "$here/bin/netforge" bench --model "$1" --batch "$2" --steps "$3" 2>/dev/null; }
+# PyTorch at its best here: as many threads as cores, and OpenBLAS left to pick its own kernels.
+pytorch() { env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 "$here/bench/peers.py" --model "$1" --batch "$2" --steps "$3" --threads "$threads"; }
+has_pytorch() { /usr/bin/python3 -c 'import torch' 2>/dev/null; }
 
-ours=$("$here/bin/netforge" bench --model "$model" --batch "$batch" --steps "$steps" 2>/dev/null)
+if [[ ${1:-} == goals ]]; then
+  has_pytorch || { echo "PyTorch is missing (apt-get install python3-torch): the goals are ratios to it" >&2; exit 1; }
+  steps=${2:-5}
+  batch=${3:-128}
+  summary=()
+  # network, PyTorch's counterpart, training-step bar, forward bar (- for none), fraction-of-peak bar (- for none)
+  for goal in "alexnet-torchvision 1.5 1.5 -" "alexnet2012 3 - 60" "mini-alexnet 2.5 - -"; do
+    read -r model train_bar forward_bar peak_bar <<<"$goal"
+    ours=$(netforge "$model" "$batch" "$steps")
+    echo "$ours"
+    theirs=$(pytorch "$model" "$batch" "$steps")
+    echo "$theirs"
+    line="$model: training step $(ratio "$(train_rate <<<"$ours")" "$(train_rate <<<"$theirs")")× PyTorch (bar ${train_bar}×)"
+    line+=", forward $(ratio "$(forward_rate <<<"$ours")" "$(forward_rate <<<"$theirs")")×"
+    [[ $forward_bar == - ]] || line+=" (bar ${forward_bar}×)"
+    line+=", netforge at $(peak_share <<<"$ours")% of peak"
+    [[ $peak_bar == - ]] || line+=" (bar ${peak_bar}%)"
+    summary+=("$line")
+  done
+  echo "== issue 17's goals, batch $batch, $threads threads, $(date -u '+%F %H:%M') UTC"
+  printf '%s\n' "${summary[@]}"
+  exit 0
+fi
+
+model=${1:-mini-alexnet}
+batch=${2:-128}
+steps=${3:-10}
+ours=$(netforge "$model" "$batch" "$steps")
 echo "$ours"
 a=$(train_rate <<<"$ours")
 
-if /usr/bin/python3 -c 'import torch' 2>/dev/null; then
-  pytorch=$(/usr/bin/python3 "$here/bench/peers.py" --model "$model" --batch "$batch" --steps "$steps" --threads "$threads")
-  echo "$pytorch"
-  echo "training step: netforge / PyTorch = $(ratio "$a" "$(train_rate <<<"$pytorch")")"
+if has_pytorch; then
+  theirs=$(pytorch "$model" "$batch" "$steps")
+  echo "$theirs"
+  echo "training step: netforge / PyTorch = $(ratio "$a" "$(train_rate <<<"$theirs")")"
 else
   echo "PyTorch skipped: python3-torch is missing (apt-get install python3-torch)" >&2
 fi
 
 # DL4J is built apart from netforge (its own pom), so that netforge's build never sees DL4J's dependencies.
 dl4j="$here/bench/dl4j"
-if mvn -B -q -Dstyle.color=never -f "$dl4j/pom.xml" compile dependency:build-classpath -Dmdep.outputFile="$dl4j/target/classpath" >&2; then
+if [[ $model == alexnet-torchvision ]]; then
+  echo "DL4J skipped: bench/dl4j has no alexnet-torchvision" >&2
+elif mvn -B -q -Dstyle.color=never -f "$dl4j/pom.xml" compile dependency:build-classpath -Dmdep.outputFile="$dl4j/target/classpath" >&2; then
   # ND4J's native code takes its thread count from OpenMP; the heap is small since its arrays live off-heap.
   deeplearning4j=$(OMP_NUM_THREADS=$threads java -Xmx4g -cp "$dl4j/target/classes:$(cat "$dl4j/target/classpath")" \
     dev.netforge.bench.dl4j.Dl4jBench --model "$model" --batch "$batch" --steps "$steps" 2>/dev/null)

@@ -17,6 +17,8 @@ import dev.netforge.runtime.Parameter;
 import dev.netforge.runtime.cli.Cli;
 import dev.netforge.runtime.io.SafeTensors;
 import dev.netforge.runtime.io.Tensor;
+import dev.netforge.runtime.train.Checkpoint;
+import dev.netforge.runtime.train.Sgd;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -78,6 +80,26 @@ class CommandLineTest {
     assertTrue(low.contains("train step") && low.contains("warning: ") && low.contains("pass --peak-gflops"), low);
     String high = output(concat(bench, "1000000"));
     assertTrue(high.contains("train step") && !high.contains("warning"), high);
+  }
+
+  /** bench --data --weights: the training set's images, a new batch each step, from a checkpoint's weights and momentum. */
+  @Test
+  void benchRunsOnTrainingImagesFromGivenWeights() throws java.io.IOException {
+    Path data = TinyData.write(tmp.resolve("data"), 64, 16);
+    TinyTrainProbe net = new TinyTrainProbe();
+    net.initialize(3);
+    Path checkpoint = tmp.resolve("checkpoint.safetensors");
+    Checkpoint.write(checkpoint, net, new Sgd(net.parameters(), 0.9, 0), Map.of());
+    String out = output("bench", "--model", TinyTrainProbe.class.getName(), "--batch", "16", "--steps", "3", "--peak-gflops", "1000000", "--data",
+        data.toString(), "--weights", checkpoint.toString(), "--lr", "0.01");
+    // 2 warm-up and 3 timed steps, but the 64 images make only 4 batches of 16.
+    assertTrue(out.contains("inputs: 4 training batches of " + data + "; weights: " + checkpoint + " with its momentum; update learning rate 0.0100000")
+        && out.contains("train step") && out.contains("CPU s/step (all threads)"), out);
+    Path weightsOnly = tmp.resolve("weights.safetensors");
+    Checkpoint.write(weightsOnly, net, null, Map.of());
+    String fromWeights = output("bench", "--model", TinyTrainProbe.class.getName(), "--batch", "16", "--steps", "1", "--peak-gflops", "1000000",
+        "--weights", weightsOnly.toString());
+    assertTrue(fromWeights.contains("inputs: Gaussian random inputs; weights: " + weightsOnly + ", momentum 0;"), fromWeights);
   }
 
   private static String[] concat(String[] args, String last) {

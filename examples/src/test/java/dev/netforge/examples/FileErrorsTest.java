@@ -80,6 +80,13 @@ class FileErrorsTest {
   }
 
   @Test
+  void benchOnImagesOfAnotherSizeNamesTheNetworkAndTheData() throws Exception {
+    Path data = TinyData.write(tmp.resolve("data"), 64, 32);
+    String line = oneErrorLine("bench", "--model", "mini-alexnet", "--batch", "2", "--steps", "1", "--peak-gflops", "1", "--data", data.toString());
+    assertTrue(line.contains("MiniAlexNet takes 1×28×28 inputs but " + data + " holds 1×12×12 images"), line);
+  }
+
+  @Test
   void resumingFromAnotherNetworksCheckpointNamesIt() throws Exception {
     Path data = TinyData.write(tmp.resolve("data"), 64, 32);
     MiniAlexNet other = new MiniAlexNet();

@@ -30,9 +30,11 @@ import org.junit.jupiter.api.io.TempDir;
 /** Training end to end on a small written data set: it learns, it is reproducible, it resumes exactly, it stops on NaN. */
 class TrainingTest {
   @TempDir Path tmp;
+  /** The learning-rate schedule of this test's runs. */
+  private String schedule = "step:2:0.5";
 
   private Trainer.Config config(int epochs, Path checkpoint) {
-    return new Trainer.Config(epochs, 32, 0.05, 0.9, 5e-4, "step:2:0.5", 7, true, checkpoint, Map.of("normalization", "0.3,0.3"));
+    return new Trainer.Config(epochs, 32, 0.05, 0.9, 5e-4, schedule, 7, true, checkpoint, Map.of("normalization", "0.3,0.3"));
   }
 
   private List<Double> train(int epochs, Path checkpoint, Path resume, CompiledNetwork net, Path data, TrainingListener extra) throws IOException {
@@ -49,6 +51,11 @@ class TrainingTest {
           public void step(int epoch, int stepInEpoch, int stepsPerEpoch, double loss, double accuracy, double imagesPerSecond) {
             losses.add(loss);
             extra.step(epoch, stepInEpoch, stepsPerEpoch, loss, accuracy, imagesPerSecond);
+          }
+
+          @Override
+          public void epoch(EpochResult result) {
+            extra.epoch(result);
           }
         });
     return losses;
@@ -80,6 +87,35 @@ class TrainingTest {
     List<Double> secondHalf = train(2, checkpoint, checkpoint, resumed, data, new TrainingListener() {});
     List<Double> joined = new ArrayList<>(firstHalf);
     joined.addAll(secondHalf);
+    assertEquals(uninterrupted, joined);
+    for (Parameter p : whole.parameters()) {
+      assertArrayEquals(p.value, resumed.parameter(p.name()).value, p.name());
+    }
+  }
+
+  @Test
+  void aRunStoppedAfterItsCheckpointResumesItsPerStepScheduleExactly() throws IOException {
+    schedule = "cosine:0.5";
+    Path data = TinyData.write(tmp.resolve("data"), 256, 64);
+    CompiledNetwork whole = new TinyTrainProbe();
+    List<Double> uninterrupted = train(3, tmp.resolve("whole.safetensors"), null, whole, data, new TrainingListener() {});
+    // Stopped (as by a kill) once epoch 1's checkpoint is written, in a run planned for 3 epochs: the cosine's horizon.
+    Path checkpoint = tmp.resolve("split.safetensors");
+    List<Double> firstPart = new ArrayList<>();
+    assertThrows(IllegalStateException.class, () -> train(3, checkpoint, null, new TinyTrainProbe(), data, new TrainingListener() {
+      @Override
+      public void step(int epoch, int stepInEpoch, int stepsPerEpoch, double loss, double accuracy, double imagesPerSecond) {
+        firstPart.add(loss);
+      }
+
+      @Override
+      public void epoch(EpochResult result) {
+        throw new IllegalStateException("stopped after epoch " + result.epoch());
+      }
+    }));
+    CompiledNetwork resumed = new TinyTrainProbe();
+    List<Double> joined = new ArrayList<>(firstPart);
+    joined.addAll(train(3, checkpoint, checkpoint, resumed, data, new TrainingListener() {}));
     assertEquals(uninterrupted, joined);
     for (Parameter p : whole.parameters()) {
       assertArrayEquals(p.value, resumed.parameter(p.name()).value, p.name());

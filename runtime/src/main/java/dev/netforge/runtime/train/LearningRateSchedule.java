@@ -4,16 +4,26 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * How the learning rate changes between epochs: {@code constant}; {@code step:E1,E2,...:F} (multiply by F at the
- * start of each listed epoch, 1-based); or {@code plateau:P[:MAX]} (the paper's: multiply by 0.1 when the validation
- * error has not improved for P epochs, at most MAX times, 3 by default).
+ * How the learning rate changes over a run. Between epochs: {@code constant}; {@code step:E1,E2,...:F} (multiply by F
+ * at the start of each listed epoch, 1-based); or {@code plateau:P[:MAX]} (the paper's: multiply by 0.1 when the
+ * validation error has not improved for P epochs, at most MAX times, 3 by default). At every step: {@code cosine:W}
+ * (rise linearly from ε/warm-up steps to ε over the first W epochs, W a decimal such as 0.5 or 0, then fall as half a
+ * cosine to 0 at the end of the run's last epoch).
+ *
+ * <p>A per-step rate is a function of the step's index alone (given the run's epochs and steps per epoch), so a run
+ * resumed at step s continues exactly, provided it is given the same epochs and batch; a resumed run given more epochs
+ * stretches the remaining decay over them.
  */
 public final class LearningRateSchedule {
   private enum Kind {
     CONSTANT,
     STEP,
-    PLATEAU
+    PLATEAU,
+    COSINE
   }
+
+  private static final String FORMS = "use constant, step:EPOCH[,EPOCH...]:FACTOR (e.g. step:8,11:0.1), plateau:PATIENCE[:MAX_DROPS] "
+      + "or cosine:WARMUP_EPOCHS (e.g. cosine:0.5)";
 
   private final String spec;
   private final Kind kind;
@@ -21,41 +31,63 @@ public final class LearningRateSchedule {
   private final double factor;
   private final int patience;
   private final int maxDrops;
+  private final double peak;
+  private final long warmupSteps;
+  private final long totalSteps;
   private double rate;
   private double bestError = Double.POSITIVE_INFINITY;
   private int sinceBest;
   private int drops;
 
-  private LearningRateSchedule(String spec, Kind kind, int[] milestones, double factor, int patience, int maxDrops, double rate) {
+  private LearningRateSchedule(String spec, Kind kind, int[] milestones, double factor, int patience, int maxDrops, double rate, long warmupSteps,
+      long totalSteps) {
     this.spec = spec;
     this.kind = kind;
     this.milestones = milestones;
     this.factor = factor;
     this.patience = patience;
     this.maxDrops = maxDrops;
+    this.peak = rate;
     this.rate = rate;
+    this.warmupSteps = warmupSteps;
+    this.totalSteps = totalSteps;
   }
 
-  /** Parses a schedule; the message of a bad one lists the forms. */
-  public static LearningRateSchedule parse(String spec, double initialRate) {
+  /**
+   * Parses a schedule for a run of {@code epochs} epochs of {@code stepsPerEpoch} steps (the per-step forms spread
+   * over them); the message of a bad one lists the forms.
+   */
+  public static LearningRateSchedule parse(String spec, double initialRate, int epochs, int stepsPerEpoch) {
     String[] parts = spec.trim().toLowerCase(Locale.ROOT).split(":");
+    long total = (long) epochs * stepsPerEpoch;
     try {
       switch (parts[0]) {
         case "constant":
           if (parts.length == 1) {
-            return new LearningRateSchedule(spec, Kind.CONSTANT, new int[0], 1, 0, 0, initialRate);
+            return epochWise(spec, Kind.CONSTANT, new int[0], 1, 0, 0, initialRate);
           }
           break;
         case "step":
           if (parts.length == 3) {
             int[] m = Arrays.stream(parts[1].split(",")).mapToInt(Integer::parseInt).toArray();
-            return new LearningRateSchedule(spec, Kind.STEP, m, Double.parseDouble(parts[2]), 0, 0, initialRate);
+            return epochWise(spec, Kind.STEP, m, Double.parseDouble(parts[2]), 0, 0, initialRate);
           }
           break;
         case "plateau":
           if (parts.length == 2 || parts.length == 3) {
             int max = parts.length == 3 ? Integer.parseInt(parts[2]) : 3;
-            return new LearningRateSchedule(spec, Kind.PLATEAU, new int[0], 0.1, Integer.parseInt(parts[1]), max, initialRate);
+            return epochWise(spec, Kind.PLATEAU, new int[0], 0.1, Integer.parseInt(parts[1]), max, initialRate);
+          }
+          break;
+        case "cosine":
+          if (parts.length == 2) {
+            double warmupEpochs = Double.parseDouble(parts[1]);
+            if (!(warmupEpochs >= 0 && warmupEpochs < epochs)) {
+              throw new IllegalArgumentException("learning-rate schedule \"" + spec + "\": the warm-up must be at least 0 and shorter than the run's "
+                  + epochs + " epochs");
+            }
+            long warmup = Math.round(warmupEpochs * stepsPerEpoch);
+            return new LearningRateSchedule(spec, Kind.COSINE, new int[0], 1, 0, 0, initialRate, warmup, total);
           }
           break;
         default:
@@ -64,21 +96,32 @@ public final class LearningRateSchedule {
     } catch (NumberFormatException e) {
       // fall through to the usage message
     }
-    throw new IllegalArgumentException("learning-rate schedule \"" + spec
-        + "\" not understood; use constant, step:EPOCH[,EPOCH...]:FACTOR (e.g. step:8,11:0.1) or plateau:PATIENCE[:MAX_DROPS]");
+    throw new IllegalArgumentException("learning-rate schedule \"" + spec + "\" not understood; " + FORMS);
+  }
+
+  private static LearningRateSchedule epochWise(String spec, Kind kind, int[] milestones, double factor, int patience, int maxDrops, double rate) {
+    return new LearningRateSchedule(spec, kind, milestones, factor, patience, maxDrops, rate, 0, 0);
   }
 
   public String spec() {
     return spec;
   }
 
-  /** The rate for the coming epoch. */
-  public double rate() {
-    return rate;
+  /** The rate of the run's step {@code step} (0-based, counted over all epochs); the epoch-wise forms ignore it. */
+  public double rate(long step) {
+    if (kind != Kind.COSINE) {
+      return rate;
+    }
+    if (step < warmupSteps) {
+      return peak * (step + 1) / warmupSteps;
+    }
+    double progress = Math.min(1.0, (double) (step - warmupSteps) / Math.max(1, totalSteps - warmupSteps));
+    return peak * 0.5 * (1 + Math.cos(Math.PI * progress));
   }
 
   /**
-   * Called after epoch {@code epoch} (1-based) with its validation error; sets the rate of the next epoch.
+   * Called after epoch {@code epoch} (1-based) with its validation error; sets the rate of the next epoch (the
+   * per-step forms need no call).
    *
    * @return whether the rate changed
    */

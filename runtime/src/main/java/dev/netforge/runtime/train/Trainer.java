@@ -92,7 +92,10 @@ public final class Trainer {
           + "gradients stay on its devices, and its loss gradient is the local batch's); use --device cpu");
     }
     Sgd sgd = new Sgd(net.parameters(), config.momentum(), config.weightDecay());
-    LearningRateSchedule schedule = LearningRateSchedule.parse(config.schedule(), config.learningRate());
+    int count = train.count();
+    int batch = config.batch();
+    int stepsPerEpoch = (count + batch - 1) / batch;
+    LearningRateSchedule schedule = LearningRateSchedule.parse(config.schedule(), config.learningRate(), config.epochs(), stepsPerEpoch);
     long dataSeed = config.seed() ^ 0x5DEECE66DL;
     int startEpoch = 1;
     long step = 0;
@@ -106,9 +109,6 @@ public final class Trainer {
     }
     requireSameStart(net, train, test, startEpoch, dataSeed);
     engine.fromHost(sgd);
-    int count = train.count();
-    int batch = config.batch();
-    int stepsPerEpoch = (count + batch - 1) / batch;
     float[] x = new float[batch * net.inputSize()];
     int[] labels = new int[batch];
     long[] counts = new long[ranks];
@@ -118,7 +118,7 @@ public final class Trainer {
       for (int epoch = startEpoch; epoch <= config.epochs(); epoch++) {
         EpochRandom random = new EpochRandom(dataSeed, epoch);
         BatchShare share = BatchShare.of(random.order(count), batch, processes.rank(), ranks);
-        double lr = schedule.rate();
+        double lr = schedule.rate(step);
         double lossSum = 0;
         long correct = 0;
         long start = System.nanoTime();
@@ -142,6 +142,7 @@ public final class Trainer {
             if (global == 0) {
               continue;  // every file of this batch was undecodable
             }
+            double rate = schedule.rate(step);
             sums[0] = 0;
             sums[1] = 0;
             if (n > 0) {
@@ -169,9 +170,9 @@ public final class Trainer {
               throw new TrainingDiverged("loss is " + loss + " at epoch " + epoch + ", step " + (s + 1) + " of " + stepsPerEpoch + " (step " + step
                   + " overall); stopped without writing a checkpoint"
                   + (Files.exists(config.checkpoint()) ? ", so " + config.checkpoint() + " still holds the last good state" : "")
-                  + ". Lower the learning rate (now " + lr + ").");
+                  + ". Lower the learning rate (now " + rate + ").");
             }
-            engine.update(sgd, lr);
+            engine.update(sgd, rate);
             lossSum += sums[0];
             correct += (long) sums[1];
             seen += global;
@@ -231,7 +232,7 @@ public final class Trainer {
     Map<String, String> meta = new LinkedHashMap<>();
     meta.put("epoch", Integer.toString(epoch));
     meta.put("step", Long.toString(step));
-    meta.put("learning_rate", Double.toString(schedule.rate()));
+    meta.put("learning_rate", Double.toString(schedule.rate(step)));
     meta.put("schedule", schedule.spec());
     meta.put("schedule.state", schedule.state());
     meta.put("data.seed", Long.toString(dataSeed));

@@ -39,10 +39,10 @@ class OptimizerTest {
 
   @Test
   void stepScheduleMultipliesAtTheListedEpochs() {
-    LearningRateSchedule s = LearningRateSchedule.parse("step:3,5:0.1", 0.1);
+    LearningRateSchedule s = LearningRateSchedule.parse("step:3,5:0.1", 0.1, 6, 10);
     double[] rates = new double[6];
     for (int epoch = 1; epoch <= 6; epoch++) {
-      rates[epoch - 1] = s.rate();
+      rates[epoch - 1] = s.rate(10L * (epoch - 1));
       s.endOfEpoch(epoch, 0.5);
     }
     assertEquals(0.1, rates[1], 1e-12);
@@ -53,25 +53,67 @@ class OptimizerTest {
 
   @Test
   void plateauScheduleDividesByTenWhenErrorStopsImprovingAtMostThreeTimes() {
-    LearningRateSchedule s = LearningRateSchedule.parse("plateau:2", 0.01);
+    LearningRateSchedule s = LearningRateSchedule.parse("plateau:2", 0.01, 20, 10);
     assertFalse(s.endOfEpoch(1, 0.40));
     assertFalse(s.endOfEpoch(2, 0.30));
     assertFalse(s.endOfEpoch(3, 0.31));
     assertTrue(s.endOfEpoch(4, 0.30), "two epochs without improvement");
-    assertEquals(0.001, s.rate(), 1e-12);
+    assertEquals(0.001, s.rate(40), 1e-12);
     String state = s.state();
-    LearningRateSchedule restored = LearningRateSchedule.parse("plateau:2", 0.01);
+    LearningRateSchedule restored = LearningRateSchedule.parse("plateau:2", 0.01, 20, 10);
     restored.restore(state);
-    assertEquals(s.rate(), restored.rate());
+    assertEquals(s.rate(40), restored.rate(40));
     for (int epoch = 5; epoch < 20; epoch++) {
       s.endOfEpoch(epoch, 0.5);
     }
-    assertEquals(1e-5, s.rate(), 1e-12);
+    assertEquals(1e-5, s.rate(190), 1e-12);
+  }
+
+  @Test
+  void cosineScheduleWarmsUpLinearlyThenFallsAsHalfACosineToZeroAtTheLastStep() {
+    // 4 epochs of 10 steps, 0.5 epochs (5 steps) of warm-up, peak 0.2.
+    LearningRateSchedule s = LearningRateSchedule.parse("cosine:0.5", 0.2, 4, 10);
+    for (int step = 0; step < 5; step++) {
+      assertEquals(0.2 * (step + 1) / 5, s.rate(step), 1e-12, "warm-up step " + step);
+    }
+    assertEquals(0.2, s.rate(5), 1e-12, "the first step after the warm-up runs at the peak");
+    assertEquals(0.2 * 0.5 * (1 + Math.cos(Math.PI * 17 / 35)), s.rate(22), 1e-12);
+    assertEquals(0.2 * 0.5 * (1 + Math.cos(Math.PI * 34 / 35)), s.rate(39), 1e-12, "the last step's rate is small but not 0");
+    for (int step = 6; step < 40; step++) {
+      assertTrue(s.rate(step) < s.rate(step - 1), "falls at every step after the warm-up, step " + step);
+    }
+    assertEquals(0.0, s.rate(40), 1e-12, "the end of the run");
+    LearningRateSchedule noWarmUp = LearningRateSchedule.parse("cosine:0", 0.2, 4, 10);
+    assertEquals(0.2, noWarmUp.rate(0), 1e-12);
+    assertEquals(0.1, noWarmUp.rate(20), 1e-12, "half the peak half-way");
+  }
+
+  @Test
+  void cosineScheduleIsAFunctionOfTheStepSoAResumedRunContinuesExactly() {
+    LearningRateSchedule run = LearningRateSchedule.parse("cosine:1", 0.05, 5, 469);
+    double[] rates = new double[5 * 469];
+    for (int step = 0; step < rates.length; step++) {
+      rates[step] = run.rate(step);
+      if (step % 469 == 468) {
+        run.endOfEpoch(step / 469 + 1, 0.5);
+      }
+    }
+    LearningRateSchedule resumed = LearningRateSchedule.parse("cosine:1", 0.05, 5, 469);
+    resumed.restore(run.state());
+    for (int step = 2 * 469; step < rates.length; step++) {
+      assertEquals(rates[step], resumed.rate(step), 0.0, "step " + step);
+    }
+  }
+
+  @Test
+  void cosineWarmUpMustBeShorterThanTheRun() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LearningRateSchedule.parse("cosine:4", 0.1, 4, 10));
+    assertTrue(e.getMessage().contains("shorter than the run's 4 epochs"), e.getMessage());
   }
 
   @Test
   void badScheduleListsTheForms() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LearningRateSchedule.parse("cosine", 0.1));
-    assertTrue(e.getMessage().contains("use constant, step:EPOCH[,EPOCH...]:FACTOR"), e.getMessage());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LearningRateSchedule.parse("cosine", 0.1, 4, 10));
+    assertTrue(e.getMessage().contains("use constant, step:EPOCH[,EPOCH...]:FACTOR") && e.getMessage().contains("cosine:WARMUP_EPOCHS"), e.getMessage());
   }
 }

@@ -5,9 +5,17 @@ import dev.netforge.runtime.CpuEngine;
 import dev.netforge.runtime.Engine;
 import dev.netforge.runtime.Parallel;
 import dev.netforge.runtime.Rng;
+import dev.netforge.runtime.data.Batcher;
+import dev.netforge.runtime.data.EpochRandom;
+import dev.netforge.runtime.data.FashionMnist;
+import dev.netforge.runtime.data.ImageSet;
 import dev.netforge.runtime.gemm.PeakFlops;
 import dev.netforge.runtime.gemm.Sgemm;
+import dev.netforge.runtime.io.SafeTensors;
+import dev.netforge.runtime.train.Checkpoint;
 import dev.netforge.runtime.train.Sgd;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -17,6 +25,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "bench", description = "Forward and training-step throughput: images/s, GFLOP/s and the fraction of this machine's peak.")
 final class BenchCommand implements Callable<Integer> {
+  private static final int WARM_UP = 2;
+
   @Option(names = "--model", defaultValue = "mini-alexnet")
   String model;
 
@@ -29,25 +39,45 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--peak-gflops", description = "This machine's peak FP32 GFLOP/s (default: measured with an FMA loop).")
   Double peak;
 
+  @Option(names = "--data", description = "Directory of an MNIST-format set's IDX files: time on its training images, normalized, shuffled and "
+      + "flipped as training does, a new batch each step (default: Gaussian random inputs, one batch for every step).")
+  Path data;
+
+  @Option(names = "--weights", description = "A checkpoint or weights file to start from, its momentum too where it holds one "
+      + "(default: the network's random initialization, seed 1).")
+  Path weights;
+
+  @Option(names = "--lr", defaultValue = "1e-6", description = "Learning rate of the timed steps' updates (default: ${DEFAULT-VALUE}, so that the "
+      + "weights hardly move; a training rate such as 0.03 moves them as training does).")
+  double lr;
+
   @Mixin
   Cli.Common common;
 
   @Override
-  public Integer call() {
+  public Integer call() throws IOException {
     CompiledNetwork net = common.network(model);
-    net.initialize(1);
+    SafeTensors start = weights != null ? Checkpoint.loadWeights(weights, net) : null;
+    if (start == null) {
+      net.initialize(1);
+    }
+    Sgd sgd = new Sgd(net.parameters(), 0.9, 5e-4);
+    boolean momentum = start != null && start.has(Checkpoint.MOMENTUM + net.parameters().get(0).name());
+    if (momentum) {
+      Checkpoint.loadMomentum(start, net, sgd);
+    }
+    String startedFrom = start == null ? "random initialization (seed 1)" : weights + (momentum ? " with its momentum" : ", momentum 0");
+    Inputs inputs = data != null ? realInputs(net) : randomInputs(net);
     try (Engine engine = common.engine(net)) {
-      bench(engine);
+      bench(engine, sgd, inputs, startedFrom);
     }
     return 0;
   }
 
-  private void bench(Engine engine) {
-    CompiledNetwork net = engine.network();
-    boolean cpu = engine instanceof CpuEngine;
-    int threads = Parallel.shared().threads();
-    // The FMA loop measures this CPU: it says nothing about a GPU's peak, which only --peak-gflops can give.
-    double peakGflops = peak != null ? peak : cpu ? PeakFlops.measure(threads) : Double.NaN;
+  /** The batches the timed steps cycle through: images and labels, {@code batch} of each per entry. */
+  private record Inputs(String description, float[][] x, int[][] labels) {}
+
+  private Inputs randomInputs(CompiledNetwork net) {
     Rng rng = new Rng(5);
     float[] x = new float[batch * net.inputSize()];
     for (int i = 0; i < x.length; i++) {
@@ -57,22 +87,56 @@ final class BenchCommand implements Callable<Integer> {
     for (int i = 0; i < batch; i++) {
       labels[i] = rng.nextInt(net.outputSize());
     }
+    return new Inputs("Gaussian random inputs", new float[][] {x}, new int[][] {labels});
+  }
+
+  /**
+   * As many batches of the training set as the warm-up and timed steps take (filled before timing, so that the steps
+   * time the engine alone), as the first epoch of a run with data seed 1 shuffles and flips them.
+   */
+  private Inputs realInputs(CompiledNetwork net) throws IOException {
+    ImageSet set = FashionMnist.train(data);
+    int[] in = net.inputShape();
+    if (in[0] != set.channels() || in[1] != set.height() || in[2] != set.width()) {
+      throw new IllegalArgumentException(net.name() + " takes " + in[0] + "×" + in[1] + "×" + in[2] + " inputs but " + data + " holds "
+          + set.channels() + "×" + set.height() + "×" + set.width() + " images");
+    }
+    int count = Math.min(WARM_UP + steps, set.count() / batch);
+    Batcher batcher = new Batcher(set, set.statistics());
+    EpochRandom random = new EpochRandom(1, 1);
+    int[] order = random.order(set.count());
+    float[][] x = new float[count][batch * net.inputSize()];
+    int[][] labels = new int[count][batch];
+    for (int b = 0; b < count; b++) {
+      batcher.fill(order, b * batch, batch, x[b], labels[b], random);
+    }
+    return new Inputs(String.format(Locale.ROOT, "%d training batches of %s", count, data), x, labels);
+  }
+
+  private void bench(Engine engine, Sgd sgd, Inputs inputs, String startedFrom) {
+    CompiledNetwork net = engine.network();
+    boolean cpu = engine instanceof CpuEngine;
+    int threads = Parallel.shared().threads();
+    // The FMA loop measures this CPU: it says nothing about a GPU's peak, which only --peak-gflops can give.
+    double peakGflops = peak != null ? peak : cpu ? PeakFlops.measure(threads) : Double.NaN;
     double forwardFlops = 2.0 * macs(net) * batch;
-    Sgd sgd = new Sgd(net.parameters(), 0.9, 5e-4);
     engine.fromHost(sgd);
-    Timing fwd = time(() -> engine.forward(x, batch, false));
-    // A training step as Trainer runs it: forward, fused loss + backward, SGD update (a tiny learning rate, so
-    // the weights hardly move between timed steps).
+    int[] next = {0};
+    Timing fwd = time(() -> engine.forward(inputs.x()[next[0]++ % inputs.x().length], batch, false));
+    next[0] = 0;
+    // A training step as Trainer runs it: forward, fused loss + backward, SGD update at --lr.
     Timing train = time(() -> {
-      engine.forward(x, batch, true);
-      engine.backward(labels, null);
-      engine.update(sgd, 1e-6);
+      int b = next[0]++ % inputs.x().length;
+      engine.forward(inputs.x()[b], batch, true);
+      engine.backward(inputs.labels()[b], null);
+      engine.update(sgd, lr);
     });
     String peakText = Double.isNaN(peakGflops)
         ? "peak unknown (pass --peak-gflops)"
         : String.format(Locale.ROOT, "peak %.1f GFLOP/s (%s)", peakGflops, peak != null ? "given" : "measured");
     System.out.printf(Locale.ROOT, "%s, batch %d, %s, %s, %s%n", net.name(), batch, engine.describe(),
         cpu ? "GEMM " + Sgemm.kernel() : "generated CUDA kernels", peakText);
+    System.out.printf(Locale.ROOT, "inputs: %s; weights: %s; update learning rate %g%n", inputs.description(), startedFrom, lr);
     System.out.println("buffers planned: " + net.buffers().describe(batch));
     report("forward", fwd, forwardFlops, peakGflops);
     // A training step is the forward pass plus a backward pass of about twice its work (the update's few FLOPs per
@@ -84,26 +148,32 @@ final class BenchCommand implements Callable<Integer> {
     double[] seconds = timing.seconds();
     double median = seconds[seconds.length / 2];
     double gflops = flops / median / 1e9;
-    System.out.printf(Locale.ROOT, "%-22s median %.4f s/step (min %.4f, max %.4f over %d): %.1f img/s, %.1f GFLOP/s%s, %s%n", what, median,
+    System.out.printf(Locale.ROOT, "%-22s median %.4f s/step (min %.4f, max %.4f over %d): %.1f img/s, %.1f GFLOP/s%s, %s, %s%n", what, median,
         seconds[0], seconds[seconds.length - 1], seconds.length, batch / median, gflops,
         Double.isNaN(peakGflops) ? "" : String.format(Locale.ROOT, ", %.1f%% of peak", 100 * gflops / peakGflops),
         timing.bytesPerStep() < 0
             ? "allocation not measured"
-            : String.format(Locale.ROOT, "%.1f kB allocated/step", timing.bytesPerStep() / 1e3));
+            : String.format(Locale.ROOT, "%.1f kB allocated/step", timing.bytesPerStep() / 1e3),
+        timing.cpuSecondsPerStep() < 0
+            ? "CPU time not measured"
+            : String.format(Locale.ROOT, "%.4f CPU s/step (all threads)", timing.cpuSecondsPerStep()));
     if (gflops > peakGflops) {
       // Seen under a profiler: the FMA loop ran uncompiled or lost its core, and the "peak" came out low.
       System.out.printf(Locale.ROOT, "warning: %.1f GFLOP/s is above the peak of %.1f, so that peak is wrong; pass --peak-gflops%n", gflops, peakGflops);
     }
   }
 
-  /** Sorted step times and the heap bytes all threads allocated per timed step. */
-  private record Timing(double[] seconds, double bytesPerStep) {}
+  /** Sorted step times, and the heap bytes all threads allocated and the CPU seconds they used per timed step. */
+  private record Timing(double[] seconds, double bytesPerStep, double cpuSecondsPerStep) {}
 
   private Timing time(Runnable r) {
-    r.run();
-    r.run();
+    for (int i = 0; i < WARM_UP; i++) {
+      r.run();
+    }
     AllocationMeter meter = new AllocationMeter();
+    CpuTimeMeter cpu = new CpuTimeMeter();
     long allocatedBefore = meter.allocatedBytes();
+    long cpuBefore = cpu.cpuNanos();
     double[] t = new double[steps];
     for (int i = 0; i < steps; i++) {
       long s = System.nanoTime();
@@ -111,8 +181,10 @@ final class BenchCommand implements Callable<Integer> {
       t[i] = (System.nanoTime() - s) / 1e9;
     }
     long allocatedAfter = meter.allocatedBytes();
+    long cpuAfter = cpu.cpuNanos();
     Arrays.sort(t);
-    return new Timing(t, allocatedBefore < 0 ? -1 : (allocatedAfter - allocatedBefore) / (double) steps);
+    return new Timing(t, allocatedBefore < 0 ? -1 : (allocatedAfter - allocatedBefore) / (double) steps,
+        cpuBefore < 0 ? -1 : (cpuAfter - cpuBefore) / 1e9 / steps);
   }
 
   private static long macs(CompiledNetwork net) {

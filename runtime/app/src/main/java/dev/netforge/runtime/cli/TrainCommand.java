@@ -43,11 +43,11 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--batch", defaultValue = "128")
   int batch;
 
-  @Option(names = "--lr", defaultValue = "0.03", description = "Initial learning rate ε (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--lr", defaultValue = "0.03", description = "Initial (cosine: peak) learning rate ε (default: ${DEFAULT-VALUE}).")
   double lr;
 
   @Option(names = "--schedule", defaultValue = "step:6,8:0.1",
-      description = "constant | step:EPOCHS:FACTOR | plateau:PATIENCE[:MAX] (default: ${DEFAULT-VALUE}).")
+      description = "constant | step:EPOCHS:FACTOR | plateau:PATIENCE[:MAX] | cosine:WARMUP_EPOCHS (default: ${DEFAULT-VALUE}).")
   String schedule;
 
   @Option(names = "--momentum", defaultValue = "0.9")

@@ -31,7 +31,7 @@ class CheckpointResumeTest {
   private static String resumeError(Path file) {
     CheckpointProbe net = new CheckpointProbe();
     return assertThrows(TensorFormatException.class, () -> Checkpoint.resume(file, net, new Sgd(net.parameters(), 0.9, 0),
-        LearningRateSchedule.parse("plateau:2", 0.01))).getMessage();
+        LearningRateSchedule.parse("plateau:2", 0.01, 1, 1))).getMessage();
   }
 
   private Path checkpoint(Map<String, String> metadata) throws IOException {
@@ -44,7 +44,7 @@ class CheckpointResumeTest {
   @Test
   void resumesWhereTheRunStood() throws IOException {
     CheckpointProbe net = new CheckpointProbe();
-    ResumePoint at = Checkpoint.resume(checkpoint(STATE), net, new Sgd(net.parameters(), 0.9, 0), LearningRateSchedule.parse("plateau:2", 0.01));
+    ResumePoint at = Checkpoint.resume(checkpoint(STATE), net, new Sgd(net.parameters(), 0.9, 0), LearningRateSchedule.parse("plateau:2", 0.01, 1, 1));
     assertEquals(new ResumePoint(2, 40, 7), at, "a checkpoint from before counter-based data draws: its generator state is the seed");
   }
 
@@ -54,7 +54,7 @@ class CheckpointResumeTest {
     metadata.remove("rng.data");
     metadata.put("data.seed", "-11");
     CheckpointProbe net = new CheckpointProbe();
-    ResumePoint at = Checkpoint.resume(checkpoint(metadata), net, new Sgd(net.parameters(), 0.9, 0), LearningRateSchedule.parse("plateau:2", 0.01));
+    ResumePoint at = Checkpoint.resume(checkpoint(metadata), net, new Sgd(net.parameters(), 0.9, 0), LearningRateSchedule.parse("plateau:2", 0.01, 1, 1));
     assertEquals(new ResumePoint(2, 40, -11), at);
   }
 

@@ -70,7 +70,7 @@ enum ParserTarget {
     @Override
     void parse(Path file) throws IOException {
       CheckpointProbe net = new CheckpointProbe();
-      Checkpoint.resume(file, net, new Sgd(net.parameters(), 0.9, 5e-4), LearningRateSchedule.parse("plateau:2", 0.01));
+      Checkpoint.resume(file, net, new Sgd(net.parameters(), 0.9, 5e-4), LearningRateSchedule.parse("plateau:2", 0.01, 1, 1));
     }
 
     @Override
@@ -79,7 +79,7 @@ enum ParserTarget {
       net.initialize(3);
       Path file = scratch.resolve("seed-checkpoint.safetensors");
       Checkpoint.write(file, net, new Sgd(net.parameters(), 0.9, 5e-4), Map.of("epoch", "2", "step", "40", "schedule.state",
-          LearningRateSchedule.parse("plateau:2", 0.01).state(), "rng.data", "12345", "rng.dropout", "-678"));
+          LearningRateSchedule.parse("plateau:2", 0.01, 1, 1).state(), "rng.data", "12345", "rng.dropout", "-678"));
       return List.of(Files.readAllBytes(file));
     }
   },
