@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -130,7 +131,7 @@ public final class Trainer {
               listener.dataWait(batches.waitSeconds());
             }
             // How many examples each process has (files that did not decode are left out): this one's place in the batch.
-            java.util.Arrays.fill(counts, 0);
+            Arrays.fill(counts, 0);
             counts[processes.rank()] = n;
             processes.sum(counts, 0, ranks);
             long first = 0;
@@ -146,7 +147,7 @@ public final class Trainer {
             sums[0] = 0;
             sums[1] = 0;
             if (n > 0) {
-              int[] batchLabels = n == batch ? labels : java.util.Arrays.copyOf(labels, n);
+              int[] batchLabels = n == batch ? labels : Arrays.copyOf(labels, n);
               net.shareOfBatch(first, Math.toIntExact(global));
               float[] logits = engine.forward(x, n, true);
               sums[1] = correct(logits, batchLabels, n, net.outputSize());
@@ -154,7 +155,7 @@ public final class Trainer {
             } else {
               net.nextTrainingStep();  // its masks are drawn by the processes that have examples
               for (Parameter p : net.parameters()) {
-                java.util.Arrays.fill(p.grad, 0f);
+                Arrays.fill(p.grad, 0f);
               }
             }
             // The gradients first: only then is the communication thread idle, and MPI free for the loss's sum.

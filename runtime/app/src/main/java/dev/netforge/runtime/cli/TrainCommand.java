@@ -37,16 +37,16 @@ final class TrainCommand implements Callable<Integer> {
       + "(default: ${DEFAULT-VALUE}).")
   Path data = FashionMnist.DEFAULT_DIR;
 
-  @Option(names = "--epochs", defaultValue = "8")
+  @Option(names = "--epochs", defaultValue = "6")
   int epochs;
 
   @Option(names = "--batch", defaultValue = "128")
   int batch;
 
-  @Option(names = "--lr", defaultValue = "0.03", description = "Initial (cosine: peak) learning rate ε (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--lr", defaultValue = "0.05", description = "Initial (cosine: peak) learning rate ε (default: ${DEFAULT-VALUE}).")
   double lr;
 
-  @Option(names = "--schedule", defaultValue = "step:6,8:0.1",
+  @Option(names = "--schedule", defaultValue = "cosine:0.3",
       description = "constant | step:EPOCHS:FACTOR | plateau:PATIENCE[:MAX] | cosine:WARMUP_EPOCHS (default: ${DEFAULT-VALUE}).")
   String schedule;
 

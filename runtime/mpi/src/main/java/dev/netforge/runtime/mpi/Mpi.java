@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -107,25 +108,25 @@ public final class Mpi implements Communicator {
 
   @Override
   public synchronized void sum(float[] data, int offset, int count) {
-    java.util.Objects.checkFromIndexSize(offset, count, data.length);
+    Objects.checkFromIndexSize(offset, count, data.length);
     sumFloats(data, offset, count);
   }
 
   @Override
   public synchronized void sum(double[] data, int offset, int count) {
-    java.util.Objects.checkFromIndexSize(offset, count, data.length);
+    Objects.checkFromIndexSize(offset, count, data.length);
     sumDoubles(data, offset, count);
   }
 
   @Override
   public synchronized void sum(long[] data, int offset, int count) {
-    java.util.Objects.checkFromIndexSize(offset, count, data.length);
+    Objects.checkFromIndexSize(offset, count, data.length);
     sumLongs(data, offset, count);
   }
 
   @Override
   public synchronized Pending startSum(float[] data, int offset, int count) {
-    java.util.Objects.checkFromIndexSize(offset, count, data.length);
+    Objects.checkFromIndexSize(offset, count, data.length);
     for (long earlier : pending) {
       testSum(earlier);
     }
@@ -149,7 +150,7 @@ public final class Mpi implements Communicator {
 
   @Override
   public synchronized void broadcast(long[] data, int offset, int count, int root) {
-    java.util.Objects.checkFromIndexSize(offset, count, data.length);
+    Objects.checkFromIndexSize(offset, count, data.length);
     broadcastLongs(data, offset, count, root);
   }
 
