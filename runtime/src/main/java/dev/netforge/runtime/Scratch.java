@@ -6,7 +6,7 @@ package dev.netforge.runtime;
  * their planned size. Each tower has its own, so towers that are in different layers never share one.
  */
 public final class Scratch {
-  /** What a buffer is for; each worker has one buffer per use. */
+  /** What a buffer is for; each worker (or leaf) has one buffer per use. */
   public enum Use {
     COLUMNS,
     COLUMN_GRADIENT,
@@ -16,6 +16,10 @@ public final class Scratch {
     PACKED_WEIGHTS,
     /** A convolution's filters flipped and transposed for its input gradient, before packing ({@code nn.FlippedConvolution}). */
     FLIPPED_FILTERS,
+    /**
+     * A convolution's partial weight gradient over one leaf of {@code nn.BatchTree}: indexed by the leaf, not the
+     * worker (a worker sums several leaves).
+     */
     PARTIAL_WEIGHT_GRADIENT,
     /** One example's {@code g·b/d} in an LRN backward pass. */
     LRN_WORK

@@ -19,18 +19,26 @@ import java.util.Arrays;
  *                                                                           GEMM's packed panels; the epilogue
  *                                                                           fused into the copy to each example)
  * backward: g           = dy · mask · [y &gt; 0];  db[o] = Σ g[:, o, :]          (one pass over the slice's channels)
- *           dW[o, :]    = Σ_n g[n, o, :] · col(x[n])ᵀ                          (per-worker partials, summed in order)
+ *           dW[o, :]    = Σ_n g[n, o, :] · col(x[n])ᵀ                          (a partial sum per leaf of examples,
+ *                                                                           the leaves added in BatchTree's order)
  *           dx[n]      += col⁻¹(W[o, :]ᵀ · g[n, o, :])                       (or, on small stride-1 planes, a
  *                                                                           convolution of g with the flipped
  *                                                                           filters: {@link FlippedConvolution})
  * </pre>
- * {@code dy} is overwritten with g.
+ * {@code dy} is overwritten with g. db and dW sum over the examples in {@link BatchTree}'s order with leaves of
+ * {@value #EXAMPLES_PER_LEAF}: the workers take whole leaves, so the gradient's bits do not depend on how many there are.
  */
 public final class Conv2d extends Stage {
   /** Output positions one GEMM should see at least: a few micro-kernel panels and a reduction long enough to stream. */
   private static final int GEMM_COLUMNS = 256;
 
   private static final int MAX_EXAMPLES_PER_GEMM = 16;
+
+  /**
+   * Examples of one leaf partial sum of dW: as many as one GEMM takes at most, and few enough that a batch of 128
+   * gives eight leaves to share among the workers.
+   */
+  static final int EXAMPLES_PER_LEAF = 16;
 
   private final ConvShape s;
   private final Parameter weight;
@@ -49,10 +57,12 @@ public final class Conv2d extends Stage {
   private float[] passMask;
   private int batch;
   private float[] packedWeights;
+  /** The first example of every leaf of the backward pass's batch ({@link BatchTree}), then the batch. */
+  private int[] leafStarts = new int[0];
 
   private final Parallel.RangeBody forwardExamples = this::forwardExamples;
   private final Parallel.RangeBody outputGradientChannels = this::outputGradientChannels;
-  private final Parallel.RangeBody backwardExamples = this::backwardExamples;
+  private final Parallel.RangeBody backwardLeaves = this::backwardLeaves;
 
   /**
    * @param relu whether a ReLU follows (fused into the GEMM's epilogue)
@@ -106,8 +116,13 @@ public final class Conv2d extends Stage {
   public void backward(int batch, boolean training) {
     int patch = s.patch();
     Parallel pool = Parallel.shared();
-    int workers = Math.min(pool.threads(), batch);
-    scratch.ensureWorkers(pool.threads());
+    int leaves = BatchTree.leafCount(0, batch, EXAMPLES_PER_LEAF);
+    if (leafStarts.length < leaves + 1) {
+      leafStarts = new int[leaves + 1];
+    }
+    BatchTree.leafStarts(0, batch, EXAMPLES_PER_LEAF, leafStarts, 0);
+    leafStarts[leaves] = batch;
+    scratch.ensureWorkers(Math.max(pool.threads(), leaves));
     passMask = training ? mask : null;
     this.batch = batch;
     for (int k = 0; k < slices.length; k++) {
@@ -126,18 +141,40 @@ public final class Conv2d extends Stage {
         packedWeights = scratch.get(0, Scratch.Use.PACKED_WEIGHTS, Sgemm.packedASize(patch, sl.outCount()));
         Sgemm.packA(true, patch, sl.outCount(), weight.value, sl.outStart() * patch, patch, packedWeights);
       }
-      pool.forRange(batch, backwardExamples);
-      int size = sl.outCount() * patch;
-      int wOff = sl.outStart() * patch;
-      float[] weightGrad = weight.grad;
-      System.arraycopy(scratch.get(0, Scratch.Use.PARTIAL_WEIGHT_GRADIENT, size), 0, weightGrad, wOff, size);
-      for (int w = 1; w < workers; w++) {
-        float[] partial = scratch.get(w, Scratch.Use.PARTIAL_WEIGHT_GRADIENT, size);
-        for (int i = 0; i < size; i++) {
-          weightGrad[wOff + i] += partial[i];
-        }
-      }
+      pool.forRange(leaves, backwardLeaves);
+      addLeaves(0, batch, 0);
     }
+  }
+
+  /**
+   * Adds the partial dW of every leaf under examples {@code [lo, hi)} (leaves from {@code firstLeaf} on) into the
+   * first one's, in {@link BatchTree}'s order; returns how many leaves there are.
+   */
+  private int addLeaves(int lo, int hi, int firstLeaf) {
+    if (BatchTree.isLeaf(lo, hi, EXAMPLES_PER_LEAF)) {
+      return 1;
+    }
+    int mid = BatchTree.middle(lo, hi);
+    int left = addLeaves(lo, mid, firstLeaf);
+    int right = addLeaves(mid, hi, firstLeaf + left);
+    int size = slice.outCount() * s.patch();
+    float[] into = leafWeightGradient(firstLeaf);
+    int intoOff = leafWeightGradientOffset(firstLeaf);
+    float[] from = leafWeightGradient(firstLeaf + left);
+    int fromOff = leafWeightGradientOffset(firstLeaf + left);
+    for (int i = 0; i < size; i++) {
+      into[intoOff + i] += from[fromOff + i];
+    }
+    return left + right;
+  }
+
+  /** Where leaf {@code leaf} sums its part of the slice's dW: the first leaf in dW itself, the others in scratch. */
+  private float[] leafWeightGradient(int leaf) {
+    return leaf == 0 ? weight.grad : scratch.get(leaf, Scratch.Use.PARTIAL_WEIGHT_GRADIENT, slice.outCount() * s.patch());
+  }
+
+  private int leafWeightGradientOffset(int leaf) {
+    return leaf == 0 ? slice.outStart() * s.patch() : 0;
   }
 
   /** Forward, examples {@code [first, end)}: groups of examples, each one GEMM, the epilogue fused into the copy out. */
@@ -167,12 +204,19 @@ public final class Conv2d extends Stage {
   /** Backward's first pass, the slice's channels {@code [start, end)}: g = dy · mask · [y &gt; 0] in place, and db. */
   private void outputGradientChannels(int worker, int start, int end) {
     for (int c = slice.outStart() + start; c < slice.outStart() + end; c++) {
-      bias.grad[c] = OutputGradient.channel(dy, y, passMask, relu, batch, s.outChannels(), s.outPlane(), c);
+      bias.grad[c] = OutputGradient.channel(dy, y, passMask, relu, batch, s.outChannels(), s.outPlane(), c, EXAMPLES_PER_LEAF);
     }
   }
 
-  /** Backward, examples {@code [first, end)}: per group of examples, ∂W into the worker's partial sum and ∂x through ∂col. */
-  private void backwardExamples(int worker, int first, int end) {
+  /** Backward, leaves {@code [firstLeaf, endLeaf)}: for each, {@link #backwardExamples} over its examples. */
+  private void backwardLeaves(int worker, int firstLeaf, int endLeaf) {
+    for (int leaf = firstLeaf; leaf < endLeaf; leaf++) {
+      backwardExamples(worker, leaf, leafStarts[leaf], leafStarts[leaf + 1]);
+    }
+  }
+
+  /** Backward, the examples {@code [first, end)} of one leaf: per group of examples, ∂W into the leaf's partial sum and ∂x through ∂col. */
+  private void backwardExamples(int worker, int leaf, int first, int end) {
     int patch = s.patch();
     int plane = s.outPlane();
     int group = examplesPerGemm(plane);
@@ -190,7 +234,8 @@ public final class Conv2d extends Stage {
     }
     float[] packed = scratch.get(worker, Scratch.Use.COLUMNS, packedSize);
     float[] gradients = scratch.get(worker, Scratch.Use.OUTPUT_TILE, outCount * group * plane);
-    float[] partial = scratch.get(worker, Scratch.Use.PARTIAL_WEIGHT_GRADIENT, outCount * patch);
+    float[] partial = leafWeightGradient(leaf);
+    int partialOff = leafWeightGradientOffset(leaf);
     float[] padded = scratch.get(worker, Scratch.Use.PADDED_INPUT, paddedSize);
     float[] dcol = dx == null ? null : scratch.get(worker, Scratch.Use.COLUMN_GRADIENT, dcolSize);
     for (int n0 = first; n0 < end; n0 += group) {
@@ -203,7 +248,7 @@ public final class Conv2d extends Stage {
         }
       }
       Im2col.gatherPacked(s, x, n0, count, slice.inStart(), padded, packed, true);
-      Sgemm.gemmPackedB(false, outCount, patch, columns, gradients, 0, columns, packed, partial, 0, patch, n0 > first, Epilogue.NONE);
+      Sgemm.gemmPackedB(false, outCount, patch, columns, gradients, 0, columns, packed, partial, partialOff, patch, n0 > first, Epilogue.NONE);
       if (t != null) {
         FlippedConvolution.inputGradient(
             s, t, dy, n0, count, outStart, packedWeights, padded, packed, dcol, dx, slice.inStart(), slice.addsToInputGradient());

@@ -12,9 +12,17 @@ import dev.netforge.runtime.gemm.Sgemm;
  * backward: g        = dy · mask · [y &gt; 0];  db[u] = Σ_n g[n, u]
  *           dW[u, :] = g[:, u]ᵀ · x;   dx (+)= g[:, u] · W[u, :]
  * </pre>
- * {@code dy} is overwritten with g.
+ * {@code dy} is overwritten with g. db and dW sum over the examples in {@link BatchTree}'s order with leaves of
+ * {@value #EXAMPLES_PER_LEAF}: one GEMM per leaf, each adding its sum to the one before ({@link Sgemm}'s micro-kernel
+ * adds C once its k-block is summed), so a batch of up to twice that many needs no buffer beyond dW.
  */
 public final class Dense extends Stage {
+  /**
+   * Long enough that dW's GEMMs stream (and under {@link Sgemm}'s k-block, so that a leaf is one sum per element), few
+   * enough that two data-parallel ranks share a batch of 128 along the tree's first cut.
+   */
+  static final int EXAMPLES_PER_LEAF = 64;
+
   private final int inputs;
   private final int units;
   private final Parameter weight;
@@ -23,6 +31,11 @@ public final class Dense extends Stage {
   private final TowerSlice[] slices;
   /** The dropout multipliers of a training pass, or {@code null} for a layer without dropout. */
   private float[] mask;
+  /**
+   * dW sums of whole subtrees that must be added to the sum so far, by depth below the root ({@link
+   * #weightGradient}): none for a batch of up to 2·{@value #EXAMPLES_PER_LEAF}, made when a larger batch first needs one.
+   */
+  private float[][] subtreeSums = new float[0][];
 
   /**
    * @param inputs input features per example
@@ -64,13 +77,8 @@ public final class Dense extends Stage {
   @Override
   public void backward(int batch, boolean training) {
     for (TowerSlice s : slices) {
-      OutputGradient.units(dy, y, training ? mask : null, relu, batch, units, s.outStart(), s.outCount(), bias.grad);
-      Sgemm.parallel(
-          true, false, s.outCount(), inputs, batch,
-          dy, s.outStart(), units,
-          x, 0, inputs,
-          weight.grad, s.outStart() * inputs, inputs,
-          false, null, 0, false, null);
+      OutputGradient.units(dy, y, training ? mask : null, relu, batch, units, s.outStart(), s.outCount(), bias.grad, EXAMPLES_PER_LEAF);
+      weightGradient(s, 0, batch, weight.grad, s.outStart() * inputs, false, 0);
       if (dx != null) {
         Sgemm.parallel(
             false, false, batch, inputs, s.outCount(),
@@ -80,5 +88,42 @@ public final class Dense extends Stage {
             s.addsToInputGradient(), null, 0, false, null);
       }
     }
+  }
+
+  /**
+   * The slice's dW over examples {@code [lo, hi)}, written to (or, with {@code add}, added to) {@code c} from {@code
+   * cOff}: a leaf is one GEMM; a subtree's right half is added to its left half's sum directly when it is a leaf, else
+   * through {@link #subtreeSums} at {@code depth}.
+   */
+  private void weightGradient(TowerSlice s, int lo, int hi, float[] c, int cOff, boolean add, int depth) {
+    int size = s.outCount() * inputs;
+    if (BatchTree.isLeaf(lo, hi, EXAMPLES_PER_LEAF)) {
+      Sgemm.parallel(
+          true, false, s.outCount(), inputs, hi - lo,
+          dy, lo * units + s.outStart(), units,
+          x, lo * inputs, inputs,
+          c, cOff, inputs,
+          add, null, 0, false, null);
+    } else if (add) {
+      float[] sum = subtreeSum(depth, size);
+      weightGradient(s, lo, hi, sum, 0, false, depth + 1);
+      for (int i = 0; i < size; i++) {
+        c[cOff + i] += sum[i];
+      }
+    } else {
+      int mid = BatchTree.middle(lo, hi);
+      weightGradient(s, lo, mid, c, cOff, false, depth);
+      weightGradient(s, mid, hi, c, cOff, true, depth);
+    }
+  }
+
+  private float[] subtreeSum(int depth, int size) {
+    if (subtreeSums.length <= depth) {
+      subtreeSums = java.util.Arrays.copyOf(subtreeSums, depth + 1);
+    }
+    if (subtreeSums[depth] == null || subtreeSums[depth].length < size) {
+      subtreeSums[depth] = new float[size];
+    }
+    return subtreeSums[depth];
   }
 }
