@@ -18,22 +18,32 @@ public final class Devices {
    * @return the devices, empty for the CPU engine
    */
   public static List<Device> open(String kind, int count, int towers) {
+    return open(kind, count, towers, LocalRanks.ALONE);
+  }
+
+  /**
+   * As {@link #open(String, int, int)} for one of several ranks on a host: each takes its own devices ({@link LocalRanks}),
+   * and by default one per tower of its share of the host's GPUs. Emulated devices are numbered as GPUs would be: rank
+   * 1's of two towers are {@code emulated:2} and {@code emulated:3}.
+   */
+  public static List<Device> open(String kind, int count, int towers, LocalRanks ranks) {
     switch (kind) {
       case "cpu":
         return List.of();
       case "cuda":
-        return gpus().open(count, towers);
+        return gpus().open(count, towers, ranks);
       case "auto":
         try {
-          return gpus().open(count, towers);
+          return gpus().open(count, towers, ranks);
         } catch (CudaException | LinkageError e) {
           System.err.println("netforge: no usable GPU (" + e.getMessage() + "); using the CPU engine");
           return List.of();
         }
       case "emulated":
         List<Device> emulated = new ArrayList<>();
-        for (int i = 0; i < Math.min(count <= 0 ? towers : count, towers); i++) {
-          emulated.add(new EmulatedDevice(i));
+        int perRank = Math.min(count <= 0 ? towers : count, towers);
+        for (int index : ranks.devices(perRank, Integer.MAX_VALUE)) {
+          emulated.add(new EmulatedDevice(index));
         }
         return emulated;
       default:

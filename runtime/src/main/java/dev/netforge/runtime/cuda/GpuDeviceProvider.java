@@ -9,10 +9,11 @@ import java.util.List;
  */
 public interface GpuDeviceProvider {
   /**
-   * Opens the GPUs a network of {@code towers} towers runs on.
+   * Opens the GPUs a network of {@code towers} towers runs on in this process.
    *
-   * @param requested GPUs to use, at most one per tower; 0 for one per tower (as many as there are)
+   * @param requested GPUs to use, at most one per tower; 0 for one per tower (as many as this rank's share of the host's)
+   * @param ranks this process's place among the ranks on its host, which says which GPUs are its own
    * @throws CudaException naming what is missing when there is no driver or no device
    */
-  List<Device> open(int requested, int towers);
+  List<Device> open(int requested, int towers, LocalRanks ranks);
 }

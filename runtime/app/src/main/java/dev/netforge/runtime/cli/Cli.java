@@ -8,6 +8,7 @@ import dev.netforge.runtime.Parallel;
 import dev.netforge.runtime.cuda.CudaEngine;
 import dev.netforge.runtime.cuda.Device;
 import dev.netforge.runtime.cuda.Devices;
+import dev.netforge.runtime.cuda.LocalRanks;
 import dev.netforge.runtime.train.Checkpoint;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -52,12 +53,16 @@ public final class Cli {
     String device;
 
     @Option(names = "--gpus", defaultValue = "0",
-        description = "GPUs (or emulated devices) to use, at most one per tower (0: one per tower, as many as there are).")
+        description = "GPUs (or emulated devices) to use, at most one per tower (0: one per tower, as many as there are; under MPI, "
+            + "as many as this rank's share of the host's GPUs, each rank its own).")
     int gpus;
+
+    /** This process's place among the MPI ranks on its host, which says which GPUs are its own; set by {@link Distributed}. */
+    LocalRanks localRanks = LocalRanks.ALONE;
 
     /** The engine {@code --device} names, running {@code net}; the CPU engine when no device is used. */
     Engine engine(CompiledNetwork net) {
-      List<Device> devices = Devices.open(device, gpus, net.towers());
+      List<Device> devices = Devices.open(device, gpus, net.towers(), localRanks);
       return devices.isEmpty() ? new CpuEngine(net) : new CudaEngine(net, devices);
     }
 

@@ -1,5 +1,6 @@
 package dev.netforge.runtime.cli;
 
+import dev.netforge.runtime.cuda.LocalRanks;
 import dev.netforge.runtime.distributed.Communicator;
 import dev.netforge.runtime.distributed.SingleProcess;
 import dev.netforge.runtime.mpi.Mpi;
@@ -38,6 +39,16 @@ final class Distributed {
     return Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, Integer.parseInt(local)));
   }
 
+  /**
+   * This process's place among the ranks on its host (Open MPI says), so that ranks on one host take different GPUs;
+   * alone where no launcher says.
+   */
+  private static LocalRanks localRanks(Map<String, String> environment) {
+    String rank = environment.get("OMPI_COMM_WORLD_LOCAL_RANK");
+    String size = environment.get("OMPI_COMM_WORLD_LOCAL_SIZE");
+    return rank == null || size == null ? LocalRanks.ALONE : new LocalRanks(Integer.parseInt(rank), Integer.parseInt(size));
+  }
+
   /** For the first line of output: {@code "2 ranks (Open MPI, rank 0 of 2), each "}, or nothing alone. */
   static String describe(Communicator processes) {
     return processes.size() == 1 ? "" : processes.size() + " ranks (" + processes + "), each ";
@@ -50,9 +61,9 @@ final class Distributed {
 
   /**
    * Runs {@code work} alone or as a rank ({@code mode}, as {@code --distributed} says), with {@code common}'s threads
-   * defaulting to this rank's share of the host's cores, and leaves MPI at the end. A failure alone is the caller's to
-   * report; a rank that fails alone prints one line naming itself and the cause and ends every rank (MPI_Abort), so
-   * that none waits forever in a collective. A diverged loss, which every rank sees at the same step, rank 0 reports.
+   * defaulting to this rank's share of the host's cores and its GPUs its own ({@link LocalRanks}), and leaves MPI at
+   * the end. A failure alone is the caller's to report; a rank that fails alone prints one line naming itself and the
+   * cause and ends every rank (MPI_Abort), so that none waits forever in a collective. A diverged loss, which every rank sees at the same step, rank 0 reports.
    *
    * @return the exit code: 0, or 1 on a rank other than 0 when training diverged
    */
@@ -63,6 +74,7 @@ final class Distributed {
         if (common.threads == null) {
           common.threads = threadsPerRank(environment);
         }
+        common.localRanks = localRanks(environment);
         work.run(processes);
       } catch (TrainingDiverged e) {
         if (processes.rank() != 0) {

@@ -107,25 +107,27 @@ public final class JCudaDevice implements Device {
   }
 
   /**
-   * How many GPUs a run opens: one per tower, or {@code requested} (never more than the towers use: tower t runs on
-   * device t mod count), and never more than the driver sees.
+   * How many GPUs a run (a rank of one) opens: one per tower of its share of the host's GPUs ({@link LocalRanks}), or
+   * {@code requested} (never more than the towers use: tower t runs on device t mod count), and never more than the
+   * driver sees.
    *
    * @throws CudaException when {@code requested} is more than the driver sees
    */
-  static int gpusToOpen(int requested, int towers, int available) {
+  static int gpusToOpen(int requested, int towers, int available, LocalRanks ranks) {
     if (requested > available) {
       throw new CudaException("--gpus " + requested + " asked for more GPUs than the " + available + " the driver sees");
     }
-    return Math.min(requested > 0 ? requested : available, towers);
+    return Math.min(requested > 0 ? requested : ranks.gpusPerRank(available), towers);
   }
 
   /**
-   * Opens the first GPUs a network of {@code towers} towers uses ({@link #gpusToOpen}; {@code CUDA_VISIBLE_DEVICES}
-   * says which are first), and enables peer access between them where it can ({@link PeerAccess}).
+   * Opens the GPUs of this rank ({@link #gpusToOpen}, {@link LocalRanks}: alone, the first; {@code CUDA_VISIBLE_DEVICES}
+   * says which are first) for a network of {@code towers} towers, and enables peer access between them where it can
+   * ({@link PeerAccess}). Where the host's ranks share GPUs, its first rank says so on standard error.
    *
    * @throws CudaException naming what is missing when there is no driver or no device
    */
-  public static List<Device> open(int requested, int towers) {
+  public static List<Device> open(int requested, int towers, LocalRanks ranks) {
     try {
       check(cuInit(0), "cuInit");
     } catch (LinkageError e) {
@@ -136,11 +138,15 @@ public final class JCudaDevice implements Device {
     if (available[0] == 0) {
       throw new CudaException("the CUDA driver (version " + driverVersion() + ") sees no GPU");
     }
-    int n = gpusToOpen(requested, towers, available[0]);
+    int n = gpusToOpen(requested, towers, available[0], ranks);
+    if (ranks.rank() == 0 && ranks.sharesGpus(n, available[0])) {
+      System.err.printf(java.util.Locale.ROOT, "netforge: %d ranks on this host take %d GPU(s) each and each sees %d: ranks share GPUs (slower, "
+          + "their memory adds up) unless the launcher gave each its own through CUDA_VISIBLE_DEVICES%n", ranks.count(), n, available[0]);
+    }
     List<JCudaDevice> devices = new ArrayList<>();
     try {
-      for (int i = 0; i < n; i++) {
-        devices.add(new JCudaDevice(i));
+      for (int ordinal : ranks.devices(n, available[0])) {
+        devices.add(new JCudaDevice(ordinal));
       }
       String staged = PeerAccess.enable(n, new PeerAccess.Link() {
         @Override

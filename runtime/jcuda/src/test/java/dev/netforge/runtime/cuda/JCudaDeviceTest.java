@@ -23,13 +23,22 @@ class JCudaDeviceTest {
 
   @Test
   void opensOneGpuPerTowerAndNoMore() {
-    assertEquals(2, JCudaDevice.gpusToOpen(0, 2, 8), "a two-tower network on an 8-GPU machine opens two");
-    assertEquals(1, JCudaDevice.gpusToOpen(0, 2, 1));
-    assertEquals(1, JCudaDevice.gpusToOpen(0, 1, 8));
-    assertEquals(1, JCudaDevice.gpusToOpen(1, 2, 8), "--gpus 1 runs both towers on one");
-    assertEquals(2, JCudaDevice.gpusToOpen(4, 2, 8), "GPUs beyond the towers would stay idle");
-    CudaException e = assertThrows(CudaException.class, () -> JCudaDevice.gpusToOpen(3, 2, 2));
+    assertEquals(2, JCudaDevice.gpusToOpen(0, 2, 8, LocalRanks.ALONE), "a two-tower network on an 8-GPU machine opens two");
+    assertEquals(1, JCudaDevice.gpusToOpen(0, 2, 1, LocalRanks.ALONE));
+    assertEquals(1, JCudaDevice.gpusToOpen(0, 1, 8, LocalRanks.ALONE));
+    assertEquals(1, JCudaDevice.gpusToOpen(1, 2, 8, LocalRanks.ALONE), "--gpus 1 runs both towers on one");
+    assertEquals(2, JCudaDevice.gpusToOpen(4, 2, 8, LocalRanks.ALONE), "GPUs beyond the towers would stay idle");
+    CudaException e = assertThrows(CudaException.class, () -> JCudaDevice.gpusToOpen(3, 2, 2, LocalRanks.ALONE));
     assertTrue(e.getMessage().contains("--gpus 3"), e.getMessage());
+  }
+
+  @Test
+  void ranksOnOneHostShareItsGpusOut() {
+    LocalRanks second = new LocalRanks(1, 2);
+    assertEquals(2, JCudaDevice.gpusToOpen(0, 2, 4, second), "two ranks on 4 GPUs: two towers each, on two GPUs of their own");
+    assertEquals(1, JCudaDevice.gpusToOpen(0, 2, 2, second), "two ranks on 2 GPUs: both towers of a rank on one");
+    assertEquals(1, JCudaDevice.gpusToOpen(0, 2, 1, second), "fewer GPUs than ranks: one each, shared");
+    assertEquals(2, JCudaDevice.gpusToOpen(2, 2, 2, second), "--gpus says, even where ranks then share");
   }
 
   @Test
