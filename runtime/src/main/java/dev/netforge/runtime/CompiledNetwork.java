@@ -275,7 +275,24 @@ public abstract class CompiledNetwork {
 
   /** Draws stage {@code layer}'s dropout mask for the running training pass; generated forward passes call it. */
   protected final void drawMask(int layer, float[] mask, int perExample, float rate) {
-    Dropout.drawMask(dropoutSeed, trainingSteps, layer, firstExample, mask, batch, perExample, rate);
+    drawMask(layer, mask, batch, perExample, rate);
+  }
+
+  /**
+   * Draws stage {@code layer}'s dropout mask for {@code batchSize} examples of the running training pass, keyed by
+   * their indices in the global batch ({@link #shareOfBatch}): what an engine that runs the passes elsewhere (the CUDA
+   * engine) sends to its devices, so that every engine and every split of the batch over processes drops the same units.
+   */
+  public final void drawMask(int layer, float[] mask, int batchSize, int perExample, float rate) {
+    Dropout.drawMask(dropoutSeed, trainingSteps, layer, firstExample, mask, batchSize, perExample, rate);
+  }
+
+  /**
+   * What turns the gradient of the loss's mean over this process's {@code batchSize} examples into the gradient of its
+   * mean over the global batch ({@link #shareOfBatch}): {@code batchSize / globalBatch}, or 1 for a batch of one's own.
+   */
+  public final float shareOfLoss(int batchSize) {
+    return globalBatch > 0 && globalBatch != batchSize ? (float) ((double) batchSize / globalBatch) : 1f;
   }
 
   /**
@@ -337,9 +354,9 @@ public abstract class CompiledNetwork {
     requireForward();
     requireGradients();
     double loss = SoftmaxCrossEntropy.lossAndGradient(output, labels, batch, outputSize, outputGradient);
-    if (globalBatch > 0 && globalBatch != batch) {
+    float share = shareOfLoss(batch);
+    if (share != 1f) {
       // (softmax − onehot)/batch × batch/globalBatch: exact when the share is the global batch over a power of two.
-      float share = (float) ((double) batch / globalBatch);
       for (int i = 0; i < batch * outputSize; i++) {
         outputGradient[i] *= share;
       }

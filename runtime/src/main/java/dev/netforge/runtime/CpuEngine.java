@@ -36,6 +36,16 @@ public final class CpuEngine implements Engine {
   }
 
   @Override
+  public void gradientsToHost() {
+    // The backward pass writes the host's own gradients, already those of the global batch's mean.
+  }
+
+  @Override
+  public void gradientsFromHost() {
+    // The update reads the host's own gradients.
+  }
+
+  @Override
   public void update(Sgd sgd, double learningRate) {
     sgd.step(network.parameters(), learningRate);
   }

@@ -27,6 +27,16 @@ public interface Engine extends AutoCloseable {
   /** The backward pass from a given ∂loss/∂output (networks without {@code @Softmax}). */
   void backward(float[] gradOutput, float[] inputGradient);
 
+  /**
+   * The last backward pass's parameter gradients into the host network's {@link Parameter#grad} arrays, each the
+   * gradient of the loss's mean over the global batch ({@link CompiledNetwork#shareOfBatch}): what data-parallel
+   * training then sums over the processes.
+   */
+  void gradientsToHost();
+
+  /** The host network's gradients (the sums over the processes) into the engine: what the next {@link #update} applies. */
+  void gradientsFromHost();
+
   /** The paper's update of every parameter with {@code sgd}'s momentum and weight decay. */
   void update(Sgd sgd, double learningRate);
 

@@ -2,13 +2,19 @@ package dev.netforge.runtime.cuda;
 
 import dev.netforge.runtime.CompiledNetwork;
 import dev.netforge.runtime.Engine;
+import dev.netforge.runtime.Parameter;
 import dev.netforge.runtime.train.Sgd;
 import java.util.List;
 
-/** The CUDA engine: a network's generated launcher on a set of devices; whole training steps stay on the devices. */
+/**
+ * The CUDA engine: a network's generated launcher on a set of devices; whole training steps stay on the devices. In
+ * data-parallel training the gradients alone go through the host, for the sum over the processes, and back.
+ */
 public final class CudaEngine implements Engine {
   private final CudaNetwork launcher;
   private final List<Device> devices;
+  /** The last forward pass's batch: the examples whose loss's mean the devices' gradients are of. */
+  private int batch;
 
   /** Runs {@code network} on {@code devices}, which this engine closes with itself, or at once if it cannot start. */
   public CudaEngine(CompiledNetwork network, List<Device> devices) {
@@ -40,7 +46,9 @@ public final class CudaEngine implements Engine {
 
   @Override
   public float[] forward(float[] input, int batch, boolean training) {
-    return launcher.forward(input, batch, training);
+    float[] output = launcher.forward(input, batch, training);
+    this.batch = batch;
+    return output;
   }
 
   @Override
@@ -58,6 +66,32 @@ public final class CudaEngine implements Engine {
     if (inputGradient != null) {
       launcher.inputGradient(inputGradient);
     }
+  }
+
+  /**
+   * Downloads the gradients and, when this process computes a share of the global batch, scales them by that share
+   * ({@link CompiledNetwork#shareOfLoss}): the softmax kernel divides by the batch it sees, the local one, and the
+   * generated kernels stay the same for one process and many; so the scaling happens here, on the host, where the
+   * gradients pass on their way to the sum over processes anyway. (The CPU engine scales ∂loss/∂output instead: the
+   * two differ by float rounding only.)
+   */
+  @Override
+  public void gradientsToHost() {
+    launcher.pullGradients();
+    CompiledNetwork host = launcher.host();
+    float share = host.shareOfLoss(batch);
+    if (share != 1f) {
+      for (Parameter p : host.parameters()) {
+        for (int i = 0; i < p.grad.length; i++) {
+          p.grad[i] *= share;
+        }
+      }
+    }
+  }
+
+  @Override
+  public void gradientsFromHost() {
+    launcher.pushGradients();
   }
 
   @Override

@@ -2,7 +2,6 @@ package dev.netforge.runtime.cuda;
 
 import dev.netforge.runtime.CompiledNetwork;
 import dev.netforge.runtime.Parameter;
-import dev.netforge.runtime.nn.Dropout;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.InvocationTargetException;
@@ -170,16 +169,37 @@ public abstract class CudaNetwork implements AutoCloseable {
     for (ParameterSlices p : layout.parameters()) {
       Parameter parameter = host.parameter(p.name());
       float[] v = velocity.apply(p.name());
+      download(p, p.value(), parameter.value);
+      download(p, p.grad(), parameter.grad);
+      if (v != null) {
+        download(p, p.velocity(), v);
+      }
+    }
+  }
+
+  /** Each tower's part of every parameter's gradient of the last backward pass into the host network's gradients. */
+  public final void pullGradients() {
+    for (ParameterSlices p : layout.parameters()) {
+      download(p, p.grad(), host.parameter(p.name()).grad);
+    }
+  }
+
+  /** The host network's gradients to the towers, each its part: what the next {@link #update} applies. */
+  public final void pushGradients() {
+    for (ParameterSlices p : layout.parameters()) {
+      float[] grad = host.parameter(p.name()).grad;
       for (int t = 0; t < towers; t++) {
         int start = Math.toIntExact(p.start()[t]);
-        int count = Math.toIntExact(p.count()[t]);
-        long offset = 4L * start;
-        towerDevice[t].download(at(t, p.value()) + offset, parameter.value, start, count);
-        towerDevice[t].download(at(t, p.grad()) + offset, parameter.grad, start, count);
-        if (v != null) {
-          towerDevice[t].download(at(t, p.velocity()) + offset, v, start, count);
-        }
+        towerDevice[t].upload(at(t, p.grad()) + 4L * start, grad, start, Math.toIntExact(p.count()[t]));
       }
+    }
+  }
+
+  /** Each tower's part of one of a parameter's buffers into {@code into}, where the host keeps the whole. */
+  private void download(ParameterSlices p, int buffer, float[] into) {
+    for (int t = 0; t < towers; t++) {
+      int start = Math.toIntExact(p.start()[t]);
+      towerDevice[t].download(at(t, buffer) + 4L * start, into, start, Math.toIntExact(p.count()[t]));
     }
   }
 
@@ -451,15 +471,16 @@ public abstract class CudaNetwork implements AutoCloseable {
   }
 
   /**
-   * Draws stage {@code layer}'s dropout mask as the host network's CPU pass would (same seed, step, layer and
-   * examples) and sends it to every tower.
+   * Draws stage {@code layer}'s dropout mask through the host network, as its CPU pass would (same seed, step, layer
+   * and examples: their indices in the global batch when this process computes a share of it) and sends it to every
+   * tower.
    */
   protected final void drawMask(int buffer, int layer, long perImage, double rate) {
     int count = Math.toIntExact(batch * perImage);
     if (maskBuffer.length < count) {
       maskBuffer = new float[count];
     }
-    Dropout.drawMask(host.dropoutSeed(), host.trainingSteps(), layer, 0, maskBuffer, batch, Math.toIntExact(perImage), (float) rate);
+    host.drawMask(layer, maskBuffer, batch, Math.toIntExact(perImage), (float) rate);
     for (int t = 0; t < towers; t++) {
       towerDevice[t].upload(at(t, buffer), maskBuffer, 0, count);
     }

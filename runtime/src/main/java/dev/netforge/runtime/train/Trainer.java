@@ -60,7 +60,8 @@ public final class Trainer {
   /**
    * As {@link #Trainer(Config, Communicator)}; {@code overlap}: each layer's gradients are summed over the processes as
    * soon as the backward pass has finished them, while it goes on ({@link OverlappedGradientSum}), rather than all
-   * after it. The weights are the same bits either way.
+   * after it. The weights are the same bits either way. Only the CPU engine's backward pass overlaps so: the CUDA
+   * engine's gradients reach the host ({@link Engine#gradientsToHost}) after its whole backward pass.
    */
   public Trainer(Config config, Communicator processes, boolean overlap) {
     this.config = config;
@@ -88,10 +89,6 @@ public final class Trainer {
   public List<EpochResult> train(Engine engine, TrainingData train, TrainingData test, Path resume, TrainingListener listener) throws IOException {
     CompiledNetwork net = engine.network();
     int ranks = processes.size();
-    if (ranks > 1 && !(engine instanceof CpuEngine)) {
-      throw new IllegalArgumentException("data-parallel training over " + ranks + " processes runs the CPU engine only (the CUDA engine's "
-          + "gradients stay on its devices, and its loss gradient is the local batch's); use --device cpu");
-    }
     Sgd sgd = new Sgd(net.parameters(), config.momentum(), config.weightDecay());
     int count = train.count();
     int batch = config.batch();
@@ -152,17 +149,24 @@ public final class Trainer {
               float[] logits = engine.forward(x, n, true);
               sums[1] = correct(logits, batchLabels, n, net.outputSize());
               sums[0] = engine.backward(batchLabels, null) * n;
+              if (ranks > 1) {
+                engine.gradientsToHost();
+              }
             } else {
               net.nextTrainingStep();  // its masks are drawn by the processes that have examples
               for (Parameter p : net.parameters()) {
                 Arrays.fill(p.grad, 0f);
               }
             }
-            // The gradients first: only then is the communication thread idle, and MPI free for the loss's sum.
+            // The gradients first: only then is the communication thread idle, and MPI free for the loss's sum. The CUDA
+            // engine's backward pass runs on its devices and announces nothing, so with it every sum starts in await.
             if (overlapped != null) {
               overlapped.await();
             } else {
               Gradients.sum(processes, net.parameters());
+            }
+            if (ranks > 1) {
+              engine.gradientsFromHost();
             }
             processes.sum(sums, 0, sums.length);
             double loss = sums[0] / global;
