@@ -137,17 +137,19 @@ class DataParallelTest {
   }
 
   /**
-   * The CUDA engine data-parallel, each rank on two emulated devices of its own (the towers split over them inside a
-   * rank, the batch over the ranks): two ranks end as one process on the CUDA engine does, and as the CPU engine, up to
-   * float rounding (the engines sum in other orders, and the CUDA engine scales its gradients to the global batch after
-   * the backward pass, not before). Dropout and flips are on, so a mask drawn for another example would show.
+   * The CUDA engine data-parallel, each rank on two emulated devices of its own (rank 1's are emulated:2 and :3, see
+   * DevicesTest; the towers split over them inside a rank, the batch over the ranks): two ranks end as one process on
+   * the CUDA engine does, and as the CPU engine, up to float rounding (the engines sum in other orders, and the CUDA
+   * engine scales its gradients to the global batch after the backward pass, not before). Dropout and flips are on, so a
+   * mask drawn for another example would show. Batches of 25, 25, 25 and 1: shares of 12 and 13 (a scaling that is not a
+   * power of two), and a last step where rank 0 has no example.
    */
   @Test
   void twoRanksOnTheCudaEngineTrainAsOneProcess() throws Exception {
-    Path data = TinyData.write(tmp.resolve("data"), 80, 16);
-    alone(train(data, tmp.resolve("cpu"), 1, "--device", "cpu"));
-    alone(train(data, tmp.resolve("cuda"), 1, "--device", "emulated"));
-    List<String> two = train(data, tmp.resolve("two"), 1, "--device", "emulated");
+    Path data = TinyData.write(tmp.resolve("data"), 76, 16);
+    alone(train(data, tmp.resolve("cpu"), 1, 25, "--device", "cpu"));
+    alone(train(data, tmp.resolve("cuda"), 1, 25, "--device", "emulated"));
+    List<String> two = train(data, tmp.resolve("two"), 1, 25, "--device", "emulated");
     MpiRun.Result run = twoRanks(two, two);
     assertEquals(0, run.exitCode(), run.output());
     String first = run.output().lines().filter(l -> l.startsWith("training ")).findFirst().orElseThrow(() -> new AssertionError(run.output()));
