@@ -60,7 +60,8 @@ final class VectorMaxPoolPlane implements MaxPoolPlane {
     int windowPositions = rowPositions - (k - 1) * width;
     int span = (s.outWidth() - 1) * s.stride() + 1;
     boolean windowsInside = (s.outHeight() - 1) * s.stride() + k <= s.inHeight() && span + k - 1 <= width;
-    if (windowPositions < L || !windowsInside || plane > EXACT_INDICES) {
+    // Fewer windows than lanes (6x6 planes pooled to 3x3): the scalar loop's nine windows cost less than the passes.
+    if (s.outPlane() < L || windowPositions < L || !windowsInside || plane > EXACT_INDICES) {
       narrow.pool(s, x, in, y, argmax, out);
       return;
     }

@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class MaxPoolPlaneTest {
   @ParameterizedTest
-  @CsvSource({"28, 28, 3, 2", "13, 13, 3, 2", "55, 55, 3, 2", "6, 6, 2, 2", "20, 27, 3, 3", "9, 17, 2, 1", "12, 31, 5, 2", "7, 7, 3, 2", "5, 5, 3, 2", "4, 5, 2, 2"})
+  @CsvSource({"28, 28, 3, 2", "13, 13, 3, 2", "55, 55, 3, 2", "6, 6, 2, 2", "20, 27, 3, 3", "9, 17, 2, 1", "12, 31, 5, 2", "9, 9, 3, 1", "12, 12, 2, 2", "5, 5, 3, 2", "4, 5, 2, 2"})
   void vectorPoolingEqualsTheScalarLoop(int height, int width, int kernel, int stride) {
     PoolShape s = new PoolShape(3, height, width, (height - kernel) / stride + 1, (width - kernel) / stride + 1, kernel, stride);
     int planes = 3;
