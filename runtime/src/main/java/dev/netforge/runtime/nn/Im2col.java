@@ -20,11 +20,11 @@ final class Im2col {
   }
 
   /**
-   * Floats the zero-padded copy of {@code count} examples' group channels takes ({@link #gatherPacked}), with room
-   * for {@link Sgemm#copyRun} to read past the last plane.
+   * Floats the zero-padded copy of {@code count} examples' group channels takes ({@link #gatherPacked}), and at stride
+   * 1 their shifted copies, with room for {@link Sgemm#copyRun} to read past the last plane.
    */
   static int paddedSize(ConvShape s, int count) {
-    return count * s.groupInputs() * paddedPlane(s) + Sgemm.copySlack();
+    return count * s.groupInputs() * (paddedPlane(s) + shiftedSize(s)) + Sgemm.copySlack();
   }
 
   /** Floats {@link #gatherPacked}'s packed panels of {@code k × n} take, with room for {@link Sgemm#copyRun}. */
@@ -36,8 +36,20 @@ final class Im2col {
     return s.inWidth() + 2 * s.padding();
   }
 
+  private static int paddedHeight(ConvShape s) {
+    return s.inHeight() + 2 * s.padding();
+  }
+
   private static int paddedPlane(ConvShape s) {
-    return (s.inHeight() + 2 * s.padding()) * paddedWidth(s);
+    return paddedHeight(s) * paddedWidth(s);
+  }
+
+  /**
+   * Floats one channel's shifted copies take at stride 1 ({@link #shift}): {@code kernel} planes of the padded height
+   * and the output width; none at other strides.
+   */
+  private static int shiftedSize(ConvShape s) {
+    return s.stride() == 1 ? s.kernel() * paddedHeight(s) * s.outWidth() : 0;
   }
 
   /**
@@ -46,12 +58,15 @@ final class Im2col {
    * the examples side by side: as {@code col} ({@code k} = patch row, {@code n} = (example, output position); the
    * forward GEMM) or as {@code colᵀ} ({@code k} = (example, output position), {@code n} = patch row; the
    * weight-gradient GEMM). The channels are first copied into {@code padded} with their zero border, so that the
-   * gather itself has no bounds to test and, at stride 1, copies runs of neighbouring positions whole.
+   * gather itself has no bounds to test; at stride 1, {@code col} is then copied from their shifted copies in runs.
    */
   static void gatherPacked(ConvShape s, float[] x, int first, int count, int c0, float[] padded, float[] packed, boolean transposed) {
     pad(s, x, first, count, c0, padded);
     if (transposed) {
       gatherByPatchRow(s, padded, count, packed);
+    } else if (s.stride() == 1) {
+      shift(s, padded, count);
+      copyByPosition(s, padded, count, packed);
     } else {
       gatherByPosition(s, padded, count, packed);
     }
@@ -88,7 +103,74 @@ final class Im2col {
     }
   }
 
-  /** {@code col} layout: panels of {@code nr} columns; within a panel, patch row by patch row. */
+  /**
+   * At stride 1, each padded channel's {@code kernel} shifted copies, after the padded planes in {@code padded}:
+   * copy kx holds {@code padded[c][y][kx + ox]} at {@code [y][ox]}, rows of the output width with no gap between
+   * them. In it, patch row (c, ky, kx) of one example is one run: the {@code outPlane} floats from row ky.
+   */
+  private static void shift(ConvShape s, float[] padded, int count) {
+    int k = s.kernel();
+    int pw = paddedWidth(s);
+    int ph = paddedHeight(s);
+    int ow = s.outWidth();
+    int planes = count * s.groupInputs();
+    // In ascending order: each row's copy overwrites what the one before it wrote past its end.
+    for (int plane = 0, dst = planes * paddedPlane(s); plane < planes; plane++) {
+      for (int kx = 0; kx < k; kx++) {
+        for (int y = 0, src = plane * paddedPlane(s) + kx; y < ph; y++, src += pw, dst += ow) {
+          Sgemm.copyRun(padded, src, padded, dst, ow);
+        }
+      }
+    }
+  }
+
+  /**
+   * {@code col} layout from {@link #shift}'s copies: panels of {@code nr} columns; within a panel, patch row by patch
+   * row, each row one run per example the panel spans (a vector copy or two) instead of a vector gather per lane
+   * group, which the small planes needed.
+   */
+  private static void copyByPosition(ConvShape s, float[] padded, int count, float[] packed) {
+    int nr = Sgemm.panelWidth();
+    int k = s.kernel();
+    int plane = s.outPlane();
+    int copy = paddedHeight(s) * s.outWidth();
+    int shifted = count * s.groupInputs() * paddedPlane(s);
+    int columns = count * plane;
+    Workspace ws = WORKSPACE.get();
+    // Where each run of the panel starts in the panel, its length, and its first column's offset in the example's copies.
+    int[] runStart = ws.runStart;
+    int[] runLength = ws.runLength;
+    int[] runSource = ws.lane;
+    for (int j0 = 0, d = 0; j0 < columns; j0 += nr) {
+      int width = Math.min(nr, columns - j0);
+      int runs = 0;
+      for (int j = 0; j < width; runs++) {
+        int e = (j0 + j) / plane;
+        int p = (j0 + j) % plane;
+        runStart[runs] = j;
+        runLength[runs] = Math.min(width - j, plane - p);
+        runSource[runs] = shifted + e * s.groupInputs() * k * copy + p;
+        j += runLength[runs];
+      }
+      for (int c = 0; c < s.groupInputs(); c++) {
+        for (int ky = 0; ky < k; ky++) {
+          for (int kx = 0; kx < k; kx++, d += nr) {
+            int offset = (c * k + kx) * copy + ky * s.outWidth();
+            // In ascending order: each run overwrites what the one before it wrote past its end.
+            for (int r = 0; r < runs; r++) {
+              Sgemm.copyRun(padded, runSource[r] + offset, packed, d + runStart[r], runLength[r]);
+            }
+            if (width < nr) {
+              // A partial panel's spare columns are never stored; zeros keep stale values out of the GEMM.
+              Arrays.fill(packed, d + width, d + nr, 0f);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** {@code col} layout at strides above 1: panels of {@code nr} columns; within a panel, patch row by patch row. */
   private static void gatherByPosition(ConvShape s, float[] padded, int count, float[] packed) {
     int nr = Sgemm.panelWidth();
     int k = s.kernel();
@@ -96,40 +178,20 @@ final class Im2col {
     int pp = paddedPlane(s);
     int plane = s.outPlane();
     int columns = count * plane;
-    Workspace ws = WORKSPACE.get();
-    int[] lane = ws.lane;
-    // Runs of lanes whose windows sit side by side in memory (stride 1, same output row): copied whole.
-    int[] runStart = ws.runStart;
-    int[] runLength = ws.runLength;
+    int[] lane = WORKSPACE.get().lane;
     for (int j0 = 0, d = 0; j0 < columns; j0 += nr) {
       int width = Math.min(nr, columns - j0);
-      int runs = 0;
       // A partial panel's spare lanes gather the first window again: in bounds, and their columns are never stored.
       Arrays.fill(lane, width, nr, 0);
       for (int j = 0; j < width; j++) {
         int e = (j0 + j) / plane;
         int p = (j0 + j) % plane;
         lane[j] = e * s.groupInputs() * pp + p / s.outWidth() * s.stride() * pw + p % s.outWidth() * s.stride();
-        if (j > 0 && lane[j] == lane[j - 1] + 1) {
-          runLength[runs - 1]++;
-        } else {
-          runStart[runs] = j;
-          runLength[runs++] = 1;
-        }
       }
       for (int c = 0; c < s.groupInputs(); c++) {
         for (int ky = 0; ky < k; ky++) {
           for (int kx = 0; kx < k; kx++, d += nr) {
-            int offset = c * pp + ky * pw + kx;
-            if (runs > 2) {
-              // Short runs (small planes) or none (stride > 1): one vector gather beats a copy call per run.
-              Sgemm.gatherPanel(padded, offset, lane, packed, d);
-            } else {
-              // In ascending order: each run overwrites what the one before it wrote past its end.
-              for (int r = 0; r < runs; r++) {
-                Sgemm.copyRun(padded, lane[runStart[r]] + offset, packed, d + runStart[r], runLength[r]);
-              }
-            }
+            Sgemm.gatherPanel(padded, c * pp + ky * pw + kx, lane, packed, d);
           }
         }
       }

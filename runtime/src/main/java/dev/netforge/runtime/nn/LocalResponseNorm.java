@@ -4,7 +4,8 @@ import dev.netforge.runtime.Parallel;
 import dev.netforge.runtime.Scratch;
 
 /**
- * The paper's local response normalization over the channels of one tower, one pass forward, one pass backward.
+ * The paper's local response normalization over the channels of one tower, one pass forward, one pass backward
+ * ({@link LrnKernel}: in whole vectors when the Vector API is there).
  *
  * <pre>
  * forward:  d_i = k + α Σ_{j∈N(i)} a_j²;   b_i = a_i · d_i^−β                 (d kept for backward)
@@ -14,7 +15,7 @@ import dev.netforge.runtime.Scratch;
  * which is what lets the backward sum run over N(j). Here a is {@code x}, b is {@code y}, d is {@code scale}.
  */
 public final class LocalResponseNorm extends Stage {
-  private static final ChannelWindowSum WINDOW = ChannelWindowSum.forThisJvm();
+  private static final LrnKernel KERNEL = LrnKernel.forThisJvm();
 
   private final LrnShape s;
   private final int tower;
@@ -36,17 +37,6 @@ public final class LocalResponseNorm extends Stage {
     this.scratch = scratch;
   }
 
-  /**
-   * {@code d^−β}, with the paper's β = 0.75 as two single-precision square roots (a general pow costs ten times more;
-   * {@code (float) Math.sqrt(float)} compiles to one float instruction, which the JIT can vectorize).
-   */
-  private static float power(float d, float beta) {
-    if (beta == 0.75f) {
-      return 1f / (float) Math.sqrt(d * (float) Math.sqrt(d));
-    }
-    return (float) Math.pow(d, -beta);
-  }
-
   /** Binds the forward pass's arrays; {@code scale} receives the denominators d, which backward reads. */
   public void bind(float[] x, float[] y, float[] scale) {
     bindInputOutput(x, y);
@@ -66,45 +56,18 @@ public final class LocalResponseNorm extends Stage {
 
   /** Forward, examples {@code [first, end)}. */
   private void forwardExamples(int worker, int first, int end) {
-    float[] a = x;
-    float[] b = y;
     int size = s.channels() * s.plane();
-    int from = tower * s.towerChannels() * s.plane();
-    int to = from + s.towerChannels() * s.plane();
     for (int n = first; n < end; n++) {
-      int base = n * size;
-      for (int i = base + from; i < base + to; i++) {
-        b[i] = a[i] * a[i];
-      }
-      WINDOW.sum(s, tower, b, base, scale, base);
-      for (int i = base + from; i < base + to; i++) {
-        float d = s.k() + s.alpha() * scale[i];
-        scale[i] = d;
-        b[i] = a[i] * power(d, s.beta());
-      }
+      KERNEL.forward(s, tower, x, y, scale, n * size);
     }
   }
 
   /** Backward, examples {@code [first, end)}. */
   private void backwardExamples(int worker, int first, int end) {
-    float[] a = x;
-    float[] b = y;
-    float[] g = dy;
-    float[] da = dx;
     int size = s.channels() * s.plane();
-    int from = tower * s.towerChannels() * s.plane();
-    int to = from + s.towerChannels() * s.plane();
-    float coefficient = -2f * s.alpha() * s.beta();
     float[] work = scratch.get(worker, Scratch.Use.LRN_WORK, size);
     for (int n = first; n < end; n++) {
-      int base = n * size;
-      for (int i = from; i < to; i++) {
-        work[i] = g[base + i] * b[base + i] / scale[base + i];
-      }
-      WINDOW.sum(s, tower, work, 0, da, base);
-      for (int i = base + from; i < base + to; i++) {
-        da[i] = g[i] * power(scale[i], s.beta()) + coefficient * a[i] * da[i];
-      }
+      KERNEL.backward(s, tower, x, y, scale, dy, work, dx, n * size);
     }
   }
 }

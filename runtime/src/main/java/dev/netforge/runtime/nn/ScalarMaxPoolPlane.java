@@ -1,6 +1,6 @@
 package dev.netforge.runtime.nn;
 
-/** One window at a time: the pooling without the Vector API, and for planes narrower than a vector. */
+/** One window at a time: the pooling without the Vector API, and for planes with fewer windows than a vector has lanes. */
 final class ScalarMaxPoolPlane implements MaxPoolPlane {
   @Override
   public void pool(PoolShape s, float[] x, int in, float[] y, int[] argmax, int out) {

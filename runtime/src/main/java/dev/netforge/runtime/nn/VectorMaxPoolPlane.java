@@ -31,7 +31,7 @@ final class VectorMaxPoolPlane implements MaxPoolPlane {
 
   private final MaxPoolPlane narrow = new ScalarMaxPoolPlane();
 
-  /** Each worker's row maxima of one plane and their indices, and one output row's column maxima. */
+  /** Each worker's row maxima of one plane, its window maxima, and their indices. */
   private static final class Workspace {
     float[] rowMax = new float[0];
     float[] rowArg = new float[0];
@@ -50,45 +50,50 @@ final class VectorMaxPoolPlane implements MaxPoolPlane {
   @Override
   public void pool(PoolShape s, float[] x, int in, float[] y, int[] argmax, int out) {
     int k = s.kernel();
-    int inWidth = s.inWidth();
-    // Window positions a row needs; the last vector of a row starts at span - L, overlapping the one before it.
+    int width = s.inWidth();
+    int plane = s.inPlane();
+    // The plane is taken as one flat row: the row maxima of a row's last k - 1 positions mix in the next row's first
+    // floats and the window maxima below the last window rows read past them, but no window uses either, so both
+    // passes run over whole vectors regardless of the plane's width (13x13 and 6x6 planes are narrower than a
+    // 512-bit vector of positions per row).
+    int rowPositions = plane - (k - 1);
+    int windowPositions = rowPositions - (k - 1) * width;
     int span = (s.outWidth() - 1) * s.stride() + 1;
-    if (span < L || span + k - 1 > inWidth || s.inPlane() > EXACT_INDICES) {
+    boolean windowsInside = (s.outHeight() - 1) * s.stride() + k <= s.inHeight() && span + k - 1 <= width;
+    // Fewer windows than lanes (6x6 planes pooled to 3x3): the scalar loop's nine windows cost less than the passes.
+    if (s.outPlane() < L || windowPositions < L || !windowsInside || plane > EXACT_INDICES) {
       narrow.pool(s, x, in, y, argmax, out);
       return;
     }
     Workspace ws = WORKSPACE.get();
-    if (ws.rowMax.length < s.inPlane()) {
-      ws.rowMax = new float[s.inPlane()];
-      ws.rowArg = new float[s.inPlane()];
+    if (ws.rowMax.length < plane) {
+      ws.rowMax = new float[plane];
+      ws.rowArg = new float[plane];
+      ws.windowMax = new float[plane];
+      ws.windowArg = new float[plane];
     }
-    if (ws.windowMax.length < inWidth) {
-      ws.windowMax = new float[inWidth];
-      ws.windowArg = new float[inWidth];
-    }
-    for (int row = 0; row < s.inPlane(); row += inWidth) {
-      for (int start = 0; start < span; start += L) {
-        int col = row + Math.min(start, span - L);
-        FloatVector max = FloatVector.fromArray(S, x, in + col);
-        FloatVector arg = LANE.add(col);
-        for (int kx = 1; kx < k; kx++) {
-          FloatVector v = FloatVector.fromArray(S, x, in + col + kx);
-          VectorMask<Float> wins = wins(v, max);
-          max = max.blend(v, wins);
-          arg = arg.blend(LANE.add(col + kx), wins);
-        }
-        max.intoArray(ws.rowMax, col);
-        arg.intoArray(ws.rowArg, col);
+    // The last vector of each pass starts at its end minus L, overlapping the one before it.
+    for (int start = 0; start < rowPositions; start += L) {
+      int col = Math.min(start, rowPositions - L);
+      FloatVector max = FloatVector.fromArray(S, x, in + col);
+      FloatVector arg = LANE.add(col);
+      for (int kx = 1; kx < k; kx++) {
+        FloatVector v = FloatVector.fromArray(S, x, in + col + kx);
+        VectorMask<Float> wins = wins(v, max);
+        max = max.blend(v, wins);
+        arg = arg.blend(LANE.add(col + kx), wins);
       }
+      max.intoArray(ws.rowMax, col);
+      arg.intoArray(ws.rowArg, col);
     }
     for (int oy = 0; oy < s.outHeight(); oy++) {
-      int top = oy * s.stride() * inWidth;
+      int top = oy * s.stride() * width;
       for (int start = 0; start < span; start += L) {
-        int col = Math.min(start, span - L);
-        FloatVector max = FloatVector.fromArray(S, ws.rowMax, top + col);
-        FloatVector arg = FloatVector.fromArray(S, ws.rowArg, top + col);
+        int col = Math.min(top + start, windowPositions - L);
+        FloatVector max = FloatVector.fromArray(S, ws.rowMax, col);
+        FloatVector arg = FloatVector.fromArray(S, ws.rowArg, col);
         for (int ky = 1; ky < k; ky++) {
-          int below = top + ky * inWidth + col;
+          int below = col + ky * width;
           FloatVector v = FloatVector.fromArray(S, ws.rowMax, below);
           VectorMask<Float> wins = wins(v, max);
           max = max.blend(v, wins);
@@ -97,9 +102,9 @@ final class VectorMaxPoolPlane implements MaxPoolPlane {
         max.intoArray(ws.windowMax, col);
         arg.intoArray(ws.windowArg, col);
       }
-      for (int ox = 0; ox < s.outWidth(); ox++, out++) {
-        y[out] = ws.windowMax[ox * s.stride()];
-        argmax[out] = in + (int) ws.windowArg[ox * s.stride()];
+      for (int ox = 0, at = top; ox < s.outWidth(); ox++, out++, at += s.stride()) {
+        y[out] = ws.windowMax[at];
+        argmax[out] = in + (int) ws.windowArg[at];
       }
     }
   }

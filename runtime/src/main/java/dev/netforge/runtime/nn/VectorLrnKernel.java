@@ -1,0 +1,109 @@
+package dev.netforge.runtime.nn;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * A vector of pixels at a time through the whole formula: the window's squares (or, backward, its {@code work})
+ * summed in a register and the scale, power and output computed from it, so each output is written once. Before, the
+ * forward pass wrote the squares, their window sums and the outputs in three passes over the tower and the backward
+ * pass its work, window sums and gradients in three. Pixels past the last whole vector go to the scalar loops, which
+ * compute in the same order; a β other than 0.75 takes the scalar path (its {@code Math.pow} has no vector twin with
+ * the same bits). Loaded only when {@code jdk.incubator.vector} is present.
+ */
+final class VectorLrnKernel implements LrnKernel {
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  private static final int L = S.length();
+  private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
+
+  private final ScalarLrnKernel scalar = new ScalarLrnKernel();
+
+  @Override
+  public void forward(LrnShape s, int tower, float[] a, float[] b, float[] scale, int base) {
+    if (s.beta() != 0.75f) {
+      scalar.forward(s, tower, a, b, scale, base);
+      return;
+    }
+    int plane = s.plane();
+    for (int c = tower * s.towerChannels(); c < (tower + 1) * s.towerChannels(); c++) {
+      int out = base + c * plane;
+      int lo = base + s.windowFirst(c) * plane;
+      int hi = base + s.windowLast(c) * plane;
+      int i = 0;
+      for (; i + L <= plane; i += L) {
+        FloatVector d = windowSum(a, lo, hi, plane, i, true).mul(s.alpha()).add(s.k());
+        d.intoArray(scale, out + i);
+        FloatVector.fromArray(S, a, out + i).mul(power(d)).intoArray(b, out + i);
+      }
+      scalar.forwardPixels(s, c, a, b, scale, base, i, plane);
+    }
+  }
+
+  @Override
+  public void backward(LrnShape s, int tower, float[] a, float[] b, float[] scale, float[] g, float[] work, float[] da, int base) {
+    if (s.beta() != 0.75f) {
+      scalar.backward(s, tower, a, b, scale, g, work, da, base);
+      return;
+    }
+    int plane = s.plane();
+    float coefficient = -2f * s.alpha() * s.beta();
+    // Each channel's work just before the first window that sums it, while its planes are still in cache.
+    int ready = tower * s.towerChannels();
+    for (int c = ready; c < (tower + 1) * s.towerChannels(); c++) {
+      for (; ready <= s.windowLast(c); ready++) {
+        int w = ready * plane;
+        int i = 0;
+        for (; i + L <= plane; i += L) {
+          FloatVector.fromArray(S, g, base + w + i)
+              .mul(FloatVector.fromArray(S, b, base + w + i))
+              .div(FloatVector.fromArray(S, scale, base + w + i))
+              .intoArray(work, w + i);
+        }
+        scalar.workPixels(s, ready, b, scale, g, work, base, i, plane);
+      }
+      int out = base + c * plane;
+      int lo = s.windowFirst(c) * plane;
+      int hi = s.windowLast(c) * plane;
+      int i = 0;
+      for (; i + L <= plane; i += L) {
+        FloatVector sum = windowSum(work, lo, hi, plane, i, false);
+        FloatVector.fromArray(S, g, out + i)
+            .mul(power(FloatVector.fromArray(S, scale, out + i)))
+            .add(FloatVector.fromArray(S, a, out + i).mul(coefficient).mul(sum))
+            .intoArray(da, out + i);
+      }
+      scalar.backwardPixels(s, c, a, scale, g, work, da, base, i, plane);
+    }
+  }
+
+  /**
+   * The sum over the planes {@code lo, lo + plane, …, hi} of {@code v} (squared first where {@code squares}) at pixels
+   * {@code [i, i + L)}, in {@link LrnKernel}'s order.
+   */
+  private static FloatVector windowSum(float[] v, int lo, int hi, int plane, int i, boolean squares) {
+    FloatVector sum = term(v, lo + i, squares);
+    int j = lo + plane;
+    if (j <= hi) {
+      sum = sum.add(term(v, j + i, squares));
+      j += plane;
+    }
+    for (; j + plane <= hi; j += 2 * plane) {
+      sum = sum.add(term(v, j + i, squares).add(term(v, j + plane + i, squares)));
+    }
+    if (j == hi) {
+      sum = sum.add(term(v, j + i, squares));
+    }
+    return sum;
+  }
+
+  private static FloatVector term(float[] v, int at, boolean square) {
+    FloatVector x = FloatVector.fromArray(S, v, at);
+    return square ? x.mul(x) : x;
+  }
+
+  /** {@link ScalarLrnKernel#power} at β = 0.75: {@code 1 / √(d·√d)}, each operation rounded as the scalar one is. */
+  private static FloatVector power(FloatVector d) {
+    return ONE.div(d.mul(d.lanewise(VectorOperators.SQRT)).lanewise(VectorOperators.SQRT));
+  }
+}
