@@ -157,6 +157,11 @@ public final class CudaLauncherEmitter {
       } else if (step instanceof CudaSchedule.Reduce r) {
         m.addComment("exchange: reduce, $L", r.comment());
         m.addStatement("reduce($L, $LL, STAGING)", r.buffer(), r.perImage());
+      } else if (step instanceof CudaSchedule.ReduceWhole r) {
+        m.addComment("exchange: reduce, $L", r.comment());
+        m.addStatement("reduceWhole($L, $LL, STAGING)", r.buffer(), r.perImage());
+      } else if (step instanceof CudaSchedule.HostReduce r) {
+        m.addComment("exchange: reduce, $L", r.comment());
       } else if (step instanceof CudaSchedule.DrawMask d) {
         m.beginControlFlow("if (training)").addStatement("drawMask($L, $L, $LL, $L)", d.buffer(), d.layer(), d.perImage(), d.rate()).endControlFlow();
       }

@@ -20,9 +20,9 @@ import java.util.function.BiFunction;
  * update passes in order, exchanges included.
  *
  * <p>Each tower keeps every activation at full size (all towers' channels) so that an exchange copies a slice to
- * the same place on the receiving tower; a tower computes only its own channels. The one exchange the CPU plan does
- * not name is the last layer's output: it is all-gathered so that every tower holds the logits and computes the
- * softmax gradient itself.
+ * the same place on the receiving tower; a tower computes only its own channels. The passes are the lowered
+ * schedule's steps ({@link Schedule#forward}, {@link Schedule#backward}) in its order, each stage's launches where its
+ * region runs: the gathers, sums of gradient copies and mask draws are the schedule's, none is decided here.
  */
 public final class CudaSchedule {
   /** Threads per block of every element-wise kernel, from the kernel library. */
@@ -99,6 +99,12 @@ public final class CudaSchedule {
   /** Reduce of the partial input gradients onto the tower that owns each slice, through the staging buffer. */
   record Reduce(String comment, String buffer, long perImage) implements Step {}
 
+  /** Sum of the towers' copies of a gradient every tower holds whole onto tower 0, through the staging buffer. */
+  record ReduceWhole(String comment, String buffer, long perImage) implements Step {}
+
+  /** A sum of the towers' partial ∂loss/∂input that the host makes as it reads them: only said where it falls. */
+  record HostReduce(String comment) implements Step {}
+
   /** Host-drawn dropout mask (the CPU engine's generator, so both engines drop the same units), sent to every tower. */
   record DrawMask(String buffer, int layer, long perImage, double rate) implements Step {}
 
@@ -110,6 +116,7 @@ public final class CudaSchedule {
 
   final Plan plan;
   final StageNames names;
+  private final Schedule schedule;
   final List<Kernel> kernels = new ArrayList<>();
   final List<Buffer> buffers = new ArrayList<>();
   final List<Step> forward = new ArrayList<>();
@@ -120,12 +127,19 @@ public final class CudaSchedule {
   final List<String> weightGradientGrids = new ArrayList<>();
   /** The first layer's input-gradient launches, run only when the caller asks for ∂loss/∂input. */
   final List<Step> inputGradient = new ArrayList<>();
+  /** Each stage's forward launches, tower by tower. */
+  private final List<List<Step>> forwardOf = new ArrayList<>();
+  /** Each stage's backward launches but the first parametric layer's ∂input, tower by tower. */
+  private final List<List<Step>> backwardOf = new ArrayList<>();
+  /** The first parametric layer's ∂input launches. */
+  private final List<Step> firstLayerData = new ArrayList<>();
   final String outputBuffer;
   final long exchangeBytesPerImage;
 
   public CudaSchedule(Schedule schedule) {
     this.plan = schedule.plan();
     this.names = schedule.names();
+    this.schedule = schedule;
     buffers.add(new Buffer("INPUT", "the input batch, on every tower", 0, plan.input().size(), false, false));
     buffers.add(new Buffer("INPUT_GRAD", "this tower's part of ∂loss/∂input", 0, plan.input().size(), false, true));
     for (ParameterPlan p : plan.parameters()) {
@@ -134,8 +148,6 @@ public final class CudaSchedule {
       buffers.add(new Buffer(c + "_GRAD", "∂loss/∂" + p.name(), p.size(), 0, false, true));
       buffers.add(new Buffer(c + "_VELOCITY", "momentum of " + p.name(), p.size(), 0, false, false));
     }
-    long staging = 0;
-    long exchanged = 0;
     for (Schedule.Buffer b : schedule.buffers()) {
       String n = names.of(b.stage());
       String doc = switch (b.role()) {
@@ -152,26 +164,22 @@ public final class CudaSchedule {
         buffers.add(new Buffer(StageNames.constant(b.name()), doc, 0, b.perExample(), b.ints(), beforeParameters));
       }
     }
-    for (Stage s : plan.stages()) {
-      if (s instanceof Stage.Parametric p && p.exchange() != null) {
-        staging = Math.max(staging, p.in().size() / plan.towers());
-        exchanged += 2 * p.exchange().bytesPerImage();
-      }
-    }
     outputBuffer = names.constant(plan.stages().size() - 1);
-    if (plan.towers() > 1) {
-      staging = Math.max(staging, 1);
-      exchanged += plan.output().size() * (plan.towers() - 1) * Float.BYTES;
-    }
-    exchangeBytesPerImage = exchanged;
-    buffers.add(new Buffer("STAGING", "received slices of an exchange's input gradient", 0, staging, false, false));
+    exchangeBytesPerImage = schedule.exchangeBytesPerExample();
+    long staging = Math.max(schedule.receivedPerExample(), plan.towers() > 1 ? 1 : 0);
+    buffers.add(new Buffer("STAGING", "received copies of a gradient whose towers' copies are summed", 0, staging, false, false));
     buffers.add(new Buffer("LABELS", "labels of the batch", 0, 1, true, false));
     buffers.add(new Buffer("LOSSES", "per-example losses", 0, 1, false, false));
     for (int i = 0; i < plan.stages().size(); i++) {
-      addStage(i);
+      forwardOf.add(new ArrayList<>());
+      backwardOf.add(new ArrayList<>());
+      plan.stages().get(i).accept(new StageKernels(i));
     }
-    if (plan.towers() > 1) {
-      forward.add(new Gather("every tower needs all logits for the softmax", outputBuffer, plan.output().size()));
+    for (Schedule.ForwardStep step : schedule.forward()) {
+      step.accept(new ForwardSteps());
+    }
+    for (Schedule.BackwardStep step : schedule.backward()) {
+      step.accept(new BackwardSteps());
     }
     if (plan.softmax()) {
       kernels.add(new Kernel("softmax_xent",
@@ -200,15 +208,58 @@ public final class CudaSchedule {
     return "blocks(batch, " + perImage + ")";
   }
 
-  private void addStage(int i) {
-    Stage s = plan.stages().get(i);
-    List<Step> backwardOfStage = new ArrayList<>();
-    if (s.maskRate() > 0) {
-      forward.add(new DrawMask(names.constant(i) + "_MASK", i, s.out().size(), s.maskRate()));
+  /** The forward pass: each region's stages' launches in order, the schedule's gathers and mask draws between them. */
+  private final class ForwardSteps implements Schedule.ForwardPrinter {
+    @Override
+    public void region(Schedule.Region region) {
+      for (int i = region.first(); i < region.end(); i++) {
+        forward.addAll(forwardOf.get(i));
+      }
     }
-    s.accept(new StageKernels(i, backwardOfStage));
-    // Stages before the first parametric layer only make ∂loss/∂input, which runs when the caller asks for it.
-    (i < plan.firstParametric() ? inputGradient : backward).addAll(0, backwardOfStage);
+
+    @Override
+    public void gather(Schedule.Gather g) {
+      String why = g.kind() == Schedule.Gather.Kind.EXCHANGE ? names.of(g.stage() + 1) + " reads every tower's channels"
+          : "every tower needs all of the output for the softmax gradient";
+      forward.add(new Gather(why, names.constant(g.stage()), plan.stages().get(g.stage()).out().size()));
+    }
+
+    @Override
+    public void drawMask(Schedule.DrawMask d) {
+      forward.add(new DrawMask(names.constant(d.stage()) + "_MASK", d.stage(), d.perExample(), d.rate()));
+    }
+  }
+
+  /**
+   * The backward pass: each region's stages' launches, last first, after the schedule's sum of gradient copies. What only
+   * ∂loss/∂input needs — the stages before the first parametric layer, that layer's ∂input and the sums in front of
+   * them — goes to the input-gradient pass, which runs when the caller asks for it.
+   */
+  private final class BackwardSteps implements Schedule.BackwardPrinter {
+    @Override
+    public void region(Schedule.Region region) {
+      for (int i = region.end() - 1; i >= region.first(); i--) {
+        (i < plan.firstParametric() ? inputGradient : backward).addAll(backwardOf.get(i));
+        if (i == plan.firstParametric()) {
+          inputGradient.addAll(firstLayerData);
+        }
+      }
+    }
+
+    @Override
+    public void reduce(Schedule.Reduce r) {
+      List<Step> pass = r.inputGradientOnly() ? inputGradient : backward;
+      if (r.stage() < 0) {
+        pass.add(new HostReduce("the towers' partial ∂loss/∂input, which " + names.of(plan.firstParametric())
+            + "'s towers all wrote, are summed on the host as it reads them"));
+      } else if (r.kind() == Schedule.Reduce.Kind.WHOLE) {
+        pass.add(new ReduceWhole("∂" + names.of(r.stage()) + ", whole on every tower, summed onto tower 0, which alone runs the stages before",
+            names.constant(r.stage()) + "_GRAD", plan.stages().get(r.stage()).out().size()));
+      } else {
+        pass.add(new Reduce("partial ∂input of " + names.of(r.stage() + 1) + " summed on the tower that owns each slice",
+            names.constant(r.stage()) + "_GRAD", plan.stages().get(r.stage()).out().size()));
+      }
+    }
   }
 
   /**
@@ -237,13 +288,15 @@ public final class CudaSchedule {
     private final int i;
     private final String n;
     private final String out;
+    private final List<Step> forwardOfStage;
     private final List<Step> backwardOfStage;
 
-    StageKernels(int i, List<Step> backwardOfStage) {
+    StageKernels(int i) {
       this.i = i;
       this.n = names.of(i);
       this.out = names.constant(i);
-      this.backwardOfStage = backwardOfStage;
+      this.forwardOfStage = forwardOf.get(i);
+      this.backwardOfStage = backwardOf.get(i);
     }
 
     @Override
@@ -267,15 +320,10 @@ public final class CudaSchedule {
 
     private void parametric(Stage.Parametric p, BiFunction<Integer, Integer, GemmKernels> gemm) {
       int towers = plan.towers();
-      if (p.exchange() != null) {
-        forward.add(new Gather(n + " reads every tower's channels", inputOf(i), p.in().size()));
-      }
       String weight = StageNames.constant(p.paramPrefix() + ".weight");
       String bias = StageNames.constant(p.paramPrefix() + ".bias");
       long[] start = new long[towers];
       long[] count = new long[towers];
-      // The first parametric layer's ∂input runs only when the caller asks for ∂loss/∂input, before the stages ahead of it.
-      List<Step> firstLayerData = new ArrayList<>();
       for (int t = 0; t < towers; t++) {
         List<TowerSlice> slices = slicesOf(p, t);
         int first = slices.get(0).outStart();
@@ -291,7 +339,7 @@ public final class CudaSchedule {
         String batch = g.takesBatch() ? "batch" : null;
         Kernel forwardKernel = add(new Kernel(n + "_forward_t" + t, "Forward of " + n + ", " + what + ": " + p.operation() + g.forwardDoc() + ".",
             structDeclaration(struct, parametricConstants(p, first, slice, runs)), g.forwardTemplate(), struct));
-        forward.add(launch(n + ", " + what, forwardKernel, t, g.forwardGrid(), "x", at(t, inputOf(i)), "w", at(t, weight), "bias", at(t, bias), "mask",
+        forwardOfStage.add(launch(n + ", " + what, forwardKernel, t, g.forwardGrid(), "x", at(t, inputOf(i)), "w", at(t, weight), "bias", at(t, bias), "mask",
             towerMask, "y", at(t, out), "batch", batch));
         Kernel biasKernel = add(new Kernel(n + "_bias_backward_t" + t,
             "∂output of " + n + " (" + what + ") becomes ∂pre-activation in place (ReLU derivative, dropout mask); its sum is ∂bias.", "",
@@ -307,7 +355,6 @@ public final class CudaSchedule {
         update.add(new Update(weight, t, first * (long) p.fanIn(), count[t] * p.fanIn()));
         update.add(new Update(bias, t, first, count[t]));
       }
-      inputGradient.addAll(0, firstLayerData);
       long[] weightStart = new long[towers];
       long[] weightCount = new long[towers];
       for (int t = 0; t < towers; t++) {
@@ -316,9 +363,6 @@ public final class CudaSchedule {
       }
       parameters.add(new ParameterSlices(p.paramPrefix() + ".weight", weight, p.weightCount(), weightStart, weightCount));
       parameters.add(new ParameterSlices(p.paramPrefix() + ".bias", bias, p.out().channels(), start, count));
-      if (p.exchange() != null) {
-        backwardOfStage.add(new Reduce("partial ∂input of " + n + " summed on the tower that owns each slice", gradInputOf(i), p.in().size()));
-      }
     }
 
     /**
@@ -359,10 +403,12 @@ public final class CudaSchedule {
         String scale = at(t, out + "_SCALE");
         String blocks = elementBlocks(channelsOnEachTower() * plane());
         Kernel forwardKernel = add(forwardKernel(t, l.operation(), constants, "lrn_forward"));
-        forward.add(launch(what(t), forwardKernel, t, grid(blocks), "a", at(t, inputOf(i)), "b", at(t, out), "scale", scale, "batch", "batch"));
-        Kernel backwardKernel = add(new Kernel(n + "_backward_t" + t, "Backward of " + what(t) + ".", "", "lrn_backward", n + "_t" + t));
-        backwardOfStage.add(launch(what(t), backwardKernel, t, grid(blocks), "a", at(t, inputOf(i)), "b", at(t, out), "scale", scale, "g",
-            at(t, out + "_GRAD"), "da", at(t, gradInputOf(i)), "batch", "batch"));
+        forwardOfStage.add(launch(what(t), forwardKernel, t, grid(blocks), "a", at(t, inputOf(i)), "b", at(t, out), "scale", scale, "batch", "batch"));
+        if (runsBackward(t)) {
+          Kernel backwardKernel = add(new Kernel(n + "_backward_t" + t, "Backward of " + what(t) + ".", "", "lrn_backward", n + "_t" + t));
+          backwardOfStage.add(launch(what(t), backwardKernel, t, grid(blocks), "a", at(t, inputOf(i)), "b", at(t, out), "scale", scale, "g",
+              at(t, out + "_GRAD"), "da", at(t, gradInputOf(i)), "batch", "batch"));
+        }
       });
       return null;
     }
@@ -374,12 +420,14 @@ public final class CudaSchedule {
             + ", OUT_H = " + m.out().height() + ", OUT_W = " + m.out().width() + ", KERNEL = " + m.kernel() + ", STRIDE = " + m.stride() + ";\n";
         String argmax = at(t, out + "_ARGMAX");
         Kernel forwardKernel = add(forwardKernel(t, m.operation() + ", keeping the arg-max", constants, "max_pool_forward"));
-        forward.add(launch(what(t), forwardKernel, t, grid(elementBlocks(channelsOnEachTower() * plane())), "x", at(t, inputOf(i)), "y", at(t, out),
+        forwardOfStage.add(launch(what(t), forwardKernel, t, grid(elementBlocks(channelsOnEachTower() * plane())), "x", at(t, inputOf(i)), "y", at(t, out),
             "argmax", argmax, "batch", "batch"));
-        Kernel backwardKernel = add(new Kernel(n + "_backward_t" + t, "Backward of " + what(t) + ": each input sums the windows that chose it.", "",
-            "max_pool_backward", n + "_t" + t));
-        backwardOfStage.add(launch(what(t), backwardKernel, t, grid(elementBlocks(channelsOnEachTower() * (long) m.in().height() * m.in().width())),
-            "dy", at(t, out + "_GRAD"), "argmax", argmax, "dx", at(t, gradInputOf(i)), "batch", "batch"));
+        if (runsBackward(t)) {
+          Kernel backwardKernel = add(new Kernel(n + "_backward_t" + t, "Backward of " + what(t) + ": each input sums the windows that chose it.", "",
+              "max_pool_backward", n + "_t" + t));
+          backwardOfStage.add(launch(what(t), backwardKernel, t, grid(elementBlocks(channelsOnEachTower() * (long) m.in().height() * m.in().width())),
+              "dy", at(t, out + "_GRAD"), "argmax", argmax, "dx", at(t, gradInputOf(i)), "batch", "batch"));
+        }
       });
       return null;
     }
@@ -390,12 +438,14 @@ public final class CudaSchedule {
         String constants = common + "  static constexpr int IN_H = " + a.in().height() + ", IN_W = " + a.in().width() + ", OUT_H = " + a.out().height()
             + ", OUT_W = " + a.out().width() + ", KERNEL = " + a.kernel() + ", STRIDE = " + a.stride() + ", PAD = " + a.padding() + ";\n";
         Kernel forwardKernel = add(forwardKernel(t, a.operation() + ", padding counted", constants, "avg_pool_forward"));
-        forward.add(launch(what(t), forwardKernel, t, grid(elementBlocks(channelsOnEachTower() * plane())), "x", at(t, inputOf(i)), "y", at(t, out),
+        forwardOfStage.add(launch(what(t), forwardKernel, t, grid(elementBlocks(channelsOnEachTower() * plane())), "x", at(t, inputOf(i)), "y", at(t, out),
             "batch", "batch"));
-        Kernel backwardKernel = add(new Kernel(n + "_backward_t" + t, "Backward of " + what(t) + ": each input sums the windows that hold it.", "",
-            "avg_pool_backward", n + "_t" + t));
-        backwardOfStage.add(launch(what(t), backwardKernel, t, grid(elementBlocks(channelsOnEachTower() * (long) a.in().height() * a.in().width())),
-            "dy", at(t, out + "_GRAD"), "dx", at(t, gradInputOf(i)), "batch", "batch"));
+        if (runsBackward(t)) {
+          Kernel backwardKernel = add(new Kernel(n + "_backward_t" + t, "Backward of " + what(t) + ": each input sums the windows that hold it.", "",
+              "avg_pool_backward", n + "_t" + t));
+          backwardOfStage.add(launch(what(t), backwardKernel, t, grid(elementBlocks(channelsOnEachTower() * (long) a.in().height() * a.in().width())),
+              "dy", at(t, out + "_GRAD"), "dx", at(t, gradInputOf(i)), "batch", "batch"));
+        }
       });
       return null;
     }
@@ -405,10 +455,12 @@ public final class CudaSchedule {
       elementWise(r, (t, common) -> {
         String blocks = elementBlocks(channelsOnEachTower() * plane());
         Kernel forwardKernel = add(forwardKernel(t, "ReLU", common, "relu_forward"));
-        forward.add(launch(what(t), forwardKernel, t, grid(blocks), "x", at(t, inputOf(i)), "y", at(t, out), "batch", "batch"));
-        Kernel backwardKernel = add(new Kernel(n + "_backward_t" + t, "Backward of " + what(t) + ".", "", "relu_backward", n + "_t" + t));
-        backwardOfStage.add(launch(what(t), backwardKernel, t, grid(blocks), "y", at(t, out), "dy", at(t, out + "_GRAD"), "dx", at(t, gradInputOf(i)),
-            "batch", "batch"));
+        forwardOfStage.add(launch(what(t), forwardKernel, t, grid(blocks), "x", at(t, inputOf(i)), "y", at(t, out), "batch", "batch"));
+        if (runsBackward(t)) {
+          Kernel backwardKernel = add(new Kernel(n + "_backward_t" + t, "Backward of " + what(t) + ".", "", "relu_backward", n + "_t" + t));
+          backwardOfStage.add(launch(what(t), backwardKernel, t, grid(blocks), "y", at(t, out), "dy", at(t, out + "_GRAD"), "dx", at(t, gradInputOf(i)),
+              "batch", "batch"));
+        }
       });
       return null;
     }
@@ -420,10 +472,12 @@ public final class CudaSchedule {
         String mask = d.maskRate() > 0 ? "training ? " + at(t, out + "_MASK") + " : 0L" : "0L";
         String blocks = elementBlocks(channelsOnEachTower() * plane());
         Kernel forwardKernel = add(forwardKernel(t, d.operation(), common, "dropout_forward"));
-        forward.add(launch(what(t), forwardKernel, t, grid(blocks), "x", at(t, inputOf(i)), "mask", mask, "y", at(t, out), "batch", "batch"));
-        Kernel backwardKernel = add(new Kernel(n + "_backward_t" + t, "Backward of " + what(t) + ".", "", "dropout_backward", n + "_t" + t));
-        backwardOfStage.add(launch(what(t), backwardKernel, t, grid(blocks), "mask", mask, "dy", at(t, out + "_GRAD"), "dx", at(t, gradInputOf(i)),
-            "batch", "batch"));
+        forwardOfStage.add(launch(what(t), forwardKernel, t, grid(blocks), "x", at(t, inputOf(i)), "mask", mask, "y", at(t, out), "batch", "batch"));
+        if (runsBackward(t)) {
+          Kernel backwardKernel = add(new Kernel(n + "_backward_t" + t, "Backward of " + what(t) + ".", "", "dropout_backward", n + "_t" + t));
+          backwardOfStage.add(launch(what(t), backwardKernel, t, grid(blocks), "mask", mask, "dy", at(t, out + "_GRAD"), "dx", at(t, gradInputOf(i)),
+              "batch", "batch"));
+        }
       });
       return null;
     }
@@ -434,17 +488,20 @@ public final class CudaSchedule {
           n + "_t" + t);
     }
 
+    /**
+     * Whether tower {@code t} runs the stage's backward: every tower, each on its copy of the gradient, unless the
+     * schedule runs the stage backward once on the copies' sum, which tower 0 holds.
+     */
+    private boolean runsBackward(int t) {
+      return t == 0 || !schedule.backwardOnce(i);
+    }
+
     private String what(int t) {
       return n + ", tower " + t;
     }
 
-    /** How many towers share the stage's channels: 1 before the first parametric layer, where each holds the whole input. */
-    private int split() {
-      return i < plan.firstParametric() ? 1 : plan.towers();
-    }
-
     private int channelsOnEachTower() {
-      return plan.stages().get(i).out().channels() / split();
+      return plan.stages().get(i).out().channels() / schedule.channelSplit(i);
     }
 
     private long plane() {
@@ -456,7 +513,7 @@ public final class CudaSchedule {
     private void elementWise(Stage s, BiConsumer<Integer, String> perTower) {
       for (int t = 0; t < plan.towers(); t++) {
         int count = channelsOnEachTower();
-        perTower.accept(t, "  static constexpr int CHANNELS = " + s.out().channels() + ", FIRST = " + (split() == 1 ? 0 : t * count) + ", COUNT = "
+        perTower.accept(t, "  static constexpr int CHANNELS = " + s.out().channels() + ", FIRST = " + (schedule.channelSplit(i) == 1 ? 0 : t * count) + ", COUNT = "
             + count + ", PLANE = " + plane() + ";\n");
       }
     }

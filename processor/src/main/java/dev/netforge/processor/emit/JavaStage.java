@@ -88,7 +88,7 @@ final class JavaStage {
     return name + "Stage";
   }
 
-  /** The field holding the reduce of this stage's output gradient ({@link Schedule#reducesGradient}): {@code fc3Reduce}. */
+  /** The field holding the sum of this stage's output gradient copies ({@link Schedule.Reduce}): {@code fc3Reduce}. */
   String reduceField() {
     return name + "Reduce";
   }
@@ -104,11 +104,11 @@ final class JavaStage {
   }
 
   /**
-   * {@code drawMask(...)} for this stage's mask, which the forward pass draws before the stage runs: a function of the
-   * network's seed, the training step, this stage's index and each example's ({@code CompiledNetwork.drawMask}).
+   * {@code drawMask(...)} of the schedule's {@code draw} of this stage's mask: a function of the network's seed, the
+   * training step, this stage's index and each example's ({@code CompiledNetwork.drawMask}).
    */
-  CodeBlock drawMask() {
-    return CodeBlock.of("drawMask($L, $LMask, $L, $Lf)", i, name, stage.out().size(), (float) stage.maskRate());
+  CodeBlock drawMask(Schedule.DrawMask draw) {
+    return CodeBlock.of("drawMask($L, $LMask, $L, $Lf)", draw.stage(), name, draw.perExample(), (float) draw.rate());
   }
 
   /** The stage's geometry as a constant its objects are built from, or {@code null} for kinds that need none. */
