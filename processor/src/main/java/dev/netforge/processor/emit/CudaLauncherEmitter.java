@@ -144,9 +144,10 @@ public final class CudaLauncherEmitter {
             .addParameter(TypeName.INT, "batch")
             .addParameter(TypeName.BOOLEAN, "training");
     for (CudaSchedule.Step step : steps) {
-      if (step instanceof CudaSchedule.Launch l) {
+      if (step instanceof CudaSchedule.Kernel k) {
+        CudaSchedule.Launch l = k.launch();
         m.addComment("$L", l.comment());
-        CodeBlock.Builder call = CodeBlock.builder().add("launch($L, $S,$W$L, $L, $L", l.tower(), l.kernel(), l.gridX(), l.gridY(), l.gridZ());
+        CodeBlock.Builder call = CodeBlock.builder().add("launch($L, $S,$W$L, $L, $L", l.tower(), k.name(), l.gridX(), l.gridY(), l.gridZ());
         for (String arg : l.args()) {
           call.add(",$W$L", arg);
         }

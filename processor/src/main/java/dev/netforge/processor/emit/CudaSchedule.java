@@ -41,13 +41,39 @@ public final class CudaSchedule {
   private static final String BATCH_TILES = "(batch + " + (TILE - 1) + ") / " + TILE;
 
   /**
-   * One generated kernel: a call of one library template, whose parameters it takes as its own.
+   * One generated kernel: the one entry its declaration in the {@code .cu} (a call of one library template, whose
+   * parameters it takes as its own) and its launch in a pass are both printed from, so that its name, parameters,
+   * arguments and grid are each written once.
    *
    * @param struct the constants struct it instantiates the template with, declared before it, or empty
    * @param template the library function it calls
    * @param templateArgument what it instantiates the template with: the struct's name, or a size
+   * @param launch how a pass launches it, or {@code null} for a kernel the runtime launches itself (softmax cross-entropy)
    */
-  record Kernel(String name, String doc, String struct, String template, String templateArgument) {
+  record Kernel(String name, String doc, String struct, String template, String templateArgument, Launch launch) implements Step {
+    /** A kernel the generated passes do not launch. */
+    Kernel(String name, String doc, String struct, String template, String templateArgument) {
+      this(name, doc, struct, template, templateArgument, null);
+    }
+
+    /**
+     * This kernel launched on {@code tower}, with its arguments given by parameter name ({@code null} leaves a name
+     * out: a template that takes no batch) and put in the order its template takes them.
+     *
+     * @param comment why it runs, in the generated source
+     * @param grid the grid's x, y and z
+     */
+    Kernel launched(String comment, int tower, String[] grid, String... namesAndArguments) {
+      Map<String, String> byName = new LinkedHashMap<>();
+      for (int k = 0; k < namesAndArguments.length; k += 2) {
+        if (namesAndArguments[k + 1] != null) {
+          byName.put(namesAndArguments[k], namesAndArguments[k + 1]);
+        }
+      }
+      Launch launch = new Launch(comment, tower, grid[0], grid[1], grid[2], KernelLibrary.get().arguments(template, byName));
+      return new Kernel(name, doc, struct, template, templateArgument, launch);
+    }
+
     List<KernelLibrary.Param> params() {
       return KernelLibrary.get().function(template).params();
     }
@@ -73,25 +99,16 @@ public final class CudaSchedule {
    */
   record Buffer(String constant, String doc, long fixed, long perImage, boolean ints, boolean zeroed) {}
 
-  /** A step of a pass, for the launcher. */
+  /** A step of a pass, for the launcher: a {@link Kernel}'s launch, an exchange or a mask draw. */
   sealed interface Step {}
 
   /**
-   * A kernel launch on one tower; grid sizes and arguments are Java expressions.
+   * Where and how a pass launches a kernel: on one tower, grid sizes and arguments (in its template's parameter order)
+   * as Java expressions.
    *
    * @param comment why, in the generated source
    */
-  record Launch(String comment, String kernel, int tower, String gridX, String gridY, String gridZ, List<String> args)
-      implements Step {
-    /** A launch of {@code kernel} with its arguments given by parameter name, put in the order its template takes them. */
-    static Launch of(String comment, Kernel kernel, int tower, String gridX, String gridY, String gridZ, String... namesAndArguments) {
-      Map<String, String> byName = new LinkedHashMap<>();
-      for (int i = 0; i < namesAndArguments.length; i += 2) {
-        byName.put(namesAndArguments[i], namesAndArguments[i + 1]);
-      }
-      return new Launch(comment, kernel.name(), tower, gridX, gridY, gridZ, KernelLibrary.get().arguments(kernel.template(), byName));
-    }
-  }
+  record Launch(String comment, int tower, String gridX, String gridY, String gridZ, List<String> args) {}
 
   /** All-gather of a tower-split activation before a layer that reads every tower's channels. */
   record Gather(String comment, String buffer, long perImage) implements Step {}
@@ -337,20 +354,19 @@ public final class CudaSchedule {
         String towerMask = p.dropout() > 0 ? "training ? " + at(t, out + "_MASK") + " : 0L" : "0L";
         String what = "tower " + t + ": " + p.outputsName() + " " + first + "–" + (first + slice * runs - 1);
         String batch = g.takesBatch() ? "batch" : null;
-        Kernel forwardKernel = add(new Kernel(n + "_forward_t" + t, "Forward of " + n + ", " + what + ": " + p.operation() + g.forwardDoc() + ".",
-            structDeclaration(struct, parametricConstants(p, first, slice, runs)), g.forwardTemplate(), struct));
-        forwardOfStage.add(launch(n + ", " + what, forwardKernel, t, g.forwardGrid(), "x", at(t, inputOf(i)), "w", at(t, weight), "bias", at(t, bias), "mask",
-            towerMask, "y", at(t, out), "batch", batch));
-        Kernel biasKernel = add(new Kernel(n + "_bias_backward_t" + t,
+        forward(new Kernel(n + "_forward_t" + t, "Forward of " + n + ", " + what + ": " + p.operation() + g.forwardDoc() + ".",
+            structDeclaration(struct, parametricConstants(p, first, slice, runs)), g.forwardTemplate(), struct)
+            .launched(n + ", " + what, t, g.forwardGrid(), "x", at(t, inputOf(i)), "w", at(t, weight), "bias", at(t, bias), "mask", towerMask,
+                "y", at(t, out), "batch", batch));
+        backward(new Kernel(n + "_bias_backward_t" + t,
             "∂output of " + n + " (" + what + ") becomes ∂pre-activation in place (ReLU derivative, dropout mask); its sum is ∂bias.", "",
-            "bias_backward", struct));
-        backwardOfStage.add(launch(n + " ∂bias, " + what, biasKernel, t, new String[] {Long.toString(count[t]), "1", "1"}, "y", at(t, out), "mask",
-            towerMask, "dy", at(t, out + "_GRAD"), "dbias", at(t, bias + "_GRAD"), "batch", "batch"));
+            "bias_backward", struct)
+            .launched(n + " ∂bias, " + what, t, new String[] {Long.toString(count[t]), "1", "1"}, "y", at(t, out), "mask", towerMask,
+                "dy", at(t, out + "_GRAD"), "dbias", at(t, bias + "_GRAD"), "batch", "batch"));
         weightGradient(p, g, t, struct, what, weight);
-        Kernel dataKernel = add(new Kernel(n + "_data_backward_t" + t, "∂input of " + n + " from " + what
-            + " (its partial sum when the input is shared)" + g.dataDoc() + ".", "", g.dataTemplate(), struct));
-        Launch data = launch(n + " ∂input", dataKernel, t, g.dataGrid(), "w", at(t, weight), "dz", at(t, out + "_GRAD"), "dx", at(t, gradInputOf(i)),
-            "batch", batch);
+        Kernel data = add(new Kernel(n + "_data_backward_t" + t, "∂input of " + n + " from " + what
+            + " (its partial sum when the input is shared)" + g.dataDoc() + ".", "", g.dataTemplate(), struct)
+            .launched(n + " ∂input", t, g.dataGrid(), "w", at(t, weight), "dz", at(t, out + "_GRAD"), "dx", at(t, gradInputOf(i)), "batch", batch));
         (i == plan.firstParametric() ? firstLayerData : backwardOfStage).add(data);
         update.add(new Update(weight, t, first * (long) p.fanIn(), count[t] * p.fanIn()));
         update.add(new Update(bias, t, first, count[t]));
@@ -373,8 +389,6 @@ public final class CudaSchedule {
       long tiles = (long) ((p.fanIn() + TILE - 1) / TILE) * g.weightTilesY();
       String chunked = g.weightChunks() > 1 ? "; the batch in up to " + g.weightChunks() + " chunks, " + tiles + " blocks each ("
           + tiles * g.weightChunks() + " at a batch of " + g.weightChunks() + " or more), added in chunk order" : "";
-      Kernel weightKernel = add(new Kernel(n + "_weight_backward_t" + t, "∂weight of " + n + ", " + what + chunked + ".", "", g.weightTemplate(),
-          struct));
       String[] grid = {ceil(p.fanIn(), TILE), Long.toString(g.weightTilesY()), g.weightChunks() > 1 ? "Math.min(batch, " + g.weightChunks() + ")" : "1"};
       if (t == 0 && p instanceof Stage.Convolution) {
         weightGradientGrids.add(n + ": " + tiles + (tiles == 1 ? " tile" : " tiles") + (g.weightChunks() > 1 ? " × " + g.weightChunks() + " chunks = "
@@ -385,13 +399,14 @@ public final class CudaSchedule {
             + p.weightShape(), (long) g.weightChunks() * p.weightCount(), 0, false, false));
       }
       String target = g.weightChunks() > 1 ? at(t, out + "_WEIGHT_PARTIAL") : at(t, weight + "_GRAD");
-      backwardOfStage.add(launch(n + " ∂weight" + chunked, weightKernel, t, grid, "x", at(t, inputOf(i)), "dz", at(t, out + "_GRAD"), "dw", target,
-          "batch", "batch"));
+      backward(new Kernel(n + "_weight_backward_t" + t, "∂weight of " + n + ", " + what + chunked + ".", "", g.weightTemplate(), struct)
+          .launched(n + " ∂weight" + chunked, t, grid, "x", at(t, inputOf(i)), "dz", at(t, out + "_GRAD"), "dw", target, "batch", "batch"));
       if (g.weightChunks() > 1) {
-        Kernel sum = add(new Kernel(n + "_weight_sum_t" + t, "∂weight of " + n + ", " + what + ": the chunks' partial sums in order.", "",
-            "conv_weight_grad_sum", struct));
-        backwardOfStage.add(launch(n + " ∂weight, the chunks added", sum, t, grid(ceil(p.out().channels() / plan.towers() * (long) p.fanIn(), BLOCK)),
-            "partial", target, "dw", at(t, weight + "_GRAD"), "chunks", "Math.min(batch, " + g.weightChunks() + ")"));
+        String[] sumGrid = grid(ceil(p.out().channels() / plan.towers() * (long) p.fanIn(), BLOCK));
+        backward(new Kernel(n + "_weight_sum_t" + t, "∂weight of " + n + ", " + what + ": the chunks' partial sums in order.", "",
+            "conv_weight_grad_sum", struct)
+            .launched(n + " ∂weight, the chunks added", t, sumGrid, "partial", target, "dw", at(t, weight + "_GRAD"), "chunks",
+                "Math.min(batch, " + g.weightChunks() + ")"));
       }
     }
 
@@ -402,12 +417,11 @@ public final class CudaSchedule {
             + ", BETA = " + floatLiteral(l.beta()) + ", K = " + floatLiteral(l.k()) + ";\n";
         String scale = at(t, out + "_SCALE");
         String blocks = elementBlocks(channelsOnEachTower() * plane());
-        Kernel forwardKernel = add(forwardKernel(t, l.operation(), constants, "lrn_forward"));
-        forwardOfStage.add(launch(what(t), forwardKernel, t, grid(blocks), "a", at(t, inputOf(i)), "b", at(t, out), "scale", scale, "batch", "batch"));
+        forward(forwardKernel(t, l.operation(), constants, "lrn_forward")
+            .launched(what(t), t, grid(blocks), "a", at(t, inputOf(i)), "b", at(t, out), "scale", scale, "batch", "batch"));
         if (runsBackward(t)) {
-          Kernel backwardKernel = add(new Kernel(n + "_backward_t" + t, "Backward of " + what(t) + ".", "", "lrn_backward", n + "_t" + t));
-          backwardOfStage.add(launch(what(t), backwardKernel, t, grid(blocks), "a", at(t, inputOf(i)), "b", at(t, out), "scale", scale, "g",
-              at(t, out + "_GRAD"), "da", at(t, gradInputOf(i)), "batch", "batch"));
+          backward(backwardKernel(t, "", "lrn_backward").launched(what(t), t, grid(blocks), "a", at(t, inputOf(i)), "b", at(t, out), "scale", scale,
+              "g", at(t, out + "_GRAD"), "da", at(t, gradInputOf(i)), "batch", "batch"));
         }
       });
       return null;
@@ -419,14 +433,13 @@ public final class CudaSchedule {
         String constants = common + "  static constexpr int IN_PLANE = " + (long) m.in().height() * m.in().width() + ", IN_W = " + m.in().width()
             + ", OUT_H = " + m.out().height() + ", OUT_W = " + m.out().width() + ", KERNEL = " + m.kernel() + ", STRIDE = " + m.stride() + ";\n";
         String argmax = at(t, out + "_ARGMAX");
-        Kernel forwardKernel = add(forwardKernel(t, m.operation() + ", keeping the arg-max", constants, "max_pool_forward"));
-        forwardOfStage.add(launch(what(t), forwardKernel, t, grid(elementBlocks(channelsOnEachTower() * plane())), "x", at(t, inputOf(i)), "y", at(t, out),
-            "argmax", argmax, "batch", "batch"));
+        forward(forwardKernel(t, m.operation() + ", keeping the arg-max", constants, "max_pool_forward")
+            .launched(what(t), t, grid(elementBlocks(channelsOnEachTower() * plane())), "x", at(t, inputOf(i)), "y", at(t, out), "argmax", argmax,
+                "batch", "batch"));
         if (runsBackward(t)) {
-          Kernel backwardKernel = add(new Kernel(n + "_backward_t" + t, "Backward of " + what(t) + ": each input sums the windows that chose it.", "",
-              "max_pool_backward", n + "_t" + t));
-          backwardOfStage.add(launch(what(t), backwardKernel, t, grid(elementBlocks(channelsOnEachTower() * (long) m.in().height() * m.in().width())),
-              "dy", at(t, out + "_GRAD"), "argmax", argmax, "dx", at(t, gradInputOf(i)), "batch", "batch"));
+          String[] inputGrid = grid(elementBlocks(channelsOnEachTower() * (long) m.in().height() * m.in().width()));
+          backward(backwardKernel(t, ": each input sums the windows that chose it", "max_pool_backward")
+              .launched(what(t), t, inputGrid, "dy", at(t, out + "_GRAD"), "argmax", argmax, "dx", at(t, gradInputOf(i)), "batch", "batch"));
         }
       });
       return null;
@@ -437,14 +450,12 @@ public final class CudaSchedule {
       elementWise(a, (t, common) -> {
         String constants = common + "  static constexpr int IN_H = " + a.in().height() + ", IN_W = " + a.in().width() + ", OUT_H = " + a.out().height()
             + ", OUT_W = " + a.out().width() + ", KERNEL = " + a.kernel() + ", STRIDE = " + a.stride() + ", PAD = " + a.padding() + ";\n";
-        Kernel forwardKernel = add(forwardKernel(t, a.operation() + ", padding counted", constants, "avg_pool_forward"));
-        forwardOfStage.add(launch(what(t), forwardKernel, t, grid(elementBlocks(channelsOnEachTower() * plane())), "x", at(t, inputOf(i)), "y", at(t, out),
-            "batch", "batch"));
+        forward(forwardKernel(t, a.operation() + ", padding counted", constants, "avg_pool_forward")
+            .launched(what(t), t, grid(elementBlocks(channelsOnEachTower() * plane())), "x", at(t, inputOf(i)), "y", at(t, out), "batch", "batch"));
         if (runsBackward(t)) {
-          Kernel backwardKernel = add(new Kernel(n + "_backward_t" + t, "Backward of " + what(t) + ": each input sums the windows that hold it.", "",
-              "avg_pool_backward", n + "_t" + t));
-          backwardOfStage.add(launch(what(t), backwardKernel, t, grid(elementBlocks(channelsOnEachTower() * (long) a.in().height() * a.in().width())),
-              "dy", at(t, out + "_GRAD"), "dx", at(t, gradInputOf(i)), "batch", "batch"));
+          String[] inputGrid = grid(elementBlocks(channelsOnEachTower() * (long) a.in().height() * a.in().width()));
+          backward(backwardKernel(t, ": each input sums the windows that hold it", "avg_pool_backward")
+              .launched(what(t), t, inputGrid, "dy", at(t, out + "_GRAD"), "dx", at(t, gradInputOf(i)), "batch", "batch"));
         }
       });
       return null;
@@ -454,12 +465,11 @@ public final class CudaSchedule {
     public Void relu(Stage.Relu r) {
       elementWise(r, (t, common) -> {
         String blocks = elementBlocks(channelsOnEachTower() * plane());
-        Kernel forwardKernel = add(forwardKernel(t, "ReLU", common, "relu_forward"));
-        forwardOfStage.add(launch(what(t), forwardKernel, t, grid(blocks), "x", at(t, inputOf(i)), "y", at(t, out), "batch", "batch"));
+        forward(forwardKernel(t, "ReLU", common, "relu_forward")
+            .launched(what(t), t, grid(blocks), "x", at(t, inputOf(i)), "y", at(t, out), "batch", "batch"));
         if (runsBackward(t)) {
-          Kernel backwardKernel = add(new Kernel(n + "_backward_t" + t, "Backward of " + what(t) + ".", "", "relu_backward", n + "_t" + t));
-          backwardOfStage.add(launch(what(t), backwardKernel, t, grid(blocks), "y", at(t, out), "dy", at(t, out + "_GRAD"), "dx", at(t, gradInputOf(i)),
-              "batch", "batch"));
+          backward(backwardKernel(t, "", "relu_backward")
+              .launched(what(t), t, grid(blocks), "y", at(t, out), "dy", at(t, out + "_GRAD"), "dx", at(t, gradInputOf(i)), "batch", "batch"));
         }
       });
       return null;
@@ -471,15 +481,34 @@ public final class CudaSchedule {
         // A rate of 0 keeps every unit: no mask at all, as at test time.
         String mask = d.maskRate() > 0 ? "training ? " + at(t, out + "_MASK") + " : 0L" : "0L";
         String blocks = elementBlocks(channelsOnEachTower() * plane());
-        Kernel forwardKernel = add(forwardKernel(t, d.operation(), common, "dropout_forward"));
-        forwardOfStage.add(launch(what(t), forwardKernel, t, grid(blocks), "x", at(t, inputOf(i)), "mask", mask, "y", at(t, out), "batch", "batch"));
+        forward(forwardKernel(t, d.operation(), common, "dropout_forward")
+            .launched(what(t), t, grid(blocks), "x", at(t, inputOf(i)), "mask", mask, "y", at(t, out), "batch", "batch"));
         if (runsBackward(t)) {
-          Kernel backwardKernel = add(new Kernel(n + "_backward_t" + t, "Backward of " + what(t) + ".", "", "dropout_backward", n + "_t" + t));
-          backwardOfStage.add(launch(what(t), backwardKernel, t, grid(blocks), "mask", mask, "dy", at(t, out + "_GRAD"), "dx", at(t, gradInputOf(i)),
-              "batch", "batch"));
+          backward(backwardKernel(t, "", "dropout_backward")
+              .launched(what(t), t, grid(blocks), "mask", mask, "dy", at(t, out + "_GRAD"), "dx", at(t, gradInputOf(i)), "batch", "batch"));
         }
       });
       return null;
+    }
+
+    /** Registers a launched kernel in the table and runs it in the stage's forward pass. */
+    private void forward(Kernel kernel) {
+      forwardOfStage.add(add(kernel));
+    }
+
+    /** Registers a launched kernel in the table and runs it in the stage's backward pass. */
+    private void backward(Kernel kernel) {
+      backwardOfStage.add(add(kernel));
+    }
+
+    /**
+     * The backward kernel of an element-wise stage on tower {@code t}, using the constants struct its forward kernel
+     * declared.
+     *
+     * @param how what its documentation adds after "Backward of conv1Pool, tower 0"
+     */
+    private Kernel backwardKernel(int t, String how, String template) {
+      return new Kernel(n + "_backward_t" + t, "Backward of " + what(t) + how + ".", "", template, n + "_t" + t);
     }
 
     /** The forward kernel of an element-wise stage on tower {@code t}, declaring the stage's constants struct. */
@@ -527,24 +556,10 @@ public final class CudaSchedule {
     return (int) Math.max(1, Math.min(MAX_WEIGHT_CHUNKS, (WEIGHT_BLOCKS + blocks - 1) / blocks));
   }
 
+  /** Adds {@code kernel} to the table the {@code .cu} declares every kernel from. */
   private Kernel add(Kernel kernel) {
     kernels.add(kernel);
     return kernel;
-  }
-
-  /**
-   * A launch with its arguments by parameter name ({@code null} leaves a name out: a template that takes no batch);
-   * {@link Launch#of} puts them in the template's order.
-   */
-  private static Launch launch(String comment, Kernel kernel, int tower, String[] grid, String... namesAndArguments) {
-    List<String> pairs = new ArrayList<>();
-    for (int k = 0; k < namesAndArguments.length; k += 2) {
-      if (namesAndArguments[k + 1] != null) {
-        pairs.add(namesAndArguments[k]);
-        pairs.add(namesAndArguments[k + 1]);
-      }
-    }
-    return Launch.of(comment, kernel, tower, grid[0], grid[1], grid[2], pairs.toArray(String[]::new));
   }
 
   private static String[] grid(String blocks) {
