@@ -98,23 +98,29 @@ public final class Schedule {
     }
   }
 
+  /** A step that moves activations or gradients between towers. */
+  public sealed interface Transfer permits Gather, Reduce {
+    /** Floats all towers together receive (a gather) or send (a sum of gradient copies) per example. */
+    long floatsPerExample();
+
+    default long bytesPerExample() {
+      return floatsPerExample() * Float.BYTES;
+    }
+  }
+
   /**
    * Forward: every tower receives the other towers' channels of stage {@code stage}'s output. The CPU engine's towers
    * share memory: there a gather is where they meet, and nothing is copied.
    *
    * @param floatsPerExample activations all towers together receive per example
    */
-  public record Gather(int stage, Kind kind, long floatsPerExample) implements ForwardStep {
+  public record Gather(int stage, Kind kind, long floatsPerExample) implements ForwardStep, Transfer {
     /** Why the towers gather. */
     public enum Kind {
       /** The plan's {@link Exchange} in front of stage {@code stage + 1}, a layer that reads every tower's channels. */
       EXCHANGE,
       /** The network's output after its last stage, so that every tower holds all of it (the softmax gradient's input). */
       OUTPUT
-    }
-
-    public long bytesPerExample() {
-      return floatsPerExample * Float.BYTES;
     }
 
     @Override
@@ -129,7 +135,7 @@ public final class Schedule {
    *
    * @param floatsPerExample gradients all towers together send per example
    */
-  public record Reduce(int stage, Kind kind, long floatsPerExample) implements BackwardStep {
+  public record Reduce(int stage, Kind kind, long floatsPerExample) implements BackwardStep, Transfer {
     /** Whose copies are summed, and where the sum is. */
     public enum Kind {
       /** The plan's {@link Exchange} of stage {@code stage + 1}: each tower sums the others' copies of its own channels. */
@@ -141,10 +147,6 @@ public final class Schedule {
        * or, for the input itself, by the host as it reads ∂loss/∂input). Only ∂loss/∂input needs it.
        */
       WHOLE
-    }
-
-    public long bytesPerExample() {
-      return floatsPerExample * Float.BYTES;
     }
 
     /** Whether only ∂loss/∂input depends on it, so that a pass not asked for that gradient may skip it. */
