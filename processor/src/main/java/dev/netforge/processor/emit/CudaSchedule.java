@@ -1,11 +1,19 @@
 package dev.netforge.processor.emit;
 
 import dev.netforge.processor.model.Shape;
+import dev.netforge.processor.plan.AvgPool;
+import dev.netforge.processor.plan.Convolution;
+import dev.netforge.processor.plan.Dense;
+import dev.netforge.processor.plan.Dropout;
+import dev.netforge.processor.plan.Lrn;
+import dev.netforge.processor.plan.MaxPool;
 import dev.netforge.processor.plan.ParameterPlan;
+import dev.netforge.processor.plan.Parametric;
 import dev.netforge.processor.plan.Plan;
+import dev.netforge.processor.plan.Relu;
 import dev.netforge.processor.plan.Schedule;
-import dev.netforge.processor.plan.StageNames;
 import dev.netforge.processor.plan.Stage;
+import dev.netforge.processor.plan.StageNames;
 import dev.netforge.processor.plan.TowerSlice;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -317,7 +325,7 @@ public final class CudaSchedule {
     }
 
     @Override
-    public Void convolution(Stage.Convolution c) {
+    public Void convolution(Convolution c) {
       parametric(c, (slice, runs) -> new GemmKernels("conv_forward", ", as an implicit GEMM",
           new String[] {ceil((long) c.out().height() * c.out().width(), TILE), Long.toString(runs * ((slice + TILE - 1) / TILE)), "batch"},
           "conv_backward_weight", runs * ((slice + TILE - 1) / TILE),
@@ -328,14 +336,14 @@ public final class CudaSchedule {
     }
 
     @Override
-    public Void dense(Stage.Dense d) {
+    public Void dense(Dense d) {
       parametric(d, (slice, runs) -> new GemmKernels("dense_forward", "", new String[] {BATCH_TILES, ceil((long) slice * runs, TILE), "1"},
           "dense_backward_weight", ((long) slice * runs + TILE - 1) / TILE, 1, "dense_backward_data", "",
           new String[] {BATCH_TILES, ceil(d.in().size(), TILE), "1"}, true));
       return null;
     }
 
-    private void parametric(Stage.Parametric p, BiFunction<Integer, Integer, GemmKernels> gemm) {
+    private void parametric(Parametric p, BiFunction<Integer, Integer, GemmKernels> gemm) {
       int towers = plan.towers();
       String weight = StageNames.constant(p.paramPrefix() + ".weight");
       String bias = StageNames.constant(p.paramPrefix() + ".bias");
@@ -385,12 +393,12 @@ public final class CudaSchedule {
      * The weight gradient's launches on tower {@code t}: one GEMM over batch × positions, or, where that would be
      * too few blocks to fill a GPU, the batch in chunks, each into its own partial copy, added in chunk order.
      */
-    private void weightGradient(Stage.Parametric p, GemmKernels g, int t, String struct, String what, String weight) {
+    private void weightGradient(Parametric p, GemmKernels g, int t, String struct, String what, String weight) {
       long tiles = (long) ((p.fanIn() + TILE - 1) / TILE) * g.weightTilesY();
       String chunked = g.weightChunks() > 1 ? "; the batch in up to " + g.weightChunks() + " chunks, " + tiles + " blocks each ("
           + tiles * g.weightChunks() + " at a batch of " + g.weightChunks() + " or more), added in chunk order" : "";
       String[] grid = {ceil(p.fanIn(), TILE), Long.toString(g.weightTilesY()), g.weightChunks() > 1 ? "Math.min(batch, " + g.weightChunks() + ")" : "1"};
-      if (t == 0 && p instanceof Stage.Convolution) {
+      if (t == 0 && p instanceof Convolution) {
         weightGradientGrids.add(n + ": " + tiles + (tiles == 1 ? " tile" : " tiles") + (g.weightChunks() > 1 ? " × " + g.weightChunks() + " chunks = "
             + tiles * g.weightChunks() + " blocks" : " in one GEMM"));
       }
@@ -411,7 +419,7 @@ public final class CudaSchedule {
     }
 
     @Override
-    public Void lrn(Stage.Lrn l) {
+    public Void lrn(Lrn l) {
       elementWise(l, (t, common) -> {
         String constants = common + "  static constexpr int SIZE = " + l.size() + ";\n  static constexpr float ALPHA = " + floatLiteral(l.alpha())
             + ", BETA = " + floatLiteral(l.beta()) + ", K = " + floatLiteral(l.k()) + ";\n";
@@ -428,7 +436,7 @@ public final class CudaSchedule {
     }
 
     @Override
-    public Void maxPool(Stage.MaxPool m) {
+    public Void maxPool(MaxPool m) {
       elementWise(m, (t, common) -> {
         String constants = common + "  static constexpr int IN_PLANE = " + (long) m.in().height() * m.in().width() + ", IN_W = " + m.in().width()
             + ", OUT_H = " + m.out().height() + ", OUT_W = " + m.out().width() + ", KERNEL = " + m.kernel() + ", STRIDE = " + m.stride() + ";\n";
@@ -446,7 +454,7 @@ public final class CudaSchedule {
     }
 
     @Override
-    public Void avgPool(Stage.AvgPool a) {
+    public Void avgPool(AvgPool a) {
       elementWise(a, (t, common) -> {
         String constants = common + "  static constexpr int IN_H = " + a.in().height() + ", IN_W = " + a.in().width() + ", OUT_H = " + a.out().height()
             + ", OUT_W = " + a.out().width() + ", KERNEL = " + a.kernel() + ", STRIDE = " + a.stride() + ", PAD = " + a.padding() + ";\n";
@@ -462,7 +470,7 @@ public final class CudaSchedule {
     }
 
     @Override
-    public Void relu(Stage.Relu r) {
+    public Void relu(Relu r) {
       elementWise(r, (t, common) -> {
         String blocks = elementBlocks(channelsOnEachTower() * plane());
         forward(forwardKernel(t, "ReLU", common, "relu_forward")
@@ -476,7 +484,7 @@ public final class CudaSchedule {
     }
 
     @Override
-    public Void dropout(Stage.Dropout d) {
+    public Void dropout(Dropout d) {
       elementWise(d, (t, common) -> {
         // A rate of 0 keeps every unit: no mask at all, as at test time.
         String mask = d.maskRate() > 0 ? "training ? " + at(t, out + "_MASK") + " : 0L" : "0L";
@@ -571,7 +579,7 @@ public final class CudaSchedule {
   }
 
 
-  private static List<TowerSlice> slicesOf(Stage.Parametric p, int tower) {
+  private static List<TowerSlice> slicesOf(Parametric p, int tower) {
     List<TowerSlice> result = new ArrayList<>();
     for (TowerSlice s : p.slices()) {
       if (s.tower() == tower) {
@@ -581,9 +589,9 @@ public final class CudaSchedule {
     return result;
   }
 
-  private String parametricConstants(Stage.Parametric p, int first, int slice, int runs) {
+  private String parametricConstants(Parametric p, int first, int slice, int runs) {
     StringBuilder b = new StringBuilder();
-    if (!(p instanceof Stage.Convolution c)) {
+    if (!(p instanceof Convolution c)) {
       b.append("  static constexpr int IN = ").append(p.in().size()).append(", OUT_C = ").append(p.out().channels())
           .append(", OUT_H = 1, OUT_W = 1;\n");
     } else {

@@ -8,6 +8,7 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.netforge.processor.plan.ParameterPlan;
+import dev.netforge.processor.plan.Parametric;
 import dev.netforge.processor.plan.Plan;
 import dev.netforge.processor.plan.Schedule;
 import dev.netforge.processor.plan.Stage;
@@ -114,7 +115,7 @@ public final class JavaEmitter {
     doc.add("<tr><th>stage</th><th>operation</th><th>input</th><th>output</th><th>parameters</th><th>MACs/example</th></tr>\n");
     for (int i = 0; i < plan.stages().size(); i++) {
       Stage s = plan.stages().get(i);
-      long params = s instanceof Stage.Parametric p ? p.parameterCount() : 0;
+      long params = s instanceof Parametric p ? p.parameterCount() : 0;
       doc.add("<tr><td>$L</td><td>$L</td><td>$L</td><td>$L</td><td>$L</td><td>$L</td></tr>\n", names.of(i), s.operation(), s.in(), s.out(),
           Text.count(params), Text.count(s.macs()));
     }
@@ -402,7 +403,7 @@ public final class JavaEmitter {
     if (count > 0) {
       List<String> layers = new ArrayList<>();
       for (int i = r.first(); i < r.end(); i++) {
-        if (plan.stages().get(i) instanceof Stage.Parametric) {
+        if (plan.stages().get(i) instanceof Parametric) {
           layers.add(names.of(i));
         }
       }

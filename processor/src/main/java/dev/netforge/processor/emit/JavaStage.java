@@ -6,7 +6,15 @@ import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
+import dev.netforge.processor.plan.AvgPool;
+import dev.netforge.processor.plan.Convolution;
+import dev.netforge.processor.plan.Dense;
+import dev.netforge.processor.plan.Dropout;
+import dev.netforge.processor.plan.Lrn;
+import dev.netforge.processor.plan.MaxPool;
+import dev.netforge.processor.plan.Parametric;
 import dev.netforge.processor.plan.Plan;
+import dev.netforge.processor.plan.Relu;
 import dev.netforge.processor.plan.Schedule;
 import dev.netforge.processor.plan.Stage;
 import dev.netforge.processor.plan.StageNames;
@@ -137,7 +145,7 @@ final class JavaStage {
    * Tower {@code t}'s slices of a parametric layer, in order; a slice reading input channels a slice before it in the
    * same tower read adds to their gradient.
    */
-  private CodeBlock slices(Stage.Parametric p, int t) {
+  private CodeBlock slices(Parametric p, int t) {
     List<CodeBlock> out = new ArrayList<>();
     List<TowerSlice> done = new ArrayList<>();
     for (TowerSlice slice : p.slices()) {
@@ -206,7 +214,7 @@ final class JavaStage {
     private final String mask = stage.maskRate() > 0 ? name + "Mask" : "null";
 
     @Override
-    public Call convolution(Stage.Convolution c) {
+    public Call convolution(Convolution c) {
       ClassName type = ClassName.get(NN, "Conv2d");
       CodeBlock geometry = CodeBlock.of("new $T($L, $L, $L, $L, $L, $L, $L, $L, $L, $L)", CONV_SHAPE, c.in().channels(), c.in().height(),
           c.in().width(), c.out().channels(), c.out().height(), c.out().width(), c.kernel(), c.stride(), c.padding(), c.groupInputs());
@@ -216,7 +224,7 @@ final class JavaStage {
     }
 
     @Override
-    public Call dense(Stage.Dense d) {
+    public Call dense(Dense d) {
       ClassName type = ClassName.get(NN, "Dense");
       return new Call(type, null, null,
           t -> CodeBlock.of("new $T($L, $L, $L, $L, $L, $L)", type, d.in().size(), d.out().channels(), weight(d), bias(d), d.relu(), slices(d, t)),
@@ -224,7 +232,7 @@ final class JavaStage {
     }
 
     @Override
-    public Call lrn(Stage.Lrn l) {
+    public Call lrn(Lrn l) {
       ClassName type = ClassName.get(NN, "LocalResponseNorm");
       CodeBlock geometry = CodeBlock.of("new $T($L, $L, $L, $Lf, $Lf, $Lf, $L)", LRN_SHAPE, l.in().channels(), l.in().height() * l.in().width(),
           l.size(), (float) l.alpha(), (float) l.beta(), (float) l.k(), l.towers());
@@ -233,7 +241,7 @@ final class JavaStage {
     }
 
     @Override
-    public Call maxPool(Stage.MaxPool p) {
+    public Call maxPool(MaxPool p) {
       ClassName type = ClassName.get(NN, "MaxPool2d");
       CodeBlock geometry = CodeBlock.of("new $T($L, $L, $L, $L, $L, $L, $L)", POOL_SHAPE, p.in().channels(), p.in().height(), p.in().width(),
           p.out().height(), p.out().width(), p.kernel(), p.stride());
@@ -243,7 +251,7 @@ final class JavaStage {
     }
 
     @Override
-    public Call avgPool(Stage.AvgPool a) {
+    public Call avgPool(AvgPool a) {
       ClassName type = ClassName.get(NN, "AvgPool2d");
       CodeBlock geometry = CodeBlock.of("new $T($L, $L, $L, $L, $L, $L, $L, $L)", POOL_SHAPE, a.in().channels(), a.in().height(), a.in().width(),
           a.out().height(), a.out().width(), a.kernel(), a.stride(), a.padding());
@@ -253,23 +261,23 @@ final class JavaStage {
     }
 
     @Override
-    public Call relu(Stage.Relu r) {
+    public Call relu(Relu r) {
       ClassName type = ClassName.get(NN, "Relu");
       return new Call(type, null, null, t -> CodeBlock.of("new $T($L)", type, r.out().size()), input -> CodeBlock.of("$L, $L", input, name));
     }
 
     @Override
-    public Call dropout(Stage.Dropout d) {
+    public Call dropout(Dropout d) {
       ClassName type = ClassName.get(NN, "Dropout");
       return new Call(type, null, null, t -> CodeBlock.of("new $T($L)", type, d.out().size()), input -> CodeBlock.of("$L, $L, $L", input, name, mask));
     }
   }
 
-  private static String weight(Stage.Parametric p) {
+  private static String weight(Parametric p) {
     return StageNames.parameterField(p.paramPrefix() + ".weight");
   }
 
-  private static String bias(Stage.Parametric p) {
+  private static String bias(Parametric p) {
     return StageNames.parameterField(p.paramPrefix() + ".bias");
   }
 }

@@ -165,11 +165,11 @@ public final class Planner {
   /** Plans an op without parameters: ReLU, dropout, LRN, max pooling or the softmax marker. */
   private Shape operation(Layer layer, Op op, Shape shape, boolean lastOp) {
     if (op instanceof Op.Relu) {
-      stages.add(new Stage.Relu(layer.method(), shape));
+      stages.add(new Relu(layer.method(), shape));
       return shape;
     } else if (op instanceof Op.Dropout d) {
       if (checkRate(d)) {
-        stages.add(new Stage.Dropout(layer.method(), shape, d.rate()));
+        stages.add(new Dropout(layer.method(), shape, d.rate()));
       }
       return shape;
     } else if (op instanceof Op.Lrn l) {
@@ -284,7 +284,7 @@ public final class Planner {
     }
     Exchange exchange = towers > 1 && c.groups() == 1 && splitOverTowers ? new Exchange(in.size() * (towers - 1)) : null;
     stages.add(
-        new Stage.Convolution(
+        new Convolution(
             layer.method(), layer.paramPrefix(), in, out, c.kernel(), c.stride(), c.padding(), c.groups(), relu, dropout, c.bias(), slices, exchange));
     return out;
   }
@@ -311,7 +311,7 @@ public final class Planner {
       slices.add(new TowerSlice(t, 0, (int) in.size(), t * perTower, perTower));
     }
     Exchange exchange = towers > 1 && splitOverTowers ? new Exchange(in.size() * (towers - 1)) : null;
-    stages.add(new Stage.Dense(layer.method(), layer.paramPrefix(), in, out, relu, dropout, d.bias(), slices, exchange));
+    stages.add(new Dense(layer.method(), layer.paramPrefix(), in, out, relu, dropout, d.bias(), slices, exchange));
     return out;
   }
 
@@ -325,7 +325,7 @@ public final class Planner {
       error(at, "LRN needs k > 0, alpha >= 0 and beta > 0 (got k = " + l.k() + ", alpha = " + l.alpha() + ", beta = " + l.beta() + ")");
       return null;
     }
-    stages.add(new Stage.Lrn(layer.method(), in, l.size(), l.alpha(), l.beta(), l.k(), splitOverTowers ? decl.towers() : 1));
+    stages.add(new Lrn(layer.method(), in, l.size(), l.alpha(), l.beta(), l.k(), splitOverTowers ? decl.towers() : 1));
     return in;
   }
 
@@ -346,7 +346,7 @@ public final class Planner {
       return null;
     }
     Shape out = new Shape(in.channels(), h, w);
-    stages.add(new Stage.MaxPool(layer.method(), in, out, p.kernel(), p.stride(), splitOverTowers ? decl.towers() : 1));
+    stages.add(new MaxPool(layer.method(), in, out, p.kernel(), p.stride(), splitOverTowers ? decl.towers() : 1));
     return out;
   }
 
@@ -373,7 +373,7 @@ public final class Planner {
       return null;
     }
     Shape out = new Shape(in.channels(), h, w);
-    stages.add(new Stage.AvgPool(layer.method(), in, out, p.kernel(), p.stride(), p.padding(), splitOverTowers ? decl.towers() : 1));
+    stages.add(new AvgPool(layer.method(), in, out, p.kernel(), p.stride(), p.padding(), splitOverTowers ? decl.towers() : 1));
     return out;
   }
 

@@ -213,7 +213,7 @@ public final class Schedule {
       }
     }
     int first = plan.firstParametric();
-    if (towers > 1 && towersShareInput((Stage.Parametric) plan.stages().get(first))) {
+    if (towers > 1 && towersShareInput((Parametric) plan.stages().get(first))) {
       long size = first == 0 ? plan.input().size() : plan.stages().get(first - 1).out().size();
       reduces.put(first - 1, new Reduce(first - 1, Reduce.Kind.WHOLE, size * (towers - 1)));
     }
@@ -265,10 +265,10 @@ public final class Schedule {
       if (s.maskRate() > 0) {
         buffers.add(new Buffer(i, Role.MASK, 0, n + "Mask", size, false));
       }
-      if (s instanceof Stage.Lrn) {
+      if (s instanceof Lrn) {
         buffers.add(new Buffer(i, Role.LRN_SCALE, 0, n + "Scale", size, false));
       }
-      if (s instanceof Stage.MaxPool) {
+      if (s instanceof MaxPool) {
         buffers.add(new Buffer(i, Role.ARGMAX, 0, n + "Argmax", size, true));
       }
       for (int t = 1; reducesGradient(i) && t < plan.towers(); t++) {
@@ -327,37 +327,37 @@ public final class Schedule {
   public boolean perTower(int i) {
     return plan.stages().get(i).accept(new Stage.Visitor<Boolean>() {
       @Override
-      public Boolean convolution(Stage.Convolution s) {
+      public Boolean convolution(Convolution s) {
         return true;
       }
 
       @Override
-      public Boolean dense(Stage.Dense s) {
+      public Boolean dense(Dense s) {
         return true;
       }
 
       @Override
-      public Boolean lrn(Stage.Lrn s) {
+      public Boolean lrn(Lrn s) {
         return s.towers() == plan.towers();
       }
 
       @Override
-      public Boolean maxPool(Stage.MaxPool s) {
+      public Boolean maxPool(MaxPool s) {
         return s.towers() == plan.towers();
       }
 
       @Override
-      public Boolean avgPool(Stage.AvgPool s) {
+      public Boolean avgPool(AvgPool s) {
         return s.towers() == plan.towers();
       }
 
       @Override
-      public Boolean relu(Stage.Relu s) {
+      public Boolean relu(Relu s) {
         return false;
       }
 
       @Override
-      public Boolean dropout(Stage.Dropout s) {
+      public Boolean dropout(Dropout s) {
         return false;
       }
     });
@@ -411,11 +411,11 @@ public final class Schedule {
 
   /** The plan's exchange in front of stage {@code i}, or {@code null}. */
   private Exchange exchange(int i) {
-    return plan.stages().get(i) instanceof Stage.Parametric p ? p.exchange() : null;
+    return plan.stages().get(i) instanceof Parametric p ? p.exchange() : null;
   }
 
   /** Whether two of the layer's towers read some of the same input (so both write its gradient). */
-  private static boolean towersShareInput(Stage.Parametric p) {
+  private static boolean towersShareInput(Parametric p) {
     for (TowerSlice a : p.slices()) {
       for (TowerSlice b : p.slices()) {
         if (a.tower() != b.tower() && a.readsSameInputAs(b)) {
