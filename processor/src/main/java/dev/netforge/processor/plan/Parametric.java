@@ -56,6 +56,12 @@ public sealed interface Parametric extends Stage permits Convolution, Dense {
     return "";
   }
 
+  /** Each tower computes its own outputs. */
+  @Override
+  default boolean perTower(int towers) {
+    return true;
+  }
+
   @Override
   default double maskRate() {
     return dropout();

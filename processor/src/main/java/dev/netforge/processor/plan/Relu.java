@@ -14,6 +14,12 @@ public record Relu(String layer, Shape in) implements Stage {
     return 0;
   }
 
+  /** Element-wise, so one pass over whole tensors serves every tower. */
+  @Override
+  public boolean perTower(int towers) {
+    return false;
+  }
+
   @Override
   public String suffix() {
     return "Relu";

@@ -25,24 +25,30 @@ public final class Schedule {
     GRADIENTS
   }
 
-  /** What a stage's buffer holds. */
+  /** What a stage's buffer holds; {@code suffix} is what its name adds to the stage's. */
   public enum Role {
     /** The stage's output. */
-    OUTPUT,
+    OUTPUT(""),
     /** ∂loss/∂output of the stage. */
-    GRADIENT,
+    GRADIENT("Grad"),
     /** The dropout multipliers of the last training pass. */
-    MASK,
+    MASK("Mask"),
     /** LRN's denominators k + α Σ a², kept for backward. */
-    LRN_SCALE,
-    /** Where each pooling window's maximum came from. */
-    ARGMAX,
+    LRN_SCALE("Scale"),
+    /** Where each pooling window's maximum came from (int32). */
+    ARGMAX("Argmax"),
     /**
      * Tower t's own copy of ∂loss/∂output, which the next layer's towers all write; summed at the stage's {@link Reduce}.
      * The CPU engine's towers share one gradient buffer and need these; the CUDA engine's towers each hold every
      * gradient at full size and do not.
      */
-    TOWER_GRADIENT;
+    TOWER_GRADIENT("GradTower");
+
+    private final String suffix;
+
+    Role(String suffix) {
+      this.suffix = suffix;
+    }
 
     public Lifetime lifetime() {
       return this == GRADIENT || this == TOWER_GRADIENT ? Lifetime.GRADIENTS : Lifetime.FORWARD;
@@ -260,19 +266,16 @@ public final class Schedule {
       Stage s = plan.stages().get(i);
       String n = names.of(i);
       long size = s.out().size();
-      buffers.add(new Buffer(i, Role.OUTPUT, 0, n, size, false));
-      buffers.add(new Buffer(i, Role.GRADIENT, 0, n + "Grad", size, false));
+      List<Role> roles = new ArrayList<>(List.of(Role.OUTPUT, Role.GRADIENT));
       if (s.maskRate() > 0) {
-        buffers.add(new Buffer(i, Role.MASK, 0, n + "Mask", size, false));
+        roles.add(Role.MASK);
       }
-      if (s instanceof Lrn) {
-        buffers.add(new Buffer(i, Role.LRN_SCALE, 0, n + "Scale", size, false));
-      }
-      if (s instanceof MaxPool) {
-        buffers.add(new Buffer(i, Role.ARGMAX, 0, n + "Argmax", size, true));
+      roles.addAll(s.kept());
+      for (Role role : roles) {
+        buffers.add(new Buffer(i, role, 0, n + role.suffix, size, role == Role.ARGMAX));
       }
       for (int t = 1; reducesGradient(i) && t < plan.towers(); t++) {
-        buffers.add(new Buffer(i, Role.TOWER_GRADIENT, t, n + "GradTower" + t, size, false));
+        buffers.add(new Buffer(i, Role.TOWER_GRADIENT, t, n + Role.TOWER_GRADIENT.suffix + t, size, false));
       }
     }
   }
@@ -325,42 +328,7 @@ public final class Schedule {
    * LRN or pooling of the whole input before the first parametric layer, run once over whole tensors.
    */
   public boolean perTower(int i) {
-    return plan.stages().get(i).accept(new Stage.Visitor<Boolean>() {
-      @Override
-      public Boolean convolution(Convolution s) {
-        return true;
-      }
-
-      @Override
-      public Boolean dense(Dense s) {
-        return true;
-      }
-
-      @Override
-      public Boolean lrn(Lrn s) {
-        return s.towers() == plan.towers();
-      }
-
-      @Override
-      public Boolean maxPool(MaxPool s) {
-        return s.towers() == plan.towers();
-      }
-
-      @Override
-      public Boolean avgPool(AvgPool s) {
-        return s.towers() == plan.towers();
-      }
-
-      @Override
-      public Boolean relu(Relu s) {
-        return false;
-      }
-
-      @Override
-      public Boolean dropout(Dropout s) {
-        return false;
-      }
-    });
+    return plan.stages().get(i).perTower(plan.towers());
   }
 
   /**
