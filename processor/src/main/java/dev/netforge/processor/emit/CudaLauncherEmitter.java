@@ -18,7 +18,8 @@ import javax.lang.model.element.Modifier;
 
 /**
  * Writes {@code <Network>Cuda}, the launcher of the generated kernels: the per-tower buffer plan, and the forward,
- * backward and update passes as kernel launches with their grids, exchanges where the plan puts them.
+ * backward and update passes as kernel launches with their grids, and the lowered schedule's exchanges and mask draws
+ * where it puts them ({@link CudaSchedule}).
  */
 public final class CudaLauncherEmitter {
   private static final String CUDA = "dev.netforge.runtime.cuda";
