@@ -486,7 +486,7 @@ public final class TinyNet extends CompiledNetwork {
     towers(fc3ForwardTowers);
     // fc4: every tower reads all of fc3, so the towers meet here
     towers(fc4ForwardTowers);
-    // The towers have met: every tower's channels of fc4 are in the one array returned
+    // The towers have met: every tower's share of fc4 is in the one array returned
     return fc4;
   }
 

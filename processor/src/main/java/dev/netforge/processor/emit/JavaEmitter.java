@@ -321,7 +321,7 @@ public final class JavaEmitter {
           if (g.kind() == Schedule.Gather.Kind.EXCHANGE) {
             m.addComment("$L: every tower reads all of $L, so the towers meet here", names.of(g.stage() + 1), names.of(g.stage()));
           } else {
-            m.addComment("The towers have met: every tower's channels of $L are in the one array returned", names.of(g.stage()));
+            m.addComment("The towers have met: every tower's share of $L is in the one array returned", names.of(g.stage()));
           }
         }
 
