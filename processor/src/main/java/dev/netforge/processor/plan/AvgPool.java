@@ -8,10 +8,9 @@ import dev.netforge.processor.model.Shape;
 /**
  * Average pooling, {@code count_include_pad}: each window's sum over {@code kernel²}, zero padding counted.
  *
- * @param towers how many towers its channels are split over: the network's tower count, or 1 before the first
- *     parametric layer, where the input is whole on every tower
+ * <p>{@code towers}: see {@link TowerSplit#towers}.
  */
-public record AvgPool(String layer, Shape in, Shape out, int kernel, int stride, int padding, int towers) implements Stage {
+public record AvgPool(String layer, Shape in, Shape out, int kernel, int stride, int padding, int towers) implements TowerSplit {
   /** Checks {@code @AvgPool} {@code p} of {@code layer} and plans it on input {@code in}; {@code null} after reporting what is wrong. */
   static AvgPool plan(Planning planning, Layer layer, Op.AvgPool p, Shape in) {
     Location at = p.location();
@@ -42,12 +41,6 @@ public record AvgPool(String layer, Shape in, Shape out, int kernel, int stride,
   @Override
   public long macs() {
     return 0;
-  }
-
-  /** On the towers' own channels where its input is split over them; before the first parametric layer, whole. */
-  @Override
-  public boolean perTower(int networkTowers) {
-    return towers == networkTowers;
   }
 
   @Override

@@ -28,8 +28,9 @@ public record Convolution(
   }
 
   /**
-   * Checks {@code @Conv} {@code c} of {@code layer} on input {@code in} and plans it with the ReLU and dropout fused
-   * into its epilogue; {@code null} after reporting what is wrong.
+   * Checks {@code @Conv} {@code c} of {@code layer} on input {@code in} — its sizes, its groups against the channels
+   * and the towers, the output's rounding — and plans it, each tower's slices of each group, with the ReLU and dropout
+   * fused into its epilogue; {@code null} after reporting what is wrong.
    */
   static Convolution plan(Planning planning, Layer layer, Op.Conv c, Shape in, boolean relu, double dropout) {
     Location at = c.location();

@@ -24,8 +24,9 @@ public record Dense(
   }
 
   /**
-   * Checks {@code @Dense} {@code d} of {@code layer} on input {@code in} and plans it with the ReLU and dropout fused
-   * into its epilogue; {@code null} after reporting what is wrong.
+   * Checks {@code @Dense} {@code d} of {@code layer} — its units against the towers, its weights against one array's
+   * size — and plans it over {@code in} flattened, an equal share of the units per tower, with the ReLU and dropout
+   * fused into its epilogue; {@code null} after reporting what is wrong.
    */
   static Dense plan(Planning planning, Layer layer, Op.Dense d, Shape in, boolean relu, double dropout) {
     Location at = d.location();

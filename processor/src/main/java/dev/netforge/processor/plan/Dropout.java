@@ -4,7 +4,7 @@ import dev.netforge.processor.model.Op;
 import dev.netforge.processor.model.Shape;
 
 /** Inverted dropout that could not be fused into a parametric epilogue. */
-public record Dropout(String layer, Shape in, double rate) implements Stage {
+public record Dropout(String layer, Shape in, double rate) implements ElementWise {
   /** Whether {@code @Dropout} {@code d}'s rate is in [0, 1); reports it on the annotation when not. */
   static boolean checkRate(Planning planning, Op.Dropout d) {
     if (!(d.rate() >= 0 && d.rate() < 1)) {
@@ -12,22 +12,6 @@ public record Dropout(String layer, Shape in, double rate) implements Stage {
       return false;
     }
     return true;
-  }
-
-  @Override
-  public Shape out() {
-    return in;
-  }
-
-  @Override
-  public long macs() {
-    return 0;
-  }
-
-  /** Element-wise, so one pass over whole tensors serves every tower. */
-  @Override
-  public boolean perTower(int towers) {
-    return false;
   }
 
   @Override

@@ -12,7 +12,7 @@ import java.util.List;
  * @param towers how many towers its channels are split over: the network's tower count, or 1 before the first
  *     parametric layer, where the input is whole on every tower and the window spans all of its channels
  */
-public record Lrn(String layer, Shape in, int size, double alpha, double beta, double k, int towers) implements Stage {
+public record Lrn(String layer, Shape in, int size, double alpha, double beta, double k, int towers) implements TowerSplit {
   /** Checks {@code @Lrn} {@code l} of {@code layer} and plans it on input {@code in}; {@code null} after reporting what is wrong. */
   static Lrn plan(Planning planning, Layer layer, Op.Lrn l, Shape in) {
     Location at = l.location();
@@ -35,12 +35,6 @@ public record Lrn(String layer, Shape in, int size, double alpha, double beta, d
   @Override
   public long macs() {
     return in.size() * (size + 2L);
-  }
-
-  /** On the towers' own channels where its input is split over them; before the first parametric layer, whole. */
-  @Override
-  public boolean perTower(int networkTowers) {
-    return towers == networkTowers;
   }
 
   @Override

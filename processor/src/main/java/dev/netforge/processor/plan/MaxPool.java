@@ -9,10 +9,9 @@ import java.util.List;
 /**
  * Max pooling, recording the arg-max for the backward pass.
  *
- * @param towers how many towers its channels are split over: the network's tower count, or 1 before the first
- *     parametric layer, where the input is whole on every tower
+ * <p>{@code towers}: see {@link TowerSplit#towers}.
  */
-public record MaxPool(String layer, Shape in, Shape out, int kernel, int stride, int towers) implements Stage {
+public record MaxPool(String layer, Shape in, Shape out, int kernel, int stride, int towers) implements TowerSplit {
   /** Checks {@code @MaxPool} {@code p} of {@code layer} and plans it on input {@code in}; {@code null} after reporting what is wrong. */
   static MaxPool plan(Planning planning, Layer layer, Op.MaxPool p, Shape in) {
     Location at = p.location();
@@ -37,12 +36,6 @@ public record MaxPool(String layer, Shape in, Shape out, int kernel, int stride,
   @Override
   public long macs() {
     return 0;
-  }
-
-  /** On the towers' own channels where its input is split over them; before the first parametric layer, whole. */
-  @Override
-  public boolean perTower(int networkTowers) {
-    return towers == networkTowers;
   }
 
   @Override

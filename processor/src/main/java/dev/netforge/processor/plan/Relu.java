@@ -3,23 +3,7 @@ package dev.netforge.processor.plan;
 import dev.netforge.processor.model.Shape;
 
 /** A ReLU that could not be fused into a parametric epilogue (written after LRN or pooling). */
-public record Relu(String layer, Shape in) implements Stage {
-  @Override
-  public Shape out() {
-    return in;
-  }
-
-  @Override
-  public long macs() {
-    return 0;
-  }
-
-  /** Element-wise, so one pass over whole tensors serves every tower. */
-  @Override
-  public boolean perTower(int towers) {
-    return false;
-  }
-
+public record Relu(String layer, Shape in) implements ElementWise {
   @Override
   public String suffix() {
     return "Relu";

@@ -11,7 +11,7 @@ import java.util.List;
  * <p>Whatever depends on the kind goes through {@link Visitor}, so that adding a kind is a compile error in every
  * place that must handle it, never a fall-through into some other kind's branch.
  */
-public sealed interface Stage permits Parametric, Lrn, MaxPool, AvgPool, Relu, Dropout {
+public sealed interface Stage permits Parametric, TowerSplit, ElementWise {
   /** The declaring method. */
   String layer();
 
