@@ -479,13 +479,14 @@ public final class TinyNet extends CompiledNetwork {
       drawMask(5, conv2DropoutMask, 32, 0.25f);
     }
     conv2DropoutStage.forward(batch, training);
+    // fc3: every tower reads all of conv2Dropout, so the towers meet here
     if (training) {
       drawMask(6, fc3Mask, 16, 0.5f);
     }
-    // fc3: every tower reads all of conv2Dropout, so the towers meet here
     towers(fc3ForwardTowers);
     // fc4: every tower reads all of fc3, so the towers meet here
     towers(fc4ForwardTowers);
+    // The towers have met: every tower's share of fc4 is in the one array returned
     return fc4;
   }
 

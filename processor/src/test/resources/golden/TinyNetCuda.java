@@ -252,7 +252,7 @@ public final class TinyNetCuda extends CudaNetwork {
   private static final int FC4_GRAD = 46;
 
   /**
-   * Received slices of an exchange's input gradient: 16 per example.
+   * Received copies of a gradient whose towers' copies are summed: 16 per example.
    */
   private static final int STAGING = 47;
 
@@ -394,11 +394,11 @@ public final class TinyNetCuda extends CudaNetwork {
     // conv2Dropout, tower 1
     launch(1, "conv2Dropout_forward_t1", blocks(batch, 16), 1, 1, at(1, CONV2_POOL),
         training ? at(1, CONV2_DROPOUT_MASK) : 0L, at(1, CONV2_DROPOUT), batch);
+    // exchange: all-gather, fc3 reads every tower's channels
+    gather(CONV2_DROPOUT, 32L);
     if (training) {
       drawMask(FC3_MASK, 6, 16L, 0.5);
     }
-    // exchange: all-gather, fc3 reads every tower's channels
-    gather(CONV2_DROPOUT, 32L);
     // fc3, tower 0: units 0–7
     launch(0, "fc3_forward_t0", (batch + 63) / 64, 1, 1, at(0, CONV2_DROPOUT),
         at(0, CLASSIFIER_0_WEIGHT), at(0, CLASSIFIER_0_BIAS), training ? at(0, FC3_MASK) : 0L,
@@ -415,7 +415,7 @@ public final class TinyNetCuda extends CudaNetwork {
     // fc4, tower 1: units 2–3
     launch(1, "fc4_forward_t1", (batch + 63) / 64, 1, 1, at(1, FC3), at(1, FC4_WEIGHT),
         at(1, FC4_BIAS), 0L, at(1, FC4), batch);
-    // exchange: all-gather, every tower needs all logits for the softmax
+    // exchange: all-gather, every tower needs all of the output for the softmax gradient
     gather(FC4, 4L);
   }
 
@@ -545,6 +545,7 @@ public final class TinyNetCuda extends CudaNetwork {
     // conv1 ∂input
     launch(1, "conv1_data_backward_t1", 3, 1, batch, at(1, CONV1_WEIGHT), at(1, CONV1_GRAD),
         at(1, INPUT_GRAD));
+    // exchange: reduce, the towers' partial ∂loss/∂input, which conv1's towers all wrote, are summed on the host as it reads them
   }
 
   /**

@@ -90,6 +90,23 @@ class CudaEmulationTest {
     void fc2();
   }
 
+  /**
+   * Stages before a first layer whose towers all read the whole of what they make: the towers' copies of that layer's
+   * ∂input are summed before the stages' backward (onto tower 0, which alone runs it), as the CPU engine sums them.
+   */
+  @Network(name = "SharedFirstLayerCudaProbe", towers = 2)
+  @Input(channels = 3, height = 11, width = 11)
+  interface SharedFirstLayerCudaProbeSpec {
+    @Lrn(size = 3, alpha = 0.01, beta = 0.75, k = 2)
+    @MaxPool(kernel = 3, stride = 2)
+    @Conv(filters = 4, kernel = 3, padding = 1)
+    void conv1();
+
+    @Dense(units = 4)
+    @Softmax
+    void fc2();
+  }
+
   private static final List<Device> devices = new ArrayList<>();
 
   /** Emulated devices; real GPUs with {@code -Dnetforge.test.device=cuda} ({@code bin/gpu-check} runs it so). */
@@ -131,6 +148,16 @@ class CudaEmulationTest {
   @Test
   void inputGradientThroughStagesBeforeAGroupedFirstLayer() {
     compareInputGradient(new GroupedFirstLayerCudaProbe(), new GroupedFirstLayerCudaProbe(), new int[] {2, 0, 3});
+  }
+
+  @Test
+  void inputGradientThroughStagesBeforeASharedFirstLayer() {
+    compareInputGradient(new SharedFirstLayerCudaProbe(), new SharedFirstLayerCudaProbe(), new int[] {2, 0, 3});
+  }
+
+  @Test
+  void stagesBeforeASharedFirstLayerTrainLikeTheCpuEngine() {
+    compareTraining(new SharedFirstLayerCudaProbe(), new SharedFirstLayerCudaProbe(), devices, 3, 2);
   }
 
   /** ∂input of one forward and backward pass, one example per label, on both engines from the same weights. */

@@ -11,9 +11,9 @@ import dev.netforge.processor.model.Location;
 import dev.netforge.processor.model.NetworkDecl;
 import dev.netforge.processor.model.Op;
 import dev.netforge.processor.model.Shape;
+import dev.netforge.processor.plan.Parametric;
 import dev.netforge.processor.plan.Plan;
 import dev.netforge.processor.plan.Planner;
-import dev.netforge.processor.plan.Stage;
 import dev.netforge.processor.plan.TowerSlice;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,16 +68,16 @@ class PlannerTest {
     assertEquals(60_965_224L, plan.parameterCount());
     assertEquals(new Shape(1000, 1, 1), plan.output());
     List<String> exchanges = new ArrayList<>();
-    for (Stage.Parametric p : plan.parametric()) {
+    for (Parametric p : plan.parametric()) {
       if (p.exchange() != null) {
         exchanges.add(p.layer());
       }
     }
     assertEquals(List.of("conv3", "fc6", "fc7", "fc8"), exchanges);
-    Stage.Parametric conv1 = plan.parametric().get(0);
+    Parametric conv1 = plan.parametric().get(0);
     assertEquals(new Shape(96, 55, 55), conv1.out());
     assertEquals(List.of(new TowerSlice(0, 0, 3, 0, 48), new TowerSlice(1, 0, 3, 48, 48)), conv1.slices());
-    Stage.Parametric conv2 = plan.parametric().get(1);
+    Parametric conv2 = plan.parametric().get(1);
     assertEquals(List.of(new TowerSlice(0, 0, 48, 0, 128), new TowerSlice(1, 48, 48, 128, 128)), conv2.slices());
     assertNull(conv2.exchange());
     // conv3 gathers the 256×13×13 pooled conv2 output: each tower receives the other's 128 channels.

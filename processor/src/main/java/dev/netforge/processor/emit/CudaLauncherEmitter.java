@@ -18,7 +18,8 @@ import javax.lang.model.element.Modifier;
 
 /**
  * Writes {@code <Network>Cuda}, the launcher of the generated kernels: the per-tower buffer plan, and the forward,
- * backward and update passes as kernel launches with their grids, exchanges where the plan puts them.
+ * backward and update passes as kernel launches with their grids, and the lowered schedule's exchanges and mask draws
+ * where it puts them ({@link CudaSchedule}).
  */
 public final class CudaLauncherEmitter {
   private static final String CUDA = "dev.netforge.runtime.cuda";
@@ -144,9 +145,10 @@ public final class CudaLauncherEmitter {
             .addParameter(TypeName.INT, "batch")
             .addParameter(TypeName.BOOLEAN, "training");
     for (CudaSchedule.Step step : steps) {
-      if (step instanceof CudaSchedule.Launch l) {
+      if (step instanceof CudaSchedule.Kernel k) {
+        CudaSchedule.Launch l = k.launch();
         m.addComment("$L", l.comment());
-        CodeBlock.Builder call = CodeBlock.builder().add("launch($L, $S,$W$L, $L, $L", l.tower(), l.kernel(), l.gridX(), l.gridY(), l.gridZ());
+        CodeBlock.Builder call = CodeBlock.builder().add("launch($L, $S,$W$L, $L, $L", l.tower(), k.name(), l.gridX(), l.gridY(), l.gridZ());
         for (String arg : l.args()) {
           call.add(",$W$L", arg);
         }
@@ -157,6 +159,11 @@ public final class CudaLauncherEmitter {
       } else if (step instanceof CudaSchedule.Reduce r) {
         m.addComment("exchange: reduce, $L", r.comment());
         m.addStatement("reduce($L, $LL, STAGING)", r.buffer(), r.perImage());
+      } else if (step instanceof CudaSchedule.ReduceWhole r) {
+        m.addComment("exchange: reduce, $L", r.comment());
+        m.addStatement("reduceWhole($L, $LL, STAGING)", r.buffer(), r.perImage());
+      } else if (step instanceof CudaSchedule.HostReduce r) {
+        m.addComment("exchange: reduce, $L", r.comment());
       } else if (step instanceof CudaSchedule.DrawMask d) {
         m.beginControlFlow("if (training)").addStatement("drawMask($L, $L, $LL, $L)", d.buffer(), d.layer(), d.perImage(), d.rate()).endControlFlow();
       }

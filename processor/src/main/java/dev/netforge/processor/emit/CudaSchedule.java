@@ -1,11 +1,19 @@
 package dev.netforge.processor.emit;
 
 import dev.netforge.processor.model.Shape;
+import dev.netforge.processor.plan.AvgPool;
+import dev.netforge.processor.plan.Convolution;
+import dev.netforge.processor.plan.Dense;
+import dev.netforge.processor.plan.Dropout;
+import dev.netforge.processor.plan.Lrn;
+import dev.netforge.processor.plan.MaxPool;
 import dev.netforge.processor.plan.ParameterPlan;
+import dev.netforge.processor.plan.Parametric;
 import dev.netforge.processor.plan.Plan;
+import dev.netforge.processor.plan.Relu;
 import dev.netforge.processor.plan.Schedule;
-import dev.netforge.processor.plan.StageNames;
 import dev.netforge.processor.plan.Stage;
+import dev.netforge.processor.plan.StageNames;
 import dev.netforge.processor.plan.TowerSlice;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,9 +28,9 @@ import java.util.function.BiFunction;
  * update passes in order, exchanges included.
  *
  * <p>Each tower keeps every activation at full size (all towers' channels) so that an exchange copies a slice to
- * the same place on the receiving tower; a tower computes only its own channels. The one exchange the CPU plan does
- * not name is the last layer's output: it is all-gathered so that every tower holds the logits and computes the
- * softmax gradient itself.
+ * the same place on the receiving tower; a tower computes only its own channels. The passes are the lowered
+ * schedule's steps ({@link Schedule#forward}, {@link Schedule#backward}) in its order, each stage's launches where its
+ * region runs: the gathers, sums of gradient copies and mask draws are the schedule's, none is decided here.
  */
 public final class CudaSchedule {
   /** Threads per block of every element-wise kernel, from the kernel library. */
@@ -41,13 +49,39 @@ public final class CudaSchedule {
   private static final String BATCH_TILES = "(batch + " + (TILE - 1) + ") / " + TILE;
 
   /**
-   * One generated kernel: a call of one library template, whose parameters it takes as its own.
+   * One generated kernel: the one entry its declaration in the {@code .cu} (a call of one library template, whose
+   * parameters it takes as its own) and its launch in a pass are both printed from, so that its name, parameters,
+   * arguments and grid are each written once.
    *
    * @param struct the constants struct it instantiates the template with, declared before it, or empty
    * @param template the library function it calls
    * @param templateArgument what it instantiates the template with: the struct's name, or a size
+   * @param launch how a pass launches it, or {@code null} for a kernel the runtime launches itself (softmax cross-entropy)
    */
-  record Kernel(String name, String doc, String struct, String template, String templateArgument) {
+  record Kernel(String name, String doc, String struct, String template, String templateArgument, Launch launch) implements Step {
+    /** A kernel the generated passes do not launch. */
+    Kernel(String name, String doc, String struct, String template, String templateArgument) {
+      this(name, doc, struct, template, templateArgument, null);
+    }
+
+    /**
+     * This kernel launched on {@code tower}, with its arguments given by parameter name ({@code null} leaves a name
+     * out: a template that takes no batch) and put in the order its template takes them.
+     *
+     * @param comment why it runs, in the generated source
+     * @param grid the grid's x, y and z
+     */
+    Kernel launched(String comment, int tower, String[] grid, String... namesAndArguments) {
+      Map<String, String> byName = new LinkedHashMap<>();
+      for (int k = 0; k < namesAndArguments.length; k += 2) {
+        if (namesAndArguments[k + 1] != null) {
+          byName.put(namesAndArguments[k], namesAndArguments[k + 1]);
+        }
+      }
+      Launch launch = new Launch(comment, tower, grid[0], grid[1], grid[2], KernelLibrary.get().arguments(template, byName));
+      return new Kernel(name, doc, struct, template, templateArgument, launch);
+    }
+
     List<KernelLibrary.Param> params() {
       return KernelLibrary.get().function(template).params();
     }
@@ -73,31 +107,28 @@ public final class CudaSchedule {
    */
   record Buffer(String constant, String doc, long fixed, long perImage, boolean ints, boolean zeroed) {}
 
-  /** A step of a pass, for the launcher. */
+  /** A step of a pass, for the launcher: a {@link Kernel}'s launch, an exchange or a mask draw. */
   sealed interface Step {}
 
   /**
-   * A kernel launch on one tower; grid sizes and arguments are Java expressions.
+   * Where and how a pass launches a kernel: on one tower, grid sizes and arguments (in its template's parameter order)
+   * as Java expressions.
    *
    * @param comment why, in the generated source
    */
-  record Launch(String comment, String kernel, int tower, String gridX, String gridY, String gridZ, List<String> args)
-      implements Step {
-    /** A launch of {@code kernel} with its arguments given by parameter name, put in the order its template takes them. */
-    static Launch of(String comment, Kernel kernel, int tower, String gridX, String gridY, String gridZ, String... namesAndArguments) {
-      Map<String, String> byName = new LinkedHashMap<>();
-      for (int i = 0; i < namesAndArguments.length; i += 2) {
-        byName.put(namesAndArguments[i], namesAndArguments[i + 1]);
-      }
-      return new Launch(comment, kernel.name(), tower, gridX, gridY, gridZ, KernelLibrary.get().arguments(kernel.template(), byName));
-    }
-  }
+  record Launch(String comment, int tower, String gridX, String gridY, String gridZ, List<String> args) {}
 
   /** All-gather of a tower-split activation before a layer that reads every tower's channels. */
   record Gather(String comment, String buffer, long perImage) implements Step {}
 
   /** Reduce of the partial input gradients onto the tower that owns each slice, through the staging buffer. */
   record Reduce(String comment, String buffer, long perImage) implements Step {}
+
+  /** Sum of the towers' copies of a gradient every tower holds whole onto tower 0, through the staging buffer. */
+  record ReduceWhole(String comment, String buffer, long perImage) implements Step {}
+
+  /** A sum of the towers' partial ∂loss/∂input that the host makes as it reads them: only said where it falls. */
+  record HostReduce(String comment) implements Step {}
 
   /** Host-drawn dropout mask (the CPU engine's generator, so both engines drop the same units), sent to every tower. */
   record DrawMask(String buffer, int layer, long perImage, double rate) implements Step {}
@@ -110,6 +141,7 @@ public final class CudaSchedule {
 
   final Plan plan;
   final StageNames names;
+  private final Schedule schedule;
   final List<Kernel> kernels = new ArrayList<>();
   final List<Buffer> buffers = new ArrayList<>();
   final List<Step> forward = new ArrayList<>();
@@ -120,12 +152,19 @@ public final class CudaSchedule {
   final List<String> weightGradientGrids = new ArrayList<>();
   /** The first layer's input-gradient launches, run only when the caller asks for ∂loss/∂input. */
   final List<Step> inputGradient = new ArrayList<>();
+  /** Each stage's forward launches, tower by tower. */
+  private final List<List<Step>> forwardOf = new ArrayList<>();
+  /** Each stage's backward launches but the first parametric layer's ∂input, tower by tower. */
+  private final List<List<Step>> backwardOf = new ArrayList<>();
+  /** The first parametric layer's ∂input launches. */
+  private final List<Step> firstLayerData = new ArrayList<>();
   final String outputBuffer;
   final long exchangeBytesPerImage;
 
   public CudaSchedule(Schedule schedule) {
     this.plan = schedule.plan();
     this.names = schedule.names();
+    this.schedule = schedule;
     buffers.add(new Buffer("INPUT", "the input batch, on every tower", 0, plan.input().size(), false, false));
     buffers.add(new Buffer("INPUT_GRAD", "this tower's part of ∂loss/∂input", 0, plan.input().size(), false, true));
     for (ParameterPlan p : plan.parameters()) {
@@ -134,8 +173,6 @@ public final class CudaSchedule {
       buffers.add(new Buffer(c + "_GRAD", "∂loss/∂" + p.name(), p.size(), 0, false, true));
       buffers.add(new Buffer(c + "_VELOCITY", "momentum of " + p.name(), p.size(), 0, false, false));
     }
-    long staging = 0;
-    long exchanged = 0;
     for (Schedule.Buffer b : schedule.buffers()) {
       String n = names.of(b.stage());
       String doc = switch (b.role()) {
@@ -152,26 +189,22 @@ public final class CudaSchedule {
         buffers.add(new Buffer(StageNames.constant(b.name()), doc, 0, b.perExample(), b.ints(), beforeParameters));
       }
     }
-    for (Stage s : plan.stages()) {
-      if (s instanceof Stage.Parametric p && p.exchange() != null) {
-        staging = Math.max(staging, p.in().size() / plan.towers());
-        exchanged += 2 * p.exchange().bytesPerImage();
-      }
-    }
     outputBuffer = names.constant(plan.stages().size() - 1);
-    if (plan.towers() > 1) {
-      staging = Math.max(staging, 1);
-      exchanged += plan.output().size() * (plan.towers() - 1) * Float.BYTES;
-    }
-    exchangeBytesPerImage = exchanged;
-    buffers.add(new Buffer("STAGING", "received slices of an exchange's input gradient", 0, staging, false, false));
+    exchangeBytesPerImage = schedule.exchangeBytesPerExample();
+    long staging = Math.max(schedule.receivedPerExample(), plan.towers() > 1 ? 1 : 0);
+    buffers.add(new Buffer("STAGING", "received copies of a gradient whose towers' copies are summed", 0, staging, false, false));
     buffers.add(new Buffer("LABELS", "labels of the batch", 0, 1, true, false));
     buffers.add(new Buffer("LOSSES", "per-example losses", 0, 1, false, false));
     for (int i = 0; i < plan.stages().size(); i++) {
-      addStage(i);
+      forwardOf.add(new ArrayList<>());
+      backwardOf.add(new ArrayList<>());
+      plan.stages().get(i).accept(new StageKernels(i));
     }
-    if (plan.towers() > 1) {
-      forward.add(new Gather("every tower needs all logits for the softmax", outputBuffer, plan.output().size()));
+    for (Schedule.ForwardStep step : schedule.forward()) {
+      step.accept(new ForwardSteps());
+    }
+    for (Schedule.BackwardStep step : schedule.backward()) {
+      step.accept(new BackwardSteps());
     }
     if (plan.softmax()) {
       kernels.add(new Kernel("softmax_xent",
@@ -200,15 +233,58 @@ public final class CudaSchedule {
     return "blocks(batch, " + perImage + ")";
   }
 
-  private void addStage(int i) {
-    Stage s = plan.stages().get(i);
-    List<Step> backwardOfStage = new ArrayList<>();
-    if (s.maskRate() > 0) {
-      forward.add(new DrawMask(names.constant(i) + "_MASK", i, s.out().size(), s.maskRate()));
+  /** The forward pass: each region's stages' launches in order, the schedule's gathers and mask draws between them. */
+  private final class ForwardSteps implements Schedule.ForwardPrinter {
+    @Override
+    public void region(Schedule.Region region) {
+      for (int i = region.first(); i < region.end(); i++) {
+        forward.addAll(forwardOf.get(i));
+      }
     }
-    s.accept(new StageKernels(i, backwardOfStage));
-    // Stages before the first parametric layer only make ∂loss/∂input, which runs when the caller asks for it.
-    (i < plan.firstParametric() ? inputGradient : backward).addAll(0, backwardOfStage);
+
+    @Override
+    public void gather(Schedule.Gather g) {
+      String why = g.kind() == Schedule.Gather.Kind.EXCHANGE ? names.of(g.stage() + 1) + " reads every tower's channels"
+          : "every tower needs all of the output for the softmax gradient";
+      forward.add(new Gather(why, names.constant(g.stage()), plan.stages().get(g.stage()).out().size()));
+    }
+
+    @Override
+    public void drawMask(Schedule.DrawMask d) {
+      forward.add(new DrawMask(names.constant(d.stage()) + "_MASK", d.stage(), d.perExample(), d.rate()));
+    }
+  }
+
+  /**
+   * The backward pass: each region's stages' launches, last first, after the schedule's sum of gradient copies. What only
+   * ∂loss/∂input needs — the stages before the first parametric layer, that layer's ∂input and the sums in front of
+   * them — goes to the input-gradient pass, which runs when the caller asks for it.
+   */
+  private final class BackwardSteps implements Schedule.BackwardPrinter {
+    @Override
+    public void region(Schedule.Region region) {
+      for (int i = region.end() - 1; i >= region.first(); i--) {
+        (i < plan.firstParametric() ? inputGradient : backward).addAll(backwardOf.get(i));
+        if (i == plan.firstParametric()) {
+          inputGradient.addAll(firstLayerData);
+        }
+      }
+    }
+
+    @Override
+    public void reduce(Schedule.Reduce r) {
+      List<Step> pass = r.inputGradientOnly() ? inputGradient : backward;
+      if (r.stage() < 0) {
+        pass.add(new HostReduce("the towers' partial ∂loss/∂input, which " + names.of(plan.firstParametric())
+            + "'s towers all wrote, are summed on the host as it reads them"));
+      } else if (r.kind() == Schedule.Reduce.Kind.WHOLE) {
+        pass.add(new ReduceWhole("∂" + names.of(r.stage()) + ", whole on every tower, summed onto tower 0, which alone runs the stages before",
+            names.constant(r.stage()) + "_GRAD", plan.stages().get(r.stage()).out().size()));
+      } else {
+        pass.add(new Reduce("partial ∂input of " + names.of(r.stage() + 1) + " summed on the tower that owns each slice",
+            names.constant(r.stage()) + "_GRAD", plan.stages().get(r.stage()).out().size()));
+      }
+    }
   }
 
   /**
@@ -237,17 +313,19 @@ public final class CudaSchedule {
     private final int i;
     private final String n;
     private final String out;
+    private final List<Step> forwardOfStage;
     private final List<Step> backwardOfStage;
 
-    StageKernels(int i, List<Step> backwardOfStage) {
+    StageKernels(int i) {
       this.i = i;
       this.n = names.of(i);
       this.out = names.constant(i);
-      this.backwardOfStage = backwardOfStage;
+      this.forwardOfStage = forwardOf.get(i);
+      this.backwardOfStage = backwardOf.get(i);
     }
 
     @Override
-    public Void convolution(Stage.Convolution c) {
+    public Void convolution(Convolution c) {
       parametric(c, (slice, runs) -> new GemmKernels("conv_forward", ", as an implicit GEMM",
           new String[] {ceil((long) c.out().height() * c.out().width(), TILE), Long.toString(runs * ((slice + TILE - 1) / TILE)), "batch"},
           "conv_backward_weight", runs * ((slice + TILE - 1) / TILE),
@@ -258,24 +336,19 @@ public final class CudaSchedule {
     }
 
     @Override
-    public Void dense(Stage.Dense d) {
+    public Void dense(Dense d) {
       parametric(d, (slice, runs) -> new GemmKernels("dense_forward", "", new String[] {BATCH_TILES, ceil((long) slice * runs, TILE), "1"},
           "dense_backward_weight", ((long) slice * runs + TILE - 1) / TILE, 1, "dense_backward_data", "",
           new String[] {BATCH_TILES, ceil(d.in().size(), TILE), "1"}, true));
       return null;
     }
 
-    private void parametric(Stage.Parametric p, BiFunction<Integer, Integer, GemmKernels> gemm) {
+    private void parametric(Parametric p, BiFunction<Integer, Integer, GemmKernels> gemm) {
       int towers = plan.towers();
-      if (p.exchange() != null) {
-        forward.add(new Gather(n + " reads every tower's channels", inputOf(i), p.in().size()));
-      }
       String weight = StageNames.constant(p.paramPrefix() + ".weight");
       String bias = StageNames.constant(p.paramPrefix() + ".bias");
       long[] start = new long[towers];
       long[] count = new long[towers];
-      // The first parametric layer's ∂input runs only when the caller asks for ∂loss/∂input, before the stages ahead of it.
-      List<Step> firstLayerData = new ArrayList<>();
       for (int t = 0; t < towers; t++) {
         List<TowerSlice> slices = slicesOf(p, t);
         int first = slices.get(0).outStart();
@@ -289,25 +362,23 @@ public final class CudaSchedule {
         String towerMask = p.dropout() > 0 ? "training ? " + at(t, out + "_MASK") + " : 0L" : "0L";
         String what = "tower " + t + ": " + p.outputsName() + " " + first + "–" + (first + slice * runs - 1);
         String batch = g.takesBatch() ? "batch" : null;
-        Kernel forwardKernel = add(new Kernel(n + "_forward_t" + t, "Forward of " + n + ", " + what + ": " + p.operation() + g.forwardDoc() + ".",
-            structDeclaration(struct, parametricConstants(p, first, slice, runs)), g.forwardTemplate(), struct));
-        forward.add(launch(n + ", " + what, forwardKernel, t, g.forwardGrid(), "x", at(t, inputOf(i)), "w", at(t, weight), "bias", at(t, bias), "mask",
-            towerMask, "y", at(t, out), "batch", batch));
-        Kernel biasKernel = add(new Kernel(n + "_bias_backward_t" + t,
+        forward(new Kernel(n + "_forward_t" + t, "Forward of " + n + ", " + what + ": " + p.operation() + g.forwardDoc() + ".",
+            structDeclaration(struct, parametricConstants(p, first, slice, runs)), g.forwardTemplate(), struct)
+            .launched(n + ", " + what, t, g.forwardGrid(), "x", at(t, inputOf(i)), "w", at(t, weight), "bias", at(t, bias), "mask", towerMask,
+                "y", at(t, out), "batch", batch));
+        backward(new Kernel(n + "_bias_backward_t" + t,
             "∂output of " + n + " (" + what + ") becomes ∂pre-activation in place (ReLU derivative, dropout mask); its sum is ∂bias.", "",
-            "bias_backward", struct));
-        backwardOfStage.add(launch(n + " ∂bias, " + what, biasKernel, t, new String[] {Long.toString(count[t]), "1", "1"}, "y", at(t, out), "mask",
-            towerMask, "dy", at(t, out + "_GRAD"), "dbias", at(t, bias + "_GRAD"), "batch", "batch"));
+            "bias_backward", struct)
+            .launched(n + " ∂bias, " + what, t, new String[] {Long.toString(count[t]), "1", "1"}, "y", at(t, out), "mask", towerMask,
+                "dy", at(t, out + "_GRAD"), "dbias", at(t, bias + "_GRAD"), "batch", "batch"));
         weightGradient(p, g, t, struct, what, weight);
-        Kernel dataKernel = add(new Kernel(n + "_data_backward_t" + t, "∂input of " + n + " from " + what
-            + " (its partial sum when the input is shared)" + g.dataDoc() + ".", "", g.dataTemplate(), struct));
-        Launch data = launch(n + " ∂input", dataKernel, t, g.dataGrid(), "w", at(t, weight), "dz", at(t, out + "_GRAD"), "dx", at(t, gradInputOf(i)),
-            "batch", batch);
+        Kernel data = add(new Kernel(n + "_data_backward_t" + t, "∂input of " + n + " from " + what
+            + " (its partial sum when the input is shared)" + g.dataDoc() + ".", "", g.dataTemplate(), struct)
+            .launched(n + " ∂input", t, g.dataGrid(), "w", at(t, weight), "dz", at(t, out + "_GRAD"), "dx", at(t, gradInputOf(i)), "batch", batch));
         (i == plan.firstParametric() ? firstLayerData : backwardOfStage).add(data);
         update.add(new Update(weight, t, first * (long) p.fanIn(), count[t] * p.fanIn()));
         update.add(new Update(bias, t, first, count[t]));
       }
-      inputGradient.addAll(0, firstLayerData);
       long[] weightStart = new long[towers];
       long[] weightCount = new long[towers];
       for (int t = 0; t < towers; t++) {
@@ -316,23 +387,18 @@ public final class CudaSchedule {
       }
       parameters.add(new ParameterSlices(p.paramPrefix() + ".weight", weight, p.weightCount(), weightStart, weightCount));
       parameters.add(new ParameterSlices(p.paramPrefix() + ".bias", bias, p.out().channels(), start, count));
-      if (p.exchange() != null) {
-        backwardOfStage.add(new Reduce("partial ∂input of " + n + " summed on the tower that owns each slice", gradInputOf(i), p.in().size()));
-      }
     }
 
     /**
      * The weight gradient's launches on tower {@code t}: one GEMM over batch × positions, or, where that would be
      * too few blocks to fill a GPU, the batch in chunks, each into its own partial copy, added in chunk order.
      */
-    private void weightGradient(Stage.Parametric p, GemmKernels g, int t, String struct, String what, String weight) {
+    private void weightGradient(Parametric p, GemmKernels g, int t, String struct, String what, String weight) {
       long tiles = (long) ((p.fanIn() + TILE - 1) / TILE) * g.weightTilesY();
       String chunked = g.weightChunks() > 1 ? "; the batch in up to " + g.weightChunks() + " chunks, " + tiles + " blocks each ("
           + tiles * g.weightChunks() + " at a batch of " + g.weightChunks() + " or more), added in chunk order" : "";
-      Kernel weightKernel = add(new Kernel(n + "_weight_backward_t" + t, "∂weight of " + n + ", " + what + chunked + ".", "", g.weightTemplate(),
-          struct));
       String[] grid = {ceil(p.fanIn(), TILE), Long.toString(g.weightTilesY()), g.weightChunks() > 1 ? "Math.min(batch, " + g.weightChunks() + ")" : "1"};
-      if (t == 0 && p instanceof Stage.Convolution) {
+      if (t == 0 && p instanceof Convolution) {
         weightGradientGrids.add(n + ": " + tiles + (tiles == 1 ? " tile" : " tiles") + (g.weightChunks() > 1 ? " × " + g.weightChunks() + " chunks = "
             + tiles * g.weightChunks() + " blocks" : " in one GEMM"));
       }
@@ -341,91 +407,116 @@ public final class CudaSchedule {
             + p.weightShape(), (long) g.weightChunks() * p.weightCount(), 0, false, false));
       }
       String target = g.weightChunks() > 1 ? at(t, out + "_WEIGHT_PARTIAL") : at(t, weight + "_GRAD");
-      backwardOfStage.add(launch(n + " ∂weight" + chunked, weightKernel, t, grid, "x", at(t, inputOf(i)), "dz", at(t, out + "_GRAD"), "dw", target,
-          "batch", "batch"));
+      backward(new Kernel(n + "_weight_backward_t" + t, "∂weight of " + n + ", " + what + chunked + ".", "", g.weightTemplate(), struct)
+          .launched(n + " ∂weight" + chunked, t, grid, "x", at(t, inputOf(i)), "dz", at(t, out + "_GRAD"), "dw", target, "batch", "batch"));
       if (g.weightChunks() > 1) {
-        Kernel sum = add(new Kernel(n + "_weight_sum_t" + t, "∂weight of " + n + ", " + what + ": the chunks' partial sums in order.", "",
-            "conv_weight_grad_sum", struct));
-        backwardOfStage.add(launch(n + " ∂weight, the chunks added", sum, t, grid(ceil(p.out().channels() / plan.towers() * (long) p.fanIn(), BLOCK)),
-            "partial", target, "dw", at(t, weight + "_GRAD"), "chunks", "Math.min(batch, " + g.weightChunks() + ")"));
+        String[] sumGrid = grid(ceil(p.out().channels() / plan.towers() * (long) p.fanIn(), BLOCK));
+        backward(new Kernel(n + "_weight_sum_t" + t, "∂weight of " + n + ", " + what + ": the chunks' partial sums in order.", "",
+            "conv_weight_grad_sum", struct)
+            .launched(n + " ∂weight, the chunks added", t, sumGrid, "partial", target, "dw", at(t, weight + "_GRAD"), "chunks",
+                "Math.min(batch, " + g.weightChunks() + ")"));
       }
     }
 
     @Override
-    public Void lrn(Stage.Lrn l) {
+    public Void lrn(Lrn l) {
       elementWise(l, (t, common) -> {
         String constants = common + "  static constexpr int SIZE = " + l.size() + ";\n  static constexpr float ALPHA = " + floatLiteral(l.alpha())
             + ", BETA = " + floatLiteral(l.beta()) + ", K = " + floatLiteral(l.k()) + ";\n";
         String scale = at(t, out + "_SCALE");
         String blocks = elementBlocks(channelsOnEachTower() * plane());
-        Kernel forwardKernel = add(forwardKernel(t, l.operation(), constants, "lrn_forward"));
-        forward.add(launch(what(t), forwardKernel, t, grid(blocks), "a", at(t, inputOf(i)), "b", at(t, out), "scale", scale, "batch", "batch"));
-        Kernel backwardKernel = add(new Kernel(n + "_backward_t" + t, "Backward of " + what(t) + ".", "", "lrn_backward", n + "_t" + t));
-        backwardOfStage.add(launch(what(t), backwardKernel, t, grid(blocks), "a", at(t, inputOf(i)), "b", at(t, out), "scale", scale, "g",
-            at(t, out + "_GRAD"), "da", at(t, gradInputOf(i)), "batch", "batch"));
+        forward(forwardKernel(t, l.operation(), constants, "lrn_forward")
+            .launched(what(t), t, grid(blocks), "a", at(t, inputOf(i)), "b", at(t, out), "scale", scale, "batch", "batch"));
+        if (runsBackward(t)) {
+          backward(backwardKernel(t, "", "lrn_backward").launched(what(t), t, grid(blocks), "a", at(t, inputOf(i)), "b", at(t, out), "scale", scale,
+              "g", at(t, out + "_GRAD"), "da", at(t, gradInputOf(i)), "batch", "batch"));
+        }
       });
       return null;
     }
 
     @Override
-    public Void maxPool(Stage.MaxPool m) {
+    public Void maxPool(MaxPool m) {
       elementWise(m, (t, common) -> {
         String constants = common + "  static constexpr int IN_PLANE = " + (long) m.in().height() * m.in().width() + ", IN_W = " + m.in().width()
             + ", OUT_H = " + m.out().height() + ", OUT_W = " + m.out().width() + ", KERNEL = " + m.kernel() + ", STRIDE = " + m.stride() + ";\n";
         String argmax = at(t, out + "_ARGMAX");
-        Kernel forwardKernel = add(forwardKernel(t, m.operation() + ", keeping the arg-max", constants, "max_pool_forward"));
-        forward.add(launch(what(t), forwardKernel, t, grid(elementBlocks(channelsOnEachTower() * plane())), "x", at(t, inputOf(i)), "y", at(t, out),
-            "argmax", argmax, "batch", "batch"));
-        Kernel backwardKernel = add(new Kernel(n + "_backward_t" + t, "Backward of " + what(t) + ": each input sums the windows that chose it.", "",
-            "max_pool_backward", n + "_t" + t));
-        backwardOfStage.add(launch(what(t), backwardKernel, t, grid(elementBlocks(channelsOnEachTower() * (long) m.in().height() * m.in().width())),
-            "dy", at(t, out + "_GRAD"), "argmax", argmax, "dx", at(t, gradInputOf(i)), "batch", "batch"));
+        forward(forwardKernel(t, m.operation() + ", keeping the arg-max", constants, "max_pool_forward")
+            .launched(what(t), t, grid(elementBlocks(channelsOnEachTower() * plane())), "x", at(t, inputOf(i)), "y", at(t, out), "argmax", argmax,
+                "batch", "batch"));
+        if (runsBackward(t)) {
+          String[] inputGrid = grid(elementBlocks(channelsOnEachTower() * (long) m.in().height() * m.in().width()));
+          backward(backwardKernel(t, ": each input sums the windows that chose it", "max_pool_backward")
+              .launched(what(t), t, inputGrid, "dy", at(t, out + "_GRAD"), "argmax", argmax, "dx", at(t, gradInputOf(i)), "batch", "batch"));
+        }
       });
       return null;
     }
 
     @Override
-    public Void avgPool(Stage.AvgPool a) {
+    public Void avgPool(AvgPool a) {
       elementWise(a, (t, common) -> {
         String constants = common + "  static constexpr int IN_H = " + a.in().height() + ", IN_W = " + a.in().width() + ", OUT_H = " + a.out().height()
             + ", OUT_W = " + a.out().width() + ", KERNEL = " + a.kernel() + ", STRIDE = " + a.stride() + ", PAD = " + a.padding() + ";\n";
-        Kernel forwardKernel = add(forwardKernel(t, a.operation() + ", padding counted", constants, "avg_pool_forward"));
-        forward.add(launch(what(t), forwardKernel, t, grid(elementBlocks(channelsOnEachTower() * plane())), "x", at(t, inputOf(i)), "y", at(t, out),
-            "batch", "batch"));
-        Kernel backwardKernel = add(new Kernel(n + "_backward_t" + t, "Backward of " + what(t) + ": each input sums the windows that hold it.", "",
-            "avg_pool_backward", n + "_t" + t));
-        backwardOfStage.add(launch(what(t), backwardKernel, t, grid(elementBlocks(channelsOnEachTower() * (long) a.in().height() * a.in().width())),
-            "dy", at(t, out + "_GRAD"), "dx", at(t, gradInputOf(i)), "batch", "batch"));
+        forward(forwardKernel(t, a.operation() + ", padding counted", constants, "avg_pool_forward")
+            .launched(what(t), t, grid(elementBlocks(channelsOnEachTower() * plane())), "x", at(t, inputOf(i)), "y", at(t, out), "batch", "batch"));
+        if (runsBackward(t)) {
+          String[] inputGrid = grid(elementBlocks(channelsOnEachTower() * (long) a.in().height() * a.in().width()));
+          backward(backwardKernel(t, ": each input sums the windows that hold it", "avg_pool_backward")
+              .launched(what(t), t, inputGrid, "dy", at(t, out + "_GRAD"), "dx", at(t, gradInputOf(i)), "batch", "batch"));
+        }
       });
       return null;
     }
 
     @Override
-    public Void relu(Stage.Relu r) {
+    public Void relu(Relu r) {
       elementWise(r, (t, common) -> {
         String blocks = elementBlocks(channelsOnEachTower() * plane());
-        Kernel forwardKernel = add(forwardKernel(t, "ReLU", common, "relu_forward"));
-        forward.add(launch(what(t), forwardKernel, t, grid(blocks), "x", at(t, inputOf(i)), "y", at(t, out), "batch", "batch"));
-        Kernel backwardKernel = add(new Kernel(n + "_backward_t" + t, "Backward of " + what(t) + ".", "", "relu_backward", n + "_t" + t));
-        backwardOfStage.add(launch(what(t), backwardKernel, t, grid(blocks), "y", at(t, out), "dy", at(t, out + "_GRAD"), "dx", at(t, gradInputOf(i)),
-            "batch", "batch"));
+        forward(forwardKernel(t, "ReLU", common, "relu_forward")
+            .launched(what(t), t, grid(blocks), "x", at(t, inputOf(i)), "y", at(t, out), "batch", "batch"));
+        if (runsBackward(t)) {
+          backward(backwardKernel(t, "", "relu_backward")
+              .launched(what(t), t, grid(blocks), "y", at(t, out), "dy", at(t, out + "_GRAD"), "dx", at(t, gradInputOf(i)), "batch", "batch"));
+        }
       });
       return null;
     }
 
     @Override
-    public Void dropout(Stage.Dropout d) {
+    public Void dropout(Dropout d) {
       elementWise(d, (t, common) -> {
         // A rate of 0 keeps every unit: no mask at all, as at test time.
         String mask = d.maskRate() > 0 ? "training ? " + at(t, out + "_MASK") + " : 0L" : "0L";
         String blocks = elementBlocks(channelsOnEachTower() * plane());
-        Kernel forwardKernel = add(forwardKernel(t, d.operation(), common, "dropout_forward"));
-        forward.add(launch(what(t), forwardKernel, t, grid(blocks), "x", at(t, inputOf(i)), "mask", mask, "y", at(t, out), "batch", "batch"));
-        Kernel backwardKernel = add(new Kernel(n + "_backward_t" + t, "Backward of " + what(t) + ".", "", "dropout_backward", n + "_t" + t));
-        backwardOfStage.add(launch(what(t), backwardKernel, t, grid(blocks), "mask", mask, "dy", at(t, out + "_GRAD"), "dx", at(t, gradInputOf(i)),
-            "batch", "batch"));
+        forward(forwardKernel(t, d.operation(), common, "dropout_forward")
+            .launched(what(t), t, grid(blocks), "x", at(t, inputOf(i)), "mask", mask, "y", at(t, out), "batch", "batch"));
+        if (runsBackward(t)) {
+          backward(backwardKernel(t, "", "dropout_backward")
+              .launched(what(t), t, grid(blocks), "mask", mask, "dy", at(t, out + "_GRAD"), "dx", at(t, gradInputOf(i)), "batch", "batch"));
+        }
       });
       return null;
+    }
+
+    /** Registers a launched kernel in the table and runs it in the stage's forward pass. */
+    private void forward(Kernel kernel) {
+      forwardOfStage.add(add(kernel));
+    }
+
+    /** Registers a launched kernel in the table and runs it in the stage's backward pass. */
+    private void backward(Kernel kernel) {
+      backwardOfStage.add(add(kernel));
+    }
+
+    /**
+     * The backward kernel of an element-wise stage on tower {@code t}, using the constants struct its forward kernel
+     * declared.
+     *
+     * @param how what its documentation adds after "Backward of conv1Pool, tower 0"
+     */
+    private Kernel backwardKernel(int t, String how, String template) {
+      return new Kernel(n + "_backward_t" + t, "Backward of " + what(t) + how + ".", "", template, n + "_t" + t);
     }
 
     /** The forward kernel of an element-wise stage on tower {@code t}, declaring the stage's constants struct. */
@@ -434,17 +525,20 @@ public final class CudaSchedule {
           n + "_t" + t);
     }
 
+    /**
+     * Whether tower {@code t} runs the stage's backward: every tower, each on its copy of the gradient, unless the
+     * schedule runs the stage backward once on the copies' sum, which tower 0 holds.
+     */
+    private boolean runsBackward(int t) {
+      return t == 0 || !schedule.backwardOnce(i);
+    }
+
     private String what(int t) {
       return n + ", tower " + t;
     }
 
-    /** How many towers share the stage's channels: 1 before the first parametric layer, where each holds the whole input. */
-    private int split() {
-      return i < plan.firstParametric() ? 1 : plan.towers();
-    }
-
     private int channelsOnEachTower() {
-      return plan.stages().get(i).out().channels() / split();
+      return plan.stages().get(i).out().channels() / schedule.channelSplit(i);
     }
 
     private long plane() {
@@ -456,7 +550,7 @@ public final class CudaSchedule {
     private void elementWise(Stage s, BiConsumer<Integer, String> perTower) {
       for (int t = 0; t < plan.towers(); t++) {
         int count = channelsOnEachTower();
-        perTower.accept(t, "  static constexpr int CHANNELS = " + s.out().channels() + ", FIRST = " + (split() == 1 ? 0 : t * count) + ", COUNT = "
+        perTower.accept(t, "  static constexpr int CHANNELS = " + s.out().channels() + ", FIRST = " + (schedule.channelSplit(i) == 1 ? 0 : t * count) + ", COUNT = "
             + count + ", PLANE = " + plane() + ";\n");
       }
     }
@@ -470,24 +564,10 @@ public final class CudaSchedule {
     return (int) Math.max(1, Math.min(MAX_WEIGHT_CHUNKS, (WEIGHT_BLOCKS + blocks - 1) / blocks));
   }
 
+  /** Adds {@code kernel} to the table the {@code .cu} declares every kernel from. */
   private Kernel add(Kernel kernel) {
     kernels.add(kernel);
     return kernel;
-  }
-
-  /**
-   * A launch with its arguments by parameter name ({@code null} leaves a name out: a template that takes no batch);
-   * {@link Launch#of} puts them in the template's order.
-   */
-  private static Launch launch(String comment, Kernel kernel, int tower, String[] grid, String... namesAndArguments) {
-    List<String> pairs = new ArrayList<>();
-    for (int k = 0; k < namesAndArguments.length; k += 2) {
-      if (namesAndArguments[k + 1] != null) {
-        pairs.add(namesAndArguments[k]);
-        pairs.add(namesAndArguments[k + 1]);
-      }
-    }
-    return Launch.of(comment, kernel, tower, grid[0], grid[1], grid[2], pairs.toArray(String[]::new));
   }
 
   private static String[] grid(String blocks) {
@@ -499,7 +579,7 @@ public final class CudaSchedule {
   }
 
 
-  private static List<TowerSlice> slicesOf(Stage.Parametric p, int tower) {
+  private static List<TowerSlice> slicesOf(Parametric p, int tower) {
     List<TowerSlice> result = new ArrayList<>();
     for (TowerSlice s : p.slices()) {
       if (s.tower() == tower) {
@@ -509,9 +589,9 @@ public final class CudaSchedule {
     return result;
   }
 
-  private String parametricConstants(Stage.Parametric p, int first, int slice, int runs) {
+  private String parametricConstants(Parametric p, int first, int slice, int runs) {
     StringBuilder b = new StringBuilder();
-    if (!(p instanceof Stage.Convolution c)) {
+    if (!(p instanceof Convolution c)) {
       b.append("  static constexpr int IN = ").append(p.in().size()).append(", OUT_C = ").append(p.out().channels())
           .append(", OUT_H = 1, OUT_W = 1;\n");
     } else {

@@ -1,5 +1,6 @@
 package dev.netforge.processor.emit;
 
+import dev.netforge.processor.plan.Parametric;
 import dev.netforge.processor.plan.Plan;
 import dev.netforge.processor.plan.Schedule;
 import dev.netforge.processor.plan.Stage;
@@ -12,7 +13,7 @@ public final class Docs {
   private Docs() {}
 
   /** What each tower computes of a parametric stage. */
-  public static String towers(Stage.Parametric p, int towers) {
+  public static String towers(Parametric p, int towers) {
     StringBuilder b = new StringBuilder();
     for (TowerSlice slice : p.slices()) {
       if (b.length() > 0) {
@@ -40,7 +41,7 @@ public final class Docs {
     b.append(String.format(Locale.ROOT, "%-12s %-52s %-16s %12s %14s%n", "input", "", plan.input(), "", ""));
     for (int i = 0; i < plan.stages().size(); i++) {
       Stage s = plan.stages().get(i);
-      long params = s instanceof Stage.Parametric p ? p.parameterCount() : 0;
+      long params = s instanceof Parametric p ? p.parameterCount() : 0;
       // The stage's own name, as the generated javadoc and methods call it: conv1Lrn, not conv1.
       b.append(String.format(Locale.ROOT, "%-12s %-52s %-16s %12s %14s%n", schedule.names().of(i), s.operation(), s.out(), params == 0 ? "" : Text.count(params), s.macs() == 0 ? "" : Text.count(s.macs())));
     }

@@ -8,6 +8,7 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.netforge.processor.plan.ParameterPlan;
+import dev.netforge.processor.plan.Parametric;
 import dev.netforge.processor.plan.Plan;
 import dev.netforge.processor.plan.Schedule;
 import dev.netforge.processor.plan.Stage;
@@ -22,8 +23,10 @@ import javax.lang.model.element.Modifier;
  * Writes the CPU class of one planned network: a subclass of {@code CompiledNetwork} holding one runtime stage object
  * per fused stage and tower ({@link JavaStage}), each documented with its shapes, parameters, FLOPs, fusions and tower
  * exchanges, built in the constructor with every size a compile-time constant and bound to its buffers when a batch
- * size is planned. The passes run the stages region by region ({@link Schedule#regions}), one line per stage: a
- * tower's share of each stage in a region runs on that tower's threads.
+ * size is planned. The passes print the schedule's steps ({@link Schedule#forward}, {@link Schedule#backward}): a
+ * region of stages the towers run side by side is one method per direction, one line per stage, run on each tower's
+ * threads; a gather is where the towers meet (they share memory, so nothing is copied); a sum of gradient copies is a
+ * {@code TowerGradient}'s reduce, and a mask draw a {@code drawMask} line before the region that applies it.
  */
 public final class JavaEmitter {
   private static final String RUNTIME = "dev.netforge.runtime";
@@ -112,15 +115,15 @@ public final class JavaEmitter {
     doc.add("<tr><th>stage</th><th>operation</th><th>input</th><th>output</th><th>parameters</th><th>MACs/example</th></tr>\n");
     for (int i = 0; i < plan.stages().size(); i++) {
       Stage s = plan.stages().get(i);
-      long params = s instanceof Stage.Parametric p ? p.parameterCount() : 0;
+      long params = s instanceof Parametric p ? p.parameterCount() : 0;
       doc.add("<tr><td>$L</td><td>$L</td><td>$L</td><td>$L</td><td>$L</td><td>$L</td></tr>\n", names.of(i), s.operation(), s.in(), s.out(),
           Text.count(params), Text.count(s.macs()));
     }
     doc.add("</table>\n");
     List<String> exchanges = new ArrayList<>();
-    for (Stage.Parametric p : plan.parametric()) {
-      if (p.exchange() != null) {
-        exchanges.add(p.layer() + " (" + Text.count(p.exchange().bytesPerImage()) + " bytes per example each way)");
+    for (Schedule.ForwardStep step : schedule.forward()) {
+      if (step instanceof Schedule.Gather g && g.kind() == Schedule.Gather.Kind.EXCHANGE) {
+        exchanges.add(names.of(g.stage() + 1) + " (" + Text.count(g.bytesPerExample()) + " bytes per example each way)");
       }
     }
     if (!exchanges.isEmpty()) {
@@ -154,20 +157,15 @@ public final class JavaEmitter {
   private void addStages(TypeSpec.Builder type) {
     for (int i = 0; i < stages.size(); i++) {
       type.addField(stages.get(i).stageField());
-      if (reduces(i)) {
+      if (schedule.reducesGradient(i)) {
         type.addField(stages.get(i).reduceFieldSpec());
       }
     }
-    if (schedule.sharedInput(0)) {
+    if (schedule.reducesGradient(-1)) {
       type.addField(FieldSpec.builder(JavaStage.TOWER_GRADIENT, "inputGradientReduce", Modifier.PRIVATE, Modifier.FINAL)
           .addJavadoc("Sums the other towers' copies of ∂loss/∂input (every tower reads the whole input) into the caller's array.\n")
           .build());
     }
-  }
-
-  /** Whether stage {@code i}'s output gradient is summed from the towers' copies before its backward runs. */
-  private boolean reduces(int i) {
-    return schedule.reducesGradient(i) && plan.towers() > 1;
   }
 
   private String bufferDoc(Schedule.Buffer b) {
@@ -220,11 +218,11 @@ public final class JavaEmitter {
     }
     for (int i = 0; i < stages.size(); i++) {
       stages.get(i).construct(m);
-      if (reduces(i)) {
+      if (schedule.reducesGradient(i)) {
         stages.get(i).constructReduce(m);
       }
     }
-    if (schedule.sharedInput(0)) {
+    if (schedule.reducesGradient(-1)) {
       m.addStatement("inputGradientReduce = new $T($L, 0, $L)", JavaStage.TOWER_GRADIENT, plan.input().size(), plan.input().size());
     }
     return m.build();
@@ -254,7 +252,7 @@ public final class JavaEmitter {
       if (gradients && !boundEveryPass(i)) {
         stage.bind(m, "bindGradients", gradientArrays(i));
       }
-      if (gradients && reduces(i)) {
+      if (gradients && schedule.reducesGradient(i)) {
         StringBuilder copies = new StringBuilder(names.of(i) + "Grad");
         for (int t = 1; t < plan.towers(); t++) {
           copies.append(", ").append(names.of(i)).append("GradTower").append(t);
@@ -279,7 +277,7 @@ public final class JavaEmitter {
     String dy = i == stages.size() - 1 ? "outputGradient" : names.of(i) + "Grad";
     List<CodeBlock> towers = new ArrayList<>();
     for (int t = 0; t < stages.get(i).objects(); t++) {
-      boolean ownCopy = schedule.sharedInput(i) && t > 0;
+      boolean ownCopy = schedule.reducesGradient(i - 1) && t > 0;
       String dx;
       if (i == 0) {
         dx = ownCopy ? "partialInputGradient(" + t + ", inputGradient)" : "inputGradient";
@@ -306,22 +304,35 @@ public final class JavaEmitter {
     m.addComment("The caller's input, bound on every pass");
     JavaStage first = stages.get(0);
     first.bind(m, "bind", Collections.nCopies(first.objects(), first.forwardArrays("input")));
-    for (Schedule.Region r : schedule.regions()) {
-      for (int i = r.first(); i < r.end(); i++) {
-        if (plan.stages().get(i).maskRate() > 0) {
-          // Drawn here, in layer order, before the stages run (as the CUDA launcher does), so that the towers share
-          // one mask and the generator's sequence does not depend on which tower runs first.
-          m.beginControlFlow("if (training)").addStatement(stages.get(i).drawMask()).endControlFlow();
+    for (Schedule.ForwardStep step : schedule.forward()) {
+      step.accept(new Schedule.ForwardPrinter() {
+        @Override
+        public void region(Schedule.Region r) {
+          if (r.perTower()) {
+            m.addStatement("towers($L)", regionField(r, true));
+          } else {
+            m.addStatement("$L.forward(batch, training)", stages.get(r.first()).runs());
+          }
         }
-      }
-      if (!r.perTower()) {
-        m.addStatement("$L.forward(batch, training)", stages.get(r.first()).runs());
-        continue;
-      }
-      if (r.first() > 0 && schedule.sharedInput(r.first())) {
-        m.addComment("$L: every tower reads all of $L, so the towers meet here", names.of(r.first()), names.of(r.first() - 1));
-      }
-      m.addStatement("towers($L)", regionField(r, true));
+
+        @Override
+        public void gather(Schedule.Gather g) {
+          // The towers share memory: a gather is where they meet, at the end of the region before; nothing is copied.
+          if (g.kind() == Schedule.Gather.Kind.EXCHANGE) {
+            m.addComment("$L: every tower reads all of $L, so the towers meet here", names.of(g.stage() + 1), names.of(g.stage()));
+          } else {
+            m.addComment("The towers have met: every tower's share of $L is in the one array returned", names.of(g.stage()));
+          }
+        }
+
+
+        @Override
+        public void drawMask(Schedule.DrawMask d) {
+          // Drawn before the region runs, so that the towers share one mask and the generator's sequence does not depend
+          // on which tower runs first.
+          m.beginControlFlow("if (training)").addStatement(stages.get(d.stage()).drawMask(d)).endControlFlow();
+        }
+      });
     }
     m.addStatement("return $L", names.of(plan.stages().size() - 1));
     return m.build();
@@ -347,29 +358,37 @@ public final class JavaEmitter {
         stages.get(i).bind(m, "bindGradients", gradientArrays(i));
       }
     }
-    List<Schedule.Region> list = schedule.regions();
-    for (int r = list.size() - 1; r >= 0; r--) {
-      Schedule.Region region = list.get(r);
-      if (region.perTower()) {
-        m.addStatement("towers($L)", regionField(region, false));
-      } else {
-        int i = region.first();
-        if (reduces(i)) {
-          m.addStatement("$L.reduce(batch)", stages.get(i).reduces());
+    for (Schedule.BackwardStep step : schedule.backward()) {
+      step.accept(new Schedule.BackwardPrinter() {
+        @Override
+        public void region(Schedule.Region r) {
+          if (r.perTower()) {
+            m.addStatement("towers($L)", regionField(r, false));
+          } else {
+            backward(m, r.first());
+          }
+          gradientsReady(m, r);
         }
-        backward(m, i);
-      }
-      gradientsReady(m, region);
-    }
-    if (schedule.sharedInput(0)) {
-      StringBuilder copies = new StringBuilder();
-      for (int t = 1; t < plan.towers(); t++) {
-        copies.append(", partialInputGradient(").append(t).append(", inputGradient)");
-      }
-      m.beginControlFlow("if (inputGradient != null)")
-          .addStatement("inputGradientReduce.bind(inputGradient$L)", copies)
-          .addStatement("inputGradientReduce.reduce(batch)")
-          .endControlFlow();
+
+        @Override
+        public void reduce(Schedule.Reduce r) {
+          if (r.stage() < 0) {
+            StringBuilder copies = new StringBuilder();
+            for (int t = 1; t < plan.towers(); t++) {
+              copies.append(", partialInputGradient(").append(t).append(", inputGradient)");
+            }
+            m.beginControlFlow("if (inputGradient != null)")
+                .addStatement("inputGradientReduce.bind(inputGradient$L)", copies)
+                .addStatement("inputGradientReduce.reduce(batch)")
+                .endControlFlow();
+          } else if (r.inputGradientOnly()) {
+            m.beginControlFlow("if (inputGradient != null)").addStatement("$L.reduce(batch)", stages.get(r.stage()).reduces()).endControlFlow();
+          } else if (!schedule.perTower(r.stage())) {
+            m.addStatement("$L.reduce(batch)", stages.get(r.stage()).reduces());
+          }
+          // Where the stage runs per tower, each tower sums its own channels at the start of its share of the region.
+        }
+      });
     }
     return m.build();
   }
@@ -384,7 +403,7 @@ public final class JavaEmitter {
     if (count > 0) {
       List<String> layers = new ArrayList<>();
       for (int i = r.first(); i < r.end(); i++) {
-        if (plan.stages().get(i) instanceof Stage.Parametric) {
+        if (plan.stages().get(i) instanceof Parametric) {
           layers.add(names.of(i));
         }
       }
@@ -436,7 +455,7 @@ public final class JavaEmitter {
           }
         } else {
           for (int i = r.end() - 1; i >= r.first(); i--) {
-            if (reduces(i)) {
+            if (schedule.reducesGradient(i)) {
               m.addStatement("$L.reduce(batch)", stages.get(i).reduces());
             }
             backward(m, i);

@@ -6,7 +6,15 @@ import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
+import dev.netforge.processor.plan.AvgPool;
+import dev.netforge.processor.plan.Convolution;
+import dev.netforge.processor.plan.Dense;
+import dev.netforge.processor.plan.Dropout;
+import dev.netforge.processor.plan.Lrn;
+import dev.netforge.processor.plan.MaxPool;
+import dev.netforge.processor.plan.Parametric;
 import dev.netforge.processor.plan.Plan;
+import dev.netforge.processor.plan.Relu;
 import dev.netforge.processor.plan.Schedule;
 import dev.netforge.processor.plan.Stage;
 import dev.netforge.processor.plan.StageNames;
@@ -14,6 +22,8 @@ import dev.netforge.processor.plan.TowerSlice;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.IntFunction;
 import javax.lang.model.element.Modifier;
 
 /**
@@ -36,7 +46,7 @@ final class JavaStage {
   private final Stage stage;
   private final String name;
   private final boolean perTower;
-  private final ClassName type;
+  private final Call call;
 
   JavaStage(Schedule schedule, int stage) {
     this.schedule = schedule;
@@ -45,42 +55,7 @@ final class JavaStage {
     this.stage = plan.stages().get(stage);
     this.name = schedule.names().of(stage);
     this.perTower = schedule.perTower(stage);
-    this.type = ClassName.get(NN, this.stage.accept(new Stage.Visitor<String>() {
-      @Override
-      public String convolution(Stage.Convolution c) {
-        return "Conv2d";
-      }
-
-      @Override
-      public String dense(Stage.Dense d) {
-        return "Dense";
-      }
-
-      @Override
-      public String lrn(Stage.Lrn l) {
-        return "LocalResponseNorm";
-      }
-
-      @Override
-      public String maxPool(Stage.MaxPool m) {
-        return "MaxPool2d";
-      }
-
-      @Override
-      public String avgPool(Stage.AvgPool a) {
-        return "AvgPool2d";
-      }
-
-      @Override
-      public String relu(Stage.Relu r) {
-        return "Relu";
-      }
-
-      @Override
-      public String dropout(Stage.Dropout d) {
-        return "Dropout";
-      }
-    }));
+    this.call = this.stage.accept(new Calls());
   }
 
   /** The field holding the stage object(s): {@code conv1Stage}. */
@@ -88,7 +63,7 @@ final class JavaStage {
     return name + "Stage";
   }
 
-  /** The field holding the reduce of this stage's output gradient ({@link Schedule#reducesGradient}): {@code fc3Reduce}. */
+  /** The field holding the sum of this stage's output gradient copies ({@link Schedule.Reduce}): {@code fc3Reduce}. */
   String reduceField() {
     return name + "Reduce";
   }
@@ -104,65 +79,26 @@ final class JavaStage {
   }
 
   /**
-   * {@code drawMask(...)} for this stage's mask, which the forward pass draws before the stage runs: a function of the
-   * network's seed, the training step, this stage's index and each example's ({@code CompiledNetwork.drawMask}).
+   * {@code drawMask(...)} of the schedule's {@code draw} of this stage's mask: a function of the network's seed, the
+   * training step, this stage's index and each example's ({@code CompiledNetwork.drawMask}).
    */
-  CodeBlock drawMask() {
-    return CodeBlock.of("drawMask($L, $LMask, $L, $Lf)", i, name, stage.out().size(), (float) stage.maskRate());
+  CodeBlock drawMask(Schedule.DrawMask draw) {
+    return CodeBlock.of("drawMask($L, $LMask, $L, $Lf)", draw.stage(), name, draw.perExample(), (float) draw.rate());
   }
 
   /** The stage's geometry as a constant its objects are built from, or {@code null} for kinds that need none. */
   FieldSpec geometry() {
-    String constant = schedule.names().constant(i);
-    return stage.accept(new Stage.Visitor<>() {
-      @Override
-      public FieldSpec convolution(Stage.Convolution c) {
-        return constant(CONV_SHAPE, "new $T($L, $L, $L, $L, $L, $L, $L, $L, $L, $L)", CONV_SHAPE, c.in().channels(), c.in().height(), c.in().width(),
-            c.out().channels(), c.out().height(), c.out().width(), c.kernel(), c.stride(), c.padding(), c.groupInputs());
-      }
-
-      @Override
-      public FieldSpec dense(Stage.Dense d) {
-        return null;
-      }
-
-      @Override
-      public FieldSpec lrn(Stage.Lrn l) {
-        return constant(LRN_SHAPE, "new $T($L, $L, $L, $Lf, $Lf, $Lf, $L)", LRN_SHAPE, l.in().channels(), l.in().height() * l.in().width(), l.size(),
-            (float) l.alpha(), (float) l.beta(), (float) l.k(), l.towers());
-      }
-
-      @Override
-      public FieldSpec maxPool(Stage.MaxPool m) {
-        return constant(POOL_SHAPE, "new $T($L, $L, $L, $L, $L, $L, $L)", POOL_SHAPE, m.in().channels(), m.in().height(), m.in().width(),
-            m.out().height(), m.out().width(), m.kernel(), m.stride());
-      }
-
-      @Override
-      public FieldSpec avgPool(Stage.AvgPool a) {
-        return constant(POOL_SHAPE, "new $T($L, $L, $L, $L, $L, $L, $L, $L)", POOL_SHAPE, a.in().channels(), a.in().height(), a.in().width(),
-            a.out().height(), a.out().width(), a.kernel(), a.stride(), a.padding());
-      }
-
-      @Override
-      public FieldSpec relu(Stage.Relu r) {
-        return null;
-      }
-
-      @Override
-      public FieldSpec dropout(Stage.Dropout d) {
-        return null;
-      }
-
-      private FieldSpec constant(ClassName type, String format, Object... args) {
-        return FieldSpec.builder(type, constant, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL).initializer(format, args).build();
-      }
-    });
+    if (call.geometryType() == null) {
+      return null;
+    }
+    return FieldSpec.builder(call.geometryType(), schedule.names().constant(i), Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+        .initializer(call.geometry())
+        .build();
   }
 
   /** The field of the stage object(s), documented as the stage: shapes, parameters, towers, exchange, fusions. */
   FieldSpec stageField() {
-    return FieldSpec.builder(perTower ? ArrayTypeName.of(type) : type, field(), Modifier.PRIVATE, Modifier.FINAL)
+    return FieldSpec.builder(perTower ? ArrayTypeName.of(call.type()) : call.type(), field(), Modifier.PRIVATE, Modifier.FINAL)
         .addJavadoc(StageDocs.of(plan, name, stage, perTower))
         .build();
   }
@@ -170,8 +106,9 @@ final class JavaStage {
   /** The field of the reduce in front of this stage's backward; only for a stage that {@link Schedule#reducesGradient}. */
   FieldSpec reduceFieldSpec() {
     TypeName reduceType = perTower ? ArrayTypeName.of(TOWER_GRADIENT) : TOWER_GRADIENT;
+    String sum = schedule.reduceOf(i).kind() == Schedule.Reduce.Kind.EXCHANGE ? "The exchange's reduce" : "The sum";
     return FieldSpec.builder(reduceType, reduceField(), Modifier.PRIVATE, Modifier.FINAL)
-        .addJavadoc("The exchange's reduce in front of $L's backward: the other towers' copies of ∂$L (all of which $L read) summed into $L.\n",
+        .addJavadoc("$L in front of $L's backward: the other towers' copies of ∂$L (all of which $L read) summed into $L.\n", sum,
             name, name, schedule.names().of(i + 1), perTower ? "each tower's own channels (one object per tower)" : "the whole gradient")
         .build();
   }
@@ -179,14 +116,14 @@ final class JavaStage {
   /** Builds the stage object(s) in the constructor: one per tower with its slices, or one for a stage run whole. */
   void construct(MethodSpec.Builder m) {
     if (!perTower) {
-      m.addStatement("$L = $L", field(), newStage(0));
+      m.addStatement("$L = $L", field(), call.construct().apply(0));
       return;
     }
     List<CodeBlock> towers = new ArrayList<>();
     for (int t = 0; t < plan.towers(); t++) {
-      towers.add(newStage(t));
+      towers.add(call.construct().apply(t));
     }
-    m.addStatement("$L = new $T[] {\n$L}", field(), type, CodeBlock.join(towers, ",\n"));
+    m.addStatement("$L = new $T[] {\n$L}", field(), call.type(), CodeBlock.join(towers, ",\n"));
   }
 
   /** Builds the reduce object(s) in the constructor: each tower sums its own channels, or one sums the whole gradient. */
@@ -204,54 +141,11 @@ final class JavaStage {
     m.addStatement("$L = new $T[] {$L}", reduceField(), TOWER_GRADIENT, CodeBlock.join(towers, ", "));
   }
 
-  /** {@code new Conv2d(CONV1, conv1Weight, conv1Bias, true, scratch(0), new TowerSlice(0, 0, 4, false))} for tower {@code t}. */
-  private CodeBlock newStage(int t) {
-    String constant = schedule.names().constant(i);
-    return stage.accept(new Stage.Visitor<>() {
-      @Override
-      public CodeBlock convolution(Stage.Convolution c) {
-        return CodeBlock.of("new $T($L, $L, $L, $L, scratch($L), $L)", type, constant, weight(c), bias(c), c.relu(), t, slices(c, t));
-      }
-
-      @Override
-      public CodeBlock dense(Stage.Dense d) {
-        return CodeBlock.of("new $T($L, $L, $L, $L, $L, $L)", type, d.in().size(), d.out().channels(), weight(d), bias(d), d.relu(), slices(d, t));
-      }
-
-      @Override
-      public CodeBlock lrn(Stage.Lrn l) {
-        return CodeBlock.of("new $T($L, $L, scratch($L))", type, constant, t, t);
-      }
-
-      @Override
-      public CodeBlock maxPool(Stage.MaxPool p) {
-        int channels = p.in().channels() / p.towers();
-        return CodeBlock.of("new $T($L, $L, $L)", type, constant, t * channels, channels);
-      }
-
-      @Override
-      public CodeBlock avgPool(Stage.AvgPool a) {
-        int channels = a.in().channels() / a.towers();
-        return CodeBlock.of("new $T($L, $L, $L)", type, constant, t * channels, channels);
-      }
-
-      @Override
-      public CodeBlock relu(Stage.Relu r) {
-        return CodeBlock.of("new $T($L)", type, r.out().size());
-      }
-
-      @Override
-      public CodeBlock dropout(Stage.Dropout d) {
-        return CodeBlock.of("new $T($L)", type, d.out().size());
-      }
-    });
-  }
-
   /**
    * Tower {@code t}'s slices of a parametric layer, in order; a slice reading input channels a slice before it in the
    * same tower read adds to their gradient.
    */
-  private CodeBlock slices(Stage.Parametric p, int t) {
+  private CodeBlock slices(Parametric p, int t) {
     List<CodeBlock> out = new ArrayList<>();
     List<TowerSlice> done = new ArrayList<>();
     for (TowerSlice slice : p.slices()) {
@@ -267,43 +161,7 @@ final class JavaStage {
 
   /** The forward pass's arrays of {@code bind}, reading {@code input}: the same for every tower (each reads its own channels). */
   CodeBlock forwardArrays(String input) {
-    String mask = stage.maskRate() > 0 ? name + "Mask" : "null";
-    return stage.accept(new Stage.Visitor<>() {
-      @Override
-      public CodeBlock convolution(Stage.Convolution c) {
-        return CodeBlock.of("$L, $L, $L", input, name, mask);
-      }
-
-      @Override
-      public CodeBlock dense(Stage.Dense d) {
-        return CodeBlock.of("$L, $L, $L", input, name, mask);
-      }
-
-      @Override
-      public CodeBlock lrn(Stage.Lrn l) {
-        return CodeBlock.of("$L, $L, $LScale", input, name, name);
-      }
-
-      @Override
-      public CodeBlock maxPool(Stage.MaxPool p) {
-        return CodeBlock.of("$L, $L, $LArgmax", input, name, name);
-      }
-
-      @Override
-      public CodeBlock avgPool(Stage.AvgPool a) {
-        return CodeBlock.of("$L, $L", input, name);
-      }
-
-      @Override
-      public CodeBlock relu(Stage.Relu r) {
-        return CodeBlock.of("$L, $L", input, name);
-      }
-
-      @Override
-      public CodeBlock dropout(Stage.Dropout d) {
-        return CodeBlock.of("$L, $L, $L", input, name, mask);
-      }
-    });
+    return call.forwardArrays().apply(input);
   }
 
   /**
@@ -311,7 +169,7 @@ final class JavaStage {
    * for a stage run whole, a loop where every tower binds the same arrays, else one statement per tower.
    */
   void bind(MethodSpec.Builder m, String method, List<CodeBlock> towerArguments) {
-    bind(m, field(), type, "stage", method, towerArguments);
+    bind(m, field(), call.type(), "stage", method, towerArguments);
   }
 
   /** {@code bind(gradient, copies...)} of the reduce object(s), the same arrays for every tower. */
@@ -337,11 +195,89 @@ final class JavaStage {
     return perTower ? plan.towers() : 1;
   }
 
-  private static String weight(Stage.Parametric p) {
+  /**
+   * How the CPU class uses one op kind's runtime stage.
+   *
+   * @param type the runtime stage class
+   * @param geometryType the type of the geometry constant its objects are built from, or {@code null} when none
+   * @param geometry the constant's initializer, or {@code null}
+   * @param construct tower t's object, built in the constructor:
+   *     {@code new Conv2d(CONV1, conv1Weight, conv1Bias, true, scratch(0), new TowerSlice(0, 0, 4, false))}
+   * @param forwardArrays what its {@code bind} takes, given the array it reads
+   */
+  private record Call(
+      ClassName type, ClassName geometryType, CodeBlock geometry, IntFunction<CodeBlock> construct, Function<String, CodeBlock> forwardArrays) {}
+
+  /** Each op kind's {@link Call}: all that the CPU class writes differently for it, in one method per kind. */
+  private final class Calls implements Stage.Visitor<Call> {
+    private final String constant = schedule.names().constant(i);
+    private final String mask = stage.maskRate() > 0 ? name + "Mask" : "null";
+
+    @Override
+    public Call convolution(Convolution c) {
+      ClassName type = ClassName.get(NN, "Conv2d");
+      CodeBlock geometry = CodeBlock.of("new $T($L, $L, $L, $L, $L, $L, $L, $L, $L, $L)", CONV_SHAPE, c.in().channels(), c.in().height(),
+          c.in().width(), c.out().channels(), c.out().height(), c.out().width(), c.kernel(), c.stride(), c.padding(), c.groupInputs());
+      return new Call(type, CONV_SHAPE, geometry,
+          t -> CodeBlock.of("new $T($L, $L, $L, $L, scratch($L), $L)", type, constant, weight(c), bias(c), c.relu(), t, slices(c, t)),
+          input -> CodeBlock.of("$L, $L, $L", input, name, mask));
+    }
+
+    @Override
+    public Call dense(Dense d) {
+      ClassName type = ClassName.get(NN, "Dense");
+      return new Call(type, null, null,
+          t -> CodeBlock.of("new $T($L, $L, $L, $L, $L, $L)", type, d.in().size(), d.out().channels(), weight(d), bias(d), d.relu(), slices(d, t)),
+          input -> CodeBlock.of("$L, $L, $L", input, name, mask));
+    }
+
+    @Override
+    public Call lrn(Lrn l) {
+      ClassName type = ClassName.get(NN, "LocalResponseNorm");
+      CodeBlock geometry = CodeBlock.of("new $T($L, $L, $L, $Lf, $Lf, $Lf, $L)", LRN_SHAPE, l.in().channels(), l.in().height() * l.in().width(),
+          l.size(), (float) l.alpha(), (float) l.beta(), (float) l.k(), l.towers());
+      return new Call(type, LRN_SHAPE, geometry, t -> CodeBlock.of("new $T($L, $L, scratch($L))", type, constant, t, t),
+          input -> CodeBlock.of("$L, $L, $LScale", input, name, name));
+    }
+
+    @Override
+    public Call maxPool(MaxPool p) {
+      ClassName type = ClassName.get(NN, "MaxPool2d");
+      CodeBlock geometry = CodeBlock.of("new $T($L, $L, $L, $L, $L, $L, $L)", POOL_SHAPE, p.in().channels(), p.in().height(), p.in().width(),
+          p.out().height(), p.out().width(), p.kernel(), p.stride());
+      int channels = p.in().channels() / p.towers();
+      return new Call(type, POOL_SHAPE, geometry, t -> CodeBlock.of("new $T($L, $L, $L)", type, constant, t * channels, channels),
+          input -> CodeBlock.of("$L, $L, $LArgmax", input, name, name));
+    }
+
+    @Override
+    public Call avgPool(AvgPool a) {
+      ClassName type = ClassName.get(NN, "AvgPool2d");
+      CodeBlock geometry = CodeBlock.of("new $T($L, $L, $L, $L, $L, $L, $L, $L)", POOL_SHAPE, a.in().channels(), a.in().height(), a.in().width(),
+          a.out().height(), a.out().width(), a.kernel(), a.stride(), a.padding());
+      int channels = a.in().channels() / a.towers();
+      return new Call(type, POOL_SHAPE, geometry, t -> CodeBlock.of("new $T($L, $L, $L)", type, constant, t * channels, channels),
+          input -> CodeBlock.of("$L, $L", input, name));
+    }
+
+    @Override
+    public Call relu(Relu r) {
+      ClassName type = ClassName.get(NN, "Relu");
+      return new Call(type, null, null, t -> CodeBlock.of("new $T($L)", type, r.out().size()), input -> CodeBlock.of("$L, $L", input, name));
+    }
+
+    @Override
+    public Call dropout(Dropout d) {
+      ClassName type = ClassName.get(NN, "Dropout");
+      return new Call(type, null, null, t -> CodeBlock.of("new $T($L)", type, d.out().size()), input -> CodeBlock.of("$L, $L, $L", input, name, mask));
+    }
+  }
+
+  private static String weight(Parametric p) {
     return StageNames.parameterField(p.paramPrefix() + ".weight");
   }
 
-  private static String bias(Stage.Parametric p) {
+  private static String bias(Parametric p) {
     return StageNames.parameterField(p.paramPrefix() + ".bias");
   }
 }

@@ -1,7 +1,15 @@
 package dev.netforge.processor.emit;
 
 import dev.netforge.processor.model.Shape;
+import dev.netforge.processor.plan.AvgPool;
+import dev.netforge.processor.plan.Convolution;
+import dev.netforge.processor.plan.Dense;
+import dev.netforge.processor.plan.Dropout;
+import dev.netforge.processor.plan.Lrn;
+import dev.netforge.processor.plan.MaxPool;
+import dev.netforge.processor.plan.Parametric;
 import dev.netforge.processor.plan.Plan;
+import dev.netforge.processor.plan.Relu;
 import dev.netforge.processor.plan.Schedule;
 import dev.netforge.processor.plan.Stage;
 import java.util.ArrayList;
@@ -59,43 +67,43 @@ public final class NetworkDescription {
 
   private static final Stage.Visitor<Described> DESCRIBE = new Stage.Visitor<>() {
     @Override
-    public Described convolution(Stage.Convolution s) {
+    public Described convolution(Convolution s) {
       return new Described("convolution", ", \"kernel\": " + s.kernel() + ", \"stride\": " + s.stride() + ", \"padding\": " + s.padding()
           + ", \"groups\": " + s.groups() + parametric(s));
     }
 
     @Override
-    public Described dense(Stage.Dense s) {
+    public Described dense(Dense s) {
       return new Described("dense", parametric(s));
     }
 
     @Override
-    public Described lrn(Stage.Lrn s) {
+    public Described lrn(Lrn s) {
       return new Described("lrn", ", \"size\": " + s.size() + ", \"alpha\": " + number(s.alpha()) + ", \"beta\": " + number(s.beta())
           + ", \"k\": " + number(s.k()) + ", \"towers\": " + s.towers());
     }
 
     @Override
-    public Described maxPool(Stage.MaxPool s) {
+    public Described maxPool(MaxPool s) {
       return new Described("maxPool", ", \"kernel\": " + s.kernel() + ", \"stride\": " + s.stride());
     }
 
     @Override
-    public Described avgPool(Stage.AvgPool s) {
+    public Described avgPool(AvgPool s) {
       return new Described("avgPool", ", \"kernel\": " + s.kernel() + ", \"stride\": " + s.stride() + ", \"padding\": " + s.padding());
     }
 
     @Override
-    public Described relu(Stage.Relu s) {
+    public Described relu(Relu s) {
       return new Described("relu", "");
     }
 
     @Override
-    public Described dropout(Stage.Dropout s) {
+    public Described dropout(Dropout s) {
       return new Described("dropout", ", \"rate\": " + number(s.rate()));
     }
 
-    private String parametric(Stage.Parametric p) {
+    private String parametric(Parametric p) {
       return ", \"relu\": " + p.relu() + ", \"dropout\": " + number(p.dropout()) + ", \"weight\": " + quote(p.paramPrefix() + ".weight")
           + ", \"bias\": " + quote(p.paramPrefix() + ".bias");
     }

@@ -2,6 +2,8 @@ package dev.netforge.processor.emit;
 
 import com.palantir.javapoet.CodeBlock;
 import dev.netforge.processor.model.Shape;
+import dev.netforge.processor.plan.Dense;
+import dev.netforge.processor.plan.Parametric;
 import dev.netforge.processor.plan.Plan;
 import dev.netforge.processor.plan.Stage;
 import dev.netforge.processor.plan.Text;
@@ -15,8 +17,8 @@ final class StageDocs {
     CodeBlock.Builder doc = CodeBlock.builder();
     doc.add("$L: $L$L.\n\n", name, s.operation(), perTower ? "; one object per tower" : "");
     doc.add("<p>Input [batch, $L]$L → output [batch, $L]", dims(s.in()),
-        s instanceof Stage.Dense && !s.in().isFlat() ? " (flattened in C, H, W order)" : "", dims(s.out()));
-    if (s instanceof Stage.Parametric p) {
+        s instanceof Dense && !s.in().isFlat() ? " (flattened in C, H, W order)" : "", dims(s.out()));
+    if (s instanceof Parametric p) {
       doc.add("; parameters {@code $L.weight} $L and {@code $L.bias} [$L] ($L); $L FLOPs per example forward.\n", p.paramPrefix(),
           p.weightShape(), p.paramPrefix(), p.out().channels(), Text.count(p.parameterCount()), Text.count(2 * p.macs()));
       doc.add("\n<p>Towers: $L.\n", Docs.towers(p, plan.towers()));
@@ -40,7 +42,7 @@ final class StageDocs {
     return s.substring(1, s.length() - 1);
   }
 
-  private static String forwardFusion(Stage.Parametric p) {
+  private static String forwardFusion(Parametric p) {
     StringBuilder b = new StringBuilder("bias");
     if (p.relu()) {
       b.append(", ReLU");
@@ -51,7 +53,7 @@ final class StageDocs {
     return b.append(" applied in the GEMM's store epilogue").toString();
   }
 
-  private static String backwardFusion(Stage.Parametric p) {
+  private static String backwardFusion(Parametric p) {
     StringBuilder b = new StringBuilder();
     if (p.dropout() > 0) {
       b.append("dropout mask, ");

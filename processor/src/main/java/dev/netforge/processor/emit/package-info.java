@@ -1,2 +1,5 @@
-/** Writers of generated code from a plan: the Java CPU class (JavaPoet) and the shared human-readable descriptions. */
+/**
+ * Printers of one lowered schedule: the Java CPU class (JavaPoet), the CUDA launcher and kernels, and the shared
+ * human-readable descriptions. They decide no buffer, exchange or mask draw: those are the schedule's steps.
+ */
 package dev.netforge.processor.emit;

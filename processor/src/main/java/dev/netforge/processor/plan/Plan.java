@@ -46,7 +46,7 @@ public record Plan(
   /** Whether stage {@code stage}'s output is units rather than a feature map: a dense layer is at or before it. */
   public boolean isFlat(int stage) {
     for (int i = 0; i <= stage; i++) {
-      if (stages.get(i) instanceof Stage.Dense) {
+      if (stages.get(i) instanceof Dense) {
         return true;
       }
     }
@@ -56,17 +56,17 @@ public record Plan(
   /** Index of the first stage with parameters; the stages before it act on the whole input on every tower. */
   public int firstParametric() {
     for (int i = 0; i < stages.size(); i++) {
-      if (stages.get(i) instanceof Stage.Parametric) {
+      if (stages.get(i) instanceof Parametric) {
         return i;
       }
     }
     throw new IllegalStateException(name + " has no stage with parameters");
   }
 
-  public List<Stage.Parametric> parametric() {
-    List<Stage.Parametric> result = new ArrayList<>();
+  public List<Parametric> parametric() {
+    List<Parametric> result = new ArrayList<>();
     for (Stage s : stages) {
-      if (s instanceof Stage.Parametric p) {
+      if (s instanceof Parametric p) {
         result.add(p);
       }
     }
@@ -76,7 +76,7 @@ public record Plan(
   /** Parameters in PyTorch's state_dict order: each layer's weight, then its bias. */
   public List<ParameterPlan> parameters() {
     List<ParameterPlan> result = new ArrayList<>();
-    for (Stage.Parametric p : parametric()) {
+    for (Parametric p : parametric()) {
       result.add(new ParameterPlan(p.paramPrefix() + ".weight", p.weightShape(), p.fanIn(), false, 0));
       result.add(
           new ParameterPlan(p.paramPrefix() + ".bias", List.of(p.out().channels()), p.fanIn(), true, p.initialBias()));
@@ -88,13 +88,13 @@ public record Plan(
   public int parametersBefore(int stage) {
     int layers = 0;
     for (int i = 0; i < stage; i++) {
-      layers += stages.get(i) instanceof Stage.Parametric ? 1 : 0;
+      layers += stages.get(i) instanceof Parametric ? 1 : 0;
     }
     return 2 * layers;  // each layer's weight and bias
   }
 
   public long parameterCount() {
-    return parametric().stream().mapToLong(Stage.Parametric::parameterCount).sum();
+    return parametric().stream().mapToLong(Parametric::parameterCount).sum();
   }
 
   public long macs() {

@@ -471,6 +471,19 @@ public abstract class CudaNetwork implements AutoCloseable {
   }
 
   /**
+   * Reduce of a gradient every tower holds whole (what LRN or pooling made of the input before a first layer whose
+   * towers all read it): tower 0 adds the other towers' copies, received through {@code staging}, in tower order; the
+   * stages before then run backward on tower 0 alone.
+   */
+  protected final void reduceWhole(int buffer, long perImage, int staging) {
+    for (int u = 1; u < towers; u++) {
+      after(0, u);
+      towerDevice[0].copyRows(at(0, staging), 4 * perImage, towerDevice[u], at(u, buffer), 4 * perImage, 4 * perImage, batch);
+      launch(0, "add_rows", blocks(batch, perImage), 1, 1, at(0, buffer), at(0, staging), batch, perImage, perImage);
+    }
+  }
+
+  /**
    * Draws stage {@code layer}'s dropout mask through the host network, as its CPU pass would (same seed, step, layer
    * and examples: their indices in the global batch when this process computes a share of it) and sends it to every
    * tower.

@@ -1,0 +1,60 @@
+package dev.netforge.processor.plan;
+
+import dev.netforge.processor.model.Layer;
+import dev.netforge.processor.model.Location;
+import dev.netforge.processor.model.Op;
+import dev.netforge.processor.model.Shape;
+import java.util.List;
+
+/**
+ * Max pooling, recording the arg-max for the backward pass.
+ *
+ * <p>{@code towers}: see {@link TowerSplit#towers}.
+ */
+public record MaxPool(String layer, Shape in, Shape out, int kernel, int stride, int towers) implements TowerSplit {
+  /** Checks {@code @MaxPool} {@code p} of {@code layer} and plans it on input {@code in}; {@code null} after reporting what is wrong. */
+  static MaxPool plan(Planning planning, Layer layer, Op.MaxPool p, Shape in) {
+    Location at = p.location();
+    boolean ok = planning.positive(at.at("kernel"), "kernel", p.kernel());
+    ok &= planning.positive(at.at("stride"), "stride", p.stride());
+    if (!ok) {
+      return null;
+    }
+    if (in.isFlat() && planning.sawDense()) {
+      planning.error(at, "max pooling cannot follow a dense layer: its input " + in + " has no spatial extent");
+      return null;
+    }
+    Integer h = planning.spatial(at, "max pool ", "height", in.height(), p.kernel(), p.stride(), 0, p.rounding(), false, in.width() == in.height());
+    Integer w = in.width() == in.height() ? h : planning.spatial(at, "max pool ", "width", in.width(), p.kernel(), p.stride(), 0, p.rounding(), false, false);
+    if (h == null || w == null) {
+      return null;
+    }
+    Shape out = new Shape(in.channels(), h, w);
+    return new MaxPool(layer.method(), in, out, p.kernel(), p.stride(), planning.channelTowers());
+  }
+
+  @Override
+  public long macs() {
+    return 0;
+  }
+
+  @Override
+  public List<Schedule.Role> kept() {
+    return List.of(Schedule.Role.ARGMAX);
+  }
+
+  @Override
+  public String suffix() {
+    return "Pool";
+  }
+
+  @Override
+  public String operation() {
+    return "max pool " + kernel + '×' + kernel + '/' + stride + (stride < kernel ? " (overlapping)" : "");
+  }
+
+  @Override
+  public <R> R accept(Visitor<R> visitor) {
+    return visitor.maxPool(this);
+  }
+}
