@@ -1,16 +1,11 @@
 package dev.netforge.processor.emit;
 
 import dev.netforge.processor.model.Shape;
-import dev.netforge.processor.plan.AvgPool;
-import dev.netforge.processor.plan.Convolution;
-import dev.netforge.processor.plan.Dense;
-import dev.netforge.processor.plan.Dropout;
-import dev.netforge.processor.plan.Lrn;
-import dev.netforge.processor.plan.MaxPool;
+import dev.netforge.processor.plan.Argument;
+import dev.netforge.processor.plan.KernelPlan;
 import dev.netforge.processor.plan.ParameterPlan;
 import dev.netforge.processor.plan.Parametric;
 import dev.netforge.processor.plan.Plan;
-import dev.netforge.processor.plan.Relu;
 import dev.netforge.processor.plan.Schedule;
 import dev.netforge.processor.plan.Stage;
 import dev.netforge.processor.plan.StageNames;
@@ -19,8 +14,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiConsumer;
-import java.util.function.BiFunction;
 
 /**
  * The CUDA engine's view of a plan, shared by the {@code .cu} and launcher emitters: the kernels each tower runs
@@ -198,7 +191,7 @@ public final class CudaSchedule {
     for (int i = 0; i < plan.stages().size(); i++) {
       forwardOf.add(new ArrayList<>());
       backwardOf.add(new ArrayList<>());
-      plan.stages().get(i).accept(new StageKernels(i));
+      new StageKernels(i).plan();
     }
     for (Schedule.ForwardStep step : schedule.forward()) {
       step.accept(new ForwardSteps());
@@ -288,29 +281,12 @@ public final class CudaSchedule {
   }
 
   /**
-   * The conv- or dense-specific half of a parametric stage's kernels: which library templates compute the forward
-   * GEMM, the weight gradient and the input gradient, and their grids; the bias kernel is shared.
-   *
-   * @param weightChunks how many chunks of the batch the weight gradient is split into at most (then summed in order),
-   *     1 when it is not
-   * @param takesBatch whether the forward and input-gradient templates take the batch as an argument (a dense GEMM's
-   *     extent) rather than from the grid's z (a convolution's example)
+   * One stage's kernels and launches on every tower, printed from what its op kind plans for each tower ({@link
+   * Stage#kernelPlan}): a single pass forward and backward, or a parametric layer's GEMMs around the shared bias kernel.
    */
-  private record GemmKernels(
-      String forwardTemplate,
-      String forwardDoc,
-      String[] forwardGrid,
-      String weightTemplate,
-      long weightTilesY,
-      int weightChunks,
-      String dataTemplate,
-      String dataDoc,
-      String[] dataGrid,
-      boolean takesBatch) {}
-
-  /** One stage's kernels and launches on every tower, by op kind. */
-  private final class StageKernels implements Stage.Visitor<Void> {
+  private final class StageKernels {
     private final int i;
+    private final Stage stage;
     private final String n;
     private final String out;
     private final List<Step> forwardOfStage;
@@ -318,53 +294,72 @@ public final class CudaSchedule {
 
     StageKernels(int i) {
       this.i = i;
+      this.stage = plan.stages().get(i);
       this.n = names.of(i);
       this.out = names.constant(i);
       this.forwardOfStage = forwardOf.get(i);
       this.backwardOfStage = backwardOf.get(i);
     }
 
-    @Override
-    public Void convolution(Convolution c) {
-      parametric(c, (slice, runs) -> new GemmKernels("conv_forward", ", as an implicit GEMM",
-          new String[] {ceil((long) c.out().height() * c.out().width(), TILE), Long.toString(runs * ((slice + TILE - 1) / TILE)), "batch"},
-          "conv_backward_weight", runs * ((slice + TILE - 1) / TILE),
-          weightChunks((long) ((c.fanIn() + TILE - 1) / TILE) * runs * ((slice + TILE - 1) / TILE)), "conv_backward_data", ", without im2col",
-          new String[] {ceil((long) c.in().height() * c.in().width(), TILE), Long.toString(runs * ((c.groupInputs() + TILE - 1) / TILE)), "batch"},
-          false));
-      return null;
+    /** Adds every tower's kernels to the table and their launches to the stage's passes. */
+    void plan() {
+      if (stage instanceof Parametric p) {
+        parametric(p);
+        return;
+      }
+      for (int t = 0; t < plan.towers(); t++) {
+        KernelPlan k = stage.kernelPlan(t);
+        if (!(k instanceof KernelPlan.Pass pass)) {
+          throw new IllegalStateException(n + " plans " + k + " but has no parameters");
+        }
+        pass(t, pass);
+      }
     }
 
-    @Override
-    public Void dense(Dense d) {
-      parametric(d, (slice, runs) -> new GemmKernels("dense_forward", "", new String[] {BATCH_TILES, ceil((long) slice * runs, TILE), "1"},
-          "dense_backward_weight", ((long) slice * runs + TILE - 1) / TILE, 1, "dense_backward_data", "",
-          new String[] {BATCH_TILES, ceil(d.in().size(), TILE), "1"}, true));
-      return null;
+    /** A single pass on tower {@code t}: its forward kernel declares the constants struct its backward kernel uses too. */
+    private void pass(int t, KernelPlan.Pass pass) {
+      int count = channelsOnEachTower();
+      List<List<KernelPlan.Constant>> constants = new ArrayList<>();
+      constants.add(KernelPlan.line("CHANNELS", stage.out().channels(), "FIRST", schedule.channelSplit(i) == 1 ? 0 : t * count, "COUNT", count,
+          "PLANE", plane(stage.out())));
+      constants.addAll(pass.constants());
+      String struct = n + "_t" + t;
+      KernelPlan.Launch f = pass.forward();
+      forward(new Kernel(n + "_forward_t" + t, "Forward of " + what(t) + ": " + f.note() + ".", structDeclaration(struct, constants), f.template(),
+          struct).launched(what(t), t, grid(blocks(f)), arguments(t, f.arguments())));
+      if (runsBackward(t)) {
+        KernelPlan.Launch b = pass.backward();
+        backward(new Kernel(n + "_backward_t" + t, "Backward of " + what(t) + b.note() + ".", "", b.template(), struct)
+            .launched(what(t), t, grid(blocks(b)), arguments(t, b.arguments())));
+      }
     }
 
-    private void parametric(Parametric p, BiFunction<Integer, Integer, GemmKernels> gemm) {
+    private void parametric(Parametric p) {
       int towers = plan.towers();
       String weight = StageNames.constant(p.paramPrefix() + ".weight");
       String bias = StageNames.constant(p.paramPrefix() + ".bias");
       long[] start = new long[towers];
       long[] count = new long[towers];
       for (int t = 0; t < towers; t++) {
-        List<TowerSlice> slices = slicesOf(p, t);
+        List<TowerSlice> slices = p.slicesOf(t);
         int first = slices.get(0).outStart();
         int slice = slices.get(0).outCount();
         int runs = slices.size();
         start[t] = first;
         count[t] = (long) slice * runs;
-        GemmKernels g = gemm.apply(slice, runs);
+        if (!(p.kernelPlan(t) instanceof KernelPlan.Gemm g)) {
+          throw new IllegalStateException(n + " has parameters but plans no GEMMs");
+        }
         String struct = n + "_t" + t;
-        // Backward reads the mask only after a training pass: at test time dropout was the identity.
-        String towerMask = p.dropout() > 0 ? "training ? " + at(t, out + "_MASK") + " : 0L" : "0L";
+        List<List<KernelPlan.Constant>> constants = new ArrayList<>(g.constants());
+        constants.add(KernelPlan.line("FIRST", first, "SLICE", slice, "SLICES", runs));
+        constants.add(KernelPlan.line("RELU", p.relu()));
+        String towerMask = argument(t, Argument.maskOf(p));
         String what = "tower " + t + ": " + p.outputsName() + " " + first + "–" + (first + slice * runs - 1);
         String batch = g.takesBatch() ? "batch" : null;
-        forward(new Kernel(n + "_forward_t" + t, "Forward of " + n + ", " + what + ": " + p.operation() + g.forwardDoc() + ".",
-            structDeclaration(struct, parametricConstants(p, first, slice, runs)), g.forwardTemplate(), struct)
-            .launched(n + ", " + what, t, g.forwardGrid(), "x", at(t, inputOf(i)), "w", at(t, weight), "bias", at(t, bias), "mask", towerMask,
+        forward(new Kernel(n + "_forward_t" + t, "Forward of " + n + ", " + what + ": " + p.operation() + g.forwardNote() + ".",
+            structDeclaration(struct, constants), g.forwardTemplate(), struct)
+            .launched(n + ", " + what, t, grid(g.forwardGrid()), "x", at(t, inputOf(i)), "w", at(t, weight), "bias", at(t, bias), "mask", towerMask,
                 "y", at(t, out), "batch", batch));
         backward(new Kernel(n + "_bias_backward_t" + t,
             "∂output of " + n + " (" + what + ") becomes ∂pre-activation in place (ReLU derivative, dropout mask); its sum is ∂bias.", "",
@@ -373,8 +368,9 @@ public final class CudaSchedule {
                 "dy", at(t, out + "_GRAD"), "dbias", at(t, bias + "_GRAD"), "batch", "batch"));
         weightGradient(p, g, t, struct, what, weight);
         Kernel data = add(new Kernel(n + "_data_backward_t" + t, "∂input of " + n + " from " + what
-            + " (its partial sum when the input is shared)" + g.dataDoc() + ".", "", g.dataTemplate(), struct)
-            .launched(n + " ∂input", t, g.dataGrid(), "w", at(t, weight), "dz", at(t, out + "_GRAD"), "dx", at(t, gradInputOf(i)), "batch", batch));
+            + " (its partial sum when the input is shared)" + g.dataNote() + ".", "", g.dataTemplate(), struct)
+            .launched(n + " ∂input", t, grid(g.dataGrid()), "w", at(t, weight), "dz", at(t, out + "_GRAD"), "dx", at(t, gradInputOf(i)), "batch",
+                batch));
         (i == plan.firstParametric() ? firstLayerData : backwardOfStage).add(data);
         update.add(new Update(weight, t, first * (long) p.fanIn(), count[t] * p.fanIn()));
         update.add(new Update(bias, t, first, count[t]));
@@ -391,112 +387,68 @@ public final class CudaSchedule {
 
     /**
      * The weight gradient's launches on tower {@code t}: one GEMM over batch × positions, or, where that would be
-     * too few blocks to fill a GPU, the batch in chunks, each into its own partial copy, added in chunk order.
+     * too few blocks to fill a GPU and the op lets the batch be split, the batch in chunks, each into its own partial
+     * copy, added in chunk order.
      */
-    private void weightGradient(Parametric p, GemmKernels g, int t, String struct, String what, String weight) {
-      long tiles = (long) ((p.fanIn() + TILE - 1) / TILE) * g.weightTilesY();
-      String chunked = g.weightChunks() > 1 ? "; the batch in up to " + g.weightChunks() + " chunks, " + tiles + " blocks each ("
-          + tiles * g.weightChunks() + " at a batch of " + g.weightChunks() + " or more), added in chunk order" : "";
-      String[] grid = {ceil(p.fanIn(), TILE), Long.toString(g.weightTilesY()), g.weightChunks() > 1 ? "Math.min(batch, " + g.weightChunks() + ")" : "1"};
-      if (t == 0 && p instanceof Convolution) {
-        weightGradientGrids.add(n + ": " + tiles + (tiles == 1 ? " tile" : " tiles") + (g.weightChunks() > 1 ? " × " + g.weightChunks() + " chunks = "
-            + tiles * g.weightChunks() + " blocks" : " in one GEMM"));
+    private void weightGradient(Parametric p, KernelPlan.Gemm g, int t, String struct, String what, String weight) {
+      long tilesY = tiles(g.weightTilesY());
+      long tiles = (long) ((p.fanIn() + TILE - 1) / TILE) * tilesY;
+      int chunks = g.splitsBatch() ? weightChunks(tiles) : 1;
+      String chunked = chunks > 1 ? "; the batch in up to " + chunks + " chunks, " + tiles + " blocks each ("
+          + tiles * chunks + " at a batch of " + chunks + " or more), added in chunk order" : "";
+      String[] grid = {ceil(p.fanIn(), TILE), Long.toString(tilesY), chunks > 1 ? "Math.min(batch, " + chunks + ")" : "1"};
+      if (t == 0 && g.splitsBatch()) {
+        weightGradientGrids.add(n + ": " + tiles + (tiles == 1 ? " tile" : " tiles") + (chunks > 1 ? " × " + chunks + " chunks = "
+            + tiles * chunks + " blocks" : " in one GEMM"));
       }
-      if (g.weightChunks() > 1 && t == 0) {
-        buffers.add(new Buffer(out + "_WEIGHT_PARTIAL", "the weight gradient of " + n + " by chunk of the batch, " + g.weightChunks() + " × "
-            + p.weightShape(), (long) g.weightChunks() * p.weightCount(), 0, false, false));
+      if (chunks > 1 && t == 0) {
+        buffers.add(new Buffer(out + "_WEIGHT_PARTIAL", "the weight gradient of " + n + " by chunk of the batch, " + chunks + " × "
+            + p.weightShape(), (long) chunks * p.weightCount(), 0, false, false));
       }
-      String target = g.weightChunks() > 1 ? at(t, out + "_WEIGHT_PARTIAL") : at(t, weight + "_GRAD");
+      String target = chunks > 1 ? at(t, out + "_WEIGHT_PARTIAL") : at(t, weight + "_GRAD");
       backward(new Kernel(n + "_weight_backward_t" + t, "∂weight of " + n + ", " + what + chunked + ".", "", g.weightTemplate(), struct)
           .launched(n + " ∂weight" + chunked, t, grid, "x", at(t, inputOf(i)), "dz", at(t, out + "_GRAD"), "dw", target, "batch", "batch"));
-      if (g.weightChunks() > 1) {
+      if (chunks > 1) {
         String[] sumGrid = grid(ceil(p.out().channels() / plan.towers() * (long) p.fanIn(), BLOCK));
         backward(new Kernel(n + "_weight_sum_t" + t, "∂weight of " + n + ", " + what + ": the chunks' partial sums in order.", "",
             "conv_weight_grad_sum", struct)
             .launched(n + " ∂weight, the chunks added", t, sumGrid, "partial", target, "dw", at(t, weight + "_GRAD"), "chunks",
-                "Math.min(batch, " + g.weightChunks() + ")"));
+                "Math.min(batch, " + chunks + ")"));
       }
     }
 
-    @Override
-    public Void lrn(Lrn l) {
-      elementWise(l, (t, common) -> {
-        String constants = common + "  static constexpr int SIZE = " + l.size() + ";\n  static constexpr float ALPHA = " + floatLiteral(l.alpha())
-            + ", BETA = " + floatLiteral(l.beta()) + ", K = " + floatLiteral(l.k()) + ";\n";
-        String scale = at(t, out + "_SCALE");
-        String blocks = elementBlocks(channelsOnEachTower() * plane());
-        forward(forwardKernel(t, l.operation(), constants, "lrn_forward")
-            .launched(what(t), t, grid(blocks), "a", at(t, inputOf(i)), "b", at(t, out), "scale", scale, "batch", "batch"));
-        if (runsBackward(t)) {
-          backward(backwardKernel(t, "", "lrn_backward").launched(what(t), t, grid(blocks), "a", at(t, inputOf(i)), "b", at(t, out), "scale", scale,
-              "g", at(t, out + "_GRAD"), "da", at(t, gradInputOf(i)), "batch", "batch"));
-        }
-      });
-      return null;
+    /** The launcher's expression for {@code argument} on tower {@code t}. */
+    private String argument(int t, Argument argument) {
+      if (argument instanceof Argument.Input) {
+        return at(t, inputOf(i));
+      } else if (argument instanceof Argument.InputGradient) {
+        return at(t, gradInputOf(i));
+      } else if (argument instanceof Argument.Batch) {
+        return "batch";
+      } else if (argument instanceof Argument.None) {
+        return "0L";
+      } else if (argument instanceof Argument.Buffer b && b.role() == Schedule.Role.MASK) {
+        // Backward reads the mask only after a training pass: at test time dropout was the identity.
+        return "training ? " + at(t, out + "_MASK") + " : 0L";
+      } else if (argument instanceof Argument.Buffer b) {
+        return at(t, b.role().suffix().isEmpty() ? out : out + "_" + StageNames.constant(b.role().suffix()));
+      }
+      throw new IllegalStateException(n + "'s kernels take " + argument + ", which has no place on a device");
     }
 
-    @Override
-    public Void maxPool(MaxPool m) {
-      elementWise(m, (t, common) -> {
-        String constants = common + "  static constexpr int IN_PLANE = " + (long) m.in().height() * m.in().width() + ", IN_W = " + m.in().width()
-            + ", OUT_H = " + m.out().height() + ", OUT_W = " + m.out().width() + ", KERNEL = " + m.kernel() + ", STRIDE = " + m.stride() + ";\n";
-        String argmax = at(t, out + "_ARGMAX");
-        forward(forwardKernel(t, m.operation() + ", keeping the arg-max", constants, "max_pool_forward")
-            .launched(what(t), t, grid(elementBlocks(channelsOnEachTower() * plane())), "x", at(t, inputOf(i)), "y", at(t, out), "argmax", argmax,
-                "batch", "batch"));
-        if (runsBackward(t)) {
-          String[] inputGrid = grid(elementBlocks(channelsOnEachTower() * (long) m.in().height() * m.in().width()));
-          backward(backwardKernel(t, ": each input sums the windows that chose it", "max_pool_backward")
-              .launched(what(t), t, inputGrid, "dy", at(t, out + "_GRAD"), "argmax", argmax, "dx", at(t, gradInputOf(i)), "batch", "batch"));
-        }
+    /** {@code arguments} as {@link Kernel#launched} takes them: name, expression, name, expression... */
+    private String[] arguments(int t, Map<String, Argument> arguments) {
+      List<String> namesAndArguments = new ArrayList<>();
+      arguments.forEach((name, argument) -> {
+        namesAndArguments.add(name);
+        namesAndArguments.add(argument(t, argument));
       });
-      return null;
+      return namesAndArguments.toArray(new String[0]);
     }
 
-    @Override
-    public Void avgPool(AvgPool a) {
-      elementWise(a, (t, common) -> {
-        String constants = common + "  static constexpr int IN_H = " + a.in().height() + ", IN_W = " + a.in().width() + ", OUT_H = " + a.out().height()
-            + ", OUT_W = " + a.out().width() + ", KERNEL = " + a.kernel() + ", STRIDE = " + a.stride() + ", PAD = " + a.padding() + ";\n";
-        forward(forwardKernel(t, a.operation() + ", padding counted", constants, "avg_pool_forward")
-            .launched(what(t), t, grid(elementBlocks(channelsOnEachTower() * plane())), "x", at(t, inputOf(i)), "y", at(t, out), "batch", "batch"));
-        if (runsBackward(t)) {
-          String[] inputGrid = grid(elementBlocks(channelsOnEachTower() * (long) a.in().height() * a.in().width()));
-          backward(backwardKernel(t, ": each input sums the windows that hold it", "avg_pool_backward")
-              .launched(what(t), t, inputGrid, "dy", at(t, out + "_GRAD"), "dx", at(t, gradInputOf(i)), "batch", "batch"));
-        }
-      });
-      return null;
-    }
-
-    @Override
-    public Void relu(Relu r) {
-      elementWise(r, (t, common) -> {
-        String blocks = elementBlocks(channelsOnEachTower() * plane());
-        forward(forwardKernel(t, "ReLU", common, "relu_forward")
-            .launched(what(t), t, grid(blocks), "x", at(t, inputOf(i)), "y", at(t, out), "batch", "batch"));
-        if (runsBackward(t)) {
-          backward(backwardKernel(t, "", "relu_backward")
-              .launched(what(t), t, grid(blocks), "y", at(t, out), "dy", at(t, out + "_GRAD"), "dx", at(t, gradInputOf(i)), "batch", "batch"));
-        }
-      });
-      return null;
-    }
-
-    @Override
-    public Void dropout(Dropout d) {
-      elementWise(d, (t, common) -> {
-        // A rate of 0 keeps every unit: no mask at all, as at test time.
-        String mask = d.maskRate() > 0 ? "training ? " + at(t, out + "_MASK") + " : 0L" : "0L";
-        String blocks = elementBlocks(channelsOnEachTower() * plane());
-        forward(forwardKernel(t, d.operation(), common, "dropout_forward")
-            .launched(what(t), t, grid(blocks), "x", at(t, inputOf(i)), "mask", mask, "y", at(t, out), "batch", "batch"));
-        if (runsBackward(t)) {
-          backward(backwardKernel(t, "", "dropout_backward")
-              .launched(what(t), t, grid(blocks), "mask", mask, "dy", at(t, out + "_GRAD"), "dx", at(t, gradInputOf(i)), "batch", "batch"));
-        }
-      });
-      return null;
+    /** The launcher's grid of a single pass's kernel: a thread per element of the tower's share of its output or input. */
+    private String blocks(KernelPlan.Launch launch) {
+      return elementBlocks(channelsOnEachTower() * plane(launch.overInput() ? stage.in() : stage.out()));
     }
 
     /** Registers a launched kernel in the table and runs it in the stage's forward pass. */
@@ -507,22 +459,6 @@ public final class CudaSchedule {
     /** Registers a launched kernel in the table and runs it in the stage's backward pass. */
     private void backward(Kernel kernel) {
       backwardOfStage.add(add(kernel));
-    }
-
-    /**
-     * The backward kernel of an element-wise stage on tower {@code t}, using the constants struct its forward kernel
-     * declared.
-     *
-     * @param how what its documentation adds after "Backward of conv1Pool, tower 0"
-     */
-    private Kernel backwardKernel(int t, String how, String template) {
-      return new Kernel(n + "_backward_t" + t, "Backward of " + what(t) + how + ".", "", template, n + "_t" + t);
-    }
-
-    /** The forward kernel of an element-wise stage on tower {@code t}, declaring the stage's constants struct. */
-    private Kernel forwardKernel(int t, String operation, String constants, String template) {
-      return new Kernel(n + "_forward_t" + t, "Forward of " + what(t) + ": " + operation + ".", structDeclaration(n + "_t" + t, constants), template,
-          n + "_t" + t);
     }
 
     /**
@@ -538,21 +474,7 @@ public final class CudaSchedule {
     }
 
     private int channelsOnEachTower() {
-      return plan.stages().get(i).out().channels() / schedule.channelSplit(i);
-    }
-
-    private long plane() {
-      Shape shape = plan.stages().get(i).out();
-      return (long) shape.height() * shape.width();
-    }
-
-    /** Runs {@code perTower} for every tower with the constants every element-wise kernel's struct starts with. */
-    private void elementWise(Stage s, BiConsumer<Integer, String> perTower) {
-      for (int t = 0; t < plan.towers(); t++) {
-        int count = channelsOnEachTower();
-        perTower.accept(t, "  static constexpr int CHANNELS = " + s.out().channels() + ", FIRST = " + (schedule.channelSplit(i) == 1 ? 0 : t * count) + ", COUNT = "
-            + count + ", PLANE = " + plane() + ";\n");
-      }
+      return stage.out().channels() / schedule.channelSplit(i);
     }
   }
 
@@ -574,44 +496,64 @@ public final class CudaSchedule {
     return new String[] {blocks, "1", "1"};
   }
 
-  private static String structDeclaration(String struct, String constants) {
-    return "struct " + struct + " {\n" + constants + "};\n";
-  }
-
-
-  private static List<TowerSlice> slicesOf(Parametric p, int tower) {
-    List<TowerSlice> result = new ArrayList<>();
-    for (TowerSlice s : p.slices()) {
-      if (s.tower() == tower) {
-        result.add(s);
+  /** A constants struct: one {@code static constexpr} declaration per line of constants, of its values' type. */
+  private static String structDeclaration(String struct, List<List<KernelPlan.Constant>> lines) {
+    StringBuilder b = new StringBuilder("struct " + struct + " {\n");
+    for (List<KernelPlan.Constant> line : lines) {
+      String type = cType(line.get(0).value());
+      List<String> declared = new ArrayList<>();
+      for (KernelPlan.Constant c : line) {
+        if (!cType(c.value()).equals(type)) {
+          throw new IllegalStateException(struct + " declares " + c.name() + " on a line of " + type + " constants");
+        }
+        declared.add(c.name() + " = " + (c.value() instanceof Float f ? floatLiteral(f) : c.value()));
       }
+      b.append("  static constexpr ").append(type).append(' ').append(String.join(", ", declared)).append(";\n");
     }
-    return result;
+    return b.append("};\n").toString();
   }
 
-  private String parametricConstants(Parametric p, int first, int slice, int runs) {
-    StringBuilder b = new StringBuilder();
-    if (!(p instanceof Convolution c)) {
-      b.append("  static constexpr int IN = ").append(p.in().size()).append(", OUT_C = ").append(p.out().channels())
-          .append(", OUT_H = 1, OUT_W = 1;\n");
-    } else {
-      b.append("  static constexpr int IN_C = ").append(p.in().channels()).append(", IN_H = ").append(p.in().height())
-          .append(", IN_W = ").append(p.in().width()).append(";\n");
-      b.append("  static constexpr int OUT_C = ").append(p.out().channels()).append(", OUT_H = ").append(p.out().height())
-          .append(", OUT_W = ").append(p.out().width()).append(";\n");
-      b.append("  static constexpr int KERNEL = ").append(c.kernel()).append(", STRIDE = ").append(c.stride())
-          .append(", PAD = ").append(c.padding()).append(";\n");
-      b.append("  static constexpr int GROUP_IN = ").append(c.groupInputs()).append(", GROUP_OUT = ")
-          .append(c.out().channels() / c.groups()).append(";\n");
+  private static String cType(Object value) {
+    if (value instanceof Float) {
+      return "float";
+    } else if (value instanceof Boolean) {
+      return "bool";
+    } else if (value instanceof Integer || value instanceof Long) {
+      return "int";
     }
-    b.append("  static constexpr int FIRST = ").append(first).append(", SLICE = ").append(slice).append(", SLICES = ").append(runs)
-        .append(";\n");
-    b.append("  static constexpr bool RELU = ").append(p.relu()).append(";\n");
-    return b.toString();
+    throw new IllegalStateException("no C type for the constant " + value);
   }
 
-  private static String floatLiteral(double v) {
-    String s = Float.toString((float) v);
+  private static String floatLiteral(float v) {
+    String s = Float.toString(v);
     return (s.contains("E") ? s.replace("E", "e") : s) + "f";
+  }
+
+  /** The launcher's expressions for a grid's x, y and z. */
+  private static String[] grid(List<KernelPlan.Dim> dims) {
+    return dims.stream().map(CudaSchedule::extent).toArray(String[]::new);
+  }
+
+  private static String extent(KernelPlan.Dim dim) {
+    if (dim instanceof KernelPlan.Batch) {
+      return "batch";
+    } else if (dim instanceof KernelPlan.BatchTiles) {
+      return BATCH_TILES;
+    }
+    return Long.toString(tiles(dim));
+  }
+
+  /** The blocks of an extent that does not depend on the batch. */
+  private static long tiles(KernelPlan.Dim dim) {
+    if (dim instanceof KernelPlan.Count c) {
+      return c.blocks();
+    } else if (dim instanceof KernelPlan.Tiles t) {
+      return t.times() * ((t.n() + TILE - 1) / TILE);
+    }
+    throw new IllegalStateException(dim + " depends on the batch");
+  }
+
+  private static long plane(Shape shape) {
+    return (long) shape.height() * shape.width();
   }
 }

@@ -6,38 +6,25 @@ import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
-import dev.netforge.processor.plan.AvgPool;
-import dev.netforge.processor.plan.Convolution;
-import dev.netforge.processor.plan.Dense;
-import dev.netforge.processor.plan.Dropout;
-import dev.netforge.processor.plan.Lrn;
-import dev.netforge.processor.plan.MaxPool;
-import dev.netforge.processor.plan.Parametric;
+import dev.netforge.processor.plan.Argument;
 import dev.netforge.processor.plan.Plan;
-import dev.netforge.processor.plan.Relu;
+import dev.netforge.processor.plan.RuntimeStage;
 import dev.netforge.processor.plan.Schedule;
 import dev.netforge.processor.plan.Stage;
 import dev.netforge.processor.plan.StageNames;
-import dev.netforge.processor.plan.TowerSlice;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.function.Function;
-import java.util.function.IntFunction;
 import javax.lang.model.element.Modifier;
 
 /**
  * One stage of the CPU class: its geometry constant, and the runtime stage object of its op kind — one per tower for a
  * per-tower stage — built in the constructor with every size a compile-time constant and bound to its buffers when
- * a batch size is planned. The passes then run it with one short line ({@code conv1Stage[tower].forward(batch,
+ * a batch size is planned, all printed from what the op kind gives ({@link Stage#runtimeStage}). The passes then run it with one short line ({@code conv1Stage[tower].forward(batch,
  * training)}).
  */
 final class JavaStage {
   private static final String NN = "dev.netforge.runtime.nn";
-  private static final ClassName CONV_SHAPE = ClassName.get(NN, "ConvShape");
-  private static final ClassName POOL_SHAPE = ClassName.get(NN, "PoolShape");
-  private static final ClassName LRN_SHAPE = ClassName.get(NN, "LrnShape");
-  private static final ClassName TOWER_SLICE = ClassName.get(NN, "TowerSlice");
   static final ClassName TOWER_GRADIENT = ClassName.get(NN, "TowerGradient");
 
   private final Schedule schedule;
@@ -46,7 +33,8 @@ final class JavaStage {
   private final Stage stage;
   private final String name;
   private final boolean perTower;
-  private final Call call;
+  private final RuntimeStage runtime;
+  private final ClassName type;
 
   JavaStage(Schedule schedule, int stage) {
     this.schedule = schedule;
@@ -55,7 +43,11 @@ final class JavaStage {
     this.stage = plan.stages().get(stage);
     this.name = schedule.names().of(stage);
     this.perTower = schedule.perTower(stage);
-    this.call = this.stage.accept(new Calls());
+    this.runtime = this.stage.runtimeStage();
+    this.type = ClassName.get(NN, runtime.type());
+    if (runtime.objects().size() != objects()) {
+      throw new IllegalStateException(name + "'s runtime stage has " + runtime.objects().size() + " objects, its schedule " + objects());
+    }
   }
 
   /** The field holding the stage object(s): {@code conv1Stage}. */
@@ -88,17 +80,18 @@ final class JavaStage {
 
   /** The stage's geometry as a constant its objects are built from, or {@code null} for kinds that need none. */
   FieldSpec geometry() {
-    if (call.geometryType() == null) {
+    if (runtime.geometry() == null) {
       return null;
     }
-    return FieldSpec.builder(call.geometryType(), schedule.names().constant(i), Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-        .initializer(call.geometry())
+    return FieldSpec.builder(ClassName.get(NN, runtime.geometry().type()), schedule.names().constant(i), Modifier.PRIVATE, Modifier.STATIC,
+            Modifier.FINAL)
+        .initializer(print(runtime.geometry(), null))
         .build();
   }
 
   /** The field of the stage object(s), documented as the stage: shapes, parameters, towers, exchange, fusions. */
   FieldSpec stageField() {
-    return FieldSpec.builder(perTower ? ArrayTypeName.of(call.type()) : call.type(), field(), Modifier.PRIVATE, Modifier.FINAL)
+    return FieldSpec.builder(perTower ? ArrayTypeName.of(type) : type, field(), Modifier.PRIVATE, Modifier.FINAL)
         .addJavadoc(StageDocs.of(plan, name, stage, perTower))
         .build();
   }
@@ -116,14 +109,19 @@ final class JavaStage {
   /** Builds the stage object(s) in the constructor: one per tower with its slices, or one for a stage run whole. */
   void construct(MethodSpec.Builder m) {
     if (!perTower) {
-      m.addStatement("$L = $L", field(), call.construct().apply(0));
+      m.addStatement("$L = $L", field(), construct(0));
       return;
     }
     List<CodeBlock> towers = new ArrayList<>();
     for (int t = 0; t < plan.towers(); t++) {
-      towers.add(call.construct().apply(t));
+      towers.add(construct(t));
     }
-    m.addStatement("$L = new $T[] {\n$L}", field(), call.type(), CodeBlock.join(towers, ",\n"));
+    m.addStatement("$L = new $T[] {\n$L}", field(), type, CodeBlock.join(towers, ",\n"));
+  }
+
+  /** Tower {@code t}'s object: {@code new Conv2d(CONV1, conv1Weight, conv1Bias, true, scratch(0), new TowerSlice(0, 0, 4, false))}. */
+  private CodeBlock construct(int t) {
+    return CodeBlock.of("new $T($L)", type, print(runtime.objects().get(t), null));
   }
 
   /** Builds the reduce object(s) in the constructor: each tower sums its own channels, or one sums the whole gradient. */
@@ -141,27 +139,9 @@ final class JavaStage {
     m.addStatement("$L = new $T[] {$L}", reduceField(), TOWER_GRADIENT, CodeBlock.join(towers, ", "));
   }
 
-  /**
-   * Tower {@code t}'s slices of a parametric layer, in order; a slice reading input channels a slice before it in the
-   * same tower read adds to their gradient.
-   */
-  private CodeBlock slices(Parametric p, int t) {
-    List<CodeBlock> out = new ArrayList<>();
-    List<TowerSlice> done = new ArrayList<>();
-    for (TowerSlice slice : p.slices()) {
-      if (slice.tower() != t) {
-        continue;
-      }
-      boolean accumulate = done.stream().anyMatch(slice::readsSameInputAs);
-      done.add(slice);
-      out.add(CodeBlock.of("new $T($L, $L, $L, $L)", TOWER_SLICE, slice.inStart(), slice.outStart(), slice.outCount(), accumulate));
-    }
-    return CodeBlock.join(out, ", ");
-  }
-
   /** The forward pass's arrays of {@code bind}, reading {@code input}: the same for every tower (each reads its own channels). */
   CodeBlock forwardArrays(String input) {
-    return call.forwardArrays().apply(input);
+    return print(runtime.bind(), input);
   }
 
   /**
@@ -169,7 +149,7 @@ final class JavaStage {
    * for a stage run whole, a loop where every tower binds the same arrays, else one statement per tower.
    */
   void bind(MethodSpec.Builder m, String method, List<CodeBlock> towerArguments) {
-    bind(m, field(), call.type(), "stage", method, towerArguments);
+    bind(m, field(), type, "stage", method, towerArguments);
   }
 
   /** {@code bind(gradient, copies...)} of the reduce object(s), the same arrays for every tower. */
@@ -196,88 +176,36 @@ final class JavaStage {
   }
 
   /**
-   * How the CPU class uses one op kind's runtime stage.
+   * {@code argument} as the generated class spells it.
    *
-   * @param type the runtime stage class
-   * @param geometryType the type of the geometry constant its objects are built from, or {@code null} when none
-   * @param geometry the constant's initializer, or {@code null}
-   * @param construct tower t's object, built in the constructor:
-   *     {@code new Conv2d(CONV1, conv1Weight, conv1Bias, true, scratch(0), new TowerSlice(0, 0, 4, false))}
-   * @param forwardArrays what its {@code bind} takes, given the array it reads
+   * @param input the array the stage reads, where {@code argument} may name it (a {@code bind}), else {@code null}
    */
-  private record Call(
-      ClassName type, ClassName geometryType, CodeBlock geometry, IntFunction<CodeBlock> construct, Function<String, CodeBlock> forwardArrays) {}
-
-  /** Each op kind's {@link Call}: all that the CPU class writes differently for it, in one method per kind. */
-  private final class Calls implements Stage.Visitor<Call> {
-    private final String constant = schedule.names().constant(i);
-    private final String mask = stage.maskRate() > 0 ? name + "Mask" : "null";
-
-    @Override
-    public Call convolution(Convolution c) {
-      ClassName type = ClassName.get(NN, "Conv2d");
-      CodeBlock geometry = CodeBlock.of("new $T($L, $L, $L, $L, $L, $L, $L, $L, $L, $L)", CONV_SHAPE, c.in().channels(), c.in().height(),
-          c.in().width(), c.out().channels(), c.out().height(), c.out().width(), c.kernel(), c.stride(), c.padding(), c.groupInputs());
-      return new Call(type, CONV_SHAPE, geometry,
-          t -> CodeBlock.of("new $T($L, $L, $L, $L, scratch($L), $L)", type, constant, weight(c), bias(c), c.relu(), t, slices(c, t)),
-          input -> CodeBlock.of("$L, $L, $L", input, name, mask));
+  private CodeBlock print(Argument argument, String input) {
+    if (argument instanceof Argument.Int integer) {
+      return CodeBlock.of("$L", integer.value());
+    } else if (argument instanceof Argument.Real r) {
+      return CodeBlock.of("$Lf", r.value());
+    } else if (argument instanceof Argument.Bool b) {
+      return CodeBlock.of("$L", b.value());
+    } else if (argument instanceof Argument.None) {
+      return CodeBlock.of("null");
+    } else if (argument instanceof Argument.New n) {
+      return CodeBlock.of("new $T($L)", ClassName.get(NN, n.type()), print(n.arguments(), input));
+    } else if (argument instanceof Argument.Geometry) {
+      return CodeBlock.of("$L", schedule.names().constant(i));
+    } else if (argument instanceof Argument.Parameter p) {
+      return CodeBlock.of("$L", StageNames.parameterField(p.name()));
+    } else if (argument instanceof Argument.Scratch s) {
+      return CodeBlock.of("scratch($L)", s.tower());
+    } else if (argument instanceof Argument.Input && input != null) {
+      return CodeBlock.of("$L", input);
+    } else if (argument instanceof Argument.Buffer b) {
+      return CodeBlock.of("$L$L", name, b.role().suffix());
     }
-
-    @Override
-    public Call dense(Dense d) {
-      ClassName type = ClassName.get(NN, "Dense");
-      return new Call(type, null, null,
-          t -> CodeBlock.of("new $T($L, $L, $L, $L, $L, $L)", type, d.in().size(), d.out().channels(), weight(d), bias(d), d.relu(), slices(d, t)),
-          input -> CodeBlock.of("$L, $L, $L", input, name, mask));
-    }
-
-    @Override
-    public Call lrn(Lrn l) {
-      ClassName type = ClassName.get(NN, "LocalResponseNorm");
-      CodeBlock geometry = CodeBlock.of("new $T($L, $L, $L, $Lf, $Lf, $Lf, $L)", LRN_SHAPE, l.in().channels(), l.in().height() * l.in().width(),
-          l.size(), (float) l.alpha(), (float) l.beta(), (float) l.k(), l.towers());
-      return new Call(type, LRN_SHAPE, geometry, t -> CodeBlock.of("new $T($L, $L, scratch($L))", type, constant, t, t),
-          input -> CodeBlock.of("$L, $L, $LScale", input, name, name));
-    }
-
-    @Override
-    public Call maxPool(MaxPool p) {
-      ClassName type = ClassName.get(NN, "MaxPool2d");
-      CodeBlock geometry = CodeBlock.of("new $T($L, $L, $L, $L, $L, $L, $L)", POOL_SHAPE, p.in().channels(), p.in().height(), p.in().width(),
-          p.out().height(), p.out().width(), p.kernel(), p.stride());
-      int channels = p.in().channels() / p.towers();
-      return new Call(type, POOL_SHAPE, geometry, t -> CodeBlock.of("new $T($L, $L, $L)", type, constant, t * channels, channels),
-          input -> CodeBlock.of("$L, $L, $LArgmax", input, name, name));
-    }
-
-    @Override
-    public Call avgPool(AvgPool a) {
-      ClassName type = ClassName.get(NN, "AvgPool2d");
-      CodeBlock geometry = CodeBlock.of("new $T($L, $L, $L, $L, $L, $L, $L, $L)", POOL_SHAPE, a.in().channels(), a.in().height(), a.in().width(),
-          a.out().height(), a.out().width(), a.kernel(), a.stride(), a.padding());
-      int channels = a.in().channels() / a.towers();
-      return new Call(type, POOL_SHAPE, geometry, t -> CodeBlock.of("new $T($L, $L, $L)", type, constant, t * channels, channels),
-          input -> CodeBlock.of("$L, $L", input, name));
-    }
-
-    @Override
-    public Call relu(Relu r) {
-      ClassName type = ClassName.get(NN, "Relu");
-      return new Call(type, null, null, t -> CodeBlock.of("new $T($L)", type, r.out().size()), input -> CodeBlock.of("$L, $L", input, name));
-    }
-
-    @Override
-    public Call dropout(Dropout d) {
-      ClassName type = ClassName.get(NN, "Dropout");
-      return new Call(type, null, null, t -> CodeBlock.of("new $T($L)", type, d.out().size()), input -> CodeBlock.of("$L, $L, $L", input, name, mask));
-    }
+    throw new IllegalStateException("no spelling for " + argument);
   }
 
-  private static String weight(Parametric p) {
-    return StageNames.parameterField(p.paramPrefix() + ".weight");
-  }
-
-  private static String bias(Parametric p) {
-    return StageNames.parameterField(p.paramPrefix() + ".bias");
+  private CodeBlock print(List<Argument> arguments, String input) {
+    return CodeBlock.join(arguments.stream().map(a -> print(a, input)).toList(), ", ");
   }
 }

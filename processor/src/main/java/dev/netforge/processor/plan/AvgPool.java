@@ -4,6 +4,7 @@ import dev.netforge.processor.model.Layer;
 import dev.netforge.processor.model.Location;
 import dev.netforge.processor.model.Op;
 import dev.netforge.processor.model.Shape;
+import java.util.List;
 
 /**
  * Average pooling, {@code count_include_pad}: each window's sum over {@code kernel²}, zero padding counted.
@@ -54,7 +55,25 @@ public record AvgPool(String layer, Shape in, Shape out, int kernel, int stride,
   }
 
   @Override
-  public <R> R accept(Visitor<R> visitor) {
-    return visitor.avgPool(this);
+  public RuntimeStage runtimeStage() {
+    Argument.New geometry = new Argument.New("PoolShape", Argument.ints(in.channels(), in.height(), in.width(), out.height(), out.width(), kernel,
+        stride, padding));
+    return new RuntimeStage("AvgPool2d", geometry, channelObjects(), List.of(Argument.INPUT, Argument.OUTPUT));
+  }
+
+  @Override
+  public KernelPlan kernelPlan(int tower) {
+    return new KernelPlan.Pass(List.of(KernelPlan.line("IN_H", in.height(), "IN_W", in.width(), "OUT_H", out.height(), "OUT_W", out.width(),
+            "KERNEL", kernel, "STRIDE", stride, "PAD", padding)),
+        KernelPlan.Launch.of("avg_pool_forward", operation() + ", padding counted", false, "x", Argument.INPUT, "y", Argument.OUTPUT, "batch",
+            Argument.BATCH),
+        KernelPlan.Launch.of("avg_pool_backward", ": each input sums the windows that hold it", true, "dy", Argument.GRADIENT, "dx",
+            Argument.INPUT_GRADIENT, "batch", Argument.BATCH));
+  }
+
+  /** {@code avgPool}: kernel, stride, padding (padding counted in each window's average). */
+  @Override
+  public Description description() {
+    return Description.of("avgPool", "kernel", kernel, "stride", stride, "padding", padding);
   }
 }

@@ -127,7 +127,29 @@ public record Convolution(
   }
 
   @Override
-  public <R> R accept(Visitor<R> visitor) {
-    return visitor.convolution(this);
+  public RuntimeStage runtimeStage() {
+    Argument.New geometry = new Argument.New("ConvShape", Argument.ints(in.channels(), in.height(), in.width(), out.channels(), out.height(),
+        out.width(), kernel, stride, padding, groupInputs()));
+    return new RuntimeStage("Conv2d", geometry, towerObjects(t -> List.of(new Argument.Geometry(), new Argument.Parameter(paramPrefix + ".weight"),
+        new Argument.Parameter(paramPrefix + ".bias"), new Argument.Bool(relu), new Argument.Scratch(t))), bindsOutputAndMask());
+  }
+
+  @Override
+  public KernelPlan kernelPlan(int tower) {
+    List<TowerSlice> own = slicesOf(tower);
+    int slice = own.get(0).outCount();
+    int runs = own.size();
+    List<List<KernelPlan.Constant>> constants = List.of(KernelPlan.line("IN_C", in.channels(), "IN_H", in.height(), "IN_W", in.width()),
+        KernelPlan.line("OUT_C", out.channels(), "OUT_H", out.height(), "OUT_W", out.width()),
+        KernelPlan.line("KERNEL", kernel, "STRIDE", stride, "PAD", padding), KernelPlan.line("GROUP_IN", groupInputs(), "GROUP_OUT", out.channels() / groups));
+    return new KernelPlan.Gemm(constants, "conv_forward", ", as an implicit GEMM",
+        List.of(new KernelPlan.Tiles((long) out.height() * out.width(), 1), new KernelPlan.Tiles(slice, runs), new KernelPlan.Batch()),
+        "conv_backward_weight", new KernelPlan.Tiles(slice, runs), true, "conv_backward_data", ", without im2col",
+        List.of(new KernelPlan.Tiles((long) in.height() * in.width(), 1), new KernelPlan.Tiles(groupInputs(), runs), new KernelPlan.Batch()), false);
+  }
+
+  @Override
+  public Description description() {
+    return describedAs("convolution", "kernel", kernel, "stride", stride, "padding", padding, "groups", groups);
   }
 }

@@ -83,7 +83,25 @@ public record Dense(
   }
 
   @Override
-  public <R> R accept(Visitor<R> visitor) {
-    return visitor.dense(this);
+  public RuntimeStage runtimeStage() {
+    return new RuntimeStage("Dense", null, towerObjects(t -> List.of(new Argument.Int(in.size()), new Argument.Int(out.channels()),
+        new Argument.Parameter(paramPrefix + ".weight"), new Argument.Parameter(paramPrefix + ".bias"), new Argument.Bool(relu))),
+        bindsOutputAndMask());
+  }
+
+  @Override
+  public KernelPlan kernelPlan(int tower) {
+    List<TowerSlice> own = slicesOf(tower);
+    long outputs = (long) own.get(0).outCount() * own.size();
+    return new KernelPlan.Gemm(List.of(KernelPlan.line("IN", in.size(), "OUT_C", out.channels(), "OUT_H", 1, "OUT_W", 1)), "dense_forward", "",
+        List.of(new KernelPlan.BatchTiles(), new KernelPlan.Tiles(outputs, 1), new KernelPlan.Count(1)), "dense_backward_weight",
+        new KernelPlan.Tiles(outputs, 1), false, "dense_backward_data", "",
+        List.of(new KernelPlan.BatchTiles(), new KernelPlan.Tiles(in.size(), 1), new KernelPlan.Count(1)), true);
+  }
+
+  /** {@code dense}: relu, dropout, weight, bias; its input flattened in C, H, W order. */
+  @Override
+  public Description description() {
+    return describedAs("dense");
   }
 }

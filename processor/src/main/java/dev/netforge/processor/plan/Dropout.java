@@ -2,6 +2,7 @@ package dev.netforge.processor.plan;
 
 import dev.netforge.processor.model.Op;
 import dev.netforge.processor.model.Shape;
+import java.util.List;
 
 /** Inverted dropout that could not be fused into a parametric epilogue. */
 public record Dropout(String layer, Shape in, double rate) implements ElementWise {
@@ -30,7 +31,22 @@ public record Dropout(String layer, Shape in, double rate) implements ElementWis
   }
 
   @Override
-  public <R> R accept(Visitor<R> visitor) {
-    return visitor.dropout(this);
+  public RuntimeStage runtimeStage() {
+    return new RuntimeStage("Dropout", null, List.of(List.of(new Argument.Int(in.size()))),
+        List.of(Argument.INPUT, Argument.OUTPUT, Argument.maskOf(this)));
+  }
+
+  @Override
+  public KernelPlan kernelPlan(int tower) {
+    Argument mask = Argument.maskOf(this);
+    return new KernelPlan.Pass(List.of(),
+        KernelPlan.Launch.of("dropout_forward", operation(), false, "x", Argument.INPUT, "mask", mask, "y", Argument.OUTPUT, "batch", Argument.BATCH),
+        KernelPlan.Launch.of("dropout_backward", "", false, "mask", mask, "dy", Argument.GRADIENT, "dx", Argument.INPUT_GRADIENT, "batch",
+            Argument.BATCH));
+  }
+
+  @Override
+  public Description description() {
+    return Description.of("dropout", "rate", rate);
   }
 }

@@ -54,7 +54,30 @@ public record Lrn(String layer, Shape in, int size, double alpha, double beta, d
   }
 
   @Override
-  public <R> R accept(Visitor<R> visitor) {
-    return visitor.lrn(this);
+  public RuntimeStage runtimeStage() {
+    Argument.New geometry = new Argument.New("LrnShape", List.of(new Argument.Int(in.channels()), new Argument.Int((long) in.height() * in.width()),
+        new Argument.Int(size), new Argument.Real((float) alpha), new Argument.Real((float) beta), new Argument.Real((float) k),
+        new Argument.Int(towers)));
+    return new RuntimeStage("LocalResponseNorm", geometry,
+        RuntimeStage.eachTower(towers, t -> List.of(new Argument.Geometry(), new Argument.Int(t), new Argument.Scratch(t))),
+        List.of(Argument.INPUT, Argument.OUTPUT, new Argument.Buffer(Schedule.Role.LRN_SCALE)));
+  }
+
+  @Override
+  public KernelPlan kernelPlan(int tower) {
+    Argument scale = new Argument.Buffer(Schedule.Role.LRN_SCALE);
+    return new KernelPlan.Pass(List.of(KernelPlan.line("SIZE", size), KernelPlan.line("ALPHA", (float) alpha, "BETA", (float) beta, "K", (float) k)),
+        KernelPlan.Launch.of("lrn_forward", operation(), false, "a", Argument.INPUT, "b", Argument.OUTPUT, "scale", scale, "batch", Argument.BATCH),
+        KernelPlan.Launch.of("lrn_backward", "", false, "a", Argument.INPUT, "b", Argument.OUTPUT, "scale", scale, "g", Argument.GRADIENT, "da",
+            Argument.INPUT_GRADIENT, "batch", Argument.BATCH));
+  }
+
+  /**
+   * {@code lrn}: size, alpha — the paper's, not divided by size — beta, k, and towers: the window stays within each of
+   * that many equal channel groups.
+   */
+  @Override
+  public Description description() {
+    return Description.of("lrn", "size", size, "alpha", alpha, "beta", beta, "k", k, "towers", towers);
   }
 }

@@ -54,7 +54,26 @@ public record MaxPool(String layer, Shape in, Shape out, int kernel, int stride,
   }
 
   @Override
-  public <R> R accept(Visitor<R> visitor) {
-    return visitor.maxPool(this);
+  public RuntimeStage runtimeStage() {
+    Argument.New geometry = new Argument.New("PoolShape", Argument.ints(in.channels(), in.height(), in.width(), out.height(), out.width(), kernel,
+        stride));
+    return new RuntimeStage("MaxPool2d", geometry, channelObjects(),
+        List.of(Argument.INPUT, Argument.OUTPUT, new Argument.Buffer(Schedule.Role.ARGMAX)));
+  }
+
+  @Override
+  public KernelPlan kernelPlan(int tower) {
+    Argument argmax = new Argument.Buffer(Schedule.Role.ARGMAX);
+    return new KernelPlan.Pass(List.of(KernelPlan.line("IN_PLANE", (long) in.height() * in.width(), "IN_W", in.width(), "OUT_H", out.height(),
+            "OUT_W", out.width(), "KERNEL", kernel, "STRIDE", stride)),
+        KernelPlan.Launch.of("max_pool_forward", operation() + ", keeping the arg-max", false, "x", Argument.INPUT, "y", Argument.OUTPUT, "argmax",
+            argmax, "batch", Argument.BATCH),
+        KernelPlan.Launch.of("max_pool_backward", ": each input sums the windows that chose it", true, "dy", Argument.GRADIENT, "argmax", argmax,
+            "dx", Argument.INPUT_GRADIENT, "batch", Argument.BATCH));
+  }
+
+  @Override
+  public Description description() {
+    return Description.of("maxPool", "kernel", kernel, "stride", stride);
   }
 }

@@ -1,6 +1,8 @@
 package dev.netforge.processor.plan;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * A convolution or dense layer with its fused epilogue: what both kinds share.
@@ -22,6 +24,11 @@ public sealed interface Parametric extends Stage permits Convolution, Dense {
   List<TowerSlice> slices();
 
   Exchange exchange();
+
+  /** Tower {@code tower}'s slices, in order. */
+  default List<TowerSlice> slicesOf(int tower) {
+    return slices().stream().filter(s -> s.tower() == tower).toList();
+  }
 
   /** Input channels (or features) one output reads. */
   int groupInputs();
@@ -65,6 +72,37 @@ public sealed interface Parametric extends Stage permits Convolution, Dense {
   @Override
   default double maskRate() {
     return dropout();
+  }
+
+  /**
+   * The runtime stage's objects, one per tower: tower t's {@code leading.apply(t)}, then the tower's slices in order;
+   * a slice reading input channels that a slice before it in the same tower read adds to their gradient.
+   */
+  default List<List<Argument>> towerObjects(IntFunction<List<Argument>> leading) {
+    int towers = slices().stream().mapToInt(TowerSlice::tower).max().orElseThrow() + 1;
+    return RuntimeStage.eachTower(towers, t -> {
+      List<Argument> slices = new ArrayList<>();
+      List<TowerSlice> done = new ArrayList<>();
+      for (TowerSlice slice : slicesOf(t)) {
+        boolean accumulate = done.stream().anyMatch(slice::readsSameInputAs);
+        done.add(slice);
+        slices.add(new Argument.New("TowerSlice", List.of(new Argument.Int(slice.inStart()), new Argument.Int(slice.outStart()),
+            new Argument.Int(slice.outCount()), new Argument.Bool(accumulate))));
+      }
+      return RuntimeStage.concat(leading.apply(t), slices);
+    });
+  }
+
+  /** What its runtime stage binds: its input, its output and its dropout mask (none without dropout). */
+  default List<Argument> bindsOutputAndMask() {
+    return List.of(Argument.INPUT, Argument.OUTPUT, Argument.maskOf(this));
+  }
+
+  /** Its description as {@code kind}: {@code own} attributes (name, value...), then the epilogue's and the parameters' names. */
+  default Description describedAs(String kind, Object... own) {
+    List<Object> all = new ArrayList<>(List.of(own));
+    all.addAll(List.of("relu", relu(), "dropout", dropout(), "weight", paramPrefix() + ".weight", "bias", paramPrefix() + ".bias"));
+    return Description.of(kind, all.toArray());
   }
 
   /** The epilogue's part of {@link #operation}: {@code " + bias + ReLU + dropout 0.5"}. */

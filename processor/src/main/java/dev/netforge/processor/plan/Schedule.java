@@ -50,6 +50,11 @@ public final class Schedule {
       this.suffix = suffix;
     }
 
+    /** What a buffer of this role adds to its stage's name: {@code Scale} in {@code conv1LrnScale}. */
+    public String suffix() {
+      return suffix;
+    }
+
     public Lifetime lifetime() {
       return this == GRADIENT || this == TOWER_GRADIENT ? Lifetime.GRADIENTS : Lifetime.FORWARD;
     }

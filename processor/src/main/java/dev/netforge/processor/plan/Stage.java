@@ -8,8 +8,10 @@ import java.util.List;
  * inference ({@code plan}). Parametric stages absorb the element-wise operations written right after them (ReLU,
  * dropout) into their epilogue; LRN and pooling are single passes of their own.
  *
- * <p>Whatever depends on the kind goes through {@link Visitor}, so that adding a kind is a compile error in every
- * place that must handle it, never a fall-through into some other kind's branch.
+ * <p>Whatever depends on the kind is a method the kind's record implements — its checks and shapes, the buffers it
+ * keeps, its runtime stage on the CPU ({@link #runtimeStage}), its kernels on CUDA ({@link #kernelPlan}) and its
+ * description ({@link #description}) — as engine-neutral data that the emitters print without knowing the kind. So a
+ * new kind is one new record, which the compiler holds to every one of these, and no change to any emitter.
  */
 public sealed interface Stage permits Parametric, TowerSplit, ElementWise {
   /** The declaring method. */
@@ -45,22 +47,12 @@ public sealed interface Stage permits Parametric, TowerSplit, ElementWise {
     return 0;
   }
 
-  <R> R accept(Visitor<R> visitor);
+  /** The runtime stage the CPU engine runs it with: its class, the arguments of its objects and what they bind. */
+  RuntimeStage runtimeStage();
 
-  /** One method per op kind. */
-  interface Visitor<R> {
-    R convolution(Convolution s);
+  /** How the CUDA engine runs it on tower {@code tower}: its kernels' templates, constants, grids and arguments. */
+  KernelPlan kernelPlan(int tower);
 
-    R dense(Dense s);
-
-    R lrn(Lrn s);
-
-    R maxPool(MaxPool s);
-
-    R avgPool(AvgPool s);
-
-    R relu(Relu s);
-
-    R dropout(Dropout s);
-  }
+  /** Its kind and attributes as the network description names them. */
+  Description description();
 }

@@ -1,5 +1,7 @@
 package dev.netforge.processor.plan;
 
+import java.util.List;
+
 /**
  * A single pass over a feature map's channels — LRN or pooling — that runs on each tower's own channels once a
  * parametric layer has split them, and over the whole input, which every tower holds, before.
@@ -10,6 +12,15 @@ public sealed interface TowerSplit extends Stage permits Lrn, MaxPool, AvgPool {
    * where the input is whole on every tower.
    */
   int towers();
+
+  /**
+   * Its runtime stage's objects, one per tower its channels are split over, each given its first channel and how many:
+   * what pooling's stages are built from besides their geometry.
+   */
+  default List<List<Argument>> channelObjects() {
+    int channels = in().channels() / towers();
+    return RuntimeStage.eachTower(towers(), t -> List.of(new Argument.Geometry(), new Argument.Int((long) t * channels), new Argument.Int(channels)));
+  }
 
   /** On the towers' own channels where its input is split over them; before the first parametric layer, whole. */
   @Override
