@@ -68,6 +68,32 @@ class GeneratedSourceTest {
     assertThat(c).succeededWithoutWarnings();
   }
 
+  /**
+   * Layer names that end in a capital or hold an underscore or digits next to capitals: every buffer constant the CPU
+   * and CUDA classes derive from them must be spelled one way, or the generated launcher does not compile.
+   */
+  @Test
+  void layerNamesWithCapitalsAndUnderscoresCompile() {
+    Compilation c = javac().withOptions("-Xlint:all", "-Werror").withProcessors(new NetforgeProcessor()).compile(Sources.body(
+        "  @Conv(filters = 8, kernel = 3, padding = 1)",
+        "  @Relu",
+        "  @Lrn(size = 3)",
+        "  @MaxPool(kernel = 3, stride = 2, rounding = Rounding.FLOOR)",
+        "  void convA();",
+        "  @Conv(filters = 8, kernel = 3, padding = 1, groups = 2)",
+        "  @Relu",
+        "  @MaxPool(kernel = 2, stride = 2, rounding = Rounding.FLOOR)",
+        "  void conv_B2();",
+        "  @Dense(units = 16)",
+        "  @Relu",
+        "  @Dropout(0.5)",
+        "  void fcHTTP();",
+        "  @Dense(units = 4)",
+        "  @Softmax",
+        "  void out_();"));
+    assertThat(c).succeededWithoutWarnings();
+  }
+
   @Test
   void summaryOptionPrintsTheLayerTable() {
     Compilation c = javac().withOptions("-Anetforge.summary=true").withProcessors(new NetforgeProcessor()).compile(tinyNet());

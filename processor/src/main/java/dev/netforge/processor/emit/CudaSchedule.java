@@ -179,7 +179,7 @@ public final class CudaSchedule {
       };
       if (doc != null) {
         boolean beforeParameters = b.stage() < plan.firstParametric() && b.role() == Schedule.Role.GRADIENT;
-        buffers.add(new Buffer(StageNames.constant(b.name()), doc, 0, b.perExample(), b.ints(), beforeParameters));
+        buffers.add(new Buffer(bufferConstant(b.stage(), b.role()), doc, 0, b.perExample(), b.ints(), beforeParameters));
       }
     }
     outputBuffer = names.constant(plan.stages().size() - 1);
@@ -212,6 +212,16 @@ public final class CudaSchedule {
 
   private String gradInputOf(int i) {
     return i == 0 ? "INPUT_GRAD" : names.constant(i - 1) + "_GRAD";
+  }
+
+  /**
+   * The constant of a stage's buffer: the stage's constant, then the role's ({@code CONV_A} + {@code _GRAD}). Built from
+   * the stage's constant, never from the buffer's camelCase name ({@code convAGrad} would give {@code CONV_AGRAD}), so
+   * that every place spells it alike whatever capitals and underscores the layer's name holds.
+   */
+  private String bufferConstant(int stage, Schedule.Role role) {
+    String stem = names.constant(stage);
+    return role.suffix().isEmpty() ? stem : stem + "_" + StageNames.constant(role.suffix());
   }
 
   private static String at(int tower, String buffer) {
@@ -431,7 +441,7 @@ public final class CudaSchedule {
         // Backward reads the mask only after a training pass: at test time dropout was the identity.
         return "training ? " + at(t, out + "_MASK") + " : 0L";
       } else if (argument instanceof Argument.Buffer b) {
-        return at(t, b.role().suffix().isEmpty() ? out : out + "_" + StageNames.constant(b.role().suffix()));
+        return at(t, bufferConstant(i, b.role()));
       }
       throw new IllegalStateException(n + "'s kernels take " + argument + ", which has no place on a device");
     }
