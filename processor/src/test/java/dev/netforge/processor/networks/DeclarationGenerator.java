@@ -23,6 +23,16 @@ final class DeclarationGenerator {
     random = new Random(new SplittableRandom(seed).nextLong());
   }
 
+  /**
+   * Method names as users write them, capitals and underscores included ({@code layer2A}, {@code layer3_b}): every
+   * constant and field the processor derives from them must come out one way. Taken from the name and index rather
+   * than drawn, so that a seed's shapes stay what they were before names varied.
+   */
+  private static String methodName(String network, int m) {
+    String[] endings = {"", "A", "_b", "Conv", "_", "X2"};
+    return "layer" + m + endings[Math.floorMod(network.hashCode() + m, endings.length)];
+  }
+
   /** A declaration whose every shape fits. */
   Declaration valid(String name) {
     int towers = 1 + random.nextInt(2);
@@ -65,7 +75,7 @@ final class DeclarationGenerator {
         ops.add(new Declaration.Relu());
       }
       String param = withParameters && random.nextInt(5) == 0 ? "features." + m : null;
-      methods.add(new Declaration.Method("layer" + m, param, ops));
+      methods.add(new Declaration.Method(methodName(name, m), param, ops));
     }
     boolean softmax = dims.h() == 1 && dims.w() == 1 && dims.c() > 1 && random.nextBoolean();
     return new Declaration(name, towers, channels, height, width, methods, softmax);
