@@ -29,14 +29,10 @@ final class Distributed {
 
   /**
    * Worker threads per rank when {@code --threads} does not say: the host's cores shared among the ranks the launcher
-   * put on it (Open MPI says how many), so that ranks on one machine do not each take every core.
+   * put on it, so that ranks on one machine do not each take every core; {@code null} (every core) alone.
    */
-  private static Integer threadsPerRank(Map<String, String> environment) {
-    String local = environment.get("OMPI_COMM_WORLD_LOCAL_SIZE");
-    if (local == null) {
-      return null;
-    }
-    return Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, Integer.parseInt(local)));
+  private static Integer threadsPerRank(LocalRanks local) {
+    return local.equals(LocalRanks.ALONE) ? null : Math.max(1, Runtime.getRuntime().availableProcessors() / local.count());
   }
 
   /**
@@ -71,10 +67,10 @@ final class Distributed {
     Map<String, String> environment = System.getenv();
     try (Communicator processes = open(mode, environment)) {
       try {
-        if (common.threads == null) {
-          common.threads = threadsPerRank(environment);
-        }
         common.localRanks = localRanks(environment);
+        if (common.threads == null) {
+          common.threads = threadsPerRank(common.localRanks);
+        }
         work.run(processes);
       } catch (TrainingDiverged e) {
         if (processes.rank() != 0) {
