@@ -23,6 +23,14 @@ interface MicroKernel {
   void copyRun(float[] src, int srcOff, float[] dst, int dstOff, int length);
 
   /**
+   * {@link #copyRun} keeping only the floats whose {@code keep} entry is −1 (all bits set) and writing +0.0 where it
+   * is 0: {@code dst[dstOff + i] = keep[keepOff + i] != 0 ? src[srcOff + i] : 0}. The bits are cleared rather than
+   * multiplied by 0, so whatever lies in the dropped floats (an infinity, a NaN) leaves no trace. Like {@link
+   * #copyRun} it may read and write up to {@link #copySlack()} floats past the run, and reads as far past {@code keep}'s.
+   */
+  void copyRunKeeping(float[] src, int srcOff, float[] dst, int dstOff, int length, int[] keep, int keepOff);
+
+  /**
    * {@code dst[dstOff + i] += src[srcOff + i]} for {@code i < length}, in whole vectors: it may read up to {@link
    * #copySlack()} floats past both runs and rewrite as many of {@code dst}'s with their own values.
    */

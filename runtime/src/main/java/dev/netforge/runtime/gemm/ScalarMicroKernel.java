@@ -42,6 +42,13 @@ final class ScalarMicroKernel implements MicroKernel {
   }
 
   @Override
+  public void copyRunKeeping(float[] src, int srcOff, float[] dst, int dstOff, int length, int[] keep, int keepOff) {
+    for (int i = 0; i < length; i++) {
+      dst[dstOff + i] = keep[keepOff + i] != 0 ? src[srcOff + i] : 0f;
+    }
+  }
+
+  @Override
   public void addRun(float[] src, int srcOff, float[] dst, int dstOff, int length) {
     for (int i = 0; i < length; i++) {
       dst[dstOff + i] += src[srcOff + i];

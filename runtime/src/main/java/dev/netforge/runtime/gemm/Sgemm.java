@@ -71,6 +71,15 @@ public final class Sgemm {
   }
 
   /**
+   * {@link #copyRun} keeping only the floats whose {@code keep} entry is −1 and writing +0.0 where it is 0 (the bits
+   * cleared, so a dropped infinity or NaN leaves no trace). Leave {@link #copySlack()} floats of room past the run in
+   * all three arrays; runs copied in ascending order overwrite what the previous one wrote past its end.
+   */
+  public static void copyRunKeeping(float[] src, int srcOff, float[] dst, int dstOff, int length, int[] keep, int keepOff) {
+    KERNEL.copyRunKeeping(src, srcOff, dst, dstOff, length, keep, keepOff);
+  }
+
+  /**
    * {@code dst[dstOff + i] += src[srcOff + i]} for {@code i < length}, in the micro-kernel's vector width: it may read
    * up to {@link #copySlack()} floats past both runs and rewrite as many floats of {@code dst} past the run with their
    * own values, so leave that room at the end of both arrays and let no other thread write there meanwhile.

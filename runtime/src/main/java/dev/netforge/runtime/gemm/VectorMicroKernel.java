@@ -105,6 +105,17 @@ final class VectorMicroKernel implements MicroKernel {
   }
 
   @Override
+  public void copyRunKeeping(float[] src, int srcOff, float[] dst, int dstOff, int length, int[] keep, int keepOff) {
+    for (int i = 0; i < length; i += L) {
+      FloatVector.fromArray(S, src, srcOff + i)
+          .reinterpretAsInts()
+          .and(IntVector.fromArray(I, keep, keepOff + i))
+          .reinterpretAsFloats()
+          .intoArray(dst, dstOff + i);
+    }
+  }
+
+  @Override
   public void addRun(float[] src, int srcOff, float[] dst, int dstOff, int length) {
     int i = 0;
     for (; i + L <= length; i += L) {

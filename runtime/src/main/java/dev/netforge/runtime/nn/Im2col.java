@@ -17,6 +17,9 @@ final class Im2col {
     final int[] lane = new int[Sgemm.panelWidth()];
     final int[] runStart = new int[Sgemm.panelWidth()];
     final int[] runLength = new int[Sgemm.panelWidth()];
+    /** {@link #keepPattern}'s last answer and the geometry it was made for (kernel, padding, width, plane). */
+    int[] keep = new int[0];
+    long keepShape = -1;
   }
 
   /**
@@ -58,16 +61,23 @@ final class Im2col {
    * the examples side by side: as {@code col} ({@code k} = patch row, {@code n} = (example, output position); the
    * forward GEMM) or as {@code colᵀ} ({@code k} = (example, output position), {@code n} = patch row; the
    * weight-gradient GEMM). The channels are first copied into {@code padded} with their zero border, so that the
-   * gather itself has no bounds to test; at stride 1, {@code col} is then copied from their shifted copies in runs.
+   * gather itself has no bounds to test; at stride 1, {@code col} is then copied in runs from their shifted copies,
+   * which a convolution whose output is as wide as its input writes straight from {@code x}.
    */
   static void gatherPacked(ConvShape s, float[] x, int first, int count, int c0, float[] padded, float[] packed, boolean transposed) {
-    pad(s, x, first, count, c0, padded);
     if (transposed) {
+      pad(s, x, first, count, c0, padded);
       gatherByPatchRow(s, padded, count, packed);
     } else if (s.stride() == 1) {
-      shift(s, padded, count);
+      if (s.outWidth() == s.inWidth()) {
+        shiftFromInput(s, x, first, count, c0, padded);
+      } else {
+        pad(s, x, first, count, c0, padded);
+        shift(s, padded, count);
+      }
       copyByPosition(s, padded, count, packed);
     } else {
+      pad(s, x, first, count, c0, padded);
       gatherByPosition(s, padded, count, packed);
     }
   }
@@ -125,6 +135,73 @@ final class Im2col {
   }
 
   /**
+   * {@link #shift}'s copies written straight from the input, for the stride-1 convolutions whose output is as wide as
+   * their input (padding (kernel − 1) / 2: every 3×3 and 5×5 layer of the AlexNets), which need no padded planes: copy
+   * kx of a channel is then the channel's plane, whole, moved by kx − padding floats, with the floats that crossed a
+   * row's edge cleared ({@link #keepPattern}) and {@code padding} zero rows above and below. One vector pass per copy
+   * instead of a padded copy of every row and then a short copy per row and shift (on 6×6 planes those rows are 6
+   * floats long, and the two passes took as long as filling the GEMM's panels).
+   */
+  private static void shiftFromInput(ConvShape s, float[] x, int first, int count, int c0, float[] padded) {
+    int k = s.kernel();
+    int p = s.padding();
+    int w = s.inWidth();
+    int plane = s.inPlane();
+    int border = p * w;
+    int copy = plane + 2 * border;
+    int slack = Sgemm.copySlack();
+    int[] keep = keepPattern(s);
+    // In ascending order: each copy overwrites what the one before it wrote past its end.
+    for (int e = 0, dst = count * s.groupInputs() * paddedPlane(s); e < count; e++) {
+      for (int c = 0; c < s.groupInputs(); c++) {
+        int src = ((first + e) * s.inChannels() + c0 + c) * plane;
+        for (int kx = 0; kx < k; kx++, dst += copy) {
+          int from = src + kx - p;
+          Arrays.fill(padded, dst, dst + border, 0f);
+          if (from >= 0 && from + plane + slack <= x.length) {
+            Sgemm.copyRunKeeping(x, from, padded, dst + border, plane, keep, kx * (plane + slack));
+          } else {
+            // The first plane of x moved left, or one too near its end for whole vectors.
+            for (int i = 0; i < plane; i++) {
+              int column = i % w + kx - p;
+              padded[dst + border + i] = column >= 0 && column < w ? x[from + i] : 0f;
+            }
+          }
+          Arrays.fill(padded, dst + border + plane, dst + copy, 0f);
+        }
+      }
+    }
+  }
+
+  /**
+   * For each kx, which floats of a plane moved by kx − padding stay in their row: −1 where {@code 0 ≤ x + kx − padding
+   * < width} for the float's column x, 0 elsewhere and in the {@link Sgemm#copySlack()} entries past the plane. Kept
+   * per worker for the last geometry asked, so a layer's calls after its first compute nothing.
+   */
+  private static int[] keepPattern(ConvShape s) {
+    Workspace ws = WORKSPACE.get();
+    int k = s.kernel();
+    int p = s.padding();
+    int w = s.inWidth();
+    int plane = s.inPlane();
+    long shape = (((long) k * 64 + p) << 48) ^ ((long) w << 32) ^ plane;
+    if (ws.keepShape != shape) {
+      int stride = plane + Sgemm.copySlack();
+      if (ws.keep.length < k * stride) {
+        ws.keep = new int[k * stride];
+      }
+      for (int kx = 0; kx < k; kx++) {
+        for (int i = 0; i < stride; i++) {
+          int column = i % w + kx - p;
+          ws.keep[kx * stride + i] = i < plane && column >= 0 && column < w ? -1 : 0;
+        }
+      }
+      ws.keepShape = shape;
+    }
+    return ws.keep;
+  }
+
+  /**
    * {@code col} layout from {@link #shift}'s copies: panels of {@code nr} columns; within a panel, patch row by patch
    * row, each row one run per example the panel spans (a vector copy or two) instead of a vector gather per lane
    * group, which the small planes needed.
@@ -151,6 +228,39 @@ final class Im2col {
         runLength[runs] = Math.min(width - j, plane - p);
         runSource[runs] = shifted + e * s.groupInputs() * k * copy + p;
         j += runLength[runs];
+      }
+      if (runs == 1 && width == nr) {
+        // The common panel, inside one example: each row one copy of a constant nr floats, which the JIT unrolls.
+        int source = runSource[0];
+        for (int c = 0; c < s.groupInputs(); c++) {
+          for (int ky = 0; ky < k; ky++) {
+            for (int kx = 0; kx < k; kx++, d += nr) {
+              Sgemm.copyRun(padded, source + (c * k + kx) * copy + ky * s.outWidth(), packed, d, nr);
+            }
+          }
+        }
+        continue;
+      }
+      if (runs == 2) {
+        // A panel across two examples (on 6×6 planes, all but one in nine): the two copies without the loop over runs.
+        int first = runSource[0];
+        int second = runSource[1];
+        int split = runLength[0];
+        int rest = runLength[1];
+        for (int c = 0; c < s.groupInputs(); c++) {
+          for (int ky = 0; ky < k; ky++) {
+            for (int kx = 0; kx < k; kx++, d += nr) {
+              int offset = (c * k + kx) * copy + ky * s.outWidth();
+              // In ascending order: the second run overwrites what the first wrote past its end.
+              Sgemm.copyRun(padded, first + offset, packed, d, split);
+              Sgemm.copyRun(padded, second + offset, packed, d + split, rest);
+              if (width < nr) {
+                Arrays.fill(packed, d + width, d + nr, 0f);
+              }
+            }
+          }
+        }
+        continue;
       }
       for (int c = 0; c < s.groupInputs(); c++) {
         for (int ky = 0; ky < k; ky++) {

@@ -87,6 +87,31 @@ class MicroKernelTest {
     }
   }
 
+  @Test
+  void bothKernelsCopyTheKeptFloatsAndClearTheOthers() {
+    for (MicroKernel kernel : List.of(new ScalarMicroKernel(), new VectorMicroKernel())) {
+      Rng rng = new Rng(kernel.nr() * 11L);
+      for (int length = 0; length <= 40; length++) {
+        float[] src = random(rng, 2 + length + kernel.copySlack());
+        int[] keep = new int[1 + length + kernel.copySlack()];
+        for (int i = 0; i < length; i++) {
+          keep[1 + i] = i % 3 == 1 ? 0 : -1;
+          if (i % 3 == 1) {
+            // A dropped float leaves no trace, even an infinity or a NaN.
+            src[2 + i] = i % 2 == 0 ? Float.POSITIVE_INFINITY : Float.NaN;
+          }
+        }
+        float[] dst = random(rng, 5 + length + kernel.copySlack());
+        float[] initial = dst.clone();
+        kernel.copyRunKeeping(src, 2, dst, 5, length, keep, 1);
+        for (int i = 0; i < 5 + length; i++) {
+          float expected = i < 5 ? initial[i] : (i - 5) % 3 == 1 ? 0f : src[i - 3];
+          assertEquals(expected, dst[i], kernel.describe() + " length " + length + " dst[" + i + "]");
+        }
+      }
+    }
+  }
+
   private static float[] random(Rng rng, int n) {
     float[] x = new float[n];
     for (int i = 0; i < n; i++) {

@@ -10,30 +10,37 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The packed patch matrices against the definition, element by element, in both layouts: planes narrower than a
- * panel (several examples in one) and wider, stride 1 (the shifted copies) and above, a group's channels taken from
- * the middle of the input, and scratch full of stale values beforehand.
+ * panel (several examples in one) and wider, stride 1 (the shifted copies, written straight from the input where the
+ * output is as wide as the input) and above, a group's channels taken from the middle of the input or from its very
+ * first float, infinities in the input (a float moved across a row's edge must leave no trace), and scratch full of
+ * stale values beforehand.
  */
 class Im2colTest {
   @ParameterizedTest
   @CsvSource({
-    "1, 28, 28, 5, 1, 2, 3",
-    "32, 13, 13, 5, 1, 2, 2",
-    "4, 6, 6, 3, 1, 1, 3",
-    "3, 6, 6, 3, 1, 2, 1",
-    "2, 3, 3, 3, 1, 1, 5",
-    "3, 11, 9, 3, 2, 1, 2",
-    "2, 19, 19, 7, 4, 0, 2"
+    "1, 28, 28, 5, 1, 2, 3, 1",
+    "1, 28, 28, 5, 1, 2, 2, 0",
+    "32, 13, 13, 5, 1, 2, 2, 1",
+    "4, 6, 6, 3, 1, 1, 3, 1",
+    "4, 6, 6, 3, 1, 1, 8, 0",
+    "3, 6, 6, 3, 1, 2, 1, 1",
+    "2, 3, 3, 3, 1, 1, 5, 1",
+    "2, 5, 7, 3, 1, 1, 3, 0",
+    "1, 4, 4, 5, 1, 2, 4, 0",
+    "3, 11, 9, 3, 2, 1, 2, 1",
+    "2, 19, 19, 7, 4, 0, 2, 1"
   })
-  void packedPanelsHoldThePatches(int groupInputs, int height, int width, int kernel, int stride, int padding, int count) {
+  void packedPanelsHoldThePatches(int groupInputs, int height, int width, int kernel, int stride, int padding, int count, int first) {
     int outHeight = (height + 2 * padding - kernel) / stride + 1;
     int outWidth = (width + 2 * padding - kernel) / stride + 1;
     // Two groups: the gather reads the second group's channels.
     ConvShape s = new ConvShape(2 * groupInputs, height, width, 4, outHeight, outWidth, kernel, stride, padding, groupInputs);
-    int first = 1;
+    // From the second example, the second group; or from the array's first float.
+    int c0 = first == 0 ? 0 : groupInputs;
     float[] x = new float[(first + count) * s.inChannels() * s.inPlane()];
     Rng rng = new Rng(height * 131L + kernel * 7L + stride);
     for (int i = 0; i < x.length; i++) {
-      x[i] = (float) rng.nextGaussian();
+      x[i] = i % 11 == 5 ? Float.POSITIVE_INFINITY : (float) rng.nextGaussian();
     }
     int patch = s.patch();
     int columns = count * s.outPlane();
@@ -43,14 +50,14 @@ class Im2colTest {
       float[] packed = new float[transposed ? Im2col.packedSize(columns, patch) : Im2col.packedSize(patch, columns)];
       Arrays.fill(padded, Float.NaN);
       Arrays.fill(packed, Float.NaN);
-      Im2col.gatherPacked(s, x, first, count, groupInputs, padded, packed, transposed);
+      Im2col.gatherPacked(s, x, first, count, c0, padded, packed, transposed);
       for (int row = 0; row < patch; row++) {
         for (int col = 0; col < columns; col++) {
           int k = transposed ? col : row;
           int n = transposed ? row : col;
           int kDepth = transposed ? columns : patch;
           float actual = packed[(n / nr * kDepth + k) * nr + n % nr];
-          assertEquals(patchElement(s, x, first, groupInputs, row, col), actual, (transposed ? "colᵀ" : "col") + " row " + row + " column " + col);
+          assertEquals(patchElement(s, x, first, c0, row, col), actual, (transposed ? "colᵀ" : "col") + " row " + row + " column " + col);
         }
       }
     }
