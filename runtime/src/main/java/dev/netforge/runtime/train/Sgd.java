@@ -1,5 +1,6 @@
 package dev.netforge.runtime.train;
 
+import dev.netforge.runtime.Parallel;
 import dev.netforge.runtime.Parameter;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,6 +14,7 @@ public final class Sgd {
   private final double momentum;
   private final double weightDecay;
   private final Map<String, float[]> velocity = new LinkedHashMap<>();
+  private final Update update = new Update();
 
   public Sgd(List<Parameter> parameters, double momentum, double weightDecay) {
     this.momentum = momentum;
@@ -36,19 +38,53 @@ public final class Sgd {
   }
 
   public void step(List<Parameter> parameters, double learningRate) {
-    float mu = (float) momentum;
-    float decay = (float) (weightDecay * learningRate);
-    float lr = (float) learningRate;
+    update.mu = (float) momentum;
+    update.decay = (float) (weightDecay * learningRate);
+    update.lr = (float) learningRate;
+    Parallel pool = Parallel.shared();
     for (int k = 0; k < parameters.size(); k++) { // no iterator: the training step allocates nothing
       Parameter p = parameters.get(k);
-      float[] v = velocity.get(p.name());
-      float[] w = p.value;
-      float[] g = p.grad;
-      for (int i = 0; i < w.length; i++) {
+      update.v = velocity.get(p.name());
+      update.w = p.value;
+      update.g = p.grad;
+      // Element by element, so how the elements are split changes no bit; a small tensor is not worth a hand-over.
+      if (p.size() >= PARALLEL_FROM) {
+        pool.forRange(p.size(), update);
+      } else {
+        update.run(0, 0, p.size());
+        update.clear();
+      }
+    }
+  }
+
+  /** Elements from which a tensor's update is split over the worker pool (the dense weights: a million each). */
+  private static final int PARALLEL_FROM = 1 << 16;
+
+  /**
+   * The update of one tensor's elements {@code [start, end)}, a reusable loop body so a step allocates nothing. One
+   * pass over three arrays per tensor: on one thread MiniAlexNet's 2.8 million parameters took about as long as a
+   * convolution layer's backward pass while the other workers waited.
+   */
+  private static final class Update extends Parallel.Loop {
+    float mu;
+    float decay;
+    float lr;
+    float[] v;
+    float[] w;
+    float[] g;
+
+    @Override
+    public void run(int worker, int start, int end) {
+      for (int i = start; i < end; i++) {
         float vi = mu * v[i] - decay * w[i] - lr * g[i];
         v[i] = vi;
         w[i] += vi;
       }
+    }
+
+    @Override
+    protected void clear() {
+      v = w = g = null;
     }
   }
 }

@@ -38,6 +38,33 @@ class OptimizerTest {
   }
 
   @Test
+  void aLargeTensorSplitOverTheWorkersGetsEveryElementsUpdate() {
+    // Above the size from which the update is split over the worker pool, odd so the chunks are uneven.
+    int n = (1 << 17) + 3;
+    Parameter p = new Parameter("big", new int[] {n}, 1, false, 0);
+    float[] w = new float[n];
+    float[] v = new float[n];
+    for (int i = 0; i < n; i++) {
+      p.value[i] = w[i] = (i % 7) * 0.25f - 0.5f;
+    }
+    Sgd sgd = new Sgd(List.of(p), 0.9, 0.0005);
+    float lr = 0.05f;
+    float decay = (float) (0.0005 * lr);
+    for (int step = 0; step < 2; step++) {
+      for (int i = 0; i < n; i++) {
+        p.grad[i] = (i % 5) * 0.125f - 0.25f + step;
+        v[i] = 0.9f * v[i] - decay * w[i] - lr * p.grad[i];
+        w[i] += v[i];
+      }
+      sgd.step(List.of(p), lr);
+      for (int i = 0; i < n; i++) {
+        assertEquals(w[i], p.value[i], "w[" + i + "] after step " + step);
+        assertEquals(v[i], sgd.velocity("big")[i], "v[" + i + "] after step " + step);
+      }
+    }
+  }
+
+  @Test
   void stepScheduleMultipliesAtTheListedEpochs() {
     LearningRateSchedule s = LearningRateSchedule.parse("step:3,5:0.1", 0.1, 6, 10);
     double[] rates = new double[6];
