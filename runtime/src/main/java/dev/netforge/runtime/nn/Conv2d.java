@@ -63,6 +63,7 @@ public final class Conv2d extends Stage {
   private final Parallel.RangeBody forwardExamples = this::forwardExamples;
   private final Parallel.RangeBody outputGradientChannels = this::outputGradientChannels;
   private final Parallel.RangeBody backwardLeaves = this::backwardLeaves;
+  private final Parallel.RangeBody addLeafSums = this::addLeafSums;
 
   /**
    * @param relu whether a ReLU follows (fused into the GEMM's epilogue)
@@ -142,27 +143,34 @@ public final class Conv2d extends Stage {
         Sgemm.packA(true, patch, sl.outCount(), weight.value, sl.outStart() * patch, patch, packedWeights);
       }
       pool.forRange(leaves, backwardLeaves);
-      addLeaves(0, batch, 0);
+      if (leaves > 1) {
+        pool.forRange(sl.outCount() * patch, addLeafSums);
+      }
     }
   }
 
+  /** The leaves' partial dW added up, elements {@code [start, end)} of the slice's dW: each worker its own elements. */
+  private void addLeafSums(int worker, int start, int end) {
+    addLeaves(0, batch, 0, start, end);
+  }
+
   /**
-   * Adds the partial dW of every leaf under examples {@code [lo, hi)} (leaves from {@code firstLeaf} on) into the
-   * first one's, in {@link BatchTree}'s order; returns how many leaves there are.
+   * Adds elements {@code [start, end)} of the partial dW of every leaf under examples {@code [lo, hi)} (leaves from
+   * {@code firstLeaf} on) into the first one's, in {@link BatchTree}'s order; returns how many leaves there are. Each
+   * element's sums are the same whichever worker adds them, so splitting the elements changes no bit.
    */
-  private int addLeaves(int lo, int hi, int firstLeaf) {
+  private int addLeaves(int lo, int hi, int firstLeaf, int start, int end) {
     if (BatchTree.isLeaf(lo, hi, EXAMPLES_PER_LEAF)) {
       return 1;
     }
     int mid = BatchTree.middle(lo, hi);
-    int left = addLeaves(lo, mid, firstLeaf);
-    int right = addLeaves(mid, hi, firstLeaf + left);
-    int size = slice.outCount() * s.patch();
+    int left = addLeaves(lo, mid, firstLeaf, start, end);
+    int right = addLeaves(mid, hi, firstLeaf + left, start, end);
     float[] into = leafWeightGradient(firstLeaf);
     int intoOff = leafWeightGradientOffset(firstLeaf);
     float[] from = leafWeightGradient(firstLeaf + left);
     int fromOff = leafWeightGradientOffset(firstLeaf + left);
-    for (int i = 0; i < size; i++) {
+    for (int i = start; i < end; i++) {
       into[intoOff + i] += from[fromOff + i];
     }
     return left + right;
