@@ -7,7 +7,8 @@ import dev.netforge.runtime.Parameter;
 import dev.netforge.runtime.Rng;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * What two data-parallel ranks compute, without MPI: the gradient of a batch equals, bit for bit, the float sum of the
@@ -17,35 +18,37 @@ import org.junit.jupiter.api.Test;
  * dropout.
  */
 class BatchHalvesTest {
-  /** Halves of 65: above Dense's leaf of 64 examples, so the tree's first cut is the ranks' cut; odd, so uneven below. */
-  private static final int BATCH = 130;
-
-  private static List<float[]> gradients(float[] x, int[] labels, int first, int count) {
+  private static List<float[]> gradients(float[] x, int[] labels, int first, int count, int batch) {
     CompiledNetwork net = new MiniAlexNet();
     net.initialize(5);
     net.restoreDropout(3, 7);
-    net.shareOfBatch(first, count == BATCH ? 0 : BATCH);
+    net.shareOfBatch(first, count == batch ? 0 : batch);
     int perExample = net.inputSize();
     net.forward(Arrays.copyOfRange(x, first * perExample, (first + count) * perExample), count, true);
     net.backward(Arrays.copyOfRange(labels, first, first + count), null);
     return net.parameters().stream().map(p -> p.grad.clone()).toList();
   }
 
-  @Test
-  void aBatchsGradientIsTheSumOfItsHalvesBitForBit() {
+  /**
+   * 130: halves of 65, odd, so the tree is uneven below its first cut; 64, the default batch: halves of 32, each one
+   * leaf of Dense (32 examples) and two of Conv2d (16), the smallest batch two ranks share exactly.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {130, 64})
+  void aBatchsGradientIsTheSumOfItsHalvesBitForBit(int batch) {
     int perExample = new MiniAlexNet().inputSize();
     Rng rng = new Rng(11);
-    float[] x = new float[BATCH * perExample];
+    float[] x = new float[batch * perExample];
     for (int i = 0; i < x.length; i++) {
       x[i] = (float) rng.nextGaussian();
     }
-    int[] labels = new int[BATCH];
-    for (int n = 0; n < BATCH; n++) {
+    int[] labels = new int[batch];
+    for (int n = 0; n < batch; n++) {
       labels[n] = rng.nextInt(10);
     }
-    List<float[]> whole = gradients(x, labels, 0, BATCH);
-    List<float[]> first = gradients(x, labels, 0, BATCH / 2);
-    List<float[]> second = gradients(x, labels, BATCH / 2, BATCH / 2);
+    List<float[]> whole = gradients(x, labels, 0, batch, batch);
+    List<float[]> first = gradients(x, labels, 0, batch / 2, batch);
+    List<float[]> second = gradients(x, labels, batch / 2, batch / 2, batch);
     List<Parameter> names = new MiniAlexNet().parameters();
     for (int k = 0; k < whole.size(); k++) {
       float[] w = whole.get(k);

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DataParallelTest {
   /**
-   * The 192 training examples in two batches of 96, more than the dense layers' leaf of 64 examples (and the
+   * The 192 training examples in two batches of 96, more than the dense layers' leaf of 32 examples (and the
    * convolutions' 16): nn.BatchTree's first cut is the ranks' cut, so the two runs' weights have the same bits.
    */
   private static final int EXACT_BATCH = 96;

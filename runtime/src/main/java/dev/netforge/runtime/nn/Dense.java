@@ -19,9 +19,10 @@ import dev.netforge.runtime.gemm.Sgemm;
 public final class Dense extends Stage {
   /**
    * Long enough that dW's GEMMs stream (and under {@link Sgemm}'s k-block, so that a leaf is one sum per element), few
-   * enough that two data-parallel ranks share a batch of 128 along the tree's first cut.
+   * enough that two data-parallel ranks share the default batch of 64 along the tree's first cut (with leaves of 64,
+   * such a batch was one leaf, which the ranks' halves do not reproduce).
    */
-  static final int EXAMPLES_PER_LEAF = 64;
+  static final int EXAMPLES_PER_LEAF = 32;
 
   private final int inputs;
   private final int units;
