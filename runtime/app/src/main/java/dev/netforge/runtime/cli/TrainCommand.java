@@ -37,10 +37,10 @@ final class TrainCommand implements Callable<Integer> {
       + "(default: ${DEFAULT-VALUE}).")
   Path data = FashionMnist.DEFAULT_DIR;
 
-  @Option(names = "--epochs", defaultValue = "6")
+  @Option(names = "--epochs", defaultValue = "5", description = "Epochs (default: ${DEFAULT-VALUE}).")
   int epochs;
 
-  @Option(names = "--batch", defaultValue = "128")
+  @Option(names = "--batch", defaultValue = "64", description = "Global batch (default: ${DEFAULT-VALUE}).")
   int batch;
 
   @Option(names = "--lr", defaultValue = "0.05", description = "Initial (cosine: peak) learning rate ε (default: ${DEFAULT-VALUE}).")
