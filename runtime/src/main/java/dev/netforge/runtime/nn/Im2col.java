@@ -17,9 +17,12 @@ final class Im2col {
     final int[] lane = new int[Sgemm.panelWidth()];
     final int[] runStart = new int[Sgemm.panelWidth()];
     final int[] runLength = new int[Sgemm.panelWidth()];
-    /** {@link #keepPattern}'s last answer and the geometry it was made for (kernel, padding, width, plane). */
+    /** {@link #keepPattern}'s last answer and the geometry it was made for. */
     int[] keep = new int[0];
-    long keepShape = -1;
+    int keepKernel = -1;
+    int keepPadding;
+    int keepWidth;
+    int keepPlane;
   }
 
   /**
@@ -184,8 +187,7 @@ final class Im2col {
     int p = s.padding();
     int w = s.inWidth();
     int plane = s.inPlane();
-    long shape = (((long) k * 64 + p) << 48) ^ ((long) w << 32) ^ plane;
-    if (ws.keepShape != shape) {
+    if (ws.keepKernel != k || ws.keepPadding != p || ws.keepWidth != w || ws.keepPlane != plane) {
       int stride = plane + Sgemm.copySlack();
       if (ws.keep.length < k * stride) {
         ws.keep = new int[k * stride];
@@ -196,7 +198,10 @@ final class Im2col {
           ws.keep[kx * stride + i] = i < plane && column >= 0 && column < w ? -1 : 0;
         }
       }
-      ws.keepShape = shape;
+      ws.keepKernel = k;
+      ws.keepPadding = p;
+      ws.keepWidth = w;
+      ws.keepPlane = plane;
     }
     return ws.keep;
   }
