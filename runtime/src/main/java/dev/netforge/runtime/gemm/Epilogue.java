@@ -14,7 +14,9 @@ public final class Epilogue {
 
   /** A bias per output column (dense layers: one per unit), or {@code null}. */
   private float[] colBias;
-  /** Index of the bias of the GEMM's first column. */
+  /** A bias per output row (a convolution written straight into its output: one per filter), or {@code null}. */
+  private float[] rowBias;
+  /** Index of the bias of the GEMM's first column (or row). */
   private int biasOffset;
   private boolean relu;
   /** Inverted-dropout multipliers indexed like the output array, or {@code null}. */
@@ -31,13 +33,20 @@ public final class Epilogue {
 
   void set(float[] colBias, int biasOffset, boolean relu, float[] mask) {
     this.colBias = colBias;
+    this.rowBias = null;
     this.biasOffset = biasOffset;
     this.relu = relu;
     this.mask = mask;
   }
 
+  /** Like {@link #set}, with a bias per row instead: row i of the GEMM adds {@code rowBias[biasOffset + i]}. */
+  void setRows(float[] rowBias, int biasOffset, boolean relu, float[] mask) {
+    set(null, biasOffset, relu, mask);
+    this.rowBias = rowBias;
+  }
+
   boolean isNone() {
-    return colBias == null && !relu && mask == null;
+    return colBias == null && rowBias == null && !relu && mask == null;
   }
 
   /**
@@ -50,7 +59,8 @@ public final class Epilogue {
       if (colBias != null) {
         biasReluMask(c, base, colBias, biasOffset + firstColumn + col0, relu, mask, base, c, base, cols);
       } else {
-        biasReluMask(c, base, 0f, relu, mask, base, c, base, cols);
+        float bias = rowBias != null ? rowBias[biasOffset + row0 + r] : 0f;
+        biasReluMask(c, base, bias, relu, mask, base, c, base, cols);
       }
     }
   }

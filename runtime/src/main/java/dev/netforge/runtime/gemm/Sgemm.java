@@ -22,6 +22,7 @@ public final class Sgemm {
   private static final MicroKernel KERNEL = chooseKernel();
   private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
   private static final ThreadLocal<ColumnBlocks> COLUMN_BLOCKS = ThreadLocal.withInitial(ColumnBlocks::new);
+  private static final ThreadLocal<Epilogue> ROW_EPILOGUE = ThreadLocal.withInitial(Epilogue::reusable);
 
   private Sgemm() {}
 
@@ -154,6 +155,23 @@ public final class Sgemm {
   /** The product of a packed A ({@link #packA}) and a packed B ({@link #packedSize}). */
   public static void gemmPacked(int m, int n, int k, float[] packedA, float[] packedB, float[] c, int cOff, int ldc, boolean accumulate, Epilogue epilogue) {
     run(false, m, n, k, null, 0, 0, packedA, false, null, 0, 0, packedB, c, cOff, ldc, accumulate, epilogue, 0);
+  }
+
+  /**
+   * {@link #gemmPacked} into {@code c}, overwriting it, then {@code c = mask · relu(c + rowBias[biasOffset + row])} on
+   * each tile as it is stored ({@code mask}, indexed like {@code c}, may be {@code null}): a convolution over one
+   * example writes its output channels' planes this way, with no tile to copy out afterwards.
+   */
+  public static void gemmPackedRows(
+      int m, int n, int k, float[] packedA, float[] packedB, float[] c, int cOff, int ldc, float[] rowBias, int biasOffset, boolean relu,
+      float[] mask) {
+    Epilogue epilogue = ROW_EPILOGUE.get();
+    epilogue.setRows(rowBias, biasOffset, relu, mask);
+    try {
+      run(false, m, n, k, null, 0, 0, packedA, false, null, 0, 0, packedB, c, cOff, ldc, false, epilogue, 0);
+    } finally {
+      epilogue.set(null, 0, false, null);
+    }
   }
 
   /** The product of a packed A ({@link #packA}) and a B packed on the fly. */

@@ -185,7 +185,10 @@ public final class Conv2d extends Stage {
     return leaf == 0 ? slice.outStart() * s.patch() : 0;
   }
 
-  /** Forward, examples {@code [first, end)}: groups of examples, each one GEMM, the epilogue fused into the copy out. */
+  /**
+   * Forward, examples {@code [first, end)}: groups of examples, each one GEMM, the epilogue fused into the copy out
+   * (or, for a group of one, into the GEMM's own stores).
+   */
   private void forwardExamples(int worker, int first, int end) {
     int patch = s.patch();
     int plane = s.outPlane();
@@ -199,6 +202,13 @@ public final class Conv2d extends Stage {
       int count = Math.min(group, end - n0);
       int columns = count * plane;
       Im2col.gatherPacked(s, x, n0, count, slice.inStart(), padded, packed, false);
+      if (count == 1) {
+        // One example (planes of GEMM_COLUMNS or more: conv1 here, conv1 and conv2 of AlexNet): the GEMM's rows are
+        // the example's output planes, so it writes them, bias, ReLU and mask applied to each tile as it is stored.
+        int dst = (n0 * s.outChannels() + outStart) * plane;
+        Sgemm.gemmPackedRows(outCount, plane, patch, packedWeights, packed, y, dst, plane, bias.value, outStart, relu, passMask);
+        continue;
+      }
       Sgemm.gemmPacked(outCount, columns, patch, packedWeights, packed, out, 0, columns, false, Epilogue.NONE);
       for (int e = 0; e < count; e++) {
         for (int o = 0; o < outCount; o++) {

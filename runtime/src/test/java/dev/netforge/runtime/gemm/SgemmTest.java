@@ -53,6 +53,34 @@ class SgemmTest {
   }
 
   @Test
+  void packedRowsWithBiasReluAndMaskEqualTheEpilogueOfTheProduct() {
+    float[] a = random(M * K, 12);
+    float[] b = random(K * N, 13);
+    float[] bias = random(M + 5, 14);
+    int ldc = N + 3;
+    float[] mask = random(M * ldc + 7, 15);
+    double[] product = product(a, false, b, false);
+    float[] packedA = new float[Sgemm.packedASize(M, K)];
+    Sgemm.packA(false, M, K, a, 0, K, packedA);
+    // Into a larger array at an offset, rows ldc apart, as a convolution writes its output channels.
+    float[] c = random(7 + M * ldc, 16);
+    float[] before = c.clone();
+    Sgemm.gemmPackedRows(M, N, K, packedA, packB(b), c, 7, ldc, bias, 5, true, mask);
+    double[] expected = new double[M * N];
+    float[] actual = new float[M * N];
+    for (int i = 0; i < M; i++) {
+      for (int j = 0; j < N; j++) {
+        int at = 7 + i * ldc + j;
+        expected[i * N + j] = Math.max(product[i * N + j] + bias[5 + i], 0) * mask[at];
+        actual[i * N + j] = c[at];
+        c[at] = before[at];
+      }
+    }
+    assertClose(expected, actual);
+    org.junit.jupiter.api.Assertions.assertArrayEquals(before, c, "floats outside the product's rows changed");
+  }
+
+  @Test
   void transposedPackedAIsTheTranspose() {
     float[] at = random(K * M, 6);
     float[] b = random(K * N, 7);
