@@ -259,19 +259,26 @@ public final class Conv2d extends Stage {
     for (int n0 = first; n0 < end; n0 += group) {
       int count = Math.min(group, end - n0);
       int columns = count * plane;
-      // The examples' ∂z side by side, [outCount × count·plane]: the A of ∂W and the B of ∂col.
-      for (int e = 0; e < count; e++) {
-        for (int o = 0; o < outCount; o++) {
-          System.arraycopy(dy, ((n0 + e) * s.outChannels() + outStart + o) * plane, gradients, o * columns + e * plane, plane);
+      // The examples' ∂z side by side, [outCount × count·plane]: the A of ∂W and the B of ∂col. One example's are
+      // already that matrix in dy (its channels' planes, one after the other), so only several are copied.
+      float[] dz = dy;
+      int dzOff = (n0 * s.outChannels() + outStart) * plane;
+      if (count > 1) {
+        for (int e = 0; e < count; e++) {
+          for (int o = 0; o < outCount; o++) {
+            System.arraycopy(dy, ((n0 + e) * s.outChannels() + outStart + o) * plane, gradients, o * columns + e * plane, plane);
+          }
         }
+        dz = gradients;
+        dzOff = 0;
       }
       Im2col.gatherPacked(s, x, n0, count, slice.inStart(), padded, packed, true);
-      Sgemm.gemmPackedB(false, outCount, patch, columns, gradients, 0, columns, packed, partial, partialOff, patch, n0 > first, Epilogue.NONE);
+      Sgemm.gemmPackedB(false, outCount, patch, columns, dz, dzOff, columns, packed, partial, partialOff, patch, n0 > first, Epilogue.NONE);
       if (t != null) {
         FlippedConvolution.inputGradient(
             s, t, dy, n0, count, outStart, packedWeights, padded, packed, dcol, dx, slice.inStart(), slice.addsToInputGradient());
       } else if (dx != null) {
-        Sgemm.gemmPackedA(patch, columns, outCount, packedWeights, false, gradients, 0, columns, dcol, 0, columns, false, Epilogue.NONE);
+        Sgemm.gemmPackedA(patch, columns, outCount, packedWeights, false, dz, dzOff, columns, dcol, 0, columns, false, Epilogue.NONE);
         for (int e = 0; e < count; e++) {
           int xOff = (n0 + e) * s.inChannels() * s.inPlane();
           if (!slice.addsToInputGradient()) {
