@@ -203,8 +203,8 @@ public final class Conv2d extends Stage {
       int columns = count * plane;
       Im2col.gatherPacked(s, x, n0, count, slice.inStart(), padded, packed, false);
       if (count == 1) {
-        // One example (planes of GEMM_COLUMNS or more: conv1 here, conv1 and conv2 of AlexNet): the GEMM's rows are
-        // the example's output planes, so it writes them, bias, ReLU and mask applied to each tile as it is stored.
+        // One example (planes of GEMM_COLUMNS or more: MiniAlexNet's conv1, AlexNet's conv1 and conv2): the GEMM's
+        // rows are the example's output planes, so it writes them, bias, ReLU and mask applied to each tile as stored.
         int dst = (n0 * s.outChannels() + outStart) * plane;
         Sgemm.gemmPackedRows(outCount, plane, patch, packedWeights, packed, y, dst, plane, bias.value, outStart, relu, passMask);
         continue;

@@ -11,6 +11,9 @@ import java.util.Map;
  * λ = 0.0005 by default, applied to every parameter.
  */
 public final class Sgd {
+  /** Elements from which a tensor's update is split over the worker pool (the dense weights: a million each). */
+  private static final int PARALLEL_FROM = 1 << 16;
+
   private final double momentum;
   private final double weightDecay;
   private final Map<String, float[]> velocity = new LinkedHashMap<>();
@@ -56,9 +59,6 @@ public final class Sgd {
       }
     }
   }
-
-  /** Elements from which a tensor's update is split over the worker pool (the dense weights: a million each). */
-  private static final int PARALLEL_FROM = 1 << 16;
 
   /**
    * The update of one tensor's elements {@code [start, end)}, a reusable loop body so a step allocates nothing. One
