@@ -31,6 +31,9 @@ public final class Sgemm {
     float[] a = new float[0];
     float[] b = new float[0];
     float[] tile = new float[0];
+    /** {@code j · ldb} for each of a panel's columns, for the ldb it was made for ({@link #packB}). */
+    final int[] rowLanes = new int[KERNEL.nr()];
+    int rowLanesLdb = -1;
   }
 
   private static MicroKernel chooseKernel() {
@@ -410,11 +413,34 @@ public final class Sgemm {
     }
   }
 
+  /** {@code j · ldb} for every column j of a panel, kept per thread for the last ldb asked. */
+  private static int[] rowLanes(int ldb) {
+    Workspace ws = WORKSPACE.get();
+    if (ws.rowLanesLdb != ldb) {
+      for (int j = 0; j < ws.rowLanes.length; j++) {
+        ws.rowLanes[j] = j * ldb;
+      }
+      ws.rowLanesLdb = ldb;
+    }
+    return ws.rowLanes;
+  }
+
   /** Packs k [p0, p0+kc) × columns [j0, j0+nc) of op(B) into NR-column panels, k-major, zero-padding the last. */
   private static void packB(boolean trans, float[] b, int bOff, int ldb, int p0, int kc, int j0, int nc, int nr, float[] dst) {
     int d = 0;
     for (int jp = 0; jp < nc; jp += nr) {
       int cols = Math.min(nr, nc - jp);
+      if (trans && cols == nr) {
+        // A whole panel of Bᵀ: each packed row takes one float from each of nr rows of B, gathered in vectors. One
+        // float at a time, the dense layers' forward pass spent longer packing its weights than multiplying them
+        // (AlexNet's fc6: 19 million floats per tower per step).
+        int[] lanes = rowLanes(ldb);
+        int src = bOff + (j0 + jp) * ldb + p0;
+        for (int p = 0; p < kc; p++, d += nr) {
+          KERNEL.gatherPanel(b, src + p, lanes, dst, d);
+        }
+        continue;
+      }
       for (int p = 0; p < kc; p++) {
         if (!trans) {
           System.arraycopy(b, bOff + (p0 + p) * ldb + j0 + jp, dst, d, cols);
