@@ -21,6 +21,8 @@ public final class Scratch {
      * worker (a worker sums several leaves).
      */
     PARTIAL_WEIGHT_GRADIENT,
+    /** A convolution's weight gradient over one leaf's examples, transposed ({@code nn.Conv2d} at stride 1). */
+    TRANSPOSED_WEIGHT_GRADIENT,
     /** One example's {@code g·b/d} in an LRN backward pass. */
     LRN_WORK
   }

@@ -17,6 +17,14 @@ interface MicroKernel {
   void compute(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc, boolean add);
 
   /**
+   * {@link #compute} with A's {@code mr()} rows read where they lie instead of from a packed panel: steps {@code q0 ≤
+   * q < q0 + kc} of row i read {@code a[rows[i] + (q / segment)·segmentStride + q % segment]}, so each row is a
+   * series of runs {@code segment} floats long, {@code segmentStride} apart (a convolution's shifted input planes,
+   * one run per example). The products and sums are {@link #compute}'s, in the same order.
+   */
+  void computeRows(int kc, int q0, int segment, int segmentStride, float[] a, int[] rows, float[] b, int bOff, float[] c, int cOff, int ldc, boolean add);
+
+  /**
    * Copies {@code length} floats into a packed panel in whole vectors, so it may also write up to {@link #copySlack()}
    * floats past {@code dstOff + length}, and read as far past {@code srcOff + length}.
    */

@@ -28,6 +28,27 @@ final class ScalarMicroKernel implements MicroKernel {
         }
       }
     }
+    store(acc, c, cOff, ldc, add);
+  }
+
+  @Override
+  public void computeRows(int kc, int q0, int segment, int segmentStride, float[] a, int[] rows, float[] b, int bOff, float[] c, int cOff, int ldc, boolean add) {
+    float[] acc = new float[MR * NR];
+    for (int p = 0; p < kc; p++) {
+      int q = q0 + p;
+      int at = q / segment * segmentStride + q % segment;
+      int bp = bOff + p * NR;
+      for (int r = 0; r < MR; r++) {
+        float av = a[rows[r] + at];
+        for (int j = 0; j < NR; j++) {
+          acc[r * NR + j] += av * b[bp + j];
+        }
+      }
+    }
+    store(acc, c, cOff, ldc, add);
+  }
+
+  private static void store(float[] acc, float[] c, int cOff, int ldc, boolean add) {
     for (int r = 0; r < MR; r++) {
       for (int j = 0; j < NR; j++) {
         int ci = cOff + r * ldc + j;

@@ -23,8 +23,30 @@ public final class Sgemm {
   private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
   private static final ThreadLocal<ColumnBlocks> COLUMN_BLOCKS = ThreadLocal.withInitial(ColumnBlocks::new);
   private static final ThreadLocal<Epilogue> ROW_EPILOGUE = ThreadLocal.withInitial(Epilogue::reusable);
+  private static final ThreadLocal<InPlaceRows> IN_PLACE_ROWS = ThreadLocal.withInitial(InPlaceRows::new);
 
   private Sgemm() {}
+
+  /**
+   * An A that {@link #gemmRowsA} reads where it lies: row i's step q at {@code a[aOff + rowOffsets[i] + (q /
+   * segment)·segmentStride + q % segment]}. Kept per thread and rebound per call, so a call allocates nothing.
+   */
+  private static final class InPlaceRows {
+    final int[] panel = new int[KERNEL.mr()];
+    float[] a;
+    int aOff;
+    int[] rowOffsets;
+    int segment;
+    int segmentStride;
+
+    /** Where rows {@code [row, row + mr)} start; rows past the last ({@code m}) repeat it, and their sums are dropped. */
+    int[] panelRows(int row, int m, int mr) {
+      for (int i = 0; i < mr; i++) {
+        panel[i] = aOff + rowOffsets[Math.min(row + i, m - 1)];
+      }
+      return panel;
+    }
+  }
 
   /** Packing buffers, one set per thread, grown on demand and then reused. */
   private static final class Workspace {
@@ -142,7 +164,7 @@ public final class Sgemm {
       int ldc,
       boolean accumulate,
       Epilogue epilogue) {
-    run(transA, m, n, k, a, aOff, lda, null, transB, b, bOff, ldb, null, c, cOff, ldc, accumulate, epilogue, 0);
+    run(transA, m, n, k, a, aOff, lda, null, transB, b, bOff, ldb, null, c, cOff, ldc, accumulate, epilogue, 0, null);
   }
 
   /**
@@ -152,12 +174,12 @@ public final class Sgemm {
   public static void gemmPackedB(
       boolean transA, int m, int n, int k, float[] a, int aOff, int lda, float[] packedB, float[] c, int cOff, int ldc, boolean accumulate,
       Epilogue epilogue) {
-    run(transA, m, n, k, a, aOff, lda, null, false, null, 0, 0, packedB, c, cOff, ldc, accumulate, epilogue, 0);
+    run(transA, m, n, k, a, aOff, lda, null, false, null, 0, 0, packedB, c, cOff, ldc, accumulate, epilogue, 0, null);
   }
 
   /** The product of a packed A ({@link #packA}) and a packed B ({@link #packedSize}). */
   public static void gemmPacked(int m, int n, int k, float[] packedA, float[] packedB, float[] c, int cOff, int ldc, boolean accumulate, Epilogue epilogue) {
-    run(false, m, n, k, null, 0, 0, packedA, false, null, 0, 0, packedB, c, cOff, ldc, accumulate, epilogue, 0);
+    run(false, m, n, k, null, 0, 0, packedA, false, null, 0, 0, packedB, c, cOff, ldc, accumulate, epilogue, 0, null);
   }
 
   /**
@@ -171,7 +193,7 @@ public final class Sgemm {
     Epilogue epilogue = ROW_EPILOGUE.get();
     epilogue.setRows(rowBias, biasOffset, relu, mask);
     try {
-      run(false, m, n, k, null, 0, 0, packedA, false, null, 0, 0, packedB, c, cOff, ldc, false, epilogue, 0);
+      run(false, m, n, k, null, 0, 0, packedA, false, null, 0, 0, packedB, c, cOff, ldc, false, epilogue, 0, null);
     } finally {
       epilogue.set(null, 0, false, null);
     }
@@ -181,7 +203,31 @@ public final class Sgemm {
   public static void gemmPackedA(
       int m, int n, int k, float[] packedA, boolean transB, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate,
       Epilogue epilogue) {
-    run(false, m, n, k, null, 0, 0, packedA, transB, b, bOff, ldb, null, c, cOff, ldc, accumulate, epilogue, 0);
+    run(false, m, n, k, null, 0, 0, packedA, transB, b, bOff, ldb, null, c, cOff, ldc, accumulate, epilogue, 0, null);
+  }
+
+  /**
+   * {@code C[m, n] (+)= A[m, k] · op(B)[k, n]} with A read in place, unpacked: {@code A[i][q] = a[aOff + rowOffsets[i]
+   * + (q / segment)·segmentStride + q % segment]}, each row a series of runs {@code segment} floats long. A
+   * convolution's weight gradient takes its patch matrix this way, each row one of the shifted input planes its forward
+   * pass copies anyway, instead of gathering the transposed matrix a float at a time. Each element of C gets the same
+   * products in the same order as from a packed A, so the bits are those of {@link #gemm} on the same matrices.
+   */
+  public static void gemmRowsA(
+      int m, int n, int k, float[] a, int aOff, int[] rowOffsets, int segment, int segmentStride, boolean transB, float[] b, int bOff, int ldb,
+      float[] c, int cOff, int ldc, boolean accumulate) {
+    InPlaceRows rows = IN_PLACE_ROWS.get();
+    rows.a = a;
+    rows.aOff = aOff;
+    rows.rowOffsets = rowOffsets;
+    rows.segment = segment;
+    rows.segmentStride = segmentStride;
+    try {
+      run(false, m, n, k, null, 0, 0, null, transB, b, bOff, ldb, null, c, cOff, ldc, accumulate, Epilogue.NONE, 0, rows);
+    } finally {
+      rows.a = null;
+      rows.rowOffsets = null;
+    }
   }
 
   private static void run(
@@ -203,7 +249,8 @@ public final class Sgemm {
       int ldc,
       boolean accumulate,
       Epilogue epilogue,
-      int epilogueColumn) {
+      int epilogueColumn,
+      InPlaceRows aRows) {
     if (m <= 0 || n <= 0) {
       return;
     }
@@ -249,7 +296,12 @@ public final class Sgemm {
           float[] aBuf;
           int aBase;
           int aPanelStride;
-          if (packedA != null) {
+          if (aRows != null) {
+            // Read in place by the kernel; nothing to pack.
+            aBuf = null;
+            aBase = 0;
+            aPanelStride = 0;
+          } else if (packedA != null) {
             aBuf = packedA;
             // Panel ic / mr starts at (ic / mr)·mr·k = ic·k: MC is a multiple of both kernels' MR (6 and 4).
             aBase = ic * k + pc * mr;
@@ -269,10 +321,16 @@ public final class Sgemm {
               int row = ic + ip * mr;
               int rows = Math.min(mr, m - row);
               int aIdx = aBase + ip * aPanelStride;
-              if (rows == mr && cols == nr) {
-                KERNEL.compute(kc, aBuf, aIdx, bBuf, bIdx, c, cOff + row * ldc + col, ldc, add);
+              boolean whole = rows == mr && cols == nr;
+              float[] target = whole ? c : ws.tile;
+              int at = whole ? cOff + row * ldc + col : 0;
+              int ldt = whole ? ldc : nr;
+              if (aRows != null) {
+                KERNEL.computeRows(kc, pc, aRows.segment, aRows.segmentStride, aRows.a, aRows.panelRows(row, m, mr), bBuf, bIdx, target, at, ldt, whole && add);
               } else {
-                KERNEL.compute(kc, aBuf, aIdx, bBuf, bIdx, ws.tile, 0, nr, false);
+                KERNEL.compute(kc, aBuf, aIdx, bBuf, bIdx, target, at, ldt, whole && add);
+              }
+              if (!whole) {
                 for (int r = 0; r < rows; r++) {
                   int ci = cOff + (row + r) * ldc + col;
                   for (int j = 0; j < cols; j++) {
@@ -372,7 +430,7 @@ public final class Sgemm {
       int col = start * nr;
       int cols = Math.min(n, end * nr) - col;
       Sgemm.run(transA, m, cols, k, a, aOff, lda, null, transB, b, transB ? bOff + col * ldb : bOff + col, ldb, null, c, cOff + col, ldc,
-          accumulate, epilogue, col);
+          accumulate, epilogue, col, null);
     }
   }
 

@@ -20,7 +20,9 @@ import java.util.Arrays;
  *                                                                           fused into the copy to each example)
  * backward: g           = dy · mask · [y &gt; 0];  db[o] = Σ g[:, o, :]          (one pass over the slice's channels)
  *           dW[o, :]    = Σ_n g[n, o, :] · col(x[n])ᵀ                          (a partial sum per leaf of examples,
- *                                                                           the leaves added in BatchTree's order)
+ *                                                                           the leaves added in BatchTree's order;
+ *                                                                           at stride 1 as its transpose, col(x[n])
+ *                                                                           read in place from the shifted copies)
  *           dx[n]      += col⁻¹(W[o, :]ᵀ · g[n, o, :])                       (or, on small stride-1 planes, a
  *                                                                           convolution of g with the flipped
  *                                                                           filters: {@link FlippedConvolution})
@@ -48,6 +50,11 @@ public final class Conv2d extends Stage {
   private final TowerSlice[] slices;
   /** Per slice, {@link FlippedConvolution#shape} where its input gradient is that convolution, else {@code null}. */
   private final ConvShape[] flipped;
+  /**
+   * At stride 1, where each patch row starts in the shifted input copies ({@link Im2col#shiftedRows}), which the
+   * weight-gradient GEMM reads in place; {@code null} at other strides, which gather the transposed patch matrix.
+   */
+  private final int[] shiftedRows;
   /** The dropout multipliers of a training pass, or {@code null} for a layer without dropout. */
   private float[] mask;
 
@@ -77,6 +84,7 @@ public final class Conv2d extends Stage {
     this.relu = relu;
     this.scratch = scratch;
     this.slices = slices.clone();
+    this.shiftedRows = s.stride() == 1 ? Im2col.shiftedRows(s) : null;
     this.flipped = new ConvShape[slices.length];
     for (int i = 0; i < slices.length; i++) {
       int outCount = slices[i].outCount();
@@ -251,6 +259,7 @@ public final class Conv2d extends Stage {
       dcolSize = s.groupInputs() * group * s.inPlane();
     }
     float[] packed = scratch.get(worker, Scratch.Use.COLUMNS, packedSize);
+    float[] transposedSum = shiftedRows == null ? null : scratch.get(worker, Scratch.Use.TRANSPOSED_WEIGHT_GRADIENT, patch * outCount);
     float[] gradients = scratch.get(worker, Scratch.Use.OUTPUT_TILE, outCount * group * plane);
     float[] partial = leafWeightGradient(leaf);
     int partialOff = leafWeightGradientOffset(leaf);
@@ -272,8 +281,16 @@ public final class Conv2d extends Stage {
         dz = gradients;
         dzOff = 0;
       }
-      Im2col.gatherPacked(s, x, n0, count, slice.inStart(), padded, packed, true);
-      Sgemm.gemmPackedB(false, outCount, patch, columns, dz, dzOff, columns, packed, partial, partialOff, patch, n0 > first, Epilogue.NONE);
+      if (shiftedRows != null) {
+        // ∂Wᵀ = col · ∂zᵀ with col's rows read in place from the shifted input copies (no transposed gather), ∂z
+        // transposed as it is packed; the leaf's sum is transposed into its partial ∂W once, after its last group.
+        Im2col.prepare(s, x, n0, count, slice.inStart(), padded, false);
+        Sgemm.gemmRowsA(patch, outCount, columns, padded, Im2col.shiftedStart(s, count), shiftedRows, plane, Im2col.shiftedExampleStride(s), true,
+            dz, dzOff, columns, transposedSum, 0, outCount, n0 > first);
+      } else {
+        Im2col.gatherPacked(s, x, n0, count, slice.inStart(), padded, packed, true);
+        Sgemm.gemmPackedB(false, outCount, patch, columns, dz, dzOff, columns, packed, partial, partialOff, patch, n0 > first, Epilogue.NONE);
+      }
       if (t != null) {
         FlippedConvolution.inputGradient(
             s, t, dy, n0, count, outStart, packedWeights, padded, packed, dcol, dx, slice.inStart(), slice.addsToInputGradient());
@@ -286,6 +303,13 @@ public final class Conv2d extends Stage {
             Arrays.fill(dx, from, from + s.groupInputs() * s.inPlane(), 0f);
           }
           Im2col.scatterAdd(s, dcol, e * plane, columns, padded, dx, xOff, slice.inStart());
+        }
+      }
+    }
+    if (shiftedRows != null) {
+      for (int o = 0; o < outCount; o++) {
+        for (int r = 0; r < patch; r++) {
+          partial[partialOff + o * patch + r] = transposedSum[r * outCount + o];
         }
       }
     }

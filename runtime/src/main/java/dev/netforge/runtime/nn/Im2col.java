@@ -68,21 +68,59 @@ final class Im2col {
    * which a convolution whose output is as wide as its input writes straight from {@code x}.
    */
   static void gatherPacked(ConvShape s, float[] x, int first, int count, int c0, float[] padded, float[] packed, boolean transposed) {
+    prepare(s, x, first, count, c0, padded, transposed);
     if (transposed) {
-      pad(s, x, first, count, c0, padded);
       gatherByPatchRow(s, padded, count, packed);
     } else if (s.stride() == 1) {
-      if (s.outWidth() == s.inWidth()) {
-        shiftFromInput(s, x, first, count, c0, padded);
-      } else {
-        pad(s, x, first, count, c0, padded);
-        shift(s, padded, count);
-      }
       copyByPosition(s, padded, count, packed);
     } else {
-      pad(s, x, first, count, c0, padded);
       gatherByPosition(s, padded, count, packed);
     }
+  }
+
+  /**
+   * {@link #gatherPacked}'s first half: the examples' group channels copied into {@code padded} (with their zero
+   * border, or at stride 1 for {@code col} as shifted copies, which {@link #shiftedRows} locates), which its second
+   * half reads.
+   */
+  static void prepare(ConvShape s, float[] x, int first, int count, int c0, float[] padded, boolean transposed) {
+    if (transposed || s.stride() != 1) {
+      pad(s, x, first, count, c0, padded);
+    } else if (s.outWidth() == s.inWidth()) {
+      shiftFromInput(s, x, first, count, c0, padded);
+    } else {
+      pad(s, x, first, count, c0, padded);
+      shift(s, padded, count);
+    }
+  }
+
+  /**
+   * At stride 1, where patch row (c, ky, kx) of the first example starts in {@link #prepare}'s shifted copies, counted
+   * from {@link #shiftedStart}: each row is then {@code outPlane} floats in a run, and the next example's is {@link
+   * #shiftedExampleStride} further on.
+   */
+  static int[] shiftedRows(ConvShape s) {
+    int k = s.kernel();
+    int copy = paddedHeight(s) * s.outWidth();
+    int[] rows = new int[s.patch()];
+    for (int c = 0, r = 0; c < s.groupInputs(); c++) {
+      for (int ky = 0; ky < k; ky++) {
+        for (int kx = 0; kx < k; kx++, r++) {
+          rows[r] = (c * k + kx) * copy + ky * s.outWidth();
+        }
+      }
+    }
+    return rows;
+  }
+
+  /** Where the shifted copies of {@code count} examples start in {@code padded} ({@link #shiftedRows}). */
+  static int shiftedStart(ConvShape s, int count) {
+    return count * s.groupInputs() * paddedPlane(s);
+  }
+
+  /** How far apart two examples' shifted copies are ({@link #shiftedRows}). */
+  static int shiftedExampleStride(ConvShape s) {
+    return shiftedSize(s) * s.groupInputs();
   }
 
   /**
@@ -352,7 +390,8 @@ final class Im2col {
     int oh = s.outHeight();
     int ow = s.outWidth();
     int stride = s.stride();
-    Arrays.fill(padded, 0, paddedSize(s, 1), 0f);
+    // Only the padded planes: the shifted copies' room after them (five times as large at 5×5) is not used here.
+    Arrays.fill(padded, 0, s.groupInputs() * pp, 0f);
     int row = 0;
     for (int c = 0; c < s.groupInputs(); c++) {
       for (int ky = 0; ky < k; ky++) {

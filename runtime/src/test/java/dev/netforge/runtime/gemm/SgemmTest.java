@@ -53,6 +53,37 @@ class SgemmTest {
   }
 
   @Test
+  void rowsReadInPlaceGiveTheBitsOfThePackedProduct() {
+    // A's rows as runs of 23 floats, 40 apart (runs cross the k blocks), each row starting 3 floats after the last.
+    int segment = 23;
+    int segmentStride = 40;
+    int[] rowOffsets = new int[M];
+    for (int i = 0; i < M; i++) {
+      rowOffsets[i] = 3 * i;
+    }
+    float[] storage = random(5 + 3 * M + (K / segment + 1) * segmentStride, 17);
+    float[] a = new float[M * K];
+    for (int i = 0; i < M; i++) {
+      for (int q = 0; q < K; q++) {
+        a[i * K + q] = storage[5 + rowOffsets[i] + q / segment * segmentStride + q % segment];
+      }
+    }
+    float[] bt = random(N * K, 18);
+    float[] initial = random(M * N, 19);
+    for (boolean accumulate : new boolean[] {false, true}) {
+      float[] expected = initial.clone();
+      Sgemm.gemm(false, true, M, N, K, a, 0, K, bt, 0, K, expected, 0, N, accumulate, Epilogue.NONE);
+      float[] actual = initial.clone();
+      Sgemm.gemmRowsA(M, N, K, storage, 5, rowOffsets, segment, segmentStride, true, bt, 0, K, actual, 0, N, accumulate);
+      org.junit.jupiter.api.Assertions.assertArrayEquals(expected, actual, "accumulate=" + accumulate);
+    }
+    double[] product = product(a, false, bt, true);
+    float[] c = new float[M * N];
+    Sgemm.gemmRowsA(M, N, K, storage, 5, rowOffsets, segment, segmentStride, true, bt, 0, K, c, 0, N, false);
+    assertClose(product, c);
+  }
+
+  @Test
   void packedRowsWithBiasReluAndMaskEqualTheEpilogueOfTheProduct() {
     float[] a = random(M * K, 12);
     float[] b = random(K * N, 13);

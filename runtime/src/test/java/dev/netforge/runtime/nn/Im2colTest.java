@@ -60,6 +60,17 @@ class Im2colTest {
           assertEquals(patchElement(s, x, first, c0, row, col), actual, (transposed ? "colᵀ" : "col") + " row " + row + " column " + col);
         }
       }
+      if (!transposed && stride == 1) {
+        // The shifted copies the col gather left in padded, where the weight gradient reads them in place.
+        int[] rows = Im2col.shiftedRows(s);
+        int start = Im2col.shiftedStart(s, count);
+        for (int row = 0; row < patch; row++) {
+          for (int col = 0; col < columns; col++) {
+            int at = start + rows[row] + col / s.outPlane() * Im2col.shiftedExampleStride(s) + col % s.outPlane();
+            assertEquals(patchElement(s, x, first, c0, row, col), padded[at], "shifted row " + row + " column " + col);
+          }
+        }
+      }
     }
   }
 
