@@ -192,13 +192,15 @@ final class Im2col {
     int copy = plane + 2 * border;
     int slack = Sgemm.copySlack();
     int[] keep = keepPattern(s);
+    int start = count * s.groupInputs() * paddedPlane(s);
+    int end = start + count * s.groupInputs() * k * copy;
+    Arrays.fill(padded, start, start + border, 0f);
     // In ascending order: each copy overwrites what the one before it wrote past its end.
-    for (int e = 0, dst = count * s.groupInputs() * paddedPlane(s); e < count; e++) {
+    for (int e = 0, dst = start; e < count; e++) {
       for (int c = 0; c < s.groupInputs(); c++) {
         int src = ((first + e) * s.inChannels() + c0 + c) * plane;
         for (int kx = 0; kx < k; kx++, dst += copy) {
           int from = src + kx - p;
-          Arrays.fill(padded, dst, dst + border, 0f);
           if (from >= 0 && from + plane + slack <= x.length) {
             Sgemm.copyRunKeeping(x, from, padded, dst + border, plane, keep, kx * (plane + slack));
           } else {
@@ -208,7 +210,8 @@ final class Im2col {
               padded[dst + border + i] = column >= 0 && column < w ? x[from + i] : 0f;
             }
           }
-          Arrays.fill(padded, dst + border + plane, dst + copy, 0f);
+          // This copy's bottom border and the next one's top border, in one fill.
+          Arrays.fill(padded, dst + border + plane, Math.min(dst + copy + border, end), 0f);
         }
       }
     }
