@@ -206,18 +206,30 @@ public final class Conv2d extends Stage {
     float[] packed = scratch.get(worker, Scratch.Use.COLUMNS, Im2col.packedSize(patch, group * plane));
     float[] out = scratch.get(worker, Scratch.Use.OUTPUT_TILE, outCount * group * plane);
     float[] padded = scratch.get(worker, Scratch.Use.PADDED_INPUT, Im2col.paddedSize(s, group));
+    int nr = Sgemm.panelWidth();
     for (int n0 = first; n0 < end; n0 += group) {
       int count = Math.min(group, end - n0);
       int columns = count * plane;
-      Im2col.gatherPacked(s, x, n0, count, slice.inStart(), padded, packed, false);
+      Im2col.prepare(s, x, n0, count, slice.inStart(), padded, false);
+      int panels = Im2col.columnPanels(s, count);
+      int lot = Im2col.panelsPerLot(patch);
+      for (int p0 = 0; p0 < panels; p0 += lot) {
+        int p1 = Math.min(panels, p0 + lot);
+        int col = p0 * nr;
+        int cols = Math.min(columns, p1 * nr) - col;
+        Im2col.packColumns(s, padded, count, p0, p1, packed);
+        if (count == 1) {
+          // One example (planes of GEMM_COLUMNS or more: MiniAlexNet's conv1, AlexNet's conv1 and conv2): the GEMM's
+          // rows are the example's output planes, so it writes them, bias, ReLU and mask applied to each tile as stored.
+          int dst = (n0 * s.outChannels() + outStart) * plane + col;
+          Sgemm.gemmPackedRows(outCount, cols, patch, packedWeights, packed, y, dst, plane, bias.value, outStart, relu, passMask);
+        } else {
+          Sgemm.gemmPacked(outCount, cols, patch, packedWeights, packed, out, col, columns, false, Epilogue.NONE);
+        }
+      }
       if (count == 1) {
-        // One example (planes of GEMM_COLUMNS or more: MiniAlexNet's conv1, AlexNet's conv1 and conv2): the GEMM's
-        // rows are the example's output planes, so it writes them, bias, ReLU and mask applied to each tile as stored.
-        int dst = (n0 * s.outChannels() + outStart) * plane;
-        Sgemm.gemmPackedRows(outCount, plane, patch, packedWeights, packed, y, dst, plane, bias.value, outStart, relu, passMask);
         continue;
       }
-      Sgemm.gemmPacked(outCount, columns, patch, packedWeights, packed, out, 0, columns, false, Epilogue.NONE);
       for (int e = 0; e < count; e++) {
         for (int o = 0; o < outCount; o++) {
           int dst = ((n0 + e) * s.outChannels() + outStart + o) * plane;

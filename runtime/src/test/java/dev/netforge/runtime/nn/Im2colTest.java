@@ -60,6 +60,20 @@ class Im2colTest {
           assertEquals(patchElement(s, x, first, c0, row, col), actual, (transposed ? "colᵀ" : "col") + " row " + row + " column " + col);
         }
       }
+      if (!transposed) {
+        // The same panels a few at a time, as a forward GEMM takes them, each lot written from the buffer's start.
+        int panels = Im2col.columnPanels(s, count);
+        for (int lot = 1; lot <= 2; lot++) {
+          for (int p0 = 0; p0 < panels; p0 += lot) {
+            int p1 = Math.min(panels, p0 + lot);
+            float[] some = new float[packed.length];
+            Im2col.packColumns(s, padded, count, p0, p1, some);
+            for (int i = 0; i < (p1 - p0) * patch * nr; i++) {
+              assertEquals(packed[p0 * patch * nr + i], some[i], "panels from " + p0 + ", float " + i);
+            }
+          }
+        }
+      }
       if (!transposed && stride == 1) {
         // The shifted copies the col gather left in padded, where the weight gradient reads them in place.
         int[] rows = Im2col.shiftedRows(s);
