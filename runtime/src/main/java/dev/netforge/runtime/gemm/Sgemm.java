@@ -72,6 +72,11 @@ public final class Sgemm {
     return KERNEL.describe();
   }
 
+  /** Rows of C one micro-kernel call computes: split the rows of a {@link #gemmRowsA} over threads in multiples of it. */
+  public static int panelHeight() {
+    return KERNEL.mr();
+  }
+
   /** Columns per packed-B panel: producers of {@link #gemmPackedB} lay B out in panels this wide. */
   public static int panelWidth() {
     return KERNEL.nr();

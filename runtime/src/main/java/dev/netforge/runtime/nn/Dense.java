@@ -1,6 +1,8 @@
 package dev.netforge.runtime.nn;
 
+import dev.netforge.runtime.Parallel;
 import dev.netforge.runtime.Parameter;
+import dev.netforge.runtime.gemm.Epilogue;
 import dev.netforge.runtime.gemm.Sgemm;
 
 /**
@@ -8,7 +10,9 @@ import dev.netforge.runtime.gemm.Sgemm;
  * outCount) ({@link TowerSlice}), one after the other. Weights are {@code [units, inputs]} (PyTorch's layout).
  *
  * <pre>
- * forward:  y[:, u]  = relu(x · W[u, :]ᵀ + b[u]) · mask       (epilogue fused into the GEMM store)
+ * forward:  y[:, u]  = relu(x · W[u, :]ᵀ + b[u]) · mask       (as yᵀ = W · xᵀ with W's rows read in place, then
+ *                                                            bias and ReLU on each row of yᵀ and the mask as it
+ *                                                            is transposed into y)
  * backward: g        = dy · mask · [y &gt; 0];  db[u] = Σ_n g[n, u]
  *           dW[u, :] = g[:, u]ᵀ · x;   dx (+)= g[:, u] · W[u, :]
  * </pre>
@@ -37,6 +41,11 @@ public final class Dense extends Stage {
    * #weightGradient}): none for a batch of up to 2·{@value #EXAMPLES_PER_LEAF}, made when a larger batch first needs one.
    */
   private float[][] subtreeSums = new float[0][];
+  /** {@code u · inputs}: where row u of a slice's weights starts, counted from the slice's first. */
+  private int[] rowOffsets = new int[0];
+  /** yᵀ of the slice being computed, {@code [outCount, batch]}. */
+  private float[] transposedOutput = new float[0];
+  private final ForwardRows forwardRows = new ForwardRows();
 
   /**
    * @param inputs input features per example
@@ -63,15 +72,54 @@ public final class Dense extends Stage {
     this.mask = mask;
   }
 
+  /**
+   * The forward pass computes yᵀ = W · xᵀ, W's rows read where they lie ({@link Sgemm#gemmRowsA}): the weights are
+   * the large operand (AlexNet's fc6: 19 million floats a tower), and as the product's transposed B they were
+   * gathered into packed panels — megabytes written and read back — while xᵀ, packed instead, is the batch's few.
+   * Each element gets the same products in the same order, so y has the bits it had.
+   */
   @Override
   public void forward(int batch, boolean training) {
+    Parallel pool = Parallel.shared();
+    forwardRows.batch = batch;
+    forwardRows.mask = training ? mask : null;
     for (TowerSlice s : slices) {
-      Sgemm.parallel(
-          false, true, batch, s.outCount(), inputs,
-          x, 0, inputs,
-          weight.value, s.outStart() * inputs, inputs,
-          y, s.outStart(), units,
-          false, bias.value, s.outStart(), relu, training ? mask : null);
+      if (rowOffsets.length < s.outCount()) {
+        rowOffsets = new int[s.outCount()];
+        for (int u = 0; u < rowOffsets.length; u++) {
+          rowOffsets[u] = u * inputs;
+        }
+      }
+      if (transposedOutput.length < s.outCount() * batch) {
+        transposedOutput = new float[s.outCount() * batch];
+      }
+      forwardRows.slice = s;
+      int mr = Sgemm.panelHeight();
+      pool.forRange((s.outCount() + mr - 1) / mr, forwardRows);
+    }
+  }
+
+  /** The forward pass's loop body over panels of units ({@link Sgemm#panelHeight} each), kept so a call allocates nothing. */
+  private final class ForwardRows implements Parallel.RangeBody {
+    TowerSlice slice;
+    int batch;
+    float[] mask;
+
+    @Override
+    public void run(int worker, int start, int end) {
+      int mr = Sgemm.panelHeight();
+      int u0 = start * mr;
+      int u1 = Math.min(slice.outCount(), end * mr);
+      float[] t = transposedOutput;
+      Sgemm.gemmRowsA(
+          u1 - u0, batch, inputs, weight.value, (slice.outStart() + u0) * inputs, rowOffsets, inputs, 0, true, x, 0, inputs, t, u0 * batch, batch, false);
+      for (int u = u0; u < u1; u++) {
+        int unit = slice.outStart() + u;
+        Epilogue.biasReluMask(t, u * batch, bias.value[unit], relu, null, 0, t, u * batch, batch);
+        for (int n = 0; n < batch; n++) {
+          y[n * units + unit] = mask == null ? t[u * batch + n] : t[u * batch + n] * mask[n * units + unit];
+        }
+      }
     }
   }
 
