@@ -18,11 +18,12 @@ interface MicroKernel {
 
   /**
    * {@link #compute} with A's {@code mr()} rows read where they lie instead of from a packed panel: steps {@code q0 ≤
-   * q < q0 + kc} of row i read {@code a[rows[i] + (q / segment)·segmentStride + q % segment]}, so each row is a
-   * series of runs {@code segment} floats long, {@code segmentStride} apart (a convolution's shifted input planes,
-   * one run per example). The products and sums are {@link #compute}'s, in the same order.
+   * q < q0 + kc} of row i read {@code a[rows[i] + (q / segment)·segmentStride + (q % segment)·step]}, so each row is
+   * a series of runs of {@code segment} floats {@code step} apart, the runs {@code segmentStride} apart (a
+   * convolution's shifted input planes, one run per example; or at stride s its padded input rows, one run per output
+   * row). The products and sums are {@link #compute}'s, in the same order.
    */
-  void computeRows(int kc, int q0, int segment, int segmentStride, float[] a, int[] rows, float[] b, int bOff, float[] c, int cOff, int ldc, boolean add);
+  void computeRows(int kc, int q0, int segment, int segmentStride, int step, float[] a, int[] rows, float[] b, int bOff, float[] c, int cOff, int ldc, boolean add);
 
   /**
    * Copies {@code length} floats into a packed panel in whole vectors, so it may also write up to {@link #copySlack()}

@@ -32,11 +32,11 @@ final class ScalarMicroKernel implements MicroKernel {
   }
 
   @Override
-  public void computeRows(int kc, int q0, int segment, int segmentStride, float[] a, int[] rows, float[] b, int bOff, float[] c, int cOff, int ldc, boolean add) {
+  public void computeRows(int kc, int q0, int segment, int segmentStride, int step, float[] a, int[] rows, float[] b, int bOff, float[] c, int cOff, int ldc, boolean add) {
     float[] acc = new float[MR * NR];
     for (int p = 0; p < kc; p++) {
       int q = q0 + p;
-      int at = q / segment * segmentStride + q % segment;
+      int at = q / segment * segmentStride + q % segment * step;
       int bp = bOff + p * NR;
       for (int r = 0; r < MR; r++) {
         float av = a[rows[r] + at];

@@ -29,7 +29,7 @@ public final class Sgemm {
 
   /**
    * An A that {@link #gemmRowsA} reads where it lies: row i's step q at {@code a[aOff + rowOffsets[i] + (q /
-   * segment)·segmentStride + q % segment]}. Kept per thread and rebound per call, so a call allocates nothing.
+   * segment)·segmentStride + (q % segment)·step]}. Kept per thread and rebound per call, so a call allocates nothing.
    */
   private static final class InPlaceRows {
     final int[] panel = new int[KERNEL.mr()];
@@ -38,6 +38,7 @@ public final class Sgemm {
     int[] rowOffsets;
     int segment;
     int segmentStride;
+    int step;
 
     /** Where rows {@code [row, row + mr)} start; rows past the last ({@code m}) repeat it, and their sums are dropped. */
     int[] panelRows(int row, int m, int mr) {
@@ -213,13 +214,14 @@ public final class Sgemm {
 
   /**
    * {@code C[m, n] (+)= A[m, k] · op(B)[k, n]} with A read in place, unpacked: {@code A[i][q] = a[aOff + rowOffsets[i]
-   * + (q / segment)·segmentStride + q % segment]}, each row a series of runs {@code segment} floats long. A
+   * + (q / segment)·segmentStride + (q % segment)·step]}, each row a series of runs of {@code segment} floats
+   * {@code step} apart. A
    * convolution's weight gradient takes its patch matrix this way, each row one of the shifted input planes its forward
    * pass copies anyway, instead of gathering the transposed matrix a float at a time. Each element of C gets the same
    * products in the same order as from a packed A, so the bits are those of {@link #gemm} on the same matrices.
    */
   public static void gemmRowsA(
-      int m, int n, int k, float[] a, int aOff, int[] rowOffsets, int segment, int segmentStride, boolean transB, float[] b, int bOff, int ldb,
+      int m, int n, int k, float[] a, int aOff, int[] rowOffsets, int segment, int segmentStride, int step, boolean transB, float[] b, int bOff, int ldb,
       float[] c, int cOff, int ldc, boolean accumulate) {
     InPlaceRows rows = IN_PLACE_ROWS.get();
     rows.a = a;
@@ -227,6 +229,7 @@ public final class Sgemm {
     rows.rowOffsets = rowOffsets;
     rows.segment = segment;
     rows.segmentStride = segmentStride;
+    rows.step = step;
     try {
       run(false, m, n, k, null, 0, 0, null, transB, b, bOff, ldb, null, c, cOff, ldc, accumulate, Epilogue.NONE, 0, rows);
     } finally {
@@ -331,7 +334,7 @@ public final class Sgemm {
               int at = whole ? cOff + row * ldc + col : 0;
               int ldt = whole ? ldc : nr;
               if (aRows != null) {
-                KERNEL.computeRows(kc, pc, aRows.segment, aRows.segmentStride, aRows.a, aRows.panelRows(row, m, mr), bBuf, bIdx, target, at, ldt, whole && add);
+                KERNEL.computeRows(kc, pc, aRows.segment, aRows.segmentStride, aRows.step, aRows.a, aRows.panelRows(row, m, mr), bBuf, bIdx, target, at, ldt, whole && add);
               } else {
                 KERNEL.compute(kc, aBuf, aIdx, bBuf, bIdx, target, at, ldt, whole && add);
               }

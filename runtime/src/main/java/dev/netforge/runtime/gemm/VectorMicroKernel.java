@@ -98,7 +98,7 @@ final class VectorMicroKernel implements MicroKernel {
   }
 
   @Override
-  public void computeRows(int kc, int q0, int segment, int segmentStride, float[] a, int[] rows, float[] b, int bOff, float[] c, int cOff, int ldc, boolean add) {
+  public void computeRows(int kc, int q0, int segment, int segmentStride, int step, float[] a, int[] rows, float[] b, int bOff, float[] c, int cOff, int ldc, boolean add) {
     FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
     FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
     FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -113,7 +113,7 @@ final class VectorMicroKernel implements MicroKernel {
     int r5 = rows[5];
     // One loop whose A index jumps between runs: a loop per run would merge the accumulators from two paths at its
     // exit, which C2 (JDK 17) handles by boxing them (ten times slower). The jump is a predictable branch.
-    int at = q0 / segment * segmentStride + q0 % segment;
+    int at = q0 / segment * segmentStride + q0 % segment * step;
     int left = segment - q0 % segment;
     for (int p = 0; p < kc; p++) {
       int bi = bOff + p * NR;
@@ -137,9 +137,9 @@ final class VectorMicroKernel implements MicroKernel {
       av = FloatVector.broadcast(S, a[r5 + at]);
       c50 = av.fma(b0, c50);
       c51 = av.fma(b1, c51);
-      at++;
+      at += step;
       if (--left == 0) {
-        at += segmentStride - segment;
+        at += segmentStride - segment * step;
         left = segment;
       }
     }

@@ -21,8 +21,8 @@ import java.util.Arrays;
  * backward: g           = dy · mask · [y &gt; 0];  db[o] = Σ g[:, o, :]          (one pass over the slice's channels)
  *           dW[o, :]    = Σ_n g[n, o, :] · col(x[n])ᵀ                          (a partial sum per leaf of examples,
  *                                                                           the leaves added in BatchTree's order;
- *                                                                           at stride 1 as its transpose, col(x[n])
- *                                                                           read in place from the shifted copies)
+ *                                                                           as its transpose where col(x[n]) can be
+ *                                                                           read in place: Im2col.patchRows)
  *           dx[n]      += col⁻¹(W[o, :]ᵀ · g[n, o, :])                       (or, on small stride-1 planes, a
  *                                                                           convolution of g with the flipped
  *                                                                           filters: {@link FlippedConvolution})
@@ -51,10 +51,11 @@ public final class Conv2d extends Stage {
   /** Per slice, {@link FlippedConvolution#shape} where its input gradient is that convolution, else {@code null}. */
   private final ConvShape[] flipped;
   /**
-   * At stride 1, where each patch row starts in the shifted input copies ({@link Im2col#shiftedRows}), which the
-   * weight-gradient GEMM reads in place; {@code null} at other strides, which gather the transposed patch matrix.
+   * Where the patch rows lie in the im2col buffer ({@link Im2col#patchRows}), which the weight-gradient GEMM reads in
+   * place; {@code null} where they do not lie in runs (stride above 1 with several examples per GEMM), which gather
+   * the transposed patch matrix instead.
    */
-  private final int[] shiftedRows;
+  private final PatchRows patchRows;
   /** The dropout multipliers of a training pass, or {@code null} for a layer without dropout. */
   private float[] mask;
 
@@ -84,7 +85,7 @@ public final class Conv2d extends Stage {
     this.relu = relu;
     this.scratch = scratch;
     this.slices = slices.clone();
-    this.shiftedRows = s.stride() == 1 ? Im2col.shiftedRows(s) : null;
+    this.patchRows = Im2col.patchRows(s, examplesPerGemm(s.outPlane()));
     this.flipped = new ConvShape[slices.length];
     for (int i = 0; i < slices.length; i++) {
       int outCount = slices[i].outCount();
@@ -271,7 +272,7 @@ public final class Conv2d extends Stage {
       dcolSize = s.groupInputs() * group * s.inPlane();
     }
     float[] packed = scratch.get(worker, Scratch.Use.COLUMNS, packedSize);
-    float[] transposedSum = shiftedRows == null ? null : scratch.get(worker, Scratch.Use.TRANSPOSED_WEIGHT_GRADIENT, patch * outCount);
+    float[] transposedSum = patchRows == null ? null : scratch.get(worker, Scratch.Use.TRANSPOSED_WEIGHT_GRADIENT, patch * outCount);
     float[] gradients = scratch.get(worker, Scratch.Use.OUTPUT_TILE, outCount * group * plane);
     float[] partial = leafWeightGradient(leaf);
     int partialOff = leafWeightGradientOffset(leaf);
@@ -293,12 +294,13 @@ public final class Conv2d extends Stage {
         dz = gradients;
         dzOff = 0;
       }
-      if (shiftedRows != null) {
-        // ∂Wᵀ = col · ∂zᵀ with col's rows read in place from the shifted input copies (no transposed gather), ∂z
-        // transposed as it is packed; the leaf's sum is transposed into its partial ∂W once, after its last group.
+      if (patchRows != null) {
+        // ∂Wᵀ = col · ∂zᵀ with col's rows read in place where im2col's first half leaves them (no transposed gather),
+        // ∂z transposed as it is packed; the leaf's sum is transposed into its partial ∂W once, after its last group.
         Im2col.prepare(s, x, n0, count, slice.inStart(), padded, false);
-        Sgemm.gemmRowsA(patch, outCount, columns, padded, Im2col.shiftedStart(s, count), shiftedRows, plane, Im2col.shiftedExampleStride(s), true,
-            dz, dzOff, columns, transposedSum, 0, outCount, n0 > first);
+        PatchRows rows = patchRows;
+        Sgemm.gemmRowsA(patch, outCount, columns, padded, Im2col.patchRowsStart(s, count), rows.offsets(), rows.segment(), rows.segmentStride(),
+            rows.step(), true, dz, dzOff, columns, transposedSum, 0, outCount, n0 > first);
       } else {
         Im2col.gatherPacked(s, x, n0, count, slice.inStart(), padded, packed, true);
         Sgemm.gemmPackedB(false, outCount, patch, columns, dz, dzOff, columns, packed, partial, partialOff, patch, n0 > first, Epilogue.NONE);
@@ -318,7 +320,7 @@ public final class Conv2d extends Stage {
         }
       }
     }
-    if (shiftedRows != null) {
+    if (patchRows != null) {
       for (int o = 0; o < outCount; o++) {
         for (int r = 0; r < patch; r++) {
           partial[partialOff + o * patch + r] = transposedSum[r * outCount + o];

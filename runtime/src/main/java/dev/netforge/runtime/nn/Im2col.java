@@ -109,8 +109,8 @@ final class Im2col {
 
   /**
    * {@link #gatherPacked}'s first half: the examples' group channels copied into {@code padded} (with their zero
-   * border, or at stride 1 for {@code col} as shifted copies, which {@link #shiftedRows} locates), which its second
-   * half reads.
+   * border, or at stride 1 for {@code col} as shifted copies; {@link #patchRows} locates the patch rows in either),
+   * which its second half reads.
    */
   static void prepare(ConvShape s, float[] x, int first, int count, int c0, float[] padded, boolean transposed) {
     if (transposed || s.stride() != 1) {
@@ -124,32 +124,42 @@ final class Im2col {
   }
 
   /**
-   * At stride 1, where patch row (c, ky, kx) of the first example starts in {@link #prepare}'s shifted copies, counted
-   * from {@link #shiftedStart}: each row is then {@code outPlane} floats in a run, and the next example's is {@link
-   * #shiftedExampleStride} further on.
+   * Where {@link #prepare} (for {@code col}) leaves each row of the patch matrix ({@link PatchRows}): at stride 1 in
+   * the shifted copies, each row of an example one run of {@code outPlane} floats; above it in the padded planes,
+   * each output row's elements {@code stride} apart, which holds for one example at a time only (so {@code null}
+   * where {@code examplesPerGemm} exceeds one).
    */
-  static int[] shiftedRows(ConvShape s) {
+  static PatchRows patchRows(ConvShape s, int examplesPerGemm) {
     int k = s.kernel();
-    int copy = paddedHeight(s) * s.outWidth();
-    int[] rows = new int[s.patch()];
+    int[] offsets = new int[s.patch()];
+    if (s.stride() == 1) {
+      int copy = paddedHeight(s) * s.outWidth();
+      for (int c = 0, r = 0; c < s.groupInputs(); c++) {
+        for (int ky = 0; ky < k; ky++) {
+          for (int kx = 0; kx < k; kx++, r++) {
+            offsets[r] = (c * k + kx) * copy + ky * s.outWidth();
+          }
+        }
+      }
+      return new PatchRows(offsets, s.outPlane(), shiftedSize(s) * s.groupInputs(), 1);
+    }
+    if (examplesPerGemm > 1) {
+      return null;
+    }
+    int pw = paddedWidth(s);
     for (int c = 0, r = 0; c < s.groupInputs(); c++) {
       for (int ky = 0; ky < k; ky++) {
         for (int kx = 0; kx < k; kx++, r++) {
-          rows[r] = (c * k + kx) * copy + ky * s.outWidth();
+          offsets[r] = c * paddedPlane(s) + ky * pw + kx;
         }
       }
     }
-    return rows;
+    return new PatchRows(offsets, s.outWidth(), s.stride() * pw, s.stride());
   }
 
-  /** Where the shifted copies of {@code count} examples start in {@code padded} ({@link #shiftedRows}). */
-  static int shiftedStart(ConvShape s, int count) {
-    return count * s.groupInputs() * paddedPlane(s);
-  }
-
-  /** How far apart two examples' shifted copies are ({@link #shiftedRows}). */
-  static int shiftedExampleStride(ConvShape s) {
-    return shiftedSize(s) * s.groupInputs();
+  /** {@link PatchRows}'s {@code start} for {@code count} examples: past the padded planes at stride 1, else 0. */
+  static int patchRowsStart(ConvShape s, int count) {
+    return s.stride() == 1 ? count * s.groupInputs() * paddedPlane(s) : 0;
   }
 
   /**

@@ -56,17 +56,18 @@ class MicroKernelTest {
       int kc = 41;
       int segment = 9;
       int segmentStride = 50;
+      int step = 2;
       // Steps from the middle of a run: q0 = 13 is the fifth float of the second run.
       int q0 = 13;
       Rng rng = new Rng(mr * 31L + nr);
-      float[] a = random(rng, mr * 7 + 8 * segmentStride);
+      float[] a = random(rng, mr * 7 + 8 * segmentStride + segment * step);
       int[] rows = new int[mr];
       float[] packed = new float[mr * kc];
       for (int i = 0; i < mr; i++) {
         rows[i] = i * 7;
         for (int p = 0; p < kc; p++) {
           int q = q0 + p;
-          packed[p * mr + i] = a[rows[i] + q / segment * segmentStride + q % segment];
+          packed[p * mr + i] = a[rows[i] + q / segment * segmentStride + q % segment * step];
         }
       }
       float[] b = random(rng, 4 + nr * kc);
@@ -75,7 +76,7 @@ class MicroKernelTest {
         float[] expected = initial.clone();
         kernel.compute(kc, packed, 0, b, 4, expected, 0, nr + 2, add);
         float[] actual = initial.clone();
-        kernel.computeRows(kc, q0, segment, segmentStride, a, rows, b, 4, actual, 0, nr + 2, add);
+        kernel.computeRows(kc, q0, segment, segmentStride, step, a, rows, b, 4, actual, 0, nr + 2, add);
         org.junit.jupiter.api.Assertions.assertArrayEquals(expected, actual, kernel.describe() + " add=" + add);
       }
     }

@@ -52,11 +52,13 @@ class SgemmTest {
     assertClose(expected, c);
   }
 
-  @Test
-  void rowsReadInPlaceGiveTheBitsOfThePackedProduct() {
-    // A's rows as runs of 23 floats, 40 apart (runs cross the k blocks), each row starting 3 floats after the last.
+  @ParameterizedTest
+  @CsvSource({"1", "3"})
+  void rowsReadInPlaceGiveTheBitsOfThePackedProduct(int step) {
+    // A's rows as runs of 23 floats `step` apart, the runs 70 apart (they cross the k blocks), each row starting 3
+    // floats after the last.
     int segment = 23;
-    int segmentStride = 40;
+    int segmentStride = 70;
     int[] rowOffsets = new int[M];
     for (int i = 0; i < M; i++) {
       rowOffsets[i] = 3 * i;
@@ -65,7 +67,7 @@ class SgemmTest {
     float[] a = new float[M * K];
     for (int i = 0; i < M; i++) {
       for (int q = 0; q < K; q++) {
-        a[i * K + q] = storage[5 + rowOffsets[i] + q / segment * segmentStride + q % segment];
+        a[i * K + q] = storage[5 + rowOffsets[i] + q / segment * segmentStride + q % segment * step];
       }
     }
     float[] bt = random(N * K, 18);
@@ -74,12 +76,12 @@ class SgemmTest {
       float[] expected = initial.clone();
       Sgemm.gemm(false, true, M, N, K, a, 0, K, bt, 0, K, expected, 0, N, accumulate, Epilogue.NONE);
       float[] actual = initial.clone();
-      Sgemm.gemmRowsA(M, N, K, storage, 5, rowOffsets, segment, segmentStride, true, bt, 0, K, actual, 0, N, accumulate);
+      Sgemm.gemmRowsA(M, N, K, storage, 5, rowOffsets, segment, segmentStride, step, true, bt, 0, K, actual, 0, N, accumulate);
       org.junit.jupiter.api.Assertions.assertArrayEquals(expected, actual, "accumulate=" + accumulate);
     }
     double[] product = product(a, false, bt, true);
     float[] c = new float[M * N];
-    Sgemm.gemmRowsA(M, N, K, storage, 5, rowOffsets, segment, segmentStride, true, bt, 0, K, c, 0, N, false);
+    Sgemm.gemmRowsA(M, N, K, storage, 5, rowOffsets, segment, segmentStride, step, true, bt, 0, K, c, 0, N, false);
     assertClose(product, c);
   }
 

@@ -28,7 +28,9 @@ class Im2colTest {
     "2, 5, 7, 3, 1, 1, 3, 0",
     "1, 4, 4, 5, 1, 2, 4, 0",
     "3, 11, 9, 3, 2, 1, 2, 1",
-    "2, 19, 19, 7, 4, 0, 2, 1"
+    "2, 19, 19, 7, 4, 0, 2, 1",
+    "3, 23, 23, 7, 4, 0, 1, 1",
+    "2, 21, 17, 5, 2, 2, 1, 0"
   })
   void packedPanelsHoldThePatches(int groupInputs, int height, int width, int kernel, int stride, int padding, int count, int first) {
     int outHeight = (height + 2 * padding - kernel) / stride + 1;
@@ -74,14 +76,14 @@ class Im2colTest {
           }
         }
       }
-      if (!transposed && stride == 1) {
-        // The shifted copies the col gather left in padded, where the weight gradient reads them in place.
-        int[] rows = Im2col.shiftedRows(s);
-        int start = Im2col.shiftedStart(s, count);
+      PatchRows rows = Im2col.patchRows(s, count);
+      if (!transposed && rows != null) {
+        // Where the col gather's first half left the patch rows, as the weight gradient reads them in place.
+        int start = Im2col.patchRowsStart(s, count);
         for (int row = 0; row < patch; row++) {
           for (int col = 0; col < columns; col++) {
-            int at = start + rows[row] + col / s.outPlane() * Im2col.shiftedExampleStride(s) + col % s.outPlane();
-            assertEquals(patchElement(s, x, first, c0, row, col), padded[at], "shifted row " + row + " column " + col);
+            int at = start + rows.offsets()[row] + col / rows.segment() * rows.segmentStride() + col % rows.segment() * rows.step();
+            assertEquals(patchElement(s, x, first, c0, row, col), padded[at], "patch row " + row + " column " + col + " in place");
           }
         }
       }
