@@ -57,6 +57,10 @@ public final class Sgemm {
     /** {@code j · ldb} for each of a panel's columns, for the ldb it was made for ({@link #packB}). */
     final int[] rowLanes = new int[KERNEL.nr()];
     int rowLanesLdb = -1;
+    /** The same for a partial panel of {@code partialLanesCols} columns, its spare lanes reading column 0 ({@link #packB}). */
+    final int[] partialLanes = new int[KERNEL.nr()];
+    int partialLanesLdb = -1;
+    int partialLanesCols;
   }
 
   private static MicroKernel chooseKernel() {
@@ -479,6 +483,19 @@ public final class Sgemm {
     }
   }
 
+  /** {@code j · ldb} for the first {@code cols} columns of a panel and 0 for the rest, kept per thread for the last asked. */
+  private static int[] partialLanes(int ldb, int cols) {
+    Workspace ws = WORKSPACE.get();
+    if (ws.partialLanesLdb != ldb || ws.partialLanesCols != cols) {
+      for (int j = 0; j < ws.partialLanes.length; j++) {
+        ws.partialLanes[j] = j < cols ? j * ldb : 0;
+      }
+      ws.partialLanesLdb = ldb;
+      ws.partialLanesCols = cols;
+    }
+    return ws.partialLanes;
+  }
+
   /** {@code j · ldb} for every column j of a panel, kept per thread for the last ldb asked. */
   private static int[] rowLanes(int ldb) {
     Workspace ws = WORKSPACE.get();
@@ -507,14 +524,21 @@ public final class Sgemm {
         }
         continue;
       }
-      for (int p = 0; p < kc; p++) {
-        if (!trans) {
-          System.arraycopy(b, bOff + (p0 + p) * ldb + j0 + jp, dst, d, cols);
-        } else {
-          for (int j = 0; j < cols; j++) {
-            dst[d + j] = b[bOff + (j0 + jp + j) * ldb + p0 + p];
+      if (trans) {
+        // A partial panel of Bᵀ (AlexNet's conv1: 48 filters a tower, a panel and a half of its output gradients):
+        // gathered the same way, the spare lanes reading column 0 and then cleared.
+        int[] lanes = partialLanes(ldb, cols);
+        int src = bOff + (j0 + jp) * ldb + p0;
+        for (int p = 0; p < kc; p++, d += nr) {
+          KERNEL.gatherPanel(b, src + p, lanes, dst, d);
+          for (int j = cols; j < nr; j++) {
+            dst[d + j] = 0f;
           }
         }
+        continue;
+      }
+      for (int p = 0; p < kc; p++) {
+        System.arraycopy(b, bOff + (p0 + p) * ldb + j0 + jp, dst, d, cols);
         for (int j = cols; j < nr; j++) {
           dst[d + j] = 0f;
         }
