@@ -23,7 +23,8 @@ interface MicroKernel {
    * convolution's shifted input planes, one run per example; or at stride s its padded input rows, one run per output
    * row). The products and sums are {@link #compute}'s, in the same order.
    */
-  void computeRows(int kc, int q0, int segment, int segmentStride, int step, float[] a, int[] rows, float[] b, int bOff, float[] c, int cOff, int ldc, boolean add);
+  void computeRows(
+      int kc, int q0, int segment, int segmentStride, int step, float[] a, int[] rows, float[] b, int bOff, float[] c, int cOff, int ldc, boolean add);
 
   /**
    * Copies {@code length} floats into a packed panel in whole vectors, so it may also write up to {@link #copySlack()}

@@ -32,7 +32,8 @@ final class ScalarMicroKernel implements MicroKernel {
   }
 
   @Override
-  public void computeRows(int kc, int q0, int segment, int segmentStride, int step, float[] a, int[] rows, float[] b, int bOff, float[] c, int cOff, int ldc, boolean add) {
+  public void computeRows(
+      int kc, int q0, int segment, int segmentStride, int step, float[] a, int[] rows, float[] b, int bOff, float[] c, int cOff, int ldc, boolean add) {
     float[] acc = new float[MR * NR];
     for (int p = 0; p < kc; p++) {
       int q = q0 + p;

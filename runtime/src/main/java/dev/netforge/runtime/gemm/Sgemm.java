@@ -218,15 +218,15 @@ public final class Sgemm {
 
   /**
    * {@code C[m, n] (+)= A[m, k] · op(B)[k, n]} with A read in place, unpacked: {@code A[i][q] = a[aOff + rowOffsets[i]
-   * + (q / segment)·segmentStride + (q % segment)·step]}, each row a series of runs of {@code segment} floats
-   * {@code step} apart. A
-   * convolution's weight gradient takes its patch matrix this way, each row one of the shifted input planes its forward
-   * pass copies anyway, instead of gathering the transposed matrix a float at a time. Each element of C gets the same
-   * products in the same order as from a packed A, so the bits are those of {@link #gemm} on the same matrices.
+   * + (q / segment)·segmentStride + (q % segment)·step]}, each row a series of runs of {@code segment} floats {@code
+   * step} apart. A convolution's weight gradient takes its patch matrix this way, each row a run of the input copies
+   * its forward gather makes anyway, instead of gathering the transposed matrix; a dense layer its weights. Each
+   * element of C gets the same products in the same order as from a packed A, so the bits are those of {@link #gemm}
+   * on the same matrices.
    */
   public static void gemmRowsA(
-      int m, int n, int k, float[] a, int aOff, int[] rowOffsets, int segment, int segmentStride, int step, boolean transB, float[] b, int bOff, int ldb,
-      float[] c, int cOff, int ldc, boolean accumulate) {
+      int m, int n, int k, float[] a, int aOff, int[] rowOffsets, int segment, int segmentStride, int step, boolean transB, float[] b,
+      int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
     InPlaceRows rows = IN_PLACE_ROWS.get();
     rows.a = a;
     rows.aOff = aOff;
@@ -338,7 +338,8 @@ public final class Sgemm {
               int at = whole ? cOff + row * ldc + col : 0;
               int ldt = whole ? ldc : nr;
               if (aRows != null) {
-                KERNEL.computeRows(kc, pc, aRows.segment, aRows.segmentStride, aRows.step, aRows.a, aRows.panelRows(row, m, mr), bBuf, bIdx, target, at, ldt, whole && add);
+                int[] panelRows = aRows.panelRows(row, m, mr);
+                KERNEL.computeRows(kc, pc, aRows.segment, aRows.segmentStride, aRows.step, aRows.a, panelRows, bBuf, bIdx, target, at, ldt, whole && add);
               } else {
                 KERNEL.compute(kc, aBuf, aIdx, bBuf, bIdx, target, at, ldt, whole && add);
               }

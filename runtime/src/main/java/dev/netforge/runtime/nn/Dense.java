@@ -111,8 +111,8 @@ public final class Dense extends Stage {
       int u0 = start * mr;
       int u1 = Math.min(slice.outCount(), end * mr);
       float[] t = transposedOutput;
-      Sgemm.gemmRowsA(
-          u1 - u0, batch, inputs, weight.value, (slice.outStart() + u0) * inputs, rowOffsets, inputs, 0, 1, true, x, 0, inputs, t, u0 * batch, batch, false);
+      int first = (slice.outStart() + u0) * inputs;
+      Sgemm.gemmRowsA(u1 - u0, batch, inputs, weight.value, first, rowOffsets, inputs, 0, 1, true, x, 0, inputs, t, u0 * batch, batch, false);
       for (int u = u0; u < u1; u++) {
         int unit = slice.outStart() + u;
         Epilogue.biasReluMask(t, u * batch, bias.value[unit], relu, null, 0, t, u * batch, batch);
