@@ -2,66 +2,50 @@ package dev.netforge.runtime.gemm;
 
 /**
  * What a GEMM does to each output element as it stores the last block of the reduction, so that bias, ReLU and
- * dropout cost no pass of their own: {@code c = mask · relu(c + bias)}. Its loops also serve the convolutions, which
- * apply the same to each example's rows as they copy them out of a GEMM over several examples.
+ * dropout cost no pass of their own: {@code c = mask · relu(c + bias)}, with a bias per row (a convolution over one
+ * example writes its filters' output planes as the GEMM's rows). Its loops also serve the convolutions that copy each
+ * example's rows out of a GEMM over several examples, and the dense layers' rows of yᵀ.
  *
- * <p>Outside this package there is only {@link #NONE}: {@link Sgemm#parallel} re-points an instance of its own per
- * calling thread at each call's bias and mask ({@link #set}), so a dense layer's step allocates none.
+ * <p>Outside this package there is only {@link #NONE}: {@link Sgemm#gemmPackedRows} re-points an instance of its own
+ * per calling thread at each call's bias and mask ({@link #setRows}), so a step allocates none.
  */
 public final class Epilogue {
   /** No epilogue. */
-  public static final Epilogue NONE = new Epilogue(null, 0, false, null);
+  public static final Epilogue NONE = new Epilogue();
 
-  /** A bias per output column (dense layers: one per unit), or {@code null}. */
-  private float[] colBias;
-  /** A bias per output row (a convolution written straight into its output: one per filter), or {@code null}. */
+  /** A bias per output row (one per filter), or {@code null}. */
   private float[] rowBias;
-  /** Index of the bias of the GEMM's first column (or row). */
+  /** Index of the bias of the GEMM's first row. */
   private int biasOffset;
   private boolean relu;
   /** Inverted-dropout multipliers indexed like the output array, or {@code null}. */
   private float[] mask;
 
-  private Epilogue(float[] colBias, int biasOffset, boolean relu, float[] mask) {
-    set(colBias, biasOffset, relu, mask);
-  }
+  private Epilogue() {}
 
-  /** An epilogue to re-point with {@link #set} (never {@link #NONE}, which is shared). */
+  /** An epilogue to re-point with {@link #setRows} (never {@link #NONE}, which is shared). */
   static Epilogue reusable() {
-    return new Epilogue(null, 0, false, null);
+    return new Epilogue();
   }
 
-  void set(float[] colBias, int biasOffset, boolean relu, float[] mask) {
-    this.colBias = colBias;
-    this.rowBias = null;
+  /** Row i of the GEMM adds {@code rowBias[biasOffset + i]} ({@code rowBias} and {@code mask} may be {@code null}). */
+  void setRows(float[] rowBias, int biasOffset, boolean relu, float[] mask) {
+    this.rowBias = rowBias;
     this.biasOffset = biasOffset;
     this.relu = relu;
     this.mask = mask;
   }
 
-  /** Like {@link #set}, with a bias per row instead: row i of the GEMM adds {@code rowBias[biasOffset + i]}. */
-  void setRows(float[] rowBias, int biasOffset, boolean relu, float[] mask) {
-    set(null, biasOffset, relu, mask);
-    this.rowBias = rowBias;
-  }
-
   boolean isNone() {
-    return colBias == null && rowBias == null && !relu && mask == null;
+    return rowBias == null && !relu && mask == null;
   }
 
-  /**
-   * Applies the epilogue to a rows × cols tile of {@code c} starting at element (row0, col0) of the GEMM, whose first
-   * column is column {@code firstColumn} of the bias's numbering (a column block of a larger product).
-   */
-  void apply(float[] c, int cOff, int ldc, int firstColumn, int row0, int col0, int rows, int cols) {
+  /** Applies the epilogue to a rows × cols tile of {@code c} starting at element (row0, col0) of the GEMM. */
+  void apply(float[] c, int cOff, int ldc, int row0, int col0, int rows, int cols) {
     for (int r = 0; r < rows; r++) {
       int base = cOff + (row0 + r) * ldc + col0;
-      if (colBias != null) {
-        biasReluMask(c, base, colBias, biasOffset + firstColumn + col0, relu, mask, base, c, base, cols);
-      } else {
-        float bias = rowBias != null ? rowBias[biasOffset + row0 + r] : 0f;
-        biasReluMask(c, base, bias, relu, mask, base, c, base, cols);
-      }
+      float bias = rowBias != null ? rowBias[biasOffset + row0 + r] : 0f;
+      biasReluMask(c, base, bias, relu, mask, base, c, base, cols);
     }
   }
 
@@ -78,24 +62,6 @@ public final class Epilogue {
     } else {
       for (int i = 0; i < n; i++) {
         dst[d + i] = src[s + i] + bias;
-      }
-    }
-    if (mask != null) {
-      for (int i = 0; i < n; i++) {
-        dst[d + i] *= mask[m + i];
-      }
-    }
-  }
-
-  /** The same with a bias per element ({@code bias[b + i]}: a dense layer's units along the run). */
-  private static void biasReluMask(float[] src, int s, float[] bias, int b, boolean relu, float[] mask, int m, float[] dst, int d, int n) {
-    if (relu) {
-      for (int i = 0; i < n; i++) {
-        dst[d + i] = Math.max(src[s + i] + bias[b + i], 0f);
-      }
-    } else {
-      for (int i = 0; i < n; i++) {
-        dst[d + i] = src[s + i] + bias[b + i];
       }
     }
     if (mask != null) {

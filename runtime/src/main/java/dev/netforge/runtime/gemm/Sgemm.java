@@ -174,7 +174,7 @@ public final class Sgemm {
       int ldc,
       boolean accumulate,
       Epilogue epilogue) {
-    run(transA, m, n, k, a, aOff, lda, null, transB, b, bOff, ldb, null, c, cOff, ldc, accumulate, epilogue, 0, null);
+    run(transA, m, n, k, a, aOff, lda, null, transB, b, bOff, ldb, null, c, cOff, ldc, accumulate, epilogue, null);
   }
 
   /**
@@ -184,12 +184,12 @@ public final class Sgemm {
   public static void gemmPackedB(
       boolean transA, int m, int n, int k, float[] a, int aOff, int lda, float[] packedB, float[] c, int cOff, int ldc, boolean accumulate,
       Epilogue epilogue) {
-    run(transA, m, n, k, a, aOff, lda, null, false, null, 0, 0, packedB, c, cOff, ldc, accumulate, epilogue, 0, null);
+    run(transA, m, n, k, a, aOff, lda, null, false, null, 0, 0, packedB, c, cOff, ldc, accumulate, epilogue, null);
   }
 
   /** The product of a packed A ({@link #packA}) and a packed B ({@link #packedSize}). */
   public static void gemmPacked(int m, int n, int k, float[] packedA, float[] packedB, float[] c, int cOff, int ldc, boolean accumulate, Epilogue epilogue) {
-    run(false, m, n, k, null, 0, 0, packedA, false, null, 0, 0, packedB, c, cOff, ldc, accumulate, epilogue, 0, null);
+    run(false, m, n, k, null, 0, 0, packedA, false, null, 0, 0, packedB, c, cOff, ldc, accumulate, epilogue, null);
   }
 
   /**
@@ -203,9 +203,9 @@ public final class Sgemm {
     Epilogue epilogue = ROW_EPILOGUE.get();
     epilogue.setRows(rowBias, biasOffset, relu, mask);
     try {
-      run(false, m, n, k, null, 0, 0, packedA, false, null, 0, 0, packedB, c, cOff, ldc, false, epilogue, 0, null);
+      run(false, m, n, k, null, 0, 0, packedA, false, null, 0, 0, packedB, c, cOff, ldc, false, epilogue, null);
     } finally {
-      epilogue.set(null, 0, false, null);
+      epilogue.setRows(null, 0, false, null);
     }
   }
 
@@ -213,7 +213,7 @@ public final class Sgemm {
   public static void gemmPackedA(
       int m, int n, int k, float[] packedA, boolean transB, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate,
       Epilogue epilogue) {
-    run(false, m, n, k, null, 0, 0, packedA, transB, b, bOff, ldb, null, c, cOff, ldc, accumulate, epilogue, 0, null);
+    run(false, m, n, k, null, 0, 0, packedA, transB, b, bOff, ldb, null, c, cOff, ldc, accumulate, epilogue, null);
   }
 
   /**
@@ -235,7 +235,7 @@ public final class Sgemm {
     rows.segmentStride = segmentStride;
     rows.step = step;
     try {
-      run(false, m, n, k, null, 0, 0, null, transB, b, bOff, ldb, null, c, cOff, ldc, accumulate, Epilogue.NONE, 0, rows);
+      run(false, m, n, k, null, 0, 0, null, transB, b, bOff, ldb, null, c, cOff, ldc, accumulate, Epilogue.NONE, rows);
     } finally {
       rows.a = null;
       rows.rowOffsets = null;
@@ -261,7 +261,6 @@ public final class Sgemm {
       int ldc,
       boolean accumulate,
       Epilogue epilogue,
-      int epilogueColumn,
       InPlaceRows aRows) {
     if (m <= 0 || n <= 0) {
       return;
@@ -271,7 +270,7 @@ public final class Sgemm {
         java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
       }
       if (!epilogue.isNone()) {
-        epilogue.apply(c, cOff, ldc, epilogueColumn, 0, 0, m, n);
+        epilogue.apply(c, cOff, ldc, 0, 0, m, n);
       }
       return;
     }
@@ -352,7 +351,7 @@ public final class Sgemm {
                 }
               }
               if (lastK && !epilogue.isNone()) {
-                epilogue.apply(c, cOff, ldc, epilogueColumn, row, col, rows, cols);
+                epilogue.apply(c, cOff, ldc, row, col, rows, cols);
               }
             }
           }
@@ -363,9 +362,8 @@ public final class Sgemm {
 
   /**
    * The same product with the columns of C split over the shared worker pool, in multiples of the micro-kernel
-   * width, then {@code c = mask · relu(c + colBias[biasOffset + column])} as each tile is stored ({@code colBias} and
-   * {@code mask} may be {@code null}). Use it for one large GEMM (dense layers); batch-parallel convolutions call
-   * {@link #gemm} per worker.
+   * width. Use it for one large GEMM (the dense layers' gradients); batch-parallel convolutions call {@link #gemm} per
+   * worker.
    */
   public static void parallel(
       boolean transA,
@@ -382,11 +380,7 @@ public final class Sgemm {
       float[] c,
       int cOff,
       int ldc,
-      boolean accumulate,
-      float[] colBias,
-      int biasOffset,
-      boolean relu,
-      float[] mask) {
+      boolean accumulate) {
     ColumnBlocks loop = COLUMN_BLOCKS.get();
     loop.transA = transA;
     loop.transB = transB;
@@ -403,17 +397,15 @@ public final class Sgemm {
     loop.cOff = cOff;
     loop.ldc = ldc;
     loop.accumulate = accumulate;
-    loop.epilogue.set(colBias, biasOffset, relu, mask);
     int nr = KERNEL.nr();
     Parallel.shared().forRange((n + nr - 1) / nr, loop);
   }
 
   /**
-   * {@link #parallel}'s loop body, kept per calling thread with its own epilogue so that a call allocates nothing
-   * (a lambda capturing the arguments would be a new object per call).
+   * {@link #parallel}'s loop body, kept per calling thread so that a call allocates nothing (a lambda capturing the
+   * arguments would be a new object per call).
    */
   private static final class ColumnBlocks extends Parallel.Loop {
-    final Epilogue epilogue = Epilogue.reusable();
     boolean transA;
     boolean transB;
     int m;
@@ -433,17 +425,16 @@ public final class Sgemm {
     @Override
     protected void clear() {
       a = b = c = null;
-      epilogue.set(null, 0, false, null);
     }
 
-    /** Column panels {@code [start, end)}: C's columns from {@code start·nr}, the bias's numbering shifted with them. */
+    /** Column panels {@code [start, end)}: C's columns from {@code start·nr}. */
     @Override
     public void run(int worker, int start, int end) {
       int nr = KERNEL.nr();
       int col = start * nr;
       int cols = Math.min(n, end * nr) - col;
       Sgemm.run(transA, m, cols, k, a, aOff, lda, null, transB, b, transB ? bOff + col * ldb : bOff + col, ldb, null, c, cOff + col, ldc,
-          accumulate, epilogue, col, null);
+          accumulate, Epilogue.NONE, null);
     }
   }
 

@@ -134,7 +134,7 @@ public final class Dense extends Stage {
             dy, s.outStart(), units,
             weight.value, s.outStart() * inputs, inputs,
             dx, 0, inputs,
-            s.addsToInputGradient(), null, 0, false, null);
+            s.addsToInputGradient());
       }
     }
   }
@@ -152,7 +152,7 @@ public final class Dense extends Stage {
           dy, lo * units + s.outStart(), units,
           x, lo * inputs, inputs,
           c, cOff, inputs,
-          add, null, 0, false, null);
+          add);
     } else if (add) {
       float[] sum = subtreeSum(depth, size);
       weightGradient(s, lo, hi, sum, 0, false, depth + 1);
