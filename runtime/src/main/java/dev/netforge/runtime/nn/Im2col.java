@@ -130,31 +130,27 @@ final class Im2col {
    * where {@code examplesPerGemm} exceeds one).
    */
   static PatchRows patchRows(ConvShape s, int examplesPerGemm) {
-    int k = s.kernel();
-    int[] offsets = new int[s.patch()];
-    if (s.stride() == 1) {
-      int copy = paddedHeight(s) * s.outWidth();
-      for (int c = 0, r = 0; c < s.groupInputs(); c++) {
-        for (int ky = 0; ky < k; ky++) {
-          for (int kx = 0; kx < k; kx++, r++) {
-            offsets[r] = (c * k + kx) * copy + ky * s.outWidth();
-          }
-        }
-      }
-      return new PatchRows(offsets, s.outPlane(), shiftedSize(s) * s.groupInputs(), 1);
-    }
-    if (examplesPerGemm > 1) {
+    if (s.stride() != 1 && examplesPerGemm > 1) {
       return null;
     }
-    int pw = paddedWidth(s);
+    // How far apart the rows of neighbouring channels, kernel rows and kernel columns start.
+    int copy = paddedHeight(s) * s.outWidth();
+    boolean shifted = s.stride() == 1;
+    int channelStride = shifted ? s.kernel() * copy : paddedPlane(s);
+    int kyStride = shifted ? s.outWidth() : paddedWidth(s);
+    int kxStride = shifted ? copy : 1;
+    int k = s.kernel();
+    int[] offsets = new int[s.patch()];
     for (int c = 0, r = 0; c < s.groupInputs(); c++) {
       for (int ky = 0; ky < k; ky++) {
         for (int kx = 0; kx < k; kx++, r++) {
-          offsets[r] = c * paddedPlane(s) + ky * pw + kx;
+          offsets[r] = c * channelStride + ky * kyStride + kx * kxStride;
         }
       }
     }
-    return new PatchRows(offsets, s.outWidth(), s.stride() * pw, s.stride());
+    return shifted
+        ? new PatchRows(offsets, s.outPlane(), shiftedSize(s) * s.groupInputs(), 1)
+        : new PatchRows(offsets, s.outWidth(), s.stride() * paddedWidth(s), s.stride());
   }
 
   /** {@link PatchRows}'s {@code start} for {@code count} examples: past the padded planes at stride 1, else 0. */
