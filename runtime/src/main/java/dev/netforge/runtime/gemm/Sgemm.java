@@ -174,7 +174,7 @@ public final class Sgemm {
       int ldc,
       boolean accumulate,
       Epilogue epilogue) {
-    run(transA, m, n, k, a, aOff, lda, null, transB, b, bOff, ldb, null, c, cOff, ldc, accumulate, epilogue, null);
+    run(transA, m, n, k, a, aOff, lda, null, 0, transB, b, bOff, ldb, null, 0, c, cOff, ldc, accumulate, epilogue, null);
   }
 
   /**
@@ -184,12 +184,17 @@ public final class Sgemm {
   public static void gemmPackedB(
       boolean transA, int m, int n, int k, float[] a, int aOff, int lda, float[] packedB, float[] c, int cOff, int ldc, boolean accumulate,
       Epilogue epilogue) {
-    run(transA, m, n, k, a, aOff, lda, null, false, null, 0, 0, packedB, c, cOff, ldc, accumulate, epilogue, null);
+    run(transA, m, n, k, a, aOff, lda, null, 0, false, null, 0, 0, packedB, 0, c, cOff, ldc, accumulate, epilogue, null);
   }
 
-  /** The product of a packed A ({@link #packA}) and a packed B ({@link #packedSize}). */
-  public static void gemmPacked(int m, int n, int k, float[] packedA, float[] packedB, float[] c, int cOff, int ldc, boolean accumulate, Epilogue epilogue) {
-    run(false, m, n, k, null, 0, 0, packedA, false, null, 0, 0, packedB, c, cOff, ldc, accumulate, epilogue, null);
+  /**
+   * The product of a packed A ({@link #packA}) starting at {@code packedA[packedAOff]} and a packed B ({@link
+   * #packedSize}) starting at {@code packedB[packedBOff]}.
+   */
+  public static void gemmPacked(
+      int m, int n, int k, float[] packedA, int packedAOff, float[] packedB, int packedBOff, float[] c, int cOff, int ldc, boolean accumulate,
+      Epilogue epilogue) {
+    run(false, m, n, k, null, 0, 0, packedA, packedAOff, false, null, 0, 0, packedB, packedBOff, c, cOff, ldc, accumulate, epilogue, null);
   }
 
   /**
@@ -203,7 +208,7 @@ public final class Sgemm {
     Epilogue epilogue = ROW_EPILOGUE.get();
     epilogue.setRows(rowBias, biasOffset, relu, mask);
     try {
-      run(false, m, n, k, null, 0, 0, packedA, false, null, 0, 0, packedB, c, cOff, ldc, false, epilogue, null);
+      run(false, m, n, k, null, 0, 0, packedA, 0, false, null, 0, 0, packedB, 0, c, cOff, ldc, false, epilogue, null);
     } finally {
       epilogue.setRows(null, 0, false, null);
     }
@@ -213,7 +218,7 @@ public final class Sgemm {
   public static void gemmPackedA(
       int m, int n, int k, float[] packedA, boolean transB, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate,
       Epilogue epilogue) {
-    run(false, m, n, k, null, 0, 0, packedA, transB, b, bOff, ldb, null, c, cOff, ldc, accumulate, epilogue, null);
+    run(false, m, n, k, null, 0, 0, packedA, 0, transB, b, bOff, ldb, null, 0, c, cOff, ldc, accumulate, epilogue, null);
   }
 
   /**
@@ -235,7 +240,7 @@ public final class Sgemm {
     rows.segmentStride = segmentStride;
     rows.step = step;
     try {
-      run(false, m, n, k, null, 0, 0, null, transB, b, bOff, ldb, null, c, cOff, ldc, accumulate, Epilogue.NONE, rows);
+      run(false, m, n, k, null, 0, 0, null, 0, transB, b, bOff, ldb, null, 0, c, cOff, ldc, accumulate, Epilogue.NONE, rows);
     } finally {
       rows.a = null;
       rows.rowOffsets = null;
@@ -251,11 +256,13 @@ public final class Sgemm {
       int aOff,
       int lda,
       float[] packedA,
+      int packedAOff,
       boolean transB,
       float[] b,
       int bOff,
       int ldb,
       float[] packedB,
+      int packedBOff,
       float[] c,
       int cOff,
       int ldc,
@@ -292,7 +299,7 @@ public final class Sgemm {
         int bPanelStride;
         if (packedB != null) {
           bBuf = packedB;
-          bBase = (jc / nr) * nr * k + pc * nr;
+          bBase = packedBOff + (jc / nr) * nr * k + pc * nr;
           bPanelStride = nr * k;
         } else {
           ws.b = grow(ws.b, ncPanels * nr * kc);
@@ -315,7 +322,7 @@ public final class Sgemm {
           } else if (packedA != null) {
             aBuf = packedA;
             // Panel ic / mr starts at (ic / mr)·mr·k = ic·k: MC is a multiple of both kernels' MR (6 and 4).
-            aBase = ic * k + pc * mr;
+            aBase = packedAOff + ic * k + pc * mr;
             aPanelStride = mr * k;
           } else {
             ws.a = grow(ws.a, mcPanels * mr * kc);
@@ -433,7 +440,7 @@ public final class Sgemm {
       int nr = KERNEL.nr();
       int col = start * nr;
       int cols = Math.min(n, end * nr) - col;
-      Sgemm.run(transA, m, cols, k, a, aOff, lda, null, transB, b, transB ? bOff + col * ldb : bOff + col, ldb, null, c, cOff + col, ldc,
+      Sgemm.run(transA, m, cols, k, a, aOff, lda, null, 0, transB, b, transB ? bOff + col * ldb : bOff + col, ldb, null, 0, c, cOff + col, ldc,
           accumulate, Epilogue.NONE, null);
     }
   }

@@ -27,7 +27,12 @@ import java.util.Arrays;
  *                                                                           convolution of g with the flipped
  *                                                                           filters: {@link FlippedConvolution})
  * </pre>
- * {@code dy} is overwritten with g. db and dW sum over the examples in {@link BatchTree}'s order with leaves of
+ * Where many input channels meet many filters in a 3×3 stride-1 convolution ({@link WinogradConvolution#applies}: the
+ * AlexNets' conv3–conv5), all three run by Winograd's algorithms instead, with 16 multiplications per 2×2 output tile
+ * where these take 36: the forward pass and the input gradient as {@link WinogradConvolution}s, the weight gradient
+ * per leaf by {@link WinogradWeightGradient}.
+ *
+ * <p>{@code dy} is overwritten with g. db and dW sum over the examples in {@link BatchTree}'s order with leaves of
  * {@value #EXAMPLES_PER_LEAF}: the workers take whole leaves, so the gradient's bits do not depend on how many there are.
  */
 public final class Conv2d extends Stage {
@@ -51,6 +56,11 @@ public final class Conv2d extends Stage {
   /** Per slice, {@link FlippedConvolution#shape} where its input gradient is that convolution, else {@code null}. */
   private final ConvShape[] flipped;
   /**
+   * Per slice, where it is computed by Winograd's algorithms ({@link WinogradConvolution}, {@link
+   * WinogradWeightGradient}), the convolution its input gradient is ({@link FlippedConvolution#shape}), else {@code null}.
+   */
+  private final ConvShape[] winograd;
+  /**
    * Where the patch rows lie in the im2col buffer ({@link Im2col#patchRows}), which the weight-gradient GEMM reads in
    * place; {@code null} where they do not lie in runs (stride above 1 with several examples per GEMM), which gather
    * the transposed patch matrix instead.
@@ -61,6 +71,7 @@ public final class Conv2d extends Stage {
 
   // What the loop bodies read besides the bound arrays: set by the calling thread before each loop is handed out.
   private TowerSlice slice;
+  private ConvShape sliceWinograd;
   private ConvShape sliceFlipped;
   private float[] passMask;
   private int batch;
@@ -87,9 +98,12 @@ public final class Conv2d extends Stage {
     this.slices = slices.clone();
     this.patchRows = Im2col.patchRows(s, examplesPerGemm(s.outPlane()));
     this.flipped = new ConvShape[slices.length];
+    this.winograd = new ConvShape[slices.length];
     for (int i = 0; i < slices.length; i++) {
       int outCount = slices[i].outCount();
-      flipped[i] = FlippedConvolution.applies(s, outCount) ? FlippedConvolution.shape(s, outCount) : null;
+      boolean fast = WinogradConvolution.applies(s, outCount);
+      winograd[i] = fast ? FlippedConvolution.shape(s, outCount) : null;
+      flipped[i] = !fast && FlippedConvolution.applies(s, outCount) ? FlippedConvolution.shape(s, outCount) : null;
     }
   }
 
@@ -114,10 +128,17 @@ public final class Conv2d extends Stage {
     Parallel pool = Parallel.shared();
     scratch.ensureWorkers(pool.threads());
     passMask = training ? mask : null;
-    for (TowerSlice sl : slices) {
+    for (int k = 0; k < slices.length; k++) {
+      TowerSlice sl = slices[k];
       slice = sl;
-      packedWeights = scratch.get(0, Scratch.Use.PACKED_WEIGHTS, Sgemm.packedASize(sl.outCount(), patch));
-      Sgemm.packA(false, sl.outCount(), patch, weight.value, sl.outStart() * patch, patch, packedWeights);
+      sliceWinograd = winograd[k];
+      if (sliceWinograd != null) {
+        packedWeights = scratch.get(0, Scratch.Use.PACKED_WEIGHTS, WinogradConvolution.filtersSize(sl.outCount(), s.groupInputs()));
+        WinogradConvolution.transformFilters(weight.value, patch, sl.outStart(), sl.outCount(), s.groupInputs(), false, packedWeights);
+      } else {
+        packedWeights = scratch.get(0, Scratch.Use.PACKED_WEIGHTS, Sgemm.packedASize(sl.outCount(), patch));
+        Sgemm.packA(false, sl.outCount(), patch, weight.value, sl.outStart() * patch, patch, packedWeights);
+      }
       pool.forRange(batch, forwardExamples);
     }
   }
@@ -138,12 +159,17 @@ public final class Conv2d extends Stage {
     for (int k = 0; k < slices.length; k++) {
       TowerSlice sl = slices[k];
       slice = sl;
+      sliceWinograd = winograd[k];
       sliceFlipped = dx == null ? null : flipped[k];
       pool.forRange(sl.outCount(), outputGradientChannels);
       // The A of every group's input-gradient GEMM, packed once for all workers: the flipped filters where the input
-      // gradient is a convolution of its own (FlippedConvolution), else Wᵀ for ∂col.
+      // gradient is a convolution of its own (Winograd's or FlippedConvolution), else Wᵀ for ∂col.
       packedWeights = null;
-      if (sliceFlipped != null) {
+      if (sliceWinograd != null && dx != null) {
+        int rows = s.groupInputs();
+        packedWeights = scratch.get(0, Scratch.Use.PACKED_WEIGHTS, WinogradConvolution.filtersSize(rows, sl.outCount()));
+        WinogradConvolution.transformFilters(weight.value, patch, sl.outStart(), rows, sl.outCount(), true, packedWeights);
+      } else if (sliceFlipped != null) {
         packedWeights = scratch.get(0, Scratch.Use.PACKED_WEIGHTS, Sgemm.packedASize(s.groupInputs(), sliceFlipped.patch()));
         float[] unpacked = scratch.get(0, Scratch.Use.FLIPPED_FILTERS, s.groupInputs() * sliceFlipped.patch());
         FlippedConvolution.packFilters(s, weight.value, sl.outStart(), sl.outCount(), unpacked, packedWeights);
@@ -199,6 +225,10 @@ public final class Conv2d extends Stage {
    * (or, for a group of one, into the GEMM's own stores).
    */
   private void forwardExamples(int worker, int first, int end) {
+    if (sliceWinograd != null) {
+      forwardWinograd(worker, first, end);
+      return;
+    }
     int patch = s.patch();
     int plane = s.outPlane();
     int group = examplesPerGemm(plane);
@@ -225,7 +255,7 @@ public final class Conv2d extends Stage {
           int dst = (n0 * s.outChannels() + outStart) * plane + col;
           Sgemm.gemmPackedRows(outCount, cols, patch, packedWeights, packed, y, dst, plane, bias.value, outStart, relu, passMask);
         } else {
-          Sgemm.gemmPacked(outCount, cols, patch, packedWeights, packed, out, col, columns, false, Epilogue.NONE);
+          Sgemm.gemmPacked(outCount, cols, patch, packedWeights, 0, packed, 0, out, col, columns, false, Epilogue.NONE);
         }
       }
       if (count == 1) {
@@ -238,6 +268,16 @@ public final class Conv2d extends Stage {
         }
       }
     }
+  }
+
+  /** Forward, examples {@code [first, end)}, as a {@link WinogradConvolution}. */
+  private void forwardWinograd(int worker, int first, int end) {
+    int outCount = slice.outCount();
+    float[] planes = scratch.get(worker, Scratch.Use.PADDED_INPUT, WinogradConvolution.planesSize(s));
+    float[] transformed = scratch.get(worker, Scratch.Use.COLUMNS, WinogradConvolution.transformedInputSize(s));
+    float[] products = scratch.get(worker, Scratch.Use.OUTPUT_TILE, WinogradConvolution.productsSize(outCount));
+    WinogradConvolution.convolve(s, x, first, end - first, slice.inStart(), packedWeights, outCount, y, s.outChannels(), slice.outStart(), bias.value,
+        relu, passMask, false, planes, transformed, products);
   }
 
   /** Backward's first pass, the slice's channels {@code [start, end)}: g = dy · mask · [y &gt; 0] in place, and db. */
@@ -254,8 +294,33 @@ public final class Conv2d extends Stage {
     }
   }
 
+  /**
+   * Backward, the examples {@code [first, end)} of one leaf, by Winograd's algorithms: ∂W into the leaf's partial sum
+   * ({@link WinogradWeightGradient}), ∂x as the convolution of g with the flipped filters ({@link WinogradConvolution}).
+   */
+  private void backwardWinograd(int worker, int leaf, int first, int end) {
+    ConvShape t = sliceWinograd;
+    int outCount = slice.outCount();
+    float[] planes = scratch.get(worker, Scratch.Use.PADDED_INPUT, Math.max(WinogradWeightGradient.planesSize(s), WinogradConvolution.planesSize(t)));
+    float[] transformed = scratch.get(
+        worker, Scratch.Use.COLUMNS, Math.max(WinogradWeightGradient.transformedInputSize(s), WinogradConvolution.transformedInputSize(t)));
+    int productsSize = Math.max(WinogradWeightGradient.transformedGradientSize(outCount), WinogradConvolution.productsSize(s.groupInputs()));
+    float[] products = scratch.get(worker, Scratch.Use.OUTPUT_TILE, productsSize);
+    float[] sums = scratch.get(worker, Scratch.Use.COLUMN_GRADIENT, WinogradWeightGradient.sumsSize(s, outCount));
+    WinogradWeightGradient.leafGradient(s, x, dy, first, end - first, slice.inStart(), slice.outStart(), outCount, planes, transformed, products, sums,
+        leafWeightGradient(leaf), leafWeightGradientOffset(leaf));
+    if (dx != null) {
+      WinogradConvolution.convolve(t, dy, first, end - first, slice.outStart(), packedWeights, s.groupInputs(), dx, s.inChannels(), slice.inStart(), null,
+          false, null, slice.addsToInputGradient(), planes, transformed, products);
+    }
+  }
+
   /** Backward, the examples {@code [first, end)} of one leaf: per group of examples, ∂W into the leaf's partial sum and ∂x through ∂col. */
   private void backwardExamples(int worker, int leaf, int first, int end) {
+    if (sliceWinograd != null) {
+      backwardWinograd(worker, leaf, first, end);
+      return;
+    }
     int patch = s.patch();
     int plane = s.outPlane();
     int group = examplesPerGemm(plane);

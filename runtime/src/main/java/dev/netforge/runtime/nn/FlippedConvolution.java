@@ -90,7 +90,7 @@ final class FlippedConvolution {
     int plane = s.inPlane();
     int columns = count * plane;
     Im2col.gatherPacked(t, g, first, count, outStart, padded, packed, false);
-    Sgemm.gemmPacked(s.groupInputs(), columns, t.patch(), packedFilters, packed, out, 0, columns, false, Epilogue.NONE);
+    Sgemm.gemmPacked(s.groupInputs(), columns, t.patch(), packedFilters, 0, packed, 0, out, 0, columns, false, Epilogue.NONE);
     for (int e = 0; e < count; e++) {
       for (int c = 0; c < s.groupInputs(); c++) {
         int src = c * columns + e * plane;

@@ -40,7 +40,7 @@ class SgemmTest {
     float[] packedB = packB(b);
 
     float[] c = new float[M * N];
-    Sgemm.gemmPacked(M, N, K, packedA, packedB, c, 0, N, false, Epilogue.NONE);
+    Sgemm.gemmPacked(M, N, K, packedA, 0, packedB, 0, c, 0, N, false, Epilogue.NONE);
     assertClose(expected, c);
 
     c = new float[M * N];

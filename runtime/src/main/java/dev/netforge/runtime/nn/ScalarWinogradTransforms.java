@@ -1,0 +1,115 @@
+package dev.netforge.runtime.nn;
+
+import dev.netforge.runtime.gemm.Sgemm;
+
+/** {@link WinogradTransforms} one tile at a time, for JVMs without the Vector API. */
+final class ScalarWinogradTransforms implements WinogradTransforms {
+  @Override
+  public void input(float[] planes, int[] tileAt, int tileAtOff, int width, float[] out, int outOff, int matrix) {
+    int nr = Sgemm.panelWidth();
+    for (int j = 0; j < nr; j++) {
+      int r0 = tileAt[tileAtOff + j];
+      int r1 = r0 + width;
+      int r2 = r1 + width;
+      int r3 = r2 + width;
+      int v = outOff + j;
+      float a0 = planes[r0] - planes[r2];
+      float a1 = planes[r0 + 1] - planes[r2 + 1];
+      float a2 = planes[r0 + 2] - planes[r2 + 2];
+      float a3 = planes[r0 + 3] - planes[r2 + 3];
+      float b0 = planes[r1] + planes[r2];
+      float b1 = planes[r1 + 1] + planes[r2 + 1];
+      float b2 = planes[r1 + 2] + planes[r2 + 2];
+      float b3 = planes[r1 + 3] + planes[r2 + 3];
+      float c0 = planes[r2] - planes[r1];
+      float c1 = planes[r2 + 1] - planes[r1 + 1];
+      float c2 = planes[r2 + 2] - planes[r1 + 2];
+      float c3 = planes[r2 + 3] - planes[r1 + 3];
+      float e0 = planes[r1] - planes[r3];
+      float e1 = planes[r1 + 1] - planes[r3 + 1];
+      float e2 = planes[r1 + 2] - planes[r3 + 2];
+      float e3 = planes[r1 + 3] - planes[r3 + 3];
+      out[v] = a0 - a2;
+      out[v + matrix] = a1 + a2;
+      out[v + 2 * matrix] = a2 - a1;
+      out[v + 3 * matrix] = a1 - a3;
+      out[v + 4 * matrix] = b0 - b2;
+      out[v + 5 * matrix] = b1 + b2;
+      out[v + 6 * matrix] = b2 - b1;
+      out[v + 7 * matrix] = b1 - b3;
+      out[v + 8 * matrix] = c0 - c2;
+      out[v + 9 * matrix] = c1 + c2;
+      out[v + 10 * matrix] = c2 - c1;
+      out[v + 11 * matrix] = c1 - c3;
+      out[v + 12 * matrix] = e0 - e2;
+      out[v + 13 * matrix] = e1 + e2;
+      out[v + 14 * matrix] = e2 - e1;
+      out[v + 15 * matrix] = e1 - e3;
+    }
+  }
+
+  @Override
+  public void gradient(float[] planes, int[] tileAt, int tileAtOff, int width, float[] out, int outOff, int matrix) {
+    int nr = Sgemm.panelWidth();
+    for (int j = 0; j < nr; j++) {
+      int at = tileAt[tileAtOff + j];
+      float g00 = planes[at];
+      float g01 = planes[at + 1];
+      float g10 = planes[at + width];
+      float g11 = planes[at + width + 1];
+      float u1 = 0.5f * (g00 + g10);
+      float v1 = 0.5f * (g01 + g11);
+      float u2 = 0.5f * (g00 - g10);
+      float v2 = 0.5f * (g01 - g11);
+      int v = outOff + j;
+      gradientRow(out, v, matrix, g00, g01);
+      gradientRow(out, v + 4 * matrix, matrix, u1, v1);
+      gradientRow(out, v + 8 * matrix, matrix, u2, v2);
+      gradientRow(out, v + 12 * matrix, matrix, -g10, -g11);
+    }
+  }
+
+  private static void gradientRow(float[] out, int at, int matrix, float u, float v) {
+    out[at] = u;
+    out[at + matrix] = 0.5f * (u + v);
+    out[at + 2 * matrix] = 0.5f * (u - v);
+    out[at + 3 * matrix] = -v;
+  }
+
+  @Override
+  public void output(float[] products, int productsOff, int matrix, float[] out, int outOff, int ld) {
+    int nr = Sgemm.panelWidth();
+    for (int j = 0; j < nr; j++) {
+      int mi = productsOff + j;
+      float m0 = products[mi];
+      float m1 = products[mi + matrix];
+      float m2 = products[mi + 2 * matrix];
+      float m3 = products[mi + 3 * matrix];
+      float m4 = products[mi + 4 * matrix];
+      float m5 = products[mi + 5 * matrix];
+      float m6 = products[mi + 6 * matrix];
+      float m7 = products[mi + 7 * matrix];
+      float m8 = products[mi + 8 * matrix];
+      float m9 = products[mi + 9 * matrix];
+      float m10 = products[mi + 10 * matrix];
+      float m11 = products[mi + 11 * matrix];
+      float m12 = products[mi + 12 * matrix];
+      float m13 = products[mi + 13 * matrix];
+      float m14 = products[mi + 14 * matrix];
+      float m15 = products[mi + 15 * matrix];
+      float s0 = m0 + m4 + m8;
+      float s1 = m1 + m5 + m9;
+      float s2 = m2 + m6 + m10;
+      float s3 = m3 + m7 + m11;
+      float t0 = m4 - m8 - m12;
+      float t1 = m5 - m9 - m13;
+      float t2 = m6 - m10 - m14;
+      float t3 = m7 - m11 - m15;
+      int v = outOff + j;
+      out[v] = s0 + s1 + s2;
+      out[v + ld] = s1 - s2 - s3;
+      out[v + 2 * ld] = t0 + t1 + t2;
+      out[v + 3 * ld] = t1 - t2 - t3;
+    }
+  }
+}

@@ -1,0 +1,131 @@
+package dev.netforge.runtime.nn;
+
+import dev.netforge.runtime.gemm.Sgemm;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link WinogradTransforms} a vector of tiles at a time: the input and gradient tiles' values gathered across the
+ * vector's tiles (they lie 2 apart along a row, and rows, planes and examples apart where the panel wraps), the
+ * products loaded as they lie, the sums and differences lane-wise, every result stored as a whole vector. One tile at
+ * a time, the scattered stores and bounds checks of the transforms cost as much as the GEMMs between them.
+ *
+ * <p>Each transform runs as two short loops with its first half's vectors kept in a small per-thread buffer between
+ * them, and no vector is passed to or returned from a helper: unrolled in one body, or split into helpers, C2 (JDK 17)
+ * reached its inlining limit inside a whole network's step and ran the Vector API calls boxed (hundreds of megabytes
+ * allocated per step). Loaded only when {@code jdk.incubator.vector} is present.
+ */
+final class VectorWinogradTransforms implements WinogradTransforms {
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  private static final int L = S.length();
+  /** Between the two halves of a transform, the vectors of its first (Bᵀ d, G g or Aᵀ M); one per thread. */
+  private static final ThreadLocal<float[]> ROWS = ThreadLocal.withInitial(() -> new float[16 * L]);
+
+  private final WinogradTransforms scalar = new ScalarWinogradTransforms();
+
+  @Override
+  public void input(float[] planes, int[] tileAt, int tileAtOff, int width, float[] out, int outOff, int matrix) {
+    int nr = Sgemm.panelWidth();
+    if (nr % L != 0) {
+      scalar.input(planes, tileAt, tileAtOff, width, out, outOff, matrix);
+      return;
+    }
+    float[] rows = ROWS.get();
+    for (int j = 0; j < nr; j += L) {
+      int map = tileAtOff + j;
+      for (int k = 0; k < 4; k++) {
+        // Column k of the tiles' rows d0…d3, combined into rows d0 − d2, d1 + d2, d2 − d1, d1 − d3 of Bᵀ d.
+        FloatVector d0 = FloatVector.fromArray(S, planes, k, tileAt, map);
+        FloatVector d1 = FloatVector.fromArray(S, planes, width + k, tileAt, map);
+        FloatVector d2 = FloatVector.fromArray(S, planes, 2 * width + k, tileAt, map);
+        FloatVector d3 = FloatVector.fromArray(S, planes, 3 * width + k, tileAt, map);
+        d0.sub(d2).intoArray(rows, k * L);
+        d1.add(d2).intoArray(rows, (4 + k) * L);
+        d2.sub(d1).intoArray(rows, (8 + k) * L);
+        d1.sub(d3).intoArray(rows, (12 + k) * L);
+      }
+      for (int r = 0; r < 4; r++) {
+        // Row r of Bᵀ d, its columns combined the same way: V[4r…4r+3].
+        FloatVector x0 = FloatVector.fromArray(S, rows, 4 * r * L);
+        FloatVector x1 = FloatVector.fromArray(S, rows, (4 * r + 1) * L);
+        FloatVector x2 = FloatVector.fromArray(S, rows, (4 * r + 2) * L);
+        FloatVector x3 = FloatVector.fromArray(S, rows, (4 * r + 3) * L);
+        int v = outOff + j + 4 * r * matrix;
+        x0.sub(x2).intoArray(out, v);
+        x1.add(x2).intoArray(out, v + matrix);
+        x2.sub(x1).intoArray(out, v + 2 * matrix);
+        x1.sub(x3).intoArray(out, v + 3 * matrix);
+      }
+    }
+  }
+
+  @Override
+  public void gradient(float[] planes, int[] tileAt, int tileAtOff, int width, float[] out, int outOff, int matrix) {
+    int nr = Sgemm.panelWidth();
+    if (nr % L != 0) {
+      scalar.gradient(planes, tileAt, tileAtOff, width, out, outOff, matrix);
+      return;
+    }
+    float[] rows = ROWS.get();
+    FloatVector half = FloatVector.broadcast(S, 0.5f);
+    // −v as v · (−1), which is exact: C2 (JDK 17) has no intrinsic for neg() and boxed the method's vectors.
+    FloatVector minusOne = FloatVector.broadcast(S, -1f);
+    for (int j = 0; j < nr; j += L) {
+      int map = tileAtOff + j;
+      FloatVector g00 = FloatVector.fromArray(S, planes, 0, tileAt, map);
+      FloatVector g01 = FloatVector.fromArray(S, planes, 1, tileAt, map);
+      FloatVector g10 = FloatVector.fromArray(S, planes, width, tileAt, map);
+      FloatVector g11 = FloatVector.fromArray(S, planes, width + 1, tileAt, map);
+      // G g, row r's two columns at (2r)·L and (2r + 1)·L.
+      g00.intoArray(rows, 0);
+      g01.intoArray(rows, L);
+      g00.add(g10).mul(half).intoArray(rows, 2 * L);
+      g01.add(g11).mul(half).intoArray(rows, 3 * L);
+      g00.sub(g10).mul(half).intoArray(rows, 4 * L);
+      g01.sub(g11).mul(half).intoArray(rows, 5 * L);
+      g10.mul(minusOne).intoArray(rows, 6 * L);
+      g11.mul(minusOne).intoArray(rows, 7 * L);
+      for (int r = 0; r < 4; r++) {
+        FloatVector u = FloatVector.fromArray(S, rows, 2 * r * L);
+        FloatVector v = FloatVector.fromArray(S, rows, (2 * r + 1) * L);
+        int at = outOff + j + 4 * r * matrix;
+        u.intoArray(out, at);
+        u.add(v).mul(half).intoArray(out, at + matrix);
+        u.sub(v).mul(half).intoArray(out, at + 2 * matrix);
+        v.mul(minusOne).intoArray(out, at + 3 * matrix);
+      }
+    }
+  }
+
+  @Override
+  public void output(float[] products, int productsOff, int matrix, float[] out, int outOff, int ld) {
+    int nr = Sgemm.panelWidth();
+    if (nr % L != 0) {
+      scalar.output(products, productsOff, matrix, out, outOff, ld);
+      return;
+    }
+    float[] rows = ROWS.get();
+    for (int j = 0; j < nr; j += L) {
+      int mi = productsOff + j;
+      for (int k = 0; k < 4; k++) {
+        // Column k of Aᵀ M's rows: (M0 + M1) + M2 at k·L, (M1 − M2) − M3 at (4 + k)·L.
+        FloatVector m0 = FloatVector.fromArray(S, products, mi + k * matrix);
+        FloatVector m1 = FloatVector.fromArray(S, products, mi + (4 + k) * matrix);
+        FloatVector m2 = FloatVector.fromArray(S, products, mi + (8 + k) * matrix);
+        FloatVector m3 = FloatVector.fromArray(S, products, mi + (12 + k) * matrix);
+        m0.add(m1).add(m2).intoArray(rows, k * L);
+        m1.sub(m2).sub(m3).intoArray(rows, (4 + k) * L);
+      }
+      for (int r = 0; r < 2; r++) {
+        // Row r of Aᵀ M, its columns combined: (x0 + x1) + x2 and (x1 − x2) − x3.
+        FloatVector x0 = FloatVector.fromArray(S, rows, 4 * r * L);
+        FloatVector x1 = FloatVector.fromArray(S, rows, (4 * r + 1) * L);
+        FloatVector x2 = FloatVector.fromArray(S, rows, (4 * r + 2) * L);
+        FloatVector x3 = FloatVector.fromArray(S, rows, (4 * r + 3) * L);
+        int at = outOff + j + 2 * r * ld;
+        x0.add(x1).add(x2).intoArray(out, at);
+        x1.sub(x2).sub(x3).intoArray(out, at + ld);
+      }
+    }
+  }
+}

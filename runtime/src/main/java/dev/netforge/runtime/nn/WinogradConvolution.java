@@ -1,0 +1,358 @@
+package dev.netforge.runtime.nn;
+
+import dev.netforge.runtime.gemm.Epilogue;
+import dev.netforge.runtime.gemm.Sgemm;
+import java.util.Arrays;
+
+/**
+ * A 3×3 stride-1 convolution by Winograd's minimal filtering F(2×2, 3×3) (Lavin and Gray, "Fast Algorithms for
+ * Convolutional Neural Networks", 2015): each 2×2 tile of an output plane comes from the 4×4 tile of the padded input
+ * under it with 16 multiplications per input channel where the direct convolution takes 36,
+ *
+ * <pre>
+ * Y = Aᵀ [ Σ_c (G g_c Gᵀ) ⊙ (Bᵀ d_c B) ] A
+ *
+ *      ⎡1  0 −1  0⎤        ⎡1   0   0⎤        ⎡1  1  1  0⎤
+ * Bᵀ = ⎢0  1  1  0⎥    G = ⎢½   ½   ½⎥   Aᵀ = ⎣0  1 −1 −1⎦
+ *      ⎢0 −1  1  0⎥        ⎢½  −½   ½⎥
+ *      ⎣0  1  0 −1⎦        ⎣0   0   1⎦
+ * </pre>
+ *
+ * <p>The sum over input channels is 16 GEMMs, one for each point ξ of the 4×4 transform: {@code M_ξ[o, t] = Σ_c U_ξ[o,
+ * c] · V_ξ[c, t]} over the tiles t of a group of examples, with {@code U_ξ = (G g Gᵀ)_ξ} the filters transformed once
+ * per pass ({@link #transformFilters}) and {@code V_ξ = (Bᵀ d B)_ξ} written by the input transform straight into
+ * the GEMM's packed column panels, as {@link Im2col} writes patches. Partial tiles at the right and bottom edges read
+ * zeros and their outputs beyond the plane are dropped.
+ *
+ * <p>{@link Conv2d} runs its forward pass this way where it {@link #applies}, and its input gradient too: at stride 1
+ * that is itself a 3×3 convolution of the output gradient with the flipped filters ({@link FlippedConvolution#shape}).
+ * The results differ from the direct convolution's in the last bits (the transforms add and halve before
+ * multiplying), well inside the references' 1e-4.
+ */
+final class WinogradConvolution {
+  /** Points of the 4×4 transform: GEMMs per group of examples. */
+  static final int POINTS = 16;
+
+  /**
+   * Input channels times filters from which it pays: the transforms cost about 64 operations per input channel and
+   * 44 per filter for each tile, the GEMMs save 20 multiply-adds per input channel and filter. Measured on AVX-512,
+   * one thread, forward of one tower: see docs/performance.md, session 13.
+   */
+  private static final int MIN_CHANNEL_PRODUCT = 16_384;
+
+  /**
+   * Column panels of tiles per block: V and M of a block are 16 · (inputs + filters) · 32 floats a panel (AlexNet's
+   * conv3, a tower: 1.8 MB), and each block reads all 16 packed U_ξ once.
+   */
+  private static final int BLOCK_PANELS = 2;
+
+  private static final WinogradTransforms TRANSFORMS = WinogradTransforms.forThisJvm();
+  /** One filter's outputs of a block, four rows of tiles ({@link WinogradTransforms#output}); kept per thread. */
+  private static final ThreadLocal<float[]> OUTPUT_ROWS = ThreadLocal.withInitial(() -> new float[0]);
+  private static final ThreadLocal<int[]> TILE_OFFSETS = ThreadLocal.withInitial(() -> new int[0]);
+
+  private WinogradConvolution() {}
+
+  /**
+   * Whether {@code outCount} filters of {@code s} over its group's inputs are computed this way, forward, input
+   * gradient ({@link FlippedConvolution#shape}: a padding up to 2) and weight gradient ({@link WinogradWeightGradient}).
+   */
+  static boolean applies(ConvShape s, int outCount) {
+    return s.kernel() == 3 && s.stride() == 1 && s.padding() <= 2 && (long) s.groupInputs() * outCount >= MIN_CHANNEL_PRODUCT;
+  }
+
+  static int tilesHigh(ConvShape s) {
+    return (s.outHeight() + 1) / 2;
+  }
+
+  static int tilesWide(ConvShape s) {
+    return (s.outWidth() + 1) / 2;
+  }
+
+  /** Tiles of one example's output plane: the columns it adds to each GEMM. */
+  static int tiles(ConvShape s) {
+    return tilesHigh(s) * tilesWide(s);
+  }
+
+  /** Tiles a block of {@link #convolve} takes: {@value #BLOCK_PANELS} of the micro-kernel's column panels. */
+  static int blockColumns() {
+    return BLOCK_PANELS * Sgemm.panelWidth();
+  }
+
+  /** Floats of one zero-padded input plane ({@code (2·tilesHigh + 2) × (2·tilesWide + 2)}). */
+  static int planeSize(ConvShape s) {
+    return (2 * tilesHigh(s) + 2) * (2 * tilesWide(s) + 2);
+  }
+
+  /** Floats of the zero-padded planes of one channel, side by side, of the examples one block's tiles lie in. */
+  static int planesSize(ConvShape s) {
+    return planesSize(s, blockColumns());
+  }
+
+  /** {@link #planesSize} for blocks of {@code block} tiles: they lie in at most {@code (block − 1) / tiles + 2} examples. */
+  static int planesSize(ConvShape s, int block) {
+    return ((block - 1) / tiles(s) + 2) * planeSize(s);
+  }
+
+  /** Floats of one block's 16 packed V_ξ. */
+  static int transformedInputSize(ConvShape s) {
+    return POINTS * Sgemm.packedSize(s.groupInputs(), blockColumns());
+  }
+
+  /** Floats of one block's 16 products M_ξ for {@code outCount} filters. */
+  static int productsSize(int outCount) {
+    return POINTS * outCount * blockColumns();
+  }
+
+  /** Floats of the 16 packed U_ξ of {@code rows × inputs} filters. */
+  static int filtersSize(int rows, int inputs) {
+    return POINTS * Sgemm.packedASize(rows, inputs);
+  }
+
+  /**
+   * Transforms {@code rows × inputs} 3×3 filters into the 16 packed U_ξ, written where {@link Sgemm#packA} would put
+   * them (ξ's from {@code packed[ξ · packedASize(rows, inputs)]}). Filter (r, q) is {@code weight[(first + r) · patch +
+   * q · 9 + i]}, or, {@code flipped}, the input gradient's {@code weight[(first + q) · patch + r · 9 + 8 − i]}: filter
+   * q's input channel r, turned by 180°.
+   */
+  static void transformFilters(float[] weight, int patch, int first, int rows, int inputs, boolean flipped, float[] packed) {
+    int mr = Sgemm.panelHeight();
+    int matrix = Sgemm.packedASize(rows, inputs);
+    for (int r = 0; r < rows; r++) {
+      int panelRow = r / mr * mr * inputs + r % mr;
+      for (int q = 0; q < inputs; q++) {
+        int src = flipped ? (first + q) * patch + r * 9 + 8 : (first + r) * patch + q * 9;
+        int step = flipped ? -1 : 1;
+        float g00 = weight[src];
+        float g01 = weight[src + step];
+        float g02 = weight[src + 2 * step];
+        float g10 = weight[src + 3 * step];
+        float g11 = weight[src + 4 * step];
+        float g12 = weight[src + 5 * step];
+        float g20 = weight[src + 6 * step];
+        float g21 = weight[src + 7 * step];
+        float g22 = weight[src + 8 * step];
+        // G g: rows g0, (g0 + g1 + g2)/2, (g0 − g1 + g2)/2, g2.
+        float h10 = 0.5f * (g00 + g10 + g20);
+        float h11 = 0.5f * (g01 + g11 + g21);
+        float h12 = 0.5f * (g02 + g12 + g22);
+        float h20 = 0.5f * (g00 - g10 + g20);
+        float h21 = 0.5f * (g01 - g11 + g21);
+        float h22 = 0.5f * (g02 - g12 + g22);
+        // (G g) Gᵀ: the same combination of each row's columns.
+        int u = panelRow + q * mr;
+        putRow(packed, u, matrix, 0, g00, g01, g02);
+        putRow(packed, u, matrix, 1, h10, h11, h12);
+        putRow(packed, u, matrix, 2, h20, h21, h22);
+        putRow(packed, u, matrix, 3, g20, g21, g22);
+      }
+    }
+    // The last panel's rows past the filters, which packA leaves zero.
+    int spare = (rows + mr - 1) / mr * mr;
+    for (int xi = 0; xi < POINTS; xi++) {
+      for (int r = rows; r < spare; r++) {
+        int panelRow = xi * matrix + r / mr * mr * inputs + r % mr;
+        for (int q = 0; q < inputs; q++) {
+          packed[panelRow + q * mr] = 0f;
+        }
+      }
+    }
+  }
+
+  /** Row {@code row} of {@code (G g) Gᵀ} from row {@code row} of {@code G g}: a0, (a0 + a1 + a2)/2, (a0 − a1 + a2)/2, a2. */
+  private static void putRow(float[] packed, int u, int matrix, int row, float a0, float a1, float a2) {
+    int at = 4 * row * matrix + u;
+    packed[at] = a0;
+    packed[at + matrix] = 0.5f * (a0 + a1 + a2);
+    packed[at + 2 * matrix] = 0.5f * (a0 - a1 + a2);
+    packed[at + 3 * matrix] = a2;
+  }
+
+  /**
+   * Convolves examples {@code [first, first + count)}: their {@code s.groupInputs()} channels from {@code inStart} of
+   * {@code x} (examples of {@code s.inChannels()} planes) with {@code outCount} filters ({@link #transformFilters}),
+   * into channels {@code [yStart, yStart + outCount)} of {@code y} (examples of {@code yChannels} planes of {@code
+   * s.outPlane()}): {@code y = mask · relu(conv + bias[yStart + o])}, or, {@code accumulate}, {@code y += conv}
+   * ({@code bias} and {@code mask} may be {@code null}). {@code planes}, {@code transformed} and {@code products} are
+   * scratch of {@link #planesSize}, {@link #transformedInputSize} and {@link #productsSize}.
+   *
+   * <p>The examples' tiles, one after the other, are taken a block of {@link #blockColumns} at a time (a block may end
+   * inside an example): transformed, multiplied and transformed back while the block's V and M are in the core's
+   * cache. All tiles at once, V and M of a few examples (megabytes each) went out to L3 between the three steps.
+   */
+  static void convolve(
+      ConvShape s,
+      float[] x,
+      int first,
+      int count,
+      int inStart,
+      float[] filters,
+      int outCount,
+      float[] y,
+      int yChannels,
+      int yStart,
+      float[] bias,
+      boolean relu,
+      float[] mask,
+      boolean accumulate,
+      float[] planes,
+      float[] transformed,
+      float[] products) {
+    int inputs = s.groupInputs();
+    int block = blockColumns();
+    int columns = count * tiles(s);
+    int transformedMatrix = Sgemm.packedSize(inputs, block);
+    int packedFilters = Sgemm.packedASize(outCount, inputs);
+    int productMatrix = outCount * block;
+    int nr = Sgemm.panelWidth();
+    for (int start = 0; start < columns; start += block) {
+      int n = Math.min(block, columns - start);
+      transformInput(s, x, first, start, n, inStart, planes, transformed, transformedMatrix, nr, inputs * nr);
+      for (int xi = 0; xi < POINTS; xi++) {
+        Sgemm.gemmPacked(
+            outCount, n, inputs, filters, xi * packedFilters, transformed, xi * transformedMatrix, products, xi * productMatrix, block, false,
+            Epilogue.NONE);
+      }
+      transformOutput(s, products, productMatrix, block, first, start, n, outCount, y, yChannels, yStart, bias, relu, mask, accumulate);
+    }
+  }
+
+  /**
+   * {@code V_ξ = (Bᵀ d B)_ξ} for every input channel and the tiles {@code [start, start + n)} of the examples from
+   * {@code first}, {@code matrix} apart for each ξ: per channel, the planes of the examples those tiles lie in,
+   * zero-padded side by side in {@code planes}, then each {@link Sgemm#panelWidth} tiles by {@link #TRANSFORMS}, channel
+   * c's from {@code c · channelStride + panel · panelStride}. As the GEMM's packed B panels ({@code channelStride =
+   * panelWidth}, {@code panelStride = inputs · panelWidth}), or as rows of tiles ({@link WinogradWeightGradient}).
+   */
+  static void transformInput(
+      ConvShape s, float[] x, int first, int start, int n, int inStart, float[] planes, float[] transformed, int matrix, int channelStride,
+      int panelStride) {
+    int inputs = s.groupInputs();
+    int tiles = tiles(s);
+    int width = 2 * tilesWide(s) + 2;
+    int planeSize = planeSize(s);
+    int p = s.padding();
+    int nr = Sgemm.panelWidth();
+    int panels = (n + nr - 1) / nr;
+    int firstExample = start / tiles;
+    int examples = (start + n - 1) / tiles - firstExample + 1;
+    int[] tileAt = tileOffsets(s, start, n, panels * nr, width, planeSize);
+    // The padding stays zero: each channel writes only the planes' interiors.
+    Arrays.fill(planes, 0, examples * planeSize, 0f);
+    for (int c = 0; c < inputs; c++) {
+      for (int e = 0; e < examples; e++) {
+        int src = ((first + firstExample + e) * s.inChannels() + inStart + c) * s.inPlane();
+        for (int iy = 0; iy < s.inHeight(); iy++) {
+          System.arraycopy(x, src + iy * s.inWidth(), planes, e * planeSize + (iy + p) * width + p, s.inWidth());
+        }
+      }
+      for (int panel = 0; panel < panels; panel++) {
+        TRANSFORMS.input(planes, tileAt, panel * nr, width, transformed, c * channelStride + panel * panelStride, matrix);
+      }
+    }
+  }
+
+  /**
+   * Where each of the tiles {@code [start, start + n)} starts (its top left corner, 2 rows and 2 columns per tile) in
+   * the side-by-side planes ({@code planeSize} apart, rows {@code width} apart) of the examples they lie in, the first
+   * of them at 0; the columns up to {@code length} past them point at 0 (their GEMM results are dropped). Kept per
+   * thread: valid until the thread's next call.
+   */
+  static int[] tileOffsets(ConvShape s, int start, int n, int length, int width, int planeSize) {
+    int[] tileAt = TILE_OFFSETS.get();
+    if (tileAt.length < length) {
+      tileAt = new int[length];
+      TILE_OFFSETS.set(tileAt);
+    }
+    int tilesWide = tilesWide(s);
+    int tiles = tiles(s);
+    int firstExample = start / tiles;
+    for (int j = 0; j < length; j++) {
+      int e = (start + j) / tiles - firstExample;
+      int t = (start + j) % tiles;
+      tileAt[j] = j < n ? e * planeSize + 2 * (t / tilesWide) * width + 2 * (t % tilesWide) : 0;
+    }
+    return tileAt;
+  }
+
+  /**
+   * {@code Y = Aᵀ M A} for every filter and the tiles {@code [start, start + n)}, each output with the epilogue (or
+   * added) as it is stored; M_ξ's rows are {@code ldm} apart.
+   */
+  private static void transformOutput(
+      ConvShape s,
+      float[] products,
+      int productMatrix,
+      int ldm,
+      int first,
+      int start,
+      int n,
+      int outCount,
+      float[] y,
+      int yChannels,
+      int yStart,
+      float[] bias,
+      boolean relu,
+      float[] mask,
+      boolean accumulate) {
+    int tilesWide = tilesWide(s);
+    int tiles = tiles(s);
+    int outHeight = s.outHeight();
+    int outWidth = s.outWidth();
+    int outPlane = s.outPlane();
+    int nr = Sgemm.panelWidth();
+    int panels = (n + nr - 1) / nr;
+    int ld = panels * nr;
+    float[] rows = OUTPUT_ROWS.get();
+    if (rows.length < 4 * ld) {
+      rows = new float[4 * ld];
+      OUTPUT_ROWS.set(rows);
+    }
+    for (int o = 0; o < outCount; o++) {
+      for (int panel = 0; panel < panels; panel++) {
+        TRANSFORMS.output(products, o * ldm + panel * nr, productMatrix, rows, panel * nr, ld);
+      }
+      // Each tile's four outputs to its place in y, the parts of edge tiles outside the plane dropped.
+      float b = bias == null ? 0f : bias[yStart + o];
+      int e = start / tiles;
+      int t = start % tiles;
+      for (int j = 0; j < n; j++) {
+        int oy = 2 * (t / tilesWide);
+        int ox = 2 * (t % tilesWide);
+        int at = ((first + e) * yChannels + yStart + o) * outPlane + oy * outWidth + ox;
+        boolean right = ox + 1 < outWidth;
+        boolean below = oy + 1 < outHeight;
+        store(y, at, rows[j], b, relu, mask, accumulate);
+        if (right) {
+          store(y, at + 1, rows[ld + j], b, relu, mask, accumulate);
+        }
+        if (below) {
+          store(y, at + outWidth, rows[2 * ld + j], b, relu, mask, accumulate);
+          if (right) {
+            store(y, at + outWidth + 1, rows[3 * ld + j], b, relu, mask, accumulate);
+          }
+        }
+        if (++t == tiles) {
+          t = 0;
+          e++;
+        }
+      }
+    }
+  }
+
+  /** {@code y[at] = mask[at] · relu(value + bias)} (as {@link Epilogue#biasReluMask} computes it), or {@code y[at] += value}. */
+  private static void store(float[] y, int at, float value, float bias, boolean relu, float[] mask, boolean accumulate) {
+    if (accumulate) {
+      y[at] += value;
+      return;
+    }
+    float v = value + bias;
+    if (relu) {
+      v = Math.max(v, 0f);
+    }
+    if (mask != null) {
+      v *= mask[at];
+    }
+    y[at] = v;
+  }
+}

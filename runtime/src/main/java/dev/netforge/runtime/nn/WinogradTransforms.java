@@ -1,0 +1,43 @@
+package dev.netforge.runtime.nn;
+
+import dev.netforge.runtime.VectorApi;
+
+/**
+ * The transforms of Winograd's F(2×2, 3×3) ({@link WinogradConvolution}) and F(3×3, 2×2) ({@link
+ * WinogradWeightGradient}), each over the {@code nr} tiles of one GEMM column panel ({@code nr} = {@link
+ * dev.netforge.runtime.gemm.Sgemm#panelWidth}). Every implementation evaluates the same sums and differences in the
+ * same order, so they give the same bits:
+ *
+ * <pre>
+ * input,  d 4×4 → V = Bᵀ d B:   rows a = d0 − d2, b = d1 + d2, c = d2 − d1, e = d1 − d3; then each row r of those:
+ *                               V[4r] = r0 − r2, V[4r + 1] = r1 + r2, V[4r + 2] = r2 − r1, V[4r + 3] = r1 − r3
+ * gradient, g 2×2 → Ĝ = G g Gᵀ: rows [g00, g01], ½(row 0 + row 1), ½(row 0 − row 1), −row 1; then each row [u, v]:
+ *                               Ĝ[4r] = u, Ĝ[4r + 1] = ½(u + v), Ĝ[4r + 2] = ½(u − v), Ĝ[4r + 3] = −v
+ * output, M 4×4 → Y = Aᵀ M A:   rows s = (M0 + M1) + M2, t = (M1 − M2) − M3; then each row [r0…r3] of those:
+ *                               Y[2r] = (r0 + r1) + r2, Y[2r + 1] = (r1 − r2) − r3
+ * </pre>
+ */
+interface WinogradTransforms {
+  /** The vector implementation when this JVM has the Vector API, else the scalar one. */
+  static WinogradTransforms forThisJvm() {
+    return VectorApi.present() ? new VectorWinogradTransforms() : new ScalarWinogradTransforms();
+  }
+
+  /**
+   * V for the panel's tiles: tile j's 4×4 input is {@code planes[tileAt[tileAtOff + j] + i·width + k]} (i, k &lt; 4);
+   * V_ξ goes to {@code out[outOff + ξ·matrix + j]}.
+   */
+  void input(float[] planes, int[] tileAt, int tileAtOff, int width, float[] out, int outOff, int matrix);
+
+  /**
+   * Ĝ for the panel's tiles: tile j's 2×2 gradient is {@code planes[tileAt[tileAtOff + j] + i·width + k]} (i, k &lt;
+   * 2); Ĝ_ξ goes to {@code out[outOff + ξ·matrix + j]}.
+   */
+  void gradient(float[] planes, int[] tileAt, int tileAtOff, int width, float[] out, int outOff, int matrix);
+
+  /**
+   * Y for the panel's tiles: tile j's M_ξ is {@code products[productsOff + ξ·matrix + j]}; its output (row i, column
+   * k) goes to {@code out[outOff + (2i + k)·ld + j]}.
+   */
+  void output(float[] products, int productsOff, int matrix, float[] out, int outOff, int ld);
+}

@@ -1,0 +1,185 @@
+package dev.netforge.runtime.nn;
+
+import dev.netforge.runtime.gemm.Sgemm;
+import java.util.Arrays;
+
+/**
+ * The weight gradient of a 3×3 stride-1 convolution ({@link WinogradConvolution}'s shapes) by Winograd's F(3×3, 2×2):
+ * {@code dW[o, c, ky, kx] = Σ_n Σ_(y, x) g[n, o, y, x] · xpad[n, c, y + ky, x + kx]}, where each 2×2 tile of g
+ * contributes the correlation of its 4×4 input tile with the tile, a 3×3 result:
+ *
+ * <pre>
+ * dW[o, c] = Aᵀ [ Σ_tiles (G g_t Gᵀ) ⊙ (Bᵀ d_t B) ] A
+ *
+ *      ⎡1   0⎤        ⎡1  1  1  0⎤
+ * G  = ⎢½   ½⎥   Aᵀ = ⎢0  1 −1  0⎥      Bᵀ the forward pass's
+ *      ⎢½  −½⎥        ⎣0  1  1  1⎦
+ *      ⎣0  −1⎦
+ * </pre>
+ *
+ * <p>The textbook F(3, 2) has Bᵀ's last row negated; negating G's last row too leaves every product the same, so the
+ * input's V_ξ is exactly the forward pass's ({@link WinogradConvolution#transformInput}). The sum over the tiles of all
+ * the leaf's examples is 16 GEMMs with a long reduction, {@code Mᵀ_ξ[c, o] = Σ_t V_ξ[c, t] · Ĝ_ξ[o, t]}: V's rows read
+ * where the transform writes them ({@link Sgemm#gemmRowsA}), Ĝ transposed as it is packed, a block of tiles at a time,
+ * each element summed in the same order whatever the threads. Against the direct ∂W = g · colᵀ: 16 multiply-adds per
+ * tile, input channel and filter instead of 36.
+ */
+final class WinogradWeightGradient {
+  /** Column panels of tiles per block: one block's V and Ĝ are {@code 16 · (inputs + filters) · 32} floats a panel. */
+  private static final int BLOCK_PANELS = 4;
+
+  private static final WinogradTransforms TRANSFORMS = WinogradTransforms.forThisJvm();
+  private static final ThreadLocal<int[]> ROW_OFFSETS = ThreadLocal.withInitial(() -> new int[0]);
+
+  private WinogradWeightGradient() {}
+
+  /** Tiles per block. */
+  static int blockColumns() {
+    return BLOCK_PANELS * Sgemm.panelWidth();
+  }
+
+  /**
+   * Floats of the zero-padded planes of one input channel, or of one filter's output gradient, of the examples one
+   * block's tiles lie in.
+   */
+  static int planesSize(ConvShape s) {
+    return WinogradConvolution.planesSize(s, blockColumns());
+  }
+
+  /** Floats of one block's 16 V_ξ, rows of tiles. */
+  static int transformedInputSize(ConvShape s) {
+    return WinogradConvolution.POINTS * s.groupInputs() * blockColumns();
+  }
+
+  /** Floats of one block's 16 Ĝ_ξ for {@code outCount} filters, rows of tiles. */
+  static int transformedGradientSize(int outCount) {
+    return WinogradConvolution.POINTS * outCount * blockColumns();
+  }
+
+  /** Floats of the 16 sums Mᵀ_ξ. */
+  static int sumsSize(ConvShape s, int outCount) {
+    return WinogradConvolution.POINTS * s.groupInputs() * outCount;
+  }
+
+  /**
+   * Writes {@code Σ} over examples {@code [first, first + count)} of the gradient of filters {@code [outStart, outStart +
+   * outCount)} to {@code dW[dWOff + o · patch + c · 9 + ky · 3 + kx]} (o counted from the first filter): x's {@code
+   * s.groupInputs()} channels from {@code inStart} against g's channels {@code [outStart, outStart + outCount)} (both
+   * whole tensors, examples of {@code s.inChannels()} and {@code s.outChannels()} planes). The scratch arrays are of
+   * {@link #planesSize}, {@link #transformedInputSize}, {@link #transformedGradientSize} and {@link #sumsSize}.
+   */
+  static void leafGradient(
+      ConvShape s,
+      float[] x,
+      float[] g,
+      int first,
+      int count,
+      int inStart,
+      int outStart,
+      int outCount,
+      float[] planes,
+      float[] transformedInput,
+      float[] transformedGradient,
+      float[] sums,
+      float[] dW,
+      int dWOff) {
+    int inputs = s.groupInputs();
+    int block = blockColumns();
+    int columns = count * WinogradConvolution.tiles(s);
+    int[] rows = rowOffsets(inputs, block);
+    int inputMatrix = inputs * block;
+    int gradientMatrix = outCount * block;
+    int sumMatrix = inputs * outCount;
+    for (int start = 0; start < columns; start += block) {
+      int n = Math.min(block, columns - start);
+      WinogradConvolution.transformInput(s, x, first, start, n, inStart, planes, transformedInput, inputMatrix, block, Sgemm.panelWidth());
+      transformGradient(s, g, first, start, n, outStart, outCount, planes, transformedGradient, gradientMatrix, block);
+      for (int xi = 0; xi < WinogradConvolution.POINTS; xi++) {
+        Sgemm.gemmRowsA(inputs, outCount, n, transformedInput, xi * inputMatrix, rows, n, 0, 1, true, transformedGradient, xi * gradientMatrix, block,
+            sums, xi * sumMatrix, outCount, start > 0);
+      }
+    }
+    transformSums(s, sums, sumMatrix, outCount, dW, dWOff);
+  }
+
+  /** {@code c · block} for each input channel: where V_ξ's rows start. Kept per thread. */
+  private static int[] rowOffsets(int inputs, int block) {
+    int[] rows = ROW_OFFSETS.get();
+    if (rows.length < inputs) {
+      rows = new int[inputs];
+      ROW_OFFSETS.set(rows);
+    }
+    for (int c = 0; c < inputs; c++) {
+      rows[c] = c * block;
+    }
+    return rows;
+  }
+
+  /**
+   * {@code Ĝ_ξ = (G g_t Gᵀ)_ξ} for each filter and the tiles {@code [start, start + n)}, at {@code out[ξ · matrix + o
+   * · ld + j]}: per filter, the planes of g of the examples those tiles lie in copied side by side into {@code
+   * planes}, zero past their right and bottom edges (the parts of edge tiles outside the plane), then each panel's
+   * tiles by {@link WinogradTransforms#gradient}.
+   */
+  private static void transformGradient(
+      ConvShape s, float[] g, int first, int start, int n, int outStart, int outCount, float[] planes, float[] out, int matrix, int ld) {
+    int tiles = WinogradConvolution.tiles(s);
+    int width = 2 * WinogradConvolution.tilesWide(s);
+    int planeSize = 2 * WinogradConvolution.tilesHigh(s) * width;
+    int outWidth = s.outWidth();
+    int nr = Sgemm.panelWidth();
+    int panels = (n + nr - 1) / nr;
+    int firstExample = start / tiles;
+    int examples = (start + n - 1) / tiles - firstExample + 1;
+    int[] tileAt = WinogradConvolution.tileOffsets(s, start, n, panels * nr, width, planeSize);
+    // What lies past the planes' edges stays zero: each filter writes only the planes' interiors.
+    Arrays.fill(planes, 0, examples * planeSize, 0f);
+    for (int o = 0; o < outCount; o++) {
+      for (int e = 0; e < examples; e++) {
+        int src = ((first + firstExample + e) * s.outChannels() + outStart + o) * s.outPlane();
+        for (int oy = 0; oy < s.outHeight(); oy++) {
+          System.arraycopy(g, src + oy * outWidth, planes, e * planeSize + oy * width, outWidth);
+        }
+      }
+      for (int panel = 0; panel < panels; panel++) {
+        TRANSFORMS.gradient(planes, tileAt, panel * nr, width, out, o * ld + panel * nr, matrix);
+      }
+    }
+  }
+
+  /** {@code dW[o, c] = Aᵀ M A} from the 16 sums {@code Mᵀ_ξ[c, o]}. */
+  private static void transformSums(ConvShape s, float[] sums, int matrix, int outCount, float[] dW, int dWOff) {
+    int patch = s.patch();
+    for (int c = 0; c < s.groupInputs(); c++) {
+      for (int o = 0; o < outCount; o++) {
+        int mi = c * outCount + o;
+        int m = matrix;
+        // Aᵀ M: rows 0 + 1 + 2, 1 − 2, 1 + 2 + 3, each of four columns.
+        float p00 = sums[mi] + sums[mi + 4 * m] + sums[mi + 8 * m];
+        float p01 = sums[mi + m] + sums[mi + 5 * m] + sums[mi + 9 * m];
+        float p02 = sums[mi + 2 * m] + sums[mi + 6 * m] + sums[mi + 10 * m];
+        float p03 = sums[mi + 3 * m] + sums[mi + 7 * m] + sums[mi + 11 * m];
+        float p10 = sums[mi + 4 * m] - sums[mi + 8 * m];
+        float p11 = sums[mi + 5 * m] - sums[mi + 9 * m];
+        float p12 = sums[mi + 6 * m] - sums[mi + 10 * m];
+        float p13 = sums[mi + 7 * m] - sums[mi + 11 * m];
+        float p20 = sums[mi + 4 * m] + sums[mi + 8 * m] + sums[mi + 12 * m];
+        float p21 = sums[mi + 5 * m] + sums[mi + 9 * m] + sums[mi + 13 * m];
+        float p22 = sums[mi + 6 * m] + sums[mi + 10 * m] + sums[mi + 14 * m];
+        float p23 = sums[mi + 7 * m] + sums[mi + 11 * m] + sums[mi + 15 * m];
+        // (Aᵀ M) A: the same combination of each row's columns.
+        int at = dWOff + o * patch + c * 9;
+        putTaps(dW, at, p00, p01, p02, p03);
+        putTaps(dW, at + 3, p10, p11, p12, p13);
+        putTaps(dW, at + 6, p20, p21, p22, p23);
+      }
+    }
+  }
+
+  /** One row of three taps from a row of (Aᵀ M): p0 + p1 + p2, p1 − p2, p1 + p2 + p3. */
+  private static void putTaps(float[] dW, int at, float p0, float p1, float p2, float p3) {
+    dW[at] = p0 + p1 + p2;
+    dW[at + 1] = p1 - p2;
+    dW[at + 2] = p1 + p2 + p3;
+  }
+}

@@ -1,0 +1,125 @@
+package dev.netforge.runtime.nn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.netforge.runtime.Parallel;
+import dev.netforge.runtime.Parameter;
+import dev.netforge.runtime.Rng;
+import dev.netforge.runtime.Scratch;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * {@link Conv2d}'s forward pass, input gradient and weight gradient where they run by Winograd's algorithms ({@link
+ * WinogradConvolution}, {@link WinogradWeightGradient}), against the
+ * definitions in float64: odd and even, square and non-square planes (partial tiles at the right and bottom edges),
+ * paddings 0 to 2, groups, two slices a group (the second adding into the first's input gradient, as two towers do), a
+ * batch that leaves a partial block of tiles and one of several leaves of the weight gradient's sum, and the forward
+ * epilogue (bias, ReLU, dropout mask).
+ */
+class WinogradConvolutionTest {
+  @ParameterizedTest
+  @CsvSource({
+    // channels in, height, width, channels out, padding, groups, batch
+    "128, 13, 13, 256, 1, 1, 7",
+    "128, 6, 6, 256, 1, 1, 35",
+    "256, 7, 9, 512, 1, 2, 3",
+    "128, 5, 6, 256, 0, 1, 2",
+    "128, 4, 3, 256, 2, 1, 5",
+  })
+  void matchesTheDirectConvolution(int inChannels, int height, int width, int outChannels, int padding, int groups, int batch) {
+    int kernel = 3;
+    int outHeight = height + 2 * padding - kernel + 1;
+    int outWidth = width + 2 * padding - kernel + 1;
+    int groupInputs = inChannels / groups;
+    ConvShape s = new ConvShape(inChannels, height, width, outChannels, outHeight, outWidth, kernel, 1, padding, groupInputs);
+    int perGroup = outChannels / groups;
+    int half = perGroup / 2;
+    assertTrue(WinogradConvolution.applies(s, half) && WinogradConvolution.applies(s, perGroup - half), "the shapes must take the Winograd path");
+    Rng rng = new Rng(inChannels * 1000L + height * 100L + width * 10L + padding);
+    float[] x = gaussian(rng, batch * inChannels * s.inPlane());
+    float[] weight = gaussian(rng, outChannels * s.patch());
+    float[] biases = gaussian(rng, outChannels);
+    float[] mask = new float[batch * outChannels * s.outPlane()];
+    for (int i = 0; i < mask.length; i++) {
+      mask[i] = rng.nextGaussian() < 0 ? 0f : 2f;
+    }
+    float[] dy = gaussian(rng, mask.length);
+
+    double[] z = new double[mask.length];
+    double[] dxExpected = new double[x.length];
+    double[] dwExpected = new double[weight.length];
+    for (int n = 0; n < batch; n++) {
+      for (int o = 0; o < outChannels; o++) {
+        int g = o / perGroup;
+        for (int oy = 0; oy < outHeight; oy++) {
+          for (int ox = 0; ox < outWidth; ox++) {
+            int yi = ((n * outChannels + o) * outHeight + oy) * outWidth + ox;
+            double sum = biases[o];
+            for (int c = 0; c < groupInputs; c++) {
+              for (int ky = 0; ky < kernel; ky++) {
+                for (int kx = 0; kx < kernel; kx++) {
+                  int iy = oy - padding + ky;
+                  int ix = ox - padding + kx;
+                  if (iy >= 0 && iy < height && ix >= 0 && ix < width) {
+                    int xi = ((n * inChannels + g * groupInputs + c) * height + iy) * width + ix;
+                    int wi = ((o * groupInputs + c) * kernel + ky) * kernel + kx;
+                    double w = weight[wi];
+                    sum += x[xi] * w;
+                    dxExpected[xi] += dy[yi] * w;
+                    dwExpected[wi] += (double) dy[yi] * x[xi];
+                  }
+                }
+              }
+            }
+            z[yi] = sum;
+          }
+        }
+      }
+    }
+
+    Parameter w = new Parameter("conv.weight", new int[] {outChannels, groupInputs, kernel, kernel}, s.patch(), false, 0f);
+    System.arraycopy(weight, 0, w.value, 0, weight.length);
+    Parameter b = new Parameter("conv.bias", new int[] {outChannels}, s.patch(), true, 0f);
+    System.arraycopy(biases, 0, b.value, 0, biases.length);
+    TowerSlice[] slices = new TowerSlice[2 * groups];
+    for (int g = 0; g < groups; g++) {
+      slices[2 * g] = new TowerSlice(g * groupInputs, g * perGroup, half, false);
+      slices[2 * g + 1] = new TowerSlice(g * groupInputs, g * perGroup + half, perGroup - half, true);
+    }
+
+    // Forward with bias, ReLU and mask.
+    float[] y = new float[mask.length];
+    Conv2d relu = new Conv2d(s, w, b, true, new Scratch(Parallel.shared().threads()), slices);
+    relu.bind(x, y, mask);
+    relu.forward(batch, true);
+    for (int i = 0; i < y.length; i++) {
+      double expected = Math.max(z[i], 0) * mask[i];
+      assertEquals(expected, y[i], 1e-4 * (1 + Math.abs(expected)), "y[" + i + "]");
+    }
+
+    // The input and weight gradients, without ReLU and mask so that the gradient the backward pass works from is dy itself.
+    Conv2d plain = new Conv2d(s, w, b, false, new Scratch(Parallel.shared().threads()), slices);
+    float[] dx = new float[x.length];
+    plain.bind(x, new float[mask.length], null);
+    plain.bindGradients(dy, dx);
+    plain.backward(batch, false);
+    for (int i = 0; i < dx.length; i++) {
+      assertEquals(dxExpected[i], dx[i], 1e-4 * (1 + Math.abs(dxExpected[i])), "dx[" + i + "]");
+    }
+    // A sum over every example and position: its float32 rounding grows with the count of terms.
+    double scale = Math.sqrt(batch * s.outPlane());
+    for (int i = 0; i < weight.length; i++) {
+      assertEquals(dwExpected[i], w.grad[i], 1e-4 * (scale + Math.abs(dwExpected[i])), "dW[" + i + "]");
+    }
+  }
+
+  private static float[] gaussian(Rng rng, int size) {
+    float[] values = new float[size];
+    for (int i = 0; i < size; i++) {
+      values[i] = (float) rng.nextGaussian();
+    }
+    return values;
+  }
+}

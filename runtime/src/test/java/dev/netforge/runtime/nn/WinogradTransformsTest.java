@@ -1,0 +1,113 @@
+package dev.netforge.runtime.nn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import dev.netforge.runtime.Rng;
+import dev.netforge.runtime.gemm.Sgemm;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Both implementations of {@link WinogradTransforms} against the formulas in its javadoc, evaluated one tile at a time
+ * in float32, bit for bit: tiles at scattered offsets (as a panel's tiles wrap rows, planes and examples), repeated
+ * offsets (a panel's spare columns), values of every sign and scale.
+ */
+class WinogradTransformsTest {
+  private static final int WIDTH = 16;
+  private static final int MATRIX = 1000;
+
+  @Test
+  void bothImplementationsFollowTheFormulas() {
+    int nr = Sgemm.panelWidth();
+    Rng rng = new Rng(2015);
+    float[] planes = new float[40 * WIDTH];
+    for (int i = 0; i < planes.length; i++) {
+      planes[i] = (float) (rng.nextGaussian() * Math.exp(3 * rng.nextGaussian()));
+    }
+    int[] tileAt = new int[nr + 3];
+    for (int j = 0; j < tileAt.length; j++) {
+      tileAt[j] = j % 5 == 4 ? 0 : (int) (rng.nextDouble() * 36) * WIDTH + (int) (rng.nextDouble() * 12);
+    }
+    float[] products = new float[16 * MATRIX];
+    for (int i = 0; i < products.length; i++) {
+      products[i] = (float) (rng.nextGaussian() * 100);
+    }
+    int offset = 3;
+    float[][] expected = formulas(planes, tileAt, offset, products, nr);
+    for (WinogradTransforms t : new WinogradTransforms[] {new ScalarWinogradTransforms(), new VectorWinogradTransforms()}) {
+      String name = t.getClass().getSimpleName();
+      float[] v = new float[16 * MATRIX];
+      t.input(planes, tileAt, offset, WIDTH, v, 7, MATRIX);
+      assertArrayEquals(expected[0], v, name + " input");
+      float[] g = new float[16 * MATRIX];
+      t.gradient(planes, tileAt, offset, WIDTH, g, 7, MATRIX);
+      assertArrayEquals(expected[1], g, name + " gradient");
+      float[] y = new float[4 * 100];
+      t.output(products, 11, MATRIX, y, 5, 100);
+      assertArrayEquals(expected[2], y, name + " output");
+    }
+  }
+
+  /** The three transforms of the panel's tiles, one at a time, as the javadoc writes them. */
+  private static float[][] formulas(float[] planes, int[] tileAt, int offset, float[] products, int nr) {
+    float[] v = new float[16 * MATRIX];
+    float[] g = new float[16 * MATRIX];
+    float[] y = new float[4 * 100];
+    for (int j = 0; j < nr; j++) {
+      int at = tileAt[offset + j];
+      float[][] d = new float[4][4];
+      for (int i = 0; i < 4; i++) {
+        for (int k = 0; k < 4; k++) {
+          d[i][k] = planes[at + i * WIDTH + k];
+        }
+      }
+      float[][] bd = new float[4][];
+      for (int k = 0; k < 4; k++) {
+        float[] col = {d[0][k] - d[2][k], d[1][k] + d[2][k], d[2][k] - d[1][k], d[1][k] - d[3][k]};
+        for (int r = 0; r < 4; r++) {
+          if (bd[r] == null) {
+            bd[r] = new float[4];
+          }
+          bd[r][k] = col[r];
+        }
+      }
+      for (int r = 0; r < 4; r++) {
+        float[] x = bd[r];
+        float[] out = {x[0] - x[2], x[1] + x[2], x[2] - x[1], x[1] - x[3]};
+        for (int k = 0; k < 4; k++) {
+          v[7 + (4 * r + k) * MATRIX + j] = out[k];
+        }
+      }
+
+      float[][] gg = {
+        {d[0][0], d[0][1]},
+        {0.5f * (d[0][0] + d[1][0]), 0.5f * (d[0][1] + d[1][1])},
+        {0.5f * (d[0][0] - d[1][0]), 0.5f * (d[0][1] - d[1][1])},
+        {-d[1][0], -d[1][1]}
+      };
+      for (int r = 0; r < 4; r++) {
+        float u = gg[r][0];
+        float w = gg[r][1];
+        float[] out = {u, 0.5f * (u + w), 0.5f * (u - w), -w};
+        for (int k = 0; k < 4; k++) {
+          g[7 + (4 * r + k) * MATRIX + j] = out[k];
+        }
+      }
+
+      float[][] m = new float[4][4];
+      for (int i = 0; i < 4; i++) {
+        for (int k = 0; k < 4; k++) {
+          m[i][k] = products[11 + (4 * i + k) * MATRIX + j];
+        }
+      }
+      for (int r = 0; r < 2; r++) {
+        float[] x = new float[4];
+        for (int k = 0; k < 4; k++) {
+          x[k] = r == 0 ? m[0][k] + m[1][k] + m[2][k] : m[1][k] - m[2][k] - m[3][k];
+        }
+        y[5 + (2 * r) * 100 + j] = x[0] + x[1] + x[2];
+        y[5 + (2 * r + 1) * 100 + j] = x[1] - x[2] - x[3];
+      }
+    }
+    return new float[][] {v, g, y};
+  }
+}
