@@ -70,15 +70,17 @@ final class VectorWinogradTransforms implements WinogradTransforms {
     FloatVector half = FloatVector.broadcast(S, 0.5f);
     // −v as v · (−1), which is exact: C2 (JDK 17) has no intrinsic for neg() and boxed the method's vectors.
     FloatVector minusOne = FloatVector.broadcast(S, -1f);
+    FloatVector one = FloatVector.broadcast(S, 1f);
     for (int j = 0; j < nr; j += L) {
       int map = tileAtOff + j;
       FloatVector g00 = FloatVector.fromArray(S, planes, 0, tileAt, map);
       FloatVector g01 = FloatVector.fromArray(S, planes, 1, tileAt, map);
       FloatVector g10 = FloatVector.fromArray(S, planes, width, tileAt, map);
       FloatVector g11 = FloatVector.fromArray(S, planes, width + 1, tileAt, map);
-      // G g, row r's two columns at (2r)·L and (2r + 1)·L.
-      g00.intoArray(rows, 0);
-      g01.intoArray(rows, L);
+      // G g, row r's two columns at (2r)·L and (2r + 1)·L. A loaded vector is stored as v · 1 (exact): C2 (JDK 17)
+      // failed its store intrinsic on an unchanged load and boxed the method's vectors.
+      g00.mul(one).intoArray(rows, 0);
+      g01.mul(one).intoArray(rows, L);
       g00.add(g10).mul(half).intoArray(rows, 2 * L);
       g01.add(g11).mul(half).intoArray(rows, 3 * L);
       g00.sub(g10).mul(half).intoArray(rows, 4 * L);
@@ -89,7 +91,7 @@ final class VectorWinogradTransforms implements WinogradTransforms {
         FloatVector u = FloatVector.fromArray(S, rows, 2 * r * L);
         FloatVector v = FloatVector.fromArray(S, rows, (2 * r + 1) * L);
         int at = outOff + j + 4 * r * matrix;
-        u.intoArray(out, at);
+        u.mul(one).intoArray(out, at);
         u.add(v).mul(half).intoArray(out, at + matrix);
         u.sub(v).mul(half).intoArray(out, at + 2 * matrix);
         v.mul(minusOne).intoArray(out, at + 3 * matrix);
