@@ -34,9 +34,12 @@ final class WinogradConvolution {
   static final int POINTS = 16;
 
   /**
-   * Input channels times filters from which it pays: the transforms cost about 64 operations per input channel and
-   * 44 per filter for each tile, the GEMMs save 20 multiply-adds per input channel and filter. Measured on AVX-512,
-   * one thread, forward of one tower: see docs/performance.md, session 13.
+   * Input channels times filters (of one tower slice) from which it is used. Measured on AVX-512 (docs/performance.md,
+   * session 13): one layer on one thread gains down to 64 × 64 (13×13 planes: forward −11–16%, backward even; 32 × 64
+   * loses in backward), but MiniAlexNet's conv3–conv5 (96 to 128 inputs, 64 to 96 filters, 6×6 planes) gained nothing
+   * in whole training steps (bench, batch 64, alternating: 820 img/s without against 792 and 798 with in the host's
+   * fast phase, 560 and 573 against 600 in its slow one), so the AlexNets' 192 × 128 and up are where it runs, and the
+   * default job keeps its bits.
    */
   private static final int MIN_CHANNEL_PRODUCT = 16_384;
 
