@@ -5,7 +5,7 @@ import dev.netforge.runtime.gemm.Sgemm;
 /** {@link WinogradTransforms} one tile at a time, for JVMs without the Vector API. */
 final class ScalarWinogradTransforms implements WinogradTransforms {
   @Override
-  public void input(float[] planes, int[] tileAt, int tileAtOff, int width, float[] out, int outOff, int matrix) {
+  public void input(float[] planes, int[] tileAt, int tileAtOff, int width, float[] out, int outOff, int matrix, float[] work) {
     int nr = Sgemm.panelWidth();
     for (int j = 0; j < nr; j++) {
       int r0 = tileAt[tileAtOff + j];
@@ -49,7 +49,7 @@ final class ScalarWinogradTransforms implements WinogradTransforms {
   }
 
   @Override
-  public void gradient(float[] planes, int[] tileAt, int tileAtOff, int width, float[] out, int outOff, int matrix) {
+  public void gradient(float[] planes, int[] tileAt, int tileAtOff, int width, float[] out, int outOff, int matrix, float[] work) {
     int nr = Sgemm.panelWidth();
     for (int j = 0; j < nr; j++) {
       int at = tileAt[tileAtOff + j];
@@ -77,7 +77,7 @@ final class ScalarWinogradTransforms implements WinogradTransforms {
   }
 
   @Override
-  public void output(float[] products, int productsOff, int matrix, float[] out, int outOff, int ld) {
+  public void output(float[] products, int productsOff, int matrix, float[] out, int outOff, int ld, float[] work) {
     int nr = Sgemm.panelWidth();
     for (int j = 0; j < nr; j++) {
       int mi = productsOff + j;
@@ -111,5 +111,10 @@ final class ScalarWinogradTransforms implements WinogradTransforms {
       out[v + 2 * ld] = t0 + t1 + t2;
       out[v + 3 * ld] = t1 - t2 - t3;
     }
+  }
+
+  @Override
+  public int workSize() {
+    return 0;
   }
 }

@@ -10,27 +10,25 @@ import jdk.incubator.vector.VectorSpecies;
  * products loaded as they lie, the sums and differences lane-wise, every result stored as a whole vector. One tile at
  * a time, the scattered stores and bounds checks of the transforms cost as much as the GEMMs between them.
  *
- * <p>Each transform runs as two short loops with its first half's vectors kept in a small per-thread buffer between
- * them, and no vector is passed to or returned from a helper: unrolled in one body, or split into helpers, C2 (JDK 17)
+ * <p>Each transform runs as two short loops with its first half's vectors kept in the caller's {@code work} between
+ * them (Bᵀ d, G g or Aᵀ M: 16 vectors), and no vector is passed to or returned from a helper: unrolled in one body, or split into helpers, C2 (JDK 17)
  * reached its inlining limit inside a whole network's step and ran the Vector API calls boxed (hundreds of megabytes
  * allocated per step). Loaded only when {@code jdk.incubator.vector} is present.
  */
 final class VectorWinogradTransforms implements WinogradTransforms {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final int L = S.length();
-  /** Between the two halves of a transform, the vectors of its first (Bᵀ d, G g or Aᵀ M); one per thread. */
-  private static final ThreadLocal<float[]> ROWS = ThreadLocal.withInitial(() -> new float[16 * L]);
 
   private final WinogradTransforms scalar = new ScalarWinogradTransforms();
 
   @Override
-  public void input(float[] planes, int[] tileAt, int tileAtOff, int width, float[] out, int outOff, int matrix) {
+  public void input(float[] planes, int[] tileAt, int tileAtOff, int width, float[] out, int outOff, int matrix, float[] work) {
     int nr = Sgemm.panelWidth();
     if (nr % L != 0) {
-      scalar.input(planes, tileAt, tileAtOff, width, out, outOff, matrix);
+      scalar.input(planes, tileAt, tileAtOff, width, out, outOff, matrix, work);
       return;
     }
-    float[] rows = ROWS.get();
+    float[] rows = work;
     for (int j = 0; j < nr; j += L) {
       int map = tileAtOff + j;
       for (int k = 0; k < 4; k++) {
@@ -60,13 +58,13 @@ final class VectorWinogradTransforms implements WinogradTransforms {
   }
 
   @Override
-  public void gradient(float[] planes, int[] tileAt, int tileAtOff, int width, float[] out, int outOff, int matrix) {
+  public void gradient(float[] planes, int[] tileAt, int tileAtOff, int width, float[] out, int outOff, int matrix, float[] work) {
     int nr = Sgemm.panelWidth();
     if (nr % L != 0) {
-      scalar.gradient(planes, tileAt, tileAtOff, width, out, outOff, matrix);
+      scalar.gradient(planes, tileAt, tileAtOff, width, out, outOff, matrix, work);
       return;
     }
-    float[] rows = ROWS.get();
+    float[] rows = work;
     FloatVector half = FloatVector.broadcast(S, 0.5f);
     // −v as v · (−1), which is exact: C2 (JDK 17) has no intrinsic for neg() and boxed the method's vectors.
     FloatVector minusOne = FloatVector.broadcast(S, -1f);
@@ -100,13 +98,13 @@ final class VectorWinogradTransforms implements WinogradTransforms {
   }
 
   @Override
-  public void output(float[] products, int productsOff, int matrix, float[] out, int outOff, int ld) {
+  public void output(float[] products, int productsOff, int matrix, float[] out, int outOff, int ld, float[] work) {
     int nr = Sgemm.panelWidth();
     if (nr % L != 0) {
-      scalar.output(products, productsOff, matrix, out, outOff, ld);
+      scalar.output(products, productsOff, matrix, out, outOff, ld, work);
       return;
     }
-    float[] rows = ROWS.get();
+    float[] rows = work;
     for (int j = 0; j < nr; j += L) {
       int mi = productsOff + j;
       for (int k = 0; k < 4; k++) {
@@ -129,5 +127,10 @@ final class VectorWinogradTransforms implements WinogradTransforms {
         x1.sub(x2).sub(x3).intoArray(out, at + ld);
       }
     }
+  }
+
+  @Override
+  public int workSize() {
+    return 16 * L;
   }
 }

@@ -53,6 +53,8 @@ final class WinogradConvolution {
   /** One filter's outputs of a block, four rows of tiles ({@link WinogradTransforms#output}); kept per thread. */
   private static final ThreadLocal<float[]> OUTPUT_ROWS = ThreadLocal.withInitial(() -> new float[0]);
   private static final ThreadLocal<int[]> TILE_OFFSETS = ThreadLocal.withInitial(() -> new int[0]);
+  /** {@link WinogradTransforms#workSize}'s room, one per thread, fetched once per call of a transform loop. */
+  private static final ThreadLocal<float[]> TRANSFORM_WORK = ThreadLocal.withInitial(() -> new float[TRANSFORMS.workSize()]);
 
   private WinogradConvolution() {}
 
@@ -240,6 +242,7 @@ final class WinogradConvolution {
     int firstExample = start / tiles;
     int examples = (start + n - 1) / tiles - firstExample + 1;
     int[] tileAt = tileOffsets(s, start, n, panels * nr, width, planeSize);
+    float[] work = transformWork();
     // The padding stays zero: each channel writes only the planes' interiors.
     Arrays.fill(planes, 0, examples * planeSize, 0f);
     for (int c = 0; c < inputs; c++) {
@@ -250,9 +253,14 @@ final class WinogradConvolution {
         }
       }
       for (int panel = 0; panel < panels; panel++) {
-        TRANSFORMS.input(planes, tileAt, panel * nr, width, transformed, c * channelStride + panel * panelStride, matrix);
+        TRANSFORMS.input(planes, tileAt, panel * nr, width, transformed, c * channelStride + panel * panelStride, matrix, work);
       }
     }
+  }
+
+  /** This thread's room for the transforms' halves ({@link WinogradTransforms#workSize}). */
+  static float[] transformWork() {
+    return TRANSFORM_WORK.get();
   }
 
   /**
@@ -306,6 +314,7 @@ final class WinogradConvolution {
     int nr = Sgemm.panelWidth();
     int panels = (n + nr - 1) / nr;
     int ld = panels * nr;
+    float[] work = transformWork();
     float[] rows = OUTPUT_ROWS.get();
     if (rows.length < 4 * ld) {
       rows = new float[4 * ld];
@@ -313,7 +322,7 @@ final class WinogradConvolution {
     }
     for (int o = 0; o < outCount; o++) {
       for (int panel = 0; panel < panels; panel++) {
-        TRANSFORMS.output(products, o * ldm + panel * nr, productMatrix, rows, panel * nr, ld);
+        TRANSFORMS.output(products, o * ldm + panel * nr, productMatrix, rows, panel * nr, ld, work);
       }
       // Each tile's four outputs to its place in y, the parts of edge tiles outside the plane dropped.
       float b = bias == null ? 0f : bias[yStart + o];

@@ -132,6 +132,7 @@ final class WinogradWeightGradient {
     int firstExample = start / tiles;
     int examples = (start + n - 1) / tiles - firstExample + 1;
     int[] tileAt = WinogradConvolution.tileOffsets(s, start, n, panels * nr, width, planeSize);
+    float[] work = WinogradConvolution.transformWork();
     // What lies past the planes' edges stays zero: each filter writes only the planes' interiors.
     Arrays.fill(planes, 0, examples * planeSize, 0f);
     for (int o = 0; o < outCount; o++) {
@@ -142,7 +143,7 @@ final class WinogradWeightGradient {
         }
       }
       for (int panel = 0; panel < panels; panel++) {
-        TRANSFORMS.gradient(planes, tileAt, panel * nr, width, out, o * ld + panel * nr, matrix);
+        TRANSFORMS.gradient(planes, tileAt, panel * nr, width, out, o * ld + panel * nr, matrix, work);
       }
     }
   }

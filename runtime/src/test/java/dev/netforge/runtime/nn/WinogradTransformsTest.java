@@ -35,14 +35,15 @@ class WinogradTransformsTest {
     float[][] expected = formulas(planes, tileAt, offset, products, nr);
     for (WinogradTransforms t : new WinogradTransforms[] {new ScalarWinogradTransforms(), new VectorWinogradTransforms()}) {
       String name = t.getClass().getSimpleName();
+      float[] work = new float[t.workSize()];
       float[] v = new float[16 * MATRIX];
-      t.input(planes, tileAt, offset, WIDTH, v, 7, MATRIX);
+      t.input(planes, tileAt, offset, WIDTH, v, 7, MATRIX, work);
       assertArrayEquals(expected[0], v, name + " input");
       float[] g = new float[16 * MATRIX];
-      t.gradient(planes, tileAt, offset, WIDTH, g, 7, MATRIX);
+      t.gradient(planes, tileAt, offset, WIDTH, g, 7, MATRIX, work);
       assertArrayEquals(expected[1], g, name + " gradient");
       float[] y = new float[4 * 100];
-      t.output(products, 11, MATRIX, y, 5, 100);
+      t.output(products, 11, MATRIX, y, 5, 100, work);
       assertArrayEquals(expected[2], y, name + " output");
     }
   }
