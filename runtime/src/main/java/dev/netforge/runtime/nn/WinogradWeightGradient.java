@@ -1,5 +1,6 @@
 package dev.netforge.runtime.nn;
 
+import dev.netforge.runtime.gemm.Epilogue;
 import dev.netforge.runtime.gemm.Sgemm;
 import java.util.Arrays;
 
@@ -19,9 +20,10 @@ import java.util.Arrays;
  *
  * <p>The textbook F(3, 2) has Bᵀ's last row negated; negating G's last row too leaves every product the same, so the
  * input's V_ξ is exactly the forward pass's ({@link WinogradConvolution#transformInput}). The sum over the tiles of all
- * the leaf's examples is 16 GEMMs with a long reduction, {@code Mᵀ_ξ[c, o] = Σ_t V_ξ[c, t] · Ĝ_ξ[o, t]}: V's rows read
- * where the transform writes them ({@link Sgemm#gemmRowsA}), Ĝ transposed as it is packed, a block of tiles at a time,
- * each element summed in the same order whatever the threads. Against the direct ∂W = g · colᵀ: 16 multiply-adds per
+ * the leaf's examples is 16 GEMMs with a long reduction, {@code Mᵀ_ξ[c, o] = Σ_t V_ξ[c, t] · Ĝ_ξ[o, t]}, a block of
+ * tiles at a time, each element summed in the same order whatever the threads. They pack V's rows and Ĝ transposed
+ * ({@link Sgemm#gemm}): reading V's rows in place ({@link Sgemm#gemmRowsA}) was no faster, and inside whole steps C2
+ * sometimes compiled that kernel with its vectors boxed (550 MB allocated per AlexNetTorchvision step). Against the direct ∂W = g · colᵀ: 16 multiply-adds per
  * tile, input channel and filter instead of 36.
  */
 final class WinogradWeightGradient {
@@ -29,7 +31,6 @@ final class WinogradWeightGradient {
   private static final int BLOCK_PANELS = 4;
 
   private static final WinogradTransforms TRANSFORMS = WinogradTransforms.forThisJvm();
-  private static final ThreadLocal<int[]> ROW_OFFSETS = ThreadLocal.withInitial(() -> new int[0]);
 
   private WinogradWeightGradient() {}
 
@@ -86,7 +87,6 @@ final class WinogradWeightGradient {
     int inputs = s.groupInputs();
     int block = blockColumns();
     int columns = count * WinogradConvolution.tiles(s);
-    int[] rows = rowOffsets(inputs, block);
     int inputMatrix = inputs * block;
     int gradientMatrix = outCount * block;
     int sumMatrix = inputs * outCount;
@@ -95,24 +95,11 @@ final class WinogradWeightGradient {
       WinogradConvolution.transformInput(s, x, first, start, n, inStart, planes, transformedInput, inputMatrix, block, Sgemm.panelWidth());
       transformGradient(s, g, first, start, n, outStart, outCount, planes, transformedGradient, gradientMatrix, block);
       for (int xi = 0; xi < WinogradConvolution.POINTS; xi++) {
-        Sgemm.gemmRowsA(inputs, outCount, n, transformedInput, xi * inputMatrix, rows, n, 0, 1, true, transformedGradient, xi * gradientMatrix, block,
-            sums, xi * sumMatrix, outCount, start > 0);
+        Sgemm.gemm(false, true, inputs, outCount, n, transformedInput, xi * inputMatrix, block, transformedGradient, xi * gradientMatrix, block, sums,
+            xi * sumMatrix, outCount, start > 0, Epilogue.NONE);
       }
     }
     transformSums(s, sums, sumMatrix, outCount, dW, dWOff);
-  }
-
-  /** {@code c · block} for each input channel: where V_ξ's rows start. Kept per thread. */
-  private static int[] rowOffsets(int inputs, int block) {
-    int[] rows = ROW_OFFSETS.get();
-    if (rows.length < inputs) {
-      rows = new int[inputs];
-      ROW_OFFSETS.set(rows);
-    }
-    for (int c = 0; c < inputs; c++) {
-      rows[c] = c * block;
-    }
-    return rows;
   }
 
   /**
