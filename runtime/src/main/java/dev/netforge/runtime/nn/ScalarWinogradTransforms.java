@@ -49,14 +49,14 @@ final class ScalarWinogradTransforms implements WinogradTransforms {
   }
 
   @Override
-  public void gradient(float[] planes, int[] tileAt, int tileAtOff, int width, float[] out, int outOff, int matrix, float[] work) {
+  public void gradient(float[] quads, int quadsOff, int stride, float[] out, int outOff, int matrix, float[] work) {
     int nr = Sgemm.panelWidth();
     for (int j = 0; j < nr; j++) {
-      int at = tileAt[tileAtOff + j];
-      float g00 = planes[at];
-      float g01 = planes[at + 1];
-      float g10 = planes[at + width];
-      float g11 = planes[at + width + 1];
+      int at = quadsOff + j;
+      float g00 = quads[at];
+      float g01 = quads[at + stride];
+      float g10 = quads[at + 2 * stride];
+      float g11 = quads[at + 3 * stride];
       float u1 = 0.5f * (g00 + g10);
       float v1 = 0.5f * (g01 + g11);
       float u2 = 0.5f * (g00 - g10);

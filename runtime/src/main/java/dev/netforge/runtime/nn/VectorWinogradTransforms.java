@@ -5,9 +5,9 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link WinogradTransforms} a vector of tiles at a time: the input and gradient tiles' values gathered across the
- * vector's tiles (they lie 2 apart along a row, and rows, planes and examples apart where the panel wraps), the
- * products loaded as they lie, the sums and differences lane-wise, every result stored as a whole vector. One tile at
+ * {@link WinogradTransforms} a vector of tiles at a time: the input tiles' values gathered across the vector's tiles
+ * (they lie 2 apart along a row, and rows, planes and examples apart where the panel wraps), the gradient's quads and
+ * the products loaded as they lie, the sums and differences lane-wise, every result stored as a whole vector. One tile at
  * a time, the scattered stores and bounds checks of the transforms cost as much as the GEMMs between them.
  *
  * <p>Each transform runs as two short loops with its first half's vectors kept in the caller's {@code work} between
@@ -67,26 +67,24 @@ final class VectorWinogradTransforms implements WinogradTransforms {
   }
 
   @Override
-  public void gradient(float[] planes, int[] tileAt, int tileAtOff, int width, float[] out, int outOff, int matrix, float[] work) {
+  public void gradient(float[] quads, int quadsOff, int stride, float[] out, int outOff, int matrix, float[] work) {
     int nr = Sgemm.panelWidth();
     if (nr % L != 0) {
-      scalar.gradient(planes, tileAt, tileAtOff, width, out, outOff, matrix, work);
+      scalar.gradient(quads, quadsOff, stride, out, outOff, matrix, work);
       return;
     }
     float[] rows = work;
     for (int j = 0; j < nr; j += L) {
-      // The constants loaded inside the loop, not broadcast before it: inside whole training steps C2 (JDK 17) failed
-      // the broadcast intrinsic here, or took loop-carried vectors from the interpreter boxed, and ran the method's
-      // vectors boxed (3 GB allocated in a JFR'd AlexNetTorchvision bench). −v is v · (−1), exact: neg() has no
-      // intrinsic here.
+      // The constants loaded inside the loop, not broadcast before it: inside whole training steps C2 (JDK 17) boxed
+      // loop-carried broadcasts here. −v is v · (−1), exact: neg() has no intrinsic here.
       FloatVector half = FloatVector.fromArray(S, CONSTANTS, 0);
       FloatVector minusOne = FloatVector.fromArray(S, CONSTANTS, L);
       FloatVector one = FloatVector.fromArray(S, CONSTANTS, 2 * L);
-      int map = tileAtOff + j;
-      FloatVector g00 = FloatVector.fromArray(S, planes, 0, tileAt, map);
-      FloatVector g01 = FloatVector.fromArray(S, planes, 1, tileAt, map);
-      FloatVector g10 = FloatVector.fromArray(S, planes, width, tileAt, map);
-      FloatVector g11 = FloatVector.fromArray(S, planes, width + 1, tileAt, map);
+      int at = quadsOff + j;
+      FloatVector g00 = FloatVector.fromArray(S, quads, at);
+      FloatVector g01 = FloatVector.fromArray(S, quads, at + stride);
+      FloatVector g10 = FloatVector.fromArray(S, quads, at + 2 * stride);
+      FloatVector g11 = FloatVector.fromArray(S, quads, at + 3 * stride);
       // G g, row r's two columns at (2r)·L and (2r + 1)·L. A loaded vector is stored as v · 1 (exact): C2 (JDK 17)
       // failed its store intrinsic on an unchanged load and boxed the method's vectors.
       g00.mul(one).intoArray(rows, 0);
@@ -100,11 +98,11 @@ final class VectorWinogradTransforms implements WinogradTransforms {
       for (int r = 0; r < 4; r++) {
         FloatVector u = FloatVector.fromArray(S, rows, 2 * r * L);
         FloatVector v = FloatVector.fromArray(S, rows, (2 * r + 1) * L);
-        int at = outOff + j + 4 * r * matrix;
-        u.mul(one).intoArray(out, at);
-        u.add(v).mul(half).intoArray(out, at + matrix);
-        u.sub(v).mul(half).intoArray(out, at + 2 * matrix);
-        v.mul(minusOne).intoArray(out, at + 3 * matrix);
+        int o = outOff + j + 4 * r * matrix;
+        u.mul(one).intoArray(out, o);
+        u.add(v).mul(half).intoArray(out, o + matrix);
+        u.sub(v).mul(half).intoArray(out, o + 2 * matrix);
+        v.mul(minusOne).intoArray(out, o + 3 * matrix);
       }
     }
   }

@@ -30,10 +30,10 @@ interface WinogradTransforms {
   void input(float[] planes, int[] tileAt, int tileAtOff, int width, float[] out, int outOff, int matrix, float[] work);
 
   /**
-   * Ĝ for the panel's tiles: tile j's 2×2 gradient is {@code planes[tileAt[tileAtOff + j] + i·width + k]} (i, k &lt;
-   * 2); Ĝ_ξ goes to {@code out[outOff + ξ·matrix + j]}.
+   * Ĝ for the panel's tiles: tile j's 2×2 gradient is {@code quads[quadsOff + (2i + k)·stride + j]} (row i, column k),
+   * its four values in four rows as the caller lays them out; Ĝ_ξ goes to {@code out[outOff + ξ·matrix + j]}.
    */
-  void gradient(float[] planes, int[] tileAt, int tileAtOff, int width, float[] out, int outOff, int matrix, float[] work);
+  void gradient(float[] quads, int quadsOff, int stride, float[] out, int outOff, int matrix, float[] work);
 
   /**
    * Y for the panel's tiles: tile j's M_ξ is {@code products[productsOff + ξ·matrix + j]}; its output (row i, column

@@ -40,11 +40,11 @@ final class WinogradWeightGradient {
   }
 
   /**
-   * Floats of the zero-padded planes of one input channel, or of one filter's output gradient, of the examples one
-   * block's tiles lie in.
+   * Floats of the zero-padded planes of one input channel of the examples one block's tiles lie in, or of one filter's
+   * four rows of gradient quads, whichever is more.
    */
   static int planesSize(ConvShape s) {
-    return WinogradConvolution.planesSize(s, blockColumns());
+    return Math.max(WinogradConvolution.planesSize(s, blockColumns()), 4 * blockColumns());
   }
 
   /** Floats of one block's 16 V_ξ, rows of tiles. */
@@ -104,33 +104,45 @@ final class WinogradWeightGradient {
 
   /**
    * {@code Ĝ_ξ = (G g_t Gᵀ)_ξ} for each filter and the tiles {@code [start, start + n)}, at {@code out[ξ · matrix + o
-   * · ld + j]}: per filter, the planes of g of the examples those tiles lie in copied side by side into {@code
-   * planes}, zero past their right and bottom edges (the parts of edge tiles outside the plane), then each panel's
-   * tiles by {@link WinogradTransforms#gradient}.
+   * · ld + j]}: per filter, each tile's four values of g copied into four rows of {@code quads} (zeros for the parts of
+   * edge tiles outside the plane; a gather of them from the planes was boxed by C2 inside whole steps), then each
+   * panel's tiles by {@link WinogradTransforms#gradient}.
    */
   private static void transformGradient(
-      ConvShape s, float[] g, int first, int start, int n, int outStart, int outCount, float[] planes, float[] out, int matrix, int ld) {
+      ConvShape s, float[] g, int first, int start, int n, int outStart, int outCount, float[] quads, float[] out, int matrix, int ld) {
+    int tilesWide = WinogradConvolution.tilesWide(s);
     int tiles = WinogradConvolution.tiles(s);
-    int width = 2 * WinogradConvolution.tilesWide(s);
-    int planeSize = 2 * WinogradConvolution.tilesHigh(s) * width;
+    int outHeight = s.outHeight();
     int outWidth = s.outWidth();
+    int outPlane = s.outPlane();
     int nr = Sgemm.panelWidth();
     int panels = (n + nr - 1) / nr;
-    int firstExample = start / tiles;
-    int examples = (start + n - 1) / tiles - firstExample + 1;
-    int[] tileAt = WinogradConvolution.tileOffsets(s, start, n, panels * nr, width, planeSize);
+    int stride = panels * nr;
     float[] work = WinogradConvolution.transformWork();
-    // What lies past the planes' edges stays zero: each filter writes only the planes' interiors.
-    Arrays.fill(planes, 0, examples * planeSize, 0f);
+    // The panels' spare columns: transformed and dropped by the GEMM's k = n, but kept finite.
+    for (int q = 0; q < 4; q++) {
+      Arrays.fill(quads, q * stride + n, (q + 1) * stride, 0f);
+    }
     for (int o = 0; o < outCount; o++) {
-      for (int e = 0; e < examples; e++) {
-        int src = ((first + firstExample + e) * s.outChannels() + outStart + o) * s.outPlane();
-        for (int oy = 0; oy < s.outHeight(); oy++) {
-          System.arraycopy(g, src + oy * outWidth, planes, e * planeSize + oy * width, outWidth);
+      int e = start / tiles;
+      int t = start % tiles;
+      for (int j = 0; j < n; j++) {
+        int oy = 2 * (t / tilesWide);
+        int ox = 2 * (t % tilesWide);
+        int at = ((first + e) * s.outChannels() + outStart + o) * outPlane + oy * outWidth + ox;
+        boolean right = ox + 1 < outWidth;
+        boolean below = oy + 1 < outHeight;
+        quads[j] = g[at];
+        quads[stride + j] = right ? g[at + 1] : 0f;
+        quads[2 * stride + j] = below ? g[at + outWidth] : 0f;
+        quads[3 * stride + j] = right && below ? g[at + outWidth + 1] : 0f;
+        if (++t == tiles) {
+          t = 0;
+          e++;
         }
       }
       for (int panel = 0; panel < panels; panel++) {
-        TRANSFORMS.gradient(planes, tileAt, panel * nr, width, out, o * ld + panel * nr, matrix, work);
+        TRANSFORMS.gradient(quads, panel * nr, stride, out, o * ld + panel * nr, matrix, work);
       }
     }
   }

@@ -40,12 +40,25 @@ class WinogradTransformsTest {
       t.input(planes, tileAt, offset, WIDTH, v, 7, MATRIX, work);
       assertArrayEquals(expected[0], v, name + " input");
       float[] g = new float[16 * MATRIX];
-      t.gradient(planes, tileAt, offset, WIDTH, g, 7, MATRIX, work);
+      t.gradient(quads(planes, tileAt, offset, nr), 2, nr + 1, g, 7, MATRIX, work);
       assertArrayEquals(expected[1], g, name + " gradient");
       float[] y = new float[4 * 100];
       t.output(products, 11, MATRIX, y, 5, 100, work);
       assertArrayEquals(expected[2], y, name + " output");
     }
+  }
+
+  /** Each tile's top left 2×2 as the gradient transform takes them: four rows {@code nr + 1} apart, from 2. */
+  private static float[] quads(float[] planes, int[] tileAt, int offset, int nr) {
+    float[] quads = new float[2 + 4 * (nr + 1)];
+    for (int j = 0; j < nr; j++) {
+      int at = tileAt[offset + j];
+      quads[2 + j] = planes[at];
+      quads[2 + (nr + 1) + j] = planes[at + 1];
+      quads[2 + 2 * (nr + 1) + j] = planes[at + WIDTH];
+      quads[2 + 3 * (nr + 1) + j] = planes[at + WIDTH + 1];
+    }
+    return quads;
   }
 
   /** The three transforms of the panel's tiles, one at a time, as the javadoc writes them. */
