@@ -19,7 +19,7 @@ import java.util.Arrays;
  * </pre>
  *
  * <p>The sum over input channels is 16 GEMMs, one for each point ξ of the 4×4 transform: {@code M_ξ[o, t] = Σ_c U_ξ[o,
- * c] · V_ξ[c, t]} over the tiles t of a group of examples, with {@code U_ξ = (G g Gᵀ)_ξ} the filters transformed once
+ * c] · V_ξ[c, t]} over the tiles t of a block ({@link #convolve}), with {@code U_ξ = (G g Gᵀ)_ξ} the filters transformed once
  * per pass ({@link #transformFilters}) and {@code V_ξ = (Bᵀ d B)_ξ} written by the input transform straight into
  * the GEMM's packed column panels, as {@link Im2col} writes patches. Partial tiles at the right and bottom edges read
  * zeros and their outputs beyond the plane are dropped.
@@ -30,7 +30,7 @@ import java.util.Arrays;
  * multiplying), well inside the references' 1e-4.
  */
 final class WinogradConvolution {
-  /** Points of the 4×4 transform: GEMMs per group of examples. */
+  /** Points of the 4×4 transform: GEMMs per block of tiles. */
   static final int POINTS = 16;
 
   /**
@@ -44,8 +44,8 @@ final class WinogradConvolution {
   private static final int MIN_CHANNEL_PRODUCT = 16_384;
 
   /**
-   * Column panels of tiles per block: V and M of a block are 16 · (inputs + filters) · 32 floats a panel (AlexNet's
-   * conv3, a tower: 1.8 MB), and each block reads all 16 packed U_ξ once.
+   * Column panels of tiles per block: V and M take 16 · (inputs + filters) · 32 floats a panel (AlexNet's conv3, a
+   * tower, two panels: 1.8 MB), and each block reads all 16 packed U_ξ once. Blocks of 1 to 4 panels measured alike.
    */
   private static final int BLOCK_PANELS = 2;
 
