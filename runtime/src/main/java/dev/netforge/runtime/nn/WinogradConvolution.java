@@ -53,6 +53,7 @@ final class WinogradConvolution {
   /** One filter's outputs of a block, four rows of tiles ({@link WinogradTransforms#output}); kept per thread. */
   private static final ThreadLocal<float[]> OUTPUT_ROWS = ThreadLocal.withInitial(() -> new float[0]);
   private static final ThreadLocal<int[]> TILE_OFFSETS = ThreadLocal.withInitial(() -> new int[0]);
+  private static final ThreadLocal<TileCorners> TILE_CORNERS = ThreadLocal.withInitial(TileCorners::new);
   /** {@link WinogradTransforms#workSize}'s room, one per thread, fetched once per call of a transform loop. */
   private static final ThreadLocal<float[]> TRANSFORM_WORK = ThreadLocal.withInitial(() -> new float[TRANSFORMS.workSize()]);
 
@@ -287,6 +288,49 @@ final class WinogradConvolution {
   }
 
   /**
+   * Where the output tiles {@code [start, start + n)} of the examples from {@code first} lie in a tensor of {@code
+   * channels} output planes: {@code at[j]}, tile j's top left output in channel 0 (add {@code channel · outPlane}), and
+   * whether its right column and bottom row lie inside the plane. Worked out once per block for every filter's pass
+   * over the tiles ({@link #transformOutput}, {@link WinogradWeightGradient}'s gradient transform). Kept per thread:
+   * valid until the thread's next call.
+   */
+  static TileCorners tileCorners(ConvShape s, int first, int start, int n, int channels) {
+    TileCorners corners = TILE_CORNERS.get();
+    corners.ensure(n);
+    int tilesWide = tilesWide(s);
+    int tiles = tiles(s);
+    int e = start / tiles;
+    int t = start % tiles;
+    for (int j = 0; j < n; j++) {
+      int oy = 2 * (t / tilesWide);
+      int ox = 2 * (t % tilesWide);
+      corners.at[j] = (first + e) * channels * s.outPlane() + oy * s.outWidth() + ox;
+      corners.right[j] = ox + 1 < s.outWidth();
+      corners.below[j] = oy + 1 < s.outHeight();
+      if (++t == tiles) {
+        t = 0;
+        e++;
+      }
+    }
+    return corners;
+  }
+
+  /** {@link #tileCorners}' answer, one per thread, grown to the largest block asked. */
+  static final class TileCorners {
+    int[] at = new int[0];
+    boolean[] right = new boolean[0];
+    boolean[] below = new boolean[0];
+
+    private void ensure(int n) {
+      if (at.length < n) {
+        at = new int[n];
+        right = new boolean[n];
+        below = new boolean[n];
+      }
+    }
+  }
+
+  /**
    * {@code Y = Aᵀ M A} for every filter and the tiles {@code [start, start + n)}, each output with the epilogue (or
    * added) as it is stored; M_ξ's rows are {@code ldm} apart.
    */
@@ -306,15 +350,12 @@ final class WinogradConvolution {
       boolean relu,
       float[] mask,
       boolean accumulate) {
-    int tilesWide = tilesWide(s);
-    int tiles = tiles(s);
-    int outHeight = s.outHeight();
     int outWidth = s.outWidth();
-    int outPlane = s.outPlane();
     int nr = Sgemm.panelWidth();
     int panels = (n + nr - 1) / nr;
     int ld = panels * nr;
     float[] work = transformWork();
+    TileCorners corners = tileCorners(s, first, start, n, yChannels);
     float[] rows = OUTPUT_ROWS.get();
     if (rows.length < 4 * ld) {
       rows = new float[4 * ld];
@@ -326,14 +367,11 @@ final class WinogradConvolution {
       }
       // Each tile's four outputs to its place in y, the parts of edge tiles outside the plane dropped.
       float b = bias == null ? 0f : bias[yStart + o];
-      int e = start / tiles;
-      int t = start % tiles;
+      int channel = (yStart + o) * s.outPlane();
       for (int j = 0; j < n; j++) {
-        int oy = 2 * (t / tilesWide);
-        int ox = 2 * (t % tilesWide);
-        int at = ((first + e) * yChannels + yStart + o) * outPlane + oy * outWidth + ox;
-        boolean right = ox + 1 < outWidth;
-        boolean below = oy + 1 < outHeight;
+        int at = corners.at[j] + channel;
+        boolean right = corners.right[j];
+        boolean below = corners.below[j];
         store(y, at, rows[j], b, relu, mask, accumulate);
         if (right) {
           store(y, at + 1, rows[ld + j], b, relu, mask, accumulate);
@@ -343,10 +381,6 @@ final class WinogradConvolution {
           if (right) {
             store(y, at + outWidth + 1, rows[3 * ld + j], b, relu, mask, accumulate);
           }
-        }
-        if (++t == tiles) {
-          t = 0;
-          e++;
         }
       }
     }

@@ -113,36 +113,26 @@ final class WinogradWeightGradient {
    */
   private static void transformGradient(
       ConvShape s, float[] g, int first, int start, int n, int outStart, int outCount, float[] quads, float[] out, int matrix, int ld) {
-    int tilesWide = WinogradConvolution.tilesWide(s);
-    int tiles = WinogradConvolution.tiles(s);
-    int outHeight = s.outHeight();
     int outWidth = s.outWidth();
-    int outPlane = s.outPlane();
     int nr = Sgemm.panelWidth();
     int panels = (n + nr - 1) / nr;
     int stride = panels * nr;
     float[] work = WinogradConvolution.transformWork();
+    WinogradConvolution.TileCorners corners = WinogradConvolution.tileCorners(s, first, start, n, s.outChannels());
     // The panels' spare columns: transformed and dropped by the GEMM's k = n, but kept finite.
     for (int q = 0; q < 4; q++) {
       Arrays.fill(quads, q * stride + n, (q + 1) * stride, 0f);
     }
     for (int o = 0; o < outCount; o++) {
-      int e = start / tiles;
-      int t = start % tiles;
+      int channel = (outStart + o) * s.outPlane();
       for (int j = 0; j < n; j++) {
-        int oy = 2 * (t / tilesWide);
-        int ox = 2 * (t % tilesWide);
-        int at = ((first + e) * s.outChannels() + outStart + o) * outPlane + oy * outWidth + ox;
-        boolean right = ox + 1 < outWidth;
-        boolean below = oy + 1 < outHeight;
+        int at = corners.at[j] + channel;
+        boolean right = corners.right[j];
+        boolean below = corners.below[j];
         quads[j] = g[at];
         quads[stride + j] = right ? g[at + 1] : 0f;
         quads[2 * stride + j] = below ? g[at + outWidth] : 0f;
         quads[3 * stride + j] = right && below ? g[at + outWidth + 1] : 0f;
-        if (++t == tiles) {
-          t = 0;
-          e++;
-        }
       }
       for (int panel = 0; panel < panels; panel++) {
         TRANSFORMS.gradient(quads, panel * nr, stride, out, o * ld + panel * nr, matrix, work);
