@@ -79,6 +79,16 @@ def timed(fn, steps):
     return times[len(times) // 2]
 
 
+def native_libraries():
+    """The BLAS and the allocator this process runs on, as mapped: a reference BLAS or glibc's malloc (which hands
+    PyTorch's large buffers back to the kernel and faults them in again every step) makes PyTorch several times
+    slower here, and a ratio against that would flatter netforge."""
+    names = {line.split()[-1].rsplit("/", 1)[-1] for line in open("/proc/self/maps") if "/" in line}
+    blas = sorted(n for n in names if "blas" in n and not n.startswith("libblas") or n.startswith("libmkl"))
+    allocator = sorted(n for n in names if "malloc" in n)
+    return ", ".join(blas) or "reference BLAS", ", ".join(allocator) or "glibc malloc"
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--model", default="mini-alexnet", choices=sorted(MODELS))
@@ -106,7 +116,8 @@ def main():
 
     f = timed(forward, a.steps)
     t = timed(train_step, a.steps)
-    print(f"PyTorch {torch.__version__} {a.model}, batch {a.batch}, {a.threads} threads")
+    blas, allocator = native_libraries()
+    print(f"PyTorch {torch.__version__} {a.model}, batch {a.batch}, {a.threads} threads, BLAS {blas}, {allocator}")
     print(f"forward                median {f:.4f} s/step: {a.batch / f:.1f} img/s")
     print(f"train step (fwd+bwd)   median {t:.4f} s/step: {a.batch / t:.1f} img/s")
 

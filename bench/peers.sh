@@ -14,12 +14,28 @@ forward_rate() { grep '^forward' | sed -E 's/.*: ([0-9.]+) img\/s.*/\1/'; }
 peak_share() { grep '^train step' | sed -E 's/.* ([0-9.]+)% of peak.*/\1/'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 netforge() { "$here/bin/netforge" bench --model "$1" --batch "$2" --steps "$3" 2>/dev/null; }
-# PyTorch at its best here: as many threads as cores, and OpenBLAS left to pick its own kernels.
-pytorch() { env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 "$here/bench/peers.py" --model "$1" --batch "$2" --steps "$3" --threads "$threads"; }
+# PyTorch at its best here: as many threads as cores, OpenBLAS left to pick its own kernels, and tcmalloc, as
+# PyTorch's CPU tuning guide advises: under glibc's malloc PyTorch returns its large buffers to the kernel and faults
+# them in again every step (AlexNetTorchvision's step took 2.8x as long, a third of it in the kernel, on Zen 5).
+tcmalloc=/usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4
+pytorch() {
+  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE ${tcmalloc_preload:+LD_PRELOAD=$tcmalloc_preload} \
+    /usr/bin/python3 "$here/bench/peers.py" --model "$1" --batch "$2" --steps "$3" --threads "$threads"
+}
 has_pytorch() { /usr/bin/python3 -c 'import torch' 2>/dev/null; }
+# What keeps PyTorch from its best here, one line each (none when nothing does).
+pytorch_handicaps() {
+  [[ -f $tcmalloc ]] || echo "tcmalloc is missing (apt-get install libtcmalloc-minimal4): PyTorch would run on glibc's malloc"
+  /usr/bin/python3 -c 'import torch; torch.mm(torch.ones(8, 8), torch.ones(8, 8))
+import sys; sys.exit(any("openblas" in l or "libmkl" in l for l in open("/proc/self/maps")))' &&
+    echo "PyTorch runs on the reference BLAS (apt-get install libopenblas0-pthread)" || true
+}
+tcmalloc_preload=$([[ -f $tcmalloc ]] && echo "$tcmalloc" || true)
 
 if [[ ${1:-} == goals ]]; then
   has_pytorch || { echo "PyTorch is missing (apt-get install python3-torch): the goals are ratios to it" >&2; exit 1; }
+  handicaps=$(pytorch_handicaps)
+  [[ -z $handicaps ]] || { echo "$handicaps; the goals are ratios to PyTorch at its best" >&2; exit 1; }
   steps=${2:-5}
   batch=${3:-128}
   summary=()
@@ -50,6 +66,7 @@ echo "$ours"
 a=$(train_rate <<<"$ours")
 
 if has_pytorch; then
+  pytorch_handicaps >&2
   theirs=$(pytorch "$model" "$batch" "$steps")
   echo "$theirs"
   echo "training step: netforge / PyTorch = $(ratio "$a" "$(train_rate <<<"$theirs")")"
