@@ -66,35 +66,38 @@ final class VectorMicroKernel implements MicroKernel {
       c50 = av.fma(b0, c50);
       c51 = av.fma(b1, c51);
     }
-    // One branch that rebinds all twelve accumulators, then plain stores: C2 (JDK 17) cannot scalarize a vector
+    // Two store sequences, one per branch, and no vector merged from both: C2 (JDK 17) cannot scalarize a vector
     // merged from two paths inside a helper (store(add ? v + c : v)), and boxed one accumulator per k step — 48 bytes
-    // allocated per 12 FMAs, which halved the kernel's rate.
+    // allocated per 12 FMAs, which halved the kernel's rate. Merged in this method (the branch rebinding all twelve,
+    // then one sequence of stores), some JVMs compiled the stores without their intrinsic (-XX:+PrintInlining: "failed
+    // to inline (intrinsic)" at them; AlexNetTorchvision then allocated 480 MB a step and ran 1.5 times slower).
     if (add) {
-      c00 = c00.add(FloatVector.fromArray(S, c, cOff));
-      c01 = c01.add(FloatVector.fromArray(S, c, cOff + L));
-      c10 = c10.add(FloatVector.fromArray(S, c, cOff + ldc));
-      c11 = c11.add(FloatVector.fromArray(S, c, cOff + ldc + L));
-      c20 = c20.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
-      c21 = c21.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + L));
-      c30 = c30.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
-      c31 = c31.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + L));
-      c40 = c40.add(FloatVector.fromArray(S, c, cOff + 4 * ldc));
-      c41 = c41.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + L));
-      c50 = c50.add(FloatVector.fromArray(S, c, cOff + 5 * ldc));
-      c51 = c51.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + L));
+      c00.add(FloatVector.fromArray(S, c, cOff)).intoArray(c, cOff);
+      c01.add(FloatVector.fromArray(S, c, cOff + L)).intoArray(c, cOff + L);
+      c10.add(FloatVector.fromArray(S, c, cOff + ldc)).intoArray(c, cOff + ldc);
+      c11.add(FloatVector.fromArray(S, c, cOff + ldc + L)).intoArray(c, cOff + ldc + L);
+      c20.add(FloatVector.fromArray(S, c, cOff + 2 * ldc)).intoArray(c, cOff + 2 * ldc);
+      c21.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + L)).intoArray(c, cOff + 2 * ldc + L);
+      c30.add(FloatVector.fromArray(S, c, cOff + 3 * ldc)).intoArray(c, cOff + 3 * ldc);
+      c31.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + L)).intoArray(c, cOff + 3 * ldc + L);
+      c40.add(FloatVector.fromArray(S, c, cOff + 4 * ldc)).intoArray(c, cOff + 4 * ldc);
+      c41.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + L)).intoArray(c, cOff + 4 * ldc + L);
+      c50.add(FloatVector.fromArray(S, c, cOff + 5 * ldc)).intoArray(c, cOff + 5 * ldc);
+      c51.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + L)).intoArray(c, cOff + 5 * ldc + L);
+    } else {
+      c00.intoArray(c, cOff);
+      c01.intoArray(c, cOff + L);
+      c10.intoArray(c, cOff + ldc);
+      c11.intoArray(c, cOff + ldc + L);
+      c20.intoArray(c, cOff + 2 * ldc);
+      c21.intoArray(c, cOff + 2 * ldc + L);
+      c30.intoArray(c, cOff + 3 * ldc);
+      c31.intoArray(c, cOff + 3 * ldc + L);
+      c40.intoArray(c, cOff + 4 * ldc);
+      c41.intoArray(c, cOff + 4 * ldc + L);
+      c50.intoArray(c, cOff + 5 * ldc);
+      c51.intoArray(c, cOff + 5 * ldc + L);
     }
-    c00.intoArray(c, cOff);
-    c01.intoArray(c, cOff + L);
-    c10.intoArray(c, cOff + ldc);
-    c11.intoArray(c, cOff + ldc + L);
-    c20.intoArray(c, cOff + 2 * ldc);
-    c21.intoArray(c, cOff + 2 * ldc + L);
-    c30.intoArray(c, cOff + 3 * ldc);
-    c31.intoArray(c, cOff + 3 * ldc + L);
-    c40.intoArray(c, cOff + 4 * ldc);
-    c41.intoArray(c, cOff + 4 * ldc + L);
-    c50.intoArray(c, cOff + 5 * ldc);
-    c51.intoArray(c, cOff + 5 * ldc + L);
   }
 
   @Override
@@ -147,31 +150,32 @@ final class VectorMicroKernel implements MicroKernel {
     // compute's stores, written out again: the twelve vectors passed to a shared helper were boxed (measured twenty
     // times slower: MiniAlexNet's conv2 backward, 8 → 160 ms).
     if (add) {
-      c00 = c00.add(FloatVector.fromArray(S, c, cOff));
-      c01 = c01.add(FloatVector.fromArray(S, c, cOff + L));
-      c10 = c10.add(FloatVector.fromArray(S, c, cOff + ldc));
-      c11 = c11.add(FloatVector.fromArray(S, c, cOff + ldc + L));
-      c20 = c20.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
-      c21 = c21.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + L));
-      c30 = c30.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
-      c31 = c31.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + L));
-      c40 = c40.add(FloatVector.fromArray(S, c, cOff + 4 * ldc));
-      c41 = c41.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + L));
-      c50 = c50.add(FloatVector.fromArray(S, c, cOff + 5 * ldc));
-      c51 = c51.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + L));
+      c00.add(FloatVector.fromArray(S, c, cOff)).intoArray(c, cOff);
+      c01.add(FloatVector.fromArray(S, c, cOff + L)).intoArray(c, cOff + L);
+      c10.add(FloatVector.fromArray(S, c, cOff + ldc)).intoArray(c, cOff + ldc);
+      c11.add(FloatVector.fromArray(S, c, cOff + ldc + L)).intoArray(c, cOff + ldc + L);
+      c20.add(FloatVector.fromArray(S, c, cOff + 2 * ldc)).intoArray(c, cOff + 2 * ldc);
+      c21.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + L)).intoArray(c, cOff + 2 * ldc + L);
+      c30.add(FloatVector.fromArray(S, c, cOff + 3 * ldc)).intoArray(c, cOff + 3 * ldc);
+      c31.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + L)).intoArray(c, cOff + 3 * ldc + L);
+      c40.add(FloatVector.fromArray(S, c, cOff + 4 * ldc)).intoArray(c, cOff + 4 * ldc);
+      c41.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + L)).intoArray(c, cOff + 4 * ldc + L);
+      c50.add(FloatVector.fromArray(S, c, cOff + 5 * ldc)).intoArray(c, cOff + 5 * ldc);
+      c51.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + L)).intoArray(c, cOff + 5 * ldc + L);
+    } else {
+      c00.intoArray(c, cOff);
+      c01.intoArray(c, cOff + L);
+      c10.intoArray(c, cOff + ldc);
+      c11.intoArray(c, cOff + ldc + L);
+      c20.intoArray(c, cOff + 2 * ldc);
+      c21.intoArray(c, cOff + 2 * ldc + L);
+      c30.intoArray(c, cOff + 3 * ldc);
+      c31.intoArray(c, cOff + 3 * ldc + L);
+      c40.intoArray(c, cOff + 4 * ldc);
+      c41.intoArray(c, cOff + 4 * ldc + L);
+      c50.intoArray(c, cOff + 5 * ldc);
+      c51.intoArray(c, cOff + 5 * ldc + L);
     }
-    c00.intoArray(c, cOff);
-    c01.intoArray(c, cOff + L);
-    c10.intoArray(c, cOff + ldc);
-    c11.intoArray(c, cOff + ldc + L);
-    c20.intoArray(c, cOff + 2 * ldc);
-    c21.intoArray(c, cOff + 2 * ldc + L);
-    c30.intoArray(c, cOff + 3 * ldc);
-    c31.intoArray(c, cOff + 3 * ldc + L);
-    c40.intoArray(c, cOff + 4 * ldc);
-    c41.intoArray(c, cOff + 4 * ldc + L);
-    c50.intoArray(c, cOff + 5 * ldc);
-    c51.intoArray(c, cOff + 5 * ldc + L);
   }
 
   @Override
