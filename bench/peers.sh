@@ -13,7 +13,7 @@ threads=$(nproc)
 train_rate() { grep '^train step' | sed -E 's/.*: ([0-9.]+) img\/s.*/\1/'; }
 forward_rate() { grep '^forward' | sed -E 's/.*: ([0-9.]+) img\/s.*/\1/'; }
 peak_share() { grep '^train step' | sed -E 's/.* ([0-9.]+)% of peak.*/\1/'; }
-boxed() { grep -c '^warning: .* allocated per step' || true; }
+boxed() { grep -c '^warning: train step.* allocated per step' || true; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 netforge() { "$here/bin/netforge" bench --model "$1" --batch "$2" --steps "$3" 2>/dev/null; }
 # PyTorch at its best here: as many threads as cores, OpenBLAS left to pick its own kernels, and tcmalloc, as
@@ -57,7 +57,7 @@ if [[ ${1:-} == goals ]]; then
       [[ $forward_bar == - ]] || line+=" (bar ${forward_bar}×)"
       line+=", netforge at $(peak_share <<<"$ours")% of peak"
       [[ $peak_bar == - ]] || line+=" (bar ${peak_bar}%)"
-      [[ $(boxed <<<"$ours") == 0 ]] || line+=" — netforge ran boxed vectors this round (bench's warning above): not its speed"
+      [[ $(boxed <<<"$ours") == 0 ]] || line+=" — netforge's training step ran boxed vectors this round (bench's warning above): not its speed"
       summary+=("$line")
     done
   done

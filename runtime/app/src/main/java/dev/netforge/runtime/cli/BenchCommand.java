@@ -25,7 +25,13 @@ import picocli.CommandLine.Option;
 
 @Command(name = "bench", description = "Forward and training-step throughput: images/s, GFLOP/s and the fraction of this machine's peak.")
 final class BenchCommand implements Callable<Integer> {
+  /**
+   * Untimed steps before each measurement: at least {@value #WARM_UP} and at least {@link #WARM_UP_NANOS}, so that C2
+   * has compiled a small network's kernels too (MiniAlexNet's forward, two warm-up steps of 0.1 s, was still running
+   * boxed vectors in its five timed steps: 16 MB allocated per step).
+   */
   private static final int WARM_UP = 2;
+  private static final long WARM_UP_NANOS = 3_000_000_000L;
   /**
    * Heap bytes per timed step above which the step ran boxed vectors (code not compiled yet, or compiled without the
    * Vector API's intrinsics): the engine allocates under a kilobyte a step once compiled, and one of the JVMs run in
@@ -40,7 +46,7 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--batch", defaultValue = "128")
   int batch;
 
-  @Option(names = "--steps", defaultValue = "10", description = "Timed steps per measurement (after 2 warm-up steps).")
+  @Option(names = "--steps", defaultValue = "10", description = "Timed steps per measurement (after at least 2 warm-up steps and 3 s of them).")
   int steps;
 
   @Option(names = "--peak-gflops", description = "This machine's peak FP32 GFLOP/s (default: measured with an FMA loop).")
@@ -98,8 +104,9 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   /**
-   * As many batches of the training set as the warm-up and timed steps take (filled before timing, so that the steps
-   * time the engine alone), as the first epoch of a run with data seed 1 shuffles and flips them.
+   * As many batches of the training set as {@value #WARM_UP} warm-up and the timed steps take (filled before timing,
+   * so that the steps time the engine alone; a longer warm-up goes round them again), as the first epoch of a run
+   * with data seed 1 shuffles and flips them.
    */
   private Inputs realInputs(CompiledNetwork net) throws IOException {
     ImageSet set = FashionMnist.train(data);
@@ -172,8 +179,9 @@ final class BenchCommand implements Callable<Integer> {
             ? "CPU time not measured"
             : String.format(Locale.ROOT, "%.4f CPU s/step (all threads)", timing.cpuSecondsPerStep()));
     if (timing.bytesPerStep() > BOXED_BYTES_PER_STEP) {
-      System.out.printf(Locale.ROOT, "warning: %.1f MB allocated per step: Vector API code ran boxed in this JVM "
-          + "(not compiled yet, or compiled without its intrinsics), so these figures are not this code's speed; run again, or with more --steps%n", timing.bytesPerStep() / 1e6);
+      System.out.printf(Locale.ROOT, "warning: %s: %.1f MB allocated per step: Vector API code ran boxed in this JVM (not compiled yet, or "
+          + "compiled without its intrinsics), so these figures are not this code's speed; run again, or with more --steps%n", what,
+          timing.bytesPerStep() / 1e6);
     }
     if (gflops > peakGflops) {
       // Seen under a profiler: the FMA loop ran uncompiled or lost its core, and the "peak" came out low.
@@ -185,7 +193,8 @@ final class BenchCommand implements Callable<Integer> {
   private record Timing(double[] seconds, double bytesPerStep, double cpuSecondsPerStep) {}
 
   private Timing time(Runnable r) {
-    for (int i = 0; i < WARM_UP; i++) {
+    long warmUpStart = System.nanoTime();
+    for (int i = 0; i < WARM_UP || System.nanoTime() - warmUpStart < WARM_UP_NANOS; i++) {
       r.run();
     }
     AllocationMeter meter = new AllocationMeter();
