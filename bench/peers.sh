@@ -18,7 +18,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 netforge() { "$here/bin/netforge" bench --model "$1" --batch "$2" --steps "$3" 2>/dev/null; }
 # PyTorch at its best here: as many threads as cores, OpenBLAS left to pick its own kernels, and tcmalloc, as
 # PyTorch's CPU tuning guide advises: under glibc's malloc PyTorch returns its large buffers to the kernel and faults
-# them in again every step (AlexNetTorchvision's step took 2.8x as long, a third of it in the kernel, on Zen 5).
+# them in again every step (AlexNetTorchvision's step took 2.8x as long, a third of its CPU time in the kernel, on Zen 5).
 tcmalloc=/usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4
 pytorch() {
   env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE ${tcmalloc_preload:+LD_PRELOAD=$tcmalloc_preload} \
