@@ -24,14 +24,27 @@ import java.util.Arrays;
  * the GEMM's packed column panels, as {@link Im2col} writes patches. Partial tiles at the right and bottom edges read
  * zeros and their outputs beyond the plane are dropped.
  *
+ * <p>A 5×5 stride-1 convolution runs the same way by F(2×2, 5×5): 6×6 input tiles, 36 GEMMs, 36 multiplications per
+ * 2×2 tile and input channel where the direct convolution takes 100 ({@link Winograd5x5Transforms}, G below). Its
+ * transforms multiply by up to 5 and divide by up to 24 before the GEMMs, so its results differ from the direct
+ * convolution's by about 20 times the direct one's own rounding (a float32 simulation on 48 and 192 channels of 27×27:
+ * 2–4·10⁻⁵ on outputs of magnitude 5, against 1–2·10⁻⁶), still inside the references' 1e-4.
+ *
+ * <pre>
+ *      ⎡¼     0     0     0    0 ⎤
+ *      ⎢−⅙   −⅙    −⅙    −⅙   −⅙ ⎥
+ * G =  ⎢−⅙    ⅙    −⅙     ⅙   −⅙ ⎥      Aᵀ = ⎡1  1  1  1  1  0⎤
+ *      ⎢1/24  1/12  1/6   1/3  2/3⎥           ⎣0  1 −1  2 −2  1⎦
+ *      ⎢1/24 −1/12  1/6  −1/3  2/3⎥
+ *      ⎣0     0     0     0    1 ⎦
+ * </pre>
+ *
  * <p>{@link Conv2d} runs its forward pass this way where it {@link #applies}, and its input gradient too: at stride 1
- * that is itself a 3×3 convolution of the output gradient with the flipped filters ({@link FlippedConvolution#shape}).
- * The results differ from the direct convolution's in the last bits (the transforms add and halve before
- * multiplying), well inside the references' 1e-4.
+ * that is itself a convolution of the output gradient with the flipped filters, of the same size ({@link
+ * FlippedConvolution#shape}). The results differ from the direct convolution's in the last bits (the transforms add
+ * and halve before multiplying), inside the references' 1e-4.
  */
 final class WinogradConvolution {
-  /** Points of the 4×4 transform: GEMMs per block of tiles. */
-  static final int POINTS = 16;
 
   /**
    * Input channels times filters (of one tower slice) from which it is used. Measured on AVX-512 (docs/performance.md,
@@ -44,27 +57,65 @@ final class WinogradConvolution {
   private static final int MIN_CHANNEL_PRODUCT = 16_384;
 
   /**
+   * {@link #MIN_CHANNEL_PRODUCT} for 5×5 filters, where the algorithm saves 2.6 times the multiplications instead of
+   * 1.9: the AlexNets' conv2 (48 × 128 a tower, 64 × 192) and up, not MiniAlexNet's (32 × 64 a tower), so that the
+   * default job keeps its bits.
+   */
+  private static final int MIN_CHANNEL_PRODUCT_5X5 = 4_096;
+
+  /**
    * Column panels of tiles per block: V and M take 16 · (inputs + filters) · 32 floats a panel (AlexNet's conv3, a
    * tower, two panels: 1.8 MB), and each block reads all 16 packed U_ξ once. Blocks of 1 to 4 panels measured alike.
    */
   private static final int BLOCK_PANELS = 2;
 
   private static final WinogradTransforms TRANSFORMS = WinogradTransforms.forThisJvm();
+  private static final Winograd5x5Transforms TRANSFORMS_5X5 = Winograd5x5Transforms.forThisJvm();
+
+  /** F(2×2, 5×5)'s G, as the class javadoc writes it; the filters are transformed in float64 and rounded once. */
+  private static final double[][] G_5X5 = {
+    {1 / 4.0, 0, 0, 0, 0},
+    {-1 / 6.0, -1 / 6.0, -1 / 6.0, -1 / 6.0, -1 / 6.0},
+    {-1 / 6.0, 1 / 6.0, -1 / 6.0, 1 / 6.0, -1 / 6.0},
+    {1 / 24.0, 1 / 12.0, 1 / 6.0, 1 / 3.0, 2 / 3.0},
+    {1 / 24.0, -1 / 12.0, 1 / 6.0, -1 / 3.0, 2 / 3.0},
+    {0, 0, 0, 0, 1},
+  };
   /** One filter's outputs of a block, four rows of tiles ({@link WinogradTransforms#output}); kept per thread. */
   private static final ThreadLocal<float[]> OUTPUT_ROWS = ThreadLocal.withInitial(() -> new float[0]);
   private static final ThreadLocal<int[]> TILE_OFFSETS = ThreadLocal.withInitial(() -> new int[0]);
   private static final ThreadLocal<TileCorners> TILE_CORNERS = ThreadLocal.withInitial(TileCorners::new);
   /** {@link WinogradTransforms#workSize}'s room, one per thread, fetched once per call of a transform loop. */
-  private static final ThreadLocal<float[]> TRANSFORM_WORK = ThreadLocal.withInitial(() -> new float[TRANSFORMS.workSize()]);
+  private static final ThreadLocal<float[]> TRANSFORM_WORK =
+      ThreadLocal.withInitial(() -> new float[Math.max(TRANSFORMS.workSize(), TRANSFORMS_5X5.workSize())]);
 
   private WinogradConvolution() {}
 
   /**
-   * Whether {@code outCount} filters of {@code s} over its group's inputs are computed this way, forward, input
-   * gradient ({@link FlippedConvolution#shape}: a padding up to 2) and weight gradient ({@link WinogradWeightGradient}).
+   * Whether {@code outCount} filters of {@code s} over its group's inputs are computed this way, forward and input
+   * gradient ({@link FlippedConvolution#shape}: a padding up to {@code kernel − 1}), and for 3×3 filters the weight
+   * gradient too ({@link WinogradWeightGradient}).
    */
   static boolean applies(ConvShape s, int outCount) {
-    return s.kernel() == 3 && s.stride() == 1 && s.padding() <= 2 && (long) s.groupInputs() * outCount >= MIN_CHANNEL_PRODUCT;
+    if (s.stride() != 1 || s.padding() > s.kernel() - 1) {
+      return false;
+    }
+    long channels = (long) s.groupInputs() * outCount;
+    return switch (s.kernel()) {
+      case 3 -> channels >= MIN_CHANNEL_PRODUCT;
+      case 5 -> channels >= MIN_CHANNEL_PRODUCT_5X5;
+      default -> false;
+    };
+  }
+
+  /** Points of the transform ({@code (kernel + 1)²}): GEMMs per block of tiles. */
+  static int points(ConvShape s) {
+    int alpha = s.kernel() + 1;
+    return alpha * alpha;
+  }
+
+  private static WinogradTileTransforms transforms(ConvShape s) {
+    return s.kernel() == 5 ? TRANSFORMS_5X5 : TRANSFORMS;
   }
 
   static int tilesHigh(ConvShape s) {
@@ -85,9 +136,13 @@ final class WinogradConvolution {
     return BLOCK_PANELS * Sgemm.panelWidth();
   }
 
-  /** Floats of one zero-padded input plane ({@code (2·tilesHigh + 2) × (2·tilesWide + 2)}). */
+  /** Floats of one zero-padded input plane ({@code (2·tilesHigh + kernel − 1) × (2·tilesWide + kernel − 1)}). */
   static int planeSize(ConvShape s) {
-    return (2 * tilesHigh(s) + 2) * (2 * tilesWide(s) + 2);
+    return (2 * tilesHigh(s) + s.kernel() - 1) * planeWidth(s);
+  }
+
+  private static int planeWidth(ConvShape s) {
+    return 2 * tilesWide(s) + s.kernel() - 1;
   }
 
   /** Floats of the zero-padded planes of one channel, side by side, of the examples one block's tiles lie in. */
@@ -100,62 +155,47 @@ final class WinogradConvolution {
     return ((block - 1) / tiles(s) + 2) * planeSize(s);
   }
 
-  /** Floats of one block's 16 packed V_ξ. */
+  /** Floats of one block's packed V_ξ. */
   static int transformedInputSize(ConvShape s) {
-    return POINTS * Sgemm.packedSize(s.groupInputs(), blockColumns());
+    return points(s) * Sgemm.packedSize(s.groupInputs(), blockColumns());
   }
 
-  /** Floats of one block's 16 products M_ξ for {@code outCount} filters. */
-  static int productsSize(int outCount) {
-    return POINTS * outCount * blockColumns();
+  /** Floats of one block's products M_ξ for {@code outCount} filters. */
+  static int productsSize(ConvShape s, int outCount) {
+    return points(s) * outCount * blockColumns();
   }
 
-  /** Floats of the 16 packed U_ξ of {@code rows × inputs} filters. */
-  static int filtersSize(int rows, int inputs) {
-    return POINTS * Sgemm.packedASize(rows, inputs);
+  /** Floats of the packed U_ξ of {@code rows × inputs} filters of {@code s}'s size. */
+  static int filtersSize(ConvShape s, int rows, int inputs) {
+    return points(s) * Sgemm.packedASize(rows, inputs);
   }
 
   /**
-   * Transforms {@code rows × inputs} 3×3 filters into the 16 packed U_ξ, written where {@link Sgemm#packA} would put
-   * them (ξ's from {@code packed[ξ · packedASize(rows, inputs)]}). Filter (r, q) is {@code weight[(first + r) · patch +
-   * q · 9 + i]}, or, {@code flipped}, the input gradient's {@code weight[(first + q) · patch + r · 9 + 8 − i]}: filter
-   * q's input channel r, turned by 180°.
+   * Transforms {@code rows × inputs} filters of {@code s}'s size (k×k, k = 3 or 5) into the packed U_ξ, written where
+   * {@link Sgemm#packA} would put them (ξ's from {@code packed[ξ · packedASize(rows, inputs)]}). Filter (r, q) is
+   * {@code weight[(first + r) · patch + q · k² + i]}, or, {@code flipped}, the input gradient's {@code weight[(first +
+   * q) · patch + r · k² + k² − 1 − i]}: filter q's input channel r, turned by 180°.
    */
-  static void transformFilters(float[] weight, int patch, int first, int rows, int inputs, boolean flipped, float[] packed) {
+  static void transformFilters(ConvShape s, float[] weight, int patch, int first, int rows, int inputs, boolean flipped, float[] packed) {
     int mr = Sgemm.panelHeight();
     int matrix = Sgemm.packedASize(rows, inputs);
+    int taps = s.kernel() * s.kernel();
+    int step = flipped ? -1 : 1;
     for (int r = 0; r < rows; r++) {
       int panelRow = r / mr * mr * inputs + r % mr;
       for (int q = 0; q < inputs; q++) {
-        int src = flipped ? (first + q) * patch + r * 9 + 8 : (first + r) * patch + q * 9;
-        int step = flipped ? -1 : 1;
-        float g00 = weight[src];
-        float g01 = weight[src + step];
-        float g02 = weight[src + 2 * step];
-        float g10 = weight[src + 3 * step];
-        float g11 = weight[src + 4 * step];
-        float g12 = weight[src + 5 * step];
-        float g20 = weight[src + 6 * step];
-        float g21 = weight[src + 7 * step];
-        float g22 = weight[src + 8 * step];
-        // G g: rows g0, (g0 + g1 + g2)/2, (g0 − g1 + g2)/2, g2.
-        float h10 = 0.5f * (g00 + g10 + g20);
-        float h11 = 0.5f * (g01 + g11 + g21);
-        float h12 = 0.5f * (g02 + g12 + g22);
-        float h20 = 0.5f * (g00 - g10 + g20);
-        float h21 = 0.5f * (g01 - g11 + g21);
-        float h22 = 0.5f * (g02 - g12 + g22);
-        // (G g) Gᵀ: the same combination of each row's columns.
+        int src = flipped ? (first + q) * patch + r * taps + taps - 1 : (first + r) * patch + q * taps;
         int u = panelRow + q * mr;
-        putRow(packed, u, matrix, 0, g00, g01, g02);
-        putRow(packed, u, matrix, 1, h10, h11, h12);
-        putRow(packed, u, matrix, 2, h20, h21, h22);
-        putRow(packed, u, matrix, 3, g20, g21, g22);
+        if (s.kernel() == 5) {
+          transform5x5(weight, src, step, packed, u, matrix);
+        } else {
+          transform3x3(weight, src, step, packed, u, matrix);
+        }
       }
     }
     // The last panel's rows past the filters, which packA leaves zero.
     int spare = (rows + mr - 1) / mr * mr;
-    for (int xi = 0; xi < POINTS; xi++) {
+    for (int xi = 0; xi < points(s); xi++) {
       for (int r = rows; r < spare; r++) {
         int panelRow = xi * matrix + r / mr * mr * inputs + r % mr;
         for (int q = 0; q < inputs; q++) {
@@ -163,6 +203,59 @@ final class WinogradConvolution {
         }
       }
     }
+  }
+
+  /** One 3×3 filter's U = G g Gᵀ of F(2×2, 3×3), its taps from {@code weight[src + i · step]}, to {@code packed[u + ξ · matrix]}. */
+  private static void transform3x3(float[] weight, int src, int step, float[] packed, int u, int matrix) {
+    float g00 = weight[src];
+    float g01 = weight[src + step];
+    float g02 = weight[src + 2 * step];
+    float g10 = weight[src + 3 * step];
+    float g11 = weight[src + 4 * step];
+    float g12 = weight[src + 5 * step];
+    float g20 = weight[src + 6 * step];
+    float g21 = weight[src + 7 * step];
+    float g22 = weight[src + 8 * step];
+    // G g: rows g0, (g0 + g1 + g2)/2, (g0 − g1 + g2)/2, g2.
+    float h10 = 0.5f * (g00 + g10 + g20);
+    float h11 = 0.5f * (g01 + g11 + g21);
+    float h12 = 0.5f * (g02 + g12 + g22);
+    float h20 = 0.5f * (g00 - g10 + g20);
+    float h21 = 0.5f * (g01 - g11 + g21);
+    float h22 = 0.5f * (g02 - g12 + g22);
+    // (G g) Gᵀ: the same combination of each row's columns.
+    putRow(packed, u, matrix, 0, g00, g01, g02);
+    putRow(packed, u, matrix, 1, h10, h11, h12);
+    putRow(packed, u, matrix, 2, h20, h21, h22);
+    putRow(packed, u, matrix, 3, g20, g21, g22);
+  }
+
+  /**
+   * One 5×5 filter's U = G g Gᵀ of F(2×2, 5×5) in float64, each of its 36 values rounded once, its taps from {@code
+   * weight[src + i · step]}, to {@code packed[u + ξ · matrix]}.
+   */
+  private static void transform5x5(float[] weight, int src, int step, float[] packed, int u, int matrix) {
+    for (int a = 0; a < 6; a++) {
+      // Row a of G g.
+      double h0 = gRow(weight, src, step, a, 0);
+      double h1 = gRow(weight, src, step, a, 1);
+      double h2 = gRow(weight, src, step, a, 2);
+      double h3 = gRow(weight, src, step, a, 3);
+      double h4 = gRow(weight, src, step, a, 4);
+      for (int b = 0; b < 6; b++) {
+        double[] gb = G_5X5[b];
+        packed[u + (6 * a + b) * matrix] = (float) (h0 * gb[0] + h1 * gb[1] + h2 * gb[2] + h3 * gb[3] + h4 * gb[4]);
+      }
+    }
+  }
+
+  /** {@code (G g)[a][k]} of the 5×5 filter whose taps are {@code weight[src + i · step]}. */
+  private static double gRow(float[] weight, int src, int step, int a, int k) {
+    double sum = 0;
+    for (int i = 0; i < 5; i++) {
+      sum += G_5X5[a][i] * weight[src + (5 * i + k) * step];
+    }
+    return sum;
   }
 
   /** Row {@code row} of {@code (G g) Gᵀ} from row {@code row} of {@code G g}: a0, (a0 + a1 + a2)/2, (a0 − a1 + a2)/2, a2. */
@@ -211,10 +304,11 @@ final class WinogradConvolution {
     int packedFilters = Sgemm.packedASize(outCount, inputs);
     int productMatrix = outCount * block;
     int nr = Sgemm.panelWidth();
+    int points = points(s);
     for (int start = 0; start < columns; start += block) {
       int n = Math.min(block, columns - start);
       transformInput(s, x, first, start, n, inStart, planes, transformed, transformedMatrix, nr, inputs * nr);
-      for (int xi = 0; xi < POINTS; xi++) {
+      for (int xi = 0; xi < points; xi++) {
         Sgemm.gemmPacked(
             outCount, n, inputs, filters, xi * packedFilters, transformed, xi * transformedMatrix, products, xi * productMatrix, block, false,
             Epilogue.NONE);
@@ -226,7 +320,7 @@ final class WinogradConvolution {
   /**
    * {@code V_ξ = (Bᵀ d B)_ξ} for every input channel and the tiles {@code [start, start + n)} of the examples from
    * {@code first}, {@code matrix} apart for each ξ: per channel, the planes of the examples those tiles lie in,
-   * zero-padded side by side in {@code planes}, then each {@link Sgemm#panelWidth} tiles by {@link #TRANSFORMS}, channel
+   * zero-padded side by side in {@code planes}, then each {@link Sgemm#panelWidth} tiles by the transforms of {@code s}'s size, channel
    * c's from {@code c · channelStride + panel · panelStride}. As the GEMM's packed B panels ({@code channelStride =
    * panelWidth}, {@code panelStride = inputs · panelWidth}), or as rows of tiles ({@link WinogradWeightGradient}).
    */
@@ -235,8 +329,9 @@ final class WinogradConvolution {
       int panelStride) {
     int inputs = s.groupInputs();
     int tiles = tiles(s);
-    int width = 2 * tilesWide(s) + 2;
+    int width = planeWidth(s);
     int planeSize = planeSize(s);
+    WinogradTileTransforms transforms = transforms(s);
     int p = s.padding();
     int nr = Sgemm.panelWidth();
     int panels = (n + nr - 1) / nr;
@@ -254,7 +349,7 @@ final class WinogradConvolution {
         }
       }
       for (int panel = 0; panel < panels; panel++) {
-        TRANSFORMS.input(planes, tileAt, panel * nr, width, transformed, c * channelStride + panel * panelStride, matrix, work);
+        transforms.input(planes, tileAt, panel * nr, width, transformed, c * channelStride + panel * panelStride, matrix, work);
       }
     }
   }
@@ -355,6 +450,7 @@ final class WinogradConvolution {
     int panels = (n + nr - 1) / nr;
     int ld = panels * nr;
     float[] work = transformWork();
+    WinogradTileTransforms transforms = transforms(s);
     TileCorners corners = tileCorners(s, first, start, n, yChannels);
     float[] rows = OUTPUT_ROWS.get();
     if (rows.length < 4 * ld) {
@@ -363,7 +459,7 @@ final class WinogradConvolution {
     }
     for (int o = 0; o < outCount; o++) {
       for (int panel = 0; panel < panels; panel++) {
-        TRANSFORMS.output(products, o * ldm + panel * nr, productMatrix, rows, panel * nr, ld, work);
+        transforms.output(products, o * ldm + panel * nr, productMatrix, rows, panel * nr, ld, work);
       }
       // Each tile's four outputs to its place in y, the parts of edge tiles outside the plane dropped.
       float b = bias == null ? 0f : bias[yStart + o];

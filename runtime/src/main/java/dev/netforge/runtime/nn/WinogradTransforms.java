@@ -3,10 +3,10 @@ package dev.netforge.runtime.nn;
 import dev.netforge.runtime.VectorApi;
 
 /**
- * The transforms of Winograd's F(2×2, 3×3) ({@link WinogradConvolution}) and F(3×3, 2×2) ({@link
- * WinogradWeightGradient}), each over the {@code nr} tiles of one GEMM column panel ({@code nr} = {@link
- * dev.netforge.runtime.gemm.Sgemm#panelWidth}). Every implementation evaluates the same sums and differences in the
- * same order, so they give the same bits:
+ * The transforms of Winograd's F(2×2, 3×3) ({@link WinogradConvolution}: input and output) and F(3×3, 2×2) ({@link
+ * WinogradWeightGradient}: the same input, and the gradient), each over the {@code nr} tiles of one GEMM column panel
+ * ({@code nr} = {@link dev.netforge.runtime.gemm.Sgemm#panelWidth}). Every implementation evaluates the same sums and
+ * differences in the same order, so they give the same bits:
  *
  * <pre>
  * input,  d 4×4 → V = Bᵀ d B:   rows a = d0 − d2, b = d1 + d2, c = d2 − d1, e = d1 − d3; then each row r of those:
@@ -17,33 +17,15 @@ import dev.netforge.runtime.VectorApi;
  *                               Y[2r] = (r0 + r1) + r2, Y[2r + 1] = (r1 − r2) − r3
  * </pre>
  */
-interface WinogradTransforms {
+interface WinogradTransforms extends WinogradTileTransforms {
   /** The vector implementation when this JVM has the Vector API, else the scalar one. */
   static WinogradTransforms forThisJvm() {
     return VectorApi.present() ? new VectorWinogradTransforms() : new ScalarWinogradTransforms();
   }
 
   /**
-   * V for the panel's tiles: tile j's 4×4 input is {@code planes[tileAt[tileAtOff + j] + i·width + k]} (i, k &lt; 4);
-   * V_ξ goes to {@code out[outOff + ξ·matrix + j]}.
-   */
-  void input(float[] planes, int[] tileAt, int tileAtOff, int width, float[] out, int outOff, int matrix, float[] work);
-
-  /**
    * Ĝ for the panel's tiles: tile j's 2×2 gradient is {@code quads[quadsOff + (2i + k)·stride + j]} (row i, column k),
    * its four values in four rows as the caller lays them out; Ĝ_ξ goes to {@code out[outOff + ξ·matrix + j]}.
    */
   void gradient(float[] quads, int quadsOff, int stride, float[] out, int outOff, int matrix, float[] work);
-
-  /**
-   * Y for the panel's tiles: tile j's M_ξ is {@code products[productsOff + ξ·matrix + j]}; its output (row i, column
-   * k) goes to {@code out[outOff + (2i + k)·ld + j]}.
-   */
-  void output(float[] products, int productsOff, int matrix, float[] out, int outOff, int ld, float[] work);
-
-  /**
-   * Floats of the {@code work} array each transform takes: room between its two halves, passed in by the caller
-   * because fetching a per-thread buffer on every panel was 3.5% of AlexNet2012's training step.
-   */
-  int workSize();
 }

@@ -33,9 +33,20 @@ final class WinogradWeightGradient {
    */
   private static final int BLOCK_PANELS = 4;
 
+  /** Points of the 4×4 transform: GEMMs per block of tiles. */
+  private static final int POINTS = 16;
+
   private static final WinogradTransforms TRANSFORMS = WinogradTransforms.forThisJvm();
 
   private WinogradWeightGradient() {}
+
+  /**
+   * Whether the weight gradient of a convolution {@link WinogradConvolution} computes is computed here: of 3×3 filters.
+   * A 5×5 one would take F(5×5, 2×2), 36 multiplications per tile where the direct one takes 100, not written yet.
+   */
+  static boolean applies(ConvShape s) {
+    return s.kernel() == 3;
+  }
 
   /** Tiles per block. */
   static int blockColumns() {
@@ -52,17 +63,17 @@ final class WinogradWeightGradient {
 
   /** Floats of one block's 16 V_ξ, rows of tiles. */
   static int transformedInputSize(ConvShape s) {
-    return WinogradConvolution.POINTS * s.groupInputs() * blockColumns();
+    return POINTS * s.groupInputs() * blockColumns();
   }
 
   /** Floats of one block's 16 Ĝ_ξ for {@code outCount} filters, rows of tiles. */
   static int transformedGradientSize(int outCount) {
-    return WinogradConvolution.POINTS * outCount * blockColumns();
+    return POINTS * outCount * blockColumns();
   }
 
   /** Floats of the 16 sums Mᵀ_ξ. */
   static int sumsSize(ConvShape s, int outCount) {
-    return WinogradConvolution.POINTS * s.groupInputs() * outCount;
+    return POINTS * s.groupInputs() * outCount;
   }
 
   /**
@@ -97,7 +108,7 @@ final class WinogradWeightGradient {
       int n = Math.min(block, columns - start);
       WinogradConvolution.transformInput(s, x, first, start, n, inStart, planes, transformedInput, inputMatrix, block, Sgemm.panelWidth());
       transformGradient(s, g, first, start, n, outStart, outCount, planes, transformedGradient, gradientMatrix, block);
-      for (int xi = 0; xi < WinogradConvolution.POINTS; xi++) {
+      for (int xi = 0; xi < POINTS; xi++) {
         Sgemm.gemm(false, true, inputs, outCount, n, transformedInput, xi * inputMatrix, block, transformedGradient, xi * gradientMatrix, block, sums,
             xi * sumMatrix, outCount, start > 0, Epilogue.NONE);
       }

@@ -13,23 +13,29 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * {@link Conv2d}'s forward pass, input gradient and weight gradient where they run by Winograd's algorithms ({@link
  * WinogradConvolution}, {@link WinogradWeightGradient}), against the
- * definitions in float64: odd and even, square and non-square planes (partial tiles at the right and bottom edges),
- * paddings 0 to 2, groups, two slices a group (the second adding into the first's input gradient, as two towers do), a
- * batch that leaves a partial block of tiles and one of several leaves of the weight gradient's sum, and the forward
- * epilogue (bias, ReLU, dropout mask).
+ * definitions in float64: 3×3 and 5×5 filters, odd and even, square and non-square planes (partial tiles at the right
+ * and bottom edges), paddings 0 to kernel − 1, groups, two slices a group (the second adding into the first's input
+ * gradient, as two towers do), a batch that leaves a partial block of tiles and one of several leaves of the weight
+ * gradient's sum, and the forward epilogue (bias, ReLU, dropout mask). The weights are scaled as He's initialisation
+ * scales them (outputs of order 1, as in a network), so that the tolerance's floor means the same for both sizes.
  */
 class WinogradConvolutionTest {
   @ParameterizedTest
   @CsvSource({
-    // channels in, height, width, channels out, padding, groups, batch
-    "128, 13, 13, 256, 1, 1, 7",
-    "128, 6, 6, 256, 1, 1, 35",
-    "256, 7, 9, 512, 1, 2, 3",
-    "128, 5, 6, 256, 0, 1, 2",
-    "128, 4, 3, 256, 2, 1, 5",
+    // kernel, channels in, height, width, channels out, padding, groups, batch
+    "3, 128, 13, 13, 256, 1, 1, 7",
+    "3, 128, 6, 6, 256, 1, 1, 35",
+    "3, 256, 7, 9, 512, 1, 2, 3",
+    "3, 128, 5, 6, 256, 0, 1, 2",
+    "3, 128, 4, 3, 256, 2, 1, 5",
+    "5, 64, 13, 13, 256, 2, 1, 3",
+    "5, 64, 7, 6, 256, 2, 1, 35",
+    "5, 128, 9, 7, 256, 1, 2, 2",
+    "5, 64, 6, 5, 256, 0, 1, 5",
+    "5, 64, 3, 4, 256, 4, 1, 2",
   })
-  void matchesTheDirectConvolution(int inChannels, int height, int width, int outChannels, int padding, int groups, int batch) {
-    int kernel = 3;
+  void matchesTheDirectConvolution(
+      int kernel, int inChannels, int height, int width, int outChannels, int padding, int groups, int batch) {
     int outHeight = height + 2 * padding - kernel + 1;
     int outWidth = width + 2 * padding - kernel + 1;
     int groupInputs = inChannels / groups;
@@ -40,6 +46,9 @@ class WinogradConvolutionTest {
     Rng rng = new Rng(inChannels * 1000L + height * 100L + width * 10L + padding);
     float[] x = gaussian(rng, batch * inChannels * s.inPlane());
     float[] weight = gaussian(rng, outChannels * s.patch());
+    for (int i = 0; i < weight.length; i++) {
+      weight[i] *= (float) Math.sqrt(2.0 / s.patch());
+    }
     float[] biases = gaussian(rng, outChannels);
     float[] mask = new float[batch * outChannels * s.outPlane()];
     for (int i = 0; i < mask.length; i++) {

@@ -26,21 +26,21 @@ class WinogradReferenceTest {
     float[] weight = ref.get("weight").floats();
     float[] gradOutput = ref.get("grad_output").floats();
 
-    float[] filtersPacked = new float[WinogradConvolution.filtersSize(filters, inputs)];
-    WinogradConvolution.transformFilters(weight, s.patch(), 0, filters, inputs, false, filtersPacked);
+    float[] filtersPacked = new float[WinogradConvolution.filtersSize(s, filters, inputs)];
+    WinogradConvolution.transformFilters(s, weight, s.patch(), 0, filters, inputs, false, filtersPacked);
     float[] y = new float[batch * filters * s.outPlane()];
     WinogradConvolution.convolve(s, x, 0, batch, 0, filtersPacked, filters, y, filters, 0, ref.get("bias").floats(), false, null, false,
         new float[WinogradConvolution.planesSize(s)], new float[WinogradConvolution.transformedInputSize(s)],
-        new float[WinogradConvolution.productsSize(filters)]);
+        new float[WinogradConvolution.productsSize(s, filters)]);
     Reference.assertClose("output", y, ref.get("output").floats());
 
     ConvShape t = FlippedConvolution.shape(s, filters);
-    float[] flippedPacked = new float[WinogradConvolution.filtersSize(inputs, filters)];
-    WinogradConvolution.transformFilters(weight, s.patch(), 0, inputs, filters, true, flippedPacked);
+    float[] flippedPacked = new float[WinogradConvolution.filtersSize(s, inputs, filters)];
+    WinogradConvolution.transformFilters(s, weight, s.patch(), 0, inputs, filters, true, flippedPacked);
     float[] dx = new float[x.length];
     WinogradConvolution.convolve(t, gradOutput, 0, batch, 0, flippedPacked, inputs, dx, inputs, 0, null, false, null, false,
         new float[WinogradConvolution.planesSize(t)], new float[WinogradConvolution.transformedInputSize(t)],
-        new float[WinogradConvolution.productsSize(inputs)]);
+        new float[WinogradConvolution.productsSize(t, inputs)]);
     Reference.assertClose("grad_x", dx, ref.get("grad_x").floats());
 
     float[] dw = new float[weight.length];
