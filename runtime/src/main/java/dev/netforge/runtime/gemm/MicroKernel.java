@@ -10,11 +10,11 @@ interface MicroKernel {
   int nr();
 
   /**
-   * {@code C[0..mr, 0..nr] = Σ_p A[:, p] ⊗ B[p, :]} over {@code kc} steps, overwriting C: where a product accumulates,
-   * {@link Sgemm} has the tile written aside and adds it ({@link #addRun}), so that the kernel is one loop and one
-   * sequence of stores (see {@link VectorMicroKernel#compute}'s comment).
+   * {@code C[0..mr, 0..nr] (+)= Σ_p A[:, p] ⊗ B[p, :]} over {@code kc} steps.
+   *
+   * @param add add to the existing C values instead of overwriting them
    */
-  void compute(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc);
+  void compute(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc, boolean add);
 
   /**
    * {@link #compute} with A's {@code mr()} rows read where they lie instead of from a packed panel: steps {@code q0 ≤
@@ -24,7 +24,7 @@ interface MicroKernel {
    * row). The products and sums are {@link #compute}'s, in the same order.
    */
   void computeRows(
-      int kc, int q0, int segment, int segmentStride, int step, float[] a, int[] rows, float[] b, int bOff, float[] c, int cOff, int ldc);
+      int kc, int q0, int segment, int segmentStride, int step, float[] a, int[] rows, float[] b, int bOff, float[] c, int cOff, int ldc, boolean add);
 
   /**
    * Copies {@code length} floats into a packed panel in whole vectors, so it may also write up to {@link #copySlack()}

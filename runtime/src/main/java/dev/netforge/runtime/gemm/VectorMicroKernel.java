@@ -33,7 +33,7 @@ final class VectorMicroKernel implements MicroKernel {
   }
 
   @Override
-  public void compute(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc) {
+  public void compute(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc, boolean add) {
     FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
     FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
     FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -66,29 +66,43 @@ final class VectorMicroKernel implements MicroKernel {
       c50 = av.fma(b0, c50);
       c51 = av.fma(b1, c51);
     }
-    // One sequence of stores, no branch: Sgemm adds the tile into C where it accumulates. Each Vector API call inlines
-    // hundreds of bytes of bytecode, and past C2's DesiredMethodLimit (8000 bytes per compiled method) C2 (JDK 17)
-    // delays the rest; a store after a delayed call sees no constant species, fails its intrinsic and boxes ("failed
-    // to inline (intrinsic)" at the tail stores under -XX:+PrintInlining; AlexNetTorchvision then allocated 0.3–2.5 GB
-    // a step and ran up to 1.5 times slower). With an add branch too, whether the method stayed under the limit
-    // depended on whether both branches had run when C2 compiled it: one JVM in four or five boxed.
-    c00.intoArray(c, cOff);
-    c01.intoArray(c, cOff + L);
-    c10.intoArray(c, cOff + ldc);
-    c11.intoArray(c, cOff + ldc + L);
-    c20.intoArray(c, cOff + 2 * ldc);
-    c21.intoArray(c, cOff + 2 * ldc + L);
-    c30.intoArray(c, cOff + 3 * ldc);
-    c31.intoArray(c, cOff + 3 * ldc + L);
-    c40.intoArray(c, cOff + 4 * ldc);
-    c41.intoArray(c, cOff + 4 * ldc + L);
-    c50.intoArray(c, cOff + 5 * ldc);
-    c51.intoArray(c, cOff + 5 * ldc + L);
+    // Two store sequences, one per branch, and no vector merged from both: C2 (JDK 17) cannot scalarize a vector
+    // merged from two paths inside a helper (store(add ? v + c : v)), and boxed one accumulator per k step — 48 bytes
+    // allocated per 12 FMAs, which halved the kernel's rate. Merged in this method (the branch rebinding all twelve,
+    // then one sequence of stores), some JVMs compiled the stores without their intrinsic (-XX:+PrintInlining: "failed
+    // to inline (intrinsic)" at them; AlexNetTorchvision then allocated 480 MB a step and ran 1.5 times slower).
+    if (add) {
+      c00.add(FloatVector.fromArray(S, c, cOff)).intoArray(c, cOff);
+      c01.add(FloatVector.fromArray(S, c, cOff + L)).intoArray(c, cOff + L);
+      c10.add(FloatVector.fromArray(S, c, cOff + ldc)).intoArray(c, cOff + ldc);
+      c11.add(FloatVector.fromArray(S, c, cOff + ldc + L)).intoArray(c, cOff + ldc + L);
+      c20.add(FloatVector.fromArray(S, c, cOff + 2 * ldc)).intoArray(c, cOff + 2 * ldc);
+      c21.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + L)).intoArray(c, cOff + 2 * ldc + L);
+      c30.add(FloatVector.fromArray(S, c, cOff + 3 * ldc)).intoArray(c, cOff + 3 * ldc);
+      c31.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + L)).intoArray(c, cOff + 3 * ldc + L);
+      c40.add(FloatVector.fromArray(S, c, cOff + 4 * ldc)).intoArray(c, cOff + 4 * ldc);
+      c41.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + L)).intoArray(c, cOff + 4 * ldc + L);
+      c50.add(FloatVector.fromArray(S, c, cOff + 5 * ldc)).intoArray(c, cOff + 5 * ldc);
+      c51.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + L)).intoArray(c, cOff + 5 * ldc + L);
+    } else {
+      c00.intoArray(c, cOff);
+      c01.intoArray(c, cOff + L);
+      c10.intoArray(c, cOff + ldc);
+      c11.intoArray(c, cOff + ldc + L);
+      c20.intoArray(c, cOff + 2 * ldc);
+      c21.intoArray(c, cOff + 2 * ldc + L);
+      c30.intoArray(c, cOff + 3 * ldc);
+      c31.intoArray(c, cOff + 3 * ldc + L);
+      c40.intoArray(c, cOff + 4 * ldc);
+      c41.intoArray(c, cOff + 4 * ldc + L);
+      c50.intoArray(c, cOff + 5 * ldc);
+      c51.intoArray(c, cOff + 5 * ldc + L);
+    }
   }
 
   @Override
   public void computeRows(
-      int kc, int q0, int segment, int segmentStride, int step, float[] a, int[] rows, float[] b, int bOff, float[] c, int cOff, int ldc) {
+      int kc, int q0, int segment, int segmentStride, int step, float[] a, int[] rows, float[] b, int bOff, float[] c, int cOff, int ldc, boolean add) {
     FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
     FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
     FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -135,18 +149,33 @@ final class VectorMicroKernel implements MicroKernel {
     }
     // compute's stores, written out again: the twelve vectors passed to a shared helper were boxed (measured twenty
     // times slower: MiniAlexNet's conv2 backward, 8 → 160 ms).
-    c00.intoArray(c, cOff);
-    c01.intoArray(c, cOff + L);
-    c10.intoArray(c, cOff + ldc);
-    c11.intoArray(c, cOff + ldc + L);
-    c20.intoArray(c, cOff + 2 * ldc);
-    c21.intoArray(c, cOff + 2 * ldc + L);
-    c30.intoArray(c, cOff + 3 * ldc);
-    c31.intoArray(c, cOff + 3 * ldc + L);
-    c40.intoArray(c, cOff + 4 * ldc);
-    c41.intoArray(c, cOff + 4 * ldc + L);
-    c50.intoArray(c, cOff + 5 * ldc);
-    c51.intoArray(c, cOff + 5 * ldc + L);
+    if (add) {
+      c00.add(FloatVector.fromArray(S, c, cOff)).intoArray(c, cOff);
+      c01.add(FloatVector.fromArray(S, c, cOff + L)).intoArray(c, cOff + L);
+      c10.add(FloatVector.fromArray(S, c, cOff + ldc)).intoArray(c, cOff + ldc);
+      c11.add(FloatVector.fromArray(S, c, cOff + ldc + L)).intoArray(c, cOff + ldc + L);
+      c20.add(FloatVector.fromArray(S, c, cOff + 2 * ldc)).intoArray(c, cOff + 2 * ldc);
+      c21.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + L)).intoArray(c, cOff + 2 * ldc + L);
+      c30.add(FloatVector.fromArray(S, c, cOff + 3 * ldc)).intoArray(c, cOff + 3 * ldc);
+      c31.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + L)).intoArray(c, cOff + 3 * ldc + L);
+      c40.add(FloatVector.fromArray(S, c, cOff + 4 * ldc)).intoArray(c, cOff + 4 * ldc);
+      c41.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + L)).intoArray(c, cOff + 4 * ldc + L);
+      c50.add(FloatVector.fromArray(S, c, cOff + 5 * ldc)).intoArray(c, cOff + 5 * ldc);
+      c51.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + L)).intoArray(c, cOff + 5 * ldc + L);
+    } else {
+      c00.intoArray(c, cOff);
+      c01.intoArray(c, cOff + L);
+      c10.intoArray(c, cOff + ldc);
+      c11.intoArray(c, cOff + ldc + L);
+      c20.intoArray(c, cOff + 2 * ldc);
+      c21.intoArray(c, cOff + 2 * ldc + L);
+      c30.intoArray(c, cOff + 3 * ldc);
+      c31.intoArray(c, cOff + 3 * ldc + L);
+      c40.intoArray(c, cOff + 4 * ldc);
+      c41.intoArray(c, cOff + 4 * ldc + L);
+      c50.intoArray(c, cOff + 5 * ldc);
+      c51.intoArray(c, cOff + 5 * ldc + L);
+    }
   }
 
   @Override
