@@ -27,10 +27,11 @@ import java.util.Arrays;
  *                                                                           convolution of g with the flipped
  *                                                                           filters: {@link FlippedConvolution})
  * </pre>
- * Where many input channels meet many filters in a 3×3 or 5×5 stride-1 convolution ({@link
- * WinogradConvolution#applies}: the AlexNets' conv2–conv5), all three run by Winograd's algorithms instead, with 16
- * multiplications per 2×2 output tile where these take 36 (3×3), or 36 where these take 100 (5×5): the forward pass and
- * the input gradient as {@link WinogradConvolution}s, the weight gradient per leaf by {@link WinogradWeightGradient}.
+ * Where many input channels meet many filters in a 3×3 stride-1 convolution ({@link WinogradConvolution#applies}: the
+ * AlexNets' conv3–conv5), all three run by Winograd's algorithms instead, with 16 multiplications per 2×2 output tile
+ * where these take 36: the forward pass and the input gradient as {@link WinogradConvolution}s, the weight gradient
+ * per leaf by {@link WinogradWeightGradient}. In a 5×5 one (the AlexNets' conv2) the forward pass and the input
+ * gradient do, by F(2×2, 5×5) with 36 multiplications where these take 100; its weight gradient stays dW above.
  *
  * <p>{@code dy} is overwritten with g. db and dW sum over the examples in {@link BatchTree}'s order with leaves of
  * {@value #EXAMPLES_PER_LEAF}: the workers take whole leaves, so the gradient's bits do not depend on how many there are.
@@ -56,8 +57,9 @@ public final class Conv2d extends Stage {
   /** Per slice, {@link FlippedConvolution#shape} where its input gradient is that convolution, else {@code null}. */
   private final ConvShape[] flipped;
   /**
-   * Per slice, where it is computed by Winograd's algorithms ({@link WinogradConvolution}, {@link
-   * WinogradWeightGradient}), the convolution its input gradient is ({@link FlippedConvolution#shape}), else {@code null}.
+   * Per slice, where its forward pass and input gradient are computed by Winograd's algorithms ({@link
+   * WinogradConvolution}; its weight gradient too where {@link WinogradWeightGradient#applies}), the convolution its
+   * input gradient is ({@link FlippedConvolution#shape}), else {@code null}.
    */
   private final ConvShape[] winograd;
   /**
@@ -304,23 +306,36 @@ public final class Conv2d extends Stage {
     float[] planes = scratch.get(worker, Scratch.Use.PADDED_INPUT, Math.max(WinogradWeightGradient.planesSize(s), WinogradConvolution.planesSize(t)));
     float[] transformed = scratch.get(
         worker, Scratch.Use.COLUMNS, Math.max(WinogradWeightGradient.transformedInputSize(s), WinogradConvolution.transformedInputSize(t)));
-    int productsSize = Math.max(WinogradWeightGradient.transformedGradientSize(s, outCount), WinogradConvolution.productsSize(t, s.groupInputs()));
+    int productsSize = Math.max(WinogradWeightGradient.transformedGradientSize(outCount), WinogradConvolution.productsSize(t, s.groupInputs()));
     float[] products = scratch.get(worker, Scratch.Use.OUTPUT_TILE, productsSize);
     float[] sums = scratch.get(worker, Scratch.Use.COLUMN_GRADIENT, WinogradWeightGradient.sumsSize(s, outCount));
     WinogradWeightGradient.leafGradient(s, x, dy, first, end - first, slice.inStart(), slice.outStart(), outCount, planes, transformed, products, sums,
         leafWeightGradient(leaf), leafWeightGradientOffset(leaf));
     if (dx != null) {
-      WinogradConvolution.convolve(t, dy, first, end - first, slice.outStart(), packedWeights, s.groupInputs(), dx, s.inChannels(), slice.inStart(), null,
-          false, null, slice.addsToInputGradient(), planes, transformed, products);
+      inputGradientWinograd(worker, first, end);
     }
   }
 
-  /** Backward, the examples {@code [first, end)} of one leaf: per group of examples, ∂W into the leaf's partial sum and ∂x through ∂col. */
+  /** ∂x of the examples {@code [first, end)}: g convolved with the flipped filters, as a {@link WinogradConvolution}. */
+  private void inputGradientWinograd(int worker, int first, int end) {
+    ConvShape t = sliceWinograd;
+    float[] planes = scratch.get(worker, Scratch.Use.PADDED_INPUT, WinogradConvolution.planesSize(t));
+    float[] transformed = scratch.get(worker, Scratch.Use.COLUMNS, WinogradConvolution.transformedInputSize(t));
+    float[] products = scratch.get(worker, Scratch.Use.OUTPUT_TILE, WinogradConvolution.productsSize(t, s.groupInputs()));
+    WinogradConvolution.convolve(t, dy, first, end - first, slice.outStart(), packedWeights, s.groupInputs(), dx, s.inChannels(), slice.inStart(), null,
+        false, null, slice.addsToInputGradient(), planes, transformed, products);
+  }
+
+  /**
+   * Backward, the examples {@code [first, end)} of one leaf: per group of examples, ∂W into the leaf's partial sum and
+   * ∂x through ∂col (or, where only the input gradient is Winograd's, ∂x by it after the groups).
+   */
   private void backwardExamples(int worker, int leaf, int first, int end) {
-    if (sliceWinograd != null) {
+    if (sliceWinograd != null && WinogradWeightGradient.applies(s)) {
       backwardWinograd(worker, leaf, first, end);
       return;
     }
+    boolean im2colInputGradient = dx != null && sliceWinograd == null;
     int patch = s.patch();
     int plane = s.outPlane();
     int group = examplesPerGemm(plane);
@@ -342,7 +357,7 @@ public final class Conv2d extends Stage {
     float[] partial = leafWeightGradient(leaf);
     int partialOff = leafWeightGradientOffset(leaf);
     float[] padded = scratch.get(worker, Scratch.Use.PADDED_INPUT, paddedSize);
-    float[] dcol = dx == null ? null : scratch.get(worker, Scratch.Use.COLUMN_GRADIENT, dcolSize);
+    float[] dcol = im2colInputGradient ? scratch.get(worker, Scratch.Use.COLUMN_GRADIENT, dcolSize) : null;
     for (int n0 = first; n0 < end; n0 += group) {
       int count = Math.min(group, end - n0);
       int columns = count * plane;
@@ -373,7 +388,7 @@ public final class Conv2d extends Stage {
       if (t != null) {
         FlippedConvolution.inputGradient(
             s, t, dy, n0, count, outStart, packedWeights, padded, packed, dcol, dx, slice.inStart(), slice.addsToInputGradient());
-      } else if (dx != null) {
+      } else if (im2colInputGradient) {
         Sgemm.gemmPackedA(patch, columns, outCount, packedWeights, false, dz, dzOff, columns, dcol, 0, columns, false, Epilogue.NONE);
         for (int e = 0; e < count; e++) {
           int xOff = (n0 + e) * s.inChannels() * s.inPlane();
@@ -391,6 +406,9 @@ public final class Conv2d extends Stage {
           partial[partialOff + o * patch + r] = transposedSum[r * outCount + o];
         }
       }
+    }
+    if (sliceWinograd != null && dx != null) {
+      inputGradientWinograd(worker, first, end);
     }
   }
 }

@@ -49,34 +49,6 @@ final class ScalarWinograd5x5Transforms implements Winograd5x5Transforms {
   }
 
   @Override
-  public void gradient(float[] quads, int quadsOff, int stride, float[] out, int outOff, int matrix, float[] work) {
-    int nr = Sgemm.panelWidth();
-    for (int j = 0; j < nr; j++) {
-      int at = quadsOff + j;
-      float g00 = quads[at];
-      float g01 = quads[at + stride];
-      float g10 = quads[at + 2 * stride];
-      float g11 = quads[at + 3 * stride];
-      int v = outOff + j;
-      gradientRow(out, v, matrix, g00, g01);
-      gradientRow(out, v + 6 * matrix, matrix, g00 + g10, g01 + g11);
-      gradientRow(out, v + 12 * matrix, matrix, g00 - g10, g01 - g11);
-      gradientRow(out, v + 18 * matrix, matrix, g00 + 2f * g10, g01 + 2f * g11);
-      gradientRow(out, v + 24 * matrix, matrix, g00 - 2f * g10, g01 - 2f * g11);
-      gradientRow(out, v + 30 * matrix, matrix, g10, g11);
-    }
-  }
-
-  private static void gradientRow(float[] out, int at, int matrix, float u, float v) {
-    out[at] = u;
-    out[at + matrix] = u + v;
-    out[at + 2 * matrix] = u - v;
-    out[at + 3 * matrix] = u + 2f * v;
-    out[at + 4 * matrix] = u - 2f * v;
-    out[at + 5 * matrix] = v;
-  }
-
-  @Override
   public void output(float[] products, int productsOff, int matrix, float[] out, int outOff, int ld, float[] work) {
     int nr = Sgemm.panelWidth();
     // work: the rows s and t of Aᵀ M, six columns each.

@@ -22,13 +22,12 @@ final class VectorWinograd5x5Transforms implements Winograd5x5Transforms {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final int L = S.length();
 
-  /** L copies each of 2, 4 and 1. */
-  private static final float[] CONSTANTS = new float[3 * L];
+  /** L copies each of 2 and 4. */
+  private static final float[] CONSTANTS = new float[2 * L];
 
   static {
     java.util.Arrays.fill(CONSTANTS, 0, L, 2f);
     java.util.Arrays.fill(CONSTANTS, L, 2 * L, 4f);
-    java.util.Arrays.fill(CONSTANTS, 2 * L, 3 * L, 1f);
   }
 
   private final Winograd5x5Transforms scalar = new ScalarWinograd5x5Transforms();
@@ -98,52 +97,6 @@ final class VectorWinograd5x5Transforms implements Winograd5x5Transforms {
       a.add(b).intoArray(out, v + 3 * matrix);
       a.sub(b).intoArray(out, v + 4 * matrix);
       x1.sub(x3).mul(four).add(x5.sub(x3)).intoArray(out, v + 5 * matrix);
-    }
-  }
-
-  @Override
-  public void gradient(float[] quads, int quadsOff, int stride, float[] out, int outOff, int matrix, float[] work) {
-    int nr = Sgemm.panelWidth();
-    if (nr % L != 0) {
-      scalar.gradient(quads, quadsOff, stride, out, outOff, matrix, work);
-      return;
-    }
-    float[] rows = work;
-    for (int j = 0; j < nr; j += L) {
-      // As VectorWinogradTransforms.gradient: constants loaded inside the loop, a loaded vector stored as v · 1.
-      FloatVector two = FloatVector.fromArray(S, CONSTANTS, 0);
-      FloatVector one = FloatVector.fromArray(S, CONSTANTS, 2 * L);
-      int at = quadsOff + j;
-      FloatVector g00 = FloatVector.fromArray(S, quads, at);
-      FloatVector g01 = FloatVector.fromArray(S, quads, at + stride);
-      FloatVector g10 = FloatVector.fromArray(S, quads, at + 2 * stride);
-      FloatVector g11 = FloatVector.fromArray(S, quads, at + 3 * stride);
-      // G' g, row r's two columns at (2r)·L and (2r + 1)·L.
-      g00.mul(one).intoArray(rows, 0);
-      g01.mul(one).intoArray(rows, L);
-      g00.add(g10).intoArray(rows, 2 * L);
-      g01.add(g11).intoArray(rows, 3 * L);
-      g00.sub(g10).intoArray(rows, 4 * L);
-      g01.sub(g11).intoArray(rows, 5 * L);
-      g00.add(g10.mul(two)).intoArray(rows, 6 * L);
-      g01.add(g11.mul(two)).intoArray(rows, 7 * L);
-      g00.sub(g10.mul(two)).intoArray(rows, 8 * L);
-      g01.sub(g11.mul(two)).intoArray(rows, 9 * L);
-      g10.mul(one).intoArray(rows, 10 * L);
-      g11.mul(one).intoArray(rows, 11 * L);
-      for (int r = 0; r < 6; r++) {
-        FloatVector twice = FloatVector.fromArray(S, CONSTANTS, 0);
-        FloatVector once = FloatVector.fromArray(S, CONSTANTS, 2 * L);
-        FloatVector u = FloatVector.fromArray(S, rows, 2 * r * L);
-        FloatVector v = FloatVector.fromArray(S, rows, (2 * r + 1) * L);
-        int o = outOff + j + 6 * r * matrix;
-        u.mul(once).intoArray(out, o);
-        u.add(v).intoArray(out, o + matrix);
-        u.sub(v).intoArray(out, o + 2 * matrix);
-        u.add(v.mul(twice)).intoArray(out, o + 3 * matrix);
-        u.sub(v.mul(twice)).intoArray(out, o + 4 * matrix);
-        v.mul(once).intoArray(out, o + 5 * matrix);
-      }
     }
   }
 

@@ -3,10 +3,9 @@ package dev.netforge.runtime.nn;
 import dev.netforge.runtime.VectorApi;
 
 /**
- * The transforms of Winograd's F(2×2, 5×5) ({@link WinogradConvolution} on 5×5 filters: input and output) and F(5×5,
- * 2×2) ({@link WinogradWeightGradient}: the same input, and the gradient), each over the {@code nr} tiles of one GEMM
- * column panel. Every implementation evaluates the same sums, differences and multiplications by powers of two
- * (exact) in the same order, so they give the same bits:
+ * The input and output transforms of Winograd's F(2×2, 5×5) ({@link WinogradConvolution} on 5×5 filters), each over
+ * the {@code nr} tiles of one GEMM column panel. Every implementation evaluates the same sums, differences and
+ * multiplications by powers of two (exact) in the same order, so they give the same bits:
  *
  * <pre>
  * input,  d 6×6 → V = Bᵀ d B:   rows of Bᵀ d, from rows d0…d5 (a = d4 − d2, b = d3 − d1):
@@ -14,18 +13,13 @@ import dev.netforge.runtime.VectorApi;
  *                                 r1 = (d3 + d4) − 4(d1 + d2)   r4 = a − 2b
  *                                 r2 = (d4 − d3) + 4(d1 − d2)   r5 = 4(d1 − d3) + (d5 − d3)
  *                               then each row r of those, its columns combined the same way: V[6r] … V[6r + 5]
- * gradient, g 2×2 → Ĝ' = G' g G'ᵀ: rows h0 = g0, h1 = g0 + g1, h2 = g0 − g1, h3 = g0 + 2g1, h4 = g0 − 2g1, h5 = g1;
- *                               then each row [u, v]: Ĝ'[6r…6r+5] = u, u + v, u − v, u + 2v, u − 2v, v
  * output, M 6×6 → Y = Aᵀ M A:   rows s = (M0 + (M1 + M2)) + (M3 + M4), t = ((M1 − M2) + 2(M3 − M4)) + M5; then each
  *                               row [x0…x5] of those: Y[2r] = (x0 + (x1 + x2)) + (x3 + x4),
  *                               Y[2r + 1] = ((x1 − x2) + 2(x3 − x4)) + x5
  * </pre>
  *
  * Bᵀ and Aᵀ are the Toom–Cook matrices of the points 0, 1, −1, 2, −2 and ∞ (Bᵀ is the one of Lavin's F(4×4, 3×3));
- * {@link WinogradConvolution#transformFilters} holds G. F(5×5, 2×2) on the same points has the same Bᵀ, and its G is
- * D G' with G' the rows [1 0], [1 1], [1 −1], [1 2], [1 −2], [0 1] and D = diag(¼, −⅙, −⅙, 1/24, 1/24, 1): the
- * gradient transform applies G' only, exactly up to the sums' rounding, and {@link WinogradWeightGradient} scales the
- * summed products by D's entries once, with its own Aᵀ.
+ * {@link WinogradConvolution#transformFilters} holds G.
  */
 interface Winograd5x5Transforms extends WinogradTileTransforms {
   /** The vector implementation when this JVM has the Vector API, else the scalar one. */

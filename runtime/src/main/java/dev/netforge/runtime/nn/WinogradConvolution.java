@@ -92,9 +92,9 @@ final class WinogradConvolution {
   private WinogradConvolution() {}
 
   /**
-   * Whether {@code outCount} filters of {@code s} over its group's inputs are computed this way, forward, input
-   * gradient ({@link FlippedConvolution#shape}: a padding up to {@code kernel − 1}) and weight gradient ({@link
-   * WinogradWeightGradient}).
+   * Whether {@code outCount} filters of {@code s} over its group's inputs are computed this way, forward and input
+   * gradient ({@link FlippedConvolution#shape}: a padding up to {@code kernel − 1}), and for 3×3 filters the weight
+   * gradient too ({@link WinogradWeightGradient}).
    */
   static boolean applies(ConvShape s, int outCount) {
     if (s.stride() != 1 || s.padding() > s.kernel() - 1) {
@@ -114,8 +114,7 @@ final class WinogradConvolution {
     return alpha * alpha;
   }
 
-  /** The transforms of {@code s}'s filter size. */
-  static WinogradTileTransforms transforms(ConvShape s) {
+  private static WinogradTileTransforms transforms(ConvShape s) {
     return s.kernel() == 5 ? TRANSFORMS_5X5 : TRANSFORMS;
   }
 

@@ -1,11 +1,10 @@
 package dev.netforge.runtime.nn;
 
 /**
- * The transforms of one of {@link WinogradConvolution}'s algorithms F(2×2, r×r) and of {@link
- * WinogradWeightGradient}'s F(r×r, 2×2), each over the {@code nr} tiles of one GEMM column panel ({@code nr} = {@link
- * dev.netforge.runtime.gemm.Sgemm#panelWidth}): an α×α input tile (α = r + 1) into α² values V_ξ (the same for both
- * algorithms), α² products M_ξ into a 2×2 output tile, and a 2×2 tile of the output gradient into α² values Ĝ_ξ.
- * {@link WinogradTransforms} for r = 3, {@link Winograd5x5Transforms} for r = 5.
+ * The input and output transforms of one of {@link WinogradConvolution}'s algorithms F(2×2, r×r), each over the {@code
+ * nr} tiles of one GEMM column panel ({@code nr} = {@link dev.netforge.runtime.gemm.Sgemm#panelWidth}): an α×α input
+ * tile (α = r + 1) into α² values V_ξ, and α² products M_ξ into a 2×2 output tile. {@link WinogradTransforms} for r = 3,
+ * {@link Winograd5x5Transforms} for r = 5.
  */
 interface WinogradTileTransforms {
   /**
@@ -19,12 +18,6 @@ interface WinogradTileTransforms {
    * k) goes to {@code out[outOff + (2i + k)·ld + j]}.
    */
   void output(float[] products, int productsOff, int matrix, float[] out, int outOff, int ld, float[] work);
-
-  /**
-   * Ĝ for the panel's tiles: tile j's 2×2 gradient is {@code quads[quadsOff + (2i + k)·stride + j]} (row i, column k),
-   * its four values in four rows as the caller lays them out; Ĝ_ξ goes to {@code out[outOff + ξ·matrix + j]}.
-   */
-  void gradient(float[] quads, int quadsOff, int stride, float[] out, int outOff, int matrix, float[] work);
 
   /**
    * Floats of the {@code work} array each transform takes: room between its two halves, passed in by the caller

@@ -22,4 +22,10 @@ interface WinogradTransforms extends WinogradTileTransforms {
   static WinogradTransforms forThisJvm() {
     return VectorApi.present() ? new VectorWinogradTransforms() : new ScalarWinogradTransforms();
   }
+
+  /**
+   * Ĝ for the panel's tiles: tile j's 2×2 gradient is {@code quads[quadsOff + (2i + k)·stride + j]} (row i, column k),
+   * its four values in four rows as the caller lays them out; Ĝ_ξ goes to {@code out[outOff + ξ·matrix + j]}.
+   */
+  void gradient(float[] quads, int quadsOff, int stride, float[] out, int outOff, int matrix, float[] work);
 }

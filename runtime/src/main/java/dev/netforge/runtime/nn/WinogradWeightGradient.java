@@ -33,25 +33,19 @@ final class WinogradWeightGradient {
    */
   private static final int BLOCK_PANELS = 4;
 
-  /**
-   * F(5×5, 2×2)'s Aᵀ with D's scale factors folded into its columns ({@link Winograd5x5Transforms}): Aᵀ's rows are the
-   * powers 0 to 4 of the points 0, 1, −1, 2, −2 (∞ in the last row only), D = diag(¼, −⅙, −⅙, 1/24, 1/24, 1).
-   */
-  private static final double[][] SCALED_AT_5X5 = scaledOutputMatrix();
+  /** Points of the 4×4 transform: GEMMs per block of tiles. */
+  private static final int POINTS = 16;
+
+  private static final WinogradTransforms TRANSFORMS = WinogradTransforms.forThisJvm();
 
   private WinogradWeightGradient() {}
 
-  private static double[][] scaledOutputMatrix() {
-    double[] points = {0, 1, -1, 2, -2};
-    double[] d = {1 / 4.0, -1 / 6.0, -1 / 6.0, 1 / 24.0, 1 / 24.0, 1};
-    double[][] w = new double[5][6];
-    for (int i = 0; i < 5; i++) {
-      for (int a = 0; a < 5; a++) {
-        w[i][a] = Math.pow(points[a], i) * d[a];
-      }
-      w[i][5] = i == 4 ? d[5] : 0;
-    }
-    return w;
+  /**
+   * Whether the weight gradient of a convolution {@link WinogradConvolution} computes is computed here: of 3×3 filters.
+   * A 5×5 one would take F(5×5, 2×2), 36 multiplications per tile where the direct one takes 100, not written yet.
+   */
+  static boolean applies(ConvShape s) {
+    return s.kernel() == 3;
   }
 
   /** Tiles per block. */
@@ -67,19 +61,19 @@ final class WinogradWeightGradient {
     return Math.max(WinogradConvolution.planesSize(s, blockColumns()), 4 * blockColumns());
   }
 
-  /** Floats of one block's V_ξ, rows of tiles. */
+  /** Floats of one block's 16 V_ξ, rows of tiles. */
   static int transformedInputSize(ConvShape s) {
-    return WinogradConvolution.points(s) * s.groupInputs() * blockColumns();
+    return POINTS * s.groupInputs() * blockColumns();
   }
 
-  /** Floats of one block's Ĝ_ξ for {@code outCount} filters, rows of tiles. */
-  static int transformedGradientSize(ConvShape s, int outCount) {
-    return WinogradConvolution.points(s) * outCount * blockColumns();
+  /** Floats of one block's 16 Ĝ_ξ for {@code outCount} filters, rows of tiles. */
+  static int transformedGradientSize(int outCount) {
+    return POINTS * outCount * blockColumns();
   }
 
-  /** Floats of the sums Mᵀ_ξ. */
+  /** Floats of the 16 sums Mᵀ_ξ. */
   static int sumsSize(ConvShape s, int outCount) {
-    return WinogradConvolution.points(s) * s.groupInputs() * outCount;
+    return POINTS * s.groupInputs() * outCount;
   }
 
   /**
@@ -110,21 +104,16 @@ final class WinogradWeightGradient {
     int inputMatrix = inputs * block;
     int gradientMatrix = outCount * block;
     int sumMatrix = inputs * outCount;
-    int points = WinogradConvolution.points(s);
     for (int start = 0; start < columns; start += block) {
       int n = Math.min(block, columns - start);
       WinogradConvolution.transformInput(s, x, first, start, n, inStart, planes, transformedInput, inputMatrix, block, Sgemm.panelWidth());
       transformGradient(s, g, first, start, n, outStart, outCount, planes, transformedGradient, gradientMatrix, block);
-      for (int xi = 0; xi < points; xi++) {
+      for (int xi = 0; xi < POINTS; xi++) {
         Sgemm.gemm(false, true, inputs, outCount, n, transformedInput, xi * inputMatrix, block, transformedGradient, xi * gradientMatrix, block, sums,
             xi * sumMatrix, outCount, start > 0, Epilogue.NONE);
       }
     }
-    if (s.kernel() == 5) {
-      transformSums5x5(s, sums, sumMatrix, outCount, dW, dWOff);
-    } else {
-      transformSums(s, sums, sumMatrix, outCount, dW, dWOff);
-    }
+    transformSums(s, sums, sumMatrix, outCount, dW, dWOff);
   }
 
   /**
@@ -140,7 +129,6 @@ final class WinogradWeightGradient {
     int panels = (n + nr - 1) / nr;
     int stride = panels * nr;
     float[] work = WinogradConvolution.transformWork();
-    WinogradTileTransforms transforms = WinogradConvolution.transforms(s);
     WinogradConvolution.TileCorners corners = WinogradConvolution.tileCorners(s, first, start, n, s.outChannels());
     // The panels' spare columns: transformed and dropped by the GEMM's k = n, but kept finite.
     for (int q = 0; q < 4; q++) {
@@ -158,12 +146,12 @@ final class WinogradWeightGradient {
         quads[3 * stride + j] = right && below ? g[at + outWidth + 1] : 0f;
       }
       for (int panel = 0; panel < panels; panel++) {
-        transforms.gradient(quads, panel * nr, stride, out, o * ld + panel * nr, matrix, work);
+        TRANSFORMS.gradient(quads, panel * nr, stride, out, o * ld + panel * nr, matrix, work);
       }
     }
   }
 
-  /** F(3×3, 2×2)'s {@code dW[o, c] = Aᵀ M A} from the 16 sums {@code Mᵀ_ξ[c, o]}. */
+  /** {@code dW[o, c] = Aᵀ M A} from the 16 sums {@code Mᵀ_ξ[c, o]}. */
   private static void transformSums(ConvShape s, float[] sums, int matrix, int outCount, float[] dW, int dWOff) {
     int patch = s.patch();
     for (int c = 0; c < s.groupInputs(); c++) {
@@ -190,43 +178,6 @@ final class WinogradWeightGradient {
         putTaps(dW, at + 6, p20, p21, p22, p23);
       }
     }
-  }
-
-  /**
-   * F(5×5, 2×2)'s {@code dW[o, c] = Aᵀ D M D A} from the 36 sums {@code Mᵀ_ξ[c, o]} of G' g G'ᵀ's products, in float64
-   * ({@link #SCALED_AT_5X5} is Aᵀ D), each tap rounded once.
-   */
-  private static void transformSums5x5(ConvShape s, float[] sums, int matrix, int outCount, float[] dW, int dWOff) {
-    int patch = s.patch();
-    double[][] w = SCALED_AT_5X5;
-    for (int c = 0; c < s.groupInputs(); c++) {
-      for (int o = 0; o < outCount; o++) {
-        int mi = c * outCount + o;
-        int at = dWOff + o * patch + c * 25;
-        for (int ky = 0; ky < 5; ky++) {
-          // Row ky of (Aᵀ D) M.
-          double p0 = scaledRow(sums, mi, matrix, w[ky], 0);
-          double p1 = scaledRow(sums, mi, matrix, w[ky], 1);
-          double p2 = scaledRow(sums, mi, matrix, w[ky], 2);
-          double p3 = scaledRow(sums, mi, matrix, w[ky], 3);
-          double p4 = scaledRow(sums, mi, matrix, w[ky], 4);
-          double p5 = scaledRow(sums, mi, matrix, w[ky], 5);
-          for (int kx = 0; kx < 5; kx++) {
-            double[] wx = w[kx];
-            dW[at + ky * 5 + kx] = (float) (p0 * wx[0] + p1 * wx[1] + p2 * wx[2] + p3 * wx[3] + p4 * wx[4] + p5 * wx[5]);
-          }
-        }
-      }
-    }
-  }
-
-  /** {@code Σ_a row[a] · M[a][b]}, M's point (a, b) at {@code sums[mi + (6a + b) · matrix]}. */
-  private static double scaledRow(float[] sums, int mi, int matrix, double[] row, int b) {
-    double sum = 0;
-    for (int a = 0; a < 6; a++) {
-      sum += row[a] * sums[mi + (6 * a + b) * matrix];
-    }
-    return sum;
   }
 
   /** One row of three taps from a row of (Aᵀ M): p0 + p1 + p2, p1 − p2, p1 + p2 + p3. */
