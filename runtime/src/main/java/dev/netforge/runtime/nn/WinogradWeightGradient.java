@@ -42,7 +42,9 @@ final class WinogradWeightGradient {
 
   /**
    * Whether the weight gradient of a convolution {@link WinogradConvolution} computes is computed here: of 3×3 filters.
-   * A 5×5 one would take F(5×5, 2×2), 36 multiplications per tile where the direct one takes 100, not written yet.
+   * F(5×5, 2×2) for 5×5 ones (36 multiplications per tile where the direct one takes 100) was written and measured
+   * slower than {@link Conv2d}'s im2col weight gradient, which reads its patch rows in place (commit b9db80c, reverted;
+   * docs/performance.md, session 15).
    */
   static boolean applies(ConvShape s) {
     return s.kernel() == 3;
