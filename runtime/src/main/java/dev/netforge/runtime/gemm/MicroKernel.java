@@ -21,14 +21,10 @@ interface MicroKernel {
    * q < q0 + kc} of row i read {@code a[rows[i] + (q / segment)·segmentStride + (q % segment)·step]}, so each row is
    * a series of runs of {@code segment} floats {@code step} apart, the runs {@code segmentStride} apart (a
    * convolution's shifted input planes, one run per example; or at stride s its padded input rows, one run per output
-   * row). The products and sums are {@link #compute}'s, in the same order. It overwrites C: where C accumulates,
-   * {@link Sgemm} has the tile written aside and adds it with {@link #addTile} (see {@link
-   * VectorMicroKernel#computeRows} for why).
+   * row). The products and sums are {@link #compute}'s, in the same order.
    */
-  void computeRows(int kc, int q0, int segment, int segmentStride, int step, float[] a, int[] rows, float[] b, int bOff, float[] c, int cOff, int ldc);
-
-  /** {@code C[0..mr, 0..nr] += tile}, the tile's rows {@code nr()} apart: {@code C + tile}, bit for bit {@code tile + C}. */
-  void addTile(float[] tile, float[] c, int cOff, int ldc);
+  void computeRows(
+      int kc, int q0, int segment, int segmentStride, int step, float[] a, int[] rows, float[] b, int bOff, float[] c, int cOff, int ldc, boolean add);
 
   /**
    * Copies {@code length} floats into a packed panel in whole vectors, so it may also write up to {@link #copySlack()}

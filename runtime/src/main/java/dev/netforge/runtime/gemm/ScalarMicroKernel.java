@@ -33,7 +33,7 @@ final class ScalarMicroKernel implements MicroKernel {
 
   @Override
   public void computeRows(
-      int kc, int q0, int segment, int segmentStride, int step, float[] a, int[] rows, float[] b, int bOff, float[] c, int cOff, int ldc) {
+      int kc, int q0, int segment, int segmentStride, int step, float[] a, int[] rows, float[] b, int bOff, float[] c, int cOff, int ldc, boolean add) {
     float[] acc = new float[MR * NR];
     for (int p = 0; p < kc; p++) {
       int q = q0 + p;
@@ -46,7 +46,7 @@ final class ScalarMicroKernel implements MicroKernel {
         }
       }
     }
-    store(acc, c, cOff, ldc, false);
+    store(acc, c, cOff, ldc, add);
   }
 
   private static void store(float[] acc, float[] c, int cOff, int ldc, boolean add) {
@@ -67,13 +67,6 @@ final class ScalarMicroKernel implements MicroKernel {
   public void copyRunKeeping(float[] src, int srcOff, float[] dst, int dstOff, int length, int[] keep, int keepOff) {
     for (int i = 0; i < length; i++) {
       dst[dstOff + i] = keep[keepOff + i] != 0 ? src[srcOff + i] : 0f;
-    }
-  }
-
-  @Override
-  public void addTile(float[] tile, float[] c, int cOff, int ldc) {
-    for (int r = 0; r < MR; r++) {
-      addRun(tile, r * NR, c, cOff + r * ldc, NR);
     }
   }
 

@@ -102,7 +102,7 @@ final class VectorMicroKernel implements MicroKernel {
 
   @Override
   public void computeRows(
-      int kc, int q0, int segment, int segmentStride, int step, float[] a, int[] rows, float[] b, int bOff, float[] c, int cOff, int ldc) {
+      int kc, int q0, int segment, int segmentStride, int step, float[] a, int[] rows, float[] b, int bOff, float[] c, int cOff, int ldc, boolean add) {
     FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
     FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
     FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -147,34 +147,34 @@ final class VectorMicroKernel implements MicroKernel {
         left = segment;
       }
     }
-    // One sequence of stores, no add branch (Sgemm adds the tile with addTile where C accumulates). Each Vector API
-    // call inlines hundreds of bytes of bytecode; past C2's DesiredMethodLimit (8000 per compiled method) JDK 17's C2
-    // delays the rest, and a store after a delayed call sees no constant species and boxes. With compute's two store
-    // sequences after this loop, the last stores boxed in about one JVM in eight (AlexNetTorchvision: 268 MB
-    // allocated per training step, fc6's forward and the convolutions' weight gradients read their rows here). The
-    // twelve vectors cannot go to a shared helper either: passed as arguments they were boxed (measured twenty times
-    // slower: MiniAlexNet's conv2 backward, 8 → 160 ms).
-    c00.intoArray(c, cOff);
-    c01.intoArray(c, cOff + L);
-    c10.intoArray(c, cOff + ldc);
-    c11.intoArray(c, cOff + ldc + L);
-    c20.intoArray(c, cOff + 2 * ldc);
-    c21.intoArray(c, cOff + 2 * ldc + L);
-    c30.intoArray(c, cOff + 3 * ldc);
-    c31.intoArray(c, cOff + 3 * ldc + L);
-    c40.intoArray(c, cOff + 4 * ldc);
-    c41.intoArray(c, cOff + 4 * ldc + L);
-    c50.intoArray(c, cOff + 5 * ldc);
-    c51.intoArray(c, cOff + 5 * ldc + L);
-  }
-
-  @Override
-  public void addTile(float[] tile, float[] c, int cOff, int ldc) {
-    for (int r = 0; r < MR; r++) {
-      int ci = cOff + r * ldc;
-      int ti = r * NR;
-      FloatVector.fromArray(S, c, ci).add(FloatVector.fromArray(S, tile, ti)).intoArray(c, ci);
-      FloatVector.fromArray(S, c, ci + L).add(FloatVector.fromArray(S, tile, ti + L)).intoArray(c, ci + L);
+    // compute's stores, written out again: the twelve vectors passed to a shared helper were boxed (measured twenty
+    // times slower: MiniAlexNet's conv2 backward, 8 → 160 ms).
+    if (add) {
+      c00.add(FloatVector.fromArray(S, c, cOff)).intoArray(c, cOff);
+      c01.add(FloatVector.fromArray(S, c, cOff + L)).intoArray(c, cOff + L);
+      c10.add(FloatVector.fromArray(S, c, cOff + ldc)).intoArray(c, cOff + ldc);
+      c11.add(FloatVector.fromArray(S, c, cOff + ldc + L)).intoArray(c, cOff + ldc + L);
+      c20.add(FloatVector.fromArray(S, c, cOff + 2 * ldc)).intoArray(c, cOff + 2 * ldc);
+      c21.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + L)).intoArray(c, cOff + 2 * ldc + L);
+      c30.add(FloatVector.fromArray(S, c, cOff + 3 * ldc)).intoArray(c, cOff + 3 * ldc);
+      c31.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + L)).intoArray(c, cOff + 3 * ldc + L);
+      c40.add(FloatVector.fromArray(S, c, cOff + 4 * ldc)).intoArray(c, cOff + 4 * ldc);
+      c41.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + L)).intoArray(c, cOff + 4 * ldc + L);
+      c50.add(FloatVector.fromArray(S, c, cOff + 5 * ldc)).intoArray(c, cOff + 5 * ldc);
+      c51.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + L)).intoArray(c, cOff + 5 * ldc + L);
+    } else {
+      c00.intoArray(c, cOff);
+      c01.intoArray(c, cOff + L);
+      c10.intoArray(c, cOff + ldc);
+      c11.intoArray(c, cOff + ldc + L);
+      c20.intoArray(c, cOff + 2 * ldc);
+      c21.intoArray(c, cOff + 2 * ldc + L);
+      c30.intoArray(c, cOff + 3 * ldc);
+      c31.intoArray(c, cOff + 3 * ldc + L);
+      c40.intoArray(c, cOff + 4 * ldc);
+      c41.intoArray(c, cOff + 4 * ldc + L);
+      c50.intoArray(c, cOff + 5 * ldc);
+      c51.intoArray(c, cOff + 5 * ldc + L);
     }
   }
 

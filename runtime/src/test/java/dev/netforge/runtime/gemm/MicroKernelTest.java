@@ -72,20 +72,13 @@ class MicroKernelTest {
       }
       float[] b = random(rng, 4 + nr * kc);
       float[] initial = random(rng, mr * (nr + 2));
-      float[] expected = initial.clone();
-      kernel.compute(kc, packed, 0, b, 4, expected, 0, nr + 2, false);
-      float[] actual = initial.clone();
-      kernel.computeRows(kc, q0, segment, segmentStride, step, a, rows, b, 4, actual, 0, nr + 2);
-      org.junit.jupiter.api.Assertions.assertArrayEquals(expected, actual, kernel.describe());
-
-      // Accumulating: the tile computed aside and added (as Sgemm does for computeRows) gives compute's bits.
-      float[] accumulated = initial.clone();
-      kernel.compute(kc, packed, 0, b, 4, accumulated, 0, nr + 2, true);
-      float[] tile = new float[mr * nr];
-      kernel.computeRows(kc, q0, segment, segmentStride, step, a, rows, b, 4, tile, 0, nr);
-      float[] added = initial.clone();
-      kernel.addTile(tile, added, 0, nr + 2);
-      org.junit.jupiter.api.Assertions.assertArrayEquals(accumulated, added, kernel.describe() + " accumulating");
+      for (boolean add : new boolean[] {false, true}) {
+        float[] expected = initial.clone();
+        kernel.compute(kc, packed, 0, b, 4, expected, 0, nr + 2, add);
+        float[] actual = initial.clone();
+        kernel.computeRows(kc, q0, segment, segmentStride, step, a, rows, b, 4, actual, 0, nr + 2, add);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(expected, actual, kernel.describe() + " add=" + add);
+      }
     }
   }
 
