@@ -11,16 +11,31 @@ import java.util.SplittableRandom;
  * Random network declarations from a seed: valid ones built so that every shape fits (random op orders, pooling or LRN
  * before any layer with parameters, both roundings, rectangular inputs, groups, one or two towers, feature-map and
  * class-score outputs), and invalid ones, each a valid one with one defect the processor must report.
+ *
+ * <p>About one network in {@value #WIDE_EVERY} is wide: 32 to 256 input channels, planes of 5 to 14, and 32 to 256
+ * filters a tower in each convolution, mostly 3×3 and 5×5 at stride 1, so that the runtime's Winograd paths (taken
+ * only where many input channels meet many filters) run inside random networks too. Whether a seed's network is wide,
+ * and what makes it so, is drawn from a second stream, so that the other seeds' networks are what they were before
+ * wide ones existed.
  */
 final class DeclarationGenerator {
   /** Activations per example above which a convolution is made to stride further, keeping the float64 reference quick. */
   private static final int MAX_ACTIVATIONS = 3000;
+  /** {@link #MAX_ACTIVATIONS} in a wide network: room for 256 filters on 12×12 at stride 1. */
+  private static final int MAX_ACTIVATIONS_WIDE = 40_000;
+  private static final int WIDE_EVERY = 6;
+  private static final int MAX_FILTERS_WIDE = 256;
 
   private final Random random;
+  /** The second stream: whether the network is wide, and the draws only a wide network makes. */
+  private final Random wide;
+  private boolean wideNetwork;
 
   DeclarationGenerator(long seed) {
     // Mixed first: java.util.Random's first draws from neighbouring seeds are alike (seeds 1..200 all chose 2 towers).
-    random = new Random(new SplittableRandom(seed).nextLong());
+    SplittableRandom mixed = new SplittableRandom(seed);
+    random = new Random(mixed.nextLong());
+    wide = new Random(mixed.nextLong());
   }
 
   /**
@@ -35,10 +50,16 @@ final class DeclarationGenerator {
 
   /** A declaration whose every shape fits. */
   Declaration valid(String name) {
+    wideNetwork = wide.nextInt(WIDE_EVERY) == 0;
     int towers = 1 + random.nextInt(2);
     int height = 5 + random.nextInt(16);
     int width = random.nextBoolean() ? height : 5 + random.nextInt(16);
-    int channels = 1 + random.nextInt(4);
+    if (wideNetwork) {
+      // Small planes, so that many filters fit MAX_ACTIVATIONS_WIDE at stride 1.
+      height = Math.min(height, 5 + wide.nextInt(10));
+      width = Math.min(width, 5 + wide.nextInt(10));
+    }
+    int channels = wideNetwork ? 32 * (1 + wide.nextInt(8)) : 1 + random.nextInt(4);
     Dims dims = new Dims(channels, height, width);
     int methodCount = 1 + random.nextInt(6);
     List<Declaration.Method> methods = new ArrayList<>();
@@ -47,6 +68,9 @@ final class DeclarationGenerator {
     for (int m = 0; m < methodCount; m++) {
       // 0: convolution, 1: dense, else a method without parameters; the last one has them if none did before.
       int kind = m == methodCount - 1 && !parametric ? random.nextInt(2) : random.nextInt(5);
+      if (wideNetwork && kind > 1 && wide.nextBoolean()) {
+        kind = 0; // more convolutions, so that one often meets another's many filters
+      }
       boolean withParameters = kind <= 1;
       List<Declaration.Op> free = new ArrayList<>(List.of(new Declaration.Relu(), new Declaration.Dropout(0), new Declaration.Lrn(1, 0, 0, 0)));
       if (!dense) {
@@ -144,13 +168,29 @@ final class DeclarationGenerator {
       }
     }
     int groups = groupChoices.get(random.nextInt(groupChoices.size()));
+    if (wideNetwork) {
+      // 1 or the next: wide groups. (Single-channel groups of many channels also hold, after a ReLU, many outputs
+      // equal to their bias, which an LRN makes near-ties for a max pooling in every draw.)
+      groups = groupChoices.get(Math.min(groupChoices.size() - 1, wide.nextInt(2)));
+    }
     int unit = groups * towers / gcd(groups, towers);
     int filters = unit * (1 + random.nextInt(Math.max(1, 12 / unit)));
     int kernel = 1 + random.nextInt(Math.min(11, Math.min(in.h(), in.w())));
     int padding = random.nextInt(kernel / 2 + 1);
     int stride = 1 + random.nextInt(4);
+    if (wideNetwork) {
+      int target = 32 * (1 + wide.nextInt(MAX_FILTERS_WIDE / 32)) * towers; // 32 to 256 filters a tower
+      filters = unit * Math.max(1, target / unit);
+      int winogradKernel = wide.nextInt(3) > 0 ? 3 : 5;
+      if (wide.nextInt(8) > 0 && winogradKernel <= Math.min(in.h(), in.w())) {
+        kernel = winogradKernel;
+        padding = wide.nextInt(kernel / 2 + 1);
+        stride = 1;
+      }
+    }
+    int maxActivations = wideNetwork ? MAX_ACTIVATIONS_WIDE : MAX_ACTIVATIONS;
     while ((long) filters * Float64Network.windows(in.h(), kernel, stride, padding) * Float64Network.windows(in.w(), kernel, stride, padding)
-        > MAX_ACTIVATIONS) {
+        > maxActivations) {
       stride++;
     }
     return new Declaration.Conv(filters, kernel, stride, padding, groups, !exact(in, kernel, stride, padding) || random.nextInt(3) == 0);

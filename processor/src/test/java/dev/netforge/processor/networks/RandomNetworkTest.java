@@ -12,6 +12,8 @@ import dev.netforge.runtime.Parameter;
 import dev.netforge.runtime.cuda.CudaNetwork;
 import dev.netforge.runtime.cuda.Device;
 import dev.netforge.runtime.cuda.EmulatedDevice;
+import dev.netforge.runtime.nn.ConvShape;
+import dev.netforge.runtime.nn.ConvolutionPaths;
 import dev.netforge.runtime.onnx.OnnxExport;
 import dev.netforge.runtime.onnx.OnnxRuntimeRun;
 import java.io.IOException;
@@ -22,7 +24,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import javax.tools.Diagnostic;
 import javax.tools.JavaFileObject;
@@ -33,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Every network the DSL accepts computes what its declaration says: random declarations, compiled with the processor,
  * give the float64 reference's output, loss, ∂input and every parameter gradient within 1e-4; random defective ones
  * end in a compile error on one of their annotations. Seeds 1..N run every time ({@code -Dnetforge.networks=N}, 200 by
- * default), plus one fresh seed printed for replay with {@code -Dnetforge.seed=S}.
+ * default), plus one fresh seed printed for replay with {@code -Dnetforge.seed=S}. Such a run fails too if no network
+ * took one of the runtime's Winograd paths (the generator's wide networks are there to reach them).
  */
 class RandomNetworkTest {
   private static final int DEFAULT_NETWORKS = 200;
@@ -101,6 +106,11 @@ class RandomNetworkTest {
       }
     }
     System.out.println("random networks checked: " + seeds.size() + " " + covered);
+    if (seeds.size() > DEFAULT_NETWORKS) { // not a replay, nor a run of fewer seeds
+      for (String path : List.of("Winograd 3×3", "Winograd 5×5")) {
+        assertTrue(covered.containsKey(path), "no network took the " + path + " path: the generator no longer reaches it " + covered);
+      }
+    }
   }
 
   /** Tallies what a declaration exercises, so the printed summary shows the generator reaches every case. */
@@ -124,6 +134,27 @@ class RandomNetworkTest {
         covered.merge(feature, 1, Integer::sum);
       }
     });
+    winogradKernels(d).forEach(k -> covered.merge("Winograd " + k + "×" + k, 1, Integer::sum));
+  }
+
+  /** The filter sizes of the Winograd algorithms {@code d}'s convolutions take in the runtime, once each. */
+  private static Set<Integer> winogradKernels(Declaration d) {
+    Set<Integer> kernels = new TreeSet<>();
+    Float64Network.Dims in = new Float64Network.Dims(d.channels(), d.height(), d.width());
+    for (Declaration.Op op : d.methods().stream().flatMap(m -> m.ops().stream()).toList()) {
+      Float64Network.Dims out = Float64Network.outputOf(op, in);
+      if (op instanceof Declaration.Conv c) {
+        ConvShape s = new ConvShape(in.c(), in.h(), in.w(), out.c(), out.h(), out.w(), c.kernel(), c.stride(), c.padding(), in.c() / c.groups());
+        // Convolution's tower slices: a group's filters, or a tower's share of them, whichever is fewer.
+        int outCount = c.filters() / Math.max(c.groups(), d.towers());
+        int k = ConvolutionPaths.winogradKernel(s, outCount);
+        if (k != 0) {
+          kernels.add(k);
+        }
+      }
+      in = out;
+    }
+    return kernels;
   }
 
   @Test

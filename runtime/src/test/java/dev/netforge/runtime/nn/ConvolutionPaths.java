@@ -1,0 +1,17 @@
+package dev.netforge.runtime.nn;
+
+/**
+ * Which of {@link Conv2d}'s algorithms a tower slice takes, for tests outside this package (the random networks) that
+ * tally what they covered: the runtime's own decision, so that the tally cannot drift from it.
+ */
+public final class ConvolutionPaths {
+  private ConvolutionPaths() {}
+
+  /**
+   * The filter size of the Winograd algorithm that computes {@code outCount} filters of {@code s} ({@link
+   * WinogradConvolution#applies}: 3 or 5), or 0 where im2col does.
+   */
+  public static int winogradKernel(ConvShape s, int outCount) {
+    return WinogradConvolution.applies(s, outCount) ? s.kernel() : 0;
+  }
+}
