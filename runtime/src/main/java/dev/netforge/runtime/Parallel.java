@@ -7,8 +7,10 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 
 /**
- * A fixed set of worker threads that split a range of work into contiguous, equal chunks. The split depends only
- * on the thread count, so results are reproducible run to run for the same count.
+ * A fixed set of worker threads that split a range of work into contiguous, equal chunks ({@link #forRange}: the
+ * split depends only on the thread count, so results are reproducible run to run for the same count), or into chunks
+ * of a given size that the threads claim as they come free ({@link #forClaimed}: for loops whose every chunk gives
+ * the same bits whichever thread runs it, so that a thread slowed by the host does not hold the others up).
  *
  * <p>A multi-tower network runs its towers side by side ({@link #towers}): each tower on its own share of the
  * threads, and every kernel it calls splits its work over that share only ({@link #shared()} answers the tower's
@@ -57,6 +59,19 @@ public final class Parallel implements AutoCloseable {
   private final AtomicBoolean busy = new AtomicBoolean();
   private final AtomicInteger unfinished = new AtomicInteger();
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+  // The loop forClaimed hands out: its body, size and chunk size, and the first item not yet claimed.
+  private RangeBody claimedBody;
+  private int claimedSize;
+  private int claimedGrain;
+  private final AtomicInteger nextClaim = new AtomicInteger();
+  /** The loop {@link #forClaimed} hands out to every thread: claim a chunk, run it, until none is left. */
+  private final RangeBody runClaimed =
+      (worker, start, end) -> {
+        for (int first; (first = nextClaim.getAndAdd(claimedGrain)) < claimedSize; ) {
+          claimedBody.run(worker, first, Math.min(claimedSize, first + claimedGrain));
+        }
+      };
 
   /** Each tower's share of the threads, made on the first {@link #towers} call for that tower count. */
   private Parallel[] towerPools;
@@ -154,6 +169,32 @@ public final class Parallel implements AutoCloseable {
     }
     if (failed != null) {
       throw new IllegalStateException("a worker failed", failed);
+    }
+  }
+
+  /**
+   * Runs {@code body} over {@code [0, n)} in chunks {@code [k·grain, min(n, (k + 1)·grain))}, each thread (the caller
+   * among them) claiming the next chunk as soon as it is done with its last. Which thread runs a chunk, and in what
+   * order, changes from call to call: the body must give the same results whatever the assignment (each chunk
+   * writing only its own outputs, with its worker's own scratch). Balances a loop whose threads run at different
+   * speeds — a host whose other tenants slow one core and not the other — where {@link #forRange}'s equal shares
+   * leave the faster thread waiting.
+   */
+  public void forClaimed(int n, int grain, RangeBody body) {
+    if (grain < 1) {
+      throw new IllegalArgumentException("grain = " + grain + " must be at least 1");
+    }
+    if (claimedBody != null) {
+      throw new IllegalStateException("a worker pool runs one claimed loop at a time: this one was handed one from inside another");
+    }
+    claimedBody = body;
+    claimedSize = n;
+    claimedGrain = grain;
+    nextClaim.set(0);
+    try {
+      forRange(Math.min(threads, (n + grain - 1) / grain), runClaimed);
+    } finally {
+      claimedBody = null;
     }
   }
 

@@ -95,6 +95,55 @@ class ParallelTest {
   }
 
   @Test
+  void aClaimedLoopCoversItsRangeOnceInChunksOfItsGrain() {
+    try (Parallel pool = new Parallel(3)) {
+      for (int n = 0; n < 300; n++) {
+        for (int grain = 1; grain <= 7; grain++) {
+          int[] visits = new int[n];
+          int g = grain;
+          int size = n;
+          pool.forClaimed(n, grain, (worker, start, end) -> {
+            assertEquals(0, start % g, "a chunk starts on a multiple of the grain");
+            assertEquals(Math.min(size, start + g), end, "a chunk is one grain long, or the range's rest");
+            for (int i = start; i < end; i++) {
+              visits[i]++;
+            }
+          });
+          for (int i = 0; i < n; i++) {
+            assertEquals(1, visits[i], "n = " + n + ", grain " + grain + ", index " + i);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void aThreadHeldUpInOneChunkLeavesTheRestToTheOthers() throws Exception {
+    try (Parallel pool = new Parallel(2)) {
+      CountDownLatch othersDone = new CountDownLatch(1);
+      int[] chunksRun = new int[2];
+      int[] heldUpIn = {-1};
+      pool.forClaimed(40, 1, (worker, start, end) -> {
+        chunksRun[worker]++;
+        if (start == 0) {
+          heldUpIn[0] = worker;
+          try {
+            // Equal shares would leave items 1..19 to this thread; claimed, the other takes all 39 while it waits.
+            assertTrue(othersDone.await(10, TimeUnit.SECONDS), "the other thread did not finish the range");
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        } else if (start == 39) {
+          othersDone.countDown();
+        }
+      });
+      int held = heldUpIn[0];
+      assertEquals(1, chunksRun[held], "the held-up thread ran only its first chunk");
+      assertEquals(39, chunksRun[1 - held]);
+    }
+  }
+
+  @Test
   void aFailingWorkerFailsTheLoopAndThePoolGoesOn() {
     try (Parallel pool = new Parallel(2)) {
       IllegalArgumentException e =
@@ -128,7 +177,7 @@ class ParallelTest {
   }
 
   @Test
-  void handingOutALoopAllocatesNothing() {
+  void handingOutALoopEitherWayAllocatesNothing() {
     com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     try (Parallel pool = new Parallel(3)) {
       long[] threadIds = new long[3];
@@ -141,17 +190,19 @@ class ParallelTest {
       };
       for (int i = 0; i < 20_000; i++) {
         pool.forRange(data.length, body);
+        pool.forClaimed(data.length, 256, body);
       }
       long before = sum(bean.getThreadAllocatedBytes(threadIds));
       int loops = 10_000;
       for (int i = 0; i < loops; i++) {
         pool.forRange(data.length, body);
+        pool.forClaimed(data.length, 256, body);
       }
       long allocated = sum(bean.getThreadAllocatedBytes(threadIds)) - before;
-      assertEquals(30_000f, data[0]);
+      assertEquals(60_000f, data[0]);
       // The reading itself allocates its result array; a future, a list or a captured lambda per loop would be
       // hundreds of kilobytes here.
-      assertTrue(allocated < 1024, allocated + " bytes allocated by " + loops + " loops");
+      assertTrue(allocated < 1024, allocated + " bytes allocated by " + 2 * loops + " loops");
     }
   }
 

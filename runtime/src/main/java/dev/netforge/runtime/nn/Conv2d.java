@@ -35,6 +35,8 @@ import java.util.Arrays;
  *
  * <p>{@code dy} is overwritten with g. db and dW sum over the examples in {@link BatchTree}'s order with leaves of
  * {@value #EXAMPLES_PER_LEAF}: the workers take whole leaves, so the gradient's bits do not depend on how many there are.
+ * The workers claim the forward pass's groups of examples (or blocks of tiles), the leaves and the input gradient's
+ * blocks of tiles as they come free ({@link Parallel#forClaimed}): every one writes only its own outputs.
  */
 public final class Conv2d extends Stage {
   /** Output positions one GEMM should see at least: a few micro-kernel panels and a reduction long enough to stream. */
@@ -81,9 +83,15 @@ public final class Conv2d extends Stage {
   /** The first example of every leaf of the backward pass's batch ({@link BatchTree}), then the batch. */
   private int[] leafStarts = new int[0];
 
+  /** The backward pass's leaves ({@link #leafStarts}). */
+  private int leaves;
+  /** Tiles of the batch where the slice's input gradient is Winograd's (from example 0, {@link WinogradConvolution#tiles} each). */
+  private int batchTiles;
+
   private final Parallel.RangeBody forwardExamples = this::forwardExamples;
+  private final Parallel.RangeBody forwardWinograd = this::forwardWinograd;
   private final Parallel.RangeBody outputGradientChannels = this::outputGradientChannels;
-  private final Parallel.RangeBody backwardLeaves = this::backwardLeaves;
+  private final Parallel.RangeBody backwardUnits = this::backwardUnits;
   private final Parallel.RangeBody addLeafSums = this::addLeafSums;
 
   /**
@@ -141,7 +149,11 @@ public final class Conv2d extends Stage {
         packedWeights = scratch.get(0, Scratch.Use.PACKED_WEIGHTS, Sgemm.packedASize(sl.outCount(), patch));
         Sgemm.packA(false, sl.outCount(), patch, weight.value, sl.outStart() * patch, patch, packedWeights);
       }
-      pool.forRange(batch, forwardExamples);
+      if (sliceWinograd != null) {
+        pool.forClaimed(batch * WinogradConvolution.tiles(s), WinogradConvolution.blockColumns(), forwardWinograd);
+      } else {
+        pool.forClaimed(batch, examplesPerGemm(s.outPlane()), forwardExamples);
+      }
     }
   }
 
@@ -149,7 +161,7 @@ public final class Conv2d extends Stage {
   public void backward(int batch, boolean training) {
     int patch = s.patch();
     Parallel pool = Parallel.shared();
-    int leaves = BatchTree.leafCount(0, batch, EXAMPLES_PER_LEAF);
+    leaves = BatchTree.leafCount(0, batch, EXAMPLES_PER_LEAF);
     if (leafStarts.length < leaves + 1) {
       leafStarts = new int[leaves + 1];
     }
@@ -179,7 +191,11 @@ public final class Conv2d extends Stage {
         packedWeights = scratch.get(0, Scratch.Use.PACKED_WEIGHTS, Sgemm.packedASize(patch, sl.outCount()));
         Sgemm.packA(true, patch, sl.outCount(), weight.value, sl.outStart() * patch, patch, packedWeights);
       }
-      pool.forRange(leaves, backwardLeaves);
+      // The leaves first, then (where it is Winograd's) the input gradient's blocks of tiles: a thread done with its
+      // leaves takes blocks while another finishes a leaf.
+      batchTiles = sliceWinograd != null && dx != null ? batch * WinogradConvolution.tiles(sliceWinograd) : 0;
+      int blocks = (batchTiles + WinogradConvolution.blockColumns() - 1) / WinogradConvolution.blockColumns();
+      pool.forClaimed(leaves + blocks, 1, backwardUnits);
       if (leaves > 1) {
         pool.forRange(sl.outCount() * patch, addLeafSums);
       }
@@ -227,10 +243,6 @@ public final class Conv2d extends Stage {
    * (or, for a group of one, into the GEMM's own stores).
    */
   private void forwardExamples(int worker, int first, int end) {
-    if (sliceWinograd != null) {
-      forwardWinograd(worker, first, end);
-      return;
-    }
     int patch = s.patch();
     int plane = s.outPlane();
     int group = examplesPerGemm(plane);
@@ -272,13 +284,13 @@ public final class Conv2d extends Stage {
     }
   }
 
-  /** Forward, examples {@code [first, end)}, as a {@link WinogradConvolution}. */
-  private void forwardWinograd(int worker, int first, int end) {
+  /** Forward, the batch's tiles {@code [tileStart, tileEnd)}, as a {@link WinogradConvolution}. */
+  private void forwardWinograd(int worker, int tileStart, int tileEnd) {
     int outCount = slice.outCount();
     float[] planes = scratch.get(worker, Scratch.Use.PADDED_INPUT, WinogradConvolution.planesSize(s));
     float[] transformed = scratch.get(worker, Scratch.Use.COLUMNS, WinogradConvolution.transformedInputSize(s));
     float[] products = scratch.get(worker, Scratch.Use.OUTPUT_TILE, WinogradConvolution.productsSize(s, outCount));
-    WinogradConvolution.convolve(s, x, first, end - first, slice.inStart(), packedWeights, outCount, y, s.outChannels(), slice.outStart(), bias.value,
+    WinogradConvolution.convolve(s, x, 0, tileStart, tileEnd, slice.inStart(), packedWeights, outCount, y, s.outChannels(), slice.outStart(), bias.value,
         relu, passMask, false, planes, transformed, products);
   }
 
@@ -289,46 +301,46 @@ public final class Conv2d extends Stage {
     }
   }
 
-  /** Backward, leaves {@code [firstLeaf, endLeaf)}: for each, {@link #backwardExamples} over its examples. */
-  private void backwardLeaves(int worker, int firstLeaf, int endLeaf) {
-    for (int leaf = firstLeaf; leaf < endLeaf; leaf++) {
-      backwardExamples(worker, leaf, leafStarts[leaf], leafStarts[leaf + 1]);
+  /**
+   * Backward, units {@code [start, end)}: the first {@link #leaves} are leaves, each {@link #backwardExamples} over its
+   * examples; the rest are blocks of {@link WinogradConvolution#blockColumns} of the batch's tiles, of the input
+   * gradient where it is Winograd's.
+   */
+  private void backwardUnits(int worker, int start, int end) {
+    for (int unit = start; unit < end; unit++) {
+      if (unit < leaves) {
+        backwardExamples(worker, unit, leafStarts[unit], leafStarts[unit + 1]);
+      } else {
+        int tileStart = (unit - leaves) * WinogradConvolution.blockColumns();
+        inputGradientWinograd(worker, tileStart, Math.min(batchTiles, tileStart + WinogradConvolution.blockColumns()));
+      }
     }
   }
 
-  /**
-   * Backward, the examples {@code [first, end)} of one leaf, by Winograd's algorithms: ∂W into the leaf's partial sum
-   * ({@link WinogradWeightGradient}), ∂x as the convolution of g with the flipped filters ({@link WinogradConvolution}).
-   */
+  /** Backward, ∂W of the examples {@code [first, end)} of one leaf into its partial sum, by {@link WinogradWeightGradient}. */
   private void backwardWinograd(int worker, int leaf, int first, int end) {
-    ConvShape t = sliceWinograd;
     int outCount = slice.outCount();
-    float[] planes = scratch.get(worker, Scratch.Use.PADDED_INPUT, Math.max(WinogradWeightGradient.planesSize(s), WinogradConvolution.planesSize(t)));
-    float[] transformed = scratch.get(
-        worker, Scratch.Use.COLUMNS, Math.max(WinogradWeightGradient.transformedInputSize(s), WinogradConvolution.transformedInputSize(t)));
-    int productsSize = Math.max(WinogradWeightGradient.transformedGradientSize(outCount), WinogradConvolution.productsSize(t, s.groupInputs()));
-    float[] products = scratch.get(worker, Scratch.Use.OUTPUT_TILE, productsSize);
+    float[] planes = scratch.get(worker, Scratch.Use.PADDED_INPUT, WinogradWeightGradient.planesSize(s));
+    float[] transformed = scratch.get(worker, Scratch.Use.COLUMNS, WinogradWeightGradient.transformedInputSize(s));
+    float[] products = scratch.get(worker, Scratch.Use.OUTPUT_TILE, WinogradWeightGradient.transformedGradientSize(outCount));
     float[] sums = scratch.get(worker, Scratch.Use.COLUMN_GRADIENT, WinogradWeightGradient.sumsSize(s, outCount));
     WinogradWeightGradient.leafGradient(s, x, dy, first, end - first, slice.inStart(), slice.outStart(), outCount, planes, transformed, products, sums,
         leafWeightGradient(leaf), leafWeightGradientOffset(leaf));
-    if (dx != null) {
-      inputGradientWinograd(worker, first, end);
-    }
   }
 
-  /** ∂x of the examples {@code [first, end)}: g convolved with the flipped filters, as a {@link WinogradConvolution}. */
-  private void inputGradientWinograd(int worker, int first, int end) {
+  /** ∂x of the batch's tiles {@code [tileStart, tileEnd)}: g convolved with the flipped filters, as a {@link WinogradConvolution}. */
+  private void inputGradientWinograd(int worker, int tileStart, int tileEnd) {
     ConvShape t = sliceWinograd;
     float[] planes = scratch.get(worker, Scratch.Use.PADDED_INPUT, WinogradConvolution.planesSize(t));
     float[] transformed = scratch.get(worker, Scratch.Use.COLUMNS, WinogradConvolution.transformedInputSize(t));
     float[] products = scratch.get(worker, Scratch.Use.OUTPUT_TILE, WinogradConvolution.productsSize(t, s.groupInputs()));
-    WinogradConvolution.convolve(t, dy, first, end - first, slice.outStart(), packedWeights, s.groupInputs(), dx, s.inChannels(), slice.inStart(), null,
+    WinogradConvolution.convolve(t, dy, 0, tileStart, tileEnd, slice.outStart(), packedWeights, s.groupInputs(), dx, s.inChannels(), slice.inStart(), null,
         false, null, slice.addsToInputGradient(), planes, transformed, products);
   }
 
   /**
    * Backward, the examples {@code [first, end)} of one leaf: per group of examples, ∂W into the leaf's partial sum and
-   * ∂x through ∂col (or, where only the input gradient is Winograd's, ∂x by it after the groups).
+   * ∂x through ∂col (where the input gradient is Winograd's, ∂W alone: {@link #backwardUnits} takes ∂x).
    */
   private void backwardExamples(int worker, int leaf, int first, int end) {
     if (sliceWinograd != null && WinogradWeightGradient.applies(s)) {
@@ -406,9 +418,6 @@ public final class Conv2d extends Stage {
           partial[partialOff + o * patch + r] = transposedSum[r * outCount + o];
         }
       }
-    }
-    if (sliceWinograd != null && dx != null) {
-      inputGradientWinograd(worker, first, end);
     }
   }
 }

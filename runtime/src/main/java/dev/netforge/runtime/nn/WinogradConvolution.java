@@ -268,22 +268,25 @@ final class WinogradConvolution {
   }
 
   /**
-   * Convolves examples {@code [first, first + count)}: their {@code s.groupInputs()} channels from {@code inStart} of
+   * Convolves the tiles {@code [tileStart, tileEnd)} of the examples from {@code first} (each example's {@link
+   * #tiles} one after the other): their {@code s.groupInputs()} channels from {@code inStart} of
    * {@code x} (examples of {@code s.inChannels()} planes) with {@code outCount} filters ({@link #transformFilters}),
    * into channels {@code [yStart, yStart + outCount)} of {@code y} (examples of {@code yChannels} planes of {@code
    * s.outPlane()}): {@code y = mask · relu(conv + bias[yStart + o])}, or, {@code accumulate}, {@code y += conv}
    * ({@code bias} and {@code mask} may be {@code null}). {@code planes}, {@code transformed} and {@code products} are
    * scratch of {@link #planesSize}, {@link #transformedInputSize} and {@link #productsSize}.
    *
-   * <p>The examples' tiles, one after the other, are taken a block of {@link #blockColumns} at a time (a block may end
-   * inside an example): transformed, multiplied and transformed back while the block's V and M are in the core's
-   * cache. All tiles at once, V and M of a few examples (megabytes each) went out to L3 between the three steps.
+   * <p>The tiles are taken a block of {@link #blockColumns} at a time from {@code tileStart} (a block may end inside an
+   * example): transformed, multiplied and transformed back while the block's V and M are in the core's cache. All
+   * tiles at once, V and M of a few examples (megabytes each) went out to L3 between the three steps. Each tile's
+   * outputs are the same whichever block it falls in, so callers may split the tiles anywhere.
    */
   static void convolve(
       ConvShape s,
       float[] x,
       int first,
-      int count,
+      int tileStart,
+      int tileEnd,
       int inStart,
       float[] filters,
       int outCount,
@@ -299,14 +302,13 @@ final class WinogradConvolution {
       float[] products) {
     int inputs = s.groupInputs();
     int block = blockColumns();
-    int columns = count * tiles(s);
     int transformedMatrix = Sgemm.packedSize(inputs, block);
     int packedFilters = Sgemm.packedASize(outCount, inputs);
     int productMatrix = outCount * block;
     int nr = Sgemm.panelWidth();
     int points = points(s);
-    for (int start = 0; start < columns; start += block) {
-      int n = Math.min(block, columns - start);
+    for (int start = tileStart; start < tileEnd; start += block) {
+      int n = Math.min(block, tileEnd - start);
       transformInput(s, x, first, start, n, inStart, planes, transformed, transformedMatrix, nr, inputs * nr);
       for (int xi = 0; xi < points; xi++) {
         Sgemm.gemmPacked(

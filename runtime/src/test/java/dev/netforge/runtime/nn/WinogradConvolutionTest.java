@@ -1,5 +1,6 @@
 package dev.netforge.runtime.nn;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -121,6 +122,26 @@ class WinogradConvolutionTest {
     double scale = Math.sqrt(batch * s.outPlane());
     for (int i = 0; i < weight.length; i++) {
       assertEquals(dwExpected[i], w.grad[i], 1e-4 * (scale + Math.abs(dwExpected[i])), "dW[" + i + "]");
+    }
+
+    // The threads claim blocks of tiles and leaves as they come free: one thread and three give the same bits.
+    float[] dw = w.grad.clone();
+    for (int threads : new int[] {1, 3}) {
+      float[] yAgain = new float[y.length];
+      float[] dxAgain = new float[dx.length];
+      try (Parallel pool = new Parallel(threads)) {
+        pool.towers(1, tower -> {
+          Conv2d again = new Conv2d(s, w, b, true, new Scratch(threads), slices);
+          again.bind(x, yAgain, mask);
+          again.forward(batch, true);
+          plain.bind(x, new float[mask.length], null);
+          plain.bindGradients(dy, dxAgain);
+          plain.backward(batch, false);
+        });
+      }
+      assertArrayEquals(y, yAgain, threads + " threads: y");
+      assertArrayEquals(dx, dxAgain, threads + " threads: dx");
+      assertArrayEquals(dw, w.grad, threads + " threads: dW");
     }
   }
 
