@@ -38,6 +38,9 @@ public final class Parallel implements AutoCloseable {
     protected abstract void clear();
   }
 
+  /** The name of every pool's worker threads: the threads, besides a loop's caller, that kernels compute on. */
+  public static final String WORKER_THREAD_NAME = "netforge-worker";
+
   /** Spins before parking: long enough to cover the gap between two kernels' loops, short next to a kernel. */
   private static final int SPINS = 1 << 12;
 
@@ -93,7 +96,7 @@ public final class Parallel implements AutoCloseable {
     this.workers = new Thread[threads - 1];
     for (int w = 1; w < threads; w++) {
       int worker = w;
-      Thread t = new Thread(() -> work(worker), "netforge-worker");
+      Thread t = new Thread(() -> work(worker), WORKER_THREAD_NAME);
       t.setDaemon(true);
       workers[w - 1] = t;
     }

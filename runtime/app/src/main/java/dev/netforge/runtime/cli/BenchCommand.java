@@ -32,13 +32,6 @@ final class BenchCommand implements Callable<Integer> {
    */
   private static final int WARM_UP = 2;
   private static final long WARM_UP_NANOS = 3_000_000_000L;
-  /**
-   * Heap bytes per timed step above which the step ran boxed vectors (code not compiled yet, or compiled without the
-   * Vector API's intrinsics): the engine allocates under a kilobyte a step once compiled, and one of the JVMs run in
-   * session 14 compiled AlexNetTorchvision's kernels so that they allocated 480 MB a step and ran 1.5 times slower,
-   * with nothing else to show for it.
-   */
-  private static final double BOXED_BYTES_PER_STEP = 1e6;
 
   @Option(names = "--model", defaultValue = "mini-alexnet")
   String model;
@@ -178,7 +171,7 @@ final class BenchCommand implements Callable<Integer> {
         timing.cpuSecondsPerStep() < 0
             ? "CPU time not measured"
             : String.format(Locale.ROOT, "%.4f CPU s/step (all threads)", timing.cpuSecondsPerStep()));
-    if (timing.bytesPerStep() > BOXED_BYTES_PER_STEP) {
+    if (timing.bytesPerStep() > AllocationMeter.BOXED_BYTES_PER_STEP) {
       System.out.printf(Locale.ROOT, "warning: %s: %.1f MB allocated per step: Vector API code ran boxed in this JVM (not compiled yet, or "
           + "compiled without its intrinsics), so these figures are not this code's speed; run again, or with more --steps%n", what,
           timing.bytesPerStep() / 1e6);

@@ -1,6 +1,7 @@
 package dev.netforge.runtime.cli;
 
 import dev.netforge.runtime.CompiledNetwork;
+import dev.netforge.runtime.CpuEngine;
 import dev.netforge.runtime.Engine;
 import dev.netforge.runtime.data.Batcher;
 import dev.netforge.runtime.data.FashionMnist;
@@ -152,7 +153,7 @@ final class TrainCommand implements Callable<Integer> {
     Trainer.Config config = new Trainer.Config(epochs, batch, lr, momentum, weightDecay, schedule, seed, !noFlip,
         out.resolve("checkpoint.safetensors"), sets.metadata());
     long start = System.nanoTime();
-    TrainingListener listener = speaks ? new TrainingReport(out, epochs, resume != null) : new TrainingListener() {};
+    TrainingListener listener = speaks ? new TrainingReport(out, epochs, resume != null, engine instanceof CpuEngine) : new TrainingListener() {};
     List<EpochResult> results = new Trainer(config, processes).train(engine, sets.train(), sets.test(), resume, listener);
     if (!speaks) {
       return;

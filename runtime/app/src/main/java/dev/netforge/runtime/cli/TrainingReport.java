@@ -6,6 +6,7 @@ import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -23,13 +24,30 @@ import org.knowm.xchart.XYChartBuilder;
 /**
  * What a person watching a training run sees: a progress bar per epoch with loss, accuracy and images per second; a
  * line per epoch with test loss, top-1 and top-5; {@code metrics.csv} and {@code metrics.png} (loss and accuracy
- * curves) in the run directory, rewritten after every epoch.
+ * curves) in the run directory, rewritten after every epoch; and a warning after an epoch whose steps allocated as a
+ * step running boxed vectors does ({@link AllocationMeter#BOXED_BYTES_PER_STEP}), which would otherwise only show as a
+ * slower run.
  */
 final class TrainingReport implements TrainingListener {
   static final String CSV_HEADER = "epoch,learning_rate,train_loss,train_top1,test_loss,test_top1,test_top5,seconds,images_per_second";
 
+  /**
+   * Steps the second half of an epoch must hold, and seconds the JVM must have run by its start, for its allocation
+   * to be measured: a short run's steps may still be running before C2 has compiled them.
+   */
+  private static final int MIN_MEASURED_STEPS = 20;
+  private static final long MIN_UPTIME_MILLIS = 20_000;
+
+  private final long minUptimeMillis;
   private final Path dir;
   private final int epochs;
+  /** Measures the compute threads' allocation per step, or {@code null} (an engine that does not run the Vector API kernels). */
+  private final AllocationMeter allocation;
+  /** What the compute threads had allocated at the start of this epoch's second half, or -1 where it is not measured. */
+  private long allocatedAtHalf = -1;
+  private int halfStep;
+  /** Heap bytes per step in the last epoch's second half, or -1 where it was not measured. */
+  private double bytesPerStep = -1;
   private final List<double[]> rows = new ArrayList<>();
   private ProgressBar bar;
   /** Seconds this epoch has waited for data (image folders decode ahead of training; this says when they fall behind). */
@@ -38,10 +56,19 @@ final class TrainingReport implements TrainingListener {
   /**
    * @param resumed whether this run continues a checkpoint: then the epochs {@code metrics.csv} already records are
    *     kept; a new run starts the file afresh rather than appending to an older run's rows
+   * @param vectorKernels whether the engine trains through the CPU's Vector API kernels, whose steps are then checked
+   *     for boxed vectors
    */
-  TrainingReport(Path dir, int epochs, boolean resumed) throws IOException {
+  TrainingReport(Path dir, int epochs, boolean resumed, boolean vectorKernels) throws IOException {
+    this(dir, epochs, resumed, vectorKernels, MIN_UPTIME_MILLIS);
+  }
+
+  /** @param minUptimeMillis how long the JVM must have run before an epoch's allocation is measured (tests: 0) */
+  TrainingReport(Path dir, int epochs, boolean resumed, boolean vectorKernels, long minUptimeMillis) throws IOException {
     this.dir = dir;
     this.epochs = epochs;
+    this.allocation = vectorKernels ? new AllocationMeter() : null;
+    this.minUptimeMillis = minUptimeMillis;
     Path csv = dir.resolve("metrics.csv");
     if (resumed && Files.exists(csv)) {
       for (String line : Files.readAllLines(csv)) {
@@ -69,6 +96,7 @@ final class TrainingReport implements TrainingListener {
           .build();
     }
     bar.stepTo(stepInEpoch);
+    measureAllocation(stepInEpoch, stepsPerEpoch);
     bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f acc %.2f%% %.0f img/s", loss, 100 * accuracy, imagesPerSecond)
         + (dataWaitSeconds >= 0.05 ? String.format(Locale.ROOT, ", waited %.1f s for data", dataWaitSeconds) : ""));
     if (stepInEpoch == stepsPerEpoch) {
@@ -77,11 +105,33 @@ final class TrainingReport implements TrainingListener {
     }
   }
 
+  /** Reads the compute threads' allocation at the start of the epoch's second half and at its end. */
+  private void measureAllocation(int stepInEpoch, int stepsPerEpoch) {
+    if (allocation == null) {
+      return;
+    }
+    int half = stepsPerEpoch / 2;
+    if (stepInEpoch == half && stepsPerEpoch - half >= MIN_MEASURED_STEPS
+        && ManagementFactory.getRuntimeMXBean().getUptime() >= minUptimeMillis) {
+      allocatedAtHalf = allocation.allocatedByComputeThreads();
+      halfStep = stepInEpoch;
+    } else if (stepInEpoch == stepsPerEpoch && allocatedAtHalf >= 0) {
+      bytesPerStep = (allocation.allocatedByComputeThreads() - allocatedAtHalf) / (double) (stepInEpoch - halfStep);
+      allocatedAtHalf = -1;
+    }
+  }
+
   @Override
   public void epoch(EpochResult r) {
     System.out.printf(Locale.ROOT, "epoch %d: train loss %.4f, train top-1 %.2f%% | test loss %.4f, top-1 %.2f%%, top-5 %.2f%% | lr %g, %.1f s, %.0f img/s%n",
         r.epoch(), r.trainLoss(), 100 * r.trainAccuracy(), r.test().loss(), 100 * r.test().top1(), 100 * r.test().top5(), r.learningRate(),
         r.seconds(), r.imagesPerSecond());
+    if (bytesPerStep > AllocationMeter.BOXED_BYTES_PER_STEP) {
+      System.out.printf(Locale.ROOT, "warning: epoch %d's training steps allocated %.1f MB each (its second half): this JVM runs Vector API code "
+          + "boxed (compiled without its intrinsics), so it trains slower than it can; a new JVM usually compiles it whole: stop and "
+          + "continue with --resume from the last checkpoint%n", r.epoch(), bytesPerStep / 1e6);
+    }
+    bytesPerStep = -1;
     // A run resumed from an earlier checkpoint than the file's last row records those epochs again.
     rows.removeIf(row -> row[0] >= r.epoch());
     rows.add(new double[] {r.epoch(), r.learningRate(), r.trainLoss(), r.trainAccuracy(), r.test().loss(), r.test().top1(), r.test().top5(),
