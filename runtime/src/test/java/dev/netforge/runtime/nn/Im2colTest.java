@@ -30,7 +30,9 @@ class Im2colTest {
     "3, 11, 9, 3, 2, 1, 2, 1",
     "2, 19, 19, 7, 4, 0, 2, 1",
     "3, 23, 23, 7, 4, 0, 1, 1",
-    "2, 21, 17, 5, 2, 2, 1, 0"
+    "2, 21, 17, 5, 2, 2, 1, 0",
+    "3, 35, 35, 11, 4, 2, 1, 0",
+    "2, 9, 10, 2, 3, 0, 2, 1"
   })
   void packedPanelsHoldThePatches(int groupInputs, int height, int width, int kernel, int stride, int padding, int count, int first) {
     int outHeight = (height + 2 * padding - kernel) / stride + 1;
