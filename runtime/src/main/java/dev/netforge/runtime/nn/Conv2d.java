@@ -290,7 +290,7 @@ public final class Conv2d extends Stage {
     float[] planes = scratch.get(worker, Scratch.Use.PADDED_INPUT, WinogradConvolution.planesSize(s));
     float[] transformed = scratch.get(worker, Scratch.Use.COLUMNS, WinogradConvolution.transformedInputSize(s));
     float[] products = scratch.get(worker, Scratch.Use.OUTPUT_TILE, WinogradConvolution.productsSize(s, outCount));
-    WinogradConvolution.convolve(s, x, 0, tileStart, tileEnd, slice.inStart(), packedWeights, outCount, y, s.outChannels(), slice.outStart(), bias.value,
+    WinogradConvolution.convolve(s, x, tileStart, tileEnd, slice.inStart(), packedWeights, outCount, y, s.outChannels(), slice.outStart(), bias.value,
         relu, passMask, false, planes, transformed, products);
   }
 
@@ -334,7 +334,7 @@ public final class Conv2d extends Stage {
     float[] planes = scratch.get(worker, Scratch.Use.PADDED_INPUT, WinogradConvolution.planesSize(t));
     float[] transformed = scratch.get(worker, Scratch.Use.COLUMNS, WinogradConvolution.transformedInputSize(t));
     float[] products = scratch.get(worker, Scratch.Use.OUTPUT_TILE, WinogradConvolution.productsSize(t, s.groupInputs()));
-    WinogradConvolution.convolve(t, dy, 0, tileStart, tileEnd, slice.outStart(), packedWeights, s.groupInputs(), dx, s.inChannels(), slice.inStart(), null,
+    WinogradConvolution.convolve(t, dy, tileStart, tileEnd, slice.outStart(), packedWeights, s.groupInputs(), dx, s.inChannels(), slice.inStart(), null,
         false, null, slice.addsToInputGradient(), planes, transformed, products);
   }
 

@@ -268,8 +268,8 @@ final class WinogradConvolution {
   }
 
   /**
-   * Convolves the tiles {@code [tileStart, tileEnd)} of the examples from {@code first} (each example's {@link
-   * #tiles} one after the other): their {@code s.groupInputs()} channels from {@code inStart} of
+   * Convolves the tiles {@code [tileStart, tileEnd)} of the batch (each example's {@link #tiles} one after the other):
+   * their {@code s.groupInputs()} channels from {@code inStart} of
    * {@code x} (examples of {@code s.inChannels()} planes) with {@code outCount} filters ({@link #transformFilters}),
    * into channels {@code [yStart, yStart + outCount)} of {@code y} (examples of {@code yChannels} planes of {@code
    * s.outPlane()}): {@code y = mask · relu(conv + bias[yStart + o])}, or, {@code accumulate}, {@code y += conv}
@@ -284,7 +284,6 @@ final class WinogradConvolution {
   static void convolve(
       ConvShape s,
       float[] x,
-      int first,
       int tileStart,
       int tileEnd,
       int inStart,
@@ -309,13 +308,13 @@ final class WinogradConvolution {
     int points = points(s);
     for (int start = tileStart; start < tileEnd; start += block) {
       int n = Math.min(block, tileEnd - start);
-      transformInput(s, x, first, start, n, inStart, planes, transformed, transformedMatrix, nr, inputs * nr);
+      transformInput(s, x, 0, start, n, inStart, planes, transformed, transformedMatrix, nr, inputs * nr);
       for (int xi = 0; xi < points; xi++) {
         Sgemm.gemmPacked(
             outCount, n, inputs, filters, xi * packedFilters, transformed, xi * transformedMatrix, products, xi * productMatrix, block, false,
             Epilogue.NONE);
       }
-      transformOutput(s, products, productMatrix, block, first, start, n, outCount, y, yChannels, yStart, bias, relu, mask, accumulate);
+      transformOutput(s, products, productMatrix, block, start, n, outCount, y, yChannels, yStart, bias, relu, mask, accumulate);
     }
   }
 
@@ -436,7 +435,6 @@ final class WinogradConvolution {
       float[] products,
       int productMatrix,
       int ldm,
-      int first,
       int start,
       int n,
       int outCount,
@@ -453,7 +451,7 @@ final class WinogradConvolution {
     int ld = panels * nr;
     float[] work = transformWork();
     WinogradTileTransforms transforms = transforms(s);
-    TileCorners corners = tileCorners(s, first, start, n, yChannels);
+    TileCorners corners = tileCorners(s, 0, start, n, yChannels);
     float[] rows = OUTPUT_ROWS.get();
     if (rows.length < 4 * ld) {
       rows = new float[4 * ld];
