@@ -45,7 +45,6 @@ final class TrainingReport implements TrainingListener {
   private final AllocationMeter allocation;
   /** What the compute threads had allocated at the start of this epoch's second half, or -1 where it is not measured. */
   private long allocatedAtHalf = -1;
-  private int halfStep;
   /** Heap bytes per step in the last epoch's second half, or -1 where it was not measured. */
   private double bytesPerStep = -1;
   private final List<double[]> rows = new ArrayList<>();
@@ -114,9 +113,8 @@ final class TrainingReport implements TrainingListener {
     if (stepInEpoch == half && stepsPerEpoch - half >= MIN_MEASURED_STEPS
         && ManagementFactory.getRuntimeMXBean().getUptime() >= minUptimeMillis) {
       allocatedAtHalf = allocation.allocatedByComputeThreads();
-      halfStep = stepInEpoch;
     } else if (stepInEpoch == stepsPerEpoch && allocatedAtHalf >= 0) {
-      bytesPerStep = (allocation.allocatedByComputeThreads() - allocatedAtHalf) / (double) (stepInEpoch - halfStep);
+      bytesPerStep = (allocation.allocatedByComputeThreads() - allocatedAtHalf) / (double) (stepsPerEpoch - half);
       allocatedAtHalf = -1;
     }
   }
