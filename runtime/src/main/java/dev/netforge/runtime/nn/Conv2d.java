@@ -28,10 +28,11 @@ import java.util.Arrays;
  *                                                                           filters: {@link FlippedConvolution})
  * </pre>
  * Where many input channels meet many filters in a 3×3 stride-1 convolution ({@link WinogradConvolution#applies}: the
- * AlexNets' conv3–conv5), all three run by Winograd's algorithms instead, with 16 multiplications per 2×2 output tile
- * where these take 36: the forward pass and the input gradient as {@link WinogradConvolution}s, the weight gradient
- * per leaf by {@link WinogradWeightGradient}. In a 5×5 one (the AlexNets' conv2) the forward pass and the input
- * gradient do, by F(2×2, 5×5) with 36 multiplications where these take 100; its weight gradient stays dW above.
+ * AlexNets' conv3–conv5), all three run by Winograd's algorithms instead: the forward pass and the input gradient as
+ * {@link WinogradConvolution}s by F(4×4, 3×3), 36 multiplications per 4×4 output tile where these take 144, the weight
+ * gradient per leaf by {@link WinogradWeightGradient}'s F(3×3, 2×2), 16 per 2×2 tile of g where dW above takes 36.
+ * In a 5×5 one (the AlexNets' conv2) the forward pass and the input gradient do, by F(2×2, 5×5) with 36
+ * multiplications where these take 100; its weight gradient stays dW above.
  *
  * <p>{@code dy} is overwritten with g. db and dW sum over the examples in {@link BatchTree}'s order with leaves of
  * {@value #EXAMPLES_PER_LEAF}: the workers take whole leaves, so the gradient's bits do not depend on how many there are.

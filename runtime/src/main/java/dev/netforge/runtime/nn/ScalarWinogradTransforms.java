@@ -77,43 +77,6 @@ final class ScalarWinogradTransforms implements WinogradTransforms {
   }
 
   @Override
-  public void output(float[] products, int productsOff, int matrix, float[] out, int outOff, int ld, float[] work) {
-    int nr = Sgemm.panelWidth();
-    for (int j = 0; j < nr; j++) {
-      int mi = productsOff + j;
-      float m0 = products[mi];
-      float m1 = products[mi + matrix];
-      float m2 = products[mi + 2 * matrix];
-      float m3 = products[mi + 3 * matrix];
-      float m4 = products[mi + 4 * matrix];
-      float m5 = products[mi + 5 * matrix];
-      float m6 = products[mi + 6 * matrix];
-      float m7 = products[mi + 7 * matrix];
-      float m8 = products[mi + 8 * matrix];
-      float m9 = products[mi + 9 * matrix];
-      float m10 = products[mi + 10 * matrix];
-      float m11 = products[mi + 11 * matrix];
-      float m12 = products[mi + 12 * matrix];
-      float m13 = products[mi + 13 * matrix];
-      float m14 = products[mi + 14 * matrix];
-      float m15 = products[mi + 15 * matrix];
-      float s0 = m0 + m4 + m8;
-      float s1 = m1 + m5 + m9;
-      float s2 = m2 + m6 + m10;
-      float s3 = m3 + m7 + m11;
-      float t0 = m4 - m8 - m12;
-      float t1 = m5 - m9 - m13;
-      float t2 = m6 - m10 - m14;
-      float t3 = m7 - m11 - m15;
-      int v = outOff + j;
-      out[v] = s0 + s1 + s2;
-      out[v + ld] = s1 - s2 - s3;
-      out[v + 2 * ld] = t0 + t1 + t2;
-      out[v + 3 * ld] = t1 - t2 - t3;
-    }
-  }
-
-  @Override
   public int workSize() {
     return 0;
   }

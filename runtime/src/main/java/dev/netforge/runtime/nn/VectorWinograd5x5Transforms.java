@@ -5,7 +5,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link Winograd5x5Transforms} a vector of tiles at a time, as {@link VectorWinogradTransforms} does F(2×2, 3×3)'s:
+ * {@link Winograd5x5Transforms} a vector of tiles at a time, as {@link VectorWinogradTransforms} does F(3×3, 2×2)'s:
  * the input tiles' values gathered across the vector's tiles, the products loaded as they lie, each transform two
  * short loops with its first half's vectors (Bᵀ d: 36, and the input's 36 gathered; Aᵀ M: 12) kept in the caller's
  * {@code work}, no vector passed

@@ -6,12 +6,12 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link WinogradTransforms} a vector of tiles at a time: the input tiles' values gathered across the vector's tiles
- * (they lie 2 apart along a row, and rows, planes and examples apart where the panel wraps), the gradient's quads and
- * the products loaded as they lie, the sums and differences lane-wise, every result stored as a whole vector. One tile at
+ * (they lie 2 apart along a row, and rows, planes and examples apart where the panel wraps), the gradient's quads
+ * loaded as they lie, the sums and differences lane-wise, every result stored as a whole vector. One tile at
  * a time, the scattered stores and bounds checks of the transforms cost as much as the GEMMs between them.
  *
  * <p>Each transform runs as two short loops with its first half's vectors kept in the caller's {@code work} between
- * them (Bᵀ d, G g or Aᵀ M: 16 vectors), and no vector is passed to or returned from a helper: unrolled in one body, or split into helpers, C2 (JDK 17)
+ * them (Bᵀ d or G g: 16 vectors), and no vector is passed to or returned from a helper: unrolled in one body, or split into helpers, C2 (JDK 17)
  * reached its inlining limit inside a whole network's step and ran the Vector API calls boxed (hundreds of megabytes
  * allocated per step). Loaded only when {@code jdk.incubator.vector} is present.
  */
@@ -103,38 +103,6 @@ final class VectorWinogradTransforms implements WinogradTransforms {
         u.add(v).mul(half).intoArray(out, o + matrix);
         u.sub(v).mul(half).intoArray(out, o + 2 * matrix);
         v.mul(minusOne).intoArray(out, o + 3 * matrix);
-      }
-    }
-  }
-
-  @Override
-  public void output(float[] products, int productsOff, int matrix, float[] out, int outOff, int ld, float[] work) {
-    int nr = Sgemm.panelWidth();
-    if (nr % L != 0) {
-      scalar.output(products, productsOff, matrix, out, outOff, ld, work);
-      return;
-    }
-    float[] rows = work;
-    for (int j = 0; j < nr; j += L) {
-      int mi = productsOff + j;
-      for (int k = 0; k < 4; k++) {
-        // Column k of Aᵀ M's rows: (M0 + M1) + M2 at k·L, (M1 − M2) − M3 at (4 + k)·L.
-        FloatVector m0 = FloatVector.fromArray(S, products, mi + k * matrix);
-        FloatVector m1 = FloatVector.fromArray(S, products, mi + (4 + k) * matrix);
-        FloatVector m2 = FloatVector.fromArray(S, products, mi + (8 + k) * matrix);
-        FloatVector m3 = FloatVector.fromArray(S, products, mi + (12 + k) * matrix);
-        m0.add(m1).add(m2).intoArray(rows, k * L);
-        m1.sub(m2).sub(m3).intoArray(rows, (4 + k) * L);
-      }
-      for (int r = 0; r < 2; r++) {
-        // Row r of Aᵀ M, its columns combined: (x0 + x1) + x2 and (x1 − x2) − x3.
-        FloatVector x0 = FloatVector.fromArray(S, rows, 4 * r * L);
-        FloatVector x1 = FloatVector.fromArray(S, rows, (4 * r + 1) * L);
-        FloatVector x2 = FloatVector.fromArray(S, rows, (4 * r + 2) * L);
-        FloatVector x3 = FloatVector.fromArray(S, rows, (4 * r + 3) * L);
-        int at = outOff + j + 2 * r * ld;
-        x0.add(x1).add(x2).intoArray(out, at);
-        x1.sub(x2).sub(x3).intoArray(out, at + ld);
       }
     }
   }

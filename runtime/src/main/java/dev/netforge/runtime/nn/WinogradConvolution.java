@@ -5,30 +5,38 @@ import dev.netforge.runtime.gemm.Sgemm;
 import java.util.Arrays;
 
 /**
- * A 3×3 stride-1 convolution by Winograd's minimal filtering F(2×2, 3×3) (Lavin and Gray, "Fast Algorithms for
- * Convolutional Neural Networks", 2015): each 2×2 tile of an output plane comes from the 4×4 tile of the padded input
- * under it with 16 multiplications per input channel where the direct convolution takes 36,
+ * A 3×3 stride-1 convolution by Winograd's minimal filtering F(4×4, 3×3) (Lavin and Gray, "Fast Algorithms for
+ * Convolutional Neural Networks", 2015): each 4×4 tile of an output plane comes from the 6×6 tile of the padded input
+ * under it with 36 multiplications per input channel where the direct convolution takes 144,
  *
  * <pre>
  * Y = Aᵀ [ Σ_c (G g_c Gᵀ) ⊙ (Bᵀ d_c B) ] A
  *
- *      ⎡1  0 −1  0⎤        ⎡1   0   0⎤        ⎡1  1  1  0⎤
- * Bᵀ = ⎢0  1  1  0⎥    G = ⎢½   ½   ½⎥   Aᵀ = ⎣0  1 −1 −1⎦
- *      ⎢0 −1  1  0⎥        ⎢½  −½   ½⎥
- *      ⎣0  1  0 −1⎦        ⎣0   0   1⎦
+ *      ⎡4   0  −5   0   1   0⎤        ⎡¼     0     0  ⎤
+ *      ⎢0  −4  −4   1   1   0⎥        ⎢−⅙   −⅙    −⅙  ⎥        ⎡1  1  1  1  1  0⎤
+ * Bᵀ = ⎢0   4  −4  −1   1   0⎥    G = ⎢−⅙    ⅙    −⅙  ⎥   Aᵀ = ⎢0  1 −1  2 −2  0⎥
+ *      ⎢0  −2  −1   2   1   0⎥        ⎢1/24  1/12  1/6⎥        ⎢0  1  1  4  4  0⎥
+ *      ⎢0   2  −1  −2   1   0⎥        ⎢1/24 −1/12  1/6⎥        ⎣0  1 −1  8 −8  1⎦
+ *      ⎣0   4   0  −5   0   1⎦        ⎣0     0     1  ⎦
  * </pre>
  *
- * <p>The sum over input channels is 16 GEMMs, one for each point ξ of the 4×4 transform: {@code M_ξ[o, t] = Σ_c U_ξ[o,
- * c] · V_ξ[c, t]} over the tiles t of a block ({@link #convolve}), with {@code U_ξ = (G g Gᵀ)_ξ} the filters transformed once
- * per pass ({@link #transformFilters}) and {@code V_ξ = (Bᵀ d B)_ξ} written by the input transform straight into
- * the GEMM's packed column panels, as {@link Im2col} writes patches. Partial tiles at the right and bottom edges read
- * zeros and their outputs beyond the plane are dropped.
+ * (the Toom–Cook matrices of the points 0, 1, −1, 2, −2 and ∞; {@link WinogradF4x4Transforms}). The sum over input
+ * channels is 36 GEMMs, one for each point ξ of the 6×6 transform: {@code M_ξ[o, t] = Σ_c U_ξ[o, c] · V_ξ[c, t]} over
+ * the tiles t of a block ({@link #convolve}), with {@code U_ξ = (G g Gᵀ)_ξ} the filters transformed once per pass
+ * ({@link #transformFilters}) and {@code V_ξ = (Bᵀ d B)_ξ} written by the input transform straight into the GEMM's
+ * packed column panels, as {@link Im2col} writes patches. Partial tiles at the right and bottom edges read zeros and
+ * their outputs beyond the plane are dropped: a 13×13 plane takes 16 tiles, 576 multiplications per input channel and
+ * filter where F(2×2, 3×3), which this class ran until session 18, took 784 (49 tiles of 16) and the direct
+ * convolution 1521.
  *
- * <p>A 5×5 stride-1 convolution runs the same way by F(2×2, 5×5): 6×6 input tiles, 36 GEMMs, 36 multiplications per
- * 2×2 tile and input channel where the direct convolution takes 100 ({@link Winograd5x5Transforms}, G below). Its
- * transforms multiply by up to 5 and divide by up to 24 before the GEMMs, so its results differ from the direct
- * convolution's by about 20 times the direct one's own rounding (a float32 simulation on 48 and 192 channels of 27×27:
- * 2–4·10⁻⁵ on outputs of magnitude 5, against 1–2·10⁻⁶), still inside the references' 1e-4.
+ * <p>A 5×5 stride-1 convolution runs the same way by F(2×2, 5×5), with the same 6×6 input tiles and Bᵀ: 36
+ * multiplications per 2×2 tile and input channel where the direct convolution takes 100 ({@link
+ * Winograd5x5Transforms}, G below). Both transforms multiply by up to 5 and divide by up to 24 before the GEMMs, so the
+ * results differ from the direct convolution's by about 20 times the direct one's own rounding, still inside the
+ * references' 1e-4: a float32 simulation of F(2×2, 5×5) on 48 and 192 channels of 27×27 gave 2–4·10⁻⁵ on outputs of
+ * magnitude 5, against 1–2·10⁻⁶; this class's F(4×4, 3×3) on AlexNetTorchvision's conv3 (192 channels into 384 of
+ * 13×13, He-scaled weights, two examples) 3.8·10⁻⁵ at most (2.1·10⁻⁶ rms) on outputs up to 4.2 against float64, where
+ * F(2×2, 3×3) gave 2.1·10⁻⁶.
  *
  * <pre>
  *      ⎡¼     0     0     0    0 ⎤
@@ -41,8 +49,8 @@ import java.util.Arrays;
  *
  * <p>{@link Conv2d} runs its forward pass this way where it {@link #applies}, and its input gradient too: at stride 1
  * that is itself a convolution of the output gradient with the flipped filters, of the same size ({@link
- * FlippedConvolution#shape}). The results differ from the direct convolution's in the last bits (the transforms add
- * and halve before multiplying), inside the references' 1e-4.
+ * FlippedConvolution#shape}). The weight gradient of 3×3 filters takes F(3×3, 2×2) instead ({@link
+ * WinogradWeightGradient}), whose tiles {@link #transformInput}, {@link #tileOffsets} and {@link #tileCorners} cut too.
  */
 final class WinogradConvolution {
 
@@ -64,12 +72,21 @@ final class WinogradConvolution {
   private static final int MIN_CHANNEL_PRODUCT_5X5 = 4_096;
 
   /**
-   * Column panels of tiles per block: V and M take 16 · (inputs + filters) · 32 floats a panel (AlexNet's conv3, a
-   * tower, two panels: 1.8 MB), and each block reads all 16 packed U_ξ once. Blocks of 1 to 4 panels measured alike.
+   * Column panels of tiles per block: V and M take 36 · (inputs + filters) · 32 floats a panel (AlexNetTorchvision's
+   * conv3: 2.7 MB), and each block reads all 36 packed U_ξ once. One panel measured faster than two or four for
+   * AlexNetTorchvision's conv3–conv5 by F(4×4, 3×3), forward and backward (docs/performance.md, session 18), and no
+   * slower for conv2 by F(2×2, 5×5).
    */
-  private static final int BLOCK_PANELS = 2;
+  private static final int BLOCK_PANELS = 1;
 
-  private static final WinogradTransforms TRANSFORMS = WinogradTransforms.forThisJvm();
+  /**
+   * Floats between one ξ's V (or M) and the next's, past their size: without it the 36 rows the transforms read and
+   * write per tile lay a multiple of 4 kB apart, in the same few sets of the L1 cache (AlexNetTorchvision's conv3, one
+   * layer's forward pass and input gradient: output transform 66 → 53 ms, both threads' time).
+   */
+  private static final int MATRIX_PAD = 16;
+
+  private static final WinogradF4x4Transforms TRANSFORMS_4X4 = WinogradF4x4Transforms.forThisJvm();
   private static final Winograd5x5Transforms TRANSFORMS_5X5 = Winograd5x5Transforms.forThisJvm();
 
   /** F(2×2, 5×5)'s G, as the class javadoc writes it; the filters are transformed in float64 and rounded once. */
@@ -81,13 +98,26 @@ final class WinogradConvolution {
     {1 / 24.0, -1 / 12.0, 1 / 6.0, -1 / 3.0, 2 / 3.0},
     {0, 0, 0, 0, 1},
   };
-  /** One filter's outputs of a block, four rows of tiles ({@link WinogradTransforms#output}); kept per thread. */
+
+  /** F(4×4, 3×3)'s G's entries (the class javadoc), as multipliers. */
+  private static final double QUARTER = 0.25;
+  private static final double SIXTH = 1 / 6.0;
+  private static final double MINUS_SIXTH = -1 / 6.0;
+  private static final double TWELFTH = 1 / 12.0;
+  private static final double TWENTY_FOURTH = 1 / 24.0;
+
+  /** Inputs per run of {@link #transformFilters}' staging: 36 points × 16 inputs × 6 rows, 13.5 kB. */
+  private static final int FILTER_CHUNK = 16;
+
+  /** One filter's outputs of a block, tile² rows of tiles ({@link WinogradTileTransforms#output}); kept per thread. */
   private static final ThreadLocal<float[]> OUTPUT_ROWS = ThreadLocal.withInitial(() -> new float[0]);
+  private static final ThreadLocal<float[]> FILTER_STAGING = ThreadLocal.withInitial(() -> new float[36 * FILTER_CHUNK * Sgemm.panelHeight()]);
   private static final ThreadLocal<int[]> TILE_OFFSETS = ThreadLocal.withInitial(() -> new int[0]);
   private static final ThreadLocal<TileCorners> TILE_CORNERS = ThreadLocal.withInitial(TileCorners::new);
-  /** {@link WinogradTransforms#workSize}'s room, one per thread, fetched once per call of a transform loop. */
+  /** The transforms' {@code workSize} room, one per thread, fetched once per call of a transform loop. */
   private static final ThreadLocal<float[]> TRANSFORM_WORK =
-      ThreadLocal.withInitial(() -> new float[Math.max(TRANSFORMS.workSize(), TRANSFORMS_5X5.workSize())]);
+      ThreadLocal.withInitial(
+          () -> new float[Math.max(WinogradWeightGradient.transformsWorkSize(), Math.max(TRANSFORMS_4X4.workSize(), TRANSFORMS_5X5.workSize()))]);
 
   private WinogradConvolution() {}
 
@@ -108,27 +138,37 @@ final class WinogradConvolution {
     };
   }
 
-  /** Points of the transform ({@code (kernel + 1)²}): GEMMs per block of tiles. */
+  /** The side of the output tiles this class computes for {@code s}'s filters: 4 for 3×3 ones, 2 for 5×5 ones. */
+  static int outputTile(ConvShape s) {
+    return s.kernel() == 3 ? 4 : 2;
+  }
+
+  /** Points of the transform ({@code (outputTile + kernel − 1)²}): GEMMs per block of tiles. */
   static int points(ConvShape s) {
-    int alpha = s.kernel() + 1;
+    int alpha = outputTile(s) + s.kernel() - 1;
     return alpha * alpha;
   }
 
   private static WinogradTileTransforms transforms(ConvShape s) {
-    return s.kernel() == 5 ? TRANSFORMS_5X5 : TRANSFORMS;
+    return s.kernel() == 5 ? TRANSFORMS_5X5 : TRANSFORMS_4X4;
   }
 
-  static int tilesHigh(ConvShape s) {
-    return (s.outHeight() + 1) / 2;
+  private static int tilesHigh(ConvShape s, int tile) {
+    return (s.outHeight() + tile - 1) / tile;
   }
 
-  static int tilesWide(ConvShape s) {
-    return (s.outWidth() + 1) / 2;
+  private static int tilesWide(ConvShape s, int tile) {
+    return (s.outWidth() + tile - 1) / tile;
   }
 
   /** Tiles of one example's output plane: the columns it adds to each GEMM. */
   static int tiles(ConvShape s) {
-    return tilesHigh(s) * tilesWide(s);
+    return tiles(s, outputTile(s));
+  }
+
+  /** Tiles of one example's output plane, of {@code tile × tile} outputs each. */
+  static int tiles(ConvShape s, int tile) {
+    return tilesHigh(s, tile) * tilesWide(s, tile);
   }
 
   /** Tiles a block of {@link #convolve} takes: {@value #BLOCK_PANELS} of the micro-kernel's column panels. */
@@ -136,33 +176,46 @@ final class WinogradConvolution {
     return BLOCK_PANELS * Sgemm.panelWidth();
   }
 
-  /** Floats of one zero-padded input plane ({@code (2·tilesHigh + kernel − 1) × (2·tilesWide + kernel − 1)}). */
-  static int planeSize(ConvShape s) {
-    return (2 * tilesHigh(s) + s.kernel() - 1) * planeWidth(s);
+  /** Floats of one zero-padded input plane ({@code (tile·tilesHigh + kernel − 1) × (tile·tilesWide + kernel − 1)}). */
+  private static int planeSize(ConvShape s, int tile) {
+    return (tile * tilesHigh(s, tile) + s.kernel() - 1) * planeWidth(s, tile);
   }
 
-  private static int planeWidth(ConvShape s) {
-    return 2 * tilesWide(s) + s.kernel() - 1;
+  private static int planeWidth(ConvShape s, int tile) {
+    return tile * tilesWide(s, tile) + s.kernel() - 1;
   }
 
   /** Floats of the zero-padded planes of one channel, side by side, of the examples one block's tiles lie in. */
   static int planesSize(ConvShape s) {
-    return planesSize(s, blockColumns());
+    return planesSize(s, outputTile(s), blockColumns());
   }
 
-  /** {@link #planesSize} for blocks of {@code block} tiles: they lie in at most {@code (block − 1) / tiles + 2} examples. */
-  static int planesSize(ConvShape s, int block) {
-    return ((block - 1) / tiles(s) + 2) * planeSize(s);
+  /**
+   * {@link #planesSize} for blocks of {@code block} tiles of {@code tile × tile} outputs: they lie in at most {@code
+   * (block − 1) / tiles + 2} examples.
+   */
+  static int planesSize(ConvShape s, int tile, int block) {
+    return ((block - 1) / tiles(s, tile) + 2) * planeSize(s, tile);
   }
 
   /** Floats of one block's packed V_ξ. */
   static int transformedInputSize(ConvShape s) {
-    return points(s) * Sgemm.packedSize(s.groupInputs(), blockColumns());
+    return points(s) * transformedMatrix(s.groupInputs());
   }
 
   /** Floats of one block's products M_ξ for {@code outCount} filters. */
   static int productsSize(ConvShape s, int outCount) {
-    return points(s) * outCount * blockColumns();
+    return points(s) * productMatrix(outCount);
+  }
+
+  /** Floats from one ξ's packed V to the next's. */
+  private static int transformedMatrix(int inputs) {
+    return Sgemm.packedSize(inputs, blockColumns()) + MATRIX_PAD;
+  }
+
+  /** Floats from one ξ's M to the next's. */
+  private static int productMatrix(int outCount) {
+    return outCount * blockColumns() + MATRIX_PAD;
   }
 
   /** Floats of the packed U_ξ of {@code rows × inputs} filters of {@code s}'s size. */
@@ -181,15 +234,30 @@ final class WinogradConvolution {
     int matrix = Sgemm.packedASize(rows, inputs);
     int taps = s.kernel() * s.kernel();
     int step = flipped ? -1 : 1;
-    for (int r = 0; r < rows; r++) {
-      int panelRow = r / mr * mr * inputs + r % mr;
-      for (int q = 0; q < inputs; q++) {
-        int src = flipped ? (first + q) * patch + r * taps + taps - 1 : (first + r) * patch + q * taps;
-        int u = panelRow + q * mr;
-        if (s.kernel() == 5) {
-          transform5x5(weight, src, step, packed, u, matrix);
-        } else {
-          transform3x3(weight, src, step, packed, u, matrix);
+    // A panel's rows and FILTER_CHUNK inputs at a time into a small staging array, then each ξ's run of them copied
+    // to its U_ξ: written in place, the points' 36 stores per filter fell a multiple of 4 kB apart (U_ξ's size), on
+    // the same few lines of the L1 cache, and the transform ran at under 1 GB/s.
+    int points = points(s);
+    int chunk = FILTER_CHUNK * mr;
+    float[] staged = FILTER_STAGING.get();
+    double[] gg = new double[18];
+    for (int panel = 0; panel < rows; panel += mr) {
+      int panelEnd = Math.min(rows, panel + mr);
+      for (int q0 = 0; q0 < inputs; q0 += FILTER_CHUNK) {
+        int qEnd = Math.min(inputs, q0 + FILTER_CHUNK);
+        for (int q = q0; q < qEnd; q++) {
+          for (int r = panel; r < panelEnd; r++) {
+            int src = flipped ? (first + q) * patch + r * taps + taps - 1 : (first + r) * patch + q * taps;
+            int u = (q - q0) * mr + r - panel;
+            if (s.kernel() == 3) {
+              transform3x3(weight, src, step, gg, staged, u, chunk);
+            } else {
+              transform5x5(weight, src, step, staged, u, chunk);
+            }
+          }
+        }
+        for (int xi = 0; xi < points; xi++) {
+          System.arraycopy(staged, xi * chunk, packed, xi * matrix + panel * inputs + q0 * mr, (qEnd - q0) * mr);
         }
       }
     }
@@ -205,29 +273,36 @@ final class WinogradConvolution {
     }
   }
 
-  /** One 3×3 filter's U = G g Gᵀ of F(2×2, 3×3), its taps from {@code weight[src + i · step]}, to {@code packed[u + ξ · matrix]}. */
-  private static void transform3x3(float[] weight, int src, int step, float[] packed, int u, int matrix) {
-    float g00 = weight[src];
-    float g01 = weight[src + step];
-    float g02 = weight[src + 2 * step];
-    float g10 = weight[src + 3 * step];
-    float g11 = weight[src + 4 * step];
-    float g12 = weight[src + 5 * step];
-    float g20 = weight[src + 6 * step];
-    float g21 = weight[src + 7 * step];
-    float g22 = weight[src + 8 * step];
-    // G g: rows g0, (g0 + g1 + g2)/2, (g0 − g1 + g2)/2, g2.
-    float h10 = 0.5f * (g00 + g10 + g20);
-    float h11 = 0.5f * (g01 + g11 + g21);
-    float h12 = 0.5f * (g02 + g12 + g22);
-    float h20 = 0.5f * (g00 - g10 + g20);
-    float h21 = 0.5f * (g01 - g11 + g21);
-    float h22 = 0.5f * (g02 - g12 + g22);
-    // (G g) Gᵀ: the same combination of each row's columns.
-    putRow(packed, u, matrix, 0, g00, g01, g02);
-    putRow(packed, u, matrix, 1, h10, h11, h12);
-    putRow(packed, u, matrix, 2, h20, h21, h22);
-    putRow(packed, u, matrix, 3, g20, g21, g22);
+  /**
+   * One 3×3 filter's U = G g Gᵀ of F(4×4, 3×3) (G's rows written out) in float64, each of its 36 values rounded once,
+   * its taps from {@code weight[src + i · step]}, to {@code packed[u + ξ · matrix]}; {@code gg} is room for G g.
+   */
+  private static void transform3x3(float[] weight, int src, int step, double[] gg, float[] packed, int u, int matrix) {
+    for (int k = 0; k < 3; k++) {
+      // Column k of G g, from column k of g's rows: at gg[3a + k].
+      double p = weight[src + k * step];
+      double q = weight[src + (3 + k) * step];
+      double r = weight[src + (6 + k) * step];
+      gg[k] = p * QUARTER;
+      gg[3 + k] = (p + q + r) * MINUS_SIXTH;
+      gg[6 + k] = (p - q + r) * MINUS_SIXTH;
+      gg[9 + k] = p * TWENTY_FOURTH + q * TWELFTH + r * SIXTH;
+      gg[12 + k] = p * TWENTY_FOURTH - q * TWELFTH + r * SIXTH;
+      gg[15 + k] = r;
+    }
+    for (int a = 0; a < 6; a++) {
+      // Row a of (G g) Gᵀ: row a of G g combined the same way.
+      double p = gg[3 * a];
+      double q = gg[3 * a + 1];
+      double r = gg[3 * a + 2];
+      int at = u + 6 * a * matrix;
+      packed[at] = (float) (p * QUARTER);
+      packed[at + matrix] = (float) ((p + q + r) * MINUS_SIXTH);
+      packed[at + 2 * matrix] = (float) ((p - q + r) * MINUS_SIXTH);
+      packed[at + 3 * matrix] = (float) (p * TWENTY_FOURTH + q * TWELFTH + r * SIXTH);
+      packed[at + 4 * matrix] = (float) (p * TWENTY_FOURTH - q * TWELFTH + r * SIXTH);
+      packed[at + 5 * matrix] = (float) r;
+    }
   }
 
   /**
@@ -256,15 +331,6 @@ final class WinogradConvolution {
       sum += G_5X5[a][i] * weight[src + (5 * i + k) * step];
     }
     return sum;
-  }
-
-  /** Row {@code row} of {@code (G g) Gᵀ} from row {@code row} of {@code G g}: a0, (a0 + a1 + a2)/2, (a0 − a1 + a2)/2, a2. */
-  private static void putRow(float[] packed, int u, int matrix, int row, float a0, float a1, float a2) {
-    int at = 4 * row * matrix + u;
-    packed[at] = a0;
-    packed[at + matrix] = 0.5f * (a0 + a1 + a2);
-    packed[at + 2 * matrix] = 0.5f * (a0 - a1 + a2);
-    packed[at + 3 * matrix] = a2;
   }
 
   /**
@@ -301,14 +367,14 @@ final class WinogradConvolution {
       float[] products) {
     int inputs = s.groupInputs();
     int block = blockColumns();
-    int transformedMatrix = Sgemm.packedSize(inputs, block);
+    int transformedMatrix = transformedMatrix(inputs);
     int packedFilters = Sgemm.packedASize(outCount, inputs);
-    int productMatrix = outCount * block;
+    int productMatrix = productMatrix(outCount);
     int nr = Sgemm.panelWidth();
     int points = points(s);
     for (int start = tileStart; start < tileEnd; start += block) {
       int n = Math.min(block, tileEnd - start);
-      transformInput(s, x, 0, start, n, inStart, planes, transformed, transformedMatrix, nr, inputs * nr);
+      transformInput(s, outputTile(s), transforms(s), x, 0, start, n, inStart, planes, transformed, transformedMatrix, nr, inputs * nr);
       for (int xi = 0; xi < points; xi++) {
         Sgemm.gemmPacked(
             outCount, n, inputs, filters, xi * packedFilters, transformed, xi * transformedMatrix, products, xi * productMatrix, block, false,
@@ -321,24 +387,24 @@ final class WinogradConvolution {
   /**
    * {@code V_ξ = (Bᵀ d B)_ξ} for every input channel and the tiles {@code [start, start + n)} of the examples from
    * {@code first}, {@code matrix} apart for each ξ: per channel, the planes of the examples those tiles lie in,
-   * zero-padded side by side in {@code planes}, then each {@link Sgemm#panelWidth} tiles by the transforms of {@code s}'s size, channel
-   * c's from {@code c · channelStride + panel · panelStride}. As the GEMM's packed B panels ({@code channelStride =
-   * panelWidth}, {@code panelStride = inputs · panelWidth}), or as rows of tiles ({@link WinogradWeightGradient}).
+   * zero-padded side by side in {@code planes}, then each {@link Sgemm#panelWidth} tiles (of {@code tile × tile}
+   * outputs) by {@code transforms}, channel c's from {@code c · channelStride + panel · panelStride}. As the GEMM's
+   * packed B panels ({@code channelStride = panelWidth}, {@code panelStride = inputs · panelWidth}), or as rows of
+   * tiles ({@link WinogradWeightGradient}).
    */
   static void transformInput(
-      ConvShape s, float[] x, int first, int start, int n, int inStart, float[] planes, float[] transformed, int matrix, int channelStride,
-      int panelStride) {
+      ConvShape s, int tile, WinogradInputTransform transforms, float[] x, int first, int start, int n, int inStart, float[] planes,
+      float[] transformed, int matrix, int channelStride, int panelStride) {
     int inputs = s.groupInputs();
-    int tiles = tiles(s);
-    int width = planeWidth(s);
-    int planeSize = planeSize(s);
-    WinogradTileTransforms transforms = transforms(s);
+    int tiles = tiles(s, tile);
+    int width = planeWidth(s, tile);
+    int planeSize = planeSize(s, tile);
     int p = s.padding();
     int nr = Sgemm.panelWidth();
     int panels = (n + nr - 1) / nr;
     int firstExample = start / tiles;
     int examples = (start + n - 1) / tiles - firstExample + 1;
-    int[] tileAt = tileOffsets(s, start, n, panels * nr, width, planeSize);
+    int[] tileAt = tileOffsets(s, tile, start, n, panels * nr, width, planeSize);
     float[] work = transformWork();
     // The padding stays zero: each channel writes only the planes' interiors.
     Arrays.fill(planes, 0, examples * planeSize, 0f);
@@ -361,48 +427,48 @@ final class WinogradConvolution {
   }
 
   /**
-   * Where each of the tiles {@code [start, start + n)} starts (its top left corner, 2 rows and 2 columns per tile) in
+   * Where each of the tiles {@code [start, start + n)} starts (its top left corner, {@code tile} rows and columns on) in
    * the side-by-side planes ({@code planeSize} apart, rows {@code width} apart) of the examples they lie in, the first
    * of them at 0; the columns up to {@code length} past them point at 0 (their GEMM results are dropped). Kept per
    * thread: valid until the thread's next call.
    */
-  static int[] tileOffsets(ConvShape s, int start, int n, int length, int width, int planeSize) {
+  static int[] tileOffsets(ConvShape s, int tile, int start, int n, int length, int width, int planeSize) {
     int[] tileAt = TILE_OFFSETS.get();
     if (tileAt.length < length) {
       tileAt = new int[length];
       TILE_OFFSETS.set(tileAt);
     }
-    int tilesWide = tilesWide(s);
-    int tiles = tiles(s);
+    int tilesWide = tilesWide(s, tile);
+    int tiles = tiles(s, tile);
     int firstExample = start / tiles;
     for (int j = 0; j < length; j++) {
       int e = (start + j) / tiles - firstExample;
       int t = (start + j) % tiles;
-      tileAt[j] = j < n ? e * planeSize + 2 * (t / tilesWide) * width + 2 * (t % tilesWide) : 0;
+      tileAt[j] = j < n ? e * planeSize + tile * (t / tilesWide) * width + tile * (t % tilesWide) : 0;
     }
     return tileAt;
   }
 
   /**
    * Where the output tiles {@code [start, start + n)} of the examples from {@code first} lie in a tensor of {@code
-   * channels} output planes: {@code at[j]}, tile j's top left output in channel 0 (add {@code channel · outPlane}), and
-   * whether its right column and bottom row lie inside the plane. Worked out once per block for every filter's pass
+   * channels} output planes, tiles of {@code tile × tile} outputs: {@code at[j]}, tile j's top left output in channel 0
+   * (add {@code channel · outPlane}), and how many of its columns and rows lie inside the plane. Worked out once per block for every filter's pass
    * over the tiles ({@link #transformOutput}, {@link WinogradWeightGradient}'s gradient transform). Kept per thread:
    * valid until the thread's next call.
    */
-  static TileCorners tileCorners(ConvShape s, int first, int start, int n, int channels) {
+  static TileCorners tileCorners(ConvShape s, int tile, int first, int start, int n, int channels) {
     TileCorners corners = TILE_CORNERS.get();
     corners.ensure(n);
-    int tilesWide = tilesWide(s);
-    int tiles = tiles(s);
+    int tilesWide = tilesWide(s, tile);
+    int tiles = tiles(s, tile);
     int e = start / tiles;
     int t = start % tiles;
     for (int j = 0; j < n; j++) {
-      int oy = 2 * (t / tilesWide);
-      int ox = 2 * (t % tilesWide);
+      int oy = tile * (t / tilesWide);
+      int ox = tile * (t % tilesWide);
       corners.at[j] = (first + e) * channels * s.outPlane() + oy * s.outWidth() + ox;
-      corners.right[j] = ox + 1 < s.outWidth();
-      corners.below[j] = oy + 1 < s.outHeight();
+      corners.columns[j] = Math.min(tile, s.outWidth() - ox);
+      corners.rows[j] = Math.min(tile, s.outHeight() - oy);
       if (++t == tiles) {
         t = 0;
         e++;
@@ -414,14 +480,15 @@ final class WinogradConvolution {
   /** {@link #tileCorners}' answer, one per thread, grown to the largest block asked. */
   static final class TileCorners {
     int[] at = new int[0];
-    boolean[] right = new boolean[0];
-    boolean[] below = new boolean[0];
+    /** The tile's columns and rows inside the plane: fewer than the tile's side at the right and bottom edges. */
+    int[] columns = new int[0];
+    int[] rows = new int[0];
 
     private void ensure(int n) {
       if (at.length < n) {
         at = new int[n];
-        right = new boolean[n];
-        below = new boolean[n];
+        columns = new int[n];
+        rows = new int[n];
       }
     }
   }
@@ -451,31 +518,34 @@ final class WinogradConvolution {
     int ld = panels * nr;
     float[] work = transformWork();
     WinogradTileTransforms transforms = transforms(s);
-    TileCorners corners = tileCorners(s, 0, start, n, yChannels);
+    int tile = outputTile(s);
+    TileCorners corners = tileCorners(s, tile, 0, start, n, yChannels);
     float[] rows = OUTPUT_ROWS.get();
-    if (rows.length < 4 * ld) {
-      rows = new float[4 * ld];
+    if (rows.length < tile * tile * ld) {
+      rows = new float[tile * tile * ld];
       OUTPUT_ROWS.set(rows);
     }
     for (int o = 0; o < outCount; o++) {
       for (int panel = 0; panel < panels; panel++) {
         transforms.output(products, o * ldm + panel * nr, productMatrix, rows, panel * nr, ld, work);
       }
-      // Each tile's four outputs to its place in y, the parts of edge tiles outside the plane dropped.
+      // Each tile's outputs to their place in y, the parts of edge tiles outside the plane dropped.
       float b = bias == null ? 0f : bias[yStart + o];
       int channel = (yStart + o) * s.outPlane();
       for (int j = 0; j < n; j++) {
         int at = corners.at[j] + channel;
-        boolean right = corners.right[j];
-        boolean below = corners.below[j];
-        store(y, at, rows[j], b, relu, mask, accumulate);
-        if (right) {
-          store(y, at + 1, rows[ld + j], b, relu, mask, accumulate);
+        int columns = corners.columns[j];
+        int tileRows = corners.rows[j];
+        if (columns == tile && !accumulate) {
+          // Outputs one at a time through store(), F(4×4, 3×3)'s scatter was a third of its GEMMs' time.
+          for (int i = 0; i < tileRows; i++) {
+            storeRow(y, at + i * outWidth, rows, tile * i * ld + j, ld, tile, b, relu, mask);
+          }
+          continue;
         }
-        if (below) {
-          store(y, at + outWidth, rows[2 * ld + j], b, relu, mask, accumulate);
-          if (right) {
-            store(y, at + outWidth + 1, rows[3 * ld + j], b, relu, mask, accumulate);
+        for (int i = 0; i < tileRows; i++) {
+          for (int k = 0; k < columns; k++) {
+            store(y, at + i * outWidth + k, rows[(tile * i + k) * ld + j], b, relu, mask, accumulate);
           }
         }
       }
@@ -483,6 +553,32 @@ final class WinogradConvolution {
   }
 
   /** {@code y[at] = mask[at] · relu(value + bias)} (as {@link Epilogue#biasReluMask} computes it), or {@code y[at] += value}. */
+  /**
+   * A whole row of a tile's outputs, {@code rows[src + k · ld]}, to {@code y[at + k]} with the epilogue, as {@link
+   * #store} does each: the epilogue's choices made once per row, not per output.
+   */
+  private static void storeRow(float[] y, int at, float[] rows, int src, int ld, int tile, float bias, boolean relu, float[] mask) {
+    if (mask == null) {
+      if (relu) {
+        for (int k = 0; k < tile; k++) {
+          y[at + k] = Math.max(rows[src + k * ld] + bias, 0f);
+        }
+      } else {
+        for (int k = 0; k < tile; k++) {
+          y[at + k] = rows[src + k * ld] + bias;
+        }
+      }
+      return;
+    }
+    for (int k = 0; k < tile; k++) {
+      float v = rows[src + k * ld] + bias;
+      if (relu) {
+        v = Math.max(v, 0f);
+      }
+      y[at + k] = v * mask[at + k];
+    }
+  }
+
   private static void store(float[] y, int at, float value, float bias, boolean relu, float[] mask, boolean accumulate) {
     if (accumulate) {
       y[at] += value;

@@ -13,13 +13,13 @@ import java.util.Arrays;
  * dW[o, c] = Aᵀ [ Σ_tiles (G g_t Gᵀ) ⊙ (Bᵀ d_t B) ] A
  *
  *      ⎡1   0⎤        ⎡1  1  1  0⎤
- * G  = ⎢½   ½⎥   Aᵀ = ⎢0  1 −1  0⎥      Bᵀ the forward pass's
+ * G  = ⎢½   ½⎥   Aᵀ = ⎢0  1 −1  0⎥      Bᵀ that of F(2×2, 3×3) ({@link WinogradTransforms})
  *      ⎢½  −½⎥        ⎣0  1  1  1⎦
  *      ⎣0  −1⎦
  * </pre>
  *
  * <p>The textbook F(3, 2) has Bᵀ's last row negated; negating G's last row too leaves every product the same, so the
- * input's V_ξ is exactly the forward pass's ({@link WinogradConvolution#transformInput}). The sum over the tiles of all
+ * input's V_ξ is exactly F(2×2, 3×3)'s, cut into tiles by {@link WinogradConvolution#transformInput}. The sum over the tiles of all
  * the leaf's examples is 16 GEMMs with a long reduction, {@code Mᵀ_ξ[c, o] = Σ_t V_ξ[c, t] · Ĝ_ξ[o, t]}, a block of
  * tiles at a time, each element summed in the same order whatever the threads. They pack V's rows and Ĝ transposed
  * ({@link Sgemm#gemm}): reading V's rows in place ({@link Sgemm#gemmRowsA}) was no faster, and inside whole steps C2
@@ -33,12 +33,20 @@ final class WinogradWeightGradient {
    */
   private static final int BLOCK_PANELS = 4;
 
+  /** The side of the gradient's tiles: the 2 of F(3×3, 2×2). */
+  private static final int TILE = 2;
+
   /** Points of the 4×4 transform: GEMMs per block of tiles. */
   private static final int POINTS = 16;
 
   private static final WinogradTransforms TRANSFORMS = WinogradTransforms.forThisJvm();
 
   private WinogradWeightGradient() {}
+
+  /** Floats of the {@code work} array its transforms take ({@link WinogradConvolution#transformWork}). */
+  static int transformsWorkSize() {
+    return TRANSFORMS.workSize();
+  }
 
   /**
    * Whether the weight gradient of a convolution {@link WinogradConvolution} computes is computed here: of 3×3 filters.
@@ -60,7 +68,7 @@ final class WinogradWeightGradient {
    * four rows of gradient quads, whichever is more.
    */
   static int planesSize(ConvShape s) {
-    return Math.max(WinogradConvolution.planesSize(s, blockColumns()), 4 * blockColumns());
+    return Math.max(WinogradConvolution.planesSize(s, TILE, blockColumns()), 4 * blockColumns());
   }
 
   /** Floats of one block's 16 V_ξ, rows of tiles. */
@@ -102,13 +110,14 @@ final class WinogradWeightGradient {
       int dWOff) {
     int inputs = s.groupInputs();
     int block = blockColumns();
-    int columns = count * WinogradConvolution.tiles(s);
+    int columns = count * WinogradConvolution.tiles(s, TILE);
     int inputMatrix = inputs * block;
     int gradientMatrix = outCount * block;
     int sumMatrix = inputs * outCount;
     for (int start = 0; start < columns; start += block) {
       int n = Math.min(block, columns - start);
-      WinogradConvolution.transformInput(s, x, first, start, n, inStart, planes, transformedInput, inputMatrix, block, Sgemm.panelWidth());
+      WinogradConvolution.transformInput(
+          s, TILE, TRANSFORMS, x, first, start, n, inStart, planes, transformedInput, inputMatrix, block, Sgemm.panelWidth());
       transformGradient(s, g, first, start, n, outStart, outCount, planes, transformedGradient, gradientMatrix, block);
       for (int xi = 0; xi < POINTS; xi++) {
         Sgemm.gemm(false, true, inputs, outCount, n, transformedInput, xi * inputMatrix, block, transformedGradient, xi * gradientMatrix, block, sums,
@@ -131,7 +140,7 @@ final class WinogradWeightGradient {
     int panels = (n + nr - 1) / nr;
     int stride = panels * nr;
     float[] work = WinogradConvolution.transformWork();
-    WinogradConvolution.TileCorners corners = WinogradConvolution.tileCorners(s, first, start, n, s.outChannels());
+    WinogradConvolution.TileCorners corners = WinogradConvolution.tileCorners(s, TILE, first, start, n, s.outChannels());
     // The panels' spare columns: transformed and dropped by the GEMM's k = n, but kept finite.
     for (int q = 0; q < 4; q++) {
       Arrays.fill(quads, q * stride + n, (q + 1) * stride, 0f);
@@ -140,8 +149,8 @@ final class WinogradWeightGradient {
       int channel = (outStart + o) * s.outPlane();
       for (int j = 0; j < n; j++) {
         int at = corners.at[j] + channel;
-        boolean right = corners.right[j];
-        boolean below = corners.below[j];
+        boolean right = corners.columns[j] > 1;
+        boolean below = corners.rows[j] > 1;
         quads[j] = g[at];
         quads[stride + j] = right ? g[at + 1] : 0f;
         quads[2 * stride + j] = below ? g[at + outWidth] : 0f;

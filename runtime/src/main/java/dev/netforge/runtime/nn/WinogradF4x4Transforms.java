@@ -1,0 +1,30 @@
+package dev.netforge.runtime.nn;
+
+import dev.netforge.runtime.VectorApi;
+
+/**
+ * The input and output transforms of Winograd's F(4×4, 3×3) ({@link WinogradConvolution} on 3×3 filters), each over
+ * the {@code nr} tiles of one GEMM column panel. The input transform is F(2×2, 5×5)'s ({@link Winograd5x5Transforms}:
+ * the same 6×6 tiles and the same Bᵀ, of the points 0, 1, −1, 2, −2 and ∞); the output transform takes the 36
+ * products of a tile to its 4×4 outputs. Every implementation evaluates the same sums, differences and multiplications
+ * by powers of two (exact) in the same order, so they give the same bits:
+ *
+ * <pre>
+ * output, M 6×6 → Y = Aᵀ M A:   with a = M1 + M2, b = M1 − M2, c = M3 + M4, d = M3 − M4 of rows M0…M5, the rows
+ *                                 s0 = (M0 + a) + c,  s1 = b + 2d,  s2 = a + 4c,  s3 = (b + 8d) + M5;
+ *                               then each row of those, its columns combined the same way: Y[4r] … Y[4r + 3]
+ *
+ *      ⎡1  1  1  1  1  0⎤
+ * Aᵀ = ⎢0  1 −1  2 −2  0⎥
+ *      ⎢0  1  1  4  4  0⎥
+ *      ⎣0  1 −1  8 −8  1⎦
+ * </pre>
+ *
+ * {@link WinogradConvolution#transformFilters} holds G.
+ */
+interface WinogradF4x4Transforms extends WinogradTileTransforms {
+  /** The vector implementation when this JVM has the Vector API, else the scalar one. */
+  static WinogradF4x4Transforms forThisJvm() {
+    return VectorApi.present() ? new VectorWinogradF4x4Transforms() : new ScalarWinogradF4x4Transforms();
+  }
+}

@@ -1,0 +1,101 @@
+package dev.netforge.runtime.nn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.netforge.runtime.Rng;
+import dev.netforge.runtime.gemm.Sgemm;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Both implementations of {@link WinogradF4x4Transforms}: the same bits as each other, an input transform that is
+ * F(2×2, 5×5)'s bit for bit, and an output transform within float32 rounding of Aᵀ M A computed in float64 from the
+ * matrix itself, tile by tile, on products of every sign and scale.
+ */
+class WinogradF4x4TransformsTest {
+  private static final int WIDTH = 20;
+  private static final int MATRIX = 1000;
+  private static final int LD = 100;
+
+  private static final double[][] AT = {
+    {1, 1, 1, 1, 1, 0},
+    {0, 1, -1, 2, -2, 0},
+    {0, 1, 1, 4, 4, 0},
+    {0, 1, -1, 8, -8, 1},
+  };
+
+  @Test
+  void bothImplementationsComputeTheMatrices() {
+    int nr = Sgemm.panelWidth();
+    Rng rng = new Rng(2015);
+    float[] planes = new float[40 * WIDTH];
+    for (int i = 0; i < planes.length; i++) {
+      planes[i] = (float) (rng.nextGaussian() * Math.exp(3 * rng.nextGaussian()));
+    }
+    int[] tileAt = new int[nr + 3];
+    for (int j = 0; j < tileAt.length; j++) {
+      tileAt[j] = j % 5 == 4 ? 0 : (int) (rng.nextDouble() * 34) * WIDTH + (int) (rng.nextDouble() * 14);
+    }
+    float[] products = new float[36 * MATRIX];
+    for (int i = 0; i < products.length; i++) {
+      products[i] = (float) (rng.nextGaussian() * Math.exp(2 * rng.nextGaussian()));
+    }
+    Winograd5x5Transforms sixBySix = new ScalarWinograd5x5Transforms();
+    float[] expectedInput = new float[36 * MATRIX];
+    sixBySix.input(planes, tileAt, 3, WIDTH, expectedInput, 7, MATRIX, new float[sixBySix.workSize()]);
+
+    float[][] outputs = new float[2][];
+    WinogradF4x4Transforms[] implementations = {new ScalarWinogradF4x4Transforms(), new VectorWinogradF4x4Transforms()};
+    for (int i = 0; i < 2; i++) {
+      WinogradF4x4Transforms t = implementations[i];
+      float[] work = new float[t.workSize()];
+      float[] input = new float[36 * MATRIX];
+      t.input(planes, tileAt, 3, WIDTH, input, 7, MATRIX, work);
+      assertArrayEquals(expectedInput, input, t.getClass().getSimpleName() + " input: F(2×2, 5×5)'s bits");
+      outputs[i] = new float[16 * LD];
+      t.output(products, 11, MATRIX, outputs[i], 5, LD, work);
+    }
+    assertArrayEquals(outputs[0], outputs[1], "output: the vector implementation's bits");
+
+    for (int j = 0; j < nr; j++) {
+      double[][] m = new double[6][6];
+      double bound = 0;
+      for (int xi = 0; xi < 36; xi++) {
+        m[xi / 6][xi % 6] = products[11 + xi * MATRIX + j];
+        bound = Math.max(bound, Math.abs(m[xi / 6][xi % 6]));
+      }
+      double[][] y = multiply(multiply(AT, m), transpose(AT));
+      for (int q = 0; q < 16; q++) {
+        // Aᵀ's rows sum to at most 19 in magnitude: 400 · bound bounds every partial sum.
+        assertEquals(y[q / 4][q % 4], outputs[0][5 + q * LD + j], 400 * bound * 0x1p-20, "Y[" + q + "] of tile " + j);
+      }
+    }
+    // Outside the panel's columns nothing is written.
+    for (int q = 0; q < 16; q++) {
+      assertEquals(0f, outputs[0][5 + q * LD + nr], "past the panel, row " + q);
+      assertEquals(0f, outputs[0][4 + q * LD], "before the panel, row " + q);
+    }
+  }
+
+  private static double[][] multiply(double[][] a, double[][] b) {
+    double[][] c = new double[a.length][b[0].length];
+    for (int i = 0; i < a.length; i++) {
+      for (int j = 0; j < b[0].length; j++) {
+        for (int k = 0; k < b.length; k++) {
+          c[i][j] += a[i][k] * b[k][j];
+        }
+      }
+    }
+    return c;
+  }
+
+  private static double[][] transpose(double[][] a) {
+    double[][] t = new double[a[0].length][a.length];
+    for (int i = 0; i < a.length; i++) {
+      for (int j = 0; j < a[0].length; j++) {
+        t[j][i] = a[i][j];
+      }
+    }
+    return t;
+  }
+}
