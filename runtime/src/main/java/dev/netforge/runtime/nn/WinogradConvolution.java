@@ -536,61 +536,42 @@ final class WinogradConvolution {
         int at = corners.at[j] + channel;
         int columns = corners.columns[j];
         int tileRows = corners.rows[j];
-        if (columns == tile && !accumulate) {
-          // Outputs one at a time through store(), F(4×4, 3×3)'s scatter was a third of its GEMMs' time.
-          for (int i = 0; i < tileRows; i++) {
-            storeRow(y, at + i * outWidth, rows, tile * i * ld + j, ld, tile, b, relu, mask);
-          }
-          continue;
-        }
+        // A row of the tile at a time: one output at a time through an epilogue that chose per output, F(4×4, 3×3)'s
+        // scatter was a third of its GEMMs' time.
         for (int i = 0; i < tileRows; i++) {
-          for (int k = 0; k < columns; k++) {
-            store(y, at + i * outWidth + k, rows[(tile * i + k) * ld + j], b, relu, mask, accumulate);
-          }
+          storeRow(y, at + i * outWidth, rows, tile * i * ld + j, ld, columns, b, relu, mask, accumulate);
         }
       }
     }
   }
 
-  /** {@code y[at] = mask[at] · relu(value + bias)} (as {@link Epilogue#biasReluMask} computes it), or {@code y[at] += value}. */
   /**
-   * A whole row of a tile's outputs, {@code rows[src + k · ld]}, to {@code y[at + k]} with the epilogue, as {@link
-   * #store} does each: the epilogue's choices made once per row, not per output.
+   * The first {@code columns} outputs of a row of a tile, {@code rows[src + k · ld]}, to {@code y[at + k]} with the
+   * epilogue ({@code y = mask · relu(value + bias)}, as {@link Epilogue#biasReluMask} computes it), or added to them
+   * ({@code accumulate}): the epilogue's choices made once per row, not per output.
    */
-  private static void storeRow(float[] y, int at, float[] rows, int src, int ld, int tile, float bias, boolean relu, float[] mask) {
-    if (mask == null) {
-      if (relu) {
-        for (int k = 0; k < tile; k++) {
-          y[at + k] = Math.max(rows[src + k * ld] + bias, 0f);
-        }
-      } else {
-        for (int k = 0; k < tile; k++) {
-          y[at + k] = rows[src + k * ld] + bias;
-        }
-      }
-      return;
-    }
-    for (int k = 0; k < tile; k++) {
-      float v = rows[src + k * ld] + bias;
-      if (relu) {
-        v = Math.max(v, 0f);
-      }
-      y[at + k] = v * mask[at + k];
-    }
-  }
-
-  private static void store(float[] y, int at, float value, float bias, boolean relu, float[] mask, boolean accumulate) {
+  private static void storeRow(
+      float[] y, int at, float[] rows, int src, int ld, int columns, float bias, boolean relu, float[] mask, boolean accumulate) {
     if (accumulate) {
-      y[at] += value;
-      return;
+      for (int k = 0; k < columns; k++) {
+        y[at + k] += rows[src + k * ld];
+      }
+    } else if (mask == null && relu) {
+      for (int k = 0; k < columns; k++) {
+        y[at + k] = Math.max(rows[src + k * ld] + bias, 0f);
+      }
+    } else if (mask == null) {
+      for (int k = 0; k < columns; k++) {
+        y[at + k] = rows[src + k * ld] + bias;
+      }
+    } else {
+      for (int k = 0; k < columns; k++) {
+        float v = rows[src + k * ld] + bias;
+        if (relu) {
+          v = Math.max(v, 0f);
+        }
+        y[at + k] = v * mask[at + k];
+      }
     }
-    float v = value + bias;
-    if (relu) {
-      v = Math.max(v, 0f);
-    }
-    if (mask != null) {
-      v *= mask[at];
-    }
-    y[at] = v;
   }
 }
