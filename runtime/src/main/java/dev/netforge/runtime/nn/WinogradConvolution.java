@@ -82,9 +82,10 @@ final class WinogradConvolution {
   /**
    * Floats between one ξ's V (or M) and the next's, past their size: without it the 36 rows the transforms read and
    * write per tile lay a multiple of 4 kB apart, in the same few sets of the L1 cache (AlexNetTorchvision's conv3, one
-   * layer's forward pass and input gradient: output transform 66 → 53 ms, both threads' time).
+   * layer's forward pass and input gradient: output transform 66 → 53 ms, both threads' time). {@link
+   * WinogradWeightGradient} pads its matrices by as much.
    */
-  private static final int MATRIX_PAD = 16;
+  static final int MATRIX_PAD = 16;
 
   private static final WinogradF4x4Transforms TRANSFORMS_4X4 = WinogradF4x4Transforms.forThisJvm();
   private static final Winograd5x5Transforms TRANSFORMS_5X5 = Winograd5x5Transforms.forThisJvm();
