@@ -19,12 +19,12 @@ import java.util.Arrays;
  * </pre>
  *
  * <p>The textbook F(3, 2) has Bᵀ's last row negated; negating G's last row too leaves every product the same, so the
- * input's V_ξ is exactly F(2×2, 3×3)'s, cut into tiles by {@link WinogradConvolution#transformInput}. The sum over the tiles of all
- * the leaf's examples is 16 GEMMs with a long reduction, {@code Mᵀ_ξ[c, o] = Σ_t V_ξ[c, t] · Ĝ_ξ[o, t]}, a block of
- * tiles at a time, each element summed in the same order whatever the threads. They pack V's rows and Ĝ transposed
- * ({@link Sgemm#gemm}): reading V's rows in place ({@link Sgemm#gemmRowsA}) was no faster, and inside whole steps C2
- * sometimes compiled that kernel with its vectors boxed (550 MB allocated per AlexNetTorchvision step). Against the direct ∂W = g · colᵀ: 16 multiply-adds per
- * tile, input channel and filter instead of 36.
+ * input's V_ξ is exactly F(2×2, 3×3)'s, cut into tiles by {@link WinogradConvolution#transformInput}. The sum over the
+ * tiles of all the leaf's examples is 16 GEMMs with a long reduction, {@code Mᵀ_ξ[c, o] = Σ_t V_ξ[c, t] · Ĝ_ξ[o, t]}, a
+ * block of tiles at a time, each element summed in the same order whatever the threads. They pack V's rows and Ĝ
+ * transposed ({@link Sgemm#gemm}): reading V's rows in place ({@link Sgemm#gemmRowsA}) was no faster, and inside whole
+ * steps C2 sometimes compiled that kernel with its vectors boxed (550 MB allocated per AlexNetTorchvision step).
+ * Against the direct ∂W = g · colᵀ: 16 multiply-adds per tile, input channel and filter instead of 36.
  */
 final class WinogradWeightGradient {
   /**

@@ -34,14 +34,8 @@ class Winograd5x5TransformsTest {
   void bothImplementationsComputeTheMatrices() {
     int nr = Sgemm.panelWidth();
     Rng rng = new Rng(2016);
-    float[] planes = new float[40 * WIDTH];
-    for (int i = 0; i < planes.length; i++) {
-      planes[i] = (float) (rng.nextGaussian() * Math.exp(3 * rng.nextGaussian()));
-    }
-    int[] tileAt = new int[nr + 3];
-    for (int j = 0; j < tileAt.length; j++) {
-      tileAt[j] = j % 5 == 4 ? 0 : (int) (rng.nextDouble() * 34) * WIDTH + (int) (rng.nextDouble() * 14);
-    }
+    float[] planes = TransformFixtures.planes(rng, 40, WIDTH);
+    int[] tileAt = TransformFixtures.tileCorners(rng, nr + 3, WIDTH, 34, 14);
     float[] products = new float[36 * MATRIX];
     for (int i = 0; i < products.length; i++) {
       products[i] = (float) (rng.nextGaussian() * 100);
@@ -70,7 +64,7 @@ class Winograd5x5TransformsTest {
           bound = Math.max(bound, Math.abs(d[i][k]));
         }
       }
-      double[][] v = multiply(multiply(BT, d), transpose(BT));
+      double[][] v = TransformFixtures.sandwich(BT, d);
       for (int xi = 0; xi < 36; xi++) {
         // Bᵀ's rows sum to at most 10 in magnitude: 100 · bound bounds every partial sum.
         assertEquals(v[xi / 6][xi % 6], results[0][7 + xi * MATRIX + j], 100 * bound * 0x1p-20, "V[" + xi + "] of tile " + j);
@@ -81,32 +75,10 @@ class Winograd5x5TransformsTest {
         m[xi / 6][xi % 6] = products[11 + xi * MATRIX + j];
         bound = Math.max(bound, Math.abs(m[xi / 6][xi % 6]));
       }
-      double[][] y = multiply(multiply(AT, m), transpose(AT));
+      double[][] y = TransformFixtures.sandwich(AT, m);
       for (int q = 0; q < 4; q++) {
         assertEquals(y[q / 2][q % 2], results[1][5 + q * 100 + j], 100 * bound * 0x1p-20, "Y[" + q + "] of tile " + j);
       }
     }
-  }
-
-  private static double[][] multiply(double[][] a, double[][] b) {
-    double[][] c = new double[a.length][b[0].length];
-    for (int i = 0; i < a.length; i++) {
-      for (int j = 0; j < b[0].length; j++) {
-        for (int k = 0; k < b.length; k++) {
-          c[i][j] += a[i][k] * b[k][j];
-        }
-      }
-    }
-    return c;
-  }
-
-  private static double[][] transpose(double[][] a) {
-    double[][] t = new double[a[0].length][a.length];
-    for (int i = 0; i < a.length; i++) {
-      for (int j = 0; j < a[0].length; j++) {
-        t[j][i] = a[i][j];
-      }
-    }
-    return t;
   }
 }

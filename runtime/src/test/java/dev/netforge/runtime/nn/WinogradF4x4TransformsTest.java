@@ -28,14 +28,8 @@ class WinogradF4x4TransformsTest {
   void bothImplementationsComputeTheMatrices() {
     int nr = Sgemm.panelWidth();
     Rng rng = new Rng(2015);
-    float[] planes = new float[40 * WIDTH];
-    for (int i = 0; i < planes.length; i++) {
-      planes[i] = (float) (rng.nextGaussian() * Math.exp(3 * rng.nextGaussian()));
-    }
-    int[] tileAt = new int[nr + 3];
-    for (int j = 0; j < tileAt.length; j++) {
-      tileAt[j] = j % 5 == 4 ? 0 : (int) (rng.nextDouble() * 34) * WIDTH + (int) (rng.nextDouble() * 14);
-    }
+    float[] planes = TransformFixtures.planes(rng, 40, WIDTH);
+    int[] tileAt = TransformFixtures.tileCorners(rng, nr + 3, WIDTH, 34, 14);
     float[] products = new float[36 * MATRIX];
     for (int i = 0; i < products.length; i++) {
       products[i] = (float) (rng.nextGaussian() * Math.exp(2 * rng.nextGaussian()));
@@ -64,7 +58,7 @@ class WinogradF4x4TransformsTest {
         m[xi / 6][xi % 6] = products[11 + xi * MATRIX + j];
         bound = Math.max(bound, Math.abs(m[xi / 6][xi % 6]));
       }
-      double[][] y = multiply(multiply(AT, m), transpose(AT));
+      double[][] y = TransformFixtures.sandwich(AT, m);
       for (int q = 0; q < 16; q++) {
         // Aᵀ's rows sum to at most 19 in magnitude: 400 · bound bounds every partial sum.
         assertEquals(y[q / 4][q % 4], outputs[0][5 + q * LD + j], 400 * bound * 0x1p-20, "Y[" + q + "] of tile " + j);
@@ -75,27 +69,5 @@ class WinogradF4x4TransformsTest {
       assertEquals(0f, outputs[0][5 + q * LD + nr], "past the panel, row " + q);
       assertEquals(0f, outputs[0][4 + q * LD], "before the panel, row " + q);
     }
-  }
-
-  private static double[][] multiply(double[][] a, double[][] b) {
-    double[][] c = new double[a.length][b[0].length];
-    for (int i = 0; i < a.length; i++) {
-      for (int j = 0; j < b[0].length; j++) {
-        for (int k = 0; k < b.length; k++) {
-          c[i][j] += a[i][k] * b[k][j];
-        }
-      }
-    }
-    return c;
-  }
-
-  private static double[][] transpose(double[][] a) {
-    double[][] t = new double[a[0].length][a.length];
-    for (int i = 0; i < a.length; i++) {
-      for (int j = 0; j < a[0].length; j++) {
-        t[j][i] = a[i][j];
-      }
-    }
-    return t;
   }
 }

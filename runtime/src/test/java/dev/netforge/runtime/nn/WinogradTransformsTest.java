@@ -19,14 +19,8 @@ class WinogradTransformsTest {
   void bothImplementationsFollowTheFormulas() {
     int nr = Sgemm.panelWidth();
     Rng rng = new Rng(2015);
-    float[] planes = new float[40 * WIDTH];
-    for (int i = 0; i < planes.length; i++) {
-      planes[i] = (float) (rng.nextGaussian() * Math.exp(3 * rng.nextGaussian()));
-    }
-    int[] tileAt = new int[nr + 3];
-    for (int j = 0; j < tileAt.length; j++) {
-      tileAt[j] = j % 5 == 4 ? 0 : (int) (rng.nextDouble() * 36) * WIDTH + (int) (rng.nextDouble() * 12);
-    }
+    float[] planes = TransformFixtures.planes(rng, 40, WIDTH);
+    int[] tileAt = TransformFixtures.tileCorners(rng, nr + 3, WIDTH, 36, 12);
     int offset = 3;
     float[][] expected = formulas(planes, tileAt, offset, nr);
     for (WinogradTransforms t : new WinogradTransforms[] {new ScalarWinogradTransforms(), new VectorWinogradTransforms()}) {

@@ -1,0 +1,60 @@
+package dev.netforge.runtime.nn;
+
+import dev.netforge.runtime.Rng;
+
+/**
+ * What the Winograd transform tests share: input planes of every sign and scale, a panel's tile corners scattered over
+ * them, and the float64 matrix products the transforms are checked against.
+ */
+final class TransformFixtures {
+  private TransformFixtures() {}
+
+  /** {@code rows × width} values of every sign and scale (a Gaussian times e to a Gaussian's power). */
+  static float[] planes(Rng rng, int rows, int width) {
+    float[] planes = new float[rows * width];
+    for (int i = 0; i < planes.length; i++) {
+      planes[i] = (float) (rng.nextGaussian() * Math.exp(3 * rng.nextGaussian()));
+    }
+    return planes;
+  }
+
+  /**
+   * {@code count} tile corners in planes of rows {@code width} apart: rows below {@code maxRow}, columns below {@code
+   * maxColumn} (as a panel's tiles wrap rows, planes and examples), every fifth at 0 (a panel's spare columns repeat
+   * an offset).
+   */
+  static int[] tileCorners(Rng rng, int count, int width, int maxRow, int maxColumn) {
+    int[] tileAt = new int[count];
+    for (int j = 0; j < count; j++) {
+      tileAt[j] = j % 5 == 4 ? 0 : (int) (rng.nextDouble() * maxRow) * width + (int) (rng.nextDouble() * maxColumn);
+    }
+    return tileAt;
+  }
+
+  /** {@code a · m · aᵀ} in float64: a transform as its matrix defines it. */
+  static double[][] sandwich(double[][] a, double[][] m) {
+    return multiply(multiply(a, m), transpose(a));
+  }
+
+  private static double[][] multiply(double[][] a, double[][] b) {
+    double[][] c = new double[a.length][b[0].length];
+    for (int i = 0; i < a.length; i++) {
+      for (int j = 0; j < b[0].length; j++) {
+        for (int k = 0; k < b.length; k++) {
+          c[i][j] += a[i][k] * b[k][j];
+        }
+      }
+    }
+    return c;
+  }
+
+  private static double[][] transpose(double[][] a) {
+    double[][] t = new double[a[0].length][a.length];
+    for (int i = 0; i < a.length; i++) {
+      for (int j = 0; j < a[0].length; j++) {
+        t[j][i] = a[i][j];
+      }
+    }
+    return t;
+  }
+}
