@@ -30,6 +30,28 @@ class SgemmTest {
     assertClose(expected, c);
   }
 
+  /**
+   * Within one k block, accumulating adds the product to C as one float sum: C + Σ, Σ bit for bit the product computed
+   * alone. The batch-sum trees add a leaf's gradient this way, and a batch's gradient is the sum of its halves' only
+   * if it is exact.
+   */
+  @ParameterizedTest
+  @CsvSource({"false,false", "true,true"})
+  void accumulatingAddsTheProductToCBitForBit(boolean transA, boolean transB) {
+    int k = 40;
+    float[] a = random(M * k, 6);
+    float[] b = random(k * N, 7);
+    float[] c = random(M * N, 8);
+    float[] product = new float[M * N];
+    Sgemm.gemm(transA, transB, M, N, k, a, 0, transA ? M : k, b, 0, transB ? k : N, product, 0, N, false, Epilogue.NONE);
+    float[] expected = new float[M * N];
+    for (int i = 0; i < expected.length; i++) {
+      expected[i] = c[i] + product[i];
+    }
+    Sgemm.gemm(transA, transB, M, N, k, a, 0, transA ? M : k, b, 0, transB ? k : N, c, 0, N, true, Epilogue.NONE);
+    org.junit.jupiter.api.Assertions.assertArrayEquals(expected, c);
+  }
+
   @Test
   void packedOperandsGiveTheSameProduct() {
     float[] a = random(M * K, 4);
