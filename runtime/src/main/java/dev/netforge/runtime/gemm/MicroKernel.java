@@ -10,11 +10,11 @@ interface MicroKernel {
   int nr();
 
   /**
-   * {@code C[0..mr, 0..nr] = Σ_p A[:, p] ⊗ B[p, :]} over {@code kc} steps, each element's sum taken in the order of p
-   * from zero. It only overwrites: to add the sum to C ({@code C + Σ}), compute it into a spare tile and {@link
-   * #addTile} it.
+   * {@code C[0..mr, 0..nr] (+)= Σ_p A[:, p] ⊗ B[p, :]} over {@code kc} steps.
+   *
+   * @param add add to the existing C values instead of overwriting them
    */
-  void compute(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc);
+  void compute(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc, boolean add);
 
   /**
    * {@link #compute} with A's {@code mr()} rows read where they lie instead of from a packed panel: steps {@code q0 ≤
@@ -24,10 +24,7 @@ interface MicroKernel {
    * row). The products and sums are {@link #compute}'s, in the same order.
    */
   void computeRows(
-      int kc, int q0, int segment, int segmentStride, int step, float[] a, int[] rows, float[] b, int bOff, float[] c, int cOff, int ldc);
-
-  /** {@code C[0..mr, 0..nr] += tile}, the tile's rows {@code nr()} apart: {@code C + tile}, bit for bit. */
-  void addTile(float[] tile, float[] c, int cOff, int ldc);
+      int kc, int q0, int segment, int segmentStride, int step, float[] a, int[] rows, float[] b, int bOff, float[] c, int cOff, int ldc, boolean add);
 
   /**
    * Copies {@code length} floats into a packed panel in whole vectors, so it may also write up to {@link #copySlack()}

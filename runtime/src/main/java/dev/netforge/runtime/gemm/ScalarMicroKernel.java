@@ -16,7 +16,7 @@ final class ScalarMicroKernel implements MicroKernel {
   }
 
   @Override
-  public void compute(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc) {
+  public void compute(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc, boolean add) {
     float[] acc = new float[MR * NR];
     for (int p = 0; p < kc; p++) {
       int ap = aOff + p * MR;
@@ -28,12 +28,12 @@ final class ScalarMicroKernel implements MicroKernel {
         }
       }
     }
-    store(acc, c, cOff, ldc);
+    store(acc, c, cOff, ldc, add);
   }
 
   @Override
   public void computeRows(
-      int kc, int q0, int segment, int segmentStride, int step, float[] a, int[] rows, float[] b, int bOff, float[] c, int cOff, int ldc) {
+      int kc, int q0, int segment, int segmentStride, int step, float[] a, int[] rows, float[] b, int bOff, float[] c, int cOff, int ldc, boolean add) {
     float[] acc = new float[MR * NR];
     for (int p = 0; p < kc; p++) {
       int q = q0 + p;
@@ -46,20 +46,14 @@ final class ScalarMicroKernel implements MicroKernel {
         }
       }
     }
-    store(acc, c, cOff, ldc);
+    store(acc, c, cOff, ldc, add);
   }
 
-  private static void store(float[] acc, float[] c, int cOff, int ldc) {
-    for (int r = 0; r < MR; r++) {
-      System.arraycopy(acc, r * NR, c, cOff + r * ldc, NR);
-    }
-  }
-
-  @Override
-  public void addTile(float[] tile, float[] c, int cOff, int ldc) {
+  private static void store(float[] acc, float[] c, int cOff, int ldc, boolean add) {
     for (int r = 0; r < MR; r++) {
       for (int j = 0; j < NR; j++) {
-        c[cOff + r * ldc + j] += tile[r * NR + j];
+        int ci = cOff + r * ldc + j;
+        c[ci] = add ? c[ci] + acc[r * NR + j] : acc[r * NR + j];
       }
     }
   }

@@ -340,21 +340,16 @@ public final class Sgemm {
               int rows = Math.min(mr, m - row);
               int aIdx = aBase + ip * aPanelStride;
               boolean whole = rows == mr && cols == nr;
-              // The kernel overwrites its tile: where C accumulates, the tile goes aside and is added to C (C + Σ per k
-              // block, the float sums the batch-sum trees rely on); see VectorMicroKernel#compute for why.
-              boolean direct = whole && !add;
-              float[] target = direct ? c : ws.tile;
-              int at = direct ? cOff + row * ldc + col : 0;
-              int ldt = direct ? ldc : nr;
+              float[] target = whole ? c : ws.tile;
+              int at = whole ? cOff + row * ldc + col : 0;
+              int ldt = whole ? ldc : nr;
               if (aRows != null) {
                 int[] panelRows = aRows.panelRows(row, m, mr);
-                KERNEL.computeRows(kc, pc, aRows.segment, aRows.segmentStride, aRows.step, aRows.a, panelRows, bBuf, bIdx, target, at, ldt);
+                KERNEL.computeRows(kc, pc, aRows.segment, aRows.segmentStride, aRows.step, aRows.a, panelRows, bBuf, bIdx, target, at, ldt, whole && add);
               } else {
-                KERNEL.compute(kc, aBuf, aIdx, bBuf, bIdx, target, at, ldt);
+                KERNEL.compute(kc, aBuf, aIdx, bBuf, bIdx, target, at, ldt, whole && add);
               }
-              if (whole && add) {
-                KERNEL.addTile(ws.tile, c, cOff + row * ldc + col, ldc);
-              } else if (!whole) {
+              if (!whole) {
                 for (int r = 0; r < rows; r++) {
                   int ci = cOff + (row + r) * ldc + col;
                   for (int j = 0; j < cols; j++) {

@@ -33,13 +33,7 @@ final class VectorMicroKernel implements MicroKernel {
   }
 
   @Override
-  public void compute(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc) {
-    // No add branch after the loop and one sequence of twelve stores (Sgemm adds a tile to C with addTile). Why: C2
-    // (JDK 17) inlines a method's calls only up to 8000 bytes of bytecode (DesiredMethodLimit) and defers the Vector
-    // API calls past that. With twelve adds and a second store sequence after the loop (17.6 kB inlined), deferred
-    // stores were inlined before the deferred adds whose vectors they store, and lost their intrinsic
-    // (-XX:+PrintInlining: "failed to inline (intrinsic)"): 5 of 21 AlexNetTorchvision JVMs then allocated 42 MB per
-    // forward pass and ran 30–40% slower. Now only the stores are deferred, and their vectors' class is known.
+  public void compute(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc, boolean add) {
     FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
     FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
     FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -72,23 +66,47 @@ final class VectorMicroKernel implements MicroKernel {
       c50 = av.fma(b0, c50);
       c51 = av.fma(b1, c51);
     }
-    c00.intoArray(c, cOff);
-    c01.intoArray(c, cOff + L);
-    c10.intoArray(c, cOff + ldc);
-    c11.intoArray(c, cOff + ldc + L);
-    c20.intoArray(c, cOff + 2 * ldc);
-    c21.intoArray(c, cOff + 2 * ldc + L);
-    c30.intoArray(c, cOff + 3 * ldc);
-    c31.intoArray(c, cOff + 3 * ldc + L);
-    c40.intoArray(c, cOff + 4 * ldc);
-    c41.intoArray(c, cOff + 4 * ldc + L);
-    c50.intoArray(c, cOff + 5 * ldc);
-    c51.intoArray(c, cOff + 5 * ldc + L);
+    // Two store sequences, one per branch, and no vector merged from both: C2 (JDK 17) cannot scalarize a vector
+    // merged from two paths inside a helper (store(add ? v + c : v)), and boxed one accumulator per k step — 48 bytes
+    // allocated per 12 FMAs, which halved the kernel's rate. Merged in this method (the branch rebinding all twelve,
+    // then one sequence of stores), some JVMs compiled the stores without their intrinsic (-XX:+PrintInlining: "failed
+    // to inline (intrinsic)" at them; AlexNetTorchvision then allocated 480 MB a step and ran 1.5 times slower).
+    // Even so about one JVM in four boxes the add branch's last stores: this method inlines 17.6 kB of Vector API
+    // bytecode, C2 defers the calls past 8000 (DesiredMethodLimit), and a deferred store inlined before the deferred
+    // add whose vector it stores finds no constant vector class. Kernels that only overwrite, with the add done by a
+    // separate addTile, never boxed but made training steps about 7% slower (docs/performance.md, session 19).
+    if (add) {
+      c00.add(FloatVector.fromArray(S, c, cOff)).intoArray(c, cOff);
+      c01.add(FloatVector.fromArray(S, c, cOff + L)).intoArray(c, cOff + L);
+      c10.add(FloatVector.fromArray(S, c, cOff + ldc)).intoArray(c, cOff + ldc);
+      c11.add(FloatVector.fromArray(S, c, cOff + ldc + L)).intoArray(c, cOff + ldc + L);
+      c20.add(FloatVector.fromArray(S, c, cOff + 2 * ldc)).intoArray(c, cOff + 2 * ldc);
+      c21.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + L)).intoArray(c, cOff + 2 * ldc + L);
+      c30.add(FloatVector.fromArray(S, c, cOff + 3 * ldc)).intoArray(c, cOff + 3 * ldc);
+      c31.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + L)).intoArray(c, cOff + 3 * ldc + L);
+      c40.add(FloatVector.fromArray(S, c, cOff + 4 * ldc)).intoArray(c, cOff + 4 * ldc);
+      c41.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + L)).intoArray(c, cOff + 4 * ldc + L);
+      c50.add(FloatVector.fromArray(S, c, cOff + 5 * ldc)).intoArray(c, cOff + 5 * ldc);
+      c51.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + L)).intoArray(c, cOff + 5 * ldc + L);
+    } else {
+      c00.intoArray(c, cOff);
+      c01.intoArray(c, cOff + L);
+      c10.intoArray(c, cOff + ldc);
+      c11.intoArray(c, cOff + ldc + L);
+      c20.intoArray(c, cOff + 2 * ldc);
+      c21.intoArray(c, cOff + 2 * ldc + L);
+      c30.intoArray(c, cOff + 3 * ldc);
+      c31.intoArray(c, cOff + 3 * ldc + L);
+      c40.intoArray(c, cOff + 4 * ldc);
+      c41.intoArray(c, cOff + 4 * ldc + L);
+      c50.intoArray(c, cOff + 5 * ldc);
+      c51.intoArray(c, cOff + 5 * ldc + L);
+    }
   }
 
   @Override
   public void computeRows(
-      int kc, int q0, int segment, int segmentStride, int step, float[] a, int[] rows, float[] b, int bOff, float[] c, int cOff, int ldc) {
+      int kc, int q0, int segment, int segmentStride, int step, float[] a, int[] rows, float[] b, int bOff, float[] c, int cOff, int ldc, boolean add) {
     FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
     FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
     FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -135,27 +153,32 @@ final class VectorMicroKernel implements MicroKernel {
     }
     // compute's stores, written out again: the twelve vectors passed to a shared helper were boxed (measured twenty
     // times slower: MiniAlexNet's conv2 backward, 8 → 160 ms).
-    c00.intoArray(c, cOff);
-    c01.intoArray(c, cOff + L);
-    c10.intoArray(c, cOff + ldc);
-    c11.intoArray(c, cOff + ldc + L);
-    c20.intoArray(c, cOff + 2 * ldc);
-    c21.intoArray(c, cOff + 2 * ldc + L);
-    c30.intoArray(c, cOff + 3 * ldc);
-    c31.intoArray(c, cOff + 3 * ldc + L);
-    c40.intoArray(c, cOff + 4 * ldc);
-    c41.intoArray(c, cOff + 4 * ldc + L);
-    c50.intoArray(c, cOff + 5 * ldc);
-    c51.intoArray(c, cOff + 5 * ldc + L);
-  }
-
-  @Override
-  public void addTile(float[] tile, float[] c, int cOff, int ldc) {
-    for (int r = 0; r < MR; r++) {
-      int t = r * NR;
-      int ci = cOff + r * ldc;
-      FloatVector.fromArray(S, c, ci).add(FloatVector.fromArray(S, tile, t)).intoArray(c, ci);
-      FloatVector.fromArray(S, c, ci + L).add(FloatVector.fromArray(S, tile, t + L)).intoArray(c, ci + L);
+    if (add) {
+      c00.add(FloatVector.fromArray(S, c, cOff)).intoArray(c, cOff);
+      c01.add(FloatVector.fromArray(S, c, cOff + L)).intoArray(c, cOff + L);
+      c10.add(FloatVector.fromArray(S, c, cOff + ldc)).intoArray(c, cOff + ldc);
+      c11.add(FloatVector.fromArray(S, c, cOff + ldc + L)).intoArray(c, cOff + ldc + L);
+      c20.add(FloatVector.fromArray(S, c, cOff + 2 * ldc)).intoArray(c, cOff + 2 * ldc);
+      c21.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + L)).intoArray(c, cOff + 2 * ldc + L);
+      c30.add(FloatVector.fromArray(S, c, cOff + 3 * ldc)).intoArray(c, cOff + 3 * ldc);
+      c31.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + L)).intoArray(c, cOff + 3 * ldc + L);
+      c40.add(FloatVector.fromArray(S, c, cOff + 4 * ldc)).intoArray(c, cOff + 4 * ldc);
+      c41.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + L)).intoArray(c, cOff + 4 * ldc + L);
+      c50.add(FloatVector.fromArray(S, c, cOff + 5 * ldc)).intoArray(c, cOff + 5 * ldc);
+      c51.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + L)).intoArray(c, cOff + 5 * ldc + L);
+    } else {
+      c00.intoArray(c, cOff);
+      c01.intoArray(c, cOff + L);
+      c10.intoArray(c, cOff + ldc);
+      c11.intoArray(c, cOff + ldc + L);
+      c20.intoArray(c, cOff + 2 * ldc);
+      c21.intoArray(c, cOff + 2 * ldc + L);
+      c30.intoArray(c, cOff + 3 * ldc);
+      c31.intoArray(c, cOff + 3 * ldc + L);
+      c40.intoArray(c, cOff + 4 * ldc);
+      c41.intoArray(c, cOff + 4 * ldc + L);
+      c50.intoArray(c, cOff + 5 * ldc);
+      c51.intoArray(c, cOff + 5 * ldc + L);
     }
   }
 

@@ -7,8 +7,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Both micro-kernels against a float64 product of the same packed panels, written into a C with a row stride wider
- * than the tile, and the tile added to C. The tests run with the Vector API, so without this the scalar kernel, the
+ * Both micro-kernels against a float64 product of the same packed panels, overwriting and accumulating into a C
+ * with a row stride wider than the tile. The tests run with the Vector API, so without this the scalar kernel, the
  * path of JVMs started without it, would never run.
  */
 class MicroKernelTest {
@@ -26,21 +26,23 @@ class MicroKernelTest {
       float[] a = random(rng, aOff + mr * kc);
       float[] b = random(rng, bOff + nr * kc);
       float[] initial = random(rng, cOff + mr * ldc);
-      float[] c = initial.clone();
-      kernel.compute(kc, a, aOff, b, bOff, c, cOff, ldc);
-      for (int r = 0; r < mr; r++) {
-        for (int j = 0; j < nr; j++) {
-          double expected = 0;
-          for (int p = 0; p < kc; p++) {
-            expected += (double) a[aOff + p * mr + r] * b[bOff + p * nr + j];
+      for (boolean add : new boolean[] {false, true}) {
+        float[] c = initial.clone();
+        kernel.compute(kc, a, aOff, b, bOff, c, cOff, ldc, add);
+        for (int r = 0; r < mr; r++) {
+          for (int j = 0; j < nr; j++) {
+            double expected = add ? initial[cOff + r * ldc + j] : 0;
+            for (int p = 0; p < kc; p++) {
+              expected += (double) a[aOff + p * mr + r] * b[bOff + p * nr + j];
+            }
+            assertEquals(expected, c[cOff + r * ldc + j], 1e-5 * (1 + Math.abs(expected)), kernel.describe() + " C[" + r + "][" + j + "] add=" + add);
           }
-          assertEquals(expected, c[cOff + r * ldc + j], 1e-5 * (1 + Math.abs(expected)), kernel.describe() + " C[" + r + "][" + j + "]");
         }
-      }
-      for (int i = 0; i < c.length; i++) {
-        boolean inTile = i >= cOff && (i - cOff) / ldc < mr && (i - cOff) % ldc < nr;
-        if (!inTile) {
-          assertEquals(initial[i], c[i], kernel.describe() + " wrote outside its tile at " + i);
+        for (int i = 0; i < c.length; i++) {
+          boolean inTile = i >= cOff && (i - cOff) / ldc < mr && (i - cOff) % ldc < nr;
+          if (!inTile) {
+            assertEquals(initial[i], c[i], kernel.describe() + " wrote outside its tile at " + i);
+          }
         }
       }
     }
@@ -70,11 +72,13 @@ class MicroKernelTest {
       }
       float[] b = random(rng, 4 + nr * kc);
       float[] initial = random(rng, mr * (nr + 2));
-      float[] expected = initial.clone();
-      kernel.compute(kc, packed, 0, b, 4, expected, 0, nr + 2);
-      float[] actual = initial.clone();
-      kernel.computeRows(kc, q0, segment, segmentStride, step, a, rows, b, 4, actual, 0, nr + 2);
-      org.junit.jupiter.api.Assertions.assertArrayEquals(expected, actual, kernel.describe());
+      for (boolean add : new boolean[] {false, true}) {
+        float[] expected = initial.clone();
+        kernel.compute(kc, packed, 0, b, 4, expected, 0, nr + 2, add);
+        float[] actual = initial.clone();
+        kernel.computeRows(kc, q0, segment, segmentStride, step, a, rows, b, 4, actual, 0, nr + 2, add);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(expected, actual, kernel.describe() + " add=" + add);
+      }
     }
   }
 
@@ -94,26 +98,6 @@ class MicroKernelTest {
       for (int i = 0; i < dst.length; i++) {
         float expected = i >= 4 && i < 4 + nr ? src[40 + lanes[i - 4]] : initial[i];
         assertEquals(expected, dst[i], kernel.describe() + " dst[" + i + "]");
-      }
-    }
-  }
-
-  @Test
-  void bothKernelsAddATileToCBitForBitAndChangeNothingElse() {
-    for (MicroKernel kernel : List.of(new ScalarMicroKernel(), new VectorMicroKernel())) {
-      int mr = kernel.mr();
-      int nr = kernel.nr();
-      int cOff = 3;
-      int ldc = nr + 5;
-      Rng rng = new Rng(nr * 11L);
-      float[] tile = random(rng, mr * nr);
-      float[] c = random(rng, cOff + mr * ldc + 4);
-      float[] initial = c.clone();
-      kernel.addTile(tile, c, cOff, ldc);
-      for (int i = 0; i < c.length; i++) {
-        boolean inTile = i >= cOff && (i - cOff) / ldc < mr && (i - cOff) % ldc < nr;
-        float expected = inTile ? initial[i] + tile[(i - cOff) / ldc * nr + (i - cOff) % ldc] : initial[i];
-        assertEquals(expected, c[i], kernel.describe() + " C at " + i);
       }
     }
   }
