@@ -45,7 +45,7 @@ class RandomNetworkTest {
   private static final int INVALID_NETWORKS = 60;
   private static final int COMPILE_CHUNK = 40;
   private static final double TOLERANCE = 1e-4;
-  /** How close (relative to its tensor's RMS) a max or a ReLU input may come to the other branch before inputs are redrawn. */
+  /** How close (relative to its tensor's RMS) a max or a ReLU input may come to the other branch before a mismatch is put down to float32. */
   private static final double CLOSEST_CALL = 2e-5;
   /** How many draws a seed gets while each one's mismatch can be put down to a close call. */
   private static final int DRAWS = 10;
