@@ -71,10 +71,11 @@ final class VectorMicroKernel implements MicroKernel {
     // allocated per 12 FMAs, which halved the kernel's rate. Merged in this method (the branch rebinding all twelve,
     // then one sequence of stores), some JVMs compiled the stores without their intrinsic (-XX:+PrintInlining: "failed
     // to inline (intrinsic)" at them; AlexNetTorchvision then allocated 480 MB a step and ran 1.5 times slower).
-    // Even so about one JVM in four boxes the add branch's last stores: this method inlines 17.6 kB of Vector API
-    // bytecode, C2 defers the calls past 8000 (DesiredMethodLimit), and a deferred store inlined before the deferred
-    // add whose vector it stores finds no constant vector class. Kernels that only overwrite, with the add done by a
-    // separate addTile, never boxed but made training steps about 7% slower (docs/performance.md, session 19).
+    // Even so about one JVM in four boxed the add branch's last stores, which C2 inlines late (past its budget):
+    // where the deoptimization counts it sums over every inlined method passed PerMethodTrapLimit, the call before
+    // such a store got a virtual-call fallback, and the store no longer knew its vector's class. The JVM option in
+    // runtime/app's TrapLimit keeps them whole. Kernels that only overwrite, with the add done by a separate addTile,
+    // never boxed but made training steps about 7% slower (docs/performance.md, sessions 19 and 20).
     if (add) {
       c00.add(FloatVector.fromArray(S, c, cOff)).intoArray(c, cOff);
       c01.add(FloatVector.fromArray(S, c, cOff + L)).intoArray(c, cOff + L);

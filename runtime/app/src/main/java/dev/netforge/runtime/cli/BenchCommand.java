@@ -173,8 +173,8 @@ final class BenchCommand implements Callable<Integer> {
             : String.format(Locale.ROOT, "%.4f CPU s/step (all threads)", timing.cpuSecondsPerStep()));
     if (timing.bytesPerStep() > AllocationMeter.BOXED_BYTES_PER_STEP) {
       System.out.printf(Locale.ROOT, "warning: %s: %.1f MB allocated per step: Vector API code ran boxed in this JVM (not compiled yet, or "
-          + "compiled without its intrinsics), so these figures are not this code's speed; run again, or with more --steps%n", what,
-          timing.bytesPerStep() / 1e6);
+          + "compiled without its intrinsics), so these figures are not this code's speed; run again, or with more --steps%s%n", what,
+          timing.bytesPerStep() / 1e6, TrapLimit.advice());
     }
     if (gflops > peakGflops) {
       // Seen under a profiler: the FMA loop ran uncompiled or lost its core, and the "peak" came out low.

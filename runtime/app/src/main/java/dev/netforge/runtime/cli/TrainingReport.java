@@ -127,7 +127,7 @@ final class TrainingReport implements TrainingListener {
     if (bytesPerStep > AllocationMeter.BOXED_BYTES_PER_STEP) {
       System.out.printf(Locale.ROOT, "warning: epoch %d's training steps allocated %.1f MB each (its second half): this JVM runs Vector API code "
           + "boxed (compiled without its intrinsics), so it trains slower than it can; a new JVM usually compiles it whole: stop and "
-          + "continue with --resume from the last checkpoint%n", r.epoch(), bytesPerStep / 1e6);
+          + "continue with --resume from the last checkpoint%s%n", r.epoch(), bytesPerStep / 1e6, TrapLimit.advice());
     }
     bytesPerStep = -1;
     // A run resumed from an earlier checkpoint than the file's last row records those epochs again.
