@@ -30,8 +30,8 @@ final class TrapLimit {
     try {
       VMOption option = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class).getVMOption("PerMethodTrapLimit");
       return Long.parseLong(option.getValue());
-    } catch (RuntimeException e) {
-      return -1; // not HotSpot, or the option is gone: say what would help there
+    } catch (RuntimeException | LinkageError e) {
+      return -1; // not HotSpot, no jdk.management, or the option is gone: say what would help there
     }
   }
 }
