@@ -187,32 +187,36 @@ class RandomNetworkTest {
   private static void verify(Declaration d, ClassLoader loader, long seed, Random random, Map<String, Integer> covered, Path scratch) {
     CompiledNetwork net = instantiate(loader, d);
     Float64Network reference = new Float64Network(d);
+    checkShapes(d, net, reference);
+    boolean emulated = seed % EMULATED_EVERY == 0;
+    boolean onnx = seed % ONNX_EVERY == 0;
     AssertionError closeCallMismatch = null;
     for (int draw = 0; draw < DRAWS; draw++) {
       Drawn drawn = draw(net, reference, random);
+      boolean closeCall = drawn.pass().closestCall() < CLOSEST_CALL;
       try {
         Upstream upstream = check(d, net, reference, drawn, random);
-        if (seed % EMULATED_EVERY == 0) {
+        if (emulated) {
           compareWithEmulatedCuda(instantiate(loader, d), net, upstream);
         }
-        if (seed % ONNX_EVERY == 0) {
+        if (onnx) {
           compareWithOnnxRuntime(net, upstream, scratch.resolve(d.name() + ".onnx"));
         }
       } catch (AssertionError e) {
-        if (drawn.pass().closestCall() >= CLOSEST_CALL) {
+        if (!closeCall) {
           throw e;
         }
         closeCallMismatch = e;
         covered.merge("redrawn after a close call's mismatch", 1, Integer::sum);
         continue;
       }
-      if (drawn.pass().closestCall() < CLOSEST_CALL) {
+      if (closeCall) {
         covered.merge("passed despite a close call", 1, Integer::sum);
       }
-      if (seed % EMULATED_EVERY == 0) {
+      if (emulated) {
         covered.merge("also on emulated CUDA", 1, Integer::sum);
       }
-      if (seed % ONNX_EVERY == 0) {
+      if (onnx) {
         covered.merge("also exported to ONNX Runtime", 1, Integer::sum);
       }
       return;
@@ -241,8 +245,8 @@ class RandomNetworkTest {
     return new Drawn(input, reference.new Pass(widen(input), BATCH, parameters));
   }
 
-  /** The drawn pass through {@code net}: output, loss, ∂input and every parameter gradient against the reference's. */
-  private static Upstream check(Declaration d, CompiledNetwork net, Float64Network reference, Drawn drawn, Random random) {
+  /** The output shape and every parameter's name and shape against the reference's: once a seed, whatever is drawn. */
+  private static void checkShapes(Declaration d, CompiledNetwork net, Float64Network reference) {
     Float64Network.Dims out = reference.output();
     boolean flat = d.methods().stream().flatMap(m -> m.ops().stream()).anyMatch(op -> op instanceof Declaration.Dense);
     assertArrayEquals(flat ? new int[] {out.c()} : new int[] {out.c(), out.h(), out.w()}, net.outputShape(), "output shape");
@@ -251,6 +255,10 @@ class RandomNetworkTest {
     for (Parameter p : net.parameters()) {
       assertArrayEquals(shapes.get(p.name()), p.shape(), p.name());
     }
+  }
+
+  /** The drawn pass through {@code net}: output, loss, ∂input and every parameter gradient against the reference's. */
+  private static Upstream check(Declaration d, CompiledNetwork net, Float64Network reference, Drawn drawn, Random random) {
     float[] input = drawn.input();
     Float64Network.Pass pass = drawn.pass();
     float[] output = net.forward(input, BATCH, false).clone();
@@ -262,7 +270,7 @@ class RandomNetworkTest {
     int[] labels = null;
     float[] g = null;
     if (d.softmax()) {
-      int classes = out.c();
+      int classes = reference.output().c();
       labels = new int[BATCH];
       double expectedLoss = 0;
       for (int n = 0; n < BATCH; n++) {
