@@ -12,12 +12,13 @@ import java.lang.management.ManagementFactory;
  * no longer knows its vector's class, fails its intrinsic and boxes. The micro-kernel's compilation parses
  * VectorOperators.opCode 24 times and opKind 12 times: 60 such traps where only opKind's profile holds 4, but 156 in the
  * JVMs where earlier code left 4 in opCode's too (about one AlexNetTorchvision run in four), and there its last stores
- * boxed: 42 MB allocated per forward pass, 30–40% slower steps (docs/performance.md, session 20). The limit still applies per bytecode (PerBytecodeTrapLimit), so one
- * call site that keeps trapping is compiled without its guess after a few traps, as before.
+ * boxed: 42 MB allocated per forward pass, 30–40% slower steps (docs/performance.md, session 20). The limit still
+ * applies per bytecode (PerBytecodeTrapLimit), so one call site that keeps trapping is compiled without its guess
+ * after a few traps, as before.
  */
 final class TrapLimit {
-  static final String OPTION = "-XX:PerMethodTrapLimit=100000";
   private static final long NEEDED = 100_000;
+  static final String OPTION = "-XX:PerMethodTrapLimit=" + NEEDED;
 
   private TrapLimit() {}
 
