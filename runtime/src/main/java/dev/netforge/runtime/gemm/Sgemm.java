@@ -54,6 +54,8 @@ public final class Sgemm {
     float[] a = new float[0];
     float[] b = new float[0];
     float[] tile = new float[0];
+    /** A {@link SumTree}'s right-hand subtree sums of one tile, by depth below the tile's root ({@link #treeSum}). */
+    float[][] subtreeTiles = new float[0][];
     /** {@code j · ldb} for each of a panel's columns, for the ldb it was made for ({@link #packB}). */
     final int[] rowLanes = new int[KERNEL.nr()];
     int rowLanesLdb = -1;
@@ -174,7 +176,7 @@ public final class Sgemm {
       int ldc,
       boolean accumulate,
       Epilogue epilogue) {
-    run(transA, m, n, k, a, aOff, lda, null, 0, transB, b, bOff, ldb, null, 0, c, cOff, ldc, accumulate, epilogue, null);
+    run(transA, m, n, k, a, aOff, lda, null, 0, transB, b, bOff, ldb, null, 0, c, cOff, ldc, accumulate, epilogue, null, null);
   }
 
   /**
@@ -184,7 +186,7 @@ public final class Sgemm {
   public static void gemmPackedB(
       boolean transA, int m, int n, int k, float[] a, int aOff, int lda, float[] packedB, float[] c, int cOff, int ldc, boolean accumulate,
       Epilogue epilogue) {
-    run(transA, m, n, k, a, aOff, lda, null, 0, false, null, 0, 0, packedB, 0, c, cOff, ldc, accumulate, epilogue, null);
+    run(transA, m, n, k, a, aOff, lda, null, 0, false, null, 0, 0, packedB, 0, c, cOff, ldc, accumulate, epilogue, null, null);
   }
 
   /**
@@ -194,7 +196,7 @@ public final class Sgemm {
   public static void gemmPacked(
       int m, int n, int k, float[] packedA, int packedAOff, float[] packedB, int packedBOff, float[] c, int cOff, int ldc, boolean accumulate,
       Epilogue epilogue) {
-    run(false, m, n, k, null, 0, 0, packedA, packedAOff, false, null, 0, 0, packedB, packedBOff, c, cOff, ldc, accumulate, epilogue, null);
+    run(false, m, n, k, null, 0, 0, packedA, packedAOff, false, null, 0, 0, packedB, packedBOff, c, cOff, ldc, accumulate, epilogue, null, null);
   }
 
   /**
@@ -208,7 +210,7 @@ public final class Sgemm {
     Epilogue epilogue = ROW_EPILOGUE.get();
     epilogue.setRows(rowBias, biasOffset, relu, mask);
     try {
-      run(false, m, n, k, null, 0, 0, packedA, 0, false, null, 0, 0, packedB, 0, c, cOff, ldc, false, epilogue, null);
+      run(false, m, n, k, null, 0, 0, packedA, 0, false, null, 0, 0, packedB, 0, c, cOff, ldc, false, epilogue, null, null);
     } finally {
       epilogue.setRows(null, 0, false, null);
     }
@@ -218,7 +220,7 @@ public final class Sgemm {
   public static void gemmPackedA(
       int m, int n, int k, float[] packedA, boolean transB, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate,
       Epilogue epilogue) {
-    run(false, m, n, k, null, 0, 0, packedA, 0, transB, b, bOff, ldb, null, 0, c, cOff, ldc, accumulate, epilogue, null);
+    run(false, m, n, k, null, 0, 0, packedA, 0, transB, b, bOff, ldb, null, 0, c, cOff, ldc, accumulate, epilogue, null, null);
   }
 
   /**
@@ -240,7 +242,7 @@ public final class Sgemm {
     rows.segmentStride = segmentStride;
     rows.step = step;
     try {
-      run(false, m, n, k, null, 0, 0, null, 0, transB, b, bOff, ldb, null, 0, c, cOff, ldc, accumulate, Epilogue.NONE, rows);
+      run(false, m, n, k, null, 0, 0, null, 0, transB, b, bOff, ldb, null, 0, c, cOff, ldc, accumulate, Epilogue.NONE, rows, null);
     } finally {
       rows.a = null;
       rows.rowOffsets = null;
@@ -268,7 +270,8 @@ public final class Sgemm {
       int ldc,
       boolean accumulate,
       Epilogue epilogue,
-      InPlaceRows aRows) {
+      InPlaceRows aRows,
+      SumTree tree) {
     if (m <= 0 || n <= 0) {
       return;
     }
@@ -287,11 +290,13 @@ public final class Sgemm {
     if (ws.tile.length < mr * nr) {
       ws.tile = new float[mr * nr];
     }
+    // A tree's sum is taken in one block of the whole of k, so that each tile's subtrees are summed in registers.
+    int kBlock = tree == null ? KC : k;
     for (int jc = 0; jc < n; jc += NC) {
       int nc = Math.min(NC, n - jc);
       int ncPanels = (nc + nr - 1) / nr;
-      for (int pc = 0; pc < k; pc += KC) {
-        int kc = Math.min(KC, k - pc);
+      for (int pc = 0; pc < k; pc += kBlock) {
+        int kc = Math.min(kBlock, k - pc);
         boolean add = accumulate || pc > 0;
         boolean lastK = pc + kc == k;
         float[] bBuf;
@@ -346,6 +351,8 @@ public final class Sgemm {
               if (aRows != null) {
                 int[] panelRows = aRows.panelRows(row, m, mr);
                 KERNEL.computeRows(kc, pc, aRows.segment, aRows.segmentStride, aRows.step, aRows.a, panelRows, bBuf, bIdx, target, at, ldt, whole && add);
+              } else if (tree != null) {
+                treeSum(tree, 0, k, aBuf, aIdx, bBuf, bIdx, target, at, ldt, whole && add, ws, 0);
               } else {
                 KERNEL.compute(kc, aBuf, aIdx, bBuf, bIdx, target, at, ldt, whole && add);
               }
@@ -368,9 +375,43 @@ public final class Sgemm {
   }
 
   /**
+   * One tile: {@code target[at + r·ldt + j] (+)=} the sum over k {@code [lo, hi)} of the panels' products, in the
+   * tree's order: a leaf in one run of the micro-kernel, a left part into the target, a right part onto it (a right
+   * part that is not a leaf summed first in a tile of its own, then added). Each element's sum is the one the tree's
+   * leaves would give as separate GEMMs added up in the same order, bit for bit.
+   */
+  private static void treeSum(
+      SumTree tree, int lo, int hi, float[] a, int aIdx, float[] b, int bIdx, float[] target, int at, int ldt, boolean add, Workspace ws, int depth) {
+    int mr = KERNEL.mr();
+    int nr = KERNEL.nr();
+    if (tree.isLeaf(lo, hi)) {
+      KERNEL.compute(hi - lo, a, aIdx + lo * mr, b, bIdx + lo * nr, target, at, ldt, add);
+    } else if (add) {
+      if (ws.subtreeTiles.length <= depth) {
+        ws.subtreeTiles = java.util.Arrays.copyOf(ws.subtreeTiles, depth + 1);
+        ws.subtreeTiles[depth] = new float[mr * nr];
+      }
+      float[] sum = ws.subtreeTiles[depth];
+      treeSum(tree, lo, hi, a, aIdx, b, bIdx, sum, 0, nr, false, ws, depth + 1);
+      for (int r = 0; r < mr; r++) {
+        for (int j = 0; j < nr; j++) {
+          target[at + r * ldt + j] += sum[r * nr + j];
+        }
+      }
+    } else {
+      int mid = tree.middle(lo, hi);
+      treeSum(tree, lo, mid, a, aIdx, b, bIdx, target, at, ldt, false, ws, depth);
+      treeSum(tree, mid, hi, a, aIdx, b, bIdx, target, at, ldt, true, ws, depth);
+    }
+  }
+
+  /**
    * The same product with the columns of C split over the shared worker pool, in multiples of the micro-kernel
    * width. Use it for one large GEMM (the dense layers' gradients); batch-parallel convolutions call {@link #gemm} per
    * worker.
+   *
+   * @param tree the order of the sum over k, or {@code null} for k's own order in blocks of {@value #KC}; with a tree,
+   *     the whole of k is packed at once, so keep k to a few hundred
    */
   public static void parallel(
       boolean transA,
@@ -387,7 +428,8 @@ public final class Sgemm {
       float[] c,
       int cOff,
       int ldc,
-      boolean accumulate) {
+      boolean accumulate,
+      SumTree tree) {
     ColumnBlocks loop = COLUMN_BLOCKS.get();
     loop.transA = transA;
     loop.transB = transB;
@@ -404,6 +446,7 @@ public final class Sgemm {
     loop.cOff = cOff;
     loop.ldc = ldc;
     loop.accumulate = accumulate;
+    loop.tree = tree;
     int nr = KERNEL.nr();
     Parallel.shared().forRange((n + nr - 1) / nr, loop);
   }
@@ -428,10 +471,12 @@ public final class Sgemm {
     int cOff;
     int ldc;
     boolean accumulate;
+    SumTree tree;
 
     @Override
     protected void clear() {
       a = b = c = null;
+      tree = null;
     }
 
     /** Column panels {@code [start, end)}: C's columns from {@code start·nr}. */
@@ -441,7 +486,7 @@ public final class Sgemm {
       int col = start * nr;
       int cols = Math.min(n, end * nr) - col;
       Sgemm.run(transA, m, cols, k, a, aOff, lda, null, 0, transB, b, transB ? bOff + col * ldb : bOff + col, ldb, null, 0, c, cOff + col, ldc,
-          accumulate, Epilogue.NONE, null);
+          accumulate, Epilogue.NONE, null, tree);
     }
   }
 

@@ -1,5 +1,7 @@
 package dev.netforge.runtime.nn;
 
+import dev.netforge.runtime.gemm.SumTree;
+
 /**
  * The one order in which a layer sums over the examples of a batch (its weight and bias gradients), so that a batch's
  * gradient has the same bits however the work is cut: over worker threads, and over the ranks of data-parallel
@@ -27,6 +29,25 @@ final class BatchTree {
   /** Where {@code [lo, hi)} is halved: its first half is {@code ⌊(hi − lo)/2⌋} examples long. */
   static int middle(int lo, int hi) {
     return lo + (hi - lo) / 2;
+  }
+
+  /**
+   * This order with leaves of {@code leaf} examples, for a GEMM that sums over examples itself ({@link
+   * dev.netforge.runtime.gemm.Sgemm#parallel}): the tree over {@code [lo, hi)} has the shape of the one over {@code [0,
+   * hi − lo)}, so the GEMM may count from its own first example.
+   */
+  static SumTree withLeaves(int leaf) {
+    return new SumTree() {
+      @Override
+      public boolean isLeaf(int lo, int hi) {
+        return BatchTree.isLeaf(lo, hi, leaf);
+      }
+
+      @Override
+      public int middle(int lo, int hi) {
+        return BatchTree.middle(lo, hi);
+      }
+    };
   }
 
   /** How many leaves the tree over {@code [lo, hi)} has. */

@@ -4,6 +4,7 @@ import dev.netforge.runtime.Parallel;
 import dev.netforge.runtime.Parameter;
 import dev.netforge.runtime.gemm.Epilogue;
 import dev.netforge.runtime.gemm.Sgemm;
+import dev.netforge.runtime.gemm.SumTree;
 
 /**
  * A fully connected layer on {@code [batch, inputs]} for one tower: its slices of units [outStart, outStart +
@@ -17,8 +18,10 @@ import dev.netforge.runtime.gemm.Sgemm;
  *           dW[u, :] = g[:, u]ᵀ · x;   dx (+)= g[:, u] · W[u, :]
  * </pre>
  * {@code dy} is overwritten with g. db and dW sum over the examples in {@link BatchTree}'s order with leaves of
- * {@value #EXAMPLES_PER_LEAF}: one GEMM per leaf, each adding its sum to the one before ({@link Sgemm}'s micro-kernel
- * adds C once its k-block is summed), so a batch of up to twice that many needs no buffer beyond dW.
+ * {@value #EXAMPLES_PER_LEAF}. dW's is one GEMM for up to {@value #EXAMPLES_PER_GEMM} examples, which sums each tile
+ * over the tree's leaves while the tile is in registers ({@link Sgemm#parallel} with a {@link SumTree}) and writes dW
+ * once: AlexNet's fc6 has 38 million weights, and a GEMM per leaf wrote them once and read and wrote them again for
+ * every further leaf.
  */
 public final class Dense extends Stage {
   /**
@@ -27,6 +30,11 @@ public final class Dense extends Stage {
    * such a batch was one leaf, which the ranks' halves do not reproduce).
    */
   static final int EXAMPLES_PER_LEAF = 32;
+
+  /** Examples of one dW GEMM at most (their panels packed whole); a larger batch's halves are summed as BatchTree's. */
+  private static final int EXAMPLES_PER_GEMM = 256;
+
+  private static final SumTree SUM_TREE = BatchTree.withLeaves(EXAMPLES_PER_LEAF);
 
   private final int inputs;
   private final int units;
@@ -38,7 +46,7 @@ public final class Dense extends Stage {
   private float[] mask;
   /**
    * dW sums of whole subtrees that must be added to the sum so far, by depth below the root ({@link
-   * #weightGradient}): none for a batch of up to 2·{@value #EXAMPLES_PER_LEAF}, made when a larger batch first needs one.
+   * #weightGradient}): none for a batch of up to 2·{@value #EXAMPLES_PER_GEMM}, made when a larger batch first needs one.
    */
   private float[][] subtreeSums = new float[0][];
   /** {@code u · inputs}: where row u of a slice's weights starts, counted from the slice's first. */
@@ -134,25 +142,25 @@ public final class Dense extends Stage {
             dy, s.outStart(), units,
             weight.value, s.outStart() * inputs, inputs,
             dx, 0, inputs,
-            s.addsToInputGradient());
+            s.addsToInputGradient(), null);
       }
     }
   }
 
   /**
    * The slice's dW over examples {@code [lo, hi)}, written to (or, with {@code add}, added to) {@code c} from {@code
-   * cOff}: a leaf is one GEMM; a subtree's right half is added to its left half's sum directly when it is a leaf, else
-   * through {@link #subtreeSums} at {@code depth}.
+   * cOff}: up to {@value #EXAMPLES_PER_GEMM} examples are one GEMM in the tree's order; a larger subtree's right half
+   * is added to its left half's sum through {@link #subtreeSums} at {@code depth}.
    */
   private void weightGradient(TowerSlice s, int lo, int hi, float[] c, int cOff, boolean add, int depth) {
     int size = s.outCount() * inputs;
-    if (BatchTree.isLeaf(lo, hi, EXAMPLES_PER_LEAF)) {
+    if (hi - lo <= EXAMPLES_PER_GEMM) {
       Sgemm.parallel(
           true, false, s.outCount(), inputs, hi - lo,
           dy, lo * units + s.outStart(), units,
           x, lo * inputs, inputs,
           c, cOff, inputs,
-          add);
+          add, SUM_TREE);
     } else if (add) {
       float[] sum = subtreeSum(depth, size);
       weightGradient(s, lo, hi, sum, 0, false, depth + 1);

@@ -151,8 +151,59 @@ class SgemmTest {
     float[] a = random(M * K, 8);
     float[] b = random(K * N, 9);
     float[] c = new float[M * N];
-    Sgemm.parallel(false, false, M, N, K, a, 0, K, b, 0, N, c, 0, N, false);
+    Sgemm.parallel(false, false, M, N, K, a, 0, K, b, 0, N, c, 0, N, false, null);
     assertClose(product(a, false, b, false), c);
+  }
+
+  /**
+   * With a {@link SumTree}, each element is the tree's leaves' products summed as separate GEMMs added up in the tree's
+   * order would give it, bit for bit — the dense layers' weight gradient was computed that way, and its bits must not
+   * depend on how the sum is carried out. A tree of leaves of 32 over k = 100 halves [50, 100) too, so the right
+   * subtree's own sum is added; C is accumulated onto, and M and N leave partial tiles.
+   */
+  @ParameterizedTest
+  @CsvSource({"false", "true"})
+  void treeOrderedSumEqualsTheLeavesAddedInThatOrder(boolean accumulate) {
+    int k = 100;
+    SumTree leavesOf32 = new SumTree() {
+      @Override
+      public boolean isLeaf(int lo, int hi) {
+        return hi - lo <= 32;
+      }
+
+      @Override
+      public int middle(int lo, int hi) {
+        return lo + (hi - lo) / 2;
+      }
+    };
+    float[] a = random(k * M, 10);
+    float[] b = random(k * N, 11);
+    float[] c = random(M * N, 12);
+    float[] expected = c.clone();
+    float[] left = leafSums(leavesOf32, 0, 50, a, b);
+    float[] right = leafSums(leavesOf32, 50, 100, a, b);
+    for (int i = 0; i < expected.length; i++) {
+      float sum = left[i] + right[i];
+      expected[i] = accumulate ? expected[i] + sum : sum;
+    }
+    Sgemm.parallel(true, false, M, N, k, a, 0, M, b, 0, N, c, 0, N, accumulate, leavesOf32);
+    org.junit.jupiter.api.Assertions.assertArrayEquals(expected, c);
+  }
+
+  /** {@code Aᵀ[:, lo:hi] · B[lo:hi, :]} as the tree sums it, one plain GEMM per leaf added onto the left ones' sum. */
+  private static float[] leafSums(SumTree tree, int lo, int hi, float[] a, float[] b) {
+    float[] sum = new float[M * N];
+    if (tree.isLeaf(lo, hi)) {
+      Sgemm.gemm(true, false, M, N, hi - lo, a, lo * M, M, b, lo * N, N, sum, 0, N, false, Epilogue.NONE);
+      return sum;
+    }
+    int mid = tree.middle(lo, hi);
+    float[] left = leafSums(tree, lo, mid, a, b);
+    float[] right = leafSums(tree, mid, hi, a, b);
+    for (int i = 0; i < sum.length; i++) {
+      sum[i] = left[i] + right[i];
+    }
+    return sum;
   }
 
   private static float[] packB(float[] b) {
