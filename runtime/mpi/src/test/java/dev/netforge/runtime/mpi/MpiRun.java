@@ -1,6 +1,7 @@
 package dev.netforge.runtime.mpi;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +30,20 @@ public final class MpiRun {
 
   private MpiRun() {}
 
+  /**
+   * The Vector API module, and C2's trap limit where this JVM has it (the pom's {@code netforge.vector.flags}; runtime/app's
+   * {@code TrapLimit} says why): a rank starts as the test's JVM did, so its kernels are compiled alike.
+   */
+  private static List<String> vectorFlags() {
+    List<String> flags = new ArrayList<>(List.of("--add-modules", "jdk.incubator.vector"));
+    for (String argument : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (argument.startsWith("-XX:PerMethodTrapLimit=")) {
+        flags.add(argument);
+      }
+    }
+    return flags;
+  }
+
   /** Runs {@code mainClass} as {@code rankArgs.size()} ranks, rank r with {@code rankArgs.get(r)}; kills it after {@code timeoutSeconds}. */
   public static Result run(long timeoutSeconds, String mainClass, List<List<String>> rankArgs) throws IOException, InterruptedException {
     return run(timeoutSeconds, mainClass, rankArgs, mpirun -> {});
@@ -44,8 +59,9 @@ public final class MpiRun {
       if (command.size() > 3) {
         command.add(":");
       }
-      command.addAll(List.of("-np", "1", Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--add-modules", "jdk.incubator.vector",
-          "-cp", classPath, mainClass));
+      command.addAll(List.of("-np", "1", Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+      command.addAll(vectorFlags());
+      command.addAll(List.of("-cp", classPath, mainClass));
       command.addAll(args);
     }
     long start = System.nanoTime();
