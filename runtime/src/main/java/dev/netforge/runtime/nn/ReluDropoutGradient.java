@@ -20,13 +20,4 @@ interface ReluDropoutGradient {
    * @param relu whether the ReLU factor applies
    */
   void apply(float[] g, float[] y, float[] mask, boolean relu, float[] out, int from, int to);
-
-  /**
-   * {@link #apply} in place on {@code g[from, to)}, then the float64 sum of the result (a bias gradient's), in one order
-   * whatever the implementation or the machine's vector width: sixteen running sums {@code S_j} over the whole groups
-   * of sixteen ({@code S_j} takes elements {@code from + j}, {@code from + j + 16}, …), combined as {@code u_l = (S_l +
-   * S_(l+8)) + (S_(l+4) + S_(l+12))} and {@code (u_0 + u_1) + (u_2 + u_3)}, then the elements after the last whole
-   * group one by one. Sixteen independent sums keep the additions' latency off the critical path.
-   */
-  double applyAndSum(float[] g, float[] y, float[] mask, boolean relu, int from, int to);
 }
