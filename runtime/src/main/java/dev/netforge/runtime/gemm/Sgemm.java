@@ -357,12 +357,7 @@ public final class Sgemm {
                 KERNEL.compute(kc, aBuf, aIdx, bBuf, bIdx, target, at, ldt, whole && add);
               }
               if (!whole) {
-                for (int r = 0; r < rows; r++) {
-                  int ci = cOff + (row + r) * ldc + col;
-                  for (int j = 0; j < cols; j++) {
-                    c[ci + j] = add ? c[ci + j] + ws.tile[r * nr + j] : ws.tile[r * nr + j];
-                  }
-                }
+                storeTile(ws.tile, nr, rows, cols, c, cOff + row * ldc + col, ldc, add);
               }
               if (lastK && !epilogue.isNone()) {
                 epilogue.apply(c, cOff, ldc, row, col, rows, cols);
@@ -393,15 +388,24 @@ public final class Sgemm {
       }
       float[] sum = ws.subtreeTiles[depth];
       treeSum(tree, lo, hi, a, aIdx, b, bIdx, sum, 0, nr, false, ws, depth + 1);
-      for (int r = 0; r < mr; r++) {
-        for (int j = 0; j < nr; j++) {
-          target[at + r * ldt + j] += sum[r * nr + j];
-        }
-      }
+      storeTile(sum, nr, mr, nr, target, at, ldt, true);
     } else {
       int mid = tree.middle(lo, hi);
       treeSum(tree, lo, mid, a, aIdx, b, bIdx, target, at, ldt, false, ws, depth);
       treeSum(tree, mid, hi, a, aIdx, b, bIdx, target, at, ldt, true, ws, depth);
+    }
+  }
+
+  /**
+   * Rows {@code [0, rows)} and columns {@code [0, cols)} of a tile ({@code nr} floats a row) into {@code
+   * target[at + r·ldt + j]}, added to what is there with {@code add}, else replacing it.
+   */
+  private static void storeTile(float[] tile, int nr, int rows, int cols, float[] target, int at, int ldt, boolean add) {
+    for (int r = 0; r < rows; r++) {
+      int ti = at + r * ldt;
+      for (int j = 0; j < cols; j++) {
+        target[ti + j] = add ? target[ti + j] + tile[r * nr + j] : tile[r * nr + j];
+      }
     }
   }
 
