@@ -160,6 +160,20 @@ public abstract class CompiledNetwork {
   /** The layer table: each stage's operation, output shape, parameters and multiply-adds. */
   public abstract String summary();
 
+  /**
+   * Hands each of the network's stages to {@code stages}, by name, in the forward pass's order. Generated networks
+   * list theirs; one that lists none has nothing for {@link #profileStages} to time.
+   */
+  protected void stages(StageProfile.Stages stages) {}
+
+  /**
+   * Times every stage's passes from now on, until {@link StageProfile#stop} ({@code bench --stages}). Call it between
+   * passes, on the thread that runs them.
+   */
+  public final StageProfile profileStages() {
+    return new StageProfile(this);
+  }
+
   public final String name() {
     return name;
   }

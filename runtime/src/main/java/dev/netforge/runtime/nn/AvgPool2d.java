@@ -35,13 +35,13 @@ public final class AvgPool2d extends Stage {
   }
 
   @Override
-  public void forward(int batch, boolean training) {
+  protected void computeForward(int batch, boolean training) {
     Parallel.shared().forRange(batch * count, forwardPlanes);
   }
 
   /** Writes, not adds, ∂x. */
   @Override
-  public void backward(int batch, boolean training) {
+  protected void computeBackward(int batch, boolean training) {
     Parallel.shared().forRange(batch * count, backwardPlanes);
   }
 

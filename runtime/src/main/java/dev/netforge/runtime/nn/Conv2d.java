@@ -134,7 +134,7 @@ public final class Conv2d extends Stage {
   }
 
   @Override
-  public void forward(int batch, boolean training) {
+  protected void computeForward(int batch, boolean training) {
     int patch = s.patch();
     Parallel pool = Parallel.shared();
     scratch.ensureWorkers(pool.threads());
@@ -159,7 +159,7 @@ public final class Conv2d extends Stage {
   }
 
   @Override
-  public void backward(int batch, boolean training) {
+  protected void computeBackward(int batch, boolean training) {
     int patch = s.patch();
     Parallel pool = Parallel.shared();
     leaves = BatchTree.leafCount(0, batch, EXAMPLES_PER_LEAF);

@@ -87,7 +87,7 @@ public final class Dense extends Stage {
    * Each element gets the same products in the same order, so y has the bits it had.
    */
   @Override
-  public void forward(int batch, boolean training) {
+  protected void computeForward(int batch, boolean training) {
     Parallel pool = Parallel.shared();
     forwardRows.batch = batch;
     forwardRows.mask = training ? mask : null;
@@ -132,7 +132,7 @@ public final class Dense extends Stage {
   }
 
   @Override
-  public void backward(int batch, boolean training) {
+  protected void computeBackward(int batch, boolean training) {
     for (TowerSlice s : slices) {
       OutputGradient.units(dy, y, training ? mask : null, relu, batch, units, s.outStart(), s.outCount(), bias.grad, EXAMPLES_PER_LEAF);
       weightGradient(s, 0, batch, weight.grad, s.outStart() * inputs, false, 0);

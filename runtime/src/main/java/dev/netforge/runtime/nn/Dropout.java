@@ -69,7 +69,7 @@ public final class Dropout extends Stage {
   }
 
   @Override
-  public void forward(int batch, boolean training) {
+  protected void computeForward(int batch, boolean training) {
     float[] in = x;
     float[] out = y;
     float[] m = training ? mask : null;
@@ -80,7 +80,7 @@ public final class Dropout extends Stage {
 
   /** {@code dx = dy · mask}. */
   @Override
-  public void backward(int batch, boolean training) {
+  protected void computeBackward(int batch, boolean training) {
     float[] g = dy;
     float[] d = dx;
     float[] m = training ? mask : null;

@@ -44,12 +44,12 @@ public final class LocalResponseNorm extends Stage {
   }
 
   @Override
-  public void forward(int batch, boolean training) {
+  protected void computeForward(int batch, boolean training) {
     Parallel.shared().forRange(batch, forwardExamples);
   }
 
   @Override
-  public void backward(int batch, boolean training) {
+  protected void computeBackward(int batch, boolean training) {
     scratch.ensureWorkers(Parallel.shared().threads());
     Parallel.shared().forRange(batch, backwardExamples);
   }

@@ -33,12 +33,12 @@ public final class MaxPool2d extends Stage {
   }
 
   @Override
-  public void forward(int batch, boolean training) {
+  protected void computeForward(int batch, boolean training) {
     Parallel.shared().forRange(batch * count, forwardPlanes);
   }
 
   @Override
-  public void backward(int batch, boolean training) {
+  protected void computeBackward(int batch, boolean training) {
     Parallel.shared().forRange(batch, backwardExamples);
   }
 

@@ -17,7 +17,7 @@ public final class Relu extends Stage {
   }
 
   @Override
-  public void forward(int batch, boolean training) {
+  protected void computeForward(int batch, boolean training) {
     float[] in = x;
     float[] out = y;
     for (int i = 0; i < batch * perExample; i++) {
@@ -27,7 +27,7 @@ public final class Relu extends Stage {
 
   /** {@code dx = dy · [y > 0]}. */
   @Override
-  public void backward(int batch, boolean training) {
+  protected void computeBackward(int batch, boolean training) {
     GRADIENT.apply(dy, y, null, true, dx, 0, batch * perExample);
   }
 }

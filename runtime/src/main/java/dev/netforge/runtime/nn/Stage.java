@@ -7,6 +7,9 @@ package dev.netforge.runtime.nn;
  * the batch and whether the pass trains. Its parallel loop bodies are made with it, so a pass allocates nothing.
  *
  * <p>Not thread-safe: a stage belongs to one tower, which runs it on that tower's threads.
+ *
+ * <p>{@link #forward} and {@link #backward} run the layer's {@link #computeForward} and {@link #computeBackward}, timed
+ * where someone has asked for the time ({@link #timeInto}; {@code bench --stages}), else at the cost of one null check.
  */
 public abstract class Stage {
   /** The input the forward pass reads. */
@@ -18,11 +21,46 @@ public abstract class Stage {
   /** ∂loss/∂x the backward pass writes, or {@code null} where nothing before the stage needs it. */
   float[] dx;
 
+  /** Where this stage adds the time its passes take, or {@code null} when nobody measures it. */
+  private StageTimes times;
+
   /** Computes {@code y} from {@code x} for the first {@code batch} examples. */
-  public abstract void forward(int batch, boolean training);
+  public final void forward(int batch, boolean training) {
+    StageTimes t = times;
+    if (t == null) {
+      computeForward(batch, training);
+      return;
+    }
+    long start = System.nanoTime();
+    computeForward(batch, training);
+    t.addForward(System.nanoTime() - start);
+  }
 
   /** Computes {@code dx} (and the parameters' gradients) from {@code dy}; follows the forward pass of the same batch. */
-  public abstract void backward(int batch, boolean training);
+  public final void backward(int batch, boolean training) {
+    StageTimes t = times;
+    if (t == null) {
+      computeBackward(batch, training);
+      return;
+    }
+    long start = System.nanoTime();
+    computeBackward(batch, training);
+    t.addBackward(System.nanoTime() - start);
+  }
+
+  /** The layer's forward pass ({@link #forward}). */
+  protected abstract void computeForward(int batch, boolean training);
+
+  /** The layer's backward pass ({@link #backward}). */
+  protected abstract void computeBackward(int batch, boolean training);
+
+  /**
+   * Adds the time of every later pass to {@code times}, or, given {@code null}, stops timing. Set it between passes:
+   * the tower's thread reads it on its next pass.
+   */
+  public final void timeInto(StageTimes times) {
+    this.times = times;
+  }
 
   /**
    * Binds the backward pass's arrays.

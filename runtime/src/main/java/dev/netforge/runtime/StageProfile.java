@@ -1,0 +1,84 @@
+package dev.netforge.runtime;
+
+import dev.netforge.runtime.nn.Stage;
+import dev.netforge.runtime.nn.StageTimes;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Where a CPU network's passes spend their time, stage by stage ({@link CompiledNetwork#profileStages}): each stage's
+ * objects (one per tower, or one run by all threads) add the time of their forward and backward passes to their own
+ * {@link StageTimes}. A tower's stages run one after the other on its thread, so a stage's mean over its objects is
+ * the time it takes on a tower's thread, and the stages' means add up to the pass, less what runs outside them (the
+ * loss, the towers' gradient sums, dropout masks, the update). {@link #stop} ends the timing.
+ */
+public final class StageProfile {
+  /** One stage of the network: its name and its objects' times. */
+  public record Row(String name, List<StageTimes> times) {
+    /** Mean milliseconds per forward pass over the stage's objects, or 0 before any ran. */
+    public double forwardMillis() {
+      long nanos = 0;
+      int passes = 0;
+      for (StageTimes t : times) {
+        nanos += t.forwardNanos();
+        passes += t.forwardPasses();
+      }
+      return passes == 0 ? 0 : nanos / 1e6 / passes;
+    }
+
+    /** Mean milliseconds per backward pass over the stage's objects, or 0 before any ran. */
+    public double backwardMillis() {
+      long nanos = 0;
+      int passes = 0;
+      for (StageTimes t : times) {
+        nanos += t.backwardNanos();
+        passes += t.backwardPasses();
+      }
+      return passes == 0 ? 0 : nanos / 1e6 / passes;
+    }
+  }
+
+  /** What a generated network hands over: each stage, in the order of the forward pass ({@link CompiledNetwork#stages}). */
+  public interface Stages {
+    /** Stage {@code name}'s objects: one per tower, or the one all threads run. */
+    void add(String name, Stage... objects);
+  }
+
+  private final List<Row> rows = new ArrayList<>();
+  private final List<Stage> timed = new ArrayList<>();
+
+  StageProfile(CompiledNetwork network) {
+    network.stages((name, objects) -> {
+      List<StageTimes> times = new ArrayList<>();
+      for (Stage s : objects) {
+        StageTimes t = new StageTimes();
+        s.timeInto(t);
+        timed.add(s);
+        times.add(t);
+      }
+      rows.add(new Row(name, Collections.unmodifiableList(times)));
+    });
+  }
+
+  /** The stages in the forward pass's order; empty for a network that names none (the CUDA engine's, a hand-written one). */
+  public List<Row> rows() {
+    return Collections.unmodifiableList(rows);
+  }
+
+  /** Starts every stage's count again from zero (after warm-up passes, say). */
+  public void reset() {
+    for (Row r : rows) {
+      for (StageTimes t : r.times()) {
+        t.reset();
+      }
+    }
+  }
+
+  /** Stops timing: the stages' passes run untimed again. */
+  public void stop() {
+    for (Stage s : timed) {
+      s.timeInto(null);
+    }
+  }
+}
