@@ -3,6 +3,7 @@ package test;
 import dev.netforge.runtime.BufferPlan;
 import dev.netforge.runtime.CompiledNetwork;
 import dev.netforge.runtime.Parameter;
+import dev.netforge.runtime.StageProfile;
 import dev.netforge.runtime.nn.Conv2d;
 import dev.netforge.runtime.nn.ConvShape;
 import dev.netforge.runtime.nn.Dense;
@@ -397,6 +398,21 @@ public final class TinyNet extends CompiledNetwork {
             + "fc3          dense 32 → 16 + bias + ReLU + dropout 0.5            [16]                      528            512\n"
             + "fc4          dense 16 → 4 + bias                                  [4]                        68             64\n"
             + "total: 972 parameters, 23,904 multiply-adds per example forward\n";
+  }
+
+  /**
+   * Each stage's objects by the stage's name, for {@code bench --stages} ({@code CompiledNetwork.profileStages}).
+   */
+  @Override
+  protected void stages(StageProfile.Stages stages) {
+    stages.add("conv1", conv1Stage);
+    stages.add("conv1Lrn", conv1LrnStage);
+    stages.add("conv1Pool", conv1PoolStage);
+    stages.add("conv2", conv2Stage);
+    stages.add("conv2Pool", conv2PoolStage);
+    stages.add("conv2Dropout", conv2DropoutStage);
+    stages.add("fc3", fc3Stage);
+    stages.add("fc4", fc4Stage);
   }
 
   @Override

@@ -34,6 +34,7 @@ public final class JavaEmitter {
   private static final ClassName INIT = COMPILED.nestedClass("Init");
   private static final ClassName PARAMETER = ClassName.get(RUNTIME, "Parameter");
   private static final ClassName BUFFER_PLAN = ClassName.get(RUNTIME, "BufferPlan");
+  private static final ClassName STAGE_LIST = ClassName.get(RUNTIME, "StageProfile", "Stages");
   private static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
   private static final TypeName FLOATS = TypeName.get(float[].class);
   private static final ClassName INT_CONSUMER = ClassName.get("java.util.function", "IntConsumer");
@@ -94,6 +95,7 @@ public final class JavaEmitter {
             .returns(String.class)
             .addStatement("return $S", Docs.summary(schedule))
             .build());
+    type.addMethod(stagesMethod());
     type.addMethod(planMethod(false));
     type.addMethod(planMethod(true));
     type.addMethod(forwardMethod());
@@ -224,6 +226,20 @@ public final class JavaEmitter {
     }
     if (schedule.reducesGradient(-1)) {
       m.addStatement("inputGradientReduce = new $T($L, 0, $L)", JavaStage.TOWER_GRADIENT, plan.input().size(), plan.input().size());
+    }
+    return m.build();
+  }
+
+  /** {@code stages}: every stage's objects by the stage's name, in the forward pass's order, for {@code bench --stages}. */
+  private MethodSpec stagesMethod() {
+    MethodSpec.Builder m =
+        MethodSpec.methodBuilder("stages")
+            .addAnnotation(Override.class)
+            .addModifiers(Modifier.PROTECTED)
+            .addParameter(STAGE_LIST, "stages")
+            .addJavadoc("Each stage's objects by the stage's name, for {@code bench --stages} ({@code CompiledNetwork.profileStages}).\n");
+    for (JavaStage stage : stages) {
+      m.addStatement("stages.add($S, $L)", stage.name(), stage.field());
     }
     return m.build();
   }

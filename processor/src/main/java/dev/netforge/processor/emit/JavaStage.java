@@ -50,6 +50,11 @@ final class JavaStage {
     }
   }
 
+  /** The stage's name in the generated class: {@code conv1}, {@code conv1Lrn}. */
+  String name() {
+    return name;
+  }
+
   /** The field holding the stage object(s): {@code conv1Stage}. */
   String field() {
     return name + "Stage";
