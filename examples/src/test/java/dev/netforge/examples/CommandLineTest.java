@@ -82,6 +82,29 @@ class CommandLineTest {
     assertTrue(high.contains("train step") && !high.contains("peak is wrong"), high);
   }
 
+  /**
+   * bench --stages: a row per stage of the network, in the forward pass's order, then what ran outside them
+   * ({@link StageProfileTest} checks the times themselves).
+   */
+  @Test
+  void benchStagesListsEveryStageOfTheTrainingStep() {
+    String out = output("bench", "--model", "mini-alexnet", "--batch", "2", "--steps", "2", "--peak-gflops", "1000000", "--stages");
+    List<String> lines = out.lines().toList();
+    int header = lines.indexOf(lines.stream().filter(l -> l.startsWith("where the training step goes (2 more steps")).findFirst().orElseThrow());
+    assertEquals("  stage             forward ms  backward ms   share", lines.get(header + 1), out);
+    List<String> names = new ArrayList<>();
+    for (String row : lines.subList(header + 2, lines.size())) {
+      if (row.startsWith("  outside the stages (loss, the towers' gradient sums, dropout masks, update): ")) {
+        break;
+      }
+      names.add(row.trim().split(" +")[0]);
+    }
+    assertEquals(
+        List.of("conv1", "conv1Lrn", "conv1Pool", "conv2", "conv2Lrn", "conv2Pool", "conv3", "conv4", "conv5", "conv5Pool", "fc6", "fc7", "fc8"), names,
+        out);
+    assertTrue(lines.get(header + 2 + names.size()).startsWith("  outside the stages"), out);
+  }
+
   /** bench --data --weights: the training set's images, a new batch each step, from a checkpoint's weights and momentum. */
   @Test
   void benchRunsOnTrainingImagesFromGivenWeights() throws java.io.IOException {

@@ -5,6 +5,7 @@ import dev.netforge.runtime.CpuEngine;
 import dev.netforge.runtime.Engine;
 import dev.netforge.runtime.Parallel;
 import dev.netforge.runtime.Rng;
+import dev.netforge.runtime.StageProfile;
 import dev.netforge.runtime.data.Batcher;
 import dev.netforge.runtime.data.EpochRandom;
 import dev.netforge.runtime.data.FashionMnist;
@@ -56,6 +57,10 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--lr", defaultValue = "1e-6", description = "Learning rate of the timed steps' updates (default: ${DEFAULT-VALUE}, so that the "
       + "weights hardly move; a training rate such as 0.03 moves them as training does).")
   double lr;
+
+  @Option(names = "--stages", description = "Then time each stage of the CPU engine's training step over --steps more steps and print where "
+      + "the step goes: a stage's forward and backward milliseconds as a tower's thread runs them (the mean over the towers).")
+  boolean stages;
 
   @Mixin
   Cli.Common common;
@@ -133,12 +138,13 @@ final class BenchCommand implements Callable<Integer> {
     Timing fwd = time(() -> engine.forward(inputs.x()[next[0]++ % inputs.x().length], batch, false));
     next[0] = 0;
     // A training step as Trainer runs it: forward, fused loss + backward, SGD update at --lr.
-    Timing train = time(() -> {
+    Runnable trainStep = () -> {
       int b = next[0]++ % inputs.x().length;
       engine.forward(inputs.x()[b], batch, true);
       engine.backward(inputs.labels()[b], null);
       engine.update(sgd, lr);
-    });
+    };
+    Timing train = time(trainStep);
     // Measured again after the steps, and the better of the two kept: on a shared host one measurement can land in a
     // slow minute (one read 234 GFLOP/s against 403–423 in the same hour), and a peak read low makes every
     // fraction of it look better than it is.
@@ -156,6 +162,48 @@ final class BenchCommand implements Callable<Integer> {
     // A training step is the forward pass plus a backward pass of about twice its work (the update's few FLOPs per
     // weight are not counted).
     report("train step (fwd+bwd)", train, 3 * forwardFlops, peakGflops);
+    if (stages) {
+      if (cpu) {
+        reportStages(net, trainStep);
+      } else {
+        System.out.println("--stages times the CPU engine's stages; the CUDA engine's kernels are not timed one by one");
+      }
+    }
+  }
+
+  /**
+   * Runs {@link #steps} more training steps with every stage timed ({@link CompiledNetwork#profileStages}) and prints
+   * each stage's share of them: apart from the timing, the steps {@link #bench} measured.
+   */
+  private void reportStages(CompiledNetwork net, Runnable trainStep) {
+    StageProfile profile = net.profileStages();
+    long nanos = 0;
+    try {
+      for (int i = 0; i < steps; i++) {
+        long start = System.nanoTime();
+        trainStep.run();
+        nanos += System.nanoTime() - start;
+      }
+    } finally {
+      profile.stop();
+    }
+    if (profile.rows().isEmpty()) {
+      System.out.println("stages: " + net.name() + " names none to time");
+      return;
+    }
+    double step = nanos / 1e6 / steps;
+    System.out.printf(Locale.ROOT, "where the training step goes (%d more steps, %.1f ms each on average; a stage's time is the mean over its "
+        + "towers, as a tower's thread runs it):%n", steps, step);
+    System.out.printf(Locale.ROOT, "  %-16s %11s %12s %7s%n", "stage", "forward ms", "backward ms", "share");
+    double inStages = 0;
+    for (StageProfile.Row row : profile.rows()) {
+      double forward = row.forwardMillis();
+      double backward = row.backwardMillis();
+      inStages += forward + backward;
+      System.out.printf(Locale.ROOT, "  %-16s %11.2f %12.2f %6.1f%%%n", row.name(), forward, backward, 100 * (forward + backward) / step);
+    }
+    System.out.printf(Locale.ROOT, "  outside the stages (loss, the towers' gradient sums, dropout masks, update): %.2f ms (%.1f%%)%n", step - inStages,
+        100 * (step - inStages) / step);
   }
 
   private void report(String what, Timing timing, double flops, double peakGflops) {

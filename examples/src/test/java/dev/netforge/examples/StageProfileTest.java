@@ -1,0 +1,54 @@
+package dev.netforge.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.netforge.runtime.StageProfile;
+import dev.netforge.runtime.nn.StageTimes;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+/** {@code CompiledNetwork.profileStages}: every stage of a generated two-tower network is timed, each tower's object on its own. */
+class StageProfileTest {
+  private static final int BATCH = 2;
+
+  @Test
+  void timesEachPassOfEveryStageUntilStopped() {
+    MiniAlexNet net = new MiniAlexNet();
+    net.initialize(1);
+    float[] input = new float[BATCH * net.inputSize()];
+    Arrays.fill(input, 0.5f);
+    int[] labels = {3, 7};
+    step(net, input, labels);
+
+    StageProfile profile = net.profileStages();
+    assertEquals(13, profile.rows().size());
+    step(net, input, labels);
+    step(net, input, labels);
+    for (StageProfile.Row row : profile.rows()) {
+      assertEquals(2, row.times().size(), row.name() + ": one object per tower");
+      for (StageTimes t : row.times()) {
+        assertEquals(2, t.forwardPasses(), row.name());
+        assertEquals(2, t.backwardPasses(), row.name());
+        assertTrue(t.forwardNanos() > 0 && t.backwardNanos() > 0, row.name());
+      }
+      assertTrue(row.forwardMillis() > 0 && row.backwardMillis() > 0, row.name());
+    }
+
+    profile.reset();
+    step(net, input, labels);
+    profile.stop();
+    step(net, input, labels);
+    for (StageProfile.Row row : profile.rows()) {
+      for (StageTimes t : row.times()) {
+        assertEquals(1, t.forwardPasses(), row.name() + ": counted from the reset, and not after stop");
+        assertEquals(1, t.backwardPasses(), row.name());
+      }
+    }
+  }
+
+  private static void step(MiniAlexNet net, float[] input, int[] labels) {
+    net.forward(input, BATCH, true);
+    net.backward(labels, null);
+  }
+}
