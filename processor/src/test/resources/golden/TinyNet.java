@@ -401,18 +401,19 @@ public final class TinyNet extends CompiledNetwork {
   }
 
   /**
-   * Each stage's objects by the stage's name, for {@code bench --stages} ({@code CompiledNetwork.profileStages}).
+   * Each stage's objects by the stage's name, with its forward multiply-adds per example, for {@code bench --stages}
+   * ({@code CompiledNetwork.profileStages}).
    */
   @Override
   protected void stages(StageProfile.Stages stages) {
-    stages.add("conv1", conv1Stage);
-    stages.add("conv1Lrn", conv1LrnStage);
-    stages.add("conv1Pool", conv1PoolStage);
-    stages.add("conv2", conv2Stage);
-    stages.add("conv2Pool", conv2PoolStage);
-    stages.add("conv2Dropout", conv2DropoutStage);
-    stages.add("fc3", fc3Stage);
-    stages.add("fc4", fc4Stage);
+    stages.add("conv1", 10368L, conv1Stage);
+    stages.add("conv1Lrn", 5760L, conv1LrnStage);
+    stages.add("conv1Pool", 0L, conv1PoolStage);
+    stages.add("conv2", 7200L, conv2Stage);
+    stages.add("conv2Pool", 0L, conv2PoolStage);
+    stages.add("conv2Dropout", 0L, conv2DropoutStage);
+    stages.add("fc3", 512L, fc3Stage);
+    stages.add("fc4", 64L, fc4Stage);
   }
 
   @Override

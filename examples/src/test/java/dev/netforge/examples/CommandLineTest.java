@@ -91,7 +91,7 @@ class CommandLineTest {
     String out = output("bench", "--model", "mini-alexnet", "--batch", "2", "--steps", "2", "--peak-gflops", "1000000", "--stages");
     List<String> lines = out.lines().toList();
     int header = lines.indexOf(lines.stream().filter(l -> l.startsWith("where the training step goes (2 more steps")).findFirst().orElseThrow());
-    assertEquals("  stage             forward ms  backward ms   share", lines.get(header + 1), out);
+    assertEquals("  stage             forward ms  of peak  backward ms  of peak   share", lines.get(header + 1), out);
     List<String> names = new ArrayList<>();
     for (String row : lines.subList(header + 2, lines.size())) {
       if (row.startsWith("  outside the stages (loss, the towers' gradient sums, dropout masks, update): ")) {

@@ -8,7 +8,10 @@ import dev.netforge.runtime.nn.StageTimes;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
-/** {@code CompiledNetwork.profileStages}: every stage of a generated two-tower network is timed, each tower's object on its own. */
+/**
+ * {@code CompiledNetwork.profileStages}: every stage of a generated two-tower network is listed with its multiply-adds
+ * and timed, each tower's object on its own.
+ */
 class StageProfileTest {
   private static final int BATCH = 2;
 
@@ -23,6 +26,12 @@ class StageProfileTest {
 
     StageProfile profile = net.profileStages();
     assertEquals(13, profile.rows().size());
+    assertEquals(MiniAlexNet.MULTIPLY_ADDS, profile.rows().stream().mapToLong(StageProfile.Row::multiplyAdds).sum(), "the summary's total");
+    StageProfile.Row conv1 = profile.rows().get(0);
+    StageProfile.Row conv2 = profile.rows().get(3);
+    assertEquals(1_254_400, conv1.multiplyAdds());
+    assertEquals(conv1.multiplyAdds(), conv1.backwardMultiplyAdds(), "conv1's backward pass: the weight gradient only");
+    assertEquals(2 * conv2.multiplyAdds(), conv2.backwardMultiplyAdds(), "conv2's: the weight and the input gradient");
     step(net, input, labels);
     step(net, input, labels);
     for (StageProfile.Row row : profile.rows()) {

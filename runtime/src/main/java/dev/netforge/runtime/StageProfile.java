@@ -14,8 +14,21 @@ import java.util.List;
  * loss, the towers' gradient sums, dropout masks, the update). {@link #stop} ends the timing.
  */
 public final class StageProfile {
-  /** One stage of the network: its name and its objects' times. */
-  public record Row(String name, List<StageTimes> times) {
+  /**
+   * One stage of the network: its name, its forward pass's multiply-adds per example (all towers together, as the
+   * network's summary counts them; 0 for a stage that only compares), whether its backward pass computes the gradient
+   * of its input too (as bound when the profile began, so begin it after a first training step), and its objects'
+   * times.
+   */
+  public record Row(String name, long multiplyAdds, boolean inputGradient, List<StageTimes> times) {
+    /**
+     * The backward pass's multiply-adds per example, nominally: as many as the forward pass's (a weight gradient's), and
+     * as many again where it computes its input's gradient.
+     */
+    public long backwardMultiplyAdds() {
+      return inputGradient ? 2 * multiplyAdds : multiplyAdds;
+    }
+
     /** Mean milliseconds per forward pass over the stage's objects, or 0 before any ran. */
     public double forwardMillis() {
       long nanos = 0;
@@ -41,23 +54,28 @@ public final class StageProfile {
 
   /** What a generated network hands over: each stage, in the order of the forward pass ({@link CompiledNetwork#stages}). */
   public interface Stages {
-    /** Stage {@code name}'s objects: one per tower, or the one all threads run. */
-    void add(String name, Stage... objects);
+    /**
+     * Stage {@code name}'s objects: one per tower, or the one all threads run; {@code multiplyAdds} per example in its
+     * forward pass, all towers together.
+     */
+    void add(String name, long multiplyAdds, Stage... objects);
   }
 
   private final List<Row> rows = new ArrayList<>();
   private final List<Stage> timed = new ArrayList<>();
 
   StageProfile(CompiledNetwork network) {
-    network.stages((name, objects) -> {
+    network.stages((name, multiplyAdds, objects) -> {
       List<StageTimes> times = new ArrayList<>();
+      boolean inputGradient = false;
       for (Stage s : objects) {
         StageTimes t = new StageTimes();
         s.timeInto(t);
         timed.add(s);
         times.add(t);
+        inputGradient |= s.computesInputGradient();
       }
-      rows.add(new Row(name, Collections.unmodifiableList(times)));
+      rows.add(new Row(name, multiplyAdds, inputGradient, Collections.unmodifiableList(times)));
     });
   }
 

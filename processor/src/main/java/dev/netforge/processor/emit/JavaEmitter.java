@@ -230,16 +230,20 @@ public final class JavaEmitter {
     return m.build();
   }
 
-  /** {@code stages}: every stage's objects by the stage's name, in the forward pass's order, for {@code bench --stages}. */
+  /**
+   * {@code stages}: every stage's objects by the stage's name, with its forward multiply-adds per example, in the
+   * forward pass's order, for {@code bench --stages}.
+   */
   private MethodSpec stagesMethod() {
     MethodSpec.Builder m =
         MethodSpec.methodBuilder("stages")
             .addAnnotation(Override.class)
             .addModifiers(Modifier.PROTECTED)
             .addParameter(STAGE_LIST, "stages")
-            .addJavadoc("Each stage's objects by the stage's name, for {@code bench --stages} ({@code CompiledNetwork.profileStages}).\n");
+            .addJavadoc("Each stage's objects by the stage's name, with its forward multiply-adds per example, for {@code bench --stages}\n"
+                + "({@code CompiledNetwork.profileStages}).\n");
     for (JavaStage stage : stages) {
-      m.addStatement("stages.add($S, $L)", stage.name(), stage.field());
+      m.addStatement("stages.add($S, $LL, $L)", stage.name(), stage.multiplyAdds(), stage.field());
     }
     return m.build();
   }

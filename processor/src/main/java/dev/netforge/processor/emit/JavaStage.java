@@ -55,6 +55,11 @@ final class JavaStage {
     return name;
   }
 
+  /** The stage's multiply-adds per example in the forward pass (all towers together). */
+  long multiplyAdds() {
+    return stage.macs();
+  }
+
   /** The field holding the stage object(s): {@code conv1Stage}. */
   String field() {
     return name + "Stage";

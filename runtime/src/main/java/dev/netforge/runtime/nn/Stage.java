@@ -72,6 +72,11 @@ public abstract class Stage {
     this.dx = dx;
   }
 
+  /** Whether the backward pass writes ∂loss/∂x: false before the gradients are bound, and where nothing needs it. */
+  public final boolean computesInputGradient() {
+    return dx != null;
+  }
+
   /** Binds the forward pass's input and output. */
   final void bindInputOutput(float[] x, float[] y) {
     this.x = x;

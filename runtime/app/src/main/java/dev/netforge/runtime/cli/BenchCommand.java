@@ -164,7 +164,7 @@ final class BenchCommand implements Callable<Integer> {
     report("train step (fwd+bwd)", train, 3 * forwardFlops, peakGflops);
     if (stages) {
       if (cpu) {
-        reportStages(net, trainStep);
+        reportStages(net, trainStep, peakGflops);
       } else {
         System.out.println("--stages times the CPU engine's stages; the CUDA engine's kernels are not timed one by one");
       }
@@ -173,9 +173,10 @@ final class BenchCommand implements Callable<Integer> {
 
   /**
    * Runs {@link #steps} more training steps with every stage timed ({@link CompiledNetwork#profileStages}) and prints
-   * each stage's share of them: apart from the timing, the steps {@link #bench} measured.
+   * each stage's share of them and its rate as a fraction of the peak (nominal multiply-adds, as the step's figure
+   * counts them): apart from the timing, the steps {@link #bench} measured.
    */
-  private void reportStages(CompiledNetwork net, Runnable trainStep) {
+  private void reportStages(CompiledNetwork net, Runnable trainStep, double peakGflops) {
     StageProfile profile = net.profileStages();
     long nanos = 0;
     try {
@@ -194,16 +195,28 @@ final class BenchCommand implements Callable<Integer> {
     double step = nanos / 1e6 / steps;
     System.out.printf(Locale.ROOT, "where the training step goes (%d more steps, %.1f ms each on average; a stage's time is the mean over its "
         + "towers, as a tower's thread runs it):%n", steps, step);
-    System.out.printf(Locale.ROOT, "  %-16s %11s %12s %7s%n", "stage", "forward ms", "backward ms", "share");
+    System.out.printf(Locale.ROOT, "  %-16s %11s %8s %12s %8s %7s%n", "stage", "forward ms", "of peak", "backward ms", "of peak", "share");
     double inStages = 0;
     for (StageProfile.Row row : profile.rows()) {
       double forward = row.forwardMillis();
       double backward = row.backwardMillis();
       inStages += forward + backward;
-      System.out.printf(Locale.ROOT, "  %-16s %11.2f %12.2f %6.1f%%%n", row.name(), forward, backward, 100 * (forward + backward) / step);
+      System.out.printf(Locale.ROOT, "  %-16s %11.2f %8s %12.2f %8s %6.1f%%%n", row.name(), forward, ofPeak(row.multiplyAdds(), forward, peakGflops),
+          backward, ofPeak(row.backwardMultiplyAdds(), backward, peakGflops), 100 * (forward + backward) / step);
     }
     System.out.printf(Locale.ROOT, "  outside the stages (loss, the towers' gradient sums, dropout masks, update): %.2f ms (%.1f%%)%n", step - inStages,
         100 * (step - inStages) / step);
+  }
+
+  /**
+   * {@code multiplyAdds} per example over the batch in {@code millis}, as a percentage of the peak; blank where there
+   * are none or no peak. A tower's share of the work on its share of the threads is the same fraction as the whole.
+   */
+  private String ofPeak(long multiplyAdds, double millis, double peakGflops) {
+    if (multiplyAdds == 0 || millis == 0 || Double.isNaN(peakGflops)) {
+      return "";
+    }
+    return String.format(Locale.ROOT, "%.1f%%", 100 * 2.0 * multiplyAdds * batch / (millis * 1e6) / peakGflops);
   }
 
   private void report(String what, Timing timing, double flops, double peakGflops) {
