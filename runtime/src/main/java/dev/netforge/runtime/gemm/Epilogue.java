@@ -13,6 +13,8 @@ public final class Epilogue {
   /** No epilogue. */
   public static final Epilogue NONE = new Epilogue();
 
+  private static final BiasReluMask RUNS = BiasReluMask.forThisJvm();
+
   /** A bias per output row (one per filter), or {@code null}. */
   private float[] rowBias;
   /** Index of the bias of the GEMM's first row. */
@@ -51,23 +53,10 @@ public final class Epilogue {
 
   /**
    * {@code dst[d + i] = mask[m + i] · relu(src[s + i] + bias)} for {@code i < n}, with one bias for the run (a
-   * convolution filter's); {@code mask} may be {@code null}. Branch-free loops, so C2 vectorizes them and a ReLU
-   * that zeroes half the values costs no mispredicted branches. {@code src} and {@code dst} may be the same run.
+   * convolution filter's); {@code mask} may be {@code null}. No branch on the data, so a ReLU that zeroes half the
+   * values costs no mispredicted branches. {@code src} and {@code dst} may be the same run.
    */
   public static void biasReluMask(float[] src, int s, float bias, boolean relu, float[] mask, int m, float[] dst, int d, int n) {
-    if (relu) {
-      for (int i = 0; i < n; i++) {
-        dst[d + i] = Math.max(src[s + i] + bias, 0f);
-      }
-    } else {
-      for (int i = 0; i < n; i++) {
-        dst[d + i] = src[s + i] + bias;
-      }
-    }
-    if (mask != null) {
-      for (int i = 0; i < n; i++) {
-        dst[d + i] *= mask[m + i];
-      }
-    }
+    RUNS.apply(src, s, bias, relu, mask, m, dst, d, n);
   }
 }
