@@ -94,7 +94,7 @@ class CommandLineTest {
     assertEquals("  stage             forward ms  of peak  backward ms  of peak   share", lines.get(header + 1), out);
     List<String> names = new ArrayList<>();
     for (String row : lines.subList(header + 2, lines.size())) {
-      if (row.startsWith("  outside the stages (loss, the towers' gradient sums, dropout masks, update): ")) {
+      if (row.startsWith("  outside the stages (loss, towers waiting for each other, their gradient sums, dropout masks, update): ")) {
         break;
       }
       names.add(row.trim().split(" +")[0]);

@@ -11,7 +11,7 @@ import java.util.List;
  * objects (one per tower, or one run by all threads) add the time of their forward and backward passes to their own
  * {@link StageTimes}. A tower's stages run one after the other on its thread, so a stage's mean over its objects is
  * the time it takes on a tower's thread, and the stages' means add up to the pass, less what runs outside them (the
- * loss, the towers' gradient sums, dropout masks, the update). {@link #stop} ends the timing.
+ * loss, a tower's wait for a slower one where they meet, the towers' gradient sums, dropout masks, the update). {@link #stop} ends the timing.
  */
 public final class StageProfile {
   /**

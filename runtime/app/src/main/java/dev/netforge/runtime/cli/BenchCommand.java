@@ -204,8 +204,8 @@ final class BenchCommand implements Callable<Integer> {
       System.out.printf(Locale.ROOT, "  %-16s %11.2f %8s %12.2f %8s %6.1f%%%n", row.name(), forward, ofPeak(row.multiplyAdds(), forward, peakGflops),
           backward, ofPeak(row.backwardMultiplyAdds(), backward, peakGflops), 100 * (forward + backward) / step);
     }
-    System.out.printf(Locale.ROOT, "  outside the stages (loss, the towers' gradient sums, dropout masks, update): %.2f ms (%.1f%%)%n", step - inStages,
-        100 * (step - inStages) / step);
+    System.out.printf(Locale.ROOT, "  outside the stages (loss, towers waiting for each other, their gradient sums, dropout masks, update): "
+        + "%.2f ms (%.1f%%)%n", step - inStages, 100 * (step - inStages) / step);
   }
 
   /**
