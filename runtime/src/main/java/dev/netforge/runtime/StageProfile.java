@@ -5,13 +5,16 @@ import dev.netforge.runtime.nn.StageTimes;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.ToIntFunction;
+import java.util.function.ToLongFunction;
 
 /**
  * Where a CPU network's passes spend their time, stage by stage ({@link CompiledNetwork#profileStages}): each stage's
  * objects (one per tower, or one run by all threads) add the time of their forward and backward passes to their own
  * {@link StageTimes}. A tower's stages run one after the other on its thread, so a stage's mean over its objects is
  * the time it takes on a tower's thread, and the stages' means add up to the pass, less what runs outside them (the
- * loss, a tower's wait for a slower one where they meet, the towers' gradient sums, dropout masks, the update). {@link #stop} ends the timing.
+ * loss, a tower's wait for a slower one where they meet, the towers' gradient sums, dropout masks, the update).
+ * {@link #stop} ends the timing.
  */
 public final class StageProfile {
   /**
@@ -31,24 +34,23 @@ public final class StageProfile {
 
     /** Mean milliseconds per forward pass over the stage's objects, or 0 before any ran. */
     public double forwardMillis() {
-      long nanos = 0;
-      int passes = 0;
-      for (StageTimes t : times) {
-        nanos += t.forwardNanos();
-        passes += t.forwardPasses();
-      }
-      return passes == 0 ? 0 : nanos / 1e6 / passes;
+      return meanMillis(StageTimes::forwardNanos, StageTimes::forwardPasses);
     }
 
     /** Mean milliseconds per backward pass over the stage's objects, or 0 before any ran. */
     public double backwardMillis() {
-      long nanos = 0;
-      int passes = 0;
+      return meanMillis(StageTimes::backwardNanos, StageTimes::backwardPasses);
+    }
+
+    /** The objects' time over their passes, in milliseconds per pass; 0 before any ran. */
+    private double meanMillis(ToLongFunction<StageTimes> nanos, ToIntFunction<StageTimes> passes) {
+      long total = 0;
+      int count = 0;
       for (StageTimes t : times) {
-        nanos += t.backwardNanos();
-        passes += t.backwardPasses();
+        total += nanos.applyAsLong(t);
+        count += passes.applyAsInt(t);
       }
-      return passes == 0 ? 0 : nanos / 1e6 / passes;
+      return count == 0 ? 0 : total / 1e6 / count;
     }
   }
 
