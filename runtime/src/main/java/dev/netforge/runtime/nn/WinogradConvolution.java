@@ -533,45 +533,55 @@ final class WinogradConvolution {
       // Each tile's outputs to their place in y, the parts of edge tiles outside the plane dropped.
       float b = bias == null ? 0f : bias[yStart + o];
       int channel = (yStart + o) * s.outPlane();
-      for (int j = 0; j < n; j++) {
-        int at = corners.at[j] + channel;
-        int columns = corners.columns[j];
-        int tileRows = corners.rows[j];
-        // A row of the tile at a time: one output at a time through an epilogue that chose per output, F(4×4, 3×3)'s
-        // scatter was a third of its GEMMs' time.
-        for (int i = 0; i < tileRows; i++) {
-          storeRow(y, at + i * outWidth, rows, tile * i * ld + j, ld, columns, b, relu, mask, accumulate);
+      for (int i = 0; i < tile; i++) {
+        for (int k = 0; k < tile; k++) {
+          storeOutputs(y, channel + i * outWidth + k, corners, n, i, k, rows, (tile * i + k) * ld, b, relu, mask, accumulate);
         }
       }
     }
   }
 
   /**
-   * The first {@code columns} outputs of a row of a tile, {@code rows[src + k · ld]}, to {@code y[at + k]} with the
-   * epilogue ({@code y = mask · relu(value + bias)}, as {@link Epilogue#biasReluMask} computes it), or added to them
-   * ({@code accumulate}): the epilogue's choices made once per row, not per output.
+   * Output (i, k) of each of the block's {@code n} tiles, {@code rows[src + j]} for tile j, to {@code y[corners.at[j] +
+   * offset]} with the epilogue ({@code y = mask · relu(value + bias)}, as {@link Epilogue#biasReluMask} computes it), or
+   * added to it ({@code accumulate}); edge tiles whose (i, k) lies outside the plane skipped. One output of every tile
+   * per loop, the epilogue's choices made once per loop: a call per row of a tile, F(2×2, 5×5)'s two outputs, took a
+   * quarter of AlexNetTorchvision's conv2 forward pass.
    */
-  private static void storeRow(
-      float[] y, int at, float[] rows, int src, int ld, int columns, float bias, boolean relu, float[] mask, boolean accumulate) {
+  private static void storeOutputs(
+      float[] y, int offset, TileCorners corners, int n, int i, int k, float[] rows, int src, float bias, boolean relu, float[] mask,
+      boolean accumulate) {
+    int[] at = corners.at;
+    int[] columns = corners.columns;
+    int[] tileRows = corners.rows;
     if (accumulate) {
-      for (int k = 0; k < columns; k++) {
-        y[at + k] += rows[src + k * ld];
+      for (int j = 0; j < n; j++) {
+        if (tileRows[j] > i && columns[j] > k) {
+          y[at[j] + offset] += rows[src + j];
+        }
       }
     } else if (mask == null && relu) {
-      for (int k = 0; k < columns; k++) {
-        y[at + k] = Math.max(rows[src + k * ld] + bias, 0f);
+      for (int j = 0; j < n; j++) {
+        if (tileRows[j] > i && columns[j] > k) {
+          y[at[j] + offset] = Math.max(rows[src + j] + bias, 0f);
+        }
       }
     } else if (mask == null) {
-      for (int k = 0; k < columns; k++) {
-        y[at + k] = rows[src + k * ld] + bias;
+      for (int j = 0; j < n; j++) {
+        if (tileRows[j] > i && columns[j] > k) {
+          y[at[j] + offset] = rows[src + j] + bias;
+        }
       }
     } else {
-      for (int k = 0; k < columns; k++) {
-        float v = rows[src + k * ld] + bias;
-        if (relu) {
-          v = Math.max(v, 0f);
+      for (int j = 0; j < n; j++) {
+        if (tileRows[j] > i && columns[j] > k) {
+          int to = at[j] + offset;
+          float v = rows[src + j] + bias;
+          if (relu) {
+            v = Math.max(v, 0f);
+          }
+          y[to] = v * mask[to];
         }
-        y[at + k] = v * mask[at + k];
       }
     }
   }

@@ -17,8 +17,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * definitions in float64: 3×3 and 5×5 filters, odd and even, square and non-square planes (partial tiles at the right
  * and bottom edges), paddings 0 to kernel − 1, groups, two slices a group (the second adding into the first's input
  * gradient, as two towers do), a batch that leaves a partial block of tiles and one of several leaves of the weight
- * gradient's sum, and the forward epilogue (bias, ReLU, dropout mask). The weights are scaled as He's initialisation
- * scales them (outputs of order 1, as in a network), so that the tolerance's floor means the same for both sizes.
+ * gradient's sum, and the forward epilogue (bias; ReLU with and without the dropout mask, and neither). The weights
+ * are scaled as He's initialisation scales them (outputs of order 1, as in a network), so that the tolerance's floor
+ * means the same for both sizes.
  */
 class WinogradConvolutionTest {
   @ParameterizedTest
@@ -109,8 +110,21 @@ class WinogradConvolutionTest {
       assertEquals(expected, y[i], 1e-4 * (1 + Math.abs(expected)), "y[" + i + "]");
     }
 
-    // The input and weight gradients, without ReLU and mask so that the gradient the backward pass works from is dy itself.
+    // ReLU without a mask (a convolution without dropout, as every one of the AlexNets' is), and neither.
     Conv2d plain = new Conv2d(s, w, b, false, new Scratch(Parallel.shared().threads()), slices);
+    float[] yRelu = new float[mask.length];
+    relu.bind(x, yRelu, null);
+    relu.forward(batch, true);
+    float[] yPlain = new float[mask.length];
+    plain.bind(x, yPlain, null);
+    plain.forward(batch, true);
+    for (int i = 0; i < y.length; i++) {
+      double expected = Math.max(z[i], 0);
+      assertEquals(expected, yRelu[i], 1e-4 * (1 + Math.abs(expected)), "y[" + i + "] with ReLU, no mask");
+      assertEquals(z[i], yPlain[i], 1e-4 * (1 + Math.abs(z[i])), "y[" + i + "] without ReLU");
+    }
+
+    // The input and weight gradients, without ReLU and mask so that the gradient the backward pass works from is dy itself.
     float[] dx = new float[x.length];
     plain.bind(x, new float[mask.length], null);
     plain.bindGradients(dy, dx);
