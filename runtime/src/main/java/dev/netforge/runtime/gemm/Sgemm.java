@@ -146,12 +146,38 @@ public final class Sgemm {
   }
 
   /**
-   * Packs the whole of {@code op(A)[m, k]} once, for GEMMs that reuse it (a convolution's weights across the batch):
-   * {@code ceil(m / mr)} panels of {@code k × mr}, each k-major, the last zero-padded. Read-only afterwards, so every
-   * worker can share it.
+   * Packs the whole of {@code op(A)[m, k]} once, for GEMMs that reuse it (a convolution's weights across the batch;
+   * Winograd's transformed filters are written in the same layout): for each block of {@value #KC} of k in turn,
+   * {@code ceil(m / mr)} panels of {@code kc × mr}, each k-major, the last zero-padded ({@link #packedAOffset}).
+   * Read-only afterwards, so every worker can share it.
+   *
+   * <p>Block by block, so that each k block a GEMM multiplies is one contiguous run of memory. With each panel holding
+   * the whole of k, a k block was read as pieces of 6·kc floats, a panel apart; where A streams from L3 — the 36
+   * transformed filter matrices of AlexNetTorchvision's conv4 (k = 384, 14 MB, read once per block of tiles) — the
+   * GEMMs ran at 60–70% of their rate on a contiguous A, and the layer's forward pass took a third longer
+   * (docs/performance.md, session 24).
    */
   public static void packA(boolean transA, int m, int k, float[] a, int aOff, int lda, float[] packed) {
-    packA(transA, a, aOff, lda, 0, m, 0, k, KERNEL.mr(), packed);
+    for (int pc = 0; pc < k; pc += KC) {
+      packA(transA, a, aOff, lda, 0, m, pc, Math.min(KC, k - pc), KERNEL.mr(), packed, packedAOffset(m, k, 0, pc));
+    }
+  }
+
+  /**
+   * Where {@link #packA} puts {@code op(A)[row][p]} of an {@code m × k} matrix, for a {@code row} that starts a panel
+   * (a multiple of {@link #panelHeight}): row {@code row + r} of that panel is at {@code packedAOffset(m, k, row, p) +
+   * r}, and the panel's next k is {@link #panelHeight} floats on, up to the end of p's block of {@value #KC}.
+   */
+  public static int packedAOffset(int m, int k, int row, int p) {
+    int mr = KERNEL.mr();
+    int pc = p / KC * KC;
+    int rows = (m + mr - 1) / mr * mr;
+    return pc * rows + row * Math.min(KC, k - pc) + (p - pc) * mr;
+  }
+
+  /** The block of k that a GEMM reduces in one pass of the micro-kernel, and that {@link #packA} keeps together. */
+  public static int kBlock() {
+    return KC;
   }
 
   /**
@@ -290,7 +316,8 @@ public final class Sgemm {
     if (ws.tile.length < mr * nr) {
       ws.tile = new float[mr * nr];
     }
-    // A tree's sum is taken in one block of the whole of k, so that each tile's subtrees are summed in registers.
+    // A tree's sum is taken in one block of the whole of k, so that each tile's subtrees are summed in registers (its
+    // A is packed here, never given packed: packA's layout has blocks of KC).
     int kBlock = tree == null ? KC : k;
     for (int jc = 0; jc < n; jc += NC) {
       int nc = Math.min(NC, n - jc);
@@ -326,12 +353,12 @@ public final class Sgemm {
             aPanelStride = 0;
           } else if (packedA != null) {
             aBuf = packedA;
-            // Panel ic / mr starts at (ic / mr)·mr·k = ic·k: MC is a multiple of both kernels' MR (6 and 4).
-            aBase = packedAOff + ic * k + pc * mr;
-            aPanelStride = mr * k;
+            // MC is a multiple of both kernels' MR (6 and 4), so ic starts a panel.
+            aBase = packedAOff + packedAOffset(m, k, ic, pc);
+            aPanelStride = mr * kc;
           } else {
             ws.a = grow(ws.a, mcPanels * mr * kc);
-            packA(transA, a, aOff, lda, ic, mc, pc, kc, mr, ws.a);
+            packA(transA, a, aOff, lda, ic, mc, pc, kc, mr, ws.a, 0);
             aBuf = ws.a;
             aBase = 0;
             aPanelStride = mr * kc;
@@ -498,9 +525,12 @@ public final class Sgemm {
     return buffer.length >= size ? buffer : new float[size];
   }
 
-  /** Packs rows [i0, i0+mc) × k [p0, p0+kc) of op(A) into MR-row panels, k-major, zero-padding the last panel. */
-  private static void packA(boolean trans, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc, int mr, float[] dst) {
-    for (int ip = 0, d = 0; ip < mc; ip += mr, d += mr * kc) {
+  /**
+   * Packs rows [i0, i0+mc) × k [p0, p0+kc) of op(A) into MR-row panels of kc, k-major, one after the other from {@code
+   * dst[dstOff]}, zero-padding the last panel.
+   */
+  private static void packA(boolean trans, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc, int mr, float[] dst, int dstOff) {
+    for (int ip = 0, d = dstOff; ip < mc; ip += mr, d += mr * kc) {
       int rows = Math.min(mr, mc - ip);
       if (trans) {
         for (int p = 0; p < kc; p++) {

@@ -107,7 +107,10 @@ final class WinogradConvolution {
   private static final double TWELFTH = 1 / 12.0;
   private static final double TWENTY_FOURTH = 1 / 24.0;
 
-  /** Inputs per run of {@link #transformFilters}' staging: 36 points × 16 inputs × 6 rows, 13.5 kB. */
+  /**
+   * Inputs per run of {@link #transformFilters}' staging: 36 points × 16 inputs × 6 rows, 13.5 kB. A divisor of {@link
+   * Sgemm#kBlock}, so that no run crosses one of the packed filters' blocks of k.
+   */
   private static final int FILTER_CHUNK = 16;
 
   /** One filter's outputs of a block, tile² rows of tiles ({@link WinogradTileTransforms#output}); kept per thread. */
@@ -257,8 +260,10 @@ final class WinogradConvolution {
             }
           }
         }
+        // A chunk lies inside one of packA's blocks of k (FILTER_CHUNK divides Sgemm.kBlock()), so it is one run there.
+        int at = Sgemm.packedAOffset(rows, inputs, panel, q0);
         for (int xi = 0; xi < points; xi++) {
-          System.arraycopy(staged, xi * chunk, packed, xi * matrix + panel * inputs + q0 * mr, (qEnd - q0) * mr);
+          System.arraycopy(staged, xi * chunk, packed, xi * matrix + at, (qEnd - q0) * mr);
         }
       }
     }
@@ -266,9 +271,8 @@ final class WinogradConvolution {
     int spare = (rows + mr - 1) / mr * mr;
     for (int xi = 0; xi < points(s); xi++) {
       for (int r = rows; r < spare; r++) {
-        int panelRow = xi * matrix + r / mr * mr * inputs + r % mr;
         for (int q = 0; q < inputs; q++) {
-          packed[panelRow + q * mr] = 0f;
+          packed[xi * matrix + Sgemm.packedAOffset(rows, inputs, r / mr * mr, q) + r % mr] = 0f;
         }
       }
     }

@@ -35,6 +35,9 @@ class WinogradConvolutionTest {
     "5, 128, 9, 7, 256, 1, 2, 2",
     "5, 64, 6, 5, 256, 0, 1, 5",
     "5, 64, 3, 4, 256, 4, 1, 2",
+    // k past Sgemm's block of 256 (the packed filters' second block): forward 272 inputs, input gradient 300 filters
+    "3, 272, 6, 5, 300, 1, 1, 3",
+    "5, 260, 5, 5, 70, 2, 1, 2",
   })
   void matchesTheDirectConvolution(
       int kernel, int inChannels, int height, int width, int outChannels, int padding, int groups, int batch) {
