@@ -175,11 +175,6 @@ public final class Sgemm {
     return pc * rows + row * Math.min(KC, k - pc) + (p - pc) * mr;
   }
 
-  /** The block of k that a GEMM reduces in one pass of the micro-kernel, and that {@link #packA} keeps together. */
-  public static int kBlock() {
-    return KC;
-  }
-
   /**
    * {@code C[m, n] (+)= op(A)[m, k] · op(B)[k, n]}, then the epilogue on every element.
    *

@@ -108,8 +108,9 @@ final class WinogradConvolution {
   private static final double TWENTY_FOURTH = 1 / 24.0;
 
   /**
-   * Inputs per run of {@link #transformFilters}' staging: 36 points × 16 inputs × 6 rows, 13.5 kB. A divisor of {@link
-   * Sgemm#kBlock}, so that no run crosses one of the packed filters' blocks of k.
+   * Inputs per run of {@link #transformFilters}' staging: 36 points × 16 inputs × 6 rows, 13.5 kB. A divisor of the
+   * GEMM's block of k (256, {@link Sgemm#packA}), so that no run crosses one of the packed filters' blocks; the tests'
+   * layers with more than 256 inputs or filters would fail if one did.
    */
   private static final int FILTER_CHUNK = 16;
 
@@ -260,7 +261,7 @@ final class WinogradConvolution {
             }
           }
         }
-        // A chunk lies inside one of packA's blocks of k (FILTER_CHUNK divides Sgemm.kBlock()), so it is one run there.
+        // A chunk lies inside one of packA's blocks of k (FILTER_CHUNK divides 256), so it is one run there.
         int at = Sgemm.packedAOffset(rows, inputs, panel, q0);
         for (int xi = 0; xi < points; xi++) {
           System.arraycopy(staged, xi * chunk, packed, xi * matrix + at, (qEnd - q0) * mr);
