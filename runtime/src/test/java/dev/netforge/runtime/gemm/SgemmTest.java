@@ -9,11 +9,13 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Every entry point of the GEMM against a float64 triple loop, on shapes that leave partial micro-tiles in both
- * directions and span several k blocks ({@value Sgemm#KC}) and m blocks ({@value Sgemm#MC}).
+ * directions and span several k blocks ({@value Sgemm#KC}), m blocks ({@value Sgemm#MC}) and whole column panels
+ * (three of 32 on AVX-512, six of 16 on AVX2: B packed a few rows at a time across its panels must put each panel's
+ * rows in its own place).
  */
 class SgemmTest {
   private static final int M = 131;
-  private static final int N = 37;
+  private static final int N = 101;
   private static final int K = 300;
 
   @ParameterizedTest
