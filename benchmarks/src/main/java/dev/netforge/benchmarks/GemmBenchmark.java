@@ -33,6 +33,7 @@ public class GemmBenchmark {
     "64x169x800", // MiniAlexNet conv2, one tower
     "96x36x1152", // MiniAlexNet conv3, one tower
     "128x2048x9216", // AlexNet2012 fc6, one tower, batch 128
+    "128x9216x2048", // AlexNet2012 fc6's input gradient, one tower: B is the weights, packed from rows 36 kB apart
     "512x512x512"
   })
   public String shape;
