@@ -25,7 +25,21 @@ public final class CounterRandom {
 
   /** Uniform in [0, 1) with 24 random bits: number {@code counter} of the stream {@code key}. */
   public static float uniform(long key, long counter) {
-    return (bits(key, counter) >>> 40) * 0x1.0p-24f;
+    return uniformBits(key, counter) * 0x1.0p-24f;
+  }
+
+  /** {@link #uniform}'s 24 bits as an integer in [0, 2²⁴): {@code uniform(key, counter)} is exactly it times 2⁻²⁴. */
+  public static int uniformBits(long key, long counter) {
+    return (int) (bits(key, counter) >>> 40);
+  }
+
+  /**
+   * The least integer n ≥ 0 with n · 2⁻²⁴ ≥ p, at most 2²⁴: {@code uniform(key, counter) < p} exactly when {@code
+   * uniformBits(key, counter) < uniformThreshold(p)}, for every p (none below 0 or at NaN, all from 1 on), so that a
+   * draw can be compared as an integer without a branch.
+   */
+  public static int uniformThreshold(float p) {
+    return p > 0 ? (int) Math.min(Math.ceil(p * 0x1p24), 0x1p24) : 0;
   }
 
   /** Uniform in [0, bound): number {@code counter} of the stream {@code key}, as {@link Rng#nextInt} maps bits. */

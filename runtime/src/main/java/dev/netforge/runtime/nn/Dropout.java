@@ -47,11 +47,15 @@ public final class Dropout extends Stage {
 
     @Override
     public void run(int worker, int start, int end) {
-      float keep = 1f / (1f - rate);
+      int keep = Float.floatToRawIntBits(1f / (1f - rate));
+      int threshold = CounterRandom.uniformThreshold(rate);
       for (int n = start; n < end; n++) {
         long first = (firstExample + n) * perExample;
         for (int j = 0; j < perExample; j++) {
-          mask[n * perExample + j] = CounterRandom.uniform(key, first + j) < rate ? 0f : keep;
+          // 0 where uniform < rate, else 1/(1 − rate), chosen by the sign of bits − threshold rather than a branch: at
+          // rate 0.5 the branch was a coin toss the predictor lost half the time (the draw 4–6 times slower).
+          int kept = ~((CounterRandom.uniformBits(key, first + j) - threshold) >> 31);
+          mask[n * perExample + j] = Float.intBitsToFloat(keep & kept);
         }
       }
     }
