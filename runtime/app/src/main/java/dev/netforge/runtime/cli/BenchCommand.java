@@ -29,10 +29,14 @@ final class BenchCommand implements Callable<Integer> {
   /**
    * Untimed steps before each measurement: at least {@value #WARM_UP} and at least {@link #WARM_UP_NANOS}, so that C2
    * has compiled a small network's kernels too (MiniAlexNet's forward, two warm-up steps of 0.1 s, was still running
-   * boxed vectors in its five timed steps: 16 MB allocated per step).
+   * boxed vectors in its five timed steps: 16 MB allocated per step), and then on while a step still allocates like
+   * boxed vectors, up to {@link #WARM_UP_LIMIT_NANOS}: 3 s were not always enough (MiniAlexNet's forward measurement
+   * boxed in 3 of 9 JVMs in session 26, 8 to 52 MB per step).
    */
   private static final int WARM_UP = 2;
   private static final long WARM_UP_NANOS = 3_000_000_000L;
+  /** The longest warm-up: past it the steps are timed anyway, and the allocation warning says what they measured. */
+  private static final long WARM_UP_LIMIT_NANOS = 30_000_000_000L;
 
   @Option(names = "--model", defaultValue = "mini-alexnet")
   String model;
@@ -247,11 +251,14 @@ final class BenchCommand implements Callable<Integer> {
   private record Timing(double[] seconds, double bytesPerStep, double cpuSecondsPerStep) {}
 
   private Timing time(Runnable r) {
-    long warmUpStart = System.nanoTime();
-    for (int i = 0; i < WARM_UP || System.nanoTime() - warmUpStart < WARM_UP_NANOS; i++) {
-      r.run();
-    }
     AllocationMeter meter = new AllocationMeter();
+    long warmUpStart = System.nanoTime();
+    boolean boxed = false;
+    for (int i = 0; i < WARM_UP || elapsedSince(warmUpStart) < WARM_UP_NANOS || boxed && elapsedSince(warmUpStart) < WARM_UP_LIMIT_NANOS; i++) {
+      long before = meter.allocatedBytes();
+      r.run();
+      boxed = before >= 0 && meter.allocatedBytes() - before > AllocationMeter.BOXED_BYTES_PER_STEP;
+    }
     CpuTimeMeter cpu = new CpuTimeMeter();
     long allocatedBefore = meter.allocatedBytes();
     long cpuBefore = cpu.cpuNanos();
@@ -266,6 +273,10 @@ final class BenchCommand implements Callable<Integer> {
     Arrays.sort(t);
     return new Timing(t, allocatedBefore < 0 ? -1 : (allocatedAfter - allocatedBefore) / (double) steps,
         cpuBefore < 0 ? -1 : (cpuAfter - cpuBefore) / 1e9 / steps);
+  }
+
+  private static long elapsedSince(long start) {
+    return System.nanoTime() - start;
   }
 
   private static long macs(CompiledNetwork net) {
