@@ -7,6 +7,7 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -36,16 +37,30 @@ final class Corpus {
             }
           }
         }
+        // The seeds are written to files (the formats' writers take paths) and read back; the folder goes once they
+        // are in memory, so that test runs do not pile seed files up in the temporary directory.
         Path scratch = Files.createTempDirectory("netforge-seeds");
-        int n = 0;
-        for (byte[] generated : t.generatedSeeds(scratch)) {
-          inputs.add(new Input("generated-" + n++, generated));
+        try {
+          int n = 0;
+          for (byte[] generated : t.generatedSeeds(scratch)) {
+            inputs.add(new Input("generated-" + n++, generated));
+          }
+        } finally {
+          deleteTree(scratch);
         }
         return List.copyOf(inputs);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
     });
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
   }
 
   /** The committed corpus folder of {@code target}, as the test classpath holds it. */
