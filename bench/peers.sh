@@ -5,7 +5,8 @@
 # Usage: bench/peers.sh [MODEL] [BATCH] [STEPS]   (MODEL: mini-alexnet, alexnet2012 or alexnet-torchvision)
 #        bench/peers.sh goals [STEPS] [BATCH] [ROUNDS]  issue 17's goals in one run: each network against PyTorch (batch
 #                                                 128, 2 alternating rounds unless given), each round's ratios and
-#                                                 netforge's fraction of peak beside the bars
+#                                                 netforge's fraction of peak beside the bars; installs Debian's
+#                                                 python3-torch, tcmalloc and OpenBLAS first where they are missing
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 threads=$(nproc)
@@ -32,6 +33,31 @@ pytorch_handicaps() {
 import sys; sys.exit(any("openblas" in l or "libmkl" in l for l in open("/proc/self/maps")))' &&
     echo "PyTorch runs on the reference BLAS (apt-get install libopenblas0-pthread)" || true
 }
+# The Debian packages that PyTorch at its best needs here and that are missing, one per line: PyTorch itself, tcmalloc,
+# and an OpenBLAS for PyTorch's BLAS to resolve to (any of Debian's builds will do; pthread's is the one installed).
+missing_peer_packages() {
+  has_pytorch || echo python3-torch
+  [[ -f $tcmalloc ]] || echo libtcmalloc-minimal4
+  dpkg-query -W -f '${Status}\n' 'libopenblas0-*' 2>/dev/null | grep -q '^install ok installed' || echo libopenblas0-pthread
+}
+# The goals are ratios to PyTorch, so a goals run installs what it lacks (as bin/main-job installs the data set:
+# apt-get, as root or through sudo) rather than stopping on a fresh machine; elsewhere what is missing is only named.
+install_peer_packages() {
+  local packages
+  packages=$(missing_peer_packages)
+  [[ -n $packages ]] || return 0
+  local sudo=""
+  [[ $(id -u) -eq 0 ]] || sudo=sudo
+  if ! command -v apt-get >/dev/null || { [[ -n $sudo ]] && ! command -v sudo >/dev/null; }; then
+    echo "cannot install the peers' packages here (no apt-get, or neither root nor sudo): $(echo $packages)" >&2
+    return 0
+  fi
+  echo "Installing what PyTorch needs to run at its best: $(echo $packages)" >&2
+  $sudo apt-get update -qq >&2
+  # shellcheck disable=SC2086 # one word per package
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $packages >&2
+}
+[[ ${1:-} != goals ]] || install_peer_packages
 tcmalloc_preload=$([[ -f $tcmalloc ]] && echo "$tcmalloc" || true)
 
 if [[ ${1:-} == goals ]]; then
