@@ -117,6 +117,7 @@ public final class Trainer {
         EpochRandom random = new EpochRandom(dataSeed, epoch);
         BatchShare share = BatchShare.of(random.order(count), batch, processes.rank(), ranks);
         double lr = schedule.rate(step);
+        long firstStep = step;
         double lossSum = 0;
         long correct = 0;
         long start = System.nanoTime();
@@ -191,7 +192,8 @@ public final class Trainer {
         double seconds = (System.nanoTime() - start) / 1e9;
         // At the training batch, so that evaluation (10-crop testing included) fits in the buffers training planned.
         Evaluation eval = Evaluation.of(engine, test, batch, processes);
-        EpochResult result = new EpochResult(epoch, lossSum / seen, (double) correct / seen, eval, lr, seconds, seen / seconds);
+        double lastLr = step > firstStep ? schedule.rate(step - 1) : lr;
+        EpochResult result = new EpochResult(epoch, lossSum / seen, (double) correct / seen, eval, lr, lastLr, seconds, seen / seconds);
         schedule.endOfEpoch(epoch, 1 - eval.top1());
         if (processes.rank() == 0) {
           writeCheckpoint(engine, sgd, schedule, epoch, step, dataSeed, eval);

@@ -121,8 +121,8 @@ final class TrainingReport implements TrainingListener {
 
   @Override
   public void epoch(EpochResult r) {
-    System.out.printf(Locale.ROOT, "epoch %d: train loss %.4f, train top-1 %.2f%% | test loss %.4f, top-1 %.2f%%, top-5 %.2f%% | lr %g, %.1f s, %.0f img/s%n",
-        r.epoch(), r.trainLoss(), 100 * r.trainAccuracy(), r.test().loss(), 100 * r.test().top1(), 100 * r.test().top5(), r.learningRate(),
+    System.out.printf(Locale.ROOT, "epoch %d: train loss %.4f, train top-1 %.2f%% | test loss %.4f, top-1 %.2f%%, top-5 %.2f%% | lr %s, %.1f s, %.0f img/s%n",
+        r.epoch(), r.trainLoss(), 100 * r.trainAccuracy(), r.test().loss(), 100 * r.test().top1(), 100 * r.test().top5(), learningRates(r),
         r.seconds(), r.imagesPerSecond());
     if (bytesPerStep > AllocationMeter.BOXED_BYTES_PER_STEP) {
       System.out.printf(Locale.ROOT, "warning: epoch %d's training steps allocated %.1f MB each (its second half): this JVM runs Vector API code "
@@ -140,6 +140,16 @@ final class TrainingReport implements TrainingListener {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * The epoch's rate, or its first and last step's where a per-step schedule (warm-up, cosine decay) moved it: the first
+   * alone made a warm-up epoch look as if it had trained at a hundredth of the rate.
+   */
+  static String learningRates(EpochResult r) {
+    String first = String.format(Locale.ROOT, "%g", r.learningRate());
+    String last = String.format(Locale.ROOT, "%g", r.lastLearningRate());
+    return first.equals(last) ? first : first + " to " + last;
   }
 
   private void writeCsv() throws IOException {

@@ -1,5 +1,6 @@
 package dev.netforge.runtime.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,7 +14,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The epoch line's warning about boxed vectors: given where the steps' threads allocate megabytes, and only there. */
+/**
+ * The epoch line: its warning about boxed vectors, given where the steps' threads allocate megabytes and only there;
+ * its learning rate, as a range where the schedule moved it within the epoch.
+ */
 class TrainingReportTest {
   private static final int STEPS = 40;
 
@@ -36,6 +40,20 @@ class TrainingReportTest {
     assertFalse(out.contains("warning"), out);
   }
 
+  @Test
+  void aRateHeldForTheEpochIsPrintedOnce() {
+    assertEquals("0.0300000", TrainingReport.learningRates(result(0.03, 0.03)));
+  }
+
+  @Test
+  void aRateThatMovedWithinTheEpochIsPrintedFromItsFirstStepToItsLast() {
+    assertEquals("0.000178000 to 0.0300000", TrainingReport.learningRates(result(0.000178, 0.03)));
+  }
+
+  private static EpochResult result(double firstRate, double lastRate) {
+    return new EpochResult(1, 0.5, 0.5, new Evaluation(0.5, 0.5, 0.9, new long[0][0], 10), firstRate, lastRate, 1, 100);
+  }
+
   /** One epoch of {@value #STEPS} steps, each allocating {@code bytesPerStep} on this (the training) thread; what it printed. */
   private String epoch(int bytesPerStep) throws IOException {
     TrainingReport report = new TrainingReport(dir, 1, false, true, 0);
@@ -47,7 +65,7 @@ class TrainingReportTest {
         sink = new byte[bytesPerStep];
         report.step(1, step, STEPS, 0.5, 0.5, 100);
       }
-      report.epoch(new EpochResult(1, 0.5, 0.5, new Evaluation(0.5, 0.5, 0.9, new long[0][0], 10), 0.01, 1, 100));
+      report.epoch(result(0.01, 0.01));
     } finally {
       System.setOut(stdout);
     }
