@@ -91,13 +91,15 @@ class CommandLineTest {
     String out = output("bench", "--model", "mini-alexnet", "--batch", "2", "--steps", "2", "--peak-gflops", "1000000", "--stages");
     List<String> lines = out.lines().toList();
     int header = lines.indexOf(lines.stream().filter(l -> l.startsWith("where the training step goes (2 more steps")).findFirst().orElseThrow());
-    assertEquals("  stage             forward ms  of peak  backward ms  of peak   share", lines.get(header + 1), out);
+    assertEquals("  stage             forward ms  of peak  backward ms  of peak   share  towers' ms (fwd+bwd)", lines.get(header + 1), out);
     List<String> names = new ArrayList<>();
     for (String row : lines.subList(header + 2, lines.size())) {
       if (row.startsWith("  outside the stages (loss, towers waiting for each other, their gradient sums, dropout masks, update): ")) {
         break;
       }
       names.add(row.trim().split(" +")[0]);
+      // MiniAlexNet's two towers run every stage, each its own times.
+      assertTrue(row.matches(".*%  [0-9.]+ / [0-9.]+"), row);
     }
     assertEquals(
         List.of("conv1", "conv1Lrn", "conv1Pool", "conv2", "conv2Lrn", "conv2Pool", "conv3", "conv4", "conv5", "conv5Pool", "fc6", "fc7", "fc8"), names,

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code CompiledNetwork.profileStages}: every stage of a generated two-tower network is listed with its multiply-adds
- * and timed, each tower's object on its own.
+ * and timed, each tower's object on its own (and reported so: {@link StageProfile.Row#objectMillis}).
  */
 class StageProfileTest {
   private static final int BATCH = 2;
@@ -42,6 +42,13 @@ class StageProfileTest {
         assertTrue(t.forwardNanos() > 0 && t.backwardNanos() > 0, row.name());
       }
       assertTrue(row.forwardMillis() > 0 && row.backwardMillis() > 0, row.name());
+      double[] towers = row.objectMillis();
+      assertEquals(2, towers.length, row.name());
+      for (int i = 0; i < towers.length; i++) {
+        StageTimes t = row.times().get(i);
+        assertEquals((t.forwardNanos() + t.backwardNanos()) / 2e6, towers[i], 1e-9, row.name() + ", tower " + i + ": its passes' mean");
+      }
+      assertEquals(row.forwardMillis() + row.backwardMillis(), (towers[0] + towers[1]) / 2, 1e-9, row.name() + ": the towers' mean");
     }
 
     profile.reset();

@@ -42,6 +42,23 @@ public final class StageProfile {
       return meanMillis(StageTimes::backwardNanos, StageTimes::backwardPasses);
     }
 
+    /**
+     * Each object's forward and backward milliseconds per training step (per pass of each, added), in the order of
+     * {@link #times}: where a stage's towers take unequal times, the faster waits for the slower where they meet.
+     */
+    public double[] objectMillis() {
+      double[] millis = new double[times.size()];
+      for (int i = 0; i < millis.length; i++) {
+        StageTimes t = times.get(i);
+        millis[i] = perPass(t.forwardNanos(), t.forwardPasses()) + perPass(t.backwardNanos(), t.backwardPasses());
+      }
+      return millis;
+    }
+
+    private static double perPass(long nanos, int passes) {
+      return passes == 0 ? 0 : nanos / 1e6 / passes;
+    }
+
     /** The objects' time over their passes, in milliseconds per pass; 0 before any ran. */
     private double meanMillis(ToLongFunction<StageTimes> nanos, ToIntFunction<StageTimes> passes) {
       long total = 0;

@@ -199,17 +199,31 @@ final class BenchCommand implements Callable<Integer> {
     double step = nanos / 1e6 / steps;
     System.out.printf(Locale.ROOT, "where the training step goes (%d more steps, %.1f ms each on average; a stage's time is the mean over its "
         + "towers, as a tower's thread runs it):%n", steps, step);
-    System.out.printf(Locale.ROOT, "  %-16s %11s %8s %12s %8s %7s%n", "stage", "forward ms", "of peak", "backward ms", "of peak", "share");
+    System.out.printf(Locale.ROOT, "  %-16s %11s %8s %12s %8s %7s  %s%n", "stage", "forward ms", "of peak", "backward ms", "of peak", "share",
+        "towers' ms (fwd+bwd)");
     double inStages = 0;
     for (StageProfile.Row row : profile.rows()) {
       double forward = row.forwardMillis();
       double backward = row.backwardMillis();
       inStages += forward + backward;
-      System.out.printf(Locale.ROOT, "  %-16s %11.2f %8s %12.2f %8s %6.1f%%%n", row.name(), forward, ofPeak(row.multiplyAdds(), forward, peakGflops),
-          backward, ofPeak(row.backwardMultiplyAdds(), backward, peakGflops), 100 * (forward + backward) / step);
+      System.out.printf(Locale.ROOT, "  %-16s %11.2f %8s %12.2f %8s %6.1f%%  %s%n", row.name(), forward, ofPeak(row.multiplyAdds(), forward, peakGflops),
+          backward, ofPeak(row.backwardMultiplyAdds(), backward, peakGflops), 100 * (forward + backward) / step, towers(row));
     }
     System.out.printf(Locale.ROOT, "  outside the stages (loss, towers waiting for each other, their gradient sums, dropout masks, update): "
         + "%.2f ms (%.1f%%)%n", step - inStages, 100 * (step - inStages) / step);
+  }
+
+  /** Each tower's milliseconds of a stage with several, "/" between them; blank for a stage all threads run as one. */
+  private static String towers(StageProfile.Row row) {
+    double[] millis = row.objectMillis();
+    if (millis.length < 2) {
+      return "";
+    }
+    StringBuilder b = new StringBuilder();
+    for (double m : millis) {
+      b.append(b.length() == 0 ? "" : " / ").append(String.format(Locale.ROOT, "%.2f", m));
+    }
+    return b.toString();
   }
 
   /**
