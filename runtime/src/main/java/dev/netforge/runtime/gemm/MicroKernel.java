@@ -27,6 +27,20 @@ interface MicroKernel {
       int kc, int q0, int segment, int segmentStride, int step, float[] a, int[] rows, float[] b, int bOff, float[] c, int cOff, int ldc, boolean add);
 
   /**
+   * {@link #computeRows} for a whole panel at {@code bOff} into C and, in the same pass over A, the first {@code nr() /
+   * 2} columns of the next panel, at {@code halfOff}, into {@code half} (overwritten: {@code mr()} rows of {@code nr()
+   * / 2} floats, {@code nr()} apart). For a GEMM whose last panel has half its columns or fewer (48 filters against
+   * 32-wide panels): A's rows, read where they lie and strided, are read once for both instead of once per panel. The
+   * products and sums are {@link #computeRows}'s, in the same order. By default the two panels one after the other.
+   */
+  default void computeRowsWithHalfPanel(
+      int kc, int q0, int segment, int segmentStride, int step, float[] a, int[] rows, float[] b, int bOff, int halfOff, float[] c, int cOff, int ldc,
+      boolean add, float[] half) {
+    computeRows(kc, q0, segment, segmentStride, step, a, rows, b, bOff, c, cOff, ldc, add);
+    computeRows(kc, q0, segment, segmentStride, step, a, rows, b, halfOff, half, 0, nr(), false);
+  }
+
+  /**
    * Copies {@code length} floats into a packed panel in whole vectors, so it may also write up to {@link #copySlack()}
    * floats past {@code dstOff + length}, and read as far past {@code srcOff + length}.
    */

@@ -361,6 +361,9 @@ public final class Sgemm {
             aBase = 0;
             aPanelStride = mr * kc;
           }
+          // A last panel of half the kernel's columns or fewer is computed with the panel before it, where A's rows are
+          // read in place: one strided pass over them instead of two.
+          int withHalfPanel = aRows != null && ncPanels >= 2 && nc - (ncPanels - 1) * nr <= nr / 2 ? ncPanels - 2 : -1;
           for (int jp = 0; jp < ncPanels; jp++) {
             int col = jc + jp * nr;
             int cols = Math.min(nr, n - col);
@@ -368,12 +371,23 @@ public final class Sgemm {
             for (int ip = 0; ip < mcPanels; ip++) {
               int row = ic + ip * mr;
               int rows = Math.min(mr, m - row);
+              if (withHalfPanel >= 0 && jp == withHalfPanel + 1 && rows == mr) {
+                continue; // computed with the panel before
+              }
               int aIdx = aBase + ip * aPanelStride;
               boolean whole = rows == mr && cols == nr;
               float[] target = whole ? c : ws.tile;
               int at = whole ? cOff + row * ldc + col : 0;
               int ldt = whole ? ldc : nr;
-              if (aRows != null) {
+              if (jp == withHalfPanel && rows == mr) {
+                int halfCols = n - col - nr;
+                KERNEL.computeRowsWithHalfPanel(kc, pc, aRows.segment, aRows.segmentStride, aRows.step, aRows.a, aRows.panelRows(row, m, mr), bBuf, bIdx,
+                    bIdx + bPanelStride, target, at, ldt, whole && add, ws.tile);
+                storeTile(ws.tile, nr, rows, halfCols, c, cOff + row * ldc + col + nr, ldc, add);
+                if (lastK && !epilogue.isNone()) {
+                  epilogue.apply(c, cOff, ldc, row, col + nr, rows, halfCols);
+                }
+              } else if (aRows != null) {
                 int[] panelRows = aRows.panelRows(row, m, mr);
                 KERNEL.computeRows(kc, pc, aRows.segment, aRows.segmentStride, aRows.step, aRows.a, panelRows, bBuf, bIdx, target, at, ldt, whole && add);
               } else if (tree != null) {

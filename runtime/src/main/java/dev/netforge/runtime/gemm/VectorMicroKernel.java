@@ -183,6 +183,104 @@ final class VectorMicroKernel implements MicroKernel {
     }
   }
 
+  /**
+   * Eighteen accumulators, three B loads and one A broadcast per step: 22 of AVX-512's 32 registers. With AVX2's 16 it
+   * would spill, so there the two panels run one after the other.
+   */
+  @Override
+  public void computeRowsWithHalfPanel(
+      int kc, int q0, int segment, int segmentStride, int step, float[] a, int[] rows, float[] b, int bOff, int halfOff, float[] c, int cOff, int ldc,
+      boolean add, float[] half) {
+    if (S.vectorBitSize() < 512) {
+      MicroKernel.super.computeRowsWithHalfPanel(kc, q0, segment, segmentStride, step, a, rows, b, bOff, halfOff, c, cOff, ldc, add, half);
+      return;
+    }
+    FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S);
+    FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S);
+    FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S);
+    FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S), c32 = FloatVector.zero(S);
+    FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S), c42 = FloatVector.zero(S);
+    FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S), c52 = FloatVector.zero(S);
+    int r0 = rows[0];
+    int r1 = rows[1];
+    int r2 = rows[2];
+    int r3 = rows[3];
+    int r4 = rows[4];
+    int r5 = rows[5];
+    // computeRows' single loop with its jump between runs, for the reason given there.
+    int at = q0 / segment * segmentStride + q0 % segment * step;
+    int left = segment - q0 % segment;
+    for (int p = 0; p < kc; p++) {
+      int bi = bOff + p * NR;
+      FloatVector b0 = FloatVector.fromArray(S, b, bi);
+      FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+      FloatVector b2 = FloatVector.fromArray(S, b, halfOff + p * NR);
+      FloatVector av = FloatVector.broadcast(S, a[r0 + at]);
+      c00 = av.fma(b0, c00);
+      c01 = av.fma(b1, c01);
+      c02 = av.fma(b2, c02);
+      av = FloatVector.broadcast(S, a[r1 + at]);
+      c10 = av.fma(b0, c10);
+      c11 = av.fma(b1, c11);
+      c12 = av.fma(b2, c12);
+      av = FloatVector.broadcast(S, a[r2 + at]);
+      c20 = av.fma(b0, c20);
+      c21 = av.fma(b1, c21);
+      c22 = av.fma(b2, c22);
+      av = FloatVector.broadcast(S, a[r3 + at]);
+      c30 = av.fma(b0, c30);
+      c31 = av.fma(b1, c31);
+      c32 = av.fma(b2, c32);
+      av = FloatVector.broadcast(S, a[r4 + at]);
+      c40 = av.fma(b0, c40);
+      c41 = av.fma(b1, c41);
+      c42 = av.fma(b2, c42);
+      av = FloatVector.broadcast(S, a[r5 + at]);
+      c50 = av.fma(b0, c50);
+      c51 = av.fma(b1, c51);
+      c52 = av.fma(b2, c52);
+      at += step;
+      if (--left == 0) {
+        at += segmentStride - segment * step;
+        left = segment;
+      }
+    }
+    // The stores written out, as computeRows' are (a shared helper boxed them).
+    if (add) {
+      c00.add(FloatVector.fromArray(S, c, cOff)).intoArray(c, cOff);
+      c01.add(FloatVector.fromArray(S, c, cOff + L)).intoArray(c, cOff + L);
+      c10.add(FloatVector.fromArray(S, c, cOff + ldc)).intoArray(c, cOff + ldc);
+      c11.add(FloatVector.fromArray(S, c, cOff + ldc + L)).intoArray(c, cOff + ldc + L);
+      c20.add(FloatVector.fromArray(S, c, cOff + 2 * ldc)).intoArray(c, cOff + 2 * ldc);
+      c21.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + L)).intoArray(c, cOff + 2 * ldc + L);
+      c30.add(FloatVector.fromArray(S, c, cOff + 3 * ldc)).intoArray(c, cOff + 3 * ldc);
+      c31.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + L)).intoArray(c, cOff + 3 * ldc + L);
+      c40.add(FloatVector.fromArray(S, c, cOff + 4 * ldc)).intoArray(c, cOff + 4 * ldc);
+      c41.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + L)).intoArray(c, cOff + 4 * ldc + L);
+      c50.add(FloatVector.fromArray(S, c, cOff + 5 * ldc)).intoArray(c, cOff + 5 * ldc);
+      c51.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + L)).intoArray(c, cOff + 5 * ldc + L);
+    } else {
+      c00.intoArray(c, cOff);
+      c01.intoArray(c, cOff + L);
+      c10.intoArray(c, cOff + ldc);
+      c11.intoArray(c, cOff + ldc + L);
+      c20.intoArray(c, cOff + 2 * ldc);
+      c21.intoArray(c, cOff + 2 * ldc + L);
+      c30.intoArray(c, cOff + 3 * ldc);
+      c31.intoArray(c, cOff + 3 * ldc + L);
+      c40.intoArray(c, cOff + 4 * ldc);
+      c41.intoArray(c, cOff + 4 * ldc + L);
+      c50.intoArray(c, cOff + 5 * ldc);
+      c51.intoArray(c, cOff + 5 * ldc + L);
+    }
+    c02.intoArray(half, 0);
+    c12.intoArray(half, NR);
+    c22.intoArray(half, 2 * NR);
+    c32.intoArray(half, 3 * NR);
+    c42.intoArray(half, 4 * NR);
+    c52.intoArray(half, 5 * NR);
+  }
+
   @Override
   public void copyRun(float[] src, int srcOff, float[] dst, int dstOff, int length) {
     for (int i = 0; i < length; i += L) {
