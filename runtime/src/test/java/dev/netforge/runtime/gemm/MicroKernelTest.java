@@ -82,6 +82,45 @@ class MicroKernelTest {
     }
   }
 
+  /** A panel and the first half of the next in one pass over A's rows: the bits of two passes, one per panel. */
+  @Test
+  void bothKernelsComputeAPanelAndAHalfPanelInOnePassAsInTwo() {
+    for (MicroKernel kernel : List.of(new ScalarMicroKernel(), new VectorMicroKernel())) {
+      int mr = kernel.mr();
+      int nr = kernel.nr();
+      int kc = 41;
+      int segment = 9;
+      int segmentStride = 50;
+      int step = 4;
+      int q0 = 13;
+      Rng rng = new Rng(mr * 17L + nr);
+      float[] a = random(rng, mr * 7 + 8 * segmentStride + segment * step);
+      int[] rows = new int[mr];
+      for (int i = 0; i < mr; i++) {
+        rows[i] = i * 7;
+      }
+      float[] b = random(rng, 4 + 2 * nr * kc);
+      int halfOff = 4 + nr * kc;
+      float[] initial = random(rng, mr * (nr + 2));
+      for (boolean add : new boolean[] {false, true}) {
+        float[] expected = initial.clone();
+        kernel.computeRows(kc, q0, segment, segmentStride, step, a, rows, b, 4, expected, 0, nr + 2, add);
+        float[] expectedHalf = new float[mr * nr];
+        kernel.computeRows(kc, q0, segment, segmentStride, step, a, rows, b, halfOff, expectedHalf, 0, nr, false);
+        float[] actual = initial.clone();
+        float[] half = new float[mr * nr];
+        java.util.Arrays.fill(half, Float.NaN);
+        kernel.computeRowsWithHalfPanel(kc, q0, segment, segmentStride, step, a, rows, b, 4, halfOff, actual, 0, nr + 2, add, half);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(expected, actual, kernel.describe() + " add=" + add);
+        for (int r = 0; r < mr; r++) {
+          for (int j = 0; j < nr / 2; j++) {
+            assertEquals(expectedHalf[r * nr + j], half[r * nr + j], kernel.describe() + " half[" + r + "][" + j + "] add=" + add);
+          }
+        }
+      }
+    }
+  }
+
   @Test
   void bothKernelsGatherAPanelRowAndWriteNothingElse() {
     for (MicroKernel kernel : List.of(new ScalarMicroKernel(), new VectorMicroKernel())) {
