@@ -12,6 +12,14 @@ import org.junit.jupiter.api.Test;
  * path of JVMs started without it, would never run.
  */
 class MicroKernelTest {
+  /** A's rows read in place: runs of {@value #SEGMENT} floats, the runs {@value #SEGMENT_STRIDE} apart. */
+  private static final int SEGMENT = 9;
+
+  private static final int SEGMENT_STRIDE = 50;
+
+  /** Steps from the middle of a run: the fifth float of the second run. */
+  private static final int Q0 = 13;
+
   @Test
   void bothKernelsComputeTheTileOfThePackedPanels() {
     for (MicroKernel kernel : List.of(new ScalarMicroKernel(), new VectorMicroKernel())) {
@@ -54,11 +62,10 @@ class MicroKernelTest {
       int mr = kernel.mr();
       int nr = kernel.nr();
       int kc = 41;
-      int segment = 9;
-      int segmentStride = 50;
+      int segment = SEGMENT;
+      int segmentStride = SEGMENT_STRIDE;
       int step = 2;
-      // Steps from the middle of a run: q0 = 13 is the fifth float of the second run.
-      int q0 = 13;
+      int q0 = Q0;
       Rng rng = new Rng(mr * 31L + nr);
       float[] a = random(rng, mr * 7 + 8 * segmentStride + segment * step);
       int[] rows = new int[mr];
@@ -88,29 +95,24 @@ class MicroKernelTest {
     for (MicroKernel kernel : List.of(new ScalarMicroKernel(), new VectorMicroKernel())) {
       int mr = kernel.mr();
       int nr = kernel.nr();
+      // At conv1's stride of 4.
       int kc = 41;
-      int segment = 9;
-      int segmentStride = 50;
       int step = 4;
-      int q0 = 13;
       Rng rng = new Rng(mr * 17L + nr);
-      float[] a = random(rng, mr * 7 + 8 * segmentStride + segment * step);
-      int[] rows = new int[mr];
-      for (int i = 0; i < mr; i++) {
-        rows[i] = i * 7;
-      }
+      float[] a = random(rng, mr * 7 + 8 * SEGMENT_STRIDE + SEGMENT * step);
+      int[] rows = java.util.stream.IntStream.range(0, mr).map(i -> i * 7).toArray();
       float[] b = random(rng, 4 + 2 * nr * kc);
       int halfOff = 4 + nr * kc;
       float[] initial = random(rng, mr * (nr + 2));
       for (boolean add : new boolean[] {false, true}) {
         float[] expected = initial.clone();
-        kernel.computeRows(kc, q0, segment, segmentStride, step, a, rows, b, 4, expected, 0, nr + 2, add);
+        kernel.computeRows(kc, Q0, SEGMENT, SEGMENT_STRIDE, step, a, rows, b, 4, expected, 0, nr + 2, add);
         float[] expectedHalf = new float[mr * nr];
-        kernel.computeRows(kc, q0, segment, segmentStride, step, a, rows, b, halfOff, expectedHalf, 0, nr, false);
+        kernel.computeRows(kc, Q0, SEGMENT, SEGMENT_STRIDE, step, a, rows, b, halfOff, expectedHalf, 0, nr, false);
         float[] actual = initial.clone();
         float[] half = new float[mr * nr];
         java.util.Arrays.fill(half, Float.NaN);
-        kernel.computeRowsWithHalfPanel(kc, q0, segment, segmentStride, step, a, rows, b, 4, halfOff, actual, 0, nr + 2, add, half);
+        kernel.computeRowsWithHalfPanel(kc, Q0, SEGMENT, SEGMENT_STRIDE, step, a, rows, b, 4, halfOff, actual, 0, nr + 2, add, half);
         org.junit.jupiter.api.Assertions.assertArrayEquals(expected, actual, kernel.describe() + " add=" + add);
         for (int r = 0; r < mr; r++) {
           for (int j = 0; j < nr / 2; j++) {
