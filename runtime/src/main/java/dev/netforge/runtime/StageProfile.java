@@ -55,11 +55,12 @@ public final class StageProfile {
       return millis;
     }
 
+    /** Milliseconds per pass; 0 before any ran. */
     private static double perPass(long nanos, int passes) {
       return passes == 0 ? 0 : nanos / 1e6 / passes;
     }
 
-    /** The objects' time over their passes, in milliseconds per pass; 0 before any ran. */
+    /** The objects' time over their passes, in milliseconds per pass ({@link #perPass} of their totals). */
     private double meanMillis(ToLongFunction<StageTimes> nanos, ToIntFunction<StageTimes> passes) {
       long total = 0;
       int count = 0;
@@ -67,7 +68,7 @@ public final class StageProfile {
         total += nanos.applyAsLong(t);
         count += passes.applyAsInt(t);
       }
-      return count == 0 ? 0 : total / 1e6 / count;
+      return perPass(total, count);
     }
   }
 
