@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -219,11 +220,7 @@ final class BenchCommand implements Callable<Integer> {
     if (millis.length < 2) {
       return "";
     }
-    StringBuilder b = new StringBuilder();
-    for (double m : millis) {
-      b.append(b.length() == 0 ? "" : " / ").append(String.format(Locale.ROOT, "%.2f", m));
-    }
-    return b.toString();
+    return Arrays.stream(millis).mapToObj(m -> String.format(Locale.ROOT, "%.2f", m)).collect(Collectors.joining(" / "));
   }
 
   /**
