@@ -108,6 +108,11 @@ final class VectorMicroKernel implements MicroKernel {
   @Override
   public void computeRows(
       int kc, int q0, int segment, int segmentStride, int step, float[] a, int[] rows, float[] b, int bOff, float[] c, int cOff, int ldc, boolean add) {
+    if (step == 1 && q0 % segment + kc <= segment) {
+      int at = q0 / segment * segmentStride + q0 % segment;
+      computeRun(kc, a, rows[0] + at, rows[1] + at, rows[2] + at, rows[3] + at, rows[4] + at, rows[5] + at, b, bOff, c, cOff, ldc, add);
+      return;
+    }
     FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
     FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
     FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -121,7 +126,8 @@ final class VectorMicroKernel implements MicroKernel {
     int r4 = rows[4];
     int r5 = rows[5];
     // One loop whose A index jumps between runs: a loop per run would merge the accumulators from two paths at its
-    // exit, which C2 (JDK 17) handles by boxing them (ten times slower). The jump is a predictable branch.
+    // exit, which C2 (JDK 17) handles by boxing them (ten times slower). The jump is a predictable branch, but it
+    // leaves the index nonlinear, so every step checks six indices: a block within one run takes computeRun instead.
     int at = q0 / segment * segmentStride + q0 % segment * step;
     int left = segment - q0 % segment;
     for (int p = 0; p < kc; p++) {
@@ -154,6 +160,74 @@ final class VectorMicroKernel implements MicroKernel {
     }
     // compute's stores, written out again: the twelve vectors passed to a shared helper were boxed (measured twenty
     // times slower: MiniAlexNet's conv2 backward, 8 → 160 ms).
+    if (add) {
+      c00.add(FloatVector.fromArray(S, c, cOff)).intoArray(c, cOff);
+      c01.add(FloatVector.fromArray(S, c, cOff + L)).intoArray(c, cOff + L);
+      c10.add(FloatVector.fromArray(S, c, cOff + ldc)).intoArray(c, cOff + ldc);
+      c11.add(FloatVector.fromArray(S, c, cOff + ldc + L)).intoArray(c, cOff + ldc + L);
+      c20.add(FloatVector.fromArray(S, c, cOff + 2 * ldc)).intoArray(c, cOff + 2 * ldc);
+      c21.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + L)).intoArray(c, cOff + 2 * ldc + L);
+      c30.add(FloatVector.fromArray(S, c, cOff + 3 * ldc)).intoArray(c, cOff + 3 * ldc);
+      c31.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + L)).intoArray(c, cOff + 3 * ldc + L);
+      c40.add(FloatVector.fromArray(S, c, cOff + 4 * ldc)).intoArray(c, cOff + 4 * ldc);
+      c41.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + L)).intoArray(c, cOff + 4 * ldc + L);
+      c50.add(FloatVector.fromArray(S, c, cOff + 5 * ldc)).intoArray(c, cOff + 5 * ldc);
+      c51.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + L)).intoArray(c, cOff + 5 * ldc + L);
+    } else {
+      c00.intoArray(c, cOff);
+      c01.intoArray(c, cOff + L);
+      c10.intoArray(c, cOff + ldc);
+      c11.intoArray(c, cOff + ldc + L);
+      c20.intoArray(c, cOff + 2 * ldc);
+      c21.intoArray(c, cOff + 2 * ldc + L);
+      c30.intoArray(c, cOff + 3 * ldc);
+      c31.intoArray(c, cOff + 3 * ldc + L);
+      c40.intoArray(c, cOff + 4 * ldc);
+      c41.intoArray(c, cOff + 4 * ldc + L);
+      c50.intoArray(c, cOff + 5 * ldc);
+      c51.intoArray(c, cOff + 5 * ldc + L);
+    }
+  }
+
+  /**
+   * {@link #computeRows} where the k block is one run of consecutive floats in every row (the dense layers' weights,
+   * a stride-1 convolution's patch rows within one example), rows starting at {@code a0}…{@code a5}: the same products
+   * summed in the same order. Its indices are linear in the loop variable, so C2 hoists their range checks out of the
+   * loop; computeRows' jump between runs keeps six checks in every step. Measured 172 → 207 GFLOP/s on one thread of
+   * 226 (a 6×32 tile, k 256, rows of 793 floats), as fast as the packed {@link #compute}'s 210.
+   */
+  private static void computeRun(
+      int kc, float[] a, int a0, int a1, int a2, int a3, int a4, int a5, float[] b, int bOff, float[] c, int cOff, int ldc, boolean add) {
+    FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+    FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+    FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+    FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+    FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+    FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+    for (int p = 0; p < kc; p++) {
+      int bi = bOff + p * NR;
+      FloatVector b0 = FloatVector.fromArray(S, b, bi);
+      FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+      FloatVector av = FloatVector.broadcast(S, a[a0 + p]);
+      c00 = av.fma(b0, c00);
+      c01 = av.fma(b1, c01);
+      av = FloatVector.broadcast(S, a[a1 + p]);
+      c10 = av.fma(b0, c10);
+      c11 = av.fma(b1, c11);
+      av = FloatVector.broadcast(S, a[a2 + p]);
+      c20 = av.fma(b0, c20);
+      c21 = av.fma(b1, c21);
+      av = FloatVector.broadcast(S, a[a3 + p]);
+      c30 = av.fma(b0, c30);
+      c31 = av.fma(b1, c31);
+      av = FloatVector.broadcast(S, a[a4 + p]);
+      c40 = av.fma(b0, c40);
+      c41 = av.fma(b1, c41);
+      av = FloatVector.broadcast(S, a[a5 + p]);
+      c50 = av.fma(b0, c50);
+      c51 = av.fma(b1, c51);
+    }
+    // The stores written out, as computeRows' are (a shared helper boxed them).
     if (add) {
       c00.add(FloatVector.fromArray(S, c, cOff)).intoArray(c, cOff);
       c01.add(FloatVector.fromArray(S, c, cOff + L)).intoArray(c, cOff + L);

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.netforge.runtime.Rng;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Both micro-kernels against a float64 product of the same packed panels, overwriting and accumulating into a C
@@ -56,17 +58,20 @@ class MicroKernelTest {
     }
   }
 
-  @Test
-  void bothKernelsReadRowsInPlaceAsFromAPackedPanel() {
+  /**
+   * Every other float, runs crossed; consecutive floats, runs crossed; consecutive floats within one run of 100 (the
+   * vector kernel's loop without jumps).
+   */
+  @ParameterizedTest
+  @CsvSource({"2, " + SEGMENT, "1, " + SEGMENT, "1, 100"})
+  void bothKernelsReadRowsInPlaceAsFromAPackedPanel(int step, int segment) {
     for (MicroKernel kernel : List.of(new ScalarMicroKernel(), new VectorMicroKernel())) {
       int mr = kernel.mr();
       int nr = kernel.nr();
       int kc = 41;
-      int segment = SEGMENT;
-      int segmentStride = SEGMENT_STRIDE;
-      int step = 2;
+      int segmentStride = Math.max(SEGMENT_STRIDE, segment * step);
       int q0 = Q0;
-      Rng rng = new Rng(mr * 31L + nr);
+      Rng rng = new Rng(mr * 31L + nr + segment);
       float[] a = random(rng, mr * 7 + 8 * segmentStride + segment * step);
       int[] rows = new int[mr];
       float[] packed = new float[mr * kc];
@@ -84,7 +89,7 @@ class MicroKernelTest {
         kernel.compute(kc, packed, 0, b, 4, expected, 0, nr + 2, add);
         float[] actual = initial.clone();
         kernel.computeRows(kc, q0, segment, segmentStride, step, a, rows, b, 4, actual, 0, nr + 2, add);
-        org.junit.jupiter.api.Assertions.assertArrayEquals(expected, actual, kernel.describe() + " add=" + add);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(expected, actual, kernel.describe() + " step " + step + " segment " + segment + " add=" + add);
       }
     }
   }

@@ -78,13 +78,14 @@ class SgemmTest {
 
   @ParameterizedTest
   // n = 101 and 48 end in a panel of at most half the kernel's columns on AVX-512, which the kernel computes with the
-  // panel before it (48: AlexNet2012's conv1 filters a tower, at its stride of 4).
-  @CsvSource({"1,101", "3,101", "4,48"})
-  void rowsReadInPlaceGiveTheBitsOfThePackedProduct(int step, int n) {
-    // A's rows as runs of 23 floats `step` apart, the runs 70 apart (they cross the k blocks), each row starting 3
-    // floats after the last.
-    int segment = 23;
-    int segmentStride = 70;
+  // panel before it (48: AlexNet2012's conv1 filters a tower, at its stride of 4). Runs of 23 cross every k block;
+  // in runs of 280 the first block lies within one run (the kernel's loop without jumps) and the second crosses; a
+  // run of 300 is the whole of k, as a dense layer's rows are.
+  @CsvSource({"1,101,23", "3,101,23", "4,48,23", "1,101,280", "1,101,300", "1,48,300", "2,101,300"})
+  void rowsReadInPlaceGiveTheBitsOfThePackedProduct(int step, int n, int segment) {
+    // A's rows as runs of `segment` floats `step` apart, the runs at least 70 apart, each row starting 3 floats after
+    // the last.
+    int segmentStride = Math.max(70, segment * step);
     int[] rowOffsets = new int[M];
     for (int i = 0; i < M; i++) {
       rowOffsets[i] = 3 * i;
@@ -103,7 +104,7 @@ class SgemmTest {
       Sgemm.gemm(false, true, M, n, K, a, 0, K, bt, 0, K, expected, 0, n, accumulate, Epilogue.NONE);
       float[] actual = initial.clone();
       Sgemm.gemmRowsA(M, n, K, storage, 5, rowOffsets, segment, segmentStride, step, true, bt, 0, K, actual, 0, n, accumulate);
-      org.junit.jupiter.api.Assertions.assertArrayEquals(expected, actual, "accumulate=" + accumulate);
+      org.junit.jupiter.api.Assertions.assertArrayEquals(expected, actual, "segment " + segment + " accumulate=" + accumulate);
     }
     double[] product = product(a, false, bt, true, n);
     float[] c = new float[M * n];
