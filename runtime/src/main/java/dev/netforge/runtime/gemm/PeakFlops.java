@@ -11,34 +11,60 @@ public final class PeakFlops {
   private PeakFlops() {}
 
   /**
-   * GFLOP/s over {@code threads} workers: the best of several rounds of about a tenth of a second each, since the
-   * first rounds run before C2 has compiled the loop and any round can lose the core to another process.
+   * A measurement: all the workers' FMA loops running at once, and each worker's own rate in that same round. Worker 0
+   * is the caller's thread, and in a network of towers worker t runs tower t ({@link Parallel#towers}), so a worker
+   * slower than the others here is a tower that the others wait for at each exchange.
    */
-  public static double measure(int threads) {
+  public record Peak(double gflops, double[] workerGflops) {
+    /** How far the slowest worker fell below the fastest: 0 when all ran alike, 0.1 when one ran 10% slower. */
+    public double spread() {
+      double slowest = Double.MAX_VALUE;
+      double fastest = 0;
+      for (double g : workerGflops) {
+        slowest = Math.min(slowest, g);
+        fastest = Math.max(fastest, g);
+      }
+      return fastest > 0 ? 1 - slowest / fastest : 0;
+    }
+  }
+
+  /**
+   * GFLOP/s over {@code threads} workers: the best of several rounds of about a tenth of a second each, since the
+   * first rounds run before C2 has compiled the loop and any round can lose the core to another process; with each
+   * worker's own rate in that round.
+   */
+  public static Peak measure(int threads) {
     float[] sink = new float[threads * 64];
     double[] flops = new double[threads];
+    long[] nanos = new long[threads];
     for (int i = 0; i < 200; i++) {
       round(sink, 0, 100_000, flops, 0);
     }
-    double best = 0;
+    Peak best = new Peak(0, new double[threads]);
     for (int attempt = 0; attempt < 8; attempt++) {
       long start = System.nanoTime();
       Parallel.shared().forRange(threads, (w, a, b) -> {
         for (int t = a; t < b; t++) {
+          long own = System.nanoTime();
           double total = 0;
           for (int i = 0; i < 25; i++) {
             round(sink, t * 64, 400_000, flops, t);
             total += flops[t];
           }
           flops[t] = total;
+          nanos[t] = System.nanoTime() - own;
         }
       });
       double seconds = (System.nanoTime() - start) / 1e9;
       double total = 0;
-      for (double f : flops) {
-        total += f;
+      double[] workers = new double[threads];
+      for (int t = 0; t < threads; t++) {
+        total += flops[t];
+        workers[t] = flops[t] / nanos[t];
       }
-      best = Math.max(best, total / seconds / 1e9);
+      if (total / seconds / 1e9 > best.gflops()) {
+        best = new Peak(total / seconds / 1e9, workers);
+      }
     }
     return best;
   }

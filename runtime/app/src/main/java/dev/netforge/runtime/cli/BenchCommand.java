@@ -38,6 +38,8 @@ final class BenchCommand implements Callable<Integer> {
   private static final long WARM_UP_NANOS = 3_000_000_000L;
   /** The longest warm-up: past it the steps are timed anyway, and the allocation warning says what they measured. */
   private static final long WARM_UP_LIMIT_NANOS = 30_000_000_000L;
+  /** How far below the fastest worker the slowest may run in the peak measurement before bench says so. */
+  private static final double UNEVEN_WORKERS = 0.05;
 
   @Option(names = "--model", defaultValue = "mini-alexnet")
   String model;
@@ -136,7 +138,7 @@ final class BenchCommand implements Callable<Integer> {
     int threads = Parallel.shared().threads();
     // The FMA loop measures this CPU: it says nothing about a GPU's peak, which only --peak-gflops can give.
     boolean measurePeak = peak == null && cpu;
-    double peakBefore = measurePeak ? PeakFlops.measure(threads) : Double.NaN;
+    PeakFlops.Peak peakBefore = measurePeak ? PeakFlops.measure(threads) : null;
     double forwardFlops = 2.0 * macs(net) * batch;
     engine.fromHost(sgd);
     int[] next = {0};
@@ -153,14 +155,27 @@ final class BenchCommand implements Callable<Integer> {
     // Measured again after the steps, and the better of the two kept: on a shared host one measurement can land in a
     // slow minute (one read 234 GFLOP/s against 403–423 in the same hour), and a peak read low makes every
     // fraction of it look better than it is.
-    double peakGflops = measurePeak ? Math.max(peakBefore, PeakFlops.measure(threads)) : peak != null ? peak : Double.NaN;
+    PeakFlops.Peak measured = null;
+    if (measurePeak) {
+      PeakFlops.Peak after = PeakFlops.measure(threads);
+      measured = after.gflops() > peakBefore.gflops() ? after : peakBefore;
+    }
+    double peakGflops = measured != null ? measured.gflops() : peak != null ? peak : Double.NaN;
     String peakText = Double.isNaN(peakGflops)
         ? "peak unknown (pass --peak-gflops)"
         : measurePeak
-            ? String.format(Locale.ROOT, "peak %.1f GFLOP/s (measured before and after the steps, the better kept; before: %.1f)", peakGflops, peakBefore)
+            ? String.format(Locale.ROOT, "peak %.1f GFLOP/s (measured before and after the steps, the better kept; before: %.1f; the kept one's workers: %s)",
+                peakGflops, peakBefore.gflops(), Arrays.stream(measured.workerGflops()).mapToObj(g -> String.format(Locale.ROOT, "%.1f", g))
+                    .collect(Collectors.joining(", ")))
             : String.format(Locale.ROOT, "peak %.1f GFLOP/s (given)", peakGflops);
     System.out.printf(Locale.ROOT, "%s, batch %d, %s, %s, %s%n", net.name(), batch, engine.describe(),
         cpu ? "GEMM " + Sgemm.kernel() : "generated CUDA kernels", peakText);
+    if (measured != null && measured.spread() > UNEVEN_WORKERS) {
+      // Seen on this project's 2-core build machine: in some minutes the host runs one vCPU about a tenth slower, and
+      // a tower on it (or a loop split evenly) keeps the other thread waiting.
+      System.out.printf(Locale.ROOT, "note: the slowest worker's FMA loop ran %.0f%% below the fastest's: the host is slowing a core, and whatever is split "
+          + "evenly over the workers (a network's towers: the towers' column of --stages) waits for it%n", 100 * measured.spread());
+    }
     System.out.printf(Locale.ROOT, "inputs: %s; weights: %s; update learning rate %g%n", inputs.description(), startedFrom, lr);
     System.out.println("buffers planned: " + net.buffers().describe(batch));
     report("forward", fwd, forwardFlops, peakGflops);
