@@ -165,8 +165,7 @@ final class BenchCommand implements Callable<Integer> {
         ? "peak unknown (pass --peak-gflops)"
         : measurePeak
             ? String.format(Locale.ROOT, "peak %.1f GFLOP/s (measured before and after the steps, the better kept; before: %.1f; the kept one's workers: %s)",
-                peakGflops, peakBefore.gflops(), Arrays.stream(measured.workerGflops()).mapToObj(g -> String.format(Locale.ROOT, "%.1f", g))
-                    .collect(Collectors.joining(", ")))
+                peakGflops, peakBefore.gflops(), joined(measured.workerGflops(), "%.1f", ", "))
             : String.format(Locale.ROOT, "peak %.1f GFLOP/s (given)", peakGflops);
     System.out.printf(Locale.ROOT, "%s, batch %d, %s, %s, %s%n", net.name(), batch, engine.describe(),
         cpu ? "GEMM " + Sgemm.kernel() : "generated CUDA kernels", peakText);
@@ -235,7 +234,12 @@ final class BenchCommand implements Callable<Integer> {
     if (millis.length < 2) {
       return "";
     }
-    return Arrays.stream(millis).mapToObj(m -> String.format(Locale.ROOT, "%.2f", m)).collect(Collectors.joining(" / "));
+    return joined(millis, "%.2f", " / ");
+  }
+
+  /** Each value in {@code format}, {@code separator} between them. */
+  private static String joined(double[] values, String format, String separator) {
+    return Arrays.stream(values).mapToObj(v -> String.format(Locale.ROOT, format, v)).collect(Collectors.joining(separator));
   }
 
   /**
