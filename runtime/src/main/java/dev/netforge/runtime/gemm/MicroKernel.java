@@ -17,6 +17,14 @@ interface MicroKernel {
   void compute(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc, boolean add);
 
   /**
+   * {@code C (+)= S₁ + S₂}, where S₁ is {@link #compute}'s sum over steps {@code [0, kc)} and S₂ its sum over the
+   * {@code kc2} steps after them, each from zero: a node of a sum tree whose halves are both leaves, summed in
+   * registers. The bits are those of S₁ computed into C and S₂ added onto it, or, with {@code add}, of the two summed
+   * into a tile of their own that is then added to C.
+   */
+  void computePair(int kc, int kc2, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc, boolean add);
+
+  /**
    * {@link #compute} with A's {@code mr()} rows read where they lie instead of from a packed panel: steps {@code q0 ≤
    * q < q0 + kc} of row i read {@code a[rows[i] + (q / segment)·segmentStride + (q % segment)·step]}, so each row is
    * a series of runs of {@code segment} floats {@code step} apart, the runs {@code segmentStride} apart (a

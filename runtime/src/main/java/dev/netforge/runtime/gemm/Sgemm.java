@@ -418,8 +418,13 @@ public final class Sgemm {
       SumTree tree, int lo, int hi, float[] a, int aIdx, float[] b, int bIdx, float[] target, int at, int ldt, boolean add, Workspace ws, int depth) {
     int mr = KERNEL.mr();
     int nr = KERNEL.nr();
+    int mid = tree.middle(lo, hi);
     if (tree.isLeaf(lo, hi)) {
       KERNEL.compute(hi - lo, a, aIdx + lo * mr, b, bIdx + lo * nr, target, at, ldt, add);
+    } else if (tree.isLeaf(lo, mid) && tree.isLeaf(mid, hi)) {
+      // Two leaves in one pass with both sums in registers. As four kernel calls and a tile of its own, a batch of 128
+      // in leaves of 32 made AlexNet's fc6 weight gradient 45 ms where one leaf took 25.
+      KERNEL.computePair(mid - lo, hi - mid, a, aIdx + lo * mr, b, bIdx + lo * nr, target, at, ldt, add);
     } else if (add) {
       if (ws.subtreeTiles.length <= depth) {
         ws.subtreeTiles = java.util.Arrays.copyOf(ws.subtreeTiles, depth + 1);
@@ -429,7 +434,6 @@ public final class Sgemm {
       treeSum(tree, lo, hi, a, aIdx, b, bIdx, sum, 0, nr, false, ws, depth + 1);
       storeTile(sum, nr, mr, nr, target, at, ldt, true);
     } else {
-      int mid = tree.middle(lo, hi);
       treeSum(tree, lo, mid, a, aIdx, b, bIdx, target, at, ldt, false, ws, depth);
       treeSum(tree, mid, hi, a, aIdx, b, bIdx, target, at, ldt, true, ws, depth);
     }

@@ -106,6 +106,112 @@ final class VectorMicroKernel implements MicroKernel {
   }
 
   @Override
+  public void computePair(int kc, int kc2, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc, boolean add) {
+    FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+    FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+    FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+    FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+    FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+    FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+    for (int p = 0; p < kc; p++) {
+      int ai = aOff + p * MR;
+      int bi = bOff + p * NR;
+      FloatVector b0 = FloatVector.fromArray(S, b, bi);
+      FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+      FloatVector av = FloatVector.broadcast(S, a[ai]);
+      c00 = av.fma(b0, c00);
+      c01 = av.fma(b1, c01);
+      av = FloatVector.broadcast(S, a[ai + 1]);
+      c10 = av.fma(b0, c10);
+      c11 = av.fma(b1, c11);
+      av = FloatVector.broadcast(S, a[ai + 2]);
+      c20 = av.fma(b0, c20);
+      c21 = av.fma(b1, c21);
+      av = FloatVector.broadcast(S, a[ai + 3]);
+      c30 = av.fma(b0, c30);
+      c31 = av.fma(b1, c31);
+      av = FloatVector.broadcast(S, a[ai + 4]);
+      c40 = av.fma(b0, c40);
+      c41 = av.fma(b1, c41);
+      av = FloatVector.broadcast(S, a[ai + 5]);
+      c50 = av.fma(b0, c50);
+      c51 = av.fma(b1, c51);
+    }
+    // The second part from zero in its own accumulators, as compute would sum it: 24 accumulators, two B vectors
+    // and a broadcast take 27 of AVX-512's 32 registers.
+    FloatVector d00 = FloatVector.zero(S), d01 = FloatVector.zero(S);
+    FloatVector d10 = FloatVector.zero(S), d11 = FloatVector.zero(S);
+    FloatVector d20 = FloatVector.zero(S), d21 = FloatVector.zero(S);
+    FloatVector d30 = FloatVector.zero(S), d31 = FloatVector.zero(S);
+    FloatVector d40 = FloatVector.zero(S), d41 = FloatVector.zero(S);
+    FloatVector d50 = FloatVector.zero(S), d51 = FloatVector.zero(S);
+    for (int p = kc; p < kc + kc2; p++) {
+      int ai = aOff + p * MR;
+      int bi = bOff + p * NR;
+      FloatVector b0 = FloatVector.fromArray(S, b, bi);
+      FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+      FloatVector av = FloatVector.broadcast(S, a[ai]);
+      d00 = av.fma(b0, d00);
+      d01 = av.fma(b1, d01);
+      av = FloatVector.broadcast(S, a[ai + 1]);
+      d10 = av.fma(b0, d10);
+      d11 = av.fma(b1, d11);
+      av = FloatVector.broadcast(S, a[ai + 2]);
+      d20 = av.fma(b0, d20);
+      d21 = av.fma(b1, d21);
+      av = FloatVector.broadcast(S, a[ai + 3]);
+      d30 = av.fma(b0, d30);
+      d31 = av.fma(b1, d31);
+      av = FloatVector.broadcast(S, a[ai + 4]);
+      d40 = av.fma(b0, d40);
+      d41 = av.fma(b1, d41);
+      av = FloatVector.broadcast(S, a[ai + 5]);
+      d50 = av.fma(b0, d50);
+      d51 = av.fma(b1, d51);
+    }
+    c00 = c00.add(d00);
+    c01 = c01.add(d01);
+    c10 = c10.add(d10);
+    c11 = c11.add(d11);
+    c20 = c20.add(d20);
+    c21 = c21.add(d21);
+    c30 = c30.add(d30);
+    c31 = c31.add(d31);
+    c40 = c40.add(d40);
+    c41 = c41.add(d41);
+    c50 = c50.add(d50);
+    c51 = c51.add(d51);
+    // compute's stores, written out again (a shared helper boxed them).
+    if (add) {
+      c00.add(FloatVector.fromArray(S, c, cOff)).intoArray(c, cOff);
+      c01.add(FloatVector.fromArray(S, c, cOff + L)).intoArray(c, cOff + L);
+      c10.add(FloatVector.fromArray(S, c, cOff + ldc)).intoArray(c, cOff + ldc);
+      c11.add(FloatVector.fromArray(S, c, cOff + ldc + L)).intoArray(c, cOff + ldc + L);
+      c20.add(FloatVector.fromArray(S, c, cOff + 2 * ldc)).intoArray(c, cOff + 2 * ldc);
+      c21.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + L)).intoArray(c, cOff + 2 * ldc + L);
+      c30.add(FloatVector.fromArray(S, c, cOff + 3 * ldc)).intoArray(c, cOff + 3 * ldc);
+      c31.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + L)).intoArray(c, cOff + 3 * ldc + L);
+      c40.add(FloatVector.fromArray(S, c, cOff + 4 * ldc)).intoArray(c, cOff + 4 * ldc);
+      c41.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + L)).intoArray(c, cOff + 4 * ldc + L);
+      c50.add(FloatVector.fromArray(S, c, cOff + 5 * ldc)).intoArray(c, cOff + 5 * ldc);
+      c51.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + L)).intoArray(c, cOff + 5 * ldc + L);
+    } else {
+      c00.intoArray(c, cOff);
+      c01.intoArray(c, cOff + L);
+      c10.intoArray(c, cOff + ldc);
+      c11.intoArray(c, cOff + ldc + L);
+      c20.intoArray(c, cOff + 2 * ldc);
+      c21.intoArray(c, cOff + 2 * ldc + L);
+      c30.intoArray(c, cOff + 3 * ldc);
+      c31.intoArray(c, cOff + 3 * ldc + L);
+      c40.intoArray(c, cOff + 4 * ldc);
+      c41.intoArray(c, cOff + 4 * ldc + L);
+      c50.intoArray(c, cOff + 5 * ldc);
+      c51.intoArray(c, cOff + 5 * ldc + L);
+    }
+  }
+
+  @Override
   public void computeRows(
       int kc, int q0, int segment, int segmentStride, int step, float[] a, int[] rows, float[] b, int bOff, float[] c, int cOff, int ldc, boolean add) {
     if (step == 1 && q0 % segment + kc <= segment) {

@@ -1,5 +1,6 @@
 package dev.netforge.runtime.gemm;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.netforge.runtime.Rng;
@@ -54,6 +55,46 @@ class MicroKernelTest {
             assertEquals(initial[i], c[i], kernel.describe() + " wrote outside its tile at " + i);
           }
         }
+      }
+    }
+  }
+
+  /**
+   * A tree node of two leaves (the dense layers' weight gradients): the two parts' sums, each from zero as {@link
+   * MicroKernel#compute} gives it, then their sum, stored or added to C, bit for bit. Parts of unequal length, the
+   * second starting where the first ends.
+   */
+  @Test
+  void bothKernelsSumTwoPartsApartAndAddTheSums() {
+    for (MicroKernel kernel : List.of(new ScalarMicroKernel(), new VectorMicroKernel())) {
+      int mr = kernel.mr();
+      int nr = kernel.nr();
+      int kc = 13;
+      int kc2 = 19;
+      int aOff = 3;
+      int bOff = 5;
+      int cOff = 2;
+      int ldc = nr + 3;
+      Rng rng = new Rng(mr * 300L + nr);
+      float[] a = random(rng, aOff + mr * (kc + kc2));
+      float[] b = random(rng, bOff + nr * (kc + kc2));
+      float[] initial = random(rng, cOff + mr * ldc);
+      float[] first = new float[mr * nr];
+      float[] second = new float[mr * nr];
+      kernel.compute(kc, a, aOff, b, bOff, first, 0, nr, false);
+      kernel.compute(kc2, a, aOff + kc * mr, b, bOff + kc * nr, second, 0, nr, false);
+      for (boolean add : new boolean[] {false, true}) {
+        float[] c = initial.clone();
+        kernel.computePair(kc, kc2, a, aOff, b, bOff, c, cOff, ldc, add);
+        float[] expected = initial.clone();
+        for (int r = 0; r < mr; r++) {
+          for (int j = 0; j < nr; j++) {
+            float sum = first[r * nr + j] + second[r * nr + j];
+            int at = cOff + r * ldc + j;
+            expected[at] = add ? expected[at] + sum : sum;
+          }
+        }
+        assertArrayEquals(expected, c, kernel.describe() + " add=" + add);
       }
     }
   }

@@ -163,13 +163,13 @@ class SgemmTest {
   /**
    * With a {@link SumTree}, each element is the tree's leaves' products summed as separate GEMMs added up in the tree's
    * order would give it, bit for bit — the dense layers' weight gradient was computed that way, and its bits must not
-   * depend on how the sum is carried out. A tree of leaves of 32 over k = 100 halves [50, 100) too, so the right
-   * subtree's own sum is added; C is accumulated onto, and M and N leave partial tiles.
+   * depend on how the sum is carried out. A tree of leaves of 32 over k = 100 is two nodes of two leaves, the right
+   * one's sum added (the kernel's pair of sums); over k = 200 the right half is two such nodes, summed in a tile of
+   * its own and then added. C is accumulated onto, and M and N leave partial tiles.
    */
   @ParameterizedTest
-  @CsvSource({"false", "true"})
-  void treeOrderedSumEqualsTheLeavesAddedInThatOrder(boolean accumulate) {
-    int k = 100;
+  @CsvSource({"100, false", "100, true", "200, false", "200, true"})
+  void treeOrderedSumEqualsTheLeavesAddedInThatOrder(int k, boolean accumulate) {
     SumTree leavesOf32 = new SumTree() {
       @Override
       public boolean isLeaf(int lo, int hi) {
@@ -185,8 +185,8 @@ class SgemmTest {
     float[] b = random(k * N, 11);
     float[] c = random(M * N, 12);
     float[] expected = c.clone();
-    float[] left = leafSums(leavesOf32, 0, 50, a, b);
-    float[] right = leafSums(leavesOf32, 50, 100, a, b);
+    float[] left = leafSums(leavesOf32, 0, k / 2, a, b);
+    float[] right = leafSums(leavesOf32, k / 2, k, a, b);
     for (int i = 0; i < expected.length; i++) {
       float sum = left[i] + right[i];
       expected[i] = accumulate ? expected[i] + sum : sum;
