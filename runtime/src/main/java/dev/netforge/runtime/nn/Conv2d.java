@@ -31,8 +31,9 @@ import java.util.Arrays;
  * AlexNets' conv3–conv5), all three run by Winograd's algorithms instead: the forward pass and the input gradient as
  * {@link WinogradConvolution}s by F(4×4, 3×3), 36 multiplications per 4×4 output tile where these take 144, the weight
  * gradient per leaf by {@link WinogradWeightGradient}'s F(3×3, 2×2), 16 per 2×2 tile of g where dW above takes 36.
- * In a 5×5 one (the AlexNets' conv2) the forward pass and the input gradient do, by F(2×2, 5×5) with 36
- * multiplications where these take 100; its weight gradient stays dW above.
+ * In a 5×5 one (the AlexNets' conv2) the forward pass and the input gradient do, by F(3×3, 5×5) with 49
+ * multiplications per 3×3 output tile where these take 225 (or, on planes where 2×2 tiles waste less, F(2×2, 5×5)
+ * with 36 per 2×2 tile); its weight gradient stays dW above.
  *
  * <p>{@code dy} is overwritten with g. db and dW sum over the examples in {@link BatchTree}'s order with leaves of
  * {@value #EXAMPLES_PER_LEAF}: the workers take whole leaves, so the gradient's bits do not depend on how many there are.
@@ -181,9 +182,10 @@ public final class Conv2d extends Stage {
       // gradient is a convolution of its own (Winograd's or FlippedConvolution), else Wᵀ for ∂col.
       packedWeights = null;
       if (sliceWinograd != null && dx != null) {
+        // For the input gradient's own shape: its output tiles may differ from the forward pass's (5×5 filters).
         int rows = s.groupInputs();
-        packedWeights = scratch.get(0, Scratch.Use.PACKED_WEIGHTS, WinogradConvolution.filtersSize(s, rows, sl.outCount()));
-        WinogradConvolution.transformFilters(s, weight.value, patch, sl.outStart(), rows, sl.outCount(), true, packedWeights);
+        packedWeights = scratch.get(0, Scratch.Use.PACKED_WEIGHTS, WinogradConvolution.filtersSize(sliceWinograd, rows, sl.outCount()));
+        WinogradConvolution.transformFilters(sliceWinograd, weight.value, patch, sl.outStart(), rows, sl.outCount(), true, packedWeights);
       } else if (sliceFlipped != null) {
         packedWeights = scratch.get(0, Scratch.Use.PACKED_WEIGHTS, Sgemm.packedASize(s.groupInputs(), sliceFlipped.patch()));
         float[] unpacked = scratch.get(0, Scratch.Use.FLIPPED_FILTERS, s.groupInputs() * sliceFlipped.patch());

@@ -47,6 +47,23 @@ import java.util.Arrays;
  *      ⎣0     0     0     0    1 ⎦
  * </pre>
  *
+ * <p>Where a 5×5 convolution's output planes take fewer multiplications in 3×3 tiles, counting the edge tiles' spare
+ * outputs (every square plane but 1×1, 2×2 and 4×4: the AlexNets' 27×27 conv2 is exactly 9×9 tiles, 3969
+ * multiplications per input channel and filter where 2×2 tiles take 7056), it runs by F(3×3, 5×5) instead, 7×7 input
+ * tiles of the points 0, ±1, ±½, 2 and ∞ ({@link WinogradF3x3Transforms}, G below). Its float32 error measured as
+ * F(4×4, 3×3)'s: in a float64-checked simulation over 64 channels, at most 1.0·10⁻⁵ of the largest output (median
+ * 2.9·10⁻⁶), against F(4×4, 3×3)'s 9.6·10⁻⁶ (2.1·10⁻⁶).
+ *
+ * <pre>
+ *      ⎡−2     0     0     0     0   ⎤
+ *      ⎢−⅔    −⅔    −⅔    −⅔    −⅔   ⎥
+ *      ⎢−2/9   2/9  −2/9   2/9  −2/9 ⎥
+ * G =  ⎢16/9   8/9   4/9   2/9   1/9 ⎥
+ *      ⎢16/15 −8/15  4/15 −2/15  1/15⎥
+ *      ⎢2/45   4/45  8/45  16/45 32/45⎥
+ *      ⎣0      0     0     0     1   ⎦
+ * </pre>
+ *
  * <p>{@link Conv2d} runs its forward pass this way where it {@link #applies}, and its input gradient too: at stride 1
  * that is itself a convolution of the output gradient with the flipped filters, of the same size ({@link
  * FlippedConvolution#shape}). The weight gradient of 3×3 filters takes F(3×3, 2×2) instead ({@link
@@ -65,8 +82,8 @@ final class WinogradConvolution {
   private static final int MIN_CHANNEL_PRODUCT = 16_384;
 
   /**
-   * {@link #MIN_CHANNEL_PRODUCT} for 5×5 filters, where the algorithm saves 2.6 times the multiplications instead of
-   * 1.9: the AlexNets' conv2 (48 × 128 a tower, 64 × 192) and up, not MiniAlexNet's (32 × 64 a tower), so that the
+   * {@link #MIN_CHANNEL_PRODUCT} for 5×5 filters, where the algorithms save 2.6 times the multiplications or more
+   * (F(3×3, 5×5) on 27×27 planes 4.6) instead of 1.9: the AlexNets' conv2 (48 × 128 a tower, 64 × 192) and up, not MiniAlexNet's (32 × 64 a tower), so that the
    * default job keeps its bits.
    */
   private static final int MIN_CHANNEL_PRODUCT_5X5 = 4_096;
@@ -89,6 +106,7 @@ final class WinogradConvolution {
 
   private static final WinogradF4x4Transforms TRANSFORMS_4X4 = WinogradF4x4Transforms.forThisJvm();
   private static final Winograd5x5Transforms TRANSFORMS_5X5 = Winograd5x5Transforms.forThisJvm();
+  private static final WinogradF3x3Transforms TRANSFORMS_F3X3 = WinogradF3x3Transforms.forThisJvm();
 
   /** F(2×2, 5×5)'s G, as the class javadoc writes it; the filters are transformed in float64 and rounded once. */
   private static final double[][] G_5X5 = {
@@ -100,6 +118,17 @@ final class WinogradConvolution {
     {0, 0, 0, 0, 1},
   };
 
+  /** F(3×3, 5×5)'s G, as the class javadoc writes it. */
+  private static final double[][] G_F3X3 = {
+    {-2, 0, 0, 0, 0},
+    {-2 / 3.0, -2 / 3.0, -2 / 3.0, -2 / 3.0, -2 / 3.0},
+    {-2 / 9.0, 2 / 9.0, -2 / 9.0, 2 / 9.0, -2 / 9.0},
+    {16 / 9.0, 8 / 9.0, 4 / 9.0, 2 / 9.0, 1 / 9.0},
+    {16 / 15.0, -8 / 15.0, 4 / 15.0, -2 / 15.0, 1 / 15.0},
+    {2 / 45.0, 4 / 45.0, 8 / 45.0, 16 / 45.0, 32 / 45.0},
+    {0, 0, 0, 0, 1},
+  };
+
   /** F(4×4, 3×3)'s G's entries (the class javadoc), as multipliers. */
   private static final double QUARTER = 0.25;
   private static final double SIXTH = 1 / 6.0;
@@ -108,7 +137,7 @@ final class WinogradConvolution {
   private static final double TWENTY_FOURTH = 1 / 24.0;
 
   /**
-   * Inputs per run of {@link #transformFilters}' staging: 36 points × 16 inputs × 6 rows, 13.5 kB. A divisor of the
+   * Inputs per run of {@link #transformFilters}' staging: up to 49 points × 16 inputs × 6 rows, 18.4 kB. A divisor of the
    * GEMM's block of k (256, {@link Sgemm#packA}), so that no run crosses one of the packed filters' blocks; the tests'
    * layers with more than 256 inputs or filters would fail if one did.
    */
@@ -116,13 +145,13 @@ final class WinogradConvolution {
 
   /** One filter's outputs of a block, tile² rows of tiles ({@link WinogradTileTransforms#output}); kept per thread. */
   private static final ThreadLocal<float[]> OUTPUT_ROWS = ThreadLocal.withInitial(() -> new float[0]);
-  private static final ThreadLocal<float[]> FILTER_STAGING = ThreadLocal.withInitial(() -> new float[36 * FILTER_CHUNK * Sgemm.panelHeight()]);
+  private static final ThreadLocal<float[]> FILTER_STAGING = ThreadLocal.withInitial(() -> new float[49 * FILTER_CHUNK * Sgemm.panelHeight()]);
   private static final ThreadLocal<int[]> TILE_OFFSETS = ThreadLocal.withInitial(() -> new int[0]);
   private static final ThreadLocal<TileCorners> TILE_CORNERS = ThreadLocal.withInitial(TileCorners::new);
   /** The transforms' {@code workSize} room, one per thread, fetched once per call of a transform loop. */
   private static final ThreadLocal<float[]> TRANSFORM_WORK =
       ThreadLocal.withInitial(
-          () -> new float[Math.max(WinogradWeightGradient.transformsWorkSize(), Math.max(TRANSFORMS_4X4.workSize(), TRANSFORMS_5X5.workSize()))]);
+          () -> new float[Math.max(WinogradWeightGradient.transformsWorkSize(), Math.max(TRANSFORMS_4X4.workSize(), Math.max(TRANSFORMS_5X5.workSize(), TRANSFORMS_F3X3.workSize())))]);
 
   private WinogradConvolution() {}
 
@@ -143,9 +172,17 @@ final class WinogradConvolution {
     };
   }
 
-  /** The side of the output tiles this class computes for {@code s}'s filters: 4 for 3×3 ones, 2 for 5×5 ones. */
+  /**
+   * The side of the output tiles this class computes for {@code s}'s filters: 4 for 3×3 ones; for 5×5 ones 3 where
+   * that takes fewer multiplications than 2 (the class javadoc).
+   */
   static int outputTile(ConvShape s) {
-    return s.kernel() == 3 ? 4 : 2;
+    if (s.kernel() == 3) {
+      return 4;
+    }
+    long inTwos = 36L * tiles(s, 2);
+    long inThrees = 49L * tiles(s, 3);
+    return inThrees < inTwos ? 3 : 2;
   }
 
   /** Points of the transform ({@code (outputTile + kernel − 1)²}): GEMMs per block of tiles. */
@@ -155,7 +192,10 @@ final class WinogradConvolution {
   }
 
   private static WinogradTileTransforms transforms(ConvShape s) {
-    return s.kernel() == 5 ? TRANSFORMS_5X5 : TRANSFORMS_4X4;
+    if (s.kernel() == 3) {
+      return TRANSFORMS_4X4;
+    }
+    return outputTile(s) == 3 ? TRANSFORMS_F3X3 : TRANSFORMS_5X5;
   }
 
   private static int tilesHigh(ConvShape s, int tile) {
@@ -229,7 +269,8 @@ final class WinogradConvolution {
   }
 
   /**
-   * Transforms {@code rows × inputs} filters of {@code s}'s size (k×k, k = 3 or 5) into the packed U_ξ, written where
+   * Transforms {@code rows × inputs} filters of {@code s}'s size (k×k, k = 3 or 5), for the output tiles of {@code s}
+   * ({@link #outputTile}; an input gradient's are those of its own shape), into the packed U_ξ, written where
    * {@link Sgemm#packA} would put them (ξ's from {@code packed[ξ · packedASize(rows, inputs)]}). Filter (r, q) is
    * {@code weight[(first + r) · patch + q · k² + i]}, or, {@code flipped}, the input gradient's {@code weight[(first +
    * q) · patch + r · k² + k² − 1 − i]}: filter q's input channel r, turned by 180°.
@@ -257,7 +298,7 @@ final class WinogradConvolution {
             if (s.kernel() == 3) {
               transform3x3(weight, src, step, gg, staged, u, chunk);
             } else {
-              transform5x5(weight, src, step, staged, u, chunk);
+              transform5x5(outputTile(s) == 3 ? G_F3X3 : G_5X5, weight, src, step, staged, u, chunk);
             }
           }
         }
@@ -312,29 +353,30 @@ final class WinogradConvolution {
   }
 
   /**
-   * One 5×5 filter's U = G g Gᵀ of F(2×2, 5×5) in float64, each of its 36 values rounded once, its taps from {@code
-   * weight[src + i · step]}, to {@code packed[u + ξ · matrix]}.
+   * One 5×5 filter's U = G g Gᵀ of F(2×2, 5×5) or F(3×3, 5×5) (its G, 6 or 7 rows) in float64, each of its values
+   * rounded once, its taps from {@code weight[src + i · step]}, to {@code packed[u + ξ · matrix]}.
    */
-  private static void transform5x5(float[] weight, int src, int step, float[] packed, int u, int matrix) {
-    for (int a = 0; a < 6; a++) {
+  private static void transform5x5(double[][] g, float[] weight, int src, int step, float[] packed, int u, int matrix) {
+    int alpha = g.length;
+    for (int a = 0; a < alpha; a++) {
       // Row a of G g.
-      double h0 = gRow(weight, src, step, a, 0);
-      double h1 = gRow(weight, src, step, a, 1);
-      double h2 = gRow(weight, src, step, a, 2);
-      double h3 = gRow(weight, src, step, a, 3);
-      double h4 = gRow(weight, src, step, a, 4);
-      for (int b = 0; b < 6; b++) {
-        double[] gb = G_5X5[b];
-        packed[u + (6 * a + b) * matrix] = (float) (h0 * gb[0] + h1 * gb[1] + h2 * gb[2] + h3 * gb[3] + h4 * gb[4]);
+      double h0 = gRow(g, weight, src, step, a, 0);
+      double h1 = gRow(g, weight, src, step, a, 1);
+      double h2 = gRow(g, weight, src, step, a, 2);
+      double h3 = gRow(g, weight, src, step, a, 3);
+      double h4 = gRow(g, weight, src, step, a, 4);
+      for (int b = 0; b < alpha; b++) {
+        double[] gb = g[b];
+        packed[u + (alpha * a + b) * matrix] = (float) (h0 * gb[0] + h1 * gb[1] + h2 * gb[2] + h3 * gb[3] + h4 * gb[4]);
       }
     }
   }
 
   /** {@code (G g)[a][k]} of the 5×5 filter whose taps are {@code weight[src + i · step]}. */
-  private static double gRow(float[] weight, int src, int step, int a, int k) {
+  private static double gRow(double[][] g, float[] weight, int src, int step, int a, int k) {
     double sum = 0;
     for (int i = 0; i < 5; i++) {
-      sum += G_5X5[a][i] * weight[src + (5 * i + k) * step];
+      sum += g[a][i] * weight[src + (5 * i + k) * step];
     }
     return sum;
   }

@@ -1,0 +1,56 @@
+package dev.netforge.runtime.nn;
+
+import dev.netforge.runtime.VectorApi;
+
+/**
+ * The input and output transforms of Winograd's F(3×3, 5×5) ({@link WinogradConvolution} on 5×5 filters where 3×3
+ * output tiles take fewer multiplications than {@link Winograd5x5Transforms}' 2×2 ones), each over the {@code nr}
+ * tiles of one GEMM column panel: a 7×7 input tile d into V = Bᵀ d B, 49 products M into the 3×3 outputs Aᵀ M A. Both
+ * passes of each are the rows of the matrix below applied to a column (then to a row) of seven values, each sum from
+ * +0 by a fused multiply-add per coefficient, left to right, so every implementation gives the same bits:
+ *
+ * <pre>
+ *      ⎡−½   ¼   5/2 −5/4 −2   1   0⎤
+ *      ⎢ 0   ½   ¼  −9/4 −1    1   0⎥        ⎡1  1   1   1    1   1  0⎤
+ *      ⎢ 0  −½   ¾   7/4 −3    1   0⎥   Aᵀ = ⎢0  1  −1   ½   −½   2  0⎥
+ * Bᵀ = ⎢ 0   1   3/2 −2   −3/2 1   0⎥        ⎣0  1   1   ¼    ¼   4  1⎦
+ *      ⎢ 0  −1   5/2  0   −5/2 1   0⎥
+ *      ⎢ 0   ¼   0   −5/4  0   1   0⎥
+ *      ⎣ 0  −½   ¼   5/2 −5/4 −2   1⎦
+ * </pre>
+ *
+ * These are the Toom–Cook matrices of the points 0, 1, −1, ½, −½, 2 and ∞; {@link WinogradConvolution#transformFilters}
+ * holds G. 49 multiplications per 3×3 output tile where the direct convolution takes 225, and a 27×27 plane (the
+ * AlexNets' conv2) is exactly 9×9 tiles. The zero coefficients are multiplied too: skipped by a branch per coefficient,
+ * they made C2 box the vector sums (AlexNetTorchvision's conv2 forward pass twice as slow).
+ */
+interface WinogradF3x3Transforms extends WinogradTileTransforms {
+  /** The side of an input tile. */
+  int ALPHA = 7;
+
+  /** The side of an output tile. */
+  int TILE = 3;
+
+  /** Bᵀ, row by row. */
+  float[] INPUT = {
+    -0.5f, 0.25f, 2.5f, -1.25f, -2f, 1f, 0f,
+    0f, 0.5f, 0.25f, -2.25f, -1f, 1f, 0f,
+    0f, -0.5f, 0.75f, 1.75f, -3f, 1f, 0f,
+    0f, 1f, 1.5f, -2f, -1.5f, 1f, 0f,
+    0f, -1f, 2.5f, 0f, -2.5f, 1f, 0f,
+    0f, 0.25f, 0f, -1.25f, 0f, 1f, 0f,
+    0f, -0.5f, 0.25f, 2.5f, -1.25f, -2f, 1f,
+  };
+
+  /** Aᵀ, row by row. */
+  float[] OUTPUT = {
+    1f, 1f, 1f, 1f, 1f, 1f, 0f,
+    0f, 1f, -1f, 0.5f, -0.5f, 2f, 0f,
+    0f, 1f, 1f, 0.25f, 0.25f, 4f, 1f,
+  };
+
+  /** The vector implementation when this JVM has the Vector API, else the scalar one. */
+  static WinogradF3x3Transforms forThisJvm() {
+    return VectorApi.present() ? new VectorWinogradF3x3Transforms() : new ScalarWinogradF3x3Transforms();
+  }
+}

@@ -1,0 +1,133 @@
+package dev.netforge.runtime.nn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.netforge.runtime.Rng;
+import dev.netforge.runtime.gemm.Sgemm;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Both implementations of {@link WinogradF3x3Transforms}: the same bits as each other, and within float32 rounding of
+ * Bᵀ d B and Aᵀ M A computed in float64 from the Toom–Cook matrices of 0, 1, −1, ½, −½, 2, ∞ (written here from their
+ * definition, not from the class's tables), tile by tile: tiles at scattered offsets (as a panel's tiles wrap rows,
+ * planes and examples), repeated offsets (a panel's spare columns), values of every sign and scale. Also that G, Aᵀ
+ * and Bᵀ compute a correlation: Aᵀ [(G g Gᵀ) ⊙ (Bᵀ d B)] A is the 3×3 correlation of d with g.
+ */
+class WinogradF3x3TransformsTest {
+  private static final int WIDTH = 20;
+  private static final int MATRIX = 1000;
+
+  private static final double[][] BT = {
+    {-1 / 2.0, 1 / 4.0, 5 / 2.0, -5 / 4.0, -2, 1, 0},
+    {0, 1 / 2.0, 1 / 4.0, -9 / 4.0, -1, 1, 0},
+    {0, -1 / 2.0, 3 / 4.0, 7 / 4.0, -3, 1, 0},
+    {0, 1, 3 / 2.0, -2, -3 / 2.0, 1, 0},
+    {0, -1, 5 / 2.0, 0, -5 / 2.0, 1, 0},
+    {0, 1 / 4.0, 0, -5 / 4.0, 0, 1, 0},
+    {0, -1 / 2.0, 1 / 4.0, 5 / 2.0, -5 / 4.0, -2, 1},
+  };
+  private static final double[][] AT = {
+    {1, 1, 1, 1, 1, 1, 0},
+    {0, 1, -1, 1 / 2.0, -1 / 2.0, 2, 0},
+    {0, 1, 1, 1 / 4.0, 1 / 4.0, 4, 1},
+  };
+  private static final double[][] G = {
+    {-2, 0, 0, 0, 0},
+    {-2 / 3.0, -2 / 3.0, -2 / 3.0, -2 / 3.0, -2 / 3.0},
+    {-2 / 9.0, 2 / 9.0, -2 / 9.0, 2 / 9.0, -2 / 9.0},
+    {16 / 9.0, 8 / 9.0, 4 / 9.0, 2 / 9.0, 1 / 9.0},
+    {16 / 15.0, -8 / 15.0, 4 / 15.0, -2 / 15.0, 1 / 15.0},
+    {2 / 45.0, 4 / 45.0, 8 / 45.0, 16 / 45.0, 32 / 45.0},
+    {0, 0, 0, 0, 1},
+  };
+
+  @Test
+  void theMatricesComputeTheCorrelation() {
+    Rng rng = new Rng(35);
+    double[][] d = new double[7][7];
+    double[][] g = new double[5][5];
+    for (double[] row : d) {
+      for (int i = 0; i < row.length; i++) {
+        row[i] = rng.nextGaussian();
+      }
+    }
+    for (double[] row : g) {
+      for (int i = 0; i < row.length; i++) {
+        row[i] = rng.nextGaussian();
+      }
+    }
+    double[][] u = TransformFixtures.sandwich(G, g);
+    double[][] v = TransformFixtures.sandwich(BT, d);
+    double[][] m = new double[7][7];
+    for (int i = 0; i < 7; i++) {
+      for (int k = 0; k < 7; k++) {
+        m[i][k] = u[i][k] * v[i][k];
+      }
+    }
+    double[][] y = TransformFixtures.sandwich(AT, m);
+    for (int i = 0; i < 3; i++) {
+      for (int k = 0; k < 3; k++) {
+        double expected = 0;
+        for (int a = 0; a < 5; a++) {
+          for (int b = 0; b < 5; b++) {
+            expected += d[i + a][k + b] * g[a][b];
+          }
+        }
+        assertEquals(expected, y[i][k], 1e-12 * (1 + Math.abs(expected)), "Y[" + i + "][" + k + "]");
+      }
+    }
+  }
+
+  @Test
+  void bothImplementationsComputeTheMatrices() {
+    int nr = Sgemm.panelWidth();
+    Rng rng = new Rng(2017);
+    float[] planes = TransformFixtures.planes(rng, 40, WIDTH);
+    int[] tileAt = TransformFixtures.tileCorners(rng, nr + 3, WIDTH, 33, 13);
+    float[] products = new float[49 * MATRIX];
+    for (int i = 0; i < products.length; i++) {
+      products[i] = (float) (rng.nextGaussian() * 100);
+    }
+    int offset = 3;
+    float[][] results = new float[4][];
+    WinogradF3x3Transforms[] implementations = {new ScalarWinogradF3x3Transforms(), new VectorWinogradF3x3Transforms()};
+    for (int i = 0; i < 2; i++) {
+      WinogradF3x3Transforms t = implementations[i];
+      float[] work = new float[t.workSize()];
+      results[2 * i] = new float[49 * MATRIX];
+      t.input(planes, tileAt, offset, WIDTH, results[2 * i], 7, MATRIX, work);
+      results[2 * i + 1] = new float[9 * 100];
+      t.output(products, 11, MATRIX, results[2 * i + 1], 5, 100, work);
+    }
+    assertArrayEquals(results[0], results[2], "input: the vector implementation's bits");
+    assertArrayEquals(results[1], results[3], "output: the vector implementation's bits");
+
+    for (int j = 0; j < nr; j++) {
+      int at = tileAt[offset + j];
+      double[][] d = new double[7][7];
+      double bound = 0;
+      for (int i = 0; i < 7; i++) {
+        for (int k = 0; k < 7; k++) {
+          d[i][k] = planes[at + i * WIDTH + k];
+          bound = Math.max(bound, Math.abs(d[i][k]));
+        }
+      }
+      double[][] v = TransformFixtures.sandwich(BT, d);
+      for (int xi = 0; xi < 49; xi++) {
+        // Bᵀ's rows sum to at most 8 in magnitude: 100 · bound bounds every partial sum.
+        assertEquals(v[xi / 7][xi % 7], results[0][7 + xi * MATRIX + j], 100 * bound * 0x1p-20, "V[" + xi + "] of tile " + j);
+      }
+      double[][] m = new double[7][7];
+      bound = 0;
+      for (int xi = 0; xi < 49; xi++) {
+        m[xi / 7][xi % 7] = products[11 + xi * MATRIX + j];
+        bound = Math.max(bound, Math.abs(m[xi / 7][xi % 7]));
+      }
+      double[][] y = TransformFixtures.sandwich(AT, m);
+      for (int q = 0; q < 9; q++) {
+        assertEquals(y[q / 3][q % 3], results[1][5 + q * 100 + j], 100 * bound * 0x1p-20, "Y[" + q + "] of tile " + j);
+      }
+    }
+  }
+}
