@@ -29,7 +29,7 @@ import java.util.Arrays;
  * filter where F(2×2, 3×3), which this class ran until session 18, took 784 (49 tiles of 16) and the direct
  * convolution 1521.
  *
- * <p>A 5×5 stride-1 convolution runs the same way by F(2×2, 5×5), with the same 6×6 input tiles and Bᵀ: 36
+ * <p>A 5×5 stride-1 convolution can run the same way by F(2×2, 5×5), with the same 6×6 input tiles and Bᵀ: 36
  * multiplications per 2×2 tile and input channel where the direct convolution takes 100 ({@link
  * Winograd5x5Transforms}, G below). Both transforms multiply by up to 5 and divide by up to 24 before the GEMMs, so the
  * results differ from the direct convolution's by about 20 times the direct one's own rounding, still inside the
@@ -92,7 +92,7 @@ final class WinogradConvolution {
    * Column panels of tiles per block: V and M take 36 · (inputs + filters) · 32 floats a panel (AlexNetTorchvision's
    * conv3: 2.7 MB), and each block reads all 36 packed U_ξ once. One panel measured faster than two or four for
    * AlexNetTorchvision's conv3–conv5 by F(4×4, 3×3), forward and backward (docs/performance.md, session 18), and no
-   * slower for conv2 by F(2×2, 5×5).
+   * slower for conv2 by F(2×2, 5×5) (not measured again for F(3×3, 5×5)'s 49 points).
    */
   private static final int BLOCK_PANELS = 1;
 
