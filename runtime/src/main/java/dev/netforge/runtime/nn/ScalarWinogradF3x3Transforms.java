@@ -12,20 +12,12 @@ final class ScalarWinogradF3x3Transforms implements WinogradF3x3Transforms {
       int at = tileAt[tileAtOff + j];
       for (int k = 0; k < ALPHA; k++) {
         for (int r = 0; r < ALPHA; r++) {
-          float sum = 0f;
-          for (int i = 0; i < ALPHA; i++) {
-            sum = Math.fma(INPUT[r * ALPHA + i], planes[at + i * width + k], sum);
-          }
-          work[ALPHA * r + k] = sum;
+          work[ALPHA * r + k] = combine(INPUT, r, planes, at + k, width);
         }
       }
       for (int r = 0; r < ALPHA; r++) {
         for (int q = 0; q < ALPHA; q++) {
-          float sum = 0f;
-          for (int c = 0; c < ALPHA; c++) {
-            sum = Math.fma(INPUT[q * ALPHA + c], work[ALPHA * r + c], sum);
-          }
-          out[outOff + (ALPHA * r + q) * matrix + j] = sum;
+          out[outOff + (ALPHA * r + q) * matrix + j] = combine(INPUT, q, work, ALPHA * r, 1);
         }
       }
     }
@@ -36,26 +28,26 @@ final class ScalarWinogradF3x3Transforms implements WinogradF3x3Transforms {
     int nr = Sgemm.panelWidth();
     // work: Aᵀ M's three rows, seven columns each.
     for (int j = 0; j < nr; j++) {
-      int mi = productsOff + j;
       for (int k = 0; k < ALPHA; k++) {
         for (int r = 0; r < TILE; r++) {
-          float sum = 0f;
-          for (int i = 0; i < ALPHA; i++) {
-            sum = Math.fma(OUTPUT[r * ALPHA + i], products[mi + (ALPHA * i + k) * matrix], sum);
-          }
-          work[ALPHA * r + k] = sum;
+          work[ALPHA * r + k] = combine(OUTPUT, r, products, productsOff + j + k * matrix, ALPHA * matrix);
         }
       }
       for (int r = 0; r < TILE; r++) {
         for (int q = 0; q < TILE; q++) {
-          float sum = 0f;
-          for (int c = 0; c < ALPHA; c++) {
-            sum = Math.fma(OUTPUT[q * ALPHA + c], work[ALPHA * r + c], sum);
-          }
-          out[outOff + j + (TILE * r + q) * ld] = sum;
+          out[outOff + j + (TILE * r + q) * ld] = combine(OUTPUT, q, work, ALPHA * r, 1);
         }
       }
     }
+  }
+
+  /** Row {@code row} of {@code coefficients} (seven a row) applied to {@code values[at + i·stride]}, i &lt; 7. */
+  private static float combine(float[] coefficients, int row, float[] values, int at, int stride) {
+    float sum = 0f;
+    for (int i = 0; i < ALPHA; i++) {
+      sum = Math.fma(coefficients[row * ALPHA + i], values[at + i * stride], sum);
+    }
+    return sum;
   }
 
   @Override
