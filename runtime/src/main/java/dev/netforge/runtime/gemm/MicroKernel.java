@@ -25,6 +25,12 @@ interface MicroKernel {
   void computePair(int kc, int kc2, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc, boolean add);
 
   /**
+   * Whether {@link #computePair} keeps both sets of sums in registers, so that a GEMM should prefer it to two {@link
+   * #compute} calls and a tile of its own.
+   */
+  boolean pairsInRegisters();
+
+  /**
    * {@link #compute} with A's {@code mr()} rows read where they lie instead of from a packed panel: steps {@code q0 ≤
    * q < q0 + kc} of row i read {@code a[rows[i] + (q / segment)·segmentStride + (q % segment)·step]}, so each row is
    * a series of runs of {@code segment} floats {@code step} apart, the runs {@code segmentStride} apart (a

@@ -48,6 +48,12 @@ final class ScalarMicroKernel implements MicroKernel {
     store(first, c, cOff, ldc, add);
   }
 
+  /** Its accumulators are arrays either way; true, so that the tests' GEMMs run {@link #computePair} too. */
+  @Override
+  public boolean pairsInRegisters() {
+    return true;
+  }
+
   @Override
   public void computeRows(
       int kc, int q0, int segment, int segmentStride, int step, float[] a, int[] rows, float[] b, int bOff, float[] c, int cOff, int ldc, boolean add) {

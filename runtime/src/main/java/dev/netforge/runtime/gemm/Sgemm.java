@@ -421,9 +421,9 @@ public final class Sgemm {
     int mid = tree.middle(lo, hi);
     if (tree.isLeaf(lo, hi)) {
       KERNEL.compute(hi - lo, a, aIdx + lo * mr, b, bIdx + lo * nr, target, at, ldt, add);
-    } else if (tree.isLeaf(lo, mid) && tree.isLeaf(mid, hi)) {
+    } else if (KERNEL.pairsInRegisters() && tree.isLeaf(lo, mid) && tree.isLeaf(mid, hi)) {
       // Two leaves in one pass with both sums in registers. As four kernel calls and a tile of its own, a batch of 128
-      // in leaves of 32 made AlexNet's fc6 weight gradient 45 ms where one leaf took 25.
+      // in leaves of 32 made AlexNet's fc6 weight gradient 45 ms where one leaf took 25 (AVX-512).
       KERNEL.computePair(mid - lo, hi - mid, a, aIdx + lo * mr, b, bIdx + lo * nr, target, at, ldt, add);
     } else if (add) {
       if (ws.subtreeTiles.length <= depth) {
