@@ -83,8 +83,8 @@ final class WinogradConvolution {
 
   /**
    * {@link #MIN_CHANNEL_PRODUCT} for 5×5 filters, where the algorithms save 2.6 times the multiplications or more
-   * (F(3×3, 5×5) on 27×27 planes 4.6) instead of 1.9: the AlexNets' conv2 (48 × 128 a tower, 64 × 192) and up, not MiniAlexNet's (32 × 64 a tower), so that the
-   * default job keeps its bits.
+   * (F(3×3, 5×5) on 27×27 planes 4.6) instead of 1.9: the AlexNets' conv2 (48 × 128 a tower, 64 × 192) and up, not
+   * MiniAlexNet's (32 × 64 a tower), so that the default job keeps its bits.
    */
   private static final int MIN_CHANNEL_PRODUCT_5X5 = 4_096;
 
@@ -137,21 +137,27 @@ final class WinogradConvolution {
   private static final double TWENTY_FOURTH = 1 / 24.0;
 
   /**
-   * Inputs per run of {@link #transformFilters}' staging: up to 49 points × 16 inputs × 6 rows, 18.4 kB. A divisor of the
-   * GEMM's block of k (256, {@link Sgemm#packA}), so that no run crosses one of the packed filters' blocks; the tests'
-   * layers with more than 256 inputs or filters would fail if one did.
+   * Inputs per run of {@link #transformFilters}' staging: up to 49 points × 16 inputs × 6 rows, 18.4 kB. A divisor of
+   * the GEMM's block of k (256, {@link Sgemm#packA}), so that no run crosses one of the packed filters' blocks; the
+   * tests' layers with more than 256 inputs or filters would fail if one did.
    */
   private static final int FILTER_CHUNK = 16;
 
+  /** The most points of the algorithms here: F(3×3, 5×5)'s 7×7. */
+  private static final int MAX_POINTS = WinogradF3x3Transforms.ALPHA * WinogradF3x3Transforms.ALPHA;
+
   /** One filter's outputs of a block, tile² rows of tiles ({@link WinogradTileTransforms#output}); kept per thread. */
   private static final ThreadLocal<float[]> OUTPUT_ROWS = ThreadLocal.withInitial(() -> new float[0]);
-  private static final ThreadLocal<float[]> FILTER_STAGING = ThreadLocal.withInitial(() -> new float[49 * FILTER_CHUNK * Sgemm.panelHeight()]);
+  private static final ThreadLocal<float[]> FILTER_STAGING =
+      ThreadLocal.withInitial(() -> new float[MAX_POINTS * FILTER_CHUNK * Sgemm.panelHeight()]);
   private static final ThreadLocal<int[]> TILE_OFFSETS = ThreadLocal.withInitial(() -> new int[0]);
   private static final ThreadLocal<TileCorners> TILE_CORNERS = ThreadLocal.withInitial(TileCorners::new);
   /** The transforms' {@code workSize} room, one per thread, fetched once per call of a transform loop. */
   private static final ThreadLocal<float[]> TRANSFORM_WORK =
       ThreadLocal.withInitial(
-          () -> new float[Math.max(WinogradWeightGradient.transformsWorkSize(), Math.max(TRANSFORMS_4X4.workSize(), Math.max(TRANSFORMS_5X5.workSize(), TRANSFORMS_F3X3.workSize())))]);
+          () -> new float[Math.max(
+              Math.max(WinogradWeightGradient.transformsWorkSize(), TRANSFORMS_4X4.workSize()),
+              Math.max(TRANSFORMS_5X5.workSize(), TRANSFORMS_F3X3.workSize()))]);
 
   private WinogradConvolution() {}
 
@@ -287,6 +293,7 @@ final class WinogradConvolution {
     int chunk = FILTER_CHUNK * mr;
     float[] staged = FILTER_STAGING.get();
     double[] gg = new double[18];
+    double[][] g5x5 = outputTile(s) == 3 ? G_F3X3 : G_5X5;
     for (int panel = 0; panel < rows; panel += mr) {
       int panelEnd = Math.min(rows, panel + mr);
       for (int q0 = 0; q0 < inputs; q0 += FILTER_CHUNK) {
@@ -298,7 +305,7 @@ final class WinogradConvolution {
             if (s.kernel() == 3) {
               transform3x3(weight, src, step, gg, staged, u, chunk);
             } else {
-              transform5x5(outputTile(s) == 3 ? G_F3X3 : G_5X5, weight, src, step, staged, u, chunk);
+              transform5x5(g5x5, weight, src, step, staged, u, chunk);
             }
           }
         }
