@@ -32,8 +32,9 @@ import java.util.Arrays;
  * {@link WinogradConvolution}s by F(4×4, 3×3), 36 multiplications per 4×4 output tile where these take 144, the weight
  * gradient per leaf by {@link WinogradWeightGradient}'s F(3×3, 2×2), 16 per 2×2 tile of g where dW above takes 36.
  * In a 5×5 one (the AlexNets' conv2) the forward pass and the input gradient do, by F(3×3, 5×5) with 49
- * multiplications per 3×3 output tile where these take 225 (or, on planes where 2×2 tiles waste less, F(2×2, 5×5)
- * with 36 per 2×2 tile); its weight gradient stays dW above.
+ * multiplications per 3×3 output tile where these take 225, and the weight gradient by its dual F(5×5, 3×3), 49 per
+ * 3×3 tile of g; on planes where 2×2 tiles waste less, the forward pass and the input gradient take F(2×2, 5×5) with
+ * 36 per 2×2 tile, and the weight gradient stays dW above.
  *
  * <p>{@code dy} is overwritten with g. db and dW sum over the examples in {@link BatchTree}'s order with leaves of
  * {@value #EXAMPLES_PER_LEAF}: the workers take whole leaves, so the gradient's bits do not depend on how many there are.
@@ -325,7 +326,7 @@ public final class Conv2d extends Stage {
     int outCount = slice.outCount();
     float[] planes = scratch.get(worker, Scratch.Use.PADDED_INPUT, WinogradWeightGradient.planesSize(s));
     float[] transformed = scratch.get(worker, Scratch.Use.COLUMNS, WinogradWeightGradient.transformedInputSize(s));
-    float[] products = scratch.get(worker, Scratch.Use.OUTPUT_TILE, WinogradWeightGradient.transformedGradientSize(outCount));
+    float[] products = scratch.get(worker, Scratch.Use.OUTPUT_TILE, WinogradWeightGradient.transformedGradientSize(s, outCount));
     float[] sums = scratch.get(worker, Scratch.Use.COLUMN_GRADIENT, WinogradWeightGradient.sumsSize(s, outCount));
     WinogradWeightGradient.leafGradient(s, x, dy, first, end - first, slice.inStart(), slice.outStart(), outCount, planes, transformed, products, sums,
         leafWeightGradient(leaf), leafWeightGradientOffset(leaf));

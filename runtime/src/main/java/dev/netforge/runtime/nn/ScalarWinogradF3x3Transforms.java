@@ -41,6 +41,33 @@ final class ScalarWinogradF3x3Transforms implements WinogradF3x3Transforms {
     }
   }
 
+  @Override
+  public void gradient(float[] tiles, int tilesOff, int stride, float[] out, int outOff, int matrix, float[] work) {
+    int nr = Sgemm.panelWidth();
+    // work: g Aᵀ's three rows, seven columns each.
+    for (int j = 0; j < nr; j++) {
+      for (int i = 0; i < TILE; i++) {
+        for (int q = 0; q < ALPHA; q++) {
+          work[ALPHA * i + q] = combineColumn(q, tiles, tilesOff + j + TILE * i * stride, stride);
+        }
+      }
+      for (int r = 0; r < ALPHA; r++) {
+        for (int q = 0; q < ALPHA; q++) {
+          out[outOff + (ALPHA * r + q) * matrix + j] = combineColumn(r, work, q, ALPHA);
+        }
+      }
+    }
+  }
+
+  /** Column {@code column} of Aᵀ (three values) applied to {@code values[at + k·stride]}, k &lt; 3. */
+  private static float combineColumn(int column, float[] values, int at, int stride) {
+    float sum = 0f;
+    for (int k = 0; k < TILE; k++) {
+      sum = Math.fma(OUTPUT[k * ALPHA + column], values[at + k * stride], sum);
+    }
+    return sum;
+  }
+
   /** Row {@code row} of {@code coefficients} (seven a row) applied to {@code values[at + i·stride]}, i &lt; 7. */
   private static float combine(float[] coefficients, int row, float[] values, int at, int stride) {
     float sum = 0f;

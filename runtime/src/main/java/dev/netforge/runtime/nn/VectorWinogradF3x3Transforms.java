@@ -6,9 +6,9 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link WinogradF3x3Transforms} a vector of tiles at a time: the input tiles' values gathered across the vector's
- * tiles, the products loaded as they lie, each pass a loop over the matrix's rows with its vectors kept in the caller's
- * {@code work}, no vector passed to or returned from a helper (the forms C2 of JDK 17 compiles without boxing inside a
- * whole network's step). Loaded only when {@code jdk.incubator.vector} is present.
+ * tiles, the products and the gradient's tiles loaded as they lie, each pass a loop over the matrix's rows with its
+ * vectors kept in the caller's {@code work}, no vector passed to or returned from a helper (the forms C2 of JDK 17
+ * compiles without boxing inside a whole network's step). Loaded only when {@code jdk.incubator.vector} is present.
  */
 final class VectorWinogradF3x3Transforms implements WinogradF3x3Transforms {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -98,6 +98,48 @@ final class VectorWinogradF3x3Transforms implements WinogradF3x3Transforms {
           sum = FloatVector.fromArray(S, rows, (ALPHA * r + c) * L).fma(FloatVector.broadcast(S, OUTPUT[q * ALPHA + c]), sum);
         }
         sum.intoArray(out, at + (TILE * r + q) * ld);
+      }
+    }
+  }
+
+  @Override
+  public void gradient(float[] tiles, int tilesOff, int stride, float[] out, int outOff, int matrix, float[] work) {
+    int nr = Sgemm.panelWidth();
+    if (nr % L != 0) {
+      scalar.gradient(tiles, tilesOff, stride, out, outOff, matrix, work);
+      return;
+    }
+    for (int j = 0; j < nr; j += L) {
+      gradientRows(tiles, tilesOff + j, stride, work);
+      gradientColumns(work, out, outOff + j, matrix);
+    }
+  }
+
+  /**
+   * g Aᵀ of the L tiles' gradients, (row i, column k) at {@code tiles[at + (3i + k)·stride]}: row i, column q at {@code
+   * rows[(7i + q)·L]}.
+   */
+  private static void gradientRows(float[] tiles, int at, int stride, float[] rows) {
+    for (int i = 0; i < TILE; i++) {
+      for (int q = 0; q < ALPHA; q++) {
+        FloatVector sum = FloatVector.zero(S);
+        for (int k = 0; k < TILE; k++) {
+          sum = FloatVector.fromArray(S, tiles, at + (TILE * i + k) * stride).fma(FloatVector.broadcast(S, OUTPUT[k * ALPHA + q]), sum);
+        }
+        sum.intoArray(rows, (ALPHA * i + q) * L);
+      }
+    }
+  }
+
+  /** Ĝ = A (g Aᵀ): each column q of {@link #gradientRows}' rows combined the same way, Ĝ[7r + q] to {@code out[at + (7r + q)·matrix]}. */
+  private static void gradientColumns(float[] rows, float[] out, int at, int matrix) {
+    for (int r = 0; r < ALPHA; r++) {
+      for (int q = 0; q < ALPHA; q++) {
+        FloatVector sum = FloatVector.zero(S);
+        for (int i = 0; i < TILE; i++) {
+          sum = FloatVector.fromArray(S, rows, (ALPHA * i + q) * L).fma(FloatVector.broadcast(S, OUTPUT[i * ALPHA + r]), sum);
+        }
+        sum.intoArray(out, at + (ALPHA * r + q) * matrix);
       }
     }
   }

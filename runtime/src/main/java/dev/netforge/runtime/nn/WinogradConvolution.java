@@ -66,8 +66,9 @@ import java.util.Arrays;
  *
  * <p>{@link Conv2d} runs its forward pass this way where it {@link #applies}, and its input gradient too: at stride 1
  * that is itself a convolution of the output gradient with the flipped filters, of the same size ({@link
- * FlippedConvolution#shape}). The weight gradient of 3×3 filters takes F(3×3, 2×2) instead ({@link
- * WinogradWeightGradient}), whose tiles {@link #transformInput}, {@link #tileOffsets} and {@link #tileCorners} cut too.
+ * FlippedConvolution#shape}). The weight gradient takes F(3×3, 2×2) for 3×3 filters and, where the forward pass runs
+ * by F(3×3, 5×5), its dual F(5×5, 3×3) for 5×5 ones ({@link WinogradWeightGradient}), whose tiles {@link
+ * #transformInput}, {@link #tileOffsets} and {@link #tileCorners} cut too.
  */
 final class WinogradConvolution {
 
@@ -118,8 +119,8 @@ final class WinogradConvolution {
     {0, 0, 0, 0, 1},
   };
 
-  /** F(3×3, 5×5)'s G, as the class javadoc writes it. */
-  private static final double[][] G_F3X3 = {
+  /** F(3×3, 5×5)'s G, as the class javadoc writes it; {@link WinogradWeightGradient}'s F(5×5, 3×3) takes Gᵀ M G. */
+  static final double[][] G_F3X3 = {
     {-2, 0, 0, 0, 0},
     {-2 / 3.0, -2 / 3.0, -2 / 3.0, -2 / 3.0, -2 / 3.0},
     {-2 / 9.0, 2 / 9.0, -2 / 9.0, 2 / 9.0, -2 / 9.0},

@@ -23,8 +23,14 @@ import dev.netforge.runtime.VectorApi;
  * holds G. 49 multiplications per 3×3 output tile where the direct convolution takes 225, and a 27×27 plane (the
  * AlexNets' conv2) is exactly 9×9 tiles. The zero coefficients are multiplied too: skipped by a branch per coefficient,
  * they made C2 box the vector sums (AlexNetTorchvision's conv2 forward pass twice as slow).
+ *
+ * <p>The same matrices serve the dual algorithm F(5×5, 3×3), the weight gradient of those filters ({@link
+ * WinogradWeightGradient}): the input's V as above, the output gradient's 3×3 tiles g into Ĝ = A g Aᵀ (A, 7×3, is Aᵀ
+ * above transposed: {@link #gradient} applies Aᵀ's columns, first to g's rows, then to the columns of g Aᵀ), and the
+ * 49 summed products into the 5×5 taps Gᵀ M G. Where F(3×3, 5×5) computes Σ_ξ A[ξ, i] G[ξ, k] Bᵀ[ξ, j] = [j = i + k]
+ * for outputs i and taps k, swapping the roles of A and G computes the same identity with taps k as the outputs.
  */
-interface WinogradF3x3Transforms extends WinogradTileTransforms {
+interface WinogradF3x3Transforms extends WinogradTileTransforms, WinogradGradientTransform {
   /** The side of an input tile. */
   int ALPHA = 7;
 

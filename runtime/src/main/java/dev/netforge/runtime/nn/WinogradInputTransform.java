@@ -4,7 +4,7 @@ package dev.netforge.runtime.nn;
  * The input transform of one of Winograd's algorithms, over the {@code nr} tiles of one GEMM column panel ({@code nr} =
  * {@link dev.netforge.runtime.gemm.Sgemm#panelWidth}): an α×α input tile into α² values V_ξ. {@link
  * WinogradConvolution#transformInput} runs it for the forward pass's algorithms ({@link WinogradTileTransforms}) and
- * for the weight gradient's ({@link WinogradTransforms}).
+ * for the weight gradient's ({@link WinogradGradientTransform}).
  */
 interface WinogradInputTransform {
   /**

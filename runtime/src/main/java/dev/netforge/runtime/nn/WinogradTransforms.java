@@ -15,15 +15,9 @@ import dev.netforge.runtime.VectorApi;
  *                               Ĝ[4r] = u, Ĝ[4r + 1] = ½(u + v), Ĝ[4r + 2] = ½(u − v), Ĝ[4r + 3] = −v
  * </pre>
  */
-interface WinogradTransforms extends WinogradInputTransform {
+interface WinogradTransforms extends WinogradGradientTransform {
   /** The vector implementation when this JVM has the Vector API, else the scalar one. */
   static WinogradTransforms forThisJvm() {
     return VectorApi.present() ? new VectorWinogradTransforms() : new ScalarWinogradTransforms();
   }
-
-  /**
-   * Ĝ for the panel's tiles: tile j's 2×2 gradient is {@code quads[quadsOff + (2i + k)·stride + j]} (row i, column k),
-   * its four values in four rows as the caller lays them out; Ĝ_ξ goes to {@code out[outOff + ξ·matrix + j]}.
-   */
-  void gradient(float[] quads, int quadsOff, int stride, float[] out, int outOff, int matrix, float[] work);
 }

@@ -25,37 +25,72 @@ import java.util.Arrays;
  * transposed ({@link Sgemm#gemm}): reading V's rows in place ({@link Sgemm#gemmRowsA}) was no faster, and inside whole
  * steps C2 sometimes compiled that kernel with its vectors boxed (550 MB allocated per AlexNetTorchvision step).
  * Against the direct ∂W = g · colᵀ: 16 multiply-adds per tile, input channel and filter instead of 36.
+ *
+ * <p>5×5 filters whose forward pass runs by F(3×3, 5×5) take its dual F(5×5, 3×3) the same way, with the same points
+ * ({@link WinogradF3x3Transforms}): g cut into 3×3 tiles, each against the 7×7 input tile under it (the forward pass's
+ * tiles and V), Ĝ = A g Aᵀ, 49 GEMMs, and dW[o, c] = Gᵀ M G with the forward pass's G. 49 multiply-adds per tile,
+ * input channel and filter where the direct one takes 225; on a 27×27 plane (the AlexNets' conv2) 3969 per input
+ * channel and filter against 18225. In a float64-checked numpy simulation (ten draws of eight examples of 27×27,
+ * ReLU-like inputs, everything in float32) its error was 6.7·10⁻⁶ of the largest tap at the median and 1.4·10⁻⁵ at
+ * most, ten times the direct sum's and inside the references' 1e-4.
  */
 final class WinogradWeightGradient {
   /**
-   * Column panels of tiles per block, the GEMMs' reduction: one block's V and Ĝ are {@code 16 · (inputs + filters) ·
-   * 32} floats a panel. Blocks of 2, 4 and 8 panels measured alike.
+   * Column panels of tiles per block, the GEMMs' reduction: one block's V and Ĝ are {@code points · (inputs + filters)
+   * · 32} floats a panel. Blocks of 2, 4 and 8 panels measured alike for F(3×3, 2×2).
    */
   private static final int BLOCK_PANELS = 4;
 
-  /** The side of the gradient's tiles: the 2 of F(3×3, 2×2). */
-  private static final int TILE = 2;
+  /** F(3×3, 2×2)'s transforms, for 3×3 filters. */
+  private static final WinogradTransforms TRANSFORMS_3X3 = WinogradTransforms.forThisJvm();
 
-  /** Points of the 4×4 transform: GEMMs per block of tiles. */
-  private static final int POINTS = 16;
+  /** F(5×5, 3×3)'s, for 5×5 filters: those of F(3×3, 5×5). */
+  private static final WinogradF3x3Transforms TRANSFORMS_5X5 = WinogradF3x3Transforms.forThisJvm();
 
-  private static final WinogradTransforms TRANSFORMS = WinogradTransforms.forThisJvm();
+  /** The columns of F(3×3, 5×5)'s G ({@link WinogradConvolution#G_F3X3}), rounded to float, for {@link #transformSums5x5}. */
+  private static final float[][] G_5X5_COLUMNS = new float[5][7];
+
+  static {
+    for (int a = 0; a < 7; a++) {
+      for (int k = 0; k < 5; k++) {
+        G_5X5_COLUMNS[k][a] = (float) WinogradConvolution.G_F3X3[a][k];
+      }
+    }
+  }
+
+  /** {@link #transformSums5x5}' room for one input channel's Gᵀ M, one per thread. */
+  private static final ThreadLocal<float[]> SUMS_WORK = ThreadLocal.withInitial(() -> new float[0]);
 
   private WinogradWeightGradient() {}
 
   /** Floats of the {@code work} array its transforms take ({@link WinogradConvolution#transformWork}). */
   static int transformsWorkSize() {
-    return TRANSFORMS.workSize();
+    return Math.max(TRANSFORMS_3X3.workSize(), TRANSFORMS_5X5.workSize());
   }
 
   /**
-   * Whether the weight gradient of a convolution {@link WinogradConvolution} computes is computed here: of 3×3 filters.
-   * F(5×5, 2×2) for 5×5 ones (36 multiplications per tile where the direct one takes 100) was written and measured
-   * slower than {@link Conv2d}'s im2col weight gradient, which reads its patch rows in place (commit b9db80c, reverted;
-   * docs/performance.md, session 15).
+   * Whether the weight gradient of a convolution {@link WinogradConvolution} computes is computed here: of 3×3 filters,
+   * and of 5×5 ones whose forward pass takes 3×3 tiles (F(3×3, 5×5)). Session 15's F(5×5, 2×2) for the others' 2×2
+   * tiles (36 multiplications per tile where the direct one takes 100) measured slower than {@link Conv2d}'s im2col
+   * weight gradient, which reads its patch rows in place (commit b9db80c, reverted; docs/performance.md).
    */
   static boolean applies(ConvShape s) {
-    return s.kernel() == 3;
+    return s.kernel() == 3 || s.kernel() == 5 && WinogradConvolution.outputTile(s) == 3;
+  }
+
+  /** The side of the gradient's tiles: the 2 of F(3×3, 2×2), the 3 of F(5×5, 3×3). */
+  private static int tile(ConvShape s) {
+    return s.kernel() == 3 ? 2 : 3;
+  }
+
+  /** Points of the transform, (tile + kernel − 1)²: GEMMs per block of tiles. */
+  private static int points(ConvShape s) {
+    int alpha = tile(s) + s.kernel() - 1;
+    return alpha * alpha;
+  }
+
+  private static WinogradGradientTransform transforms(ConvShape s) {
+    return s.kernel() == 3 ? TRANSFORMS_3X3 : TRANSFORMS_5X5;
   }
 
   /** Tiles per block. */
@@ -65,29 +100,30 @@ final class WinogradWeightGradient {
 
   /**
    * Floats of the zero-padded planes of one input channel of the examples one block's tiles lie in, or of one filter's
-   * four rows of gradient quads, whichever is more.
+   * tile² rows of gradient tiles, whichever is more.
    */
   static int planesSize(ConvShape s) {
-    return Math.max(WinogradConvolution.planesSize(s, TILE, blockColumns()), 4 * blockColumns());
+    int tile = tile(s);
+    return Math.max(WinogradConvolution.planesSize(s, tile, blockColumns()), tile * tile * blockColumns());
   }
 
-  /** Floats of one block's 16 V_ξ, rows of tiles. */
+  /** Floats of one block's V_ξ, rows of tiles. */
   static int transformedInputSize(ConvShape s) {
-    return POINTS * inputMatrix(s.groupInputs());
+    return points(s) * inputMatrix(s.groupInputs());
   }
 
-  /** Floats of one block's 16 Ĝ_ξ for {@code outCount} filters, rows of tiles. */
-  static int transformedGradientSize(int outCount) {
-    return POINTS * gradientMatrix(outCount);
+  /** Floats of one block's Ĝ_ξ for {@code outCount} filters, rows of tiles. */
+  static int transformedGradientSize(ConvShape s, int outCount) {
+    return points(s) * gradientMatrix(outCount);
   }
 
-  /** Floats of the 16 sums Mᵀ_ξ. */
+  /** Floats of the sums Mᵀ_ξ. */
   static int sumsSize(ConvShape s, int outCount) {
-    return POINTS * sumMatrix(s.groupInputs(), outCount);
+    return points(s) * sumMatrix(s.groupInputs(), outCount);
   }
 
-  // Each ξ's matrix padded past its size, as WinogradConvolution's are: at a multiple of 4 kB apart the transforms' 16
-  // stores per tile and transformSums' 16 loads per element fell into the same L1 sets (conv4's backward pass 6%
+  // Each ξ's matrix padded past its size, as WinogradConvolution's are: at a multiple of 4 kB apart the transforms'
+  // stores per tile and transformSums' loads per element fell into the same L1 sets (conv4's backward pass 6%
   // slower in three alternating pairs).
 
   /** Floats from one ξ's V to the next's. */
@@ -107,7 +143,7 @@ final class WinogradWeightGradient {
 
   /**
    * Writes {@code Σ} over examples {@code [first, first + count)} of the gradient of filters {@code [outStart, outStart +
-   * outCount)} to {@code dW[dWOff + o · patch + c · 9 + ky · 3 + kx]} (o counted from the first filter): x's {@code
+   * outCount)} to {@code dW[dWOff + o · patch + c · k² + ky · k + kx]} (o counted from the first filter): x's {@code
    * s.groupInputs()} channels from {@code inStart} against g's channels {@code [outStart, outStart + outCount)} (both
    * whole tensors, examples of {@code s.inChannels()} and {@code s.outChannels()} planes). The scratch arrays are of
    * {@link #planesSize}, {@link #transformedInputSize}, {@link #transformedGradientSize} and {@link #sumsSize}.
@@ -129,60 +165,80 @@ final class WinogradWeightGradient {
       int dWOff) {
     int inputs = s.groupInputs();
     int block = blockColumns();
-    int columns = count * WinogradConvolution.tiles(s, TILE);
+    int tile = tile(s);
+    int points = points(s);
+    WinogradGradientTransform transforms = transforms(s);
+    int columns = count * WinogradConvolution.tiles(s, tile);
     int inputMatrix = inputMatrix(inputs);
     int gradientMatrix = gradientMatrix(outCount);
     int sumMatrix = sumMatrix(inputs, outCount);
     for (int start = 0; start < columns; start += block) {
       int n = Math.min(block, columns - start);
       WinogradConvolution.transformInput(
-          s, TILE, TRANSFORMS, x, first, start, n, inStart, planes, transformedInput, inputMatrix, block, Sgemm.panelWidth());
-      transformGradient(s, g, first, start, n, outStart, outCount, planes, transformedGradient, gradientMatrix, block);
-      for (int xi = 0; xi < POINTS; xi++) {
+          s, tile, transforms, x, first, start, n, inStart, planes, transformedInput, inputMatrix, block, Sgemm.panelWidth());
+      transformGradient(s, tile, transforms, g, first, start, n, outStart, outCount, planes, transformedGradient, gradientMatrix, block);
+      for (int xi = 0; xi < points; xi++) {
         Sgemm.gemm(false, true, inputs, outCount, n, transformedInput, xi * inputMatrix, block, transformedGradient, xi * gradientMatrix, block, sums,
             xi * sumMatrix, outCount, start > 0, Epilogue.NONE);
       }
     }
-    transformSums(s, sums, sumMatrix, outCount, dW, dWOff);
+    if (s.kernel() == 3) {
+      transformSums3x3(s, sums, sumMatrix, outCount, dW, dWOff);
+    } else {
+      transformSums5x5(s, sums, sumMatrix, outCount, dW, dWOff);
+    }
   }
 
   /**
-   * {@code Ĝ_ξ = (G g_t Gᵀ)_ξ} for each filter and the tiles {@code [start, start + n)}, at {@code out[ξ · matrix + o
-   * · ld + j]}: per filter, each tile's four values of g copied into four rows of {@code quads} (zeros for the parts of
-   * edge tiles outside the plane; a gather of them from the planes was boxed by C2 inside whole steps), then each
-   * panel's tiles by {@link WinogradTransforms#gradient}.
+   * {@code Ĝ_ξ} for each filter and the tiles {@code [start, start + n)}, at {@code out[ξ · matrix + o · ld + j]}: per
+   * filter, each tile's tile² values of g copied into tile² rows of {@code rows} (zeros for the parts of edge tiles
+   * outside the plane; a gather of them from the planes was boxed by C2 inside whole steps), then each panel's tiles by
+   * {@code transforms}.
    */
   private static void transformGradient(
-      ConvShape s, float[] g, int first, int start, int n, int outStart, int outCount, float[] quads, float[] out, int matrix, int ld) {
+      ConvShape s, int tile, WinogradGradientTransform transforms, float[] g, int first, int start, int n, int outStart, int outCount, float[] rows,
+      float[] out, int matrix, int ld) {
     int outWidth = s.outWidth();
     int nr = Sgemm.panelWidth();
     int panels = (n + nr - 1) / nr;
     int stride = panels * nr;
     float[] work = WinogradConvolution.transformWork();
-    WinogradConvolution.TileCorners corners = WinogradConvolution.tileCorners(s, TILE, first, start, n, s.outChannels());
+    WinogradConvolution.TileCorners corners = WinogradConvolution.tileCorners(s, tile, first, start, n, s.outChannels());
     // The panels' spare columns: transformed and dropped by the GEMM's k = n, but kept finite.
-    for (int q = 0; q < 4; q++) {
-      Arrays.fill(quads, q * stride + n, (q + 1) * stride, 0f);
+    for (int q = 0; q < tile * tile; q++) {
+      Arrays.fill(rows, q * stride + n, (q + 1) * stride, 0f);
+    }
+    boolean whole = true;
+    for (int j = 0; j < n; j++) {
+      whole &= corners.rows[j] == tile && corners.columns[j] == tile;
     }
     for (int o = 0; o < outCount; o++) {
       int channel = (outStart + o) * s.outPlane();
-      for (int j = 0; j < n; j++) {
-        int at = corners.at[j] + channel;
-        boolean right = corners.columns[j] > 1;
-        boolean below = corners.rows[j] > 1;
-        quads[j] = g[at];
-        quads[stride + j] = right ? g[at + 1] : 0f;
-        quads[2 * stride + j] = below ? g[at + outWidth] : 0f;
-        quads[3 * stride + j] = right && below ? g[at + outWidth + 1] : 0f;
+      for (int i = 0; i < tile; i++) {
+        for (int k = 0; k < tile; k++) {
+          int row = (tile * i + k) * stride;
+          int offset = channel + i * outWidth + k;
+          if (whole) {
+            // No tile of the block crosses the plane's edge (every block of a 27×27 plane in 3×3 tiles): no test
+            // per value.
+            for (int j = 0; j < n; j++) {
+              rows[row + j] = g[corners.at[j] + offset];
+            }
+          } else {
+            for (int j = 0; j < n; j++) {
+              rows[row + j] = corners.rows[j] > i && corners.columns[j] > k ? g[corners.at[j] + offset] : 0f;
+            }
+          }
+        }
       }
       for (int panel = 0; panel < panels; panel++) {
-        TRANSFORMS.gradient(quads, panel * nr, stride, out, o * ld + panel * nr, matrix, work);
+        transforms.gradient(rows, panel * nr, stride, out, o * ld + panel * nr, matrix, work);
       }
     }
   }
 
-  /** {@code dW[o, c] = Aᵀ M A} from the 16 sums {@code Mᵀ_ξ[c, o]}. */
-  private static void transformSums(ConvShape s, float[] sums, int matrix, int outCount, float[] dW, int dWOff) {
+  /** {@code dW[o, c] = Aᵀ M A} from F(3×3, 2×2)'s 16 sums {@code Mᵀ_ξ[c, o]}. */
+  private static void transformSums3x3(ConvShape s, float[] sums, int matrix, int outCount, float[] dW, int dWOff) {
     int patch = s.patch();
     for (int c = 0; c < s.groupInputs(); c++) {
       for (int o = 0; o < outCount; o++) {
@@ -215,5 +271,65 @@ final class WinogradWeightGradient {
     dW[at] = p0 + p1 + p2;
     dW[at + 1] = p1 - p2;
     dW[at + 2] = p1 + p2 + p3;
+  }
+
+  /**
+   * {@code dW[o, c] = Gᵀ M G} from F(5×5, 3×3)'s 49 sums {@code Mᵀ_ξ[c, o]}, with F(3×3, 5×5)'s G ({@link
+   * WinogradConvolution#G_F3X3}) rounded to float. Input channel by input channel, every filter at once, so that the
+   * innermost loops run along rows of the sums: one filter and channel at a time in float64, its 49 sums 49 kB apart,
+   * this took 13% of conv2's weight gradient in a JFR (AlexNetTorchvision's, the layer alone), now 6%.
+   */
+  private static void transformSums5x5(ConvShape s, float[] sums, int matrix, int outCount, float[] dW, int dWOff) {
+    int taps = s.kernel();
+    int patch = s.patch();
+    // Gᵀ M of one input channel: row ky, column b of filter o at gm[(7ky + b) · outCount + o]; then one tap of every
+    // filter from tap.
+    float[] gm = sumsWork((taps * 7 + 1) * outCount);
+    int tap = taps * 7 * outCount;
+    for (int c = 0; c < s.groupInputs(); c++) {
+      for (int ky = 0; ky < taps; ky++) {
+        for (int b = 0; b < 7; b++) {
+          combine(G_5X5_COLUMNS[ky], sums, c * outCount + b * matrix, 7 * matrix, gm, (7 * ky + b) * outCount, outCount);
+        }
+      }
+      for (int ky = 0; ky < taps; ky++) {
+        for (int kx = 0; kx < taps; kx++) {
+          combine(G_5X5_COLUMNS[kx], gm, 7 * ky * outCount, outCount, gm, tap, outCount);
+          int at = dWOff + c * taps * taps + taps * ky + kx;
+          for (int o = 0; o < outCount; o++) {
+            dW[at + o * patch] = gm[tap + o];
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * {@code to[toOff + o] = Σ_i coefficients[i] · from[fromOff + i · stride + o]} for o &lt; n and i &lt; 7, the terms summed left to
+   * right: seven rows combined, one store per element.
+   */
+  private static void combine(float[] coefficients, float[] from, int fromOff, int stride, float[] to, int toOff, int n) {
+    float g0 = coefficients[0];
+    float g1 = coefficients[1];
+    float g2 = coefficients[2];
+    float g3 = coefficients[3];
+    float g4 = coefficients[4];
+    float g5 = coefficients[5];
+    float g6 = coefficients[6];
+    for (int o = 0; o < n; o++) {
+      int at = fromOff + o;
+      to[toOff + o] = g0 * from[at] + g1 * from[at + stride] + g2 * from[at + 2 * stride] + g3 * from[at + 3 * stride] + g4 * from[at + 4 * stride]
+          + g5 * from[at + 5 * stride] + g6 * from[at + 6 * stride];
+    }
+  }
+
+  /** This thread's {@link #transformSums5x5} room, grown to {@code size}. */
+  private static float[] sumsWork(int size) {
+    float[] work = SUMS_WORK.get();
+    if (work.length < size) {
+      work = new float[size];
+      SUMS_WORK.set(work);
+    }
+    return work;
   }
 }

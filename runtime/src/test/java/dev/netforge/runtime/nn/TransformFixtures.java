@@ -48,7 +48,7 @@ final class TransformFixtures {
     return c;
   }
 
-  private static double[][] transpose(double[][] a) {
+  static double[][] transpose(double[][] a) {
     double[][] t = new double[a[0].length][a.length];
     for (int i = 0; i < a.length; i++) {
       for (int j = 0; j < a[0].length; j++) {

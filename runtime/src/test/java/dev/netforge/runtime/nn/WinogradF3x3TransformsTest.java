@@ -11,8 +11,10 @@ import org.junit.jupiter.api.Test;
  * Both implementations of {@link WinogradF3x3Transforms}: the same bits as each other, and within float32 rounding of
  * Bᵀ d B and Aᵀ M A computed in float64 from the Toom–Cook matrices of 0, 1, −1, ½, −½, 2, ∞ (written here from their
  * definition, not from the class's tables), tile by tile: tiles at scattered offsets (as a panel's tiles wrap rows,
- * planes and examples), repeated offsets (a panel's spare columns), values of every sign and scale. Also that G, Aᵀ
- * and Bᵀ compute a correlation: Aᵀ [(G g Gᵀ) ⊙ (Bᵀ d B)] A is the 3×3 correlation of d with g.
+ * planes and examples), repeated offsets (a panel's spare columns), values of every sign and scale; the same for the
+ * weight gradient's transform of 3×3 gradient tiles, A g Aᵀ. Also that G, Aᵀ and Bᵀ compute a correlation both ways:
+ * Aᵀ [(G g Gᵀ) ⊙ (Bᵀ d B)] A is the 3×3 correlation of d with a 5×5 g (the forward pass, F(3×3, 5×5)), and Gᵀ [(A g Aᵀ)
+ * ⊙ (Bᵀ d B)] G the 5×5 correlation of d with a 3×3 g (the weight gradient, F(5×5, 3×3)).
  */
 class WinogradF3x3TransformsTest {
   private static final int WIDTH = 20;
@@ -75,6 +77,75 @@ class WinogradF3x3TransformsTest {
           }
         }
         assertEquals(expected, y[i][k], 1e-12 * (1 + Math.abs(expected)), "Y[" + i + "][" + k + "]");
+      }
+    }
+  }
+
+  @Test
+  void theDualComputesTheWeightGradientsCorrelation() {
+    Rng rng = new Rng(53);
+    double[][] d = new double[7][7];
+    double[][] g = new double[3][3];
+    for (double[] row : d) {
+      for (int i = 0; i < row.length; i++) {
+        row[i] = rng.nextGaussian();
+      }
+    }
+    for (double[] row : g) {
+      for (int i = 0; i < row.length; i++) {
+        row[i] = rng.nextGaussian();
+      }
+    }
+    double[][] u = TransformFixtures.sandwich(TransformFixtures.transpose(AT), g);
+    double[][] v = TransformFixtures.sandwich(BT, d);
+    double[][] m = new double[7][7];
+    for (int i = 0; i < 7; i++) {
+      for (int k = 0; k < 7; k++) {
+        m[i][k] = u[i][k] * v[i][k];
+      }
+    }
+    double[][] taps = TransformFixtures.sandwich(TransformFixtures.transpose(G), m);
+    for (int ky = 0; ky < 5; ky++) {
+      for (int kx = 0; kx < 5; kx++) {
+        double expected = 0;
+        for (int i = 0; i < 3; i++) {
+          for (int k = 0; k < 3; k++) {
+            expected += d[i + ky][k + kx] * g[i][k];
+          }
+        }
+        assertEquals(expected, taps[ky][kx], 1e-12 * (1 + Math.abs(expected)), "dW[" + ky + "][" + kx + "]");
+      }
+    }
+  }
+
+  @Test
+  void bothImplementationsTransformTheGradientTiles() {
+    int nr = Sgemm.panelWidth();
+    int stride = nr + 5;
+    Rng rng = new Rng(71);
+    float[] tiles = new float[9 * stride + 2];
+    for (int i = 0; i < tiles.length; i++) {
+      tiles[i] = (float) (rng.nextGaussian() * Math.pow(10, rng.nextInt(7) - 3));
+    }
+    float[][] results = new float[2][];
+    WinogradF3x3Transforms[] implementations = {new ScalarWinogradF3x3Transforms(), new VectorWinogradF3x3Transforms()};
+    for (int i = 0; i < 2; i++) {
+      WinogradF3x3Transforms t = implementations[i];
+      results[i] = new float[49 * MATRIX];
+      t.gradient(tiles, 2, stride, results[i], 9, MATRIX, new float[t.workSize()]);
+    }
+    assertArrayEquals(results[0], results[1], "gradient: the vector implementation's bits");
+    for (int j = 0; j < nr; j++) {
+      double[][] g = new double[3][3];
+      double bound = 0;
+      for (int q = 0; q < 9; q++) {
+        g[q / 3][q % 3] = tiles[2 + q * stride + j];
+        bound = Math.max(bound, Math.abs(g[q / 3][q % 3]));
+      }
+      double[][] u = TransformFixtures.sandwich(TransformFixtures.transpose(AT), g);
+      for (int xi = 0; xi < 49; xi++) {
+        // A's rows sum to at most 7 in magnitude: 100 · bound bounds every partial sum.
+        assertEquals(u[xi / 7][xi % 7], results[0][9 + xi * MATRIX + j], 100 * bound * 0x1p-20, "Ĝ[" + xi + "] of tile " + j);
       }
     }
   }

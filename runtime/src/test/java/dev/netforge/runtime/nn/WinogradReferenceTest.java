@@ -45,7 +45,7 @@ class WinogradReferenceTest {
 
     float[] dw = new float[weight.length];
     WinogradWeightGradient.leafGradient(s, x, gradOutput, 0, batch, 0, 0, filters, new float[WinogradWeightGradient.planesSize(s)],
-        new float[WinogradWeightGradient.transformedInputSize(s)], new float[WinogradWeightGradient.transformedGradientSize(filters)],
+        new float[WinogradWeightGradient.transformedInputSize(s)], new float[WinogradWeightGradient.transformedGradientSize(s, filters)],
         new float[WinogradWeightGradient.sumsSize(s, filters)], dw, 0);
     Reference.assertClose("grad_weight", dw, ref.get("grad_weight").floats());
   }
