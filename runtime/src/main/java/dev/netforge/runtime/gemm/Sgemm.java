@@ -70,7 +70,7 @@ public final class Sgemm {
 
   private static MicroKernel chooseKernel() {
     if (VectorApi.present()) {
-      return new VectorMicroKernel();
+      return VectorPanelKernel.forThisWidth();
     }
     LOG.warning(
         "jdk.incubator.vector is not available: using the slow scalar GEMM; run with --add-modules jdk.incubator.vector (the netforge launcher does)");
@@ -351,7 +351,7 @@ public final class Sgemm {
             aPanelStride = 0;
           } else if (packedA != null) {
             aBuf = packedA;
-            // MC is a multiple of both kernels' MR (6 and 4), so ic starts a panel.
+            // MC is a multiple of every kernel's MR (8, 6 and 4), so ic starts a panel.
             aBase = packedAOff + packedAOffset(m, k, ic, pc);
             aPanelStride = mr * kc;
           } else {

@@ -1,35 +1,20 @@
 package dev.netforge.runtime.gemm;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
- * A 6 × (2 vectors) register-blocked FMA micro-kernel on the JVM's preferred vector width (6×16 on AVX2, 6×32 on
- * AVX-512): twelve accumulators, two B loads and one A broadcast per step, which fits the 16 registers of AVX2.
- * Loaded only when {@code jdk.incubator.vector} is present.
+ * A 6 × (2 vectors) register-blocked FMA micro-kernel on the JVM's preferred vector width: twelve accumulators, two B
+ * loads and one A broadcast per step, which fits the 16 registers of AVX2 (6×16). {@link Sgemm} takes it where vectors
+ * are narrower than 512 bits, {@link WideVectorMicroKernel} where they are 512 ({@link VectorPanelKernel#forThisWidth});
+ * it runs on any width, so the tests hold both to the same results. Loaded only when {@code jdk.incubator.vector} is
+ * present.
  */
-final class VectorMicroKernel implements MicroKernel {
-  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-  private static final int L = S.length();
+final class VectorMicroKernel extends VectorPanelKernel {
   private static final int MR = 6;
-  private static final int NR = 2 * L;
-  private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, S.vectorShape());
-  /** L all-ones lanes, then L zero lanes: from {@code L − n}, a mask of the first n lanes ({@link #addRun}). */
-  private static final int[] TAIL = new int[2 * L];
-
-  static {
-    java.util.Arrays.fill(TAIL, 0, L, -1);
-  }
 
   @Override
   public int mr() {
     return MR;
-  }
-
-  @Override
-  public int nr() {
-    return NR;
   }
 
   @Override
@@ -76,121 +61,6 @@ final class VectorMicroKernel implements MicroKernel {
     // such a store got a virtual-call fallback, and the store no longer knew its vector's class. The JVM option in
     // runtime/app's TrapLimit keeps them whole. Kernels that only overwrite, with the add done by a separate addTile,
     // never boxed but made training steps about 7% slower (docs/performance.md, sessions 19 and 20).
-    if (add) {
-      c00.add(FloatVector.fromArray(S, c, cOff)).intoArray(c, cOff);
-      c01.add(FloatVector.fromArray(S, c, cOff + L)).intoArray(c, cOff + L);
-      c10.add(FloatVector.fromArray(S, c, cOff + ldc)).intoArray(c, cOff + ldc);
-      c11.add(FloatVector.fromArray(S, c, cOff + ldc + L)).intoArray(c, cOff + ldc + L);
-      c20.add(FloatVector.fromArray(S, c, cOff + 2 * ldc)).intoArray(c, cOff + 2 * ldc);
-      c21.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + L)).intoArray(c, cOff + 2 * ldc + L);
-      c30.add(FloatVector.fromArray(S, c, cOff + 3 * ldc)).intoArray(c, cOff + 3 * ldc);
-      c31.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + L)).intoArray(c, cOff + 3 * ldc + L);
-      c40.add(FloatVector.fromArray(S, c, cOff + 4 * ldc)).intoArray(c, cOff + 4 * ldc);
-      c41.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + L)).intoArray(c, cOff + 4 * ldc + L);
-      c50.add(FloatVector.fromArray(S, c, cOff + 5 * ldc)).intoArray(c, cOff + 5 * ldc);
-      c51.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + L)).intoArray(c, cOff + 5 * ldc + L);
-    } else {
-      c00.intoArray(c, cOff);
-      c01.intoArray(c, cOff + L);
-      c10.intoArray(c, cOff + ldc);
-      c11.intoArray(c, cOff + ldc + L);
-      c20.intoArray(c, cOff + 2 * ldc);
-      c21.intoArray(c, cOff + 2 * ldc + L);
-      c30.intoArray(c, cOff + 3 * ldc);
-      c31.intoArray(c, cOff + 3 * ldc + L);
-      c40.intoArray(c, cOff + 4 * ldc);
-      c41.intoArray(c, cOff + 4 * ldc + L);
-      c50.intoArray(c, cOff + 5 * ldc);
-      c51.intoArray(c, cOff + 5 * ldc + L);
-    }
-  }
-
-  /**
-   * On 512-bit vectors only: AVX-512 has 32 registers for computePair's 27, AVX2 16, where the spilled accumulators
-   * made AlexNet's fc6 weight gradient (with {@code -XX:UseAVX=2}) 106–122 ms against 63–65 by two calls and a tile.
-   */
-  @Override
-  public boolean pairsInRegisters() {
-    return L >= 16;
-  }
-
-  @Override
-  public void computePair(int kc, int kc2, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc, boolean add) {
-    FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
-    FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
-    FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
-    FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
-    FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
-    FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-    for (int p = 0; p < kc; p++) {
-      int ai = aOff + p * MR;
-      int bi = bOff + p * NR;
-      FloatVector b0 = FloatVector.fromArray(S, b, bi);
-      FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
-      FloatVector av = FloatVector.broadcast(S, a[ai]);
-      c00 = av.fma(b0, c00);
-      c01 = av.fma(b1, c01);
-      av = FloatVector.broadcast(S, a[ai + 1]);
-      c10 = av.fma(b0, c10);
-      c11 = av.fma(b1, c11);
-      av = FloatVector.broadcast(S, a[ai + 2]);
-      c20 = av.fma(b0, c20);
-      c21 = av.fma(b1, c21);
-      av = FloatVector.broadcast(S, a[ai + 3]);
-      c30 = av.fma(b0, c30);
-      c31 = av.fma(b1, c31);
-      av = FloatVector.broadcast(S, a[ai + 4]);
-      c40 = av.fma(b0, c40);
-      c41 = av.fma(b1, c41);
-      av = FloatVector.broadcast(S, a[ai + 5]);
-      c50 = av.fma(b0, c50);
-      c51 = av.fma(b1, c51);
-    }
-    // The second part from zero in its own accumulators, as compute would sum it: 24 accumulators, two B vectors
-    // and a broadcast take 27 of AVX-512's 32 registers.
-    FloatVector d00 = FloatVector.zero(S), d01 = FloatVector.zero(S);
-    FloatVector d10 = FloatVector.zero(S), d11 = FloatVector.zero(S);
-    FloatVector d20 = FloatVector.zero(S), d21 = FloatVector.zero(S);
-    FloatVector d30 = FloatVector.zero(S), d31 = FloatVector.zero(S);
-    FloatVector d40 = FloatVector.zero(S), d41 = FloatVector.zero(S);
-    FloatVector d50 = FloatVector.zero(S), d51 = FloatVector.zero(S);
-    for (int p = kc; p < kc + kc2; p++) {
-      int ai = aOff + p * MR;
-      int bi = bOff + p * NR;
-      FloatVector b0 = FloatVector.fromArray(S, b, bi);
-      FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
-      FloatVector av = FloatVector.broadcast(S, a[ai]);
-      d00 = av.fma(b0, d00);
-      d01 = av.fma(b1, d01);
-      av = FloatVector.broadcast(S, a[ai + 1]);
-      d10 = av.fma(b0, d10);
-      d11 = av.fma(b1, d11);
-      av = FloatVector.broadcast(S, a[ai + 2]);
-      d20 = av.fma(b0, d20);
-      d21 = av.fma(b1, d21);
-      av = FloatVector.broadcast(S, a[ai + 3]);
-      d30 = av.fma(b0, d30);
-      d31 = av.fma(b1, d31);
-      av = FloatVector.broadcast(S, a[ai + 4]);
-      d40 = av.fma(b0, d40);
-      d41 = av.fma(b1, d41);
-      av = FloatVector.broadcast(S, a[ai + 5]);
-      d50 = av.fma(b0, d50);
-      d51 = av.fma(b1, d51);
-    }
-    c00 = c00.add(d00);
-    c01 = c01.add(d01);
-    c10 = c10.add(d10);
-    c11 = c11.add(d11);
-    c20 = c20.add(d20);
-    c21 = c21.add(d21);
-    c30 = c30.add(d30);
-    c31 = c31.add(d31);
-    c40 = c40.add(d40);
-    c41 = c41.add(d41);
-    c50 = c50.add(d50);
-    c51 = c51.add(d51);
-    // compute's stores, written out again (a shared helper boxed them).
     if (add) {
       c00.add(FloatVector.fromArray(S, c, cOff)).intoArray(c, cOff);
       c01.add(FloatVector.fromArray(S, c, cOff + L)).intoArray(c, cOff + L);
@@ -370,151 +240,5 @@ final class VectorMicroKernel implements MicroKernel {
       c50.intoArray(c, cOff + 5 * ldc);
       c51.intoArray(c, cOff + 5 * ldc + L);
     }
-  }
-
-  /**
-   * Eighteen accumulators, three B loads and one A broadcast per step: 22 of AVX-512's 32 registers. With AVX2's 16 it
-   * would spill, so there the two panels run one after the other.
-   */
-  @Override
-  public void computeRowsWithHalfPanel(
-      int kc, int q0, int segment, int segmentStride, int step, float[] a, int[] rows, float[] b, int bOff, int halfOff, float[] c, int cOff, int ldc,
-      boolean add, float[] half) {
-    if (S.vectorBitSize() < 512) {
-      MicroKernel.super.computeRowsWithHalfPanel(kc, q0, segment, segmentStride, step, a, rows, b, bOff, halfOff, c, cOff, ldc, add, half);
-      return;
-    }
-    FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S);
-    FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S);
-    FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S);
-    FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S), c32 = FloatVector.zero(S);
-    FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S), c42 = FloatVector.zero(S);
-    FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S), c52 = FloatVector.zero(S);
-    int r0 = rows[0];
-    int r1 = rows[1];
-    int r2 = rows[2];
-    int r3 = rows[3];
-    int r4 = rows[4];
-    int r5 = rows[5];
-    // computeRows' single loop with its jump between runs, for the reason given there.
-    int at = q0 / segment * segmentStride + q0 % segment * step;
-    int left = segment - q0 % segment;
-    for (int p = 0; p < kc; p++) {
-      int bi = bOff + p * NR;
-      FloatVector b0 = FloatVector.fromArray(S, b, bi);
-      FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
-      FloatVector b2 = FloatVector.fromArray(S, b, halfOff + p * NR);
-      FloatVector av = FloatVector.broadcast(S, a[r0 + at]);
-      c00 = av.fma(b0, c00);
-      c01 = av.fma(b1, c01);
-      c02 = av.fma(b2, c02);
-      av = FloatVector.broadcast(S, a[r1 + at]);
-      c10 = av.fma(b0, c10);
-      c11 = av.fma(b1, c11);
-      c12 = av.fma(b2, c12);
-      av = FloatVector.broadcast(S, a[r2 + at]);
-      c20 = av.fma(b0, c20);
-      c21 = av.fma(b1, c21);
-      c22 = av.fma(b2, c22);
-      av = FloatVector.broadcast(S, a[r3 + at]);
-      c30 = av.fma(b0, c30);
-      c31 = av.fma(b1, c31);
-      c32 = av.fma(b2, c32);
-      av = FloatVector.broadcast(S, a[r4 + at]);
-      c40 = av.fma(b0, c40);
-      c41 = av.fma(b1, c41);
-      c42 = av.fma(b2, c42);
-      av = FloatVector.broadcast(S, a[r5 + at]);
-      c50 = av.fma(b0, c50);
-      c51 = av.fma(b1, c51);
-      c52 = av.fma(b2, c52);
-      at += step;
-      if (--left == 0) {
-        at += segmentStride - segment * step;
-        left = segment;
-      }
-    }
-    // The stores written out, as computeRows' are (a shared helper boxed them).
-    if (add) {
-      c00.add(FloatVector.fromArray(S, c, cOff)).intoArray(c, cOff);
-      c01.add(FloatVector.fromArray(S, c, cOff + L)).intoArray(c, cOff + L);
-      c10.add(FloatVector.fromArray(S, c, cOff + ldc)).intoArray(c, cOff + ldc);
-      c11.add(FloatVector.fromArray(S, c, cOff + ldc + L)).intoArray(c, cOff + ldc + L);
-      c20.add(FloatVector.fromArray(S, c, cOff + 2 * ldc)).intoArray(c, cOff + 2 * ldc);
-      c21.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + L)).intoArray(c, cOff + 2 * ldc + L);
-      c30.add(FloatVector.fromArray(S, c, cOff + 3 * ldc)).intoArray(c, cOff + 3 * ldc);
-      c31.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + L)).intoArray(c, cOff + 3 * ldc + L);
-      c40.add(FloatVector.fromArray(S, c, cOff + 4 * ldc)).intoArray(c, cOff + 4 * ldc);
-      c41.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + L)).intoArray(c, cOff + 4 * ldc + L);
-      c50.add(FloatVector.fromArray(S, c, cOff + 5 * ldc)).intoArray(c, cOff + 5 * ldc);
-      c51.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + L)).intoArray(c, cOff + 5 * ldc + L);
-    } else {
-      c00.intoArray(c, cOff);
-      c01.intoArray(c, cOff + L);
-      c10.intoArray(c, cOff + ldc);
-      c11.intoArray(c, cOff + ldc + L);
-      c20.intoArray(c, cOff + 2 * ldc);
-      c21.intoArray(c, cOff + 2 * ldc + L);
-      c30.intoArray(c, cOff + 3 * ldc);
-      c31.intoArray(c, cOff + 3 * ldc + L);
-      c40.intoArray(c, cOff + 4 * ldc);
-      c41.intoArray(c, cOff + 4 * ldc + L);
-      c50.intoArray(c, cOff + 5 * ldc);
-      c51.intoArray(c, cOff + 5 * ldc + L);
-    }
-    c02.intoArray(half, 0);
-    c12.intoArray(half, NR);
-    c22.intoArray(half, 2 * NR);
-    c32.intoArray(half, 3 * NR);
-    c42.intoArray(half, 4 * NR);
-    c52.intoArray(half, 5 * NR);
-  }
-
-  @Override
-  public void copyRun(float[] src, int srcOff, float[] dst, int dstOff, int length) {
-    for (int i = 0; i < length; i += L) {
-      FloatVector.fromArray(S, src, srcOff + i).intoArray(dst, dstOff + i);
-    }
-  }
-
-  @Override
-  public void copyRunKeeping(float[] src, int srcOff, float[] dst, int dstOff, int length, int[] keep, int keepOff) {
-    for (int i = 0; i < length; i += L) {
-      FloatVector.fromArray(S, src, srcOff + i)
-          .reinterpretAsInts()
-          .and(IntVector.fromArray(I, keep, keepOff + i))
-          .reinterpretAsFloats()
-          .intoArray(dst, dstOff + i);
-    }
-  }
-
-  @Override
-  public void addRun(float[] src, int srcOff, float[] dst, int dstOff, int length) {
-    int i = 0;
-    for (; i + L <= length; i += L) {
-      FloatVector.fromArray(S, dst, dstOff + i).add(FloatVector.fromArray(S, src, srcOff + i)).intoArray(dst, dstOff + i);
-    }
-    if (i < length) {
-      // The tail's lanes past the run add +0.0 (the bits of src cleared, not multiplied by 0, so an infinity there
-      // cannot turn dst into NaN): those dst floats are stored back unchanged.
-      FloatVector tail = FloatVector.fromArray(S, src, srcOff + i).reinterpretAsInts().and(IntVector.fromArray(I, TAIL, L - (length - i))).reinterpretAsFloats();
-      FloatVector.fromArray(S, dst, dstOff + i).add(tail).intoArray(dst, dstOff + i);
-    }
-  }
-
-  @Override
-  public void gatherPanel(float[] src, int srcOff, int[] lanes, float[] dst, int dstOff) {
-    FloatVector.fromArray(S, src, srcOff, lanes, 0).intoArray(dst, dstOff);
-    FloatVector.fromArray(S, src, srcOff, lanes, L).intoArray(dst, dstOff + L);
-  }
-
-  @Override
-  public int copySlack() {
-    return L - 1;
-  }
-
-  @Override
-  public String describe() {
-    return "Vector API " + MR + "x" + NR + " (" + S.vectorBitSize() + "-bit)";
   }
 }

@@ -2,6 +2,7 @@ package dev.netforge.runtime.gemm;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.netforge.runtime.Rng;
 import java.util.List;
@@ -10,9 +11,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Both micro-kernels against a float64 product of the same packed panels, overwriting and accumulating into a C
- * with a row stride wider than the tile. The tests run with the Vector API, so without this the scalar kernel, the
- * path of JVMs started without it, would never run.
+ * Every micro-kernel (scalar, 6-row and 8-row vector) against a float64 product of the same packed panels, overwriting
+ * and accumulating into a C with a row stride wider than the tile, and against each other bit for bit. The tests run
+ * with the Vector API on one vector width, so without this the scalar kernel, the path of JVMs started without it,
+ * and the vector kernel of the other width would never run.
  */
 class MicroKernelTest {
   /** A's rows read in place: runs of {@value #SEGMENT} floats, the runs {@value #SEGMENT_STRIDE} apart. */
@@ -23,9 +25,11 @@ class MicroKernelTest {
   /** Steps from the middle of a run: the fifth float of the second run. */
   private static final int Q0 = 13;
 
+  private static final List<MicroKernel> KERNELS = List.of(new ScalarMicroKernel(), new VectorMicroKernel(), new WideVectorMicroKernel());
+
   @Test
-  void bothKernelsComputeTheTileOfThePackedPanels() {
-    for (MicroKernel kernel : List.of(new ScalarMicroKernel(), new VectorMicroKernel())) {
+  void everyKernelComputesTheTileOfThePackedPanels() {
+    for (MicroKernel kernel : KERNELS) {
       int mr = kernel.mr();
       int nr = kernel.nr();
       int kc = 37;
@@ -65,8 +69,12 @@ class MicroKernelTest {
    * second starting where the first ends.
    */
   @Test
-  void bothKernelsSumTwoPartsApartAndAddTheSums() {
-    for (MicroKernel kernel : List.of(new ScalarMicroKernel(), new VectorMicroKernel())) {
+  void kernelsWithPairsSumTwoPartsApartAndAddTheSums() {
+    for (MicroKernel kernel : KERNELS) {
+      if (!kernel.pairsInRegisters()) {
+        assertThrows(UnsupportedOperationException.class, () -> kernel.computePair(1, 1, new float[64], 0, new float[256], 0, new float[256], 0, 32, false));
+        continue;
+      }
       int mr = kernel.mr();
       int nr = kernel.nr();
       int kc = 13;
@@ -105,8 +113,8 @@ class MicroKernelTest {
    */
   @ParameterizedTest
   @CsvSource({"2, " + SEGMENT, "1, " + SEGMENT, "1, 100"})
-  void bothKernelsReadRowsInPlaceAsFromAPackedPanel(int step, int segment) {
-    for (MicroKernel kernel : List.of(new ScalarMicroKernel(), new VectorMicroKernel())) {
+  void everyKernelReadsRowsInPlaceAsFromAPackedPanel(int step, int segment) {
+    for (MicroKernel kernel : KERNELS) {
       int mr = kernel.mr();
       int nr = kernel.nr();
       int kc = 41;
@@ -137,8 +145,8 @@ class MicroKernelTest {
 
   /** A panel and the first half of the next in one pass over A's rows: the bits of two passes, one per panel. */
   @Test
-  void bothKernelsComputeAPanelAndAHalfPanelInOnePassAsInTwo() {
-    for (MicroKernel kernel : List.of(new ScalarMicroKernel(), new VectorMicroKernel())) {
+  void everyKernelComputesAPanelAndAHalfPanelInOnePassAsInTwo() {
+    for (MicroKernel kernel : KERNELS) {
       int mr = kernel.mr();
       int nr = kernel.nr();
       // At conv1's stride of 4.
@@ -170,8 +178,8 @@ class MicroKernelTest {
   }
 
   @Test
-  void bothKernelsGatherAPanelRowAndWriteNothingElse() {
-    for (MicroKernel kernel : List.of(new ScalarMicroKernel(), new VectorMicroKernel())) {
+  void everyKernelGathersAPanelRowAndWriteNothingElse() {
+    for (MicroKernel kernel : KERNELS) {
       int nr = kernel.nr();
       Rng rng = new Rng(nr);
       float[] src = random(rng, 200);
@@ -190,8 +198,8 @@ class MicroKernelTest {
   }
 
   @Test
-  void bothKernelsAddARunOfEveryLengthAndChangeNothingElse() {
-    for (MicroKernel kernel : List.of(new ScalarMicroKernel(), new VectorMicroKernel())) {
+  void everyKernelAddsARunOfEveryLengthAndChangeNothingElse() {
+    for (MicroKernel kernel : KERNELS) {
       Rng rng = new Rng(kernel.nr() * 7L);
       for (int length = 0; length <= 40; length++) {
         float[] src = random(rng, 4 + length + kernel.copySlack());
@@ -209,8 +217,8 @@ class MicroKernelTest {
   }
 
   @Test
-  void bothKernelsCopyTheKeptFloatsAndClearTheOthers() {
-    for (MicroKernel kernel : List.of(new ScalarMicroKernel(), new VectorMicroKernel())) {
+  void everyKernelCopiesTheKeptFloatsAndClearTheOthers() {
+    for (MicroKernel kernel : KERNELS) {
       Rng rng = new Rng(kernel.nr() * 11L);
       for (int length = 0; length <= 40; length++) {
         float[] src = random(rng, 2 + length + kernel.copySlack());
@@ -231,6 +239,46 @@ class MicroKernelTest {
         }
       }
     }
+  }
+
+  /**
+   * The same products summed in the same order: each vector kernel's tile of one A (packed for its own panel height)
+   * and one B, the rows they have in common bit for bit, overwriting and accumulating. Checkpoints keep their bits
+   * whichever of the two a machine's vector width picks. (The scalar kernel's sums are its own: Math.fma one lane at a
+   * time, within rounding of the others.)
+   */
+  @Test
+  void bothVectorKernelsGiveTheSameBits() {
+    MicroKernel sixRows = new VectorMicroKernel();
+    MicroKernel eightRows = new WideVectorMicroKernel();
+    int kc = 37;
+    int columns = sixRows.nr();
+    Rng rng = new Rng(8);
+    float[] a = random(rng, eightRows.mr() * kc);
+    float[] b = random(rng, kc * columns);
+    float[] initial = random(rng, eightRows.mr() * columns);
+    for (boolean add : new boolean[] {false, true}) {
+      float[] six = tile(sixRows, a, kc, b, initial, add);
+      float[] eight = tile(eightRows, a, kc, b, initial, add);
+      for (int i = 0; i < sixRows.mr() * columns; i++) {
+        assertEquals(six[i], eight[i], 0f, "C[" + i / columns + "][" + i % columns + "] add=" + add);
+      }
+    }
+  }
+
+  /** {@code kernel}'s tile of A's first {@code mr()} rows (rows of {@code kc}) and B, packed for it, into a copy of {@code initial}. */
+  private static float[] tile(MicroKernel kernel, float[] a, int kc, float[] b, float[] initial, boolean add) {
+    int mr = kernel.mr();
+    int nr = kernel.nr();
+    float[] packedA = new float[mr * kc];
+    for (int p = 0; p < kc; p++) {
+      for (int r = 0; r < mr; r++) {
+        packedA[p * mr + r] = a[r * kc + p];
+      }
+    }
+    float[] c = initial.clone();
+    kernel.compute(kc, packedA, 0, b, 0, c, 0, nr, add);
+    return c;
   }
 
   private static float[] random(Rng rng, int n) {
