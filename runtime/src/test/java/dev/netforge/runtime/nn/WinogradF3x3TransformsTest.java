@@ -47,56 +47,22 @@ class WinogradF3x3TransformsTest {
   @Test
   void theMatricesComputeTheCorrelation() {
     Rng rng = new Rng(35);
-    double[][] d = new double[7][7];
-    double[][] g = new double[5][5];
-    for (double[] row : d) {
-      for (int i = 0; i < row.length; i++) {
-        row[i] = rng.nextGaussian();
-      }
-    }
-    for (double[] row : g) {
-      for (int i = 0; i < row.length; i++) {
-        row[i] = rng.nextGaussian();
-      }
-    }
-    double[][] u = TransformFixtures.sandwich(G, g);
-    double[][] v = TransformFixtures.sandwich(BT, d);
-    double[][] m = new double[7][7];
-    for (int i = 0; i < 7; i++) {
-      for (int k = 0; k < 7; k++) {
-        m[i][k] = u[i][k] * v[i][k];
-      }
-    }
-    double[][] y = TransformFixtures.sandwich(AT, m);
-    for (int i = 0; i < 3; i++) {
-      for (int k = 0; k < 3; k++) {
-        double expected = 0;
-        for (int a = 0; a < 5; a++) {
-          for (int b = 0; b < 5; b++) {
-            expected += d[i + a][k + b] * g[a][b];
-          }
-        }
-        assertEquals(expected, y[i][k], 1e-12 * (1 + Math.abs(expected)), "Y[" + i + "][" + k + "]");
-      }
-    }
+    double[][] d = gaussian(rng, 7);
+    double[][] g = gaussian(rng, 5);
+    assertCorrelation(d, g, bilinear(G, g, d, AT), "Y");
   }
 
   @Test
   void theDualComputesTheWeightGradientsCorrelation() {
     Rng rng = new Rng(53);
-    double[][] d = new double[7][7];
-    double[][] g = new double[3][3];
-    for (double[] row : d) {
-      for (int i = 0; i < row.length; i++) {
-        row[i] = rng.nextGaussian();
-      }
-    }
-    for (double[] row : g) {
-      for (int i = 0; i < row.length; i++) {
-        row[i] = rng.nextGaussian();
-      }
-    }
-    double[][] u = TransformFixtures.sandwich(TransformFixtures.transpose(AT), g);
+    double[][] d = gaussian(rng, 7);
+    double[][] g = gaussian(rng, 3);
+    assertCorrelation(d, g, bilinear(TransformFixtures.transpose(AT), g, d, TransformFixtures.transpose(G)), "dW");
+  }
+
+  /** {@code out [(left g leftᵀ) ⊙ (Bᵀ d B)] outᵀ}, in float64. */
+  private static double[][] bilinear(double[][] left, double[][] g, double[][] d, double[][] out) {
+    double[][] u = TransformFixtures.sandwich(left, g);
     double[][] v = TransformFixtures.sandwich(BT, d);
     double[][] m = new double[7][7];
     for (int i = 0; i < 7; i++) {
@@ -104,18 +70,32 @@ class WinogradF3x3TransformsTest {
         m[i][k] = u[i][k] * v[i][k];
       }
     }
-    double[][] taps = TransformFixtures.sandwich(TransformFixtures.transpose(G), m);
-    for (int ky = 0; ky < 5; ky++) {
-      for (int kx = 0; kx < 5; kx++) {
+    return TransformFixtures.sandwich(out, m);
+  }
+
+  /** That {@code y} is the correlation of the 7×7 {@code d} with {@code g}: y[i][k] = Σ d[i + a][k + b] · g[a][b]. */
+  private static void assertCorrelation(double[][] d, double[][] g, double[][] y, String name) {
+    for (int i = 0; i < y.length; i++) {
+      for (int k = 0; k < y.length; k++) {
         double expected = 0;
-        for (int i = 0; i < 3; i++) {
-          for (int k = 0; k < 3; k++) {
-            expected += d[i + ky][k + kx] * g[i][k];
+        for (int a = 0; a < g.length; a++) {
+          for (int b = 0; b < g.length; b++) {
+            expected += d[i + a][k + b] * g[a][b];
           }
         }
-        assertEquals(expected, taps[ky][kx], 1e-12 * (1 + Math.abs(expected)), "dW[" + ky + "][" + kx + "]");
+        assertEquals(expected, y[i][k], 1e-12 * (1 + Math.abs(expected)), name + "[" + i + "][" + k + "]");
       }
     }
+  }
+
+  private static double[][] gaussian(Rng rng, int side) {
+    double[][] m = new double[side][side];
+    for (double[] row : m) {
+      for (int i = 0; i < side; i++) {
+        row[i] = rng.nextGaussian();
+      }
+    }
+    return m;
   }
 
   @Test
