@@ -124,7 +124,7 @@ final class VectorMaxPoolPlane implements MaxPoolPlane {
           max = max.blend(v, wins);
           arg = arg.blend(FloatVector.fromArray(S, ws.rowArg, below), wins);
         }
-        IntVector index = ((IntVector) arg.reinterpretAsInts()).sub(INDEX_BIAS_BITS - in);
+        IntVector index = arg.reinterpretAsInts().sub(INDEX_BIAS_BITS - in);
         // Lanes past the row land on the next output row, which writes them again; past the plane they must not.
         int o = oy * outWidth + ox;
         if (o + L <= outPlane) {
