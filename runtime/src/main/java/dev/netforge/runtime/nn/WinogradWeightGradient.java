@@ -45,9 +45,6 @@ final class WinogradWeightGradient {
   /** F(3×3, 2×2)'s transforms, for 3×3 filters. */
   private static final WinogradTransforms TRANSFORMS_3X3 = WinogradTransforms.forThisJvm();
 
-  /** F(5×5, 3×3)'s, for 5×5 filters: those of F(3×3, 5×5). */
-  private static final WinogradF3x3Transforms TRANSFORMS_5X5 = WinogradF3x3Transforms.forThisJvm();
-
   /** The columns of F(3×3, 5×5)'s G ({@link WinogradConvolution#G_F3X3}), rounded to float, for {@link #transformSums5x5}. */
   private static final float[][] G_5X5_COLUMNS = new float[5][7];
 
@@ -66,7 +63,7 @@ final class WinogradWeightGradient {
 
   /** Floats of the {@code work} array its transforms take ({@link WinogradConvolution#transformWork}). */
   static int transformsWorkSize() {
-    return Math.max(TRANSFORMS_3X3.workSize(), TRANSFORMS_5X5.workSize());
+    return Math.max(TRANSFORMS_3X3.workSize(), WinogradConvolution.TRANSFORMS_F3X3.workSize());
   }
 
   /**
@@ -90,8 +87,9 @@ final class WinogradWeightGradient {
     return alpha * alpha;
   }
 
+  /** F(3×3, 2×2)'s transforms for 3×3 filters; for 5×5 ones F(3×3, 5×5)'s, which the dual takes as they are. */
   private static WinogradGradientTransform transforms(ConvShape s) {
-    return s.kernel() == 3 ? TRANSFORMS_3X3 : TRANSFORMS_5X5;
+    return s.kernel() == 3 ? TRANSFORMS_3X3 : WinogradConvolution.TRANSFORMS_F3X3;
   }
 
   /** Tiles per block. */
