@@ -59,20 +59,26 @@ final class ScalarWinogradF3x3Transforms implements WinogradF3x3Transforms {
     }
   }
 
-  /** Column {@code column} of Aᵀ (three values) applied to {@code values[at + k·stride]}, k &lt; 3. */
+  /** Column {@code column} of Aᵀ (three values, the zeros skipped) applied to {@code values[at + k·stride]}, k &lt; 3. */
   private static float combineColumn(int column, float[] values, int at, int stride) {
     float sum = 0f;
     for (int k = 0; k < TILE; k++) {
-      sum = Math.fma(OUTPUT[k * ALPHA + column], values[at + k * stride], sum);
+      float coefficient = OUTPUT[k * ALPHA + column];
+      if (coefficient != 0f) {
+        sum = Math.fma(coefficient, values[at + k * stride], sum);
+      }
     }
     return sum;
   }
 
-  /** Row {@code row} of {@code coefficients} (seven a row) applied to {@code values[at + i·stride]}, i &lt; 7. */
+  /** Row {@code row} of {@code coefficients} (seven a row, the zeros skipped) applied to {@code values[at + i·stride]}, i &lt; 7. */
   private static float combine(float[] coefficients, int row, float[] values, int at, int stride) {
     float sum = 0f;
     for (int i = 0; i < ALPHA; i++) {
-      sum = Math.fma(coefficients[row * ALPHA + i], values[at + i * stride], sum);
+      float coefficient = coefficients[row * ALPHA + i];
+      if (coefficient != 0f) {
+        sum = Math.fma(coefficient, values[at + i * stride], sum);
+      }
     }
     return sum;
   }

@@ -7,7 +7,7 @@ import dev.netforge.runtime.VectorApi;
  * output tiles take fewer multiplications than {@link Winograd5x5Transforms}' 2×2 ones), each over the {@code nr}
  * tiles of one GEMM column panel: a 7×7 input tile d into V = Bᵀ d B, 49 products M into the 3×3 outputs Aᵀ M A. Both
  * passes of each are the rows of the matrix below applied to a column (then to a row) of seven values, each sum from
- * +0 by a fused multiply-add per coefficient, left to right, so every implementation gives the same bits:
+ * +0 by a fused multiply-add per nonzero coefficient, left to right, so every implementation gives the same bits:
  *
  * <pre>
  *      ⎡−½   ¼   5/2 −5/4 −2   1   0⎤
@@ -21,8 +21,8 @@ import dev.netforge.runtime.VectorApi;
  *
  * These are the Toom–Cook matrices of the points 0, 1, −1, ½, −½, 2 and ∞; {@link WinogradConvolution#transformFilters}
  * holds G. 49 multiplications per 3×3 output tile where the direct convolution takes 225, and a 27×27 plane (the
- * AlexNets' conv2) is exactly 9×9 tiles. The zero coefficients are multiplied too: skipped by a branch per coefficient,
- * they made C2 box the vector sums (AlexNetTorchvision's conv2 forward pass twice as slow).
+ * AlexNets' conv2) is exactly 9×9 tiles. The zero coefficients are skipped (a zero's product would add ±0 and leave a
+ * finite sum as it was): the vector implementation's passes are written out without them.
  *
  * <p>The same matrices serve the dual algorithm F(5×5, 3×3), the weight gradient of those filters ({@link
  * WinogradWeightGradient}): the input's V as above, the output gradient's 3×3 tiles g into Ĝ = A g Aᵀ (A, 7×3, is Aᵀ
