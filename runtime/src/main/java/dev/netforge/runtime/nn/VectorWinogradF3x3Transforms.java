@@ -11,13 +11,16 @@ import jdk.incubator.vector.VectorSpecies;
  * C2 of JDK 17 compiles without boxing inside a whole network's step). Loaded only when {@code jdk.incubator.vector} is
  * present.
  *
- * <p>Each pass is written out from the matrices' rows: the zero coefficients (15 of Bᵀ's 49, 4 of Aᵀ's 21) are left
- * out, and a coefficient of ±1 is an addition or a subtraction. A loop over all 49 coefficients from a table, as this
- * class ran until session 32, took two and a half times as long per pass (docs/performance.md). The sums still run from
- * +0, left to right, one rounding per nonzero coefficient, so for finite values they are the bits of {@link
- * ScalarWinogradF3x3Transforms}, which skips the same zeros: a zero coefficient's product adds ±0, which leaves a sum
- * unchanged. The constants are loaded inside the loops, from {@link #CONSTANTS}, as {@link VectorWinograd5x5Transforms}
- * explains.
+ * <p>Each matrix is applied by a method of its own written out from its rows ({@link #applyInput}, {@link
+ * #applyOutput}, {@link #applyGradient}), which both passes of a transform call with their own strides: the zero
+ * coefficients (15 of Bᵀ's 49, 4 of Aᵀ's 21) are left out, a coefficient of ±1 is an addition or a subtraction, and
+ * the outputs' sums are independent chains. With a loop over all 49 coefficients from a table, as this class ran until
+ * session 32, AlexNetTorchvision's conv2 took 12% longer forward and 13% longer backward (docs/performance.md). The
+ * vectors stay inside each call, arrays in and arrays out, and each method is over 325 bytes of bytecode so that C2
+ * compiles it alone (FreqInlineSize; {@link VectorWinograd5x5Transforms} tells why); the constants are loaded inside
+ * it, from {@link #CONSTANTS}, as that class explains. The sums run from +0, left to right, one rounding per nonzero
+ * coefficient, so for finite values they are the bits of {@link ScalarWinogradF3x3Transforms}, which skips the same
+ * zeros: a zero coefficient's product adds ±0, which leaves a sum unchanged.
  */
 final class VectorWinogradF3x3Transforms implements WinogradF3x3Transforms {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -65,138 +68,16 @@ final class VectorWinogradF3x3Transforms implements WinogradF3x3Transforms {
       }
     }
     for (int k = 0; k < ALPHA; k++) {
-      // Column k of the tiles' rows d0…d6 into rows t0…t6 of Bᵀ d: row r of Bᵀ applied to the column.
-      FloatVector zero = FloatVector.zero(S);
-      FloatVector half = FloatVector.fromArray(S, CONSTANTS, 0);
-      FloatVector minusHalf = FloatVector.fromArray(S, CONSTANTS, 1 * L);
-      FloatVector quarter = FloatVector.fromArray(S, CONSTANTS, 2 * L);
-      FloatVector minusTwo = FloatVector.fromArray(S, CONSTANTS, 4 * L);
-      FloatVector fiveHalves = FloatVector.fromArray(S, CONSTANTS, 6 * L);
-      FloatVector minusFiveHalves = FloatVector.fromArray(S, CONSTANTS, 7 * L);
-      FloatVector minusFiveQuarters = FloatVector.fromArray(S, CONSTANTS, 8 * L);
-      FloatVector minusNineQuarters = FloatVector.fromArray(S, CONSTANTS, 9 * L);
-      FloatVector threeQuarters = FloatVector.fromArray(S, CONSTANTS, 10 * L);
-      FloatVector sevenQuarters = FloatVector.fromArray(S, CONSTANTS, 11 * L);
-      FloatVector minusThree = FloatVector.fromArray(S, CONSTANTS, 12 * L);
-      FloatVector threeHalves = FloatVector.fromArray(S, CONSTANTS, 13 * L);
-      FloatVector minusThreeHalves = FloatVector.fromArray(S, CONSTANTS, 14 * L);
-      FloatVector d0 = FloatVector.fromArray(S, rows, (49 + k) * L);
-      FloatVector d1 = FloatVector.fromArray(S, rows, (56 + k) * L);
-      FloatVector d2 = FloatVector.fromArray(S, rows, (63 + k) * L);
-      FloatVector d3 = FloatVector.fromArray(S, rows, (70 + k) * L);
-      FloatVector d4 = FloatVector.fromArray(S, rows, (77 + k) * L);
-      FloatVector d5 = FloatVector.fromArray(S, rows, (84 + k) * L);
-      FloatVector d6 = FloatVector.fromArray(S, rows, (91 + k) * L);
-      FloatVector t0 = d0.fma(minusHalf, zero);
-      t0 = d1.fma(quarter, t0);
-      t0 = d2.fma(fiveHalves, t0);
-      t0 = d3.fma(minusFiveQuarters, t0);
-      t0 = d4.fma(minusTwo, t0);
-      t0 = t0.add(d5);
-      FloatVector t1 = d1.fma(half, zero);
-      t1 = d2.fma(quarter, t1);
-      t1 = d3.fma(minusNineQuarters, t1);
-      t1 = t1.sub(d4);
-      t1 = t1.add(d5);
-      FloatVector t2 = d1.fma(minusHalf, zero);
-      t2 = d2.fma(threeQuarters, t2);
-      t2 = d3.fma(sevenQuarters, t2);
-      t2 = d4.fma(minusThree, t2);
-      t2 = t2.add(d5);
-      FloatVector t3 = zero.add(d1);
-      t3 = d2.fma(threeHalves, t3);
-      t3 = d3.fma(minusTwo, t3);
-      t3 = d4.fma(minusThreeHalves, t3);
-      t3 = t3.add(d5);
-      FloatVector t4 = zero.sub(d1);
-      t4 = d2.fma(fiveHalves, t4);
-      t4 = d4.fma(minusFiveHalves, t4);
-      t4 = t4.add(d5);
-      FloatVector t5 = d1.fma(quarter, zero);
-      t5 = d3.fma(minusFiveQuarters, t5);
-      t5 = t5.add(d5);
-      FloatVector t6 = d1.fma(minusHalf, zero);
-      t6 = d2.fma(quarter, t6);
-      t6 = d3.fma(fiveHalves, t6);
-      t6 = d4.fma(minusFiveQuarters, t6);
-      t6 = d5.fma(minusTwo, t6);
-      t6 = t6.add(d6);
-      t0.intoArray(rows, k * L);
-      t1.intoArray(rows, (7 + k) * L);
-      t2.intoArray(rows, (14 + k) * L);
-      t3.intoArray(rows, (21 + k) * L);
-      t4.intoArray(rows, (28 + k) * L);
-      t5.intoArray(rows, (35 + k) * L);
-      t6.intoArray(rows, (42 + k) * L);
+      // Column k of the tiles' rows into column k of Bᵀ d's rows.
+      applyInput(rows, (ALPHA * ALPHA + k) * L, ALPHA * L, rows, k * L, ALPHA * L);
     }
   }
 
   /** {@link #inputColumns}' rows, each one's columns combined the same way: V[7r…7r+6] to {@code out[at + ξ·matrix]}. */
   private static void inputRows(float[] rows, float[] out, int at, int matrix) {
     for (int r = 0; r < ALPHA; r++) {
-      // Row r of Bᵀ d, x0…x6, into V[7r + q] = row q of Bᵀ applied to it.
-      FloatVector zero = FloatVector.zero(S);
-      FloatVector half = FloatVector.fromArray(S, CONSTANTS, 0);
-      FloatVector minusHalf = FloatVector.fromArray(S, CONSTANTS, 1 * L);
-      FloatVector quarter = FloatVector.fromArray(S, CONSTANTS, 2 * L);
-      FloatVector minusTwo = FloatVector.fromArray(S, CONSTANTS, 4 * L);
-      FloatVector fiveHalves = FloatVector.fromArray(S, CONSTANTS, 6 * L);
-      FloatVector minusFiveHalves = FloatVector.fromArray(S, CONSTANTS, 7 * L);
-      FloatVector minusFiveQuarters = FloatVector.fromArray(S, CONSTANTS, 8 * L);
-      FloatVector minusNineQuarters = FloatVector.fromArray(S, CONSTANTS, 9 * L);
-      FloatVector threeQuarters = FloatVector.fromArray(S, CONSTANTS, 10 * L);
-      FloatVector sevenQuarters = FloatVector.fromArray(S, CONSTANTS, 11 * L);
-      FloatVector minusThree = FloatVector.fromArray(S, CONSTANTS, 12 * L);
-      FloatVector threeHalves = FloatVector.fromArray(S, CONSTANTS, 13 * L);
-      FloatVector minusThreeHalves = FloatVector.fromArray(S, CONSTANTS, 14 * L);
-      FloatVector x0 = FloatVector.fromArray(S, rows, 7 * r * L);
-      FloatVector x1 = FloatVector.fromArray(S, rows, (7 * r + 1) * L);
-      FloatVector x2 = FloatVector.fromArray(S, rows, (7 * r + 2) * L);
-      FloatVector x3 = FloatVector.fromArray(S, rows, (7 * r + 3) * L);
-      FloatVector x4 = FloatVector.fromArray(S, rows, (7 * r + 4) * L);
-      FloatVector x5 = FloatVector.fromArray(S, rows, (7 * r + 5) * L);
-      FloatVector x6 = FloatVector.fromArray(S, rows, (7 * r + 6) * L);
-      FloatVector v0 = x0.fma(minusHalf, zero);
-      v0 = x1.fma(quarter, v0);
-      v0 = x2.fma(fiveHalves, v0);
-      v0 = x3.fma(minusFiveQuarters, v0);
-      v0 = x4.fma(minusTwo, v0);
-      v0 = v0.add(x5);
-      FloatVector v1 = x1.fma(half, zero);
-      v1 = x2.fma(quarter, v1);
-      v1 = x3.fma(minusNineQuarters, v1);
-      v1 = v1.sub(x4);
-      v1 = v1.add(x5);
-      FloatVector v2 = x1.fma(minusHalf, zero);
-      v2 = x2.fma(threeQuarters, v2);
-      v2 = x3.fma(sevenQuarters, v2);
-      v2 = x4.fma(minusThree, v2);
-      v2 = v2.add(x5);
-      FloatVector v3 = zero.add(x1);
-      v3 = x2.fma(threeHalves, v3);
-      v3 = x3.fma(minusTwo, v3);
-      v3 = x4.fma(minusThreeHalves, v3);
-      v3 = v3.add(x5);
-      FloatVector v4 = zero.sub(x1);
-      v4 = x2.fma(fiveHalves, v4);
-      v4 = x4.fma(minusFiveHalves, v4);
-      v4 = v4.add(x5);
-      FloatVector v5 = x1.fma(quarter, zero);
-      v5 = x3.fma(minusFiveQuarters, v5);
-      v5 = v5.add(x5);
-      FloatVector v6 = x1.fma(minusHalf, zero);
-      v6 = x2.fma(quarter, v6);
-      v6 = x3.fma(fiveHalves, v6);
-      v6 = x4.fma(minusFiveQuarters, v6);
-      v6 = x5.fma(minusTwo, v6);
-      v6 = v6.add(x6);
-      v0.intoArray(out, at + 7 * r * matrix);
-      v1.intoArray(out, at + (7 * r + 1) * matrix);
-      v2.intoArray(out, at + (7 * r + 2) * matrix);
-      v3.intoArray(out, at + (7 * r + 3) * matrix);
-      v4.intoArray(out, at + (7 * r + 4) * matrix);
-      v5.intoArray(out, at + (7 * r + 5) * matrix);
-      v6.intoArray(out, at + (7 * r + 6) * matrix);
+      // Row r of Bᵀ d into V[7r…7r+6].
+      applyInput(rows, ALPHA * r * L, L, out, at + ALPHA * r * matrix, matrix);
     }
   }
 
@@ -216,80 +97,16 @@ final class VectorWinogradF3x3Transforms implements WinogradF3x3Transforms {
   /** Aᵀ M of the L tiles' products at {@code products[mi + ξ·matrix]}: row r, column k at {@code rows[(7r + k)·L]}. */
   private static void outputColumns(float[] products, int mi, int matrix, float[] rows) {
     for (int k = 0; k < ALPHA; k++) {
-      // Column k of M, m0…m6, into rows a0…a2 of Aᵀ M.
-      FloatVector zero = FloatVector.zero(S);
-      FloatVector half = FloatVector.fromArray(S, CONSTANTS, 0);
-      FloatVector minusHalf = FloatVector.fromArray(S, CONSTANTS, 1 * L);
-      FloatVector quarter = FloatVector.fromArray(S, CONSTANTS, 2 * L);
-      FloatVector two = FloatVector.fromArray(S, CONSTANTS, 3 * L);
-      FloatVector four = FloatVector.fromArray(S, CONSTANTS, 5 * L);
-      FloatVector m0 = FloatVector.fromArray(S, products, mi + k * matrix);
-      FloatVector m1 = FloatVector.fromArray(S, products, mi + (7 + k) * matrix);
-      FloatVector m2 = FloatVector.fromArray(S, products, mi + (14 + k) * matrix);
-      FloatVector m3 = FloatVector.fromArray(S, products, mi + (21 + k) * matrix);
-      FloatVector m4 = FloatVector.fromArray(S, products, mi + (28 + k) * matrix);
-      FloatVector m5 = FloatVector.fromArray(S, products, mi + (35 + k) * matrix);
-      FloatVector m6 = FloatVector.fromArray(S, products, mi + (42 + k) * matrix);
-      FloatVector a0 = zero.add(m0);
-      a0 = a0.add(m1);
-      a0 = a0.add(m2);
-      a0 = a0.add(m3);
-      a0 = a0.add(m4);
-      a0 = a0.add(m5);
-      FloatVector a1 = zero.add(m1);
-      a1 = a1.sub(m2);
-      a1 = m3.fma(half, a1);
-      a1 = m4.fma(minusHalf, a1);
-      a1 = m5.fma(two, a1);
-      FloatVector a2 = zero.add(m1);
-      a2 = a2.add(m2);
-      a2 = m3.fma(quarter, a2);
-      a2 = m4.fma(quarter, a2);
-      a2 = m5.fma(four, a2);
-      a2 = a2.add(m6);
-      a0.intoArray(rows, k * L);
-      a1.intoArray(rows, (7 + k) * L);
-      a2.intoArray(rows, (14 + k) * L);
+      // Column k of M into column k of Aᵀ M's three rows.
+      applyOutput(products, mi + k * matrix, ALPHA * matrix, rows, k * L, ALPHA * L);
     }
   }
 
   /** {@link #outputColumns}' rows, each one's columns combined the same way: Y[3r…3r+2] to {@code out[at + (3r + q)·ld]}. */
   private static void outputRows(float[] rows, float[] out, int at, int ld) {
     for (int r = 0; r < TILE; r++) {
-      // Row r of Aᵀ M, x0…x6, into Y[3r + q] = row q of Aᵀ applied to it.
-      FloatVector zero = FloatVector.zero(S);
-      FloatVector half = FloatVector.fromArray(S, CONSTANTS, 0);
-      FloatVector minusHalf = FloatVector.fromArray(S, CONSTANTS, 1 * L);
-      FloatVector quarter = FloatVector.fromArray(S, CONSTANTS, 2 * L);
-      FloatVector two = FloatVector.fromArray(S, CONSTANTS, 3 * L);
-      FloatVector four = FloatVector.fromArray(S, CONSTANTS, 5 * L);
-      FloatVector x0 = FloatVector.fromArray(S, rows, 7 * r * L);
-      FloatVector x1 = FloatVector.fromArray(S, rows, (7 * r + 1) * L);
-      FloatVector x2 = FloatVector.fromArray(S, rows, (7 * r + 2) * L);
-      FloatVector x3 = FloatVector.fromArray(S, rows, (7 * r + 3) * L);
-      FloatVector x4 = FloatVector.fromArray(S, rows, (7 * r + 4) * L);
-      FloatVector x5 = FloatVector.fromArray(S, rows, (7 * r + 5) * L);
-      FloatVector x6 = FloatVector.fromArray(S, rows, (7 * r + 6) * L);
-      FloatVector y0 = zero.add(x0);
-      y0 = y0.add(x1);
-      y0 = y0.add(x2);
-      y0 = y0.add(x3);
-      y0 = y0.add(x4);
-      y0 = y0.add(x5);
-      FloatVector y1 = zero.add(x1);
-      y1 = y1.sub(x2);
-      y1 = x3.fma(half, y1);
-      y1 = x4.fma(minusHalf, y1);
-      y1 = x5.fma(two, y1);
-      FloatVector y2 = zero.add(x1);
-      y2 = y2.add(x2);
-      y2 = x3.fma(quarter, y2);
-      y2 = x4.fma(quarter, y2);
-      y2 = x5.fma(four, y2);
-      y2 = y2.add(x6);
-      y0.intoArray(out, at + 3 * r * ld);
-      y1.intoArray(out, at + (3 * r + 1) * ld);
-      y2.intoArray(out, at + (3 * r + 2) * ld);
+      // Row r of Aᵀ M into Y[3r…3r+2].
+      applyOutput(rows, ALPHA * r * L, L, out, at + TILE * r * ld, ld);
     }
   }
 
@@ -312,81 +129,166 @@ final class VectorWinogradF3x3Transforms implements WinogradF3x3Transforms {
    */
   private static void gradientRows(float[] tiles, int at, int stride, float[] rows) {
     for (int i = 0; i < TILE; i++) {
-      // Row i of g, g0…g2, into h0…h6 = column q of Aᵀ applied to it.
-      FloatVector zero = FloatVector.zero(S);
-      FloatVector half = FloatVector.fromArray(S, CONSTANTS, 0);
-      FloatVector minusHalf = FloatVector.fromArray(S, CONSTANTS, 1 * L);
-      FloatVector quarter = FloatVector.fromArray(S, CONSTANTS, 2 * L);
-      FloatVector two = FloatVector.fromArray(S, CONSTANTS, 3 * L);
-      FloatVector four = FloatVector.fromArray(S, CONSTANTS, 5 * L);
-      FloatVector g0 = FloatVector.fromArray(S, tiles, at + 3 * i * stride);
-      FloatVector g1 = FloatVector.fromArray(S, tiles, at + (3 * i + 1) * stride);
-      FloatVector g2 = FloatVector.fromArray(S, tiles, at + (3 * i + 2) * stride);
-      FloatVector h0 = zero.add(g0);
-      FloatVector h1 = zero.add(g0);
-      h1 = h1.add(g1);
-      h1 = h1.add(g2);
-      FloatVector h2 = zero.add(g0);
-      h2 = h2.sub(g1);
-      h2 = h2.add(g2);
-      FloatVector h3 = zero.add(g0);
-      h3 = g1.fma(half, h3);
-      h3 = g2.fma(quarter, h3);
-      FloatVector h4 = zero.add(g0);
-      h4 = g1.fma(minusHalf, h4);
-      h4 = g2.fma(quarter, h4);
-      FloatVector h5 = zero.add(g0);
-      h5 = g1.fma(two, h5);
-      h5 = g2.fma(four, h5);
-      FloatVector h6 = zero.add(g2);
-      h0.intoArray(rows, 7 * i * L);
-      h1.intoArray(rows, (7 * i + 1) * L);
-      h2.intoArray(rows, (7 * i + 2) * L);
-      h3.intoArray(rows, (7 * i + 3) * L);
-      h4.intoArray(rows, (7 * i + 4) * L);
-      h5.intoArray(rows, (7 * i + 5) * L);
-      h6.intoArray(rows, (7 * i + 6) * L);
+      // Row i of g into row i of g Aᵀ.
+      applyGradient(tiles, at + TILE * i * stride, stride, rows, ALPHA * i * L, L);
     }
   }
 
   /** Ĝ = A (g Aᵀ): each column q of {@link #gradientRows}' rows combined the same way, Ĝ[7r + q] to {@code out[at + (7r + q)·matrix]}. */
   private static void gradientColumns(float[] rows, float[] out, int at, int matrix) {
     for (int q = 0; q < ALPHA; q++) {
-      // Column q of g Aᵀ, h0…h2, into Ĝ[7r + q] = e_r, column r of Aᵀ applied to it.
-      FloatVector zero = FloatVector.zero(S);
-      FloatVector half = FloatVector.fromArray(S, CONSTANTS, 0);
-      FloatVector minusHalf = FloatVector.fromArray(S, CONSTANTS, 1 * L);
-      FloatVector quarter = FloatVector.fromArray(S, CONSTANTS, 2 * L);
-      FloatVector two = FloatVector.fromArray(S, CONSTANTS, 3 * L);
-      FloatVector four = FloatVector.fromArray(S, CONSTANTS, 5 * L);
-      FloatVector h0 = FloatVector.fromArray(S, rows, q * L);
-      FloatVector h1 = FloatVector.fromArray(S, rows, (7 + q) * L);
-      FloatVector h2 = FloatVector.fromArray(S, rows, (14 + q) * L);
-      FloatVector e0 = zero.add(h0);
-      FloatVector e1 = zero.add(h0);
-      e1 = e1.add(h1);
-      e1 = e1.add(h2);
-      FloatVector e2 = zero.add(h0);
-      e2 = e2.sub(h1);
-      e2 = e2.add(h2);
-      FloatVector e3 = zero.add(h0);
-      e3 = h1.fma(half, e3);
-      e3 = h2.fma(quarter, e3);
-      FloatVector e4 = zero.add(h0);
-      e4 = h1.fma(minusHalf, e4);
-      e4 = h2.fma(quarter, e4);
-      FloatVector e5 = zero.add(h0);
-      e5 = h1.fma(two, e5);
-      e5 = h2.fma(four, e5);
-      FloatVector e6 = zero.add(h2);
-      e0.intoArray(out, at + q * matrix);
-      e1.intoArray(out, at + (7 + q) * matrix);
-      e2.intoArray(out, at + (14 + q) * matrix);
-      e3.intoArray(out, at + (21 + q) * matrix);
-      e4.intoArray(out, at + (28 + q) * matrix);
-      e5.intoArray(out, at + (35 + q) * matrix);
-      e6.intoArray(out, at + (42 + q) * matrix);
+      // Column q of g Aᵀ into Ĝ[q], Ĝ[7 + q], …, Ĝ[42 + q].
+      applyGradient(rows, q * L, ALPHA * L, out, at + q * matrix, ALPHA * matrix);
     }
+  }
+
+  /**
+   * Bᵀ applied to seven vectors, {@code from[fromAt + i·fromStride]} for i &lt; 7, into seven, {@code to[toAt +
+   * q·toStride]}: output q is row q of Bᵀ's nonzero coefficients applied left to right from +0.
+   */
+  private static void applyInput(float[] from, int fromAt, int fromStride, float[] to, int toAt, int toStride) {
+    FloatVector zero = FloatVector.zero(S);
+    FloatVector half = FloatVector.fromArray(S, CONSTANTS, 0);
+    FloatVector minusHalf = FloatVector.fromArray(S, CONSTANTS, 1 * L);
+    FloatVector quarter = FloatVector.fromArray(S, CONSTANTS, 2 * L);
+    FloatVector minusTwo = FloatVector.fromArray(S, CONSTANTS, 4 * L);
+    FloatVector fiveHalves = FloatVector.fromArray(S, CONSTANTS, 6 * L);
+    FloatVector minusFiveHalves = FloatVector.fromArray(S, CONSTANTS, 7 * L);
+    FloatVector minusFiveQuarters = FloatVector.fromArray(S, CONSTANTS, 8 * L);
+    FloatVector minusNineQuarters = FloatVector.fromArray(S, CONSTANTS, 9 * L);
+    FloatVector threeQuarters = FloatVector.fromArray(S, CONSTANTS, 10 * L);
+    FloatVector sevenQuarters = FloatVector.fromArray(S, CONSTANTS, 11 * L);
+    FloatVector minusThree = FloatVector.fromArray(S, CONSTANTS, 12 * L);
+    FloatVector threeHalves = FloatVector.fromArray(S, CONSTANTS, 13 * L);
+    FloatVector minusThreeHalves = FloatVector.fromArray(S, CONSTANTS, 14 * L);
+    FloatVector x0 = FloatVector.fromArray(S, from, fromAt);
+    FloatVector x1 = FloatVector.fromArray(S, from, fromAt + fromStride);
+    FloatVector x2 = FloatVector.fromArray(S, from, fromAt + 2 * fromStride);
+    FloatVector x3 = FloatVector.fromArray(S, from, fromAt + 3 * fromStride);
+    FloatVector x4 = FloatVector.fromArray(S, from, fromAt + 4 * fromStride);
+    FloatVector x5 = FloatVector.fromArray(S, from, fromAt + 5 * fromStride);
+    FloatVector x6 = FloatVector.fromArray(S, from, fromAt + 6 * fromStride);
+    FloatVector v0 = x0.fma(minusHalf, zero);
+    v0 = x1.fma(quarter, v0);
+    v0 = x2.fma(fiveHalves, v0);
+    v0 = x3.fma(minusFiveQuarters, v0);
+    v0 = x4.fma(minusTwo, v0);
+    v0 = v0.add(x5);
+    FloatVector v1 = x1.fma(half, zero);
+    v1 = x2.fma(quarter, v1);
+    v1 = x3.fma(minusNineQuarters, v1);
+    v1 = v1.sub(x4);
+    v1 = v1.add(x5);
+    FloatVector v2 = x1.fma(minusHalf, zero);
+    v2 = x2.fma(threeQuarters, v2);
+    v2 = x3.fma(sevenQuarters, v2);
+    v2 = x4.fma(minusThree, v2);
+    v2 = v2.add(x5);
+    FloatVector v3 = zero.add(x1);
+    v3 = x2.fma(threeHalves, v3);
+    v3 = x3.fma(minusTwo, v3);
+    v3 = x4.fma(minusThreeHalves, v3);
+    v3 = v3.add(x5);
+    FloatVector v4 = zero.sub(x1);
+    v4 = x2.fma(fiveHalves, v4);
+    v4 = x4.fma(minusFiveHalves, v4);
+    v4 = v4.add(x5);
+    FloatVector v5 = x1.fma(quarter, zero);
+    v5 = x3.fma(minusFiveQuarters, v5);
+    v5 = v5.add(x5);
+    FloatVector v6 = x1.fma(minusHalf, zero);
+    v6 = x2.fma(quarter, v6);
+    v6 = x3.fma(fiveHalves, v6);
+    v6 = x4.fma(minusFiveQuarters, v6);
+    v6 = x5.fma(minusTwo, v6);
+    v6 = v6.add(x6);
+    v0.intoArray(to, toAt);
+    v1.intoArray(to, toAt + toStride);
+    v2.intoArray(to, toAt + 2 * toStride);
+    v3.intoArray(to, toAt + 3 * toStride);
+    v4.intoArray(to, toAt + 4 * toStride);
+    v5.intoArray(to, toAt + 5 * toStride);
+    v6.intoArray(to, toAt + 6 * toStride);
+  }
+
+  /**
+   * Aᵀ applied to seven vectors, {@code from[fromAt + i·fromStride]} for i &lt; 7, into three, {@code to[toAt +
+   * q·toStride]}: output q is row q of Aᵀ's nonzero coefficients applied left to right from +0.
+   */
+  private static void applyOutput(float[] from, int fromAt, int fromStride, float[] to, int toAt, int toStride) {
+    FloatVector zero = FloatVector.zero(S);
+    FloatVector half = FloatVector.fromArray(S, CONSTANTS, 0);
+    FloatVector minusHalf = FloatVector.fromArray(S, CONSTANTS, 1 * L);
+    FloatVector quarter = FloatVector.fromArray(S, CONSTANTS, 2 * L);
+    FloatVector two = FloatVector.fromArray(S, CONSTANTS, 3 * L);
+    FloatVector four = FloatVector.fromArray(S, CONSTANTS, 5 * L);
+    FloatVector x0 = FloatVector.fromArray(S, from, fromAt);
+    FloatVector x1 = FloatVector.fromArray(S, from, fromAt + fromStride);
+    FloatVector x2 = FloatVector.fromArray(S, from, fromAt + 2 * fromStride);
+    FloatVector x3 = FloatVector.fromArray(S, from, fromAt + 3 * fromStride);
+    FloatVector x4 = FloatVector.fromArray(S, from, fromAt + 4 * fromStride);
+    FloatVector x5 = FloatVector.fromArray(S, from, fromAt + 5 * fromStride);
+    FloatVector x6 = FloatVector.fromArray(S, from, fromAt + 6 * fromStride);
+    FloatVector y0 = zero.add(x0);
+    y0 = y0.add(x1);
+    y0 = y0.add(x2);
+    y0 = y0.add(x3);
+    y0 = y0.add(x4);
+    y0 = y0.add(x5);
+    FloatVector y1 = zero.add(x1);
+    y1 = y1.sub(x2);
+    y1 = x3.fma(half, y1);
+    y1 = x4.fma(minusHalf, y1);
+    y1 = x5.fma(two, y1);
+    FloatVector y2 = zero.add(x1);
+    y2 = y2.add(x2);
+    y2 = x3.fma(quarter, y2);
+    y2 = x4.fma(quarter, y2);
+    y2 = x5.fma(four, y2);
+    y2 = y2.add(x6);
+    y0.intoArray(to, toAt);
+    y1.intoArray(to, toAt + toStride);
+    y2.intoArray(to, toAt + 2 * toStride);
+  }
+
+  /**
+   * A (Aᵀ's columns) applied to three vectors, {@code from[fromAt + k·fromStride]} for k &lt; 3, into seven, {@code
+   * to[toAt + q·toStride]}: output q is column q of Aᵀ's nonzero coefficients applied top to bottom from +0.
+   */
+  private static void applyGradient(float[] from, int fromAt, int fromStride, float[] to, int toAt, int toStride) {
+    FloatVector zero = FloatVector.zero(S);
+    FloatVector half = FloatVector.fromArray(S, CONSTANTS, 0);
+    FloatVector minusHalf = FloatVector.fromArray(S, CONSTANTS, 1 * L);
+    FloatVector quarter = FloatVector.fromArray(S, CONSTANTS, 2 * L);
+    FloatVector two = FloatVector.fromArray(S, CONSTANTS, 3 * L);
+    FloatVector four = FloatVector.fromArray(S, CONSTANTS, 5 * L);
+    FloatVector g0 = FloatVector.fromArray(S, from, fromAt);
+    FloatVector g1 = FloatVector.fromArray(S, from, fromAt + fromStride);
+    FloatVector g2 = FloatVector.fromArray(S, from, fromAt + 2 * fromStride);
+    FloatVector h0 = zero.add(g0);
+    FloatVector h1 = zero.add(g0);
+    h1 = h1.add(g1);
+    h1 = h1.add(g2);
+    FloatVector h2 = zero.add(g0);
+    h2 = h2.sub(g1);
+    h2 = h2.add(g2);
+    FloatVector h3 = zero.add(g0);
+    h3 = g1.fma(half, h3);
+    h3 = g2.fma(quarter, h3);
+    FloatVector h4 = zero.add(g0);
+    h4 = g1.fma(minusHalf, h4);
+    h4 = g2.fma(quarter, h4);
+    FloatVector h5 = zero.add(g0);
+    h5 = g1.fma(two, h5);
+    h5 = g2.fma(four, h5);
+    FloatVector h6 = zero.add(g2);
+    h0.intoArray(to, toAt);
+    h1.intoArray(to, toAt + toStride);
+    h2.intoArray(to, toAt + 2 * toStride);
+    h3.intoArray(to, toAt + 3 * toStride);
+    h4.intoArray(to, toAt + 4 * toStride);
+    h5.intoArray(to, toAt + 5 * toStride);
+    h6.intoArray(to, toAt + 6 * toStride);
   }
 
   @Override
