@@ -35,6 +35,7 @@ final class VectorWinogradF3x3Transforms implements WinogradF3x3Transforms {
 
   private final WinogradF3x3Transforms scalar = new ScalarWinogradF3x3Transforms();
 
+  /** L copies of each value, one value after the other. */
   private static float[] spread(float... values) {
     float[] spread = new float[values.length * L];
     for (int i = 0; i < values.length; i++) {

@@ -22,7 +22,7 @@ import dev.netforge.runtime.VectorApi;
  * These are the Toom–Cook matrices of the points 0, 1, −1, ½, −½, 2 and ∞; {@link WinogradConvolution#transformFilters}
  * holds G. 49 multiplications per 3×3 output tile where the direct convolution takes 225, and a 27×27 plane (the
  * AlexNets' conv2) is exactly 9×9 tiles. The zero coefficients are skipped (a zero's product would add ±0 and leave a
- * finite sum as it was): the vector implementation's passes are written out without them.
+ * finite sum as it was): the vector implementation's sums are written out without them.
  *
  * <p>The same matrices serve the dual algorithm F(5×5, 3×3), the weight gradient of those filters ({@link
  * WinogradWeightGradient}): the input's V as above, the output gradient's 3×3 tiles g into Ĝ = A g Aᵀ (A, 7×3, is Aᵀ
