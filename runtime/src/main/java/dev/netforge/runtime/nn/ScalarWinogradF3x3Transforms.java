@@ -59,23 +59,24 @@ final class ScalarWinogradF3x3Transforms implements WinogradF3x3Transforms {
     }
   }
 
-  /** Column {@code column} of Aᵀ (three values, the zeros skipped) applied to {@code values[at + k·stride]}, k &lt; 3. */
+  /** Column {@code column} of Aᵀ (three values) applied to {@code values[at + k·stride]}, k &lt; 3. */
   private static float combineColumn(int column, float[] values, int at, int stride) {
-    float sum = 0f;
-    for (int k = 0; k < TILE; k++) {
-      float coefficient = OUTPUT[k * ALPHA + column];
-      if (coefficient != 0f) {
-        sum = Math.fma(coefficient, values[at + k * stride], sum);
-      }
-    }
-    return sum;
+    return combine(OUTPUT, column, ALPHA, TILE, values, at, stride);
   }
 
-  /** Row {@code row} of {@code coefficients} (seven a row, the zeros skipped) applied to {@code values[at + i·stride]}, i &lt; 7. */
+  /** Row {@code row} of {@code coefficients} (seven a row) applied to {@code values[at + i·stride]}, i &lt; 7. */
   private static float combine(float[] coefficients, int row, float[] values, int at, int stride) {
+    return combine(coefficients, row * ALPHA, 1, ALPHA, values, at, stride);
+  }
+
+  /**
+   * {@code Σ coefficients[first + i·step] · values[at + i·stride]} over i &lt; count, from +0, one fused multiply-add per
+   * nonzero coefficient, left to right.
+   */
+  private static float combine(float[] coefficients, int first, int step, int count, float[] values, int at, int stride) {
     float sum = 0f;
-    for (int i = 0; i < ALPHA; i++) {
-      float coefficient = coefficients[row * ALPHA + i];
+    for (int i = 0; i < count; i++) {
+      float coefficient = coefficients[first + i * step];
       if (coefficient != 0f) {
         sum = Math.fma(coefficient, values[at + i * stride], sum);
       }

@@ -236,13 +236,13 @@ final class VectorWinogradF3x3Transforms implements WinogradF3x3Transforms {
     y0 = y0.add(x3);
     y0 = y0.add(x4);
     y0 = y0.add(x5);
-    FloatVector y1 = zero.add(x1);
-    y1 = y1.sub(x2);
+    // Rows 1 and 2 start with x1's coefficient 1.
+    FloatVector x1Sum = zero.add(x1);
+    FloatVector y1 = x1Sum.sub(x2);
     y1 = x3.fma(half, y1);
     y1 = x4.fma(minusHalf, y1);
     y1 = x5.fma(two, y1);
-    FloatVector y2 = zero.add(x1);
-    y2 = y2.add(x2);
+    FloatVector y2 = x1Sum.add(x2);
     y2 = x3.fma(quarter, y2);
     y2 = x4.fma(quarter, y2);
     y2 = x5.fma(four, y2);
@@ -266,21 +266,17 @@ final class VectorWinogradF3x3Transforms implements WinogradF3x3Transforms {
     FloatVector g0 = FloatVector.fromArray(S, from, fromAt);
     FloatVector g1 = FloatVector.fromArray(S, from, fromAt + fromStride);
     FloatVector g2 = FloatVector.fromArray(S, from, fromAt + 2 * fromStride);
+    // Every column but the last starts with g0's coefficient 1: h0, the sum so far of each of them.
     FloatVector h0 = zero.add(g0);
-    FloatVector h1 = zero.add(g0);
-    h1 = h1.add(g1);
+    FloatVector h1 = h0.add(g1);
     h1 = h1.add(g2);
-    FloatVector h2 = zero.add(g0);
-    h2 = h2.sub(g1);
+    FloatVector h2 = h0.sub(g1);
     h2 = h2.add(g2);
-    FloatVector h3 = zero.add(g0);
-    h3 = g1.fma(half, h3);
+    FloatVector h3 = g1.fma(half, h0);
     h3 = g2.fma(quarter, h3);
-    FloatVector h4 = zero.add(g0);
-    h4 = g1.fma(minusHalf, h4);
+    FloatVector h4 = g1.fma(minusHalf, h0);
     h4 = g2.fma(quarter, h4);
-    FloatVector h5 = zero.add(g0);
-    h5 = g1.fma(two, h5);
+    FloatVector h5 = g1.fma(two, h0);
     h5 = g2.fma(four, h5);
     FloatVector h6 = zero.add(g2);
     h0.intoArray(to, toAt);
