@@ -23,6 +23,10 @@ public final class Scratch {
     PARTIAL_WEIGHT_GRADIENT,
     /** A convolution's weight gradient over one leaf's examples, transposed ({@code nn.Conv2d} at stride 1). */
     TRANSPOSED_WEIGHT_GRADIENT,
+    /** A strided convolution's filters over the phase planes of its input, before transforming ({@code nn.PhasePlanes}). */
+    PHASE_FILTERS,
+    /** A strided convolution's weight gradient over one leaf's examples, over the phase planes ({@code nn.PhasePlanes}). */
+    PHASE_WEIGHT_GRADIENT,
     /** One example's {@code g·b/d} in an LRN backward pass. */
     LRN_WORK
   }

@@ -13,8 +13,9 @@ import java.util.SplittableRandom;
  * class-score outputs), and invalid ones, each a valid one with one defect the processor must report.
  *
  * <p>About one network in {@value #WIDE_EVERY} is wide: 32 to 256 input channels, planes of 5 to 14, and 32 to 256
- * filters a tower in each convolution, mostly 3×3 and 5×5 at stride 1, so that the runtime's Winograd paths (taken
- * only where many input channels meet many filters) run inside random networks too. Whether a seed's network is wide,
+ * filters a tower in each convolution, mostly 3×3 and 5×5 at stride 1, else filters of two to three strides of 2 to
+ * 4, so that the runtime's Winograd paths (taken only where many input channels meet many filters; for strided
+ * convolutions over their phase planes) run inside random networks too. Whether a seed's network is wide,
  * and what makes it so, is drawn from a second stream, so that the other seeds' networks are what they were before
  * wide ones existed.
  */
@@ -182,10 +183,19 @@ final class DeclarationGenerator {
       int target = 32 * (1 + wide.nextInt(MAX_FILTERS_WIDE / 32)) * towers; // 32 to 256 filters a tower
       filters = unit * Math.max(1, target / unit);
       int winogradKernel = wide.nextInt(3) > 0 ? 3 : 5;
-      if (wide.nextInt(8) > 0 && winogradKernel <= Math.min(in.h(), in.w())) {
+      int phaseStride = 2 + wide.nextInt(3);
+      int phaseKernel = 2 * phaseStride + 1 + wide.nextInt(phaseStride);
+      int phasePadding = wide.nextInt(phaseKernel / 2 + 1);
+      int choice = wide.nextInt(8);
+      if (choice > 0 && winogradKernel <= Math.min(in.h(), in.w())) {
         kernel = winogradKernel;
         padding = wide.nextInt(kernel / 2 + 1);
         stride = 1;
+      } else if (choice == 0 && phaseKernel <= Math.min(in.h(), in.w()) + 2 * phasePadding) {
+        // A strided convolution whose filters span two to three strides: Winograd's algorithm over its phase planes.
+        kernel = phaseKernel;
+        padding = phasePadding;
+        stride = phaseStride;
       }
     }
     int maxActivations = wideNetwork ? MAX_ACTIVATIONS_WIDE : MAX_ACTIVATIONS;

@@ -100,7 +100,7 @@ class RandomNetworkTest {
     }
     System.out.println("random networks checked: " + seeds.size() + " " + covered);
     if (seeds.size() > DEFAULT_NETWORKS) { // not a replay, nor a run of fewer seeds
-      for (String path : List.of("Winograd 3×3", "Winograd 5×5")) {
+      for (String path : List.of("Winograd 3×3", "Winograd 5×5", "Winograd phase planes")) {
         assertTrue(covered.containsKey(path), "no network took the " + path + " path: the generator no longer reaches it " + covered);
       }
     }
@@ -127,12 +127,12 @@ class RandomNetworkTest {
         covered.merge(feature, 1, Integer::sum);
       }
     });
-    winogradKernels(d).forEach(k -> covered.merge("Winograd " + k + "×" + k, 1, Integer::sum));
+    winogradPaths(d).forEach(path -> covered.merge(path, 1, Integer::sum));
   }
 
-  /** The filter sizes of the Winograd algorithms {@code d}'s convolutions take in the runtime, once each. */
-  private static Set<Integer> winogradKernels(Declaration d) {
-    Set<Integer> kernels = new TreeSet<>();
+  /** The Winograd algorithms {@code d}'s convolutions take in the runtime, once each. */
+  private static Set<String> winogradPaths(Declaration d) {
+    Set<String> paths = new TreeSet<>();
     Float64Network.Dims in = new Float64Network.Dims(d.channels(), d.height(), d.width());
     for (Declaration.Op op : d.methods().stream().flatMap(m -> m.ops().stream()).toList()) {
       Float64Network.Dims out = Float64Network.outputOf(op, in);
@@ -142,12 +142,15 @@ class RandomNetworkTest {
         int outCount = c.filters() / Math.max(c.groups(), d.towers());
         int k = ConvolutionPaths.winogradKernel(s, outCount);
         if (k != 0) {
-          kernels.add(k);
+          paths.add("Winograd " + k + "×" + k);
+        }
+        if (ConvolutionPaths.overPhasePlanes(s, outCount)) {
+          paths.add("Winograd phase planes");
         }
       }
       in = out;
     }
-    return kernels;
+    return paths;
   }
 
   @Test

@@ -34,7 +34,10 @@ import java.util.Arrays;
  * In a 5×5 one (the AlexNets' conv2) the forward pass and the input gradient do, by F(3×3, 5×5) with 49
  * multiplications per 3×3 output tile where these take 225, and the weight gradient by its dual F(5×5, 3×3), 49 per
  * 3×3 tile of g; on planes where 2×2 tiles waste less, the forward pass and the input gradient take F(2×2, 5×5) with
- * 36 per 2×2 tile, and the weight gradient stays dW above.
+ * 36 per 2×2 tile, and the weight gradient stays dW above. A strided convolution whose filters cover 2 to 3 strides
+ * (the AlexNets' conv1, 11×11 at stride 4) runs its forward pass by F(4×4, 3×3) over the phase planes of its input
+ * ({@link PhasePlanes}: there a 3×3 stride-1 convolution), and, where it has no input gradient (a network's first
+ * layer), its weight gradient by F(3×3, 4×4) there too, folded back to its own taps; its input gradient stays ∂col's.
  *
  * <p>{@code dy} is overwritten with g. db and dW sum over the examples in {@link BatchTree}'s order with leaves of
  * {@value #EXAMPLES_PER_LEAF}: the workers take whole leaves, so the gradient's bits do not depend on how many there are.
@@ -67,6 +70,8 @@ public final class Conv2d extends Stage {
    * input gradient is ({@link FlippedConvolution#shape}), else {@code null}.
    */
   private final ConvShape[] winograd;
+  /** Per slice, where its forward pass runs as a stride-1 Winograd convolution over phase planes ({@link PhasePlanes}), else {@code null}. */
+  private final PhasePlanes[] phases;
   /**
    * Where the patch rows lie in the im2col buffer ({@link Im2col#patchRows}), which the weight-gradient GEMM reads in
    * place; {@code null} where they do not lie in runs (stride above 1 with several examples per GEMM), which gather
@@ -79,6 +84,7 @@ public final class Conv2d extends Stage {
   // What the loop bodies read besides the bound arrays: set by the calling thread before each loop is handed out.
   private TowerSlice slice;
   private ConvShape sliceWinograd;
+  private PhasePlanes slicePhases;
   private ConvShape sliceFlipped;
   private float[] passMask;
   private int batch;
@@ -112,11 +118,13 @@ public final class Conv2d extends Stage {
     this.patchRows = Im2col.patchRows(s, examplesPerGemm(s.outPlane()));
     this.flipped = new ConvShape[slices.length];
     this.winograd = new ConvShape[slices.length];
+    this.phases = new PhasePlanes[slices.length];
     for (int i = 0; i < slices.length; i++) {
       int outCount = slices[i].outCount();
       boolean fast = WinogradConvolution.applies(s, outCount);
       winograd[i] = fast ? FlippedConvolution.shape(s, outCount) : null;
       flipped[i] = !fast && FlippedConvolution.applies(s, outCount) ? FlippedConvolution.shape(s, outCount) : null;
+      phases[i] = PhasePlanes.applies(s, outCount) ? PhasePlanes.of(s) : null;
     }
   }
 
@@ -145,15 +153,22 @@ public final class Conv2d extends Stage {
       TowerSlice sl = slices[k];
       slice = sl;
       sliceWinograd = winograd[k];
+      slicePhases = phases[k];
       if (sliceWinograd != null) {
         packedWeights = scratch.get(0, Scratch.Use.PACKED_WEIGHTS, WinogradConvolution.filtersSize(s, sl.outCount(), s.groupInputs()));
         WinogradConvolution.transformFilters(s, weight.value, patch, sl.outStart(), sl.outCount(), s.groupInputs(), false, packedWeights);
+      } else if (slicePhases != null) {
+        ConvShape t = slicePhases.phases();
+        float[] phaseFilters = scratch.get(0, Scratch.Use.PHASE_FILTERS, sl.outCount() * t.patch());
+        slicePhases.rearrangeFilters(weight.value, sl.outStart(), sl.outCount(), phaseFilters);
+        packedWeights = scratch.get(0, Scratch.Use.PACKED_WEIGHTS, WinogradConvolution.filtersSize(t, sl.outCount(), t.groupInputs()));
+        WinogradConvolution.transformFilters(t, phaseFilters, t.patch(), 0, sl.outCount(), t.groupInputs(), false, packedWeights);
       } else {
         packedWeights = scratch.get(0, Scratch.Use.PACKED_WEIGHTS, Sgemm.packedASize(sl.outCount(), patch));
         Sgemm.packA(false, sl.outCount(), patch, weight.value, sl.outStart() * patch, patch, packedWeights);
       }
-      if (sliceWinograd != null) {
-        pool.forClaimed(batch * WinogradConvolution.tiles(s), WinogradConvolution.blockColumns(), forwardWinograd);
+      if (sliceWinograd != null || slicePhases != null) {
+        pool.forClaimed(batch * WinogradConvolution.tiles(winogradForward()), WinogradConvolution.blockColumns(), forwardWinograd);
       } else {
         pool.forClaimed(batch, examplesPerGemm(s.outPlane()), forwardExamples);
       }
@@ -177,6 +192,7 @@ public final class Conv2d extends Stage {
       TowerSlice sl = slices[k];
       slice = sl;
       sliceWinograd = winograd[k];
+      slicePhases = phases[k];
       sliceFlipped = dx == null ? null : flipped[k];
       pool.forRange(sl.outCount(), outputGradientChannels);
       // The A of every group's input-gradient GEMM, packed once for all workers: the flipped filters where the input
@@ -288,14 +304,21 @@ public final class Conv2d extends Stage {
     }
   }
 
+  /** The stride-1 convolution the slice's forward pass runs by Winograd's algorithms: the layer's own, or its phase form. */
+  private ConvShape winogradForward() {
+    return slicePhases != null ? slicePhases.phases() : s;
+  }
+
   /** Forward, the batch's tiles {@code [tileStart, tileEnd)}, as a {@link WinogradConvolution}. */
   private void forwardWinograd(int worker, int tileStart, int tileEnd) {
+    ConvShape t = winogradForward();
     int outCount = slice.outCount();
-    float[] planes = scratch.get(worker, Scratch.Use.PADDED_INPUT, WinogradConvolution.planesSize(s));
-    float[] transformed = scratch.get(worker, Scratch.Use.COLUMNS, WinogradConvolution.transformedInputSize(s));
-    float[] products = scratch.get(worker, Scratch.Use.OUTPUT_TILE, WinogradConvolution.productsSize(s, outCount));
-    WinogradConvolution.convolve(s, x, tileStart, tileEnd, slice.inStart(), packedWeights, outCount, y, s.outChannels(), slice.outStart(), bias.value,
-        relu, passMask, false, planes, transformed, products);
+    int inStart = slicePhases != null ? slicePhases.phaseChannel(slice.inStart()) : slice.inStart();
+    float[] planes = scratch.get(worker, Scratch.Use.PADDED_INPUT, WinogradConvolution.planesSize(t));
+    float[] transformed = scratch.get(worker, Scratch.Use.COLUMNS, WinogradConvolution.transformedInputSize(t));
+    float[] products = scratch.get(worker, Scratch.Use.OUTPUT_TILE, WinogradConvolution.productsSize(t, outCount));
+    WinogradConvolution.convolve(t, x, slicePhases, tileStart, tileEnd, inStart, packedWeights, outCount, y, s.outChannels(), slice.outStart(),
+        bias.value, relu, passMask, false, planes, transformed, products);
   }
 
   /** Backward's first pass, the slice's channels {@code [start, end)}: g = dy · mask · [y &gt; 0] in place, and db. */
@@ -328,8 +351,25 @@ public final class Conv2d extends Stage {
     float[] transformed = scratch.get(worker, Scratch.Use.COLUMNS, WinogradWeightGradient.transformedInputSize(s));
     float[] products = scratch.get(worker, Scratch.Use.OUTPUT_TILE, WinogradWeightGradient.transformedGradientSize(s, outCount));
     float[] sums = scratch.get(worker, Scratch.Use.COLUMN_GRADIENT, WinogradWeightGradient.sumsSize(s, outCount));
-    WinogradWeightGradient.leafGradient(s, x, dy, first, end - first, slice.inStart(), slice.outStart(), outCount, planes, transformed, products, sums,
+    WinogradWeightGradient.leafGradient(s, x, null, dy, first, end - first, slice.inStart(), slice.outStart(), outCount, planes, transformed, products, sums,
         leafWeightGradient(leaf), leafWeightGradientOffset(leaf));
+  }
+
+  /**
+   * Backward, ∂W of the examples {@code [first, end)} of one leaf by {@link WinogradWeightGradient} over the phase
+   * planes ({@link PhasePlanes}), folded into the leaf's partial sum.
+   */
+  private void backwardPhases(int worker, int leaf, int first, int end) {
+    ConvShape t = slicePhases.phases();
+    int outCount = slice.outCount();
+    float[] planes = scratch.get(worker, Scratch.Use.PADDED_INPUT, WinogradWeightGradient.planesSize(t));
+    float[] transformed = scratch.get(worker, Scratch.Use.COLUMNS, WinogradWeightGradient.transformedInputSize(t));
+    float[] products = scratch.get(worker, Scratch.Use.OUTPUT_TILE, WinogradWeightGradient.transformedGradientSize(t, outCount));
+    float[] sums = scratch.get(worker, Scratch.Use.COLUMN_GRADIENT, WinogradWeightGradient.sumsSize(t, outCount));
+    float[] phaseGradient = scratch.get(worker, Scratch.Use.PHASE_WEIGHT_GRADIENT, outCount * t.patch());
+    WinogradWeightGradient.leafGradient(t, x, slicePhases, dy, first, end - first, slicePhases.phaseChannel(slice.inStart()), slice.outStart(),
+        outCount, planes, transformed, products, sums, phaseGradient, 0);
+    slicePhases.foldGradient(phaseGradient, outCount, leafWeightGradient(leaf), leafWeightGradientOffset(leaf));
   }
 
   /** ∂x of the batch's tiles {@code [tileStart, tileEnd)}: g convolved with the flipped filters, as a {@link WinogradConvolution}. */
@@ -338,7 +378,7 @@ public final class Conv2d extends Stage {
     float[] planes = scratch.get(worker, Scratch.Use.PADDED_INPUT, WinogradConvolution.planesSize(t));
     float[] transformed = scratch.get(worker, Scratch.Use.COLUMNS, WinogradConvolution.transformedInputSize(t));
     float[] products = scratch.get(worker, Scratch.Use.OUTPUT_TILE, WinogradConvolution.productsSize(t, s.groupInputs()));
-    WinogradConvolution.convolve(t, dy, tileStart, tileEnd, slice.outStart(), packedWeights, s.groupInputs(), dx, s.inChannels(), slice.inStart(), null,
+    WinogradConvolution.convolve(t, dy, null, tileStart, tileEnd, slice.outStart(), packedWeights, s.groupInputs(), dx, s.inChannels(), slice.inStart(), null,
         false, null, slice.addsToInputGradient(), planes, transformed, products);
   }
 
@@ -349,6 +389,10 @@ public final class Conv2d extends Stage {
   private void backwardExamples(int worker, int leaf, int first, int end) {
     if (sliceWinograd != null && WinogradWeightGradient.applies(s)) {
       backwardWinograd(worker, leaf, first, end);
+      return;
+    }
+    if (slicePhases != null && dx == null) {
+      backwardPhases(worker, leaf, first, end);
       return;
     }
     boolean im2colInputGradient = dx != null && sliceWinograd == null;

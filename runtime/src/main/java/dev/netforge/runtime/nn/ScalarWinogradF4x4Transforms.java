@@ -40,6 +40,36 @@ final class ScalarWinogradF4x4Transforms implements WinogradF4x4Transforms {
     }
   }
 
+  @Override
+  public void gradient(float[] tiles, int tilesOff, int stride, float[] out, int outOff, int matrix, float[] work) {
+    int nr = Sgemm.panelWidth();
+    // work: the four rows of g Aᵀ, six columns each.
+    for (int j = 0; j < nr; j++) {
+      int at = tilesOff + j;
+      for (int i = 0; i < 4; i++) {
+        int row = at + 4 * i * stride;
+        expand(tiles[row], tiles[row + stride], tiles[row + 2 * stride], tiles[row + 3 * stride], work, 6 * i, 1);
+      }
+      for (int q = 0; q < 6; q++) {
+        expand(work[q], work[6 + q], work[12 + q], work[18 + q], out, outOff + j + q * matrix, 6 * matrix);
+      }
+    }
+  }
+
+  /** Four values expanded by A, into {@code w[at + r·step]} for r &lt; 6. */
+  private static void expand(float g0, float g1, float g2, float g3, float[] w, int at, int step) {
+    float a = g0 + g2;
+    float b = g1 + g3;
+    float c = g0 + 4f * g2;
+    float d = 2f * g1 + 8f * g3;
+    w[at] = g0;
+    w[at + step] = a + b;
+    w[at + 2 * step] = a - b;
+    w[at + 3 * step] = c + d;
+    w[at + 4 * step] = c - d;
+    w[at + 5 * step] = g3;
+  }
+
   /** Six values combined by Aᵀ, into {@code w[at]}, {@code w[at + step]}, {@code w[at + 2·step]}, {@code w[at + 3·step]}. */
   private static void combine(float m0, float m1, float m2, float m3, float m4, float m5, float[] w, int at, int step) {
     float a = m1 + m2;

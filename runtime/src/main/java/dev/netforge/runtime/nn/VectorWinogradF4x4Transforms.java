@@ -7,9 +7,9 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * {@link WinogradF4x4Transforms} a vector of tiles at a time, in the forms {@link VectorWinograd5x5Transforms} explains
  * (whose input transform this one is): the products loaded as they lie, the output transform two loops with Aᵀ M's
- * vectors kept in the caller's {@code work} between them, no vector passed to or returned from a helper, the constants
- * loaded inside the loops. The two loops are methods of their own, each over 325 bytes of bytecode (FreqInlineSize) so
- * that C2 compiles it alone: in one method, or as two smaller methods inlined into one, C2 ran them boxed (44 MB
+ * vectors kept in the caller's {@code work} between them (the gradient transform likewise with g Aᵀ's), no vector
+ * passed to or returned from a helper, the constants loaded inside the loops. The loops are methods of their own, each
+ * over 325 bytes of bytecode (FreqInlineSize) so that C2 compiles it alone: in one method, or as two smaller methods inlined into one, C2 ran them boxed (44 MB
  * allocated per AlexNetTorchvision forward pass). Loaded only when {@code jdk.incubator.vector} is present.
  */
 final class VectorWinogradF4x4Transforms implements WinogradF4x4Transforms {
@@ -97,6 +97,73 @@ final class VectorWinogradF4x4Transforms implements WinogradF4x4Transforms {
         b.add(d.mul(two)).intoArray(out, y + ld);
         a.add(c.mul(four)).intoArray(out, y + 2 * ld);
         b.add(d.mul(eight)).add(x5).intoArray(out, y + 3 * ld);
+      }
+    }
+  }
+
+  @Override
+  public void gradient(float[] tiles, int tilesOff, int stride, float[] out, int outOff, int matrix, float[] work) {
+    int nr = Sgemm.panelWidth();
+    if (nr % L != 0) {
+      scalar.gradient(tiles, tilesOff, stride, out, outOff, matrix, work);
+      return;
+    }
+    gradientRows(tiles, tilesOff, stride, work, nr);
+    gradientColumns(work, out, outOff, matrix, nr);
+  }
+
+  /**
+   * g Aᵀ of the panel's tiles, L at a time, tile j's (row i, column k) at {@code tiles[at + j + (4i + k)·stride]}: for
+   * the tiles from j, row i and column q at {@code rows[(24j / L + 6i + q)·L]}.
+   */
+  private static void gradientRows(float[] tiles, int at, int stride, float[] rows, int nr) {
+    for (int j = 0; j < nr; j += L) {
+      int to = 24 * j;
+      for (int i = 0; i < 4; i++) {
+        FloatVector two = FloatVector.fromArray(S, CONSTANTS, 0);
+        FloatVector four = FloatVector.fromArray(S, CONSTANTS, L);
+        FloatVector eight = FloatVector.fromArray(S, CONSTANTS, 2 * L);
+        int row = at + j + 4 * i * stride;
+        FloatVector g0 = FloatVector.fromArray(S, tiles, row);
+        FloatVector g1 = FloatVector.fromArray(S, tiles, row + stride);
+        FloatVector g2 = FloatVector.fromArray(S, tiles, row + 2 * stride);
+        FloatVector g3 = FloatVector.fromArray(S, tiles, row + 3 * stride);
+        FloatVector a = g0.add(g2);
+        FloatVector b = g1.add(g3);
+        FloatVector c = g0.add(g2.mul(four));
+        FloatVector d = g1.mul(two).add(g3.mul(eight));
+        g0.intoArray(rows, to + 6 * i * L);
+        a.add(b).intoArray(rows, to + (6 * i + 1) * L);
+        a.sub(b).intoArray(rows, to + (6 * i + 2) * L);
+        c.add(d).intoArray(rows, to + (6 * i + 3) * L);
+        c.sub(d).intoArray(rows, to + (6 * i + 4) * L);
+        g3.intoArray(rows, to + (6 * i + 5) * L);
+      }
+    }
+  }
+
+  /** Ĝ = A (g Aᵀ): each column q of {@link #gradientRows}' rows combined the same way, Ĝ[6r + q] to {@code out[outOff + j + (6r + q)·matrix]}. */
+  private static void gradientColumns(float[] rows, float[] out, int outOff, int matrix, int nr) {
+    for (int j = 0; j < nr; j += L) {
+      int from = 24 * j;
+      for (int q = 0; q < 6; q++) {
+        FloatVector two = FloatVector.fromArray(S, CONSTANTS, 0);
+        FloatVector four = FloatVector.fromArray(S, CONSTANTS, L);
+        FloatVector eight = FloatVector.fromArray(S, CONSTANTS, 2 * L);
+        FloatVector g0 = FloatVector.fromArray(S, rows, from + q * L);
+        FloatVector g1 = FloatVector.fromArray(S, rows, from + (6 + q) * L);
+        FloatVector g2 = FloatVector.fromArray(S, rows, from + (12 + q) * L);
+        FloatVector g3 = FloatVector.fromArray(S, rows, from + (18 + q) * L);
+        FloatVector a = g0.add(g2);
+        FloatVector b = g1.add(g3);
+        FloatVector c = g0.add(g2.mul(four));
+        FloatVector d = g1.mul(two).add(g3.mul(eight));
+        g0.intoArray(out, outOff + j + q * matrix);
+        a.add(b).intoArray(out, outOff + j + (6 + q) * matrix);
+        a.sub(b).intoArray(out, outOff + j + (12 + q) * matrix);
+        c.add(d).intoArray(out, outOff + j + (18 + q) * matrix);
+        c.sub(d).intoArray(out, outOff + j + (24 + q) * matrix);
+        g3.intoArray(out, outOff + j + (30 + q) * matrix);
       }
     }
   }

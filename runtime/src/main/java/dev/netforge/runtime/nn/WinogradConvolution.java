@@ -105,7 +105,8 @@ final class WinogradConvolution {
    */
   static final int MATRIX_PAD = 16;
 
-  private static final WinogradF4x4Transforms TRANSFORMS_4X4 = WinogradF4x4Transforms.forThisJvm();
+  /** F(4×4, 3×3)'s transforms, whose dual F(3×3, 4×4) {@link WinogradWeightGradient} takes too. */
+  static final WinogradF4x4Transforms TRANSFORMS_4X4 = WinogradF4x4Transforms.forThisJvm();
   private static final Winograd5x5Transforms TRANSFORMS_5X5 = Winograd5x5Transforms.forThisJvm();
   /** F(3×3, 5×5)'s transforms, which {@link WinogradWeightGradient}'s dual F(5×5, 3×3) takes too. */
   static final WinogradF3x3Transforms TRANSFORMS_F3X3 = WinogradF3x3Transforms.forThisJvm();
@@ -392,8 +393,8 @@ final class WinogradConvolution {
 
   /**
    * Convolves the tiles {@code [tileStart, tileEnd)} of the batch (each example's {@link #tiles} one after the other):
-   * their {@code s.groupInputs()} channels from {@code inStart} of
-   * {@code x} (examples of {@code s.inChannels()} planes) with {@code outCount} filters ({@link #transformFilters}),
+   * their {@code s.groupInputs()} channels from {@code inStart} of {@code x} (examples of {@code s.inChannels()}
+   * planes; or, where {@code phases} is not {@code null}, the phase planes of x, {@link #transformInput}) with {@code outCount} filters ({@link #transformFilters}),
    * into channels {@code [yStart, yStart + outCount)} of {@code y} (examples of {@code yChannels} planes of {@code
    * s.outPlane()}): {@code y = mask · relu(conv + bias[yStart + o])}, or, {@code accumulate}, {@code y += conv}
    * ({@code bias} and {@code mask} may be {@code null}). {@code planes}, {@code transformed} and {@code products} are
@@ -407,6 +408,7 @@ final class WinogradConvolution {
   static void convolve(
       ConvShape s,
       float[] x,
+      PhasePlanes phases,
       int tileStart,
       int tileEnd,
       int inStart,
@@ -431,7 +433,7 @@ final class WinogradConvolution {
     int points = points(s);
     for (int start = tileStart; start < tileEnd; start += block) {
       int n = Math.min(block, tileEnd - start);
-      transformInput(s, outputTile(s), transforms(s), x, 0, start, n, inStart, planes, transformed, transformedMatrix, nr, inputs * nr);
+      transformInput(s, outputTile(s), transforms(s), x, phases, 0, start, n, inStart, planes, transformed, transformedMatrix, nr, inputs * nr);
       for (int xi = 0; xi < points; xi++) {
         Sgemm.gemmPacked(
             outCount, n, inputs, filters, xi * packedFilters, transformed, xi * transformedMatrix, products, xi * productMatrix, block, false,
@@ -443,19 +445,23 @@ final class WinogradConvolution {
 
   /**
    * {@code V_ξ = (Bᵀ d B)_ξ} for every input channel and the tiles {@code [start, start + n)} of the examples from
-   * {@code first}, {@code matrix} apart for each ξ: per channel, the planes of the examples those tiles lie in,
-   * zero-padded side by side in {@code planes}, then each {@link Sgemm#panelWidth} tiles (of {@code tile × tile}
-   * outputs) by {@code transforms}, channel c's from {@code c · channelStride + panel · panelStride}. As the GEMM's
-   * packed B panels ({@code channelStride = panelWidth}, {@code panelStride = inputs · panelWidth}), or as rows of
-   * tiles ({@link WinogradWeightGradient}).
+   * {@code first}, {@code matrix} apart for each ξ: per channel, the rows those tiles read of the planes of the
+   * examples they lie in, zero-padded side by side in {@code planes}, then each {@link Sgemm#panelWidth} tiles (of
+   * {@code tile × tile} outputs) by {@code transforms}, channel c's from {@code c · channelStride + panel ·
+   * panelStride}. As the GEMM's packed B panels ({@code channelStride = panelWidth}, {@code panelStride = inputs ·
+   * panelWidth}), or as rows of tiles ({@link WinogradWeightGradient}). The planes are x's own, or, where {@code phases}
+   * is not {@code null} ({@code s} is then its phase form), the phase planes of x's strided convolution ({@link
+   * PhasePlanes#copyRows}).
    */
   static void transformInput(
-      ConvShape s, int tile, WinogradInputTransform transforms, float[] x, int first, int start, int n, int inStart, float[] planes,
-      float[] transformed, int matrix, int channelStride, int panelStride) {
+      ConvShape s, int tile, WinogradInputTransform transforms, float[] x, PhasePlanes phases, int first, int start, int n, int inStart,
+      float[] planes, float[] transformed, int matrix, int channelStride, int panelStride) {
     int inputs = s.groupInputs();
     int tiles = tiles(s, tile);
+    int tilesWide = tilesWide(s, tile);
     int width = planeWidth(s, tile);
     int planeSize = planeSize(s, tile);
+    int alpha = tile + s.kernel() - 1;
     int p = s.padding();
     int nr = Sgemm.panelWidth();
     int panels = (n + nr - 1) / nr;
@@ -467,8 +473,20 @@ final class WinogradConvolution {
     Arrays.fill(planes, 0, examples * planeSize, 0f);
     for (int c = 0; c < inputs; c++) {
       for (int e = 0; e < examples; e++) {
-        int src = ((first + firstExample + e) * s.inChannels() + inStart + c) * s.inPlane();
-        for (int iy = 0; iy < s.inHeight(); iy++) {
+        // The padded rows under the example's tiles in the block: a block of 32 tiles covers a few rows of a large
+        // plane's tiles (conv1's phase planes: 3 of 14).
+        int exampleStart = (firstExample + e) * tiles;
+        int firstTile = Math.max(start, exampleStart) - exampleStart;
+        int lastTile = Math.min(start + n, exampleStart + tiles) - 1 - exampleStart;
+        int rowStart = tile * (firstTile / tilesWide);
+        int rowEnd = tile * (lastTile / tilesWide) + alpha;
+        int example = first + firstExample + e;
+        if (phases != null) {
+          phases.copyRows(x, example, inStart + c, rowStart, rowEnd, planes, e * planeSize, width);
+          continue;
+        }
+        int src = (example * s.inChannels() + inStart + c) * s.inPlane();
+        for (int iy = Math.max(0, rowStart - p); iy < Math.min(s.inHeight(), rowEnd - p); iy++) {
           System.arraycopy(x, src + iy * s.inWidth(), planes, e * planeSize + (iy + p) * width + p, s.inWidth());
         }
       }

@@ -26,6 +26,12 @@ import java.util.Arrays;
  * steps C2 sometimes compiled that kernel with its vectors boxed (550 MB allocated per AlexNetTorchvision step).
  * Against the direct ∂W = g · colᵀ: 16 multiply-adds per tile, input channel and filter instead of 36.
  *
+ * <p>On planes where 4×4 tiles of g take far fewer multiplications ({@link #tile}: the AlexNets' conv1 phase planes,
+ * {@link PhasePlanes}, not their 13×13 planes), 3×3 filters take the dual of the forward pass's F(4×4, 3×3) instead, F(3×3, 4×4):
+ * g cut into 4×4 tiles, each against the 6×6 input tile under it (the forward pass's tiles and V), Ĝ = A g Aᵀ with
+ * F(4×4, 3×3)'s A ({@link WinogradF4x4Transforms}), 36 GEMMs, and dW[o, c] = Gᵀ M G with its G. 36 multiply-adds per
+ * 4×4 tile where F(3×3, 2×2) takes 64.
+ *
  * <p>5×5 filters whose forward pass runs by F(3×3, 5×5) take its dual F(5×5, 3×3) the same way, with the same points
  * ({@link WinogradF3x3Transforms}): g cut into 3×3 tiles, each against the 7×7 input tile under it (the forward pass's
  * tiles and V), Ĝ = A g Aᵀ, 49 GEMMs, and dW[o, c] = Gᵀ M G with the forward pass's G. 49 multiply-adds per tile,
@@ -56,14 +62,20 @@ final class WinogradWeightGradient {
     }
   }
 
-  /** {@link #transformSums5x5}' room for one input channel's Gᵀ M, one per thread. */
+  /** F(4×4, 3×3)'s G's entries other than 0 and ±1 ({@link WinogradConvolution}'s javadoc), rounded to float. */
+  private static final float QUARTER = 0.25f;
+  private static final float SIXTH = (float) (1 / 6.0);
+  private static final float TWELFTH = (float) (1 / 12.0);
+  private static final float TWENTY_FOURTH = (float) (1 / 24.0);
+
+  /** {@link #transformSums5x5}' room for one input channel's Gᵀ M, {@link #transformSums4x4}' for one filter's; one per thread. */
   private static final ThreadLocal<float[]> SUMS_WORK = ThreadLocal.withInitial(() -> new float[0]);
 
   private WinogradWeightGradient() {}
 
   /** Floats of the {@code work} array its transforms take ({@link WinogradConvolution#transformWork}). */
   static int transformsWorkSize() {
-    return Math.max(TRANSFORMS_3X3.workSize(), WinogradConvolution.TRANSFORMS_F3X3.workSize());
+    return Math.max(TRANSFORMS_3X3.workSize(), Math.max(WinogradConvolution.TRANSFORMS_4X4.workSize(), WinogradConvolution.TRANSFORMS_F3X3.workSize()));
   }
 
   /**
@@ -76,9 +88,19 @@ final class WinogradWeightGradient {
     return s.kernel() == 3 || s.kernel() == 5 && WinogradConvolution.outputTile(s) == 3;
   }
 
-  /** The side of the gradient's tiles: the 2 of F(3×3, 2×2), the 3 of F(5×5, 3×3). */
+  /**
+   * The side of the gradient's tiles: for 3×3 filters the 4 of F(3×3, 4×4) where its 36 multiplications per tile take
+   * at most 0.6 times F(3×3, 2×2)'s 16 per 2×2 tile, else 2; the 3 of F(5×5, 3×3). The AlexNets' conv1 phase planes
+   * (55×55, {@link PhasePlanes}) take 7056 per input channel and filter in 4×4 tiles where 2×2 ones take 12544, and
+   * their weight gradient measured 127–136 ms in 2×2 tiles, 101–112 in 4×4 (AlexNetTorchvision's, the layer alone);
+   * their 13×13 planes take 576 where 2×2 tiles take 784, but conv4's backward pass was no faster (197–208 ms against
+   * 197–203), its 36 sums per input channel and filter (14 MB) read back from memory by {@link #transformSums4x4}.
+   */
   private static int tile(ConvShape s) {
-    return s.kernel() == 3 ? 2 : 3;
+    if (s.kernel() == 5) {
+      return 3;
+    }
+    return 5 * 36L * WinogradConvolution.tiles(s, 4) <= 3 * 16L * WinogradConvolution.tiles(s, 2) ? 4 : 2;
   }
 
   /** Points of the transform, (tile + kernel − 1)²: GEMMs per block of tiles. */
@@ -87,9 +109,15 @@ final class WinogradWeightGradient {
     return alpha * alpha;
   }
 
-  /** F(3×3, 2×2)'s transforms for 3×3 filters; for 5×5 ones F(3×3, 5×5)'s, which the dual takes as they are. */
+  /**
+   * F(3×3, 2×2)'s transforms or F(4×4, 3×3)'s for 3×3 filters; for 5×5 ones F(3×3, 5×5)'s: the duals take the forward
+   * algorithms' as they are.
+   */
   private static WinogradGradientTransform transforms(ConvShape s) {
-    return s.kernel() == 3 ? TRANSFORMS_3X3 : WinogradConvolution.TRANSFORMS_F3X3;
+    if (s.kernel() == 5) {
+      return WinogradConvolution.TRANSFORMS_F3X3;
+    }
+    return tile(s) == 4 ? WinogradConvolution.TRANSFORMS_4X4 : TRANSFORMS_3X3;
   }
 
   /** Tiles per block. */
@@ -143,13 +171,15 @@ final class WinogradWeightGradient {
   /**
    * Writes {@code Σ} over examples {@code [first, first + count)} of the gradient of filters {@code [outStart, outStart +
    * outCount)} to {@code dW[dWOff + o · patch + c · k² + ky · k + kx]} (o counted from the first filter): x's {@code
-   * s.groupInputs()} channels from {@code inStart} against g's channels {@code [outStart, outStart + outCount)} (both
+   * s.groupInputs()} channels from {@code inStart} (or, where {@code phases} is not {@code null}, the phase planes of
+   * x, {@link WinogradConvolution#transformInput}) against g's channels {@code [outStart, outStart + outCount)} (both
    * whole tensors, examples of {@code s.inChannels()} and {@code s.outChannels()} planes). The scratch arrays are of
    * {@link #planesSize}, {@link #transformedInputSize}, {@link #transformedGradientSize} and {@link #sumsSize}.
    */
   static void leafGradient(
       ConvShape s,
       float[] x,
+      PhasePlanes phases,
       float[] g,
       int first,
       int count,
@@ -174,17 +204,19 @@ final class WinogradWeightGradient {
     for (int start = 0; start < columns; start += block) {
       int n = Math.min(block, columns - start);
       WinogradConvolution.transformInput(
-          s, tile, transforms, x, first, start, n, inStart, planes, transformedInput, inputMatrix, block, Sgemm.panelWidth());
+          s, tile, transforms, x, phases, first, start, n, inStart, planes, transformedInput, inputMatrix, block, Sgemm.panelWidth());
       transformGradient(s, tile, transforms, g, first, start, n, outStart, outCount, planes, transformedGradient, gradientMatrix, block);
       for (int xi = 0; xi < points; xi++) {
         Sgemm.gemm(false, true, inputs, outCount, n, transformedInput, xi * inputMatrix, block, transformedGradient, xi * gradientMatrix, block, sums,
             xi * sumMatrix, outCount, start > 0, Epilogue.NONE);
       }
     }
-    if (s.kernel() == 3) {
-      transformSums3x3(s, sums, sumMatrix, outCount, dW, dWOff);
-    } else {
+    if (s.kernel() == 5) {
       transformSums5x5(s, sums, sumMatrix, outCount, dW, dWOff);
+    } else if (tile == 4) {
+      transformSums4x4(s, sums, sumMatrix, outCount, dW, dWOff);
+    } else {
+      transformSums3x3(s, sums, sumMatrix, outCount, dW, dWOff);
     }
   }
 
@@ -322,7 +354,48 @@ final class WinogradWeightGradient {
     }
   }
 
-  /** This thread's {@link #transformSums5x5} room, grown to {@code size}. */
+  /**
+   * {@code dW[o, c] = Gᵀ M G} from F(3×3, 4×4)'s 36 sums {@code Mᵀ_ξ[c, o]}, with F(4×4, 3×3)'s G ({@link
+   * WinogradConvolution}'s javadoc) written out: Gᵀ's rows combine sums and differences of pairs ({@link #reduce}), six
+   * multiplications for six values where its nonzero entries take 14.
+   */
+  private static void transformSums4x4(ConvShape s, float[] sums, int matrix, int outCount, float[] dW, int dWOff) {
+    int patch = s.patch();
+    int m = matrix;
+    // Gᵀ M of one filter and input channel: row ky, column b at gm[6ky + b].
+    float[] gm = sumsWork(18);
+    for (int c = 0; c < s.groupInputs(); c++) {
+      for (int o = 0; o < outCount; o++) {
+        int mi = c * outCount + o;
+        for (int b = 0; b < 6; b++) {
+          reduce(sums[mi + b * m], sums[mi + (6 + b) * m], sums[mi + (12 + b) * m], sums[mi + (18 + b) * m], sums[mi + (24 + b) * m],
+              sums[mi + (30 + b) * m], gm, b, 6);
+        }
+        int at = dWOff + o * patch + c * 9;
+        for (int ky = 0; ky < 3; ky++) {
+          int row = 6 * ky;
+          reduce(gm[row], gm[row + 1], gm[row + 2], gm[row + 3], gm[row + 4], gm[row + 5], dW, at + 3 * ky, 1);
+        }
+      }
+    }
+  }
+
+  /**
+   * Gᵀ applied to six values, into {@code to[at]}, {@code to[at + step]}, {@code to[at + 2·step]}: with their pairs'
+   * sums and differences p = m1 + m2, q = m1 − m2, r = m3 + m4, t = m3 − m4, the rows ¼·m0 − ⅙·p + (1/24)·r, (1/12)·t −
+   * ⅙·q and ⅙·(r − p) + m5.
+   */
+  private static void reduce(float m0, float m1, float m2, float m3, float m4, float m5, float[] to, int at, int step) {
+    float p = m1 + m2;
+    float q = m1 - m2;
+    float r = m3 + m4;
+    float t = m3 - m4;
+    to[at] = QUARTER * m0 - SIXTH * p + TWENTY_FOURTH * r;
+    to[at + step] = TWELFTH * t - SIXTH * q;
+    to[at + 2 * step] = SIXTH * (r - p) + m5;
+  }
+
+  /** This thread's {@link #transformSums5x5} and {@link #transformSums4x4} room, grown to {@code size}. */
   private static float[] sumsWork(int size) {
     float[] work = SUMS_WORK.get();
     if (work.length < size) {

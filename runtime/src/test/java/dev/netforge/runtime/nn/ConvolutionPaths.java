@@ -14,4 +14,9 @@ public final class ConvolutionPaths {
   public static int winogradKernel(ConvShape s, int outCount) {
     return WinogradConvolution.applies(s, outCount) ? s.kernel() : 0;
   }
+
+  /** Whether {@code outCount} filters of the strided {@code s} run by Winograd's algorithm over its phase planes ({@link PhasePlanes#applies}). */
+  public static boolean overPhasePlanes(ConvShape s, int outCount) {
+    return PhasePlanes.applies(s, outCount);
+  }
 }

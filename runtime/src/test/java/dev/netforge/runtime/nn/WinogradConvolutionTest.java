@@ -15,7 +15,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * {@link Conv2d}'s forward pass, input gradient and weight gradient where they run by Winograd's algorithms ({@link
  * WinogradConvolution}, {@link WinogradWeightGradient}), against the
  * definitions in float64: 3×3 and 5×5 filters, odd and even, square and non-square planes (partial tiles at the right
- * and bottom edges), paddings 0 to kernel − 1, groups, two slices a group (the second adding into the first's input
+ * and bottom edges), paddings 0 to kernel − 1, strided convolutions over their phase planes ({@link PhasePlanes}: 5×5
+ * to 11×11 filters at strides 2 to 4, planes whose last windows leave input columns and rows unread), groups, two slices a group (the second adding into the first's input
  * gradient, as two towers do), a batch that leaves a partial block of tiles and one of several leaves of the weight
  * gradient's sum, and the forward epilogue (bias; ReLU with and without the dropout mask, and neither). The weights
  * are scaled as He's initialisation scales them (outputs of order 1, as in a network), so that the tolerance's floor
@@ -24,32 +25,43 @@ import org.junit.jupiter.params.provider.CsvSource;
 class WinogradConvolutionTest {
   @ParameterizedTest
   @CsvSource({
-    // kernel, channels in, height, width, channels out, padding, groups, batch
-    "3, 128, 13, 13, 256, 1, 1, 7",
-    "3, 128, 6, 6, 256, 1, 1, 35",
-    "3, 256, 7, 9, 512, 1, 2, 3",
-    "3, 128, 5, 6, 256, 0, 1, 2",
-    "3, 128, 4, 3, 256, 2, 1, 5",
-    "5, 64, 13, 13, 256, 2, 1, 3",
-    "5, 64, 7, 6, 256, 2, 1, 35",
-    "5, 128, 9, 7, 256, 1, 2, 2",
-    "5, 64, 6, 5, 256, 0, 1, 5",
-    "5, 64, 3, 4, 256, 4, 1, 2",
+    // kernel, channels in, height, width, channels out, padding, groups, batch, stride
+    "3, 128, 13, 13, 256, 1, 1, 7, 1",
+    "3, 128, 6, 6, 256, 1, 1, 35, 1",
+    "3, 256, 7, 9, 512, 1, 2, 3, 1",
+    "3, 128, 5, 6, 256, 0, 1, 2, 1",
+    "3, 128, 4, 3, 256, 2, 1, 5, 1",
+    // 7×7 outputs: the weight gradient by F(3×3, 4×4)
+    "3, 128, 7, 7, 256, 1, 1, 3, 1",
+    "5, 64, 13, 13, 256, 2, 1, 3, 1",
+    "5, 64, 7, 6, 256, 2, 1, 35, 1",
+    "5, 128, 9, 7, 256, 1, 2, 2, 1",
+    "5, 64, 6, 5, 256, 0, 1, 5, 1",
+    "5, 64, 3, 4, 256, 4, 1, 2, 1",
     // 5×5 planes of 4×4 both ways, F(2×2, 5×5)'s (the others take F(3×3, 5×5); 6×5 into 2×1 forward only)
-    "5, 64, 4, 4, 256, 2, 1, 3",
+    "5, 64, 4, 4, 256, 2, 1, 3, 1",
     // k past Sgemm's block of 256 (the packed filters' second block): forward 272 inputs, input gradient 300 filters
-    "3, 272, 6, 5, 300, 1, 1, 3",
-    "5, 260, 5, 5, 70, 2, 1, 2",
+    "3, 272, 6, 5, 300, 1, 1, 3, 1",
+    "5, 260, 5, 5, 70, 2, 1, 2, 1",
+    // strided, over phase planes: the AlexNets' conv1 (11×11 at stride 4, 3 channels), grouped; 5×5 at 2, 7×7 at 3,
+    // 9×9 at 4
+    "11, 3, 47, 43, 128, 2, 1, 3, 4",
+    "11, 6, 40, 42, 192, 0, 2, 2, 4",
+    "5, 16, 21, 20, 128, 2, 1, 3, 2",
+    "7, 8, 25, 23, 128, 1, 1, 2, 3",
+    "9, 4, 30, 30, 64, 3, 1, 2, 4",
   })
   void matchesTheDirectConvolution(
-      int kernel, int inChannels, int height, int width, int outChannels, int padding, int groups, int batch) {
-    int outHeight = height + 2 * padding - kernel + 1;
-    int outWidth = width + 2 * padding - kernel + 1;
+      int kernel, int inChannels, int height, int width, int outChannels, int padding, int groups, int batch, int stride) {
+    int outHeight = (height + 2 * padding - kernel) / stride + 1;
+    int outWidth = (width + 2 * padding - kernel) / stride + 1;
     int groupInputs = inChannels / groups;
-    ConvShape s = new ConvShape(inChannels, height, width, outChannels, outHeight, outWidth, kernel, 1, padding, groupInputs);
+    ConvShape s = new ConvShape(inChannels, height, width, outChannels, outHeight, outWidth, kernel, stride, padding, groupInputs);
     int perGroup = outChannels / groups;
     int half = perGroup / 2;
-    assertTrue(WinogradConvolution.applies(s, half) && WinogradConvolution.applies(s, perGroup - half), "the shapes must take the Winograd path");
+    for (int outCount : new int[] {half, perGroup - half}) {
+      assertTrue(stride == 1 ? WinogradConvolution.applies(s, outCount) : PhasePlanes.applies(s, outCount), "the shapes must take the Winograd path");
+    }
     Rng rng = new Rng(inChannels * 1000L + height * 100L + width * 10L + padding);
     float[] x = gaussian(rng, batch * inChannels * s.inPlane());
     float[] weight = gaussian(rng, outChannels * s.patch());
@@ -76,8 +88,8 @@ class WinogradConvolutionTest {
             for (int c = 0; c < groupInputs; c++) {
               for (int ky = 0; ky < kernel; ky++) {
                 for (int kx = 0; kx < kernel; kx++) {
-                  int iy = oy - padding + ky;
-                  int ix = ox - padding + kx;
+                  int iy = oy * stride - padding + ky;
+                  int ix = ox * stride - padding + kx;
                   if (iy >= 0 && iy < height && ix >= 0 && ix < width) {
                     int xi = ((n * inChannels + g * groupInputs + c) * height + iy) * width + ix;
                     int wi = ((o * groupInputs + c) * kernel + ky) * kernel + kx;
@@ -143,11 +155,24 @@ class WinogradConvolutionTest {
       assertEquals(dwExpected[i], w.grad[i], 1e-4 * (scale + Math.abs(dwExpected[i])), "dW[" + i + "]");
     }
 
-    // The threads claim blocks of tiles and leaves as they come free: one thread and three give the same bits.
+    // Without an input gradient (a network's first layer): the weight gradient of a strided convolution then runs over
+    // its phase planes too.
     float[] dw = w.grad.clone();
+    plain.bindGradients(dy, null);
+    plain.backward(batch, false);
+    float[] dwFirstLayer = w.grad.clone();
+    for (int i = 0; i < weight.length; i++) {
+      assertEquals(dwExpected[i], dwFirstLayer[i], 1e-4 * (scale + Math.abs(dwExpected[i])), "dW[" + i + "] without an input gradient");
+    }
+    if (stride == 1) {
+      assertArrayEquals(dw, dwFirstLayer, "dW is the same computation with and without an input gradient");
+    }
+
+    // The threads claim blocks of tiles and leaves as they come free: one thread and three give the same bits.
     for (int threads : new int[] {1, 3}) {
       float[] yAgain = new float[y.length];
       float[] dxAgain = new float[dx.length];
+      float[][] dwAgain = new float[2][];
       try (Parallel pool = new Parallel(threads)) {
         pool.towers(1, tower -> {
           Conv2d again = new Conv2d(s, w, b, true, new Scratch(threads), slices);
@@ -156,11 +181,16 @@ class WinogradConvolutionTest {
           plain.bind(x, new float[mask.length], null);
           plain.bindGradients(dy, dxAgain);
           plain.backward(batch, false);
+          dwAgain[0] = w.grad.clone();
+          plain.bindGradients(dy, null);
+          plain.backward(batch, false);
+          dwAgain[1] = w.grad.clone();
         });
       }
       assertArrayEquals(y, yAgain, threads + " threads: y");
       assertArrayEquals(dx, dxAgain, threads + " threads: dx");
-      assertArrayEquals(dw, w.grad, threads + " threads: dW");
+      assertArrayEquals(dw, dwAgain[0], threads + " threads: dW");
+      assertArrayEquals(dwFirstLayer, dwAgain[1], threads + " threads: dW without an input gradient");
     }
   }
 

@@ -10,7 +10,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Both implementations of {@link WinogradF4x4Transforms}: the same bits as each other, an input transform that is
  * F(2×2, 5×5)'s bit for bit, and an output transform within float32 rounding of Aᵀ M A computed in float64 from the
- * matrix itself, tile by tile, on products of every sign and scale.
+ * matrix itself, tile by tile, on products of every sign and scale; the same for the weight gradient's transform of
+ * 4×4 gradient tiles, A g Aᵀ. Also that its dual computes the weight gradient's correlation: Gᵀ [(A g Aᵀ) ⊙ (Bᵀ d B)]
+ * G is the 3×3 correlation of a 6×6 d with a 4×4 g (F(3×3, 4×4)), with G and Bᵀ written here from the class javadocs.
  */
 class WinogradF4x4TransformsTest {
   private static final int WIDTH = 20;
@@ -23,6 +25,90 @@ class WinogradF4x4TransformsTest {
     {0, 1, 1, 4, 4, 0},
     {0, 1, -1, 8, -8, 1},
   };
+
+  private static final double[][] BT = {
+    {4, 0, -5, 0, 1, 0},
+    {0, -4, -4, 1, 1, 0},
+    {0, 4, -4, -1, 1, 0},
+    {0, -2, -1, 2, 1, 0},
+    {0, 2, -1, -2, 1, 0},
+    {0, 4, 0, -5, 0, 1},
+  };
+  private static final double[][] G = {
+    {1 / 4.0, 0, 0},
+    {-1 / 6.0, -1 / 6.0, -1 / 6.0},
+    {-1 / 6.0, 1 / 6.0, -1 / 6.0},
+    {1 / 24.0, 1 / 12.0, 1 / 6.0},
+    {1 / 24.0, -1 / 12.0, 1 / 6.0},
+    {0, 0, 1},
+  };
+
+  @Test
+  void theDualComputesTheWeightGradientsCorrelation() {
+    Rng rng = new Rng(44);
+    double[][] d = new double[6][6];
+    double[][] g = new double[4][4];
+    for (double[][] m : new double[][][] {d, g}) {
+      for (double[] row : m) {
+        for (int i = 0; i < row.length; i++) {
+          row[i] = rng.nextGaussian();
+        }
+      }
+    }
+    double[][] u = TransformFixtures.sandwich(TransformFixtures.transpose(AT), g);
+    double[][] v = TransformFixtures.sandwich(BT, d);
+    double[][] m = new double[6][6];
+    for (int i = 0; i < 6; i++) {
+      for (int k = 0; k < 6; k++) {
+        m[i][k] = u[i][k] * v[i][k];
+      }
+    }
+    double[][] dw = TransformFixtures.sandwich(TransformFixtures.transpose(G), m);
+    for (int ky = 0; ky < 3; ky++) {
+      for (int kx = 0; kx < 3; kx++) {
+        double expected = 0;
+        for (int i = 0; i < 4; i++) {
+          for (int k = 0; k < 4; k++) {
+            expected += d[i + ky][k + kx] * g[i][k];
+          }
+        }
+        assertEquals(expected, dw[ky][kx], 1e-12 * (1 + Math.abs(expected)), "dW[" + ky + "][" + kx + "]");
+      }
+    }
+  }
+
+  @Test
+  void bothImplementationsTransformTheGradientTiles() {
+    int nr = Sgemm.panelWidth();
+    int stride = nr + 5;
+    Rng rng = new Rng(73);
+    float[] tiles = new float[16 * stride + 2];
+    for (int i = 0; i < tiles.length; i++) {
+      tiles[i] = (float) (rng.nextGaussian() * Math.pow(10, rng.nextInt(7) - 3));
+    }
+    float[][] results = new float[2][];
+    WinogradF4x4Transforms[] implementations = {new ScalarWinogradF4x4Transforms(), new VectorWinogradF4x4Transforms()};
+    for (int i = 0; i < 2; i++) {
+      WinogradF4x4Transforms t = implementations[i];
+      results[i] = new float[36 * MATRIX];
+      t.gradient(tiles, 2, stride, results[i], 9, MATRIX, new float[t.workSize()]);
+    }
+    assertArrayEquals(results[0], results[1], "gradient: the vector implementation's bits");
+    for (int j = 0; j < nr; j++) {
+      double[][] g = new double[4][4];
+      double bound = 0;
+      for (int q = 0; q < 16; q++) {
+        g[q / 4][q % 4] = tiles[2 + q * stride + j];
+        bound = Math.max(bound, Math.abs(g[q / 4][q % 4]));
+      }
+      double[][] u = TransformFixtures.sandwich(TransformFixtures.transpose(AT), g);
+      for (int xi = 0; xi < 36; xi++) {
+        // A's rows sum to at most 15 in magnitude: 400 · bound bounds every partial sum.
+        assertEquals(u[xi / 6][xi % 6], results[0][9 + xi * MATRIX + j], 400 * bound * 0x1p-20, "Ĝ[" + xi + "] of tile " + j);
+      }
+      assertEquals(0f, results[0][9 + nr], "past the panel");
+    }
+  }
 
   @Test
   void bothImplementationsComputeTheMatrices() {

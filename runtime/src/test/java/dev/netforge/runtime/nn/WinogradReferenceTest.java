@@ -29,7 +29,7 @@ class WinogradReferenceTest {
     float[] filtersPacked = new float[WinogradConvolution.filtersSize(s, filters, inputs)];
     WinogradConvolution.transformFilters(s, weight, s.patch(), 0, filters, inputs, false, filtersPacked);
     float[] y = new float[batch * filters * s.outPlane()];
-    WinogradConvolution.convolve(s, x, 0, batch * WinogradConvolution.tiles(s), 0, filtersPacked, filters, y, filters, 0, ref.get("bias").floats(), false, null, false,
+    WinogradConvolution.convolve(s, x, null, 0, batch * WinogradConvolution.tiles(s), 0, filtersPacked, filters, y, filters, 0, ref.get("bias").floats(), false, null, false,
         new float[WinogradConvolution.planesSize(s)], new float[WinogradConvolution.transformedInputSize(s)],
         new float[WinogradConvolution.productsSize(s, filters)]);
     Reference.assertClose("output", y, ref.get("output").floats());
@@ -38,13 +38,13 @@ class WinogradReferenceTest {
     float[] flippedPacked = new float[WinogradConvolution.filtersSize(s, inputs, filters)];
     WinogradConvolution.transformFilters(s, weight, s.patch(), 0, inputs, filters, true, flippedPacked);
     float[] dx = new float[x.length];
-    WinogradConvolution.convolve(t, gradOutput, 0, batch * WinogradConvolution.tiles(t), 0, flippedPacked, inputs, dx, inputs, 0, null, false, null, false,
+    WinogradConvolution.convolve(t, gradOutput, null, 0, batch * WinogradConvolution.tiles(t), 0, flippedPacked, inputs, dx, inputs, 0, null, false, null, false,
         new float[WinogradConvolution.planesSize(t)], new float[WinogradConvolution.transformedInputSize(t)],
         new float[WinogradConvolution.productsSize(t, inputs)]);
     Reference.assertClose("grad_x", dx, ref.get("grad_x").floats());
 
     float[] dw = new float[weight.length];
-    WinogradWeightGradient.leafGradient(s, x, gradOutput, 0, batch, 0, 0, filters, new float[WinogradWeightGradient.planesSize(s)],
+    WinogradWeightGradient.leafGradient(s, x, null, gradOutput, 0, batch, 0, 0, filters, new float[WinogradWeightGradient.planesSize(s)],
         new float[WinogradWeightGradient.transformedInputSize(s)], new float[WinogradWeightGradient.transformedGradientSize(s, filters)],
         new float[WinogradWeightGradient.sumsSize(s, filters)], dw, 0);
     Reference.assertClose("grad_weight", dw, ref.get("grad_weight").floats());
