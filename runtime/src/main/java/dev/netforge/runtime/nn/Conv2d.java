@@ -40,7 +40,8 @@ import java.util.Arrays;
  * layer), its weight gradient by F(3×3, 4×4) there too, folded back to its own taps; its input gradient stays ∂col's.
  *
  * <p>{@code dy} is overwritten with g. db and dW sum over the examples in {@link BatchTree}'s order with leaves of
- * {@value #EXAMPLES_PER_LEAF}: the workers take whole leaves, so the gradient's bits do not depend on how many there are.
+ * {@value #EXAMPLES_PER_LEAF} ({@value #WINOGRAD_EXAMPLES_PER_LEAF} in a layer that runs by Winograd's algorithms): the
+ * workers take whole leaves, so the gradient's bits do not depend on how many there are.
  * The workers claim the forward pass's groups of examples (or blocks of tiles), the leaves and the input gradient's
  * blocks of tiles as they come free ({@link Parallel#forClaimed}): every one writes only its own outputs.
  */
@@ -55,6 +56,16 @@ public final class Conv2d extends Stage {
    * gives eight leaves to share among the workers.
    */
   static final int EXAMPLES_PER_LEAF = 16;
+
+  /**
+   * {@link #EXAMPLES_PER_LEAF} in a layer that runs by Winograd's algorithms: a leaf's weight gradient ends with its
+   * sums M_ξ (16 to 49 matrices of inputs × filters; AlexNetTorchvision's conv4 in 4×4 tiles, 14 MB) read back from
+   * memory and transformed, once per leaf. With leaves of 16, F(3×3, 4×4) was no faster than F(3×3, 2×2) on the
+   * AlexNets' 13×13 planes; with leaves of 64 AlexNetTorchvision's conv3–conv5 backward passes took 436–444 ms against
+   * 498–515 (docs/performance.md, session 33). The input gradient's blocks of tiles, claimed with the leaves, keep the
+   * workers busy where a batch has fewer leaves than workers.
+   */
+  static final int WINOGRAD_EXAMPLES_PER_LEAF = 64;
 
   private final ConvShape s;
   private final Parameter weight;
@@ -72,6 +83,8 @@ public final class Conv2d extends Stage {
   private final ConvShape[] winograd;
   /** Per slice, where its forward pass runs as a stride-1 Winograd convolution over phase planes ({@link PhasePlanes}), else {@code null}. */
   private final PhasePlanes[] phases;
+  /** {@link #EXAMPLES_PER_LEAF} or, where a slice runs by Winograd's algorithms, {@link #WINOGRAD_EXAMPLES_PER_LEAF}. */
+  private final int examplesPerLeaf;
   /**
    * Where the patch rows lie in the im2col buffer ({@link Im2col#patchRows}), which the weight-gradient GEMM reads in
    * place; {@code null} where they do not lie in runs (stride above 1 with several examples per GEMM), which gather
@@ -119,13 +132,16 @@ public final class Conv2d extends Stage {
     this.flipped = new ConvShape[slices.length];
     this.winograd = new ConvShape[slices.length];
     this.phases = new PhasePlanes[slices.length];
+    boolean winogradSlices = false;
     for (int i = 0; i < slices.length; i++) {
       int outCount = slices[i].outCount();
       boolean fast = WinogradConvolution.applies(s, outCount);
       winograd[i] = fast ? FlippedConvolution.shape(s, outCount) : null;
       flipped[i] = !fast && FlippedConvolution.applies(s, outCount) ? FlippedConvolution.shape(s, outCount) : null;
       phases[i] = PhasePlanes.applies(s, outCount) ? PhasePlanes.of(s) : null;
+      winogradSlices |= winograd[i] != null || phases[i] != null;
     }
+    this.examplesPerLeaf = winogradSlices ? WINOGRAD_EXAMPLES_PER_LEAF : EXAMPLES_PER_LEAF;
   }
 
   /** Examples that share one GEMM for an output plane of {@code plane} positions. */
@@ -179,11 +195,11 @@ public final class Conv2d extends Stage {
   protected void computeBackward(int batch, boolean training) {
     int patch = s.patch();
     Parallel pool = Parallel.shared();
-    leaves = BatchTree.leafCount(0, batch, EXAMPLES_PER_LEAF);
+    leaves = BatchTree.leafCount(0, batch, examplesPerLeaf);
     if (leafStarts.length < leaves + 1) {
       leafStarts = new int[leaves + 1];
     }
-    BatchTree.leafStarts(0, batch, EXAMPLES_PER_LEAF, leafStarts, 0);
+    BatchTree.leafStarts(0, batch, examplesPerLeaf, leafStarts, 0);
     leafStarts[leaves] = batch;
     scratch.ensureWorkers(Math.max(pool.threads(), leaves));
     passMask = training ? mask : null;
@@ -233,7 +249,7 @@ public final class Conv2d extends Stage {
    * element's sums are the same whichever worker adds them, so splitting the elements changes no bit.
    */
   private int addLeaves(int lo, int hi, int firstLeaf, int start, int end) {
-    if (BatchTree.isLeaf(lo, hi, EXAMPLES_PER_LEAF)) {
+    if (BatchTree.isLeaf(lo, hi, examplesPerLeaf)) {
       return 1;
     }
     int mid = BatchTree.middle(lo, hi);
@@ -324,7 +340,7 @@ public final class Conv2d extends Stage {
   /** Backward's first pass, the slice's channels {@code [start, end)}: g = dy · mask · [y &gt; 0] in place, and db. */
   private void outputGradientChannels(int worker, int start, int end) {
     for (int c = slice.outStart() + start; c < slice.outStart() + end; c++) {
-      bias.grad[c] = OutputGradient.channel(dy, y, passMask, relu, batch, s.outChannels(), s.outPlane(), c, EXAMPLES_PER_LEAF);
+      bias.grad[c] = OutputGradient.channel(dy, y, passMask, relu, batch, s.outChannels(), s.outPlane(), c, examplesPerLeaf);
     }
   }
 

@@ -26,8 +26,8 @@ import java.util.Arrays;
  * steps C2 sometimes compiled that kernel with its vectors boxed (550 MB allocated per AlexNetTorchvision step).
  * Against the direct ∂W = g · colᵀ: 16 multiply-adds per tile, input channel and filter instead of 36.
  *
- * <p>On planes where 4×4 tiles of g take far fewer multiplications ({@link #tile}: the AlexNets' conv1 phase planes,
- * {@link PhasePlanes}, not their 13×13 planes), 3×3 filters take the dual of the forward pass's F(4×4, 3×3) instead, F(3×3, 4×4):
+ * <p>On planes where 4×4 tiles of g take fewer multiplications ({@link #tile}: the AlexNets' 13×13 planes and their
+ * conv1's phase planes, {@link PhasePlanes}), 3×3 filters take the dual of the forward pass's F(4×4, 3×3) instead, F(3×3, 4×4):
  * g cut into 4×4 tiles, each against the 6×6 input tile under it (the forward pass's tiles and V), Ĝ = A g Aᵀ with
  * F(4×4, 3×3)'s A ({@link WinogradF4x4Transforms}), 36 GEMMs, and dW[o, c] = Gᵀ M G with its G. 36 multiply-adds per
  * 4×4 tile where F(3×3, 2×2) takes 64.
@@ -90,17 +90,19 @@ final class WinogradWeightGradient {
 
   /**
    * The side of the gradient's tiles: for 3×3 filters the 4 of F(3×3, 4×4) where its 36 multiplications per tile take
-   * at most 0.6 times F(3×3, 2×2)'s 16 per 2×2 tile, else 2; the 3 of F(5×5, 3×3). The AlexNets' conv1 phase planes
-   * (55×55, {@link PhasePlanes}) take 7056 per input channel and filter in 4×4 tiles where 2×2 ones take 12544, and
-   * their weight gradient measured 127–136 ms in 2×2 tiles, 101–112 in 4×4 (AlexNetTorchvision's, the layer alone);
-   * their 13×13 planes take 576 where 2×2 tiles take 784, but conv4's backward pass was no faster (197–208 ms against
-   * 197–203), its 36 sums per input channel and filter (14 MB) read back from memory by {@link #transformSums4x4}.
+   * fewer than F(3×3, 2×2)'s 16 per 2×2 tile (planes of 3×3 and from 7×7 on), else 2; the 3 of F(5×5, 3×3). The
+   * AlexNets' 13×13 planes take 576 per input channel and filter in 4×4 tiles where 2×2 ones take 784, their conv1's
+   * 55×55 phase planes ({@link PhasePlanes}) 7056 where they take 12544. Measured (AlexNetTorchvision, docs/performance.md,
+   * session 33): conv1's weight gradient 127–136 ms in 2×2 tiles, 101–112 in 4×4 (the layer alone); conv3–conv5's
+   * backward passes, with {@link Conv2d}'s leaves of 64 examples, 484 and 450 ms in 2×2 tiles, 436 and 444 in 4×4 (whole
+   * steps, alternating). With leaves of 16 examples, 4×4 tiles were no faster on 13×13 planes: each leaf's 36 sums per
+   * input channel and filter (14 MB for conv4) went out to memory and came back to {@link #transformSums4x4}.
    */
   private static int tile(ConvShape s) {
     if (s.kernel() == 5) {
       return 3;
     }
-    return 5 * 36L * WinogradConvolution.tiles(s, 4) <= 3 * 16L * WinogradConvolution.tiles(s, 2) ? 4 : 2;
+    return 36L * WinogradConvolution.tiles(s, 4) < 16L * WinogradConvolution.tiles(s, 2) ? 4 : 2;
   }
 
   /** Points of the transform, (tile + kernel − 1)²: GEMMs per block of tiles. */
