@@ -61,11 +61,11 @@ public final class Conv2d extends Stage {
    * {@link #EXAMPLES_PER_LEAF} in a layer that runs by Winograd's algorithms: a leaf's weight gradient ends with its
    * sums M_ξ (16 to 49 matrices of inputs × filters; AlexNetTorchvision's conv4 in 4×4 tiles, 14 MB) read back from
    * memory and transformed, once per leaf. With leaves of 16, F(3×3, 4×4) was no faster than F(3×3, 2×2) on the
-   * AlexNets' 13×13 planes; with leaves of 64 AlexNetTorchvision's conv3–conv5 backward passes took 436–444 ms against
-   * 498–515 (docs/performance.md, session 33). The input gradient's blocks of tiles, claimed with the leaves, keep the
-   * workers busy where a batch has fewer leaves than workers.
+   * AlexNets' 13×13 planes (docs/performance.md, session 33). Leaves of 64 measured a little faster still than 32
+   * (AlexNetTorchvision's conv3–conv5 backward passes 393–408 ms against 410–423), but a batch of 64, the default job's,
+   * would then be one leaf, and its gradient no longer the sum of its halves' (two ranks of 32: BatchHalvesTest).
    */
-  static final int WINOGRAD_EXAMPLES_PER_LEAF = 64;
+  static final int WINOGRAD_EXAMPLES_PER_LEAF = 32;
 
   private final ConvShape s;
   private final Parameter weight;

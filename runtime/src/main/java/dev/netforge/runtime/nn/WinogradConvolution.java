@@ -73,21 +73,23 @@ import java.util.Arrays;
 final class WinogradConvolution {
 
   /**
-   * Input channels times filters (of one tower slice) from which it is used. Measured on AVX-512 (docs/performance.md,
-   * session 13): one layer on one thread gains down to 64 × 64 (13×13 planes: forward −11–16%, backward even; 32 × 64
-   * loses in backward), but MiniAlexNet's conv3–conv5 (96 to 128 inputs, 64 to 96 filters, 6×6 planes) gained nothing
-   * in whole training steps (bench, batch 64, alternating: 820 img/s without against 792 and 798 with in the host's
-   * fast phase, 560 and 573 against 600 in its slow one), so the AlexNets' 192 × 128 and up are where it runs, and the
-   * default job keeps its bits.
+   * Input channels times filters (of one tower slice) from which it is used. Measured on AVX-512: in session 13 one
+   * layer on one thread gained down to 64 × 64 (13×13 planes) but MiniAlexNet's conv3–conv5 (96 to 128 inputs, 64 to
+   * 96 filters, 6×6 planes) gained nothing in whole training steps, so until session 33 only the AlexNets' 192 × 128
+   * and up ran this way. With the later transforms, kernel and weight gradient (leaves of 32 examples, {@link
+   * Conv2d#WINOGRAD_EXAMPLES_PER_LEAF}) MiniAlexNet's conv3–conv5 took 45–47 ms a step against 64–67 (bench, batch 128,
+   * Intel Xeon, three alternating pairs; docs/performance.md, session 33).
    */
-  private static final int MIN_CHANNEL_PRODUCT = 16_384;
+  private static final int MIN_CHANNEL_PRODUCT = 4_096;
 
   /**
    * {@link #MIN_CHANNEL_PRODUCT} for 5×5 filters, where the algorithms save 2.6 times the multiplications or more
-   * (F(3×3, 5×5) on 27×27 planes 4.6) instead of 1.9: the AlexNets' conv2 (48 × 128 a tower, 64 × 192) and up, not
-   * MiniAlexNet's (32 × 64 a tower), so that the default job keeps its bits.
+   * (F(3×3, 5×5) on 27×27 planes 4.6) instead of 1.9: the AlexNets' conv2 (48 × 128 a tower, 64 × 192) and, since
+   * session 33, MiniAlexNet's (32 × 64 a tower, 14×14 planes): 39–42 ms a step against 56–58, and with conv3–conv5
+   * the step 0.136–0.140 s against 0.167–0.173 (three alternating pairs). In session 32, before the leaves of 32, it had
+   * gained nothing.
    */
-  private static final int MIN_CHANNEL_PRODUCT_5X5 = 4_096;
+  private static final int MIN_CHANNEL_PRODUCT_5X5 = 2_048;
 
   /**
    * Column panels of tiles per block: V and M take 36 · (inputs + filters) · 32 floats a panel (AlexNetTorchvision's

@@ -94,9 +94,9 @@ final class WinogradWeightGradient {
    * AlexNets' 13×13 planes take 576 per input channel and filter in 4×4 tiles where 2×2 ones take 784, their conv1's
    * 55×55 phase planes ({@link PhasePlanes}) 7056 where they take 12544. Measured (AlexNetTorchvision, docs/performance.md,
    * session 33): conv1's weight gradient 127–136 ms in 2×2 tiles, 101–112 in 4×4 (the layer alone); conv3–conv5's
-   * backward passes, with {@link Conv2d}'s leaves of 64 examples, 484 and 450 ms in 2×2 tiles, 436 and 444 in 4×4 (whole
-   * steps, alternating). With leaves of 16 examples, 4×4 tiles were no faster on 13×13 planes: each leaf's 36 sums per
-   * input channel and filter (14 MB for conv4) went out to memory and came back to {@link #transformSums4x4}.
+   * backward passes, with leaves of 64 examples, 484 and 450 ms in 2×2 tiles, 436 and 444 in 4×4 (whole steps,
+   * alternating). With {@link Conv2d}'s leaves of 16 examples, 4×4 tiles were no faster on 13×13 planes: each leaf's 36
+   * sums per input channel and filter (14 MB for conv4) went out to memory and came back to {@link #transformSums4x4}.
    */
   private static int tile(ConvShape s) {
     if (s.kernel() == 5) {

@@ -27,13 +27,13 @@ class WinogradConvolutionTest {
   @CsvSource({
     // kernel, channels in, height, width, channels out, padding, groups, batch, stride
     "3, 128, 13, 13, 256, 1, 1, 7, 1",
-    // 70 examples: two leaves of the weight gradient's sum (Conv2d.WINOGRAD_EXAMPLES_PER_LEAF)
-    "3, 128, 6, 6, 256, 1, 1, 70, 1",
+    // 35 examples: two leaves of the weight gradient's sum (Conv2d.WINOGRAD_EXAMPLES_PER_LEAF)
+    "3, 128, 6, 6, 256, 1, 1, 35, 1",
     "3, 256, 7, 9, 512, 1, 2, 3, 1",
     "3, 128, 5, 6, 256, 0, 1, 2, 1",
     "3, 128, 4, 3, 256, 2, 1, 5, 1",
     // 7×7 outputs: the weight gradient by F(3×3, 4×4), over two leaves
-    "3, 128, 7, 7, 256, 1, 1, 66, 1",
+    "3, 128, 7, 7, 256, 1, 1, 34, 1",
     "5, 64, 13, 13, 256, 2, 1, 3, 1",
     "5, 64, 7, 6, 256, 2, 1, 35, 1",
     "5, 128, 9, 7, 256, 1, 2, 2, 1",
