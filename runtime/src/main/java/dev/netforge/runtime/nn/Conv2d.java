@@ -367,8 +367,8 @@ public final class Conv2d extends Stage {
     float[] transformed = scratch.get(worker, Scratch.Use.COLUMNS, WinogradWeightGradient.transformedInputSize(s));
     float[] products = scratch.get(worker, Scratch.Use.OUTPUT_TILE, WinogradWeightGradient.transformedGradientSize(s, outCount));
     float[] sums = scratch.get(worker, Scratch.Use.COLUMN_GRADIENT, WinogradWeightGradient.sumsSize(s, outCount));
-    WinogradWeightGradient.leafGradient(s, x, null, dy, first, end - first, slice.inStart(), slice.outStart(), outCount, planes, transformed, products, sums,
-        leafWeightGradient(leaf), leafWeightGradientOffset(leaf));
+    WinogradWeightGradient.leafGradient(s, x, null, dy, first, end - first, slice.inStart(), slice.outStart(), outCount, planes, transformed, products,
+        sums, leafWeightGradient(leaf), leafWeightGradientOffset(leaf));
   }
 
   /**
@@ -394,8 +394,8 @@ public final class Conv2d extends Stage {
     float[] planes = scratch.get(worker, Scratch.Use.PADDED_INPUT, WinogradConvolution.planesSize(t));
     float[] transformed = scratch.get(worker, Scratch.Use.COLUMNS, WinogradConvolution.transformedInputSize(t));
     float[] products = scratch.get(worker, Scratch.Use.OUTPUT_TILE, WinogradConvolution.productsSize(t, s.groupInputs()));
-    WinogradConvolution.convolve(t, dy, null, tileStart, tileEnd, slice.outStart(), packedWeights, s.groupInputs(), dx, s.inChannels(), slice.inStart(), null,
-        false, null, slice.addsToInputGradient(), planes, transformed, products);
+    WinogradConvolution.convolve(t, dy, null, tileStart, tileEnd, slice.outStart(), packedWeights, s.groupInputs(), dx, s.inChannels(), slice.inStart(),
+        null, false, null, slice.addsToInputGradient(), planes, transformed, products);
   }
 
   /**

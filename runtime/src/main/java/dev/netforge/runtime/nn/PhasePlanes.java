@@ -48,7 +48,7 @@ record PhasePlanes(ConvShape strided, ConvShape phases) {
   /**
    * Whether {@code outCount} filters of {@code s} run this way, forward and (where the layer has no input gradient)
    * weight gradient: a strided convolution whose phase filters are 3×3 (for a K×K one at stride S, {@code 2S < K ≤ 3S},
-   * where F(4×4, 3×3)'s 2.25·S² multiplications per output and input channel are under half the direct K²), over
+   * where F(4×4, 3×3)'s 2.25·S² multiplications per output and input channel are under 0.57 times the direct K²), over
    * enough planes and filters for the GEMMs to pay.
    */
   static boolean applies(ConvShape s, int outCount) {

@@ -9,8 +9,9 @@ import jdk.incubator.vector.VectorSpecies;
  * (whose input transform this one is): the products loaded as they lie, the output transform two loops with Aᵀ M's
  * vectors kept in the caller's {@code work} between them (the gradient transform likewise with g Aᵀ's), no vector
  * passed to or returned from a helper, the constants loaded inside the loops. The loops are methods of their own, each
- * over 325 bytes of bytecode (FreqInlineSize) so that C2 compiles it alone: in one method, or as two smaller methods inlined into one, C2 ran them boxed (44 MB
- * allocated per AlexNetTorchvision forward pass). Loaded only when {@code jdk.incubator.vector} is present.
+ * over 325 bytes of bytecode (FreqInlineSize) so that C2 compiles it alone: in one method, or as two smaller methods
+ * inlined into one, C2 ran them boxed (44 MB allocated per AlexNetTorchvision forward pass). Loaded only when {@code
+ * jdk.incubator.vector} is present.
  */
 final class VectorWinogradF4x4Transforms implements WinogradF4x4Transforms {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -142,7 +143,10 @@ final class VectorWinogradF4x4Transforms implements WinogradF4x4Transforms {
     }
   }
 
-  /** Ĝ = A (g Aᵀ): each column q of {@link #gradientRows}' rows combined the same way, Ĝ[6r + q] to {@code out[outOff + j + (6r + q)·matrix]}. */
+  /**
+   * Ĝ = A (g Aᵀ): each column q of {@link #gradientRows}' rows combined the same way, Ĝ[6r + q] to {@code out[outOff + j
+   * + (6r + q)·matrix]}.
+   */
   private static void gradientColumns(float[] rows, float[] out, int outOff, int matrix, int nr) {
     for (int j = 0; j < nr; j += L) {
       int from = 24 * j;

@@ -396,11 +396,12 @@ final class WinogradConvolution {
   /**
    * Convolves the tiles {@code [tileStart, tileEnd)} of the batch (each example's {@link #tiles} one after the other):
    * their {@code s.groupInputs()} channels from {@code inStart} of {@code x} (examples of {@code s.inChannels()}
-   * planes; or, where {@code phases} is not {@code null}, the phase planes of x, {@link #transformInput}) with {@code outCount} filters ({@link #transformFilters}),
-   * into channels {@code [yStart, yStart + outCount)} of {@code y} (examples of {@code yChannels} planes of {@code
-   * s.outPlane()}): {@code y = mask · relu(conv + bias[yStart + o])}, or, {@code accumulate}, {@code y += conv}
-   * ({@code bias} and {@code mask} may be {@code null}). {@code planes}, {@code transformed} and {@code products} are
-   * scratch of {@link #planesSize}, {@link #transformedInputSize} and {@link #productsSize}.
+   * planes; or, where {@code phases} is not {@code null}, the phase planes of x, {@link #transformInput}) with {@code
+   * outCount} filters ({@link #transformFilters}), into channels {@code [yStart, yStart + outCount)} of {@code y}
+   * (examples of {@code yChannels} planes of {@code s.outPlane()}): {@code y = mask · relu(conv + bias[yStart + o])},
+   * or, {@code accumulate}, {@code y += conv} ({@code bias} and {@code mask} may be {@code null}). {@code planes},
+   * {@code transformed} and {@code products} are scratch of {@link #planesSize}, {@link #transformedInputSize} and
+   * {@link #productsSize}.
    *
    * <p>The tiles are taken a block of {@link #blockColumns} at a time from {@code tileStart} (a block may end inside an
    * example): transformed, multiplied and transformed back while the block's V and M are in the core's cache. All

@@ -75,7 +75,8 @@ final class WinogradWeightGradient {
 
   /** Floats of the {@code work} array its transforms take ({@link WinogradConvolution#transformWork}). */
   static int transformsWorkSize() {
-    return Math.max(TRANSFORMS_3X3.workSize(), Math.max(WinogradConvolution.TRANSFORMS_4X4.workSize(), WinogradConvolution.TRANSFORMS_F3X3.workSize()));
+    int dual = Math.max(WinogradConvolution.TRANSFORMS_4X4.workSize(), WinogradConvolution.TRANSFORMS_F3X3.workSize());
+    return Math.max(TRANSFORMS_3X3.workSize(), dual);
   }
 
   /**

@@ -7,6 +7,19 @@ import dev.netforge.runtime.Rng;
  * them, and the float64 matrix products the transforms are checked against.
  */
 final class TransformFixtures {
+  /**
+   * Bᵀ of the Toom–Cook points 0, 1, −1, 2, −2 and ∞, written from the definition: the input transform of F(2×2, 5×5)
+   * and of F(4×4, 3×3), 6×6 tiles.
+   */
+  static final double[][] BT_6X6 = {
+    {4, 0, -5, 0, 1, 0},
+    {0, -4, -4, 1, 1, 0},
+    {0, 4, -4, -1, 1, 0},
+    {0, -2, -1, 2, 1, 0},
+    {0, 2, -1, -2, 1, 0},
+    {0, 4, 0, -5, 0, 1},
+  };
+
   private TransformFixtures() {}
 
   /** {@code rows × width} values of every sign and scale (a Gaussian times e to a Gaussian's power). */

@@ -17,14 +17,6 @@ class Winograd5x5TransformsTest {
   private static final int WIDTH = 20;
   private static final int MATRIX = 1000;
 
-  private static final double[][] BT = {
-    {4, 0, -5, 0, 1, 0},
-    {0, -4, -4, 1, 1, 0},
-    {0, 4, -4, -1, 1, 0},
-    {0, -2, -1, 2, 1, 0},
-    {0, 2, -1, -2, 1, 0},
-    {0, 4, 0, -5, 0, 1},
-  };
   private static final double[][] AT = {
     {1, 1, 1, 1, 1, 0},
     {0, 1, -1, 2, -2, 1},
@@ -64,7 +56,7 @@ class Winograd5x5TransformsTest {
           bound = Math.max(bound, Math.abs(d[i][k]));
         }
       }
-      double[][] v = TransformFixtures.sandwich(BT, d);
+      double[][] v = TransformFixtures.sandwich(TransformFixtures.BT_6X6, d);
       for (int xi = 0; xi < 36; xi++) {
         // Bᵀ's rows sum to at most 10 in magnitude: 100 · bound bounds every partial sum.
         assertEquals(v[xi / 6][xi % 6], results[0][7 + xi * MATRIX + j], 100 * bound * 0x1p-20, "V[" + xi + "] of tile " + j);

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
  * F(2×2, 5×5)'s bit for bit, and an output transform within float32 rounding of Aᵀ M A computed in float64 from the
  * matrix itself, tile by tile, on products of every sign and scale; the same for the weight gradient's transform of
  * 4×4 gradient tiles, A g Aᵀ. Also that its dual computes the weight gradient's correlation: Gᵀ [(A g Aᵀ) ⊙ (Bᵀ d B)]
- * G is the 3×3 correlation of a 6×6 d with a 4×4 g (F(3×3, 4×4)), with G and Bᵀ written here from the class javadocs.
+ * G is the 3×3 correlation of a 6×6 d with a 4×4 g (F(3×3, 4×4)), with G written here from {@link WinogradConvolution}'s
+ * javadoc and Bᵀ from {@link TransformFixtures#BT_6X6}.
  */
 class WinogradF4x4TransformsTest {
   private static final int WIDTH = 20;
@@ -26,14 +27,6 @@ class WinogradF4x4TransformsTest {
     {0, 1, -1, 8, -8, 1},
   };
 
-  private static final double[][] BT = {
-    {4, 0, -5, 0, 1, 0},
-    {0, -4, -4, 1, 1, 0},
-    {0, 4, -4, -1, 1, 0},
-    {0, -2, -1, 2, 1, 0},
-    {0, 2, -1, -2, 1, 0},
-    {0, 4, 0, -5, 0, 1},
-  };
   private static final double[][] G = {
     {1 / 4.0, 0, 0},
     {-1 / 6.0, -1 / 6.0, -1 / 6.0},
@@ -56,7 +49,7 @@ class WinogradF4x4TransformsTest {
       }
     }
     double[][] u = TransformFixtures.sandwich(TransformFixtures.transpose(AT), g);
-    double[][] v = TransformFixtures.sandwich(BT, d);
+    double[][] v = TransformFixtures.sandwich(TransformFixtures.BT_6X6, d);
     double[][] m = new double[6][6];
     for (int i = 0; i < 6; i++) {
       for (int k = 0; k < 6; k++) {
