@@ -28,7 +28,7 @@ import java.util.Arrays;
  * gathering of P's rows (below) and the stores of the 55×55 outputs take as long as the GEMMs.
  *
  * <p>P is never written out: {@link WinogradConvolution#transformInput} gathers the rows of each plane it needs from x
- * ({@link #copyRows}). The input gradient stays im2col's ({@link Conv2d}): it would have to be scattered back from the
+ * ({@link #copyRows}, by {@link StridedRead}). The input gradient stays im2col's ({@link Conv2d}): it would have to be scattered back from the
  * phase planes, and the AlexNets' strided convolution is their first, which has none.
  *
  * @param strided the convolution as declared
@@ -41,6 +41,8 @@ record PhasePlanes(ConvShape strided, ConvShape phases) {
    * conv1, 48 × 48 a tower (AlexNet2012) and 48 × 64 (AlexNetTorchvision). Smaller products were not measured.
    */
   private static final int MIN_CHANNEL_PRODUCT = 2_048;
+
+  private static final StridedRead STRIDED_READ = StridedRead.forThisJvm();
 
   /** The phase filters' side this class computes: the 3×3 of F(4×4, 3×3). */
   private static final int PHASE_KERNEL = 3;
@@ -150,9 +152,7 @@ record PhasePlanes(ConvShape strided, ConvShape phases) {
       }
       Arrays.fill(planes, to, to + qStart, 0f);
       int row = src + iy * inWidth + px - pad;
-      for (int q = qStart; q < qEnd; q++) {
-        planes[to + q] = x[row + stride * q];
-      }
+      STRIDED_READ.copy(x, row + stride * qStart, stride, planes, to + qStart, qEnd - qStart);
       Arrays.fill(planes, to + qEnd, to + planeWidth, 0f);
     }
   }
