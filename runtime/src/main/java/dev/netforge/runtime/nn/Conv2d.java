@@ -325,11 +325,16 @@ public final class Conv2d extends Stage {
     return slicePhases != null ? slicePhases.phases() : s;
   }
 
+  /** The first input channel of the slice in {@link #winogradForward}'s numbering. */
+  private int winogradInStart() {
+    return slicePhases != null ? slicePhases.phaseChannel(slice.inStart()) : slice.inStart();
+  }
+
   /** Forward, the batch's tiles {@code [tileStart, tileEnd)}, as a {@link WinogradConvolution}. */
   private void forwardWinograd(int worker, int tileStart, int tileEnd) {
     ConvShape t = winogradForward();
     int outCount = slice.outCount();
-    int inStart = slicePhases != null ? slicePhases.phaseChannel(slice.inStart()) : slice.inStart();
+    int inStart = winogradInStart();
     float[] planes = scratch.get(worker, Scratch.Use.PADDED_INPUT, WinogradConvolution.planesSize(t));
     float[] transformed = scratch.get(worker, Scratch.Use.COLUMNS, WinogradConvolution.transformedInputSize(t));
     float[] products = scratch.get(worker, Scratch.Use.OUTPUT_TILE, WinogradConvolution.productsSize(t, outCount));
@@ -360,32 +365,25 @@ public final class Conv2d extends Stage {
     }
   }
 
-  /** Backward, ∂W of the examples {@code [first, end)} of one leaf into its partial sum, by {@link WinogradWeightGradient}. */
-  private void backwardWinograd(int worker, int leaf, int first, int end) {
-    int outCount = slice.outCount();
-    float[] planes = scratch.get(worker, Scratch.Use.PADDED_INPUT, WinogradWeightGradient.planesSize(s));
-    float[] transformed = scratch.get(worker, Scratch.Use.COLUMNS, WinogradWeightGradient.transformedInputSize(s));
-    float[] products = scratch.get(worker, Scratch.Use.OUTPUT_TILE, WinogradWeightGradient.transformedGradientSize(s, outCount));
-    float[] sums = scratch.get(worker, Scratch.Use.COLUMN_GRADIENT, WinogradWeightGradient.sumsSize(s, outCount));
-    WinogradWeightGradient.leafGradient(s, x, null, dy, first, end - first, slice.inStart(), slice.outStart(), outCount, planes, transformed, products,
-        sums, leafWeightGradient(leaf), leafWeightGradientOffset(leaf));
-  }
-
   /**
-   * Backward, ∂W of the examples {@code [first, end)} of one leaf by {@link WinogradWeightGradient} over the phase
-   * planes ({@link PhasePlanes}), folded into the leaf's partial sum.
+   * Backward, ∂W of the examples {@code [first, end)} of one leaf into its partial sum, by {@link WinogradWeightGradient}
+   * over the forward pass's stride-1 convolution ({@link #winogradForward}); over phase planes it is computed for the
+   * phase taps and folded back to the layer's own ({@link PhasePlanes#foldGradient}).
    */
-  private void backwardPhases(int worker, int leaf, int first, int end) {
-    ConvShape t = slicePhases.phases();
+  private void backwardWinograd(int worker, int leaf, int first, int end) {
+    ConvShape t = winogradForward();
     int outCount = slice.outCount();
     float[] planes = scratch.get(worker, Scratch.Use.PADDED_INPUT, WinogradWeightGradient.planesSize(t));
     float[] transformed = scratch.get(worker, Scratch.Use.COLUMNS, WinogradWeightGradient.transformedInputSize(t));
     float[] products = scratch.get(worker, Scratch.Use.OUTPUT_TILE, WinogradWeightGradient.transformedGradientSize(t, outCount));
     float[] sums = scratch.get(worker, Scratch.Use.COLUMN_GRADIENT, WinogradWeightGradient.sumsSize(t, outCount));
-    float[] phaseGradient = scratch.get(worker, Scratch.Use.PHASE_WEIGHT_GRADIENT, outCount * t.patch());
-    WinogradWeightGradient.leafGradient(t, x, slicePhases, dy, first, end - first, slicePhases.phaseChannel(slice.inStart()), slice.outStart(),
-        outCount, planes, transformed, products, sums, phaseGradient, 0);
-    slicePhases.foldGradient(phaseGradient, outCount, leafWeightGradient(leaf), leafWeightGradientOffset(leaf));
+    float[] into = slicePhases == null ? leafWeightGradient(leaf) : scratch.get(worker, Scratch.Use.PHASE_WEIGHT_GRADIENT, outCount * t.patch());
+    int intoOff = slicePhases == null ? leafWeightGradientOffset(leaf) : 0;
+    WinogradWeightGradient.leafGradient(t, x, slicePhases, dy, first, end - first, winogradInStart(), slice.outStart(), outCount, planes, transformed,
+        products, sums, into, intoOff);
+    if (slicePhases != null) {
+      slicePhases.foldGradient(into, outCount, leafWeightGradient(leaf), leafWeightGradientOffset(leaf));
+    }
   }
 
   /** ∂x of the batch's tiles {@code [tileStart, tileEnd)}: g convolved with the flipped filters, as a {@link WinogradConvolution}. */
@@ -403,12 +401,8 @@ public final class Conv2d extends Stage {
    * ∂x through ∂col (where the input gradient is Winograd's, ∂W alone: {@link #backwardUnits} takes ∂x).
    */
   private void backwardExamples(int worker, int leaf, int first, int end) {
-    if (sliceWinograd != null && WinogradWeightGradient.applies(s)) {
+    if (sliceWinograd != null && WinogradWeightGradient.applies(s) || slicePhases != null && dx == null) {
       backwardWinograd(worker, leaf, first, end);
-      return;
-    }
-    if (slicePhases != null && dx == null) {
-      backwardPhases(worker, leaf, first, end);
       return;
     }
     boolean im2colInputGradient = dx != null && sliceWinograd == null;

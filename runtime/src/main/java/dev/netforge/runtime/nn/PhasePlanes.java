@@ -55,16 +55,21 @@ record PhasePlanes(ConvShape strided, ConvShape phases) {
    */
   static boolean applies(ConvShape s, int outCount) {
     int stride = s.stride();
-    if (stride < 2 || (s.kernel() + stride - 1) / stride != PHASE_KERNEL) {
+    if (stride < 2 || phaseKernel(s) != PHASE_KERNEL) {
       return false;
     }
     return (long) s.groupInputs() * stride * stride * outCount >= MIN_CHANNEL_PRODUCT;
   }
 
+  /** The side of {@code s}'s phase filters, ⌈K / S⌉. */
+  private static int phaseKernel(ConvShape s) {
+    return (s.kernel() + s.stride() - 1) / s.stride();
+  }
+
   /** {@code s} and its phase form. */
   static PhasePlanes of(ConvShape s) {
     int squared = s.stride() * s.stride();
-    int kernel = (s.kernel() + s.stride() - 1) / s.stride();
+    int kernel = phaseKernel(s);
     ConvShape phases = new ConvShape(s.inChannels() * squared, s.outHeight() + kernel - 1, s.outWidth() + kernel - 1, s.outChannels(),
         s.outHeight(), s.outWidth(), kernel, 1, 0, s.groupInputs() * squared);
     return new PhasePlanes(s, phases);
@@ -77,52 +82,46 @@ record PhasePlanes(ConvShape strided, ConvShape phases) {
 
   /**
    * Writes the phase filters W' of filters {@code [first, first + count)} of {@code weight} (K×K taps, {@code
-   * strided.patch()} a filter) to {@code into}, {@code phases.patch()} a filter, from filter {@code first} at 0.
+   * strided.patch()} a filter) to {@code into}, {@code phases.patch()} a filter, from filter {@code first} at 0: each
+   * tap at its {@link #phaseTap}, the phase taps no tap maps to zero.
    */
   void rearrangeFilters(float[] weight, int first, int count, float[] into) {
-    int k = strided.kernel();
-    int stride = strided.stride();
-    int kp = phases.kernel();
+    Arrays.fill(into, 0, count * phases.patch(), 0f);
+    int taps = strided.patch();
     for (int o = 0; o < count; o++) {
-      int from = (first + o) * strided.patch();
-      int to = o * phases.patch();
-      for (int c = 0; c < strided.groupInputs(); c++) {
-        for (int py = 0; py < stride; py++) {
-          for (int px = 0; px < stride; px++) {
-            int plane = to + ((c * stride + py) * stride + px) * kp * kp;
-            for (int a = 0; a < kp; a++) {
-              for (int b = 0; b < kp; b++) {
-                int ky = stride * a + py;
-                int kx = stride * b + px;
-                into[plane + a * kp + b] = ky < k && kx < k ? weight[from + c * k * k + ky * k + kx] : 0f;
-              }
-            }
-          }
-        }
+      for (int tap = 0; tap < taps; tap++) {
+        into[o * phases.patch() + phaseTap(tap)] = weight[(first + o) * taps + tap];
       }
     }
   }
 
   /**
    * Writes the K×K weight gradient of {@code count} filters to {@code dW[dWOff + o · strided.patch() + …]} from their
-   * phase form's ({@code phaseGradient}, {@code phases.patch()} a filter), dropping the phase taps no K×K tap maps to.
+   * phase form's ({@code phaseGradient}, {@code phases.patch()} a filter): each tap's from its {@link #phaseTap}, the
+   * phase taps no tap maps to dropped.
    */
   void foldGradient(float[] phaseGradient, int count, float[] dW, int dWOff) {
+    int taps = strided.patch();
+    for (int o = 0; o < count; o++) {
+      for (int tap = 0; tap < taps; tap++) {
+        dW[dWOff + o * taps + tap] = phaseGradient[o * phases.patch() + phaseTap(tap)];
+      }
+    }
+  }
+
+  /**
+   * Where tap {@code c · K² + ky · K + kx} of a K×K filter lies in its phase filter: tap (ky / S, kx / S) of phase
+   * plane (c, ky mod S, kx mod S).
+   */
+  private int phaseTap(int tap) {
     int k = strided.kernel();
     int stride = strided.stride();
     int kp = phases.kernel();
-    for (int o = 0; o < count; o++) {
-      int from = o * phases.patch();
-      int to = dWOff + o * strided.patch();
-      for (int c = 0; c < strided.groupInputs(); c++) {
-        for (int ky = 0; ky < k; ky++) {
-          for (int kx = 0; kx < k; kx++) {
-            int plane = (c * stride + ky % stride) * stride + kx % stride;
-            dW[to + c * k * k + ky * k + kx] = phaseGradient[from + plane * kp * kp + ky / stride * kp + kx / stride];
-          }
-        }
-      }
-    }
+    int c = tap / (k * k);
+    int ky = tap / k % k;
+    int kx = tap % k;
+    int plane = (c * stride + ky % stride) * stride + kx % stride;
+    return plane * kp * kp + ky / stride * kp + kx / stride;
   }
 
   /**
