@@ -30,11 +30,13 @@ class BatchHalvesTest {
   }
 
   /**
-   * 130: halves of 65, odd, so the tree is uneven below its first cut; 64, the default batch: halves of 32, each one
-   * leaf of Dense (32 examples) and two of Conv2d (16), the smallest batch two ranks share exactly.
+   * 130: halves of 65, odd, so the tree is uneven below its first cut; 128: halves of 64, each one leaf of the layers
+   * with long leaves (Dense's and the Winograd convolutions', BatchTree.longLeaf) only where each half is cut as the
+   * global batch's tree cuts it, not as a batch of 64 of its own; 64, the default batch: halves of 32, each one such
+   * leaf and two of the other convolutions' (16), the smallest batch two ranks share exactly.
    */
   @ParameterizedTest
-  @ValueSource(ints = {130, 64})
+  @ValueSource(ints = {130, 128, 64})
   void aBatchsGradientIsTheSumOfItsHalvesBitForBit(int batch) {
     int perExample = new MiniAlexNet().inputSize();
     Rng rng = new Rng(11);

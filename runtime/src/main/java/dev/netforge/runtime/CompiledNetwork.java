@@ -2,6 +2,7 @@ package dev.netforge.runtime;
 
 import dev.netforge.runtime.nn.Dropout;
 import dev.netforge.runtime.nn.SoftmaxCrossEntropy;
+import dev.netforge.runtime.nn.Stage;
 import java.lang.reflect.InvocationTargetException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -277,13 +278,22 @@ public abstract class CompiledNetwork {
    * Says that the next passes compute examples {@code [firstExample, firstExample + batch)} of a global batch of
    * {@code globalBatch} split over processes (data parallelism): dropout masks are drawn for those examples' indices,
    * and {@link #backward(int[], float[])} gives the gradient of the loss's mean over the global batch, so the
-   * processes' gradients summed are the global batch's. {@code shareOfBatch(0, 0)}: a batch of one's own (the default).
+   * processes' gradients summed are the global batch's; every stage cuts its sums over examples into leaves as the
+   * global batch's tree does ({@link Stage#shareOfBatch}). {@code shareOfBatch(0, 0)}: a batch of one's own (the
+   * default).
    */
   public final void shareOfBatch(long firstExample, int globalBatch) {
     if (firstExample < 0 || globalBatch < 0) {
       throw new IllegalArgumentException("share of a batch: first example " + firstExample + " and global batch " + globalBatch + " must not be negative");
     }
     this.firstExample = firstExample;
+    if (globalBatch != this.globalBatch) {
+      stages((name, multiplyAdds, objects) -> {
+        for (Stage s : objects) {
+          s.shareOfBatch(globalBatch);
+        }
+      });
+    }
     this.globalBatch = globalBatch;
   }
 

@@ -19,7 +19,25 @@ import dev.netforge.runtime.gemm.SumTree;
  * static and recursive so that a training step allocates nothing.
  */
 final class BatchTree {
+  /** {@link #longLeaf}'s leaf for a global batch of up to twice it (the default job's 64: halves of one leaf each). */
+  static final int LONG_LEAF = 32;
+
+  /** {@link #longLeaf}'s leaf for a larger global batch. */
+  static final int LONGER_LEAF = 64;
+
   private BatchTree() {}
+
+  /**
+   * The leaf of the sums that run long (the dense layers' weight gradients, the Winograd convolutions'): {@value
+   * #LONGER_LEAF} examples where the global batch holds more than twice {@value #LONG_LEAF}, else {@value #LONG_LEAF}.
+   * Fewer, longer leaves pay there: each leaf's sum is finished on its own (a Winograd leaf's sums M_ξ transformed back,
+   * a dense tile's leaves added in registers). The global batch decides, not the share one process computes, so that
+   * each of two ranks cuts its half as the one-process tree cuts that half; the root is always cut (a batch of 64 into
+   * two leaves of 32, 128 into two of 64), so the halves are the tree's first cut.
+   */
+  static int longLeaf(int globalBatch) {
+    return globalBatch > 2 * LONG_LEAF ? LONGER_LEAF : LONG_LEAF;
+  }
 
   /** Whether {@code [lo, hi)} is summed in example order rather than halved. */
   static boolean isLeaf(int lo, int hi, int leaf) {

@@ -40,7 +40,7 @@ import java.util.Arrays;
  * layer), its weight gradient by F(3×3, 4×4) there too, folded back to its own taps; its input gradient stays ∂col's.
  *
  * <p>{@code dy} is overwritten with g. db and dW sum over the examples in {@link BatchTree}'s order with leaves of
- * {@value #EXAMPLES_PER_LEAF} ({@value #WINOGRAD_EXAMPLES_PER_LEAF} in a layer that runs by Winograd's algorithms): the
+ * {@value #EXAMPLES_PER_LEAF} ({@link BatchTree#longLeaf}'s in a layer that runs by Winograd's algorithms): the
  * workers take whole leaves, so the gradient's bits do not depend on how many there are.
  * The workers claim the forward pass's groups of examples (or blocks of tiles), the leaves and the input gradient's
  * blocks of tiles as they come free ({@link Parallel#forClaimed}): every one writes only its own outputs.
@@ -57,15 +57,6 @@ public final class Conv2d extends Stage {
    */
   static final int EXAMPLES_PER_LEAF = 16;
 
-  /**
-   * {@link #EXAMPLES_PER_LEAF} in a layer that runs by Winograd's algorithms: a leaf's weight gradient ends with its
-   * sums M_ξ (16 to 49 matrices of inputs × filters; AlexNetTorchvision's conv4 in 4×4 tiles, 14 MB) read back from
-   * memory and transformed, once per leaf. With leaves of 16, F(3×3, 4×4) was no faster than F(3×3, 2×2) on the
-   * AlexNets' 13×13 planes (docs/performance.md, session 33). Leaves of 64 measured a little faster still than 32
-   * (AlexNetTorchvision's conv3–conv5 backward passes 393–408 ms against 410–423), but a batch of 64, the default job's,
-   * would then be one leaf, and its gradient no longer the sum of its halves' (two ranks of 32: BatchHalvesTest).
-   */
-  static final int WINOGRAD_EXAMPLES_PER_LEAF = 32;
 
   private final ConvShape s;
   private final Parameter weight;
@@ -83,8 +74,16 @@ public final class Conv2d extends Stage {
   private final ConvShape[] winograd;
   /** Per slice, where its forward pass runs as a stride-1 Winograd convolution over phase planes ({@link PhasePlanes}), else {@code null}. */
   private final PhasePlanes[] phases;
-  /** {@link #EXAMPLES_PER_LEAF} or, where a slice runs by Winograd's algorithms, {@link #WINOGRAD_EXAMPLES_PER_LEAF}. */
-  private final int examplesPerLeaf;
+  /**
+   * Whether a slice runs by Winograd's algorithms, whose leaves are {@link BatchTree#longLeaf}'s: a leaf's weight
+   * gradient ends with its sums M_ξ (16 to 49 matrices of inputs × filters; AlexNetTorchvision's conv4 in 4×4 tiles, 14
+   * MB) read back from memory and transformed, once per leaf. With leaves of 16, F(3×3, 4×4) was no faster than
+   * F(3×3, 2×2) on the AlexNets' 13×13 planes; leaves of 64 measured faster than 32 (AlexNetTorchvision's conv3–conv5
+   * backward passes 393–408 ms against 410–423; docs/performance.md, sessions 33–34).
+   */
+  private final boolean longLeaves;
+  /** The pass's leaf: {@link #EXAMPLES_PER_LEAF}, or {@link BatchTree#longLeaf}'s ({@link #longLeaves}). */
+  private int examplesPerLeaf;
   /**
    * Where the patch rows lie in the im2col buffer ({@link Im2col#patchRows}), which the weight-gradient GEMM reads in
    * place; {@code null} where they do not lie in runs (stride above 1 with several examples per GEMM), which gather
@@ -141,7 +140,7 @@ public final class Conv2d extends Stage {
       phases[i] = PhasePlanes.applies(s, outCount) ? PhasePlanes.of(s) : null;
       winogradSlices |= winograd[i] != null || phases[i] != null;
     }
-    this.examplesPerLeaf = winogradSlices ? WINOGRAD_EXAMPLES_PER_LEAF : EXAMPLES_PER_LEAF;
+    this.longLeaves = winogradSlices;
   }
 
   /** Examples that share one GEMM for an output plane of {@code plane} positions. */
@@ -195,6 +194,7 @@ public final class Conv2d extends Stage {
   protected void computeBackward(int batch, boolean training) {
     int patch = s.patch();
     Parallel pool = Parallel.shared();
+    examplesPerLeaf = longLeaves ? BatchTree.longLeaf(treeBatch(batch)) : EXAMPLES_PER_LEAF;
     leaves = BatchTree.leafCount(0, batch, examplesPerLeaf);
     if (leafStarts.length < leaves + 1) {
       leafStarts = new int[leaves + 1];

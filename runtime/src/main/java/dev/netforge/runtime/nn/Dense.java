@@ -17,24 +17,25 @@ import dev.netforge.runtime.gemm.SumTree;
  * backward: g        = dy · mask · [y &gt; 0];  db[u] = Σ_n g[n, u]
  *           dW[u, :] = g[:, u]ᵀ · x;   dx (+)= g[:, u] · W[u, :]
  * </pre>
- * {@code dy} is overwritten with g. db and dW sum over the examples in {@link BatchTree}'s order with leaves of
- * {@value #EXAMPLES_PER_LEAF}. dW's is one GEMM for up to {@value #EXAMPLES_PER_GEMM} examples, which sums each tile
+ * {@code dy} is overwritten with g. db and dW sum over the examples in {@link BatchTree}'s order with {@link
+ * BatchTree#longLeaf}'s leaves. dW's is one GEMM for up to {@value #EXAMPLES_PER_GEMM} examples, which sums each tile
  * over the tree's leaves while the tile is in registers ({@link Sgemm#parallel} with a {@link SumTree}) and writes dW
  * once: AlexNet's fc6 has 38 million weights, and a GEMM per leaf wrote them once and read and wrote them again for
  * every further leaf.
  */
 public final class Dense extends Stage {
-  /**
-   * Long enough that dW's GEMMs stream (and under {@link Sgemm}'s k-block, so that a leaf is one sum per element), few
-   * enough that two data-parallel ranks share the default batch of 64 along the tree's first cut (with leaves of 64,
-   * such a batch was one leaf, which the ranks' halves do not reproduce).
-   */
-  static final int EXAMPLES_PER_LEAF = 32;
-
   /** Examples of one dW GEMM at most (their panels packed whole); a larger batch's halves are summed as BatchTree's. */
   private static final int EXAMPLES_PER_GEMM = 256;
 
-  private static final SumTree SUM_TREE = BatchTree.withLeaves(EXAMPLES_PER_LEAF);
+  /**
+   * BatchTree's order for each of {@link BatchTree#longLeaf}'s leaves, long enough that dW's GEMMs stream (and under
+   * {@link Sgemm}'s k-block, so that a leaf is one sum per element): each tile's leaves are summed in registers, and
+   * AlexNet's fc6 weight gradient took 48–55 ms with leaves of 64 against 57–60 with 32 (batch 128, two threads;
+   * docs/performance.md, session 34).
+   */
+  private static final SumTree LONG_LEAVES = BatchTree.withLeaves(BatchTree.LONG_LEAF);
+
+  private static final SumTree LONGER_LEAVES = BatchTree.withLeaves(BatchTree.LONGER_LEAF);
 
   /** Units the forward pass copies from its transposed output into y together: one cache line of floats. */
   private static final int TRANSPOSE_UNITS = 16;
@@ -144,9 +145,11 @@ public final class Dense extends Stage {
 
   @Override
   protected void computeBackward(int batch, boolean training) {
+    int leaf = BatchTree.longLeaf(treeBatch(batch));
+    SumTree tree = leaf == BatchTree.LONG_LEAF ? LONG_LEAVES : LONGER_LEAVES;
     for (TowerSlice s : slices) {
-      OutputGradient.units(dy, y, training ? mask : null, relu, batch, units, s.outStart(), s.outCount(), bias.grad, EXAMPLES_PER_LEAF);
-      weightGradient(s, 0, batch, weight.grad, s.outStart() * inputs, false, 0);
+      OutputGradient.units(dy, y, training ? mask : null, relu, batch, units, s.outStart(), s.outCount(), bias.grad, leaf);
+      weightGradient(s, 0, batch, weight.grad, s.outStart() * inputs, false, 0, tree);
       if (dx != null) {
         Sgemm.parallel(
             false, false, batch, inputs, s.outCount(),
@@ -163,7 +166,7 @@ public final class Dense extends Stage {
    * cOff}: up to {@value #EXAMPLES_PER_GEMM} examples are one GEMM in the tree's order; a larger subtree's right half
    * is added to its left half's sum through {@link #subtreeSums} at {@code depth}.
    */
-  private void weightGradient(TowerSlice s, int lo, int hi, float[] c, int cOff, boolean add, int depth) {
+  private void weightGradient(TowerSlice s, int lo, int hi, float[] c, int cOff, boolean add, int depth, SumTree tree) {
     int size = s.outCount() * inputs;
     if (hi - lo <= EXAMPLES_PER_GEMM) {
       Sgemm.parallel(
@@ -171,17 +174,17 @@ public final class Dense extends Stage {
           dy, lo * units + s.outStart(), units,
           x, lo * inputs, inputs,
           c, cOff, inputs,
-          add, SUM_TREE);
+          add, tree);
     } else if (add) {
       float[] sum = subtreeSum(depth, size);
-      weightGradient(s, lo, hi, sum, 0, false, depth + 1);
+      weightGradient(s, lo, hi, sum, 0, false, depth + 1, tree);
       for (int i = 0; i < size; i++) {
         c[cOff + i] += sum[i];
       }
     } else {
       int mid = BatchTree.middle(lo, hi);
-      weightGradient(s, lo, mid, c, cOff, false, depth);
-      weightGradient(s, mid, hi, c, cOff, true, depth);
+      weightGradient(s, lo, mid, c, cOff, false, depth, tree);
+      weightGradient(s, mid, hi, c, cOff, true, depth, tree);
     }
   }
 

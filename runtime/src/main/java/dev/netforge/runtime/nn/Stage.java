@@ -21,6 +21,9 @@ public abstract class Stage {
   /** ∂loss/∂x the backward pass writes, or {@code null} where nothing before the stage needs it. */
   float[] dx;
 
+  /** The global batch this stage's passes are a share of ({@link #shareOfBatch}); 0: each pass's own batch. */
+  private int globalBatch;
+
   /** Where this stage adds the time its passes take, or {@code null} when nobody measures it. */
   private StageTimes times;
 
@@ -60,6 +63,20 @@ public abstract class Stage {
    */
   public final void timeInto(StageTimes times) {
     this.times = times;
+  }
+
+  /**
+   * Says that later passes compute a share of a global batch of {@code globalBatch} examples split over processes (0: a
+   * batch of their own), which decides where the layer's sums over examples are cut into leaves ({@link
+   * BatchTree#longLeaf}). {@link dev.netforge.runtime.CompiledNetwork#shareOfBatch} tells every stage.
+   */
+  public final void shareOfBatch(int globalBatch) {
+    this.globalBatch = globalBatch;
+  }
+
+  /** The batch whose {@link BatchTree} this pass's sums over examples are part of: the global one, or the pass's own. */
+  final int treeBatch(int batch) {
+    return globalBatch > 0 ? globalBatch : batch;
   }
 
   /**

@@ -77,7 +77,7 @@ final class WinogradConvolution {
    * layer on one thread gained down to 64 × 64 (13×13 planes) but MiniAlexNet's conv3–conv5 (96 to 128 inputs, 64 to
    * 96 filters, 6×6 planes) gained nothing in whole training steps, so until session 33 only the AlexNets' 192 × 128
    * and up ran this way. With the later transforms, kernel and weight gradient (leaves of 32 examples, {@link
-   * Conv2d#WINOGRAD_EXAMPLES_PER_LEAF}) MiniAlexNet's conv3–conv5 took 45–47 ms a step against 64–67 (bench, batch 128,
+   * BatchTree#longLeaf}) MiniAlexNet's conv3–conv5 took 45–47 ms a step against 64–67 (bench, batch 128,
    * Intel Xeon, three alternating pairs; docs/performance.md, session 33).
    */
   private static final int MIN_CHANNEL_PRODUCT = 4_096;

@@ -27,7 +27,7 @@ class WinogradConvolutionTest {
   @CsvSource({
     // kernel, channels in, height, width, channels out, padding, groups, batch, stride
     "3, 128, 13, 13, 256, 1, 1, 7, 1",
-    // 35 examples: two leaves of the weight gradient's sum (Conv2d.WINOGRAD_EXAMPLES_PER_LEAF)
+    // 35 examples: two leaves of the weight gradient's sum (BatchTree.longLeaf: 32 for a batch of up to 64)
     "3, 128, 6, 6, 256, 1, 1, 35, 1",
     "3, 256, 7, 9, 512, 1, 2, 3, 1",
     "3, 128, 5, 6, 256, 0, 1, 2, 1",
