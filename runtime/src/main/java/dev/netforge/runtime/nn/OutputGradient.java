@@ -30,7 +30,7 @@ final class OutputGradient {
     double sum = 0;
     for (int n = lo; n < hi; n++) {
       int base = (n * channels + c) * plane;
-      sum += maskAndSum(g, y, mask, relu, base, base + plane);
+      sum += GRADIENT.applyAndSum(g, y, mask, relu, base, base + plane);
     }
     return (float) sum;
   }
@@ -58,39 +58,5 @@ final class OutputGradient {
       sum += g[n * units + u];
     }
     return (float) sum;
-  }
-
-  /**
-   * Masks {@code g[from, to)} in place and returns its sum: eight running sums, of every eighth float, added pairwise
-   * at the end. One running sum waited on the previous addition for every float (a double add's latency, 3–4 cycles: a
-   * few per cent of MiniAlexNet's step over conv1's 6.4 million outputs), and four still left the adders idle (conv1's
-   * 32 channels of one tower, batch 128, one thread: 3.7–3.9 ms with four, 3.1–3.2 with eight); the order is still
-   * fixed, so the bits depend on neither threads nor ranks.
-   */
-  private static double maskAndSum(float[] g, float[] y, float[] mask, boolean relu, int from, int to) {
-    GRADIENT.apply(g, y, mask, relu, g, from, to);
-    double s0 = 0;
-    double s1 = 0;
-    double s2 = 0;
-    double s3 = 0;
-    double s4 = 0;
-    double s5 = 0;
-    double s6 = 0;
-    double s7 = 0;
-    int i = from;
-    for (; i + 8 <= to; i += 8) {
-      s0 += g[i];
-      s1 += g[i + 1];
-      s2 += g[i + 2];
-      s3 += g[i + 3];
-      s4 += g[i + 4];
-      s5 += g[i + 5];
-      s6 += g[i + 6];
-      s7 += g[i + 7];
-    }
-    for (; i < to; i++) {
-      s0 += g[i];
-    }
-    return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
   }
 }
