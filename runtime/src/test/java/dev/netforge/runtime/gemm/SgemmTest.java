@@ -165,15 +165,16 @@ class SgemmTest {
    * order would give it, bit for bit — the dense layers' weight gradient was computed that way, and its bits must not
    * depend on how the sum is carried out. A tree of leaves of 32 over k = 100 is two nodes of two leaves, the right
    * one's sum added (the kernel's pair of sums); over k = 200 the right half is two such nodes, summed in a tile of
-   * its own and then added. C is accumulated onto, and M and N leave partial tiles.
+   * its own and then added. Leaves of 64 (the dense layers' for a global batch above 64): over k = 128 two leaves, over
+   * k = 260 two nodes of two. C is accumulated onto, and M and N leave partial tiles.
    */
   @ParameterizedTest
-  @CsvSource({"100, false", "100, true", "200, false", "200, true"})
-  void treeOrderedSumEqualsTheLeavesAddedInThatOrder(int k, boolean accumulate) {
-    SumTree leavesOf32 = new SumTree() {
+  @CsvSource({"32, 100, false", "32, 100, true", "32, 200, false", "32, 200, true", "64, 128, false", "64, 260, true"})
+  void treeOrderedSumEqualsTheLeavesAddedInThatOrder(int leaf, int k, boolean accumulate) {
+    SumTree leaves = new SumTree() {
       @Override
       public boolean isLeaf(int lo, int hi) {
-        return hi - lo <= 32;
+        return hi - lo <= leaf;
       }
 
       @Override
@@ -185,13 +186,13 @@ class SgemmTest {
     float[] b = random(k * N, 11);
     float[] c = random(M * N, 12);
     float[] expected = c.clone();
-    float[] left = leafSums(leavesOf32, 0, k / 2, a, b);
-    float[] right = leafSums(leavesOf32, k / 2, k, a, b);
+    float[] left = leafSums(leaves, 0, k / 2, a, b);
+    float[] right = leafSums(leaves, k / 2, k, a, b);
     for (int i = 0; i < expected.length; i++) {
       float sum = left[i] + right[i];
       expected[i] = accumulate ? expected[i] + sum : sum;
     }
-    Sgemm.parallel(true, false, M, N, k, a, 0, M, b, 0, N, c, 0, N, accumulate, leavesOf32);
+    Sgemm.parallel(true, false, M, N, k, a, 0, M, b, 0, N, c, 0, N, accumulate, leaves);
     org.junit.jupiter.api.Assertions.assertArrayEquals(expected, c);
   }
 

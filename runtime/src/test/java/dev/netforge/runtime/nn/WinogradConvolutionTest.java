@@ -27,8 +27,10 @@ class WinogradConvolutionTest {
   @CsvSource({
     // kernel, channels in, height, width, channels out, padding, groups, batch, stride
     "3, 128, 13, 13, 256, 1, 1, 7, 1",
-    // 35 examples: two leaves of the weight gradient's sum (BatchTree.longLeaf: 32 for a batch of up to 64)
+    // 35 examples: two leaves of the weight gradient's sum (BatchTree.longLeaf: 32 for a batch of up to 64); 70: two
+    // leaves of 35 (leaves of up to 64 above 64)
     "3, 128, 6, 6, 256, 1, 1, 35, 1",
+    "3, 128, 6, 6, 256, 1, 1, 70, 1",
     "3, 256, 7, 9, 512, 1, 2, 3, 1",
     "3, 128, 5, 6, 256, 0, 1, 2, 1",
     "3, 128, 4, 3, 256, 2, 1, 5, 1",
