@@ -57,7 +57,6 @@ public final class Conv2d extends Stage {
    */
   static final int EXAMPLES_PER_LEAF = 16;
 
-
   private final ConvShape s;
   private final Parameter weight;
   private final Parameter bias;
