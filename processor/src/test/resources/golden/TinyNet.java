@@ -120,7 +120,7 @@ public final class TinyNet extends CompiledNetwork {
   private float[] conv1LrnGrad;
 
   /**
-   * The LRN denominators k + α Σ a², kept for backward.
+   * The reciprocals of the LRN denominators, 1 / (k + α Σ a²), kept for backward.
    */
   private float[] conv1LrnScale;
 

@@ -28,7 +28,9 @@ public final class Scratch {
     /** A strided convolution's weight gradient over one leaf's examples, over the phase planes ({@code nn.PhasePlanes}). */
     PHASE_WEIGHT_GRADIENT,
     /** One example's {@code g·b/d} in an LRN backward pass. */
-    LRN_WORK
+    LRN_WORK,
+    /** One example's {@code d^−β} in an LRN backward pass. */
+    LRN_POWER
   }
 
   private float[][][] buffers;

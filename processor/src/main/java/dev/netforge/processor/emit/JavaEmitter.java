@@ -176,7 +176,7 @@ public final class JavaEmitter {
       case OUTPUT -> "Output of " + n + ", [batch, " + StageDocs.dims(plan.stages().get(b.stage()).out()) + "].";
       case GRADIENT -> "∂loss/∂" + n + ".";
       case MASK -> "Dropout multipliers of the last training pass.";
-      case LRN_SCALE -> "The LRN denominators k + α Σ a², kept for backward.";
+      case LRN_SCALE -> "The reciprocals of the LRN denominators, 1 / (k + α Σ a²), kept for backward.";
       case ARGMAX -> "Where each maximum came from, for backward.";
       case TOWER_GRADIENT -> "Tower " + b.tower() + "'s copy of ∂loss/∂" + n + ", which " + names.of(b.stage() + 1)
           + "'s towers all read; summed into {@code " + n + "Grad} after the barrier.";

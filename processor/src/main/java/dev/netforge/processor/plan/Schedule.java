@@ -33,7 +33,7 @@ public final class Schedule {
     GRADIENT("Grad"),
     /** The dropout multipliers of the last training pass. */
     MASK("Mask"),
-    /** LRN's denominators k + α Σ a², kept for backward. */
+    /** LRN's denominators k + α Σ a² (the CPU engine keeps their reciprocals), kept for backward. */
     LRN_SCALE("Scale"),
     /** Where each pooling window's maximum came from (int32). */
     ARGMAX("Argmax"),

@@ -8,11 +8,11 @@ import dev.netforge.runtime.Scratch;
  * ({@link LrnKernel}: in whole vectors when the Vector API is there).
  *
  * <pre>
- * forward:  d_i = k + α Σ_{j∈N(i)} a_j²;   b_i = a_i · d_i^−β                 (d kept for backward)
+ * forward:  d_i = k + α Σ_{j∈N(i)} a_j²;   b_i = a_i · d_i^−β                 (1/d kept for backward)
  * backward: ∂a_j = g_j · d_j^−β − 2αβ · a_j · Σ_{i∈N(j)} g_i · b_i / d_i
  * </pre>
  * N(i) is the window of {@code size} channels centred on i, clamped to i's tower; it is symmetric (j ∈ N(i) ⇔ i ∈ N(j)),
- * which is what lets the backward sum run over N(j). Here a is {@code x}, b is {@code y}, d is {@code scale}.
+ * which is what lets the backward sum run over N(j). Here a is {@code x}, b is {@code y}, 1/d is {@code scale}.
  */
 public final class LocalResponseNorm extends Stage {
   private static final LrnKernel KERNEL = LrnKernel.forThisJvm();
@@ -27,9 +27,9 @@ public final class LocalResponseNorm extends Stage {
 
   /**
    * @param tower the tower whose channels ({@link LrnShape#towers()}) this object normalizes
-   * @param scratch the tower's per-worker buffers: {@code g·b/d} goes to a one-example buffer of each of the tower's
-   *     workers (a buffer shared by the network's LRN layers would be written by one tower in one layer while the other
-   *     tower, not yet through the barrier, still reads it in another)
+   * @param scratch the tower's per-worker buffers: {@code g·b/d} and {@code d^−β} go to one-example buffers of each of
+   *     the tower's workers (a buffer shared by the network's LRN layers would be written by one tower in one layer
+   *     while the other tower, not yet through the barrier, still reads it in another)
    */
   public LocalResponseNorm(LrnShape s, int tower, Scratch scratch) {
     this.s = s;
@@ -37,7 +37,7 @@ public final class LocalResponseNorm extends Stage {
     this.scratch = scratch;
   }
 
-  /** Binds the forward pass's arrays; {@code scale} receives the denominators d, which backward reads. */
+  /** Binds the forward pass's arrays; {@code scale} receives the denominators' reciprocals 1/d, which backward reads. */
   public void bind(float[] x, float[] y, float[] scale) {
     bindInputOutput(x, y);
     this.scale = scale;
@@ -66,8 +66,9 @@ public final class LocalResponseNorm extends Stage {
   private void backwardExamples(int worker, int first, int end) {
     int size = s.channels() * s.plane();
     float[] work = scratch.get(worker, Scratch.Use.LRN_WORK, size);
+    float[] power = scratch.get(worker, Scratch.Use.LRN_POWER, size);
     for (int n = first; n < end; n++) {
-      KERNEL.backward(s, tower, x, y, scale, dy, work, dx, n * size);
+      KERNEL.backward(s, tower, x, scale, dy, work, power, dx, n * size);
     }
   }
 }

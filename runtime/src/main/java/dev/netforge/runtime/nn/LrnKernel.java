@@ -8,11 +8,20 @@ import dev.netforge.runtime.VectorApi;
  * …}, and evaluates every other expression as written below, so they give the same bits:
  *
  * <pre>
- * forward:  scale_c = k + α · Σ_{j∈N(c)} a_j·a_j;   b_c = a_c · power(scale_c)
- * backward: work_j = g_j · b_j / scale_j;           da_c = g_c · power(scale_c) + (−2αβ · a_c) · Σ_{j∈N(c)} work_j
+ * forward:  inverse_c = 1 / (k + α · Σ_{j∈N(c)} a_j·a_j);   b_c = a_c · power(inverse_c)
+ * backward: p_j = power(inverse_j);   work_j = g_j · (a_j · p_j) · inverse_j;
+ *           da_c = g_c · p_c + (−2αβ · a_c) · Σ_{j∈N(c)} work_j
  * </pre>
  *
- * with {@code power(d) = 1 / √(d·√d)} for the paper's β = 0.75, else {@code Math.pow(d, −β)}.
+ * with {@code power(e) = √(e·√e)} (that is e^β = d^−β for the denominator d = 1/e) for the paper's β = 0.75, else
+ * {@code Math.pow(e, β)}; {@code a_j · p_j} is b_j's bits.
+ *
+ * <p>The forward pass keeps 1/d rather than d, so that the backward pass multiplies where it divided (two divisions
+ * and two square roots per value before, two square roots now), and the backward pass computes p again rather than
+ * reading b, so that it reads three of the tower's arrays instead of four (a, 1/d and g). Isolated, one tower's
+ * backward pass of MiniAlexNet's conv1 LRN on two threads went 1.7 → 1.5 ms with either change; inside its training
+ * steps, where both towers run at once, the first alone moved nothing and both 5.5–5.7 → 4.8–5.0 ms
+ * (docs/performance.md, session 35).
  */
 interface LrnKernel {
   /** The vector implementation when this JVM has the Vector API, else the scalar one. */
@@ -20,12 +29,15 @@ interface LrnKernel {
     return VectorApi.present() ? new VectorLrnKernel() : new ScalarLrnKernel();
   }
 
-  /** Forward over the tower's channels of the example whose planes start at {@code base} in all three arrays. */
-  void forward(LrnShape s, int tower, float[] a, float[] b, float[] scale, int base);
+  /**
+   * Forward over the tower's channels of the example whose planes start at {@code base} in all three arrays; {@code
+   * inverse} receives 1/d.
+   */
+  void forward(LrnShape s, int tower, float[] a, float[] b, float[] inverse, int base);
 
   /**
-   * Backward over the tower's channels of the example at {@code base} in {@code a, b, scale, g, da}; {@code work} is
-   * one example's room, indexed from 0.
+   * Backward over the tower's channels of the example at {@code base} in {@code a, inverse, g, da}; {@code work} and
+   * {@code power} are one example's room each, indexed from 0 (power keeps each channel's p from its work to its ∂a).
    */
-  void backward(LrnShape s, int tower, float[] a, float[] b, float[] scale, float[] g, float[] work, float[] da, int base);
+  void backward(LrnShape s, int tower, float[] a, float[] inverse, float[] g, float[] work, float[] power, float[] da, int base);
 }

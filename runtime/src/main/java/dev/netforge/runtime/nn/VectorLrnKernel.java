@@ -6,7 +6,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * A vector of pixels at a time through the whole formula: the window's squares (or, backward, its {@code work})
- * summed in a register and the scale, power and output computed from it, so each output is written once. Before, the
+ * summed in a register and 1/d, its power and the output computed from it, so each output is written once. Before, the
  * forward pass wrote the squares, their window sums and the outputs in three passes over the tower and the backward
  * pass its work, window sums and gradients in three. Pixels past the last whole vector go to the scalar loops, which
  * compute in the same order; a β other than 0.75 takes the scalar path (its {@code Math.pow} has no vector twin with
@@ -20,9 +20,9 @@ final class VectorLrnKernel implements LrnKernel {
   private final ScalarLrnKernel scalar = new ScalarLrnKernel();
 
   @Override
-  public void forward(LrnShape s, int tower, float[] a, float[] b, float[] scale, int base) {
+  public void forward(LrnShape s, int tower, float[] a, float[] b, float[] inverse, int base) {
     if (s.beta() != 0.75f) {
-      scalar.forward(s, tower, a, b, scale, base);
+      scalar.forward(s, tower, a, b, inverse, base);
       return;
     }
     int plane = s.plane();
@@ -32,18 +32,18 @@ final class VectorLrnKernel implements LrnKernel {
       int hi = base + s.windowLast(c) * plane;
       int i = 0;
       for (; i + L <= plane; i += L) {
-        FloatVector d = windowSum(a, lo, hi, plane, i, true).mul(s.alpha()).add(s.k());
-        d.intoArray(scale, out + i);
-        FloatVector.fromArray(S, a, out + i).mul(power(d)).intoArray(b, out + i);
+        FloatVector e = ONE.div(windowSum(a, lo, hi, plane, i, true).mul(s.alpha()).add(s.k()));
+        e.intoArray(inverse, out + i);
+        FloatVector.fromArray(S, a, out + i).mul(power(e)).intoArray(b, out + i);
       }
-      scalar.forwardPixels(s, c, a, b, scale, base, i, plane);
+      scalar.forwardPixels(s, c, a, b, inverse, base, i, plane);
     }
   }
 
   @Override
-  public void backward(LrnShape s, int tower, float[] a, float[] b, float[] scale, float[] g, float[] work, float[] da, int base) {
+  public void backward(LrnShape s, int tower, float[] a, float[] inverse, float[] g, float[] work, float[] power, float[] da, int base) {
     if (s.beta() != 0.75f) {
-      scalar.backward(s, tower, a, b, scale, g, work, da, base);
+      scalar.backward(s, tower, a, inverse, g, work, power, da, base);
       return;
     }
     int plane = s.plane();
@@ -55,12 +55,15 @@ final class VectorLrnKernel implements LrnKernel {
         int w = ready * plane;
         int i = 0;
         for (; i + L <= plane; i += L) {
+          FloatVector e = FloatVector.fromArray(S, inverse, base + w + i);
+          FloatVector p = power(e);
+          p.intoArray(power, w + i);
           FloatVector.fromArray(S, g, base + w + i)
-              .mul(FloatVector.fromArray(S, b, base + w + i))
-              .div(FloatVector.fromArray(S, scale, base + w + i))
+              .mul(FloatVector.fromArray(S, a, base + w + i).mul(p))
+              .mul(e)
               .intoArray(work, w + i);
         }
-        scalar.workPixels(s, ready, b, scale, g, work, base, i, plane);
+        scalar.workPixels(s, ready, a, inverse, g, work, power, base, i, plane);
       }
       int out = base + c * plane;
       int lo = s.windowFirst(c) * plane;
@@ -69,11 +72,11 @@ final class VectorLrnKernel implements LrnKernel {
       for (; i + L <= plane; i += L) {
         FloatVector sum = windowSum(work, lo, hi, plane, i, false);
         FloatVector.fromArray(S, g, out + i)
-            .mul(power(FloatVector.fromArray(S, scale, out + i)))
+            .mul(FloatVector.fromArray(S, power, c * plane + i))
             .add(FloatVector.fromArray(S, a, out + i).mul(coefficient).mul(sum))
             .intoArray(da, out + i);
       }
-      scalar.backwardPixels(s, c, a, scale, g, work, da, base, i, plane);
+      scalar.backwardPixels(s, c, a, g, work, power, da, base, i, plane);
     }
   }
 
@@ -102,8 +105,8 @@ final class VectorLrnKernel implements LrnKernel {
     return square ? x.mul(x) : x;
   }
 
-  /** {@link ScalarLrnKernel#power} at β = 0.75: {@code 1 / √(d·√d)}, each operation rounded as the scalar one is. */
-  private static FloatVector power(FloatVector d) {
-    return ONE.div(d.mul(d.lanewise(VectorOperators.SQRT)).lanewise(VectorOperators.SQRT));
+  /** {@link ScalarLrnKernel#power} at β = 0.75: {@code √(e·√e)}, each operation rounded as the scalar one is. */
+  private static FloatVector power(FloatVector e) {
+    return e.mul(e.lanewise(VectorOperators.SQRT)).lanewise(VectorOperators.SQRT);
   }
 }

@@ -8,7 +8,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Both LRN kernels against the formula evaluated one element at a time in {@link LrnKernel}'s order, bit for bit,
- * forward (scale and output) and backward: windows of one to seven channels, clamped at both ends of one or two
+ * forward (1/d and output) and backward: windows of one to seven channels, clamped at both ends of one or two
  * towers, on planes shorter than a vector, a whole number of vectors, and neither, at β = 0.75 and at another β.
  */
 class LrnKernelTest {
@@ -41,6 +41,7 @@ class LrnKernelTest {
       float[] b = new float[n];
       float[] da = new float[n];
       float[] work = new float[channels * plane];
+      float[] power = new float[channels * plane];
       for (int e = 0; e < examples; e++) {
         for (int t = 0; t < towers; t++) {
           kernel.forward(s, t, a, b, scale, e * channels * plane);
@@ -48,7 +49,7 @@ class LrnKernelTest {
       }
       for (int e = 0; e < examples; e++) {
         for (int t = 0; t < towers; t++) {
-          kernel.backward(s, t, a, b, scale, g, work, da, e * channels * plane);
+          kernel.backward(s, t, a, scale, g, work, power, da, e * channels * plane);
         }
       }
       String name = kernel.getClass().getSimpleName();
@@ -58,7 +59,7 @@ class LrnKernelTest {
     }
   }
 
-  /** Scale, output and input gradient, one element at a time. */
+  /** 1/d, output and input gradient, one element at a time. */
   private static float[][] formula(LrnShape s, float[] a, float[] g) {
     int plane = s.plane();
     int size = s.channels() * plane;
@@ -70,9 +71,9 @@ class LrnKernelTest {
       int c = i % size / plane;
       int first = i - (c - s.windowFirst(c)) * plane;
       float sum = windowSum(a, first, s.windowLast(c) - s.windowFirst(c) + 1, plane, true);
-      scale[i] = s.k() + s.alpha() * sum;
+      scale[i] = 1f / (s.k() + s.alpha() * sum);
       b[i] = a[i] * ScalarLrnKernel.power(scale[i], s.beta());
-      work[i] = g[i] * b[i] / scale[i];
+      work[i] = g[i] * b[i] * scale[i];
     }
     for (int i = 0; i < a.length; i++) {
       int c = i % size / plane;
