@@ -66,9 +66,9 @@ public final class LocalResponseNorm extends Stage {
   private void backwardExamples(int worker, int first, int end) {
     int size = s.channels() * s.plane();
     float[] work = scratch.get(worker, Scratch.Use.LRN_WORK, size);
-    float[] power = scratch.get(worker, Scratch.Use.LRN_POWER, size);
+    float[] powers = scratch.get(worker, Scratch.Use.LRN_POWER, size);
     for (int n = first; n < end; n++) {
-      KERNEL.backward(s, tower, x, scale, dy, work, power, dx, n * size);
+      KERNEL.backward(s, tower, x, scale, dy, work, powers, dx, n * size);
     }
   }
 }

@@ -37,7 +37,7 @@ interface LrnKernel {
 
   /**
    * Backward over the tower's channels of the example at {@code base} in {@code a, inverse, g, da}; {@code work} and
-   * {@code power} are one example's room each, indexed from 0 (power keeps each channel's p from its work to its ∂a).
+   * {@code powers} are one example's room each, indexed from 0 (powers keeps each channel's p from its work to its ∂a).
    */
-  void backward(LrnShape s, int tower, float[] a, float[] inverse, float[] g, float[] work, float[] power, float[] da, int base);
+  void backward(LrnShape s, int tower, float[] a, float[] inverse, float[] g, float[] work, float[] powers, float[] da, int base);
 }

@@ -24,14 +24,14 @@ final class ScalarLrnKernel implements LrnKernel {
   }
 
   @Override
-  public void backward(LrnShape s, int tower, float[] a, float[] inverse, float[] g, float[] work, float[] power, float[] da, int base) {
+  public void backward(LrnShape s, int tower, float[] a, float[] inverse, float[] g, float[] work, float[] powers, float[] da, int base) {
     // Each channel's work just before the first window that sums it, while its planes are still in cache.
     int ready = tower * s.towerChannels();
     for (int c = ready; c < (tower + 1) * s.towerChannels(); c++) {
       for (; ready <= s.windowLast(c); ready++) {
-        workPixels(s, ready, a, inverse, g, work, power, base, 0, s.plane());
+        workPixels(s, ready, a, inverse, g, work, powers, base, 0, s.plane());
       }
-      backwardPixels(s, c, a, g, work, power, da, base, 0, s.plane());
+      backwardPixels(s, c, a, g, work, powers, da, base, 0, s.plane());
     }
   }
 
@@ -71,18 +71,18 @@ final class ScalarLrnKernel implements LrnKernel {
     }
   }
 
-  /** Channel c's {@code work} and {@code power} over pixels {@code [from, to)}: b's bits are {@code a · power}. */
-  void workPixels(LrnShape s, int c, float[] a, float[] inverse, float[] g, float[] work, float[] power, int base, int from, int to) {
+  /** Channel c's {@code work} and {@code powers} over pixels {@code [from, to)}: b's bits are {@code a · powers}. */
+  void workPixels(LrnShape s, int c, float[] a, float[] inverse, float[] g, float[] work, float[] powers, int base, int from, int to) {
     int w = c * s.plane();
     for (int i = from; i < to; i++) {
       float p = power(inverse[base + w + i], s.beta());
-      power[w + i] = p;
+      powers[w + i] = p;
       work[w + i] = g[base + w + i] * (a[base + w + i] * p) * inverse[base + w + i];
     }
   }
 
   /** Channel c's input gradient over pixels {@code [from, to)}, from its window's {@code work} over those pixels. */
-  void backwardPixels(LrnShape s, int c, float[] a, float[] g, float[] work, float[] power, float[] da, int base, int from, int to) {
+  void backwardPixels(LrnShape s, int c, float[] a, float[] g, float[] work, float[] powers, float[] da, int base, int from, int to) {
     int plane = s.plane();
     int out = base + c * plane;
     int lo = s.windowFirst(c) * plane;
@@ -108,7 +108,7 @@ final class ScalarLrnKernel implements LrnKernel {
     float coefficient = -2f * s.alpha() * s.beta();
     int w = c * plane - out;
     for (int i = out + from; i < out + to; i++) {
-      da[i] = g[i] * power[w + i] + coefficient * a[i] * da[i];
+      da[i] = g[i] * powers[w + i] + coefficient * a[i] * da[i];
     }
   }
 }

@@ -41,9 +41,9 @@ final class VectorLrnKernel implements LrnKernel {
   }
 
   @Override
-  public void backward(LrnShape s, int tower, float[] a, float[] inverse, float[] g, float[] work, float[] power, float[] da, int base) {
+  public void backward(LrnShape s, int tower, float[] a, float[] inverse, float[] g, float[] work, float[] powers, float[] da, int base) {
     if (s.beta() != 0.75f) {
-      scalar.backward(s, tower, a, inverse, g, work, power, da, base);
+      scalar.backward(s, tower, a, inverse, g, work, powers, da, base);
       return;
     }
     int plane = s.plane();
@@ -57,13 +57,13 @@ final class VectorLrnKernel implements LrnKernel {
         for (; i + L <= plane; i += L) {
           FloatVector e = FloatVector.fromArray(S, inverse, base + w + i);
           FloatVector p = power(e);
-          p.intoArray(power, w + i);
+          p.intoArray(powers, w + i);
           FloatVector.fromArray(S, g, base + w + i)
               .mul(FloatVector.fromArray(S, a, base + w + i).mul(p))
               .mul(e)
               .intoArray(work, w + i);
         }
-        scalar.workPixels(s, ready, a, inverse, g, work, power, base, i, plane);
+        scalar.workPixels(s, ready, a, inverse, g, work, powers, base, i, plane);
       }
       int out = base + c * plane;
       int lo = s.windowFirst(c) * plane;
@@ -72,11 +72,11 @@ final class VectorLrnKernel implements LrnKernel {
       for (; i + L <= plane; i += L) {
         FloatVector sum = windowSum(work, lo, hi, plane, i, false);
         FloatVector.fromArray(S, g, out + i)
-            .mul(FloatVector.fromArray(S, power, c * plane + i))
+            .mul(FloatVector.fromArray(S, powers, c * plane + i))
             .add(FloatVector.fromArray(S, a, out + i).mul(coefficient).mul(sum))
             .intoArray(da, out + i);
       }
-      scalar.backwardPixels(s, c, a, g, work, power, da, base, i, plane);
+      scalar.backwardPixels(s, c, a, g, work, powers, da, base, i, plane);
     }
   }
 

@@ -41,7 +41,7 @@ class LrnKernelTest {
       float[] b = new float[n];
       float[] da = new float[n];
       float[] work = new float[channels * plane];
-      float[] power = new float[channels * plane];
+      float[] powers = new float[channels * plane];
       for (int e = 0; e < examples; e++) {
         for (int t = 0; t < towers; t++) {
           kernel.forward(s, t, a, b, scale, e * channels * plane);
@@ -49,7 +49,7 @@ class LrnKernelTest {
       }
       for (int e = 0; e < examples; e++) {
         for (int t = 0; t < towers; t++) {
-          kernel.backward(s, t, a, scale, g, work, power, da, e * channels * plane);
+          kernel.backward(s, t, a, scale, g, work, powers, da, e * channels * plane);
         }
       }
       String name = kernel.getClass().getSimpleName();
