@@ -68,7 +68,7 @@ import java.util.Arrays;
  * that is itself a convolution of the output gradient with the flipped filters, of the same size ({@link
  * FlippedConvolution#shape}). The weight gradient takes F(3×3, 2×2) for 3×3 filters and, where the forward pass runs
  * by F(3×3, 5×5), its dual F(5×5, 3×3) for 5×5 ones ({@link WinogradWeightGradient}), whose tiles {@link
- * #transformInput}, {@link #tileOffsets} and {@link #tileCorners} cut too.
+ * #transformInput} and {@link #tileOffsets} cut too ({@link TileRuns} and {@link TileSlots} place their outputs).
  */
 final class WinogradConvolution {
 
@@ -153,10 +153,10 @@ final class WinogradConvolution {
 
   /** One filter's outputs of a block, tile² rows of tiles ({@link WinogradTileTransforms#output}); kept per thread. */
   private static final ThreadLocal<float[]> OUTPUT_ROWS = ThreadLocal.withInitial(() -> new float[0]);
+  private static final TileCopy COPY = TileCopy.forThisJvm();
   private static final ThreadLocal<float[]> FILTER_STAGING =
       ThreadLocal.withInitial(() -> new float[MAX_POINTS * FILTER_CHUNK * Sgemm.panelHeight()]);
   private static final ThreadLocal<int[]> TILE_OFFSETS = ThreadLocal.withInitial(() -> new int[0]);
-  private static final ThreadLocal<TileCorners> TILE_CORNERS = ThreadLocal.withInitial(TileCorners::new);
   /** The transforms' {@code workSize} room, one per thread, fetched once per call of a transform loop. */
   private static final ThreadLocal<float[]> TRANSFORM_WORK =
       ThreadLocal.withInitial(
@@ -528,52 +528,8 @@ final class WinogradConvolution {
   }
 
   /**
-   * Where the output tiles {@code [start, start + n)} of the examples from {@code first} lie in a tensor of {@code
-   * channels} output planes, tiles of {@code tile × tile} outputs: {@code at[j]}, tile j's top left output in channel 0
-   * (add {@code channel · outPlane}), and how many of its columns and rows lie inside the plane. Worked out once per block for every filter's pass
-   * over the tiles ({@link #transformOutput}, {@link WinogradWeightGradient}'s gradient transform). Kept per thread:
-   * valid until the thread's next call.
-   */
-  static TileCorners tileCorners(ConvShape s, int tile, int first, int start, int n, int channels) {
-    TileCorners corners = TILE_CORNERS.get();
-    corners.ensure(n);
-    int tilesWide = tilesWide(s, tile);
-    int tiles = tiles(s, tile);
-    int e = start / tiles;
-    int t = start % tiles;
-    for (int j = 0; j < n; j++) {
-      int oy = tile * (t / tilesWide);
-      int ox = tile * (t % tilesWide);
-      corners.at[j] = (first + e) * channels * s.outPlane() + oy * s.outWidth() + ox;
-      corners.columns[j] = Math.min(tile, s.outWidth() - ox);
-      corners.rows[j] = Math.min(tile, s.outHeight() - oy);
-      if (++t == tiles) {
-        t = 0;
-        e++;
-      }
-    }
-    return corners;
-  }
-
-  /** {@link #tileCorners}' answer, one per thread, grown to the largest block asked. */
-  static final class TileCorners {
-    int[] at = new int[0];
-    /** The tile's columns and rows inside the plane: fewer than the tile's side at the right and bottom edges. */
-    int[] columns = new int[0];
-    int[] rows = new int[0];
-
-    private void ensure(int n) {
-      if (at.length < n) {
-        at = new int[n];
-        columns = new int[n];
-        rows = new int[n];
-      }
-    }
-  }
-
-  /**
    * {@code Y = Aᵀ M A} for every filter and the tiles {@code [start, start + n)}, each output with the epilogue (or
-   * added) as it is stored; M_ξ's rows are {@code ldm} apart.
+   * added) as it is stored, a run of the plane at a time ({@link TileRuns}); M_ξ's rows are {@code ldm} apart.
    */
   private static void transformOutput(
       ConvShape s,
@@ -590,14 +546,13 @@ final class WinogradConvolution {
       boolean relu,
       float[] mask,
       boolean accumulate) {
-    int outWidth = s.outWidth();
     int nr = Sgemm.panelWidth();
     int panels = (n + nr - 1) / nr;
     int ld = panels * nr;
     float[] work = transformWork();
     WinogradTileTransforms transforms = transforms(s);
     int tile = outputTile(s);
-    TileCorners corners = tileCorners(s, tile, 0, start, n, yChannels);
+    TileRuns runs = TileRuns.of(s, tile, ld, 0, start, n, yChannels);
     float[] rows = OUTPUT_ROWS.get();
     if (rows.length < tile * tile * ld) {
       rows = new float[tile * tile * ld];
@@ -607,58 +562,10 @@ final class WinogradConvolution {
       for (int panel = 0; panel < panels; panel++) {
         transforms.output(products, o * ldm + panel * nr, productMatrix, rows, panel * nr, ld, work);
       }
-      // Each tile's outputs to their place in y, the parts of edge tiles outside the plane dropped.
       float b = bias == null ? 0f : bias[yStart + o];
       int channel = (yStart + o) * s.outPlane();
-      for (int i = 0; i < tile; i++) {
-        for (int k = 0; k < tile; k++) {
-          storeOutputs(y, channel + i * outWidth + k, corners, n, i, k, rows, (tile * i + k) * ld, b, relu, mask, accumulate);
-        }
-      }
-    }
-  }
-
-  /**
-   * Output (i, k) of each of the block's {@code n} tiles, {@code rows[src + j]} for tile j, to {@code y[corners.at[j] +
-   * offset]} with the epilogue ({@code y = mask · relu(value + bias)}, as {@link Epilogue#biasReluMask} computes it), or
-   * added to it ({@code accumulate}); edge tiles whose (i, k) lies outside the plane skipped. One output of every tile
-   * per loop, the epilogue's choices made once per loop: a call per row of a tile, F(2×2, 5×5)'s two outputs, took a
-   * quarter of AlexNetTorchvision's conv2 forward pass.
-   */
-  private static void storeOutputs(
-      float[] y, int offset, TileCorners corners, int n, int i, int k, float[] rows, int src, float bias, boolean relu, float[] mask,
-      boolean accumulate) {
-    int[] at = corners.at;
-    int[] columns = corners.columns;
-    int[] tileRows = corners.rows;
-    if (accumulate) {
-      for (int j = 0; j < n; j++) {
-        if (tileRows[j] > i && columns[j] > k) {
-          y[at[j] + offset] += rows[src + j];
-        }
-      }
-    } else if (mask == null && relu) {
-      for (int j = 0; j < n; j++) {
-        if (tileRows[j] > i && columns[j] > k) {
-          y[at[j] + offset] = Math.max(rows[src + j] + bias, 0f);
-        }
-      }
-    } else if (mask == null) {
-      for (int j = 0; j < n; j++) {
-        if (tileRows[j] > i && columns[j] > k) {
-          y[at[j] + offset] = rows[src + j] + bias;
-        }
-      }
-    } else {
-      for (int j = 0; j < n; j++) {
-        if (tileRows[j] > i && columns[j] > k) {
-          int to = at[j] + offset;
-          float v = rows[src + j] + bias;
-          if (relu) {
-            v = Math.max(v, 0f);
-          }
-          y[to] = v * mask[to];
-        }
+      for (int r = 0; r < runs.count; r++) {
+        COPY.store(rows, runs.tile0[r], runs.map, runs.position[r], y, channel + runs.at[r], runs.length[r], b, relu, mask, accumulate);
       }
     }
   }

@@ -50,6 +50,7 @@ final class WinogradWeightGradient {
 
   /** F(3×3, 2×2)'s transforms, for 3×3 filters. */
   private static final WinogradTransforms TRANSFORMS_3X3 = WinogradTransforms.forThisJvm();
+  private static final TileCopy COPY = TileCopy.forThisJvm();
 
   /** The columns of F(3×3, 5×5)'s G ({@link WinogradConvolution#G_F3X3}), rounded to float, for {@link #transformSums5x5}. */
   private static final float[][] G_5X5_COLUMNS = new float[5][7];
@@ -225,46 +226,20 @@ final class WinogradWeightGradient {
 
   /**
    * {@code Ĝ_ξ} for each filter and the tiles {@code [start, start + n)}, at {@code out[ξ · matrix + o · ld + j]}: per
-   * filter, each tile's tile² values of g copied into tile² rows of {@code rows} (zeros for the parts of edge tiles
-   * outside the plane; a gather of them from the planes was boxed by C2 inside whole steps), then each panel's tiles by
-   * {@code transforms}.
+   * filter, each tile's tile² values of g gathered into tile² rows of {@code rows} ({@link TileSlots}: zeros for the
+   * parts of edge tiles outside the plane and for the spare columns of the last panel, which the GEMM's k = n drops),
+   * then each panel's tiles by {@code transforms}.
    */
   private static void transformGradient(
       ConvShape s, int tile, WinogradGradientTransform transforms, float[] g, int first, int start, int n, int outStart, int outCount, float[] rows,
       float[] out, int matrix, int ld) {
-    int outWidth = s.outWidth();
     int nr = Sgemm.panelWidth();
     int panels = (n + nr - 1) / nr;
     int stride = panels * nr;
     float[] work = WinogradConvolution.transformWork();
-    WinogradConvolution.TileCorners corners = WinogradConvolution.tileCorners(s, tile, first, start, n, s.outChannels());
-    // The panels' spare columns: transformed and dropped by the GEMM's k = n, but kept finite.
-    for (int q = 0; q < tile * tile; q++) {
-      Arrays.fill(rows, q * stride + n, (q + 1) * stride, 0f);
-    }
-    boolean whole = true;
-    for (int j = 0; j < n; j++) {
-      whole &= corners.rows[j] == tile && corners.columns[j] == tile;
-    }
+    TileSlots slots = TileSlots.of(s, tile, stride, first, start, n, s.outChannels());
     for (int o = 0; o < outCount; o++) {
-      int channel = (outStart + o) * s.outPlane();
-      for (int i = 0; i < tile; i++) {
-        for (int k = 0; k < tile; k++) {
-          int row = (tile * i + k) * stride;
-          int offset = channel + i * outWidth + k;
-          if (whole) {
-            // No tile of the block crosses the plane's edge (every block of a 27×27 plane in 3×3 tiles): no test
-            // per value.
-            for (int j = 0; j < n; j++) {
-              rows[row + j] = g[corners.at[j] + offset];
-            }
-          } else {
-            for (int j = 0; j < n; j++) {
-              rows[row + j] = corners.rows[j] > i && corners.columns[j] > k ? g[corners.at[j] + offset] : 0f;
-            }
-          }
-        }
-      }
+      COPY.load(g, (outStart + o) * s.outPlane(), slots.index, slots.keep, rows, tile * tile * stride);
       for (int panel = 0; panel < panels; panel++) {
         transforms.gradient(rows, panel * nr, stride, out, o * ld + panel * nr, matrix, work);
       }

@@ -1,0 +1,28 @@
+package dev.netforge.runtime.nn;
+
+/** {@link TileCopy} one float at a time, for JVMs without the Vector API and for the runs' tails. */
+final class ScalarTileCopy implements TileCopy {
+  @Override
+  public void store(
+      float[] rows, int src, int[] map, int at, float[] dst, int d, int n, float bias, boolean relu, float[] mask, boolean accumulate) {
+    for (int q = 0; q < n; q++) {
+      float v = rows[src + map[at + q]];
+      if (accumulate) {
+        dst[d + q] += v;
+        continue;
+      }
+      v += bias;
+      if (relu) {
+        v = Math.max(v, 0f);
+      }
+      dst[d + q] = mask == null ? v : v * mask[d + q];
+    }
+  }
+
+  @Override
+  public void load(float[] g, int channel, int[] index, int[] keep, float[] rows, int n) {
+    for (int q = 0; q < n; q++) {
+      rows[q] = keep[q] == 0 ? 0f : g[channel + index[q]];
+    }
+  }
+}

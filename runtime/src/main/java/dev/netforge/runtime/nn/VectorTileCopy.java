@@ -1,0 +1,53 @@
+package dev.netforge.runtime.nn;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link TileCopy} by the Vector API's gathers: a run's outputs a vector at a time through its index map, the tail by
+ * the scalar twin; a block's slots all in whole vectors (32 a panel), the ones outside the plane cleared by their bits.
+ * The lanes' MAX is {@code Math.max}, NaN and signed zeros included. Loaded only when {@code jdk.incubator.vector} is
+ * present.
+ */
+final class VectorTileCopy implements TileCopy {
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
+  private static final int L = S.length();
+
+  private final TileCopy tail = new ScalarTileCopy();
+
+  @Override
+  public void store(
+      float[] rows, int src, int[] map, int at, float[] dst, int d, int n, float bias, boolean relu, float[] mask, boolean accumulate) {
+    int q = 0;
+    for (; q + L <= n; q += L) {
+      FloatVector v = FloatVector.fromArray(S, rows, src, map, at + q);
+      if (accumulate) {
+        FloatVector.fromArray(S, dst, d + q).add(v).intoArray(dst, d + q);
+        continue;
+      }
+      v = v.add(bias);
+      if (relu) {
+        v = v.lanewise(VectorOperators.MAX, 0f);
+      }
+      if (mask != null) {
+        v = v.mul(FloatVector.fromArray(S, mask, d + q));
+      }
+      v.intoArray(dst, d + q);
+    }
+    tail.store(rows, src, map, at + q, dst, d + q, n - q, bias, relu, mask, accumulate);
+  }
+
+  @Override
+  public void load(float[] g, int channel, int[] index, int[] keep, float[] rows, int n) {
+    for (int q = 0; q < n; q += L) {
+      FloatVector.fromArray(S, g, channel, index, q)
+          .reinterpretAsInts()
+          .and(IntVector.fromArray(I, keep, q))
+          .reinterpretAsFloats()
+          .intoArray(rows, q);
+    }
+  }
+}
