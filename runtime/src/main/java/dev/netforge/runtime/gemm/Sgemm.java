@@ -207,13 +207,14 @@ public final class Sgemm {
   }
 
   /**
-   * The same product with B already packed for the whole of k ({@link #packedSize}), as the convolutions' patch
-   * gathers write it, so no separate im2col matrix or packing pass is needed.
+   * The same product with B already packed for the whole of k ({@link #packedSize}) from {@code packedB[packedBOff]},
+   * as the convolutions' patch gathers and the Winograd weight gradients' transforms write it, so no separate matrix or
+   * packing pass is needed.
    */
   public static void gemmPackedB(
-      boolean transA, int m, int n, int k, float[] a, int aOff, int lda, float[] packedB, float[] c, int cOff, int ldc, boolean accumulate,
-      Epilogue epilogue) {
-    run(transA, m, n, k, a, aOff, lda, null, 0, false, null, 0, 0, packedB, 0, c, cOff, ldc, accumulate, epilogue, null, null);
+      boolean transA, int m, int n, int k, float[] a, int aOff, int lda, float[] packedB, int packedBOff, float[] c, int cOff, int ldc,
+      boolean accumulate, Epilogue epilogue) {
+    run(transA, m, n, k, a, aOff, lda, null, 0, false, null, 0, 0, packedB, packedBOff, c, cOff, ldc, accumulate, epilogue, null, null);
   }
 
   /**

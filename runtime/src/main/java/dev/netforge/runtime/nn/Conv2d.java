@@ -452,7 +452,7 @@ public final class Conv2d extends Stage {
             rows.step(), true, dz, dzOff, columns, transposedSum, 0, outCount, n0 > first);
       } else {
         Im2col.gatherPacked(s, x, n0, count, slice.inStart(), padded, packed, true);
-        Sgemm.gemmPackedB(false, outCount, patch, columns, dz, dzOff, columns, packed, partial, partialOff, patch, n0 > first, Epilogue.NONE);
+        Sgemm.gemmPackedB(false, outCount, patch, columns, dz, dzOff, columns, packed, 0, partial, partialOff, patch, n0 > first, Epilogue.NONE);
       }
       if (t != null) {
         FlippedConvolution.inputGradient(

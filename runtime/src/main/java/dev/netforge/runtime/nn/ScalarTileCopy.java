@@ -20,9 +20,9 @@ final class ScalarTileCopy implements TileCopy {
   }
 
   @Override
-  public void load(float[] g, int channel, int[] index, int[] keep, float[] rows, int n) {
-    for (int q = 0; q < n; q++) {
-      rows[q] = keep[q] == 0 ? 0f : g[channel + index[q]];
+  public void load(float[] g, int at, int[] lanes, int[] keep, int l0, float[] rows, int r, int count) {
+    for (int l = 0; l < count; l++) {
+      rows[r + l] = keep[l0 + l] == 0 ? 0f : g[at + lanes[l0 + l]];
     }
   }
 }

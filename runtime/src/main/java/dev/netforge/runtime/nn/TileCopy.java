@@ -3,10 +3,11 @@ package dev.netforge.runtime.nn;
 import dev.netforge.runtime.VectorApi;
 
 /**
- * Copies between a block's rows of tiles (output (row i, column k) of the block's tile j at {@code (tile·i + k)·ld +
- * j}) and the planes of a tensor of outputs or output gradients, a vector at a time: the tiles' values one by one, each
- * at a place {@code tile} floats from the last, took a tenth of AlexNetTorchvision's forward pass. The implementations
- * give the same bits.
+ * Copies between Winograd's rows of tiles and the planes of a tensor of outputs or output gradients, a vector at a
+ * time: the output transform's rows (lanes over a block's tiles) into runs of output planes ({@link #store}), and the
+ * output gradient's tiles into rows of lanes over a panel of filters for the weight gradient's transform ({@link
+ * #load}). The tiles' values one by one, each at a place {@code tile} floats from the last, took a tenth of
+ * AlexNetTorchvision's forward pass. The implementations give the same bits.
  */
 interface TileCopy {
   /** The vector implementation when this JVM has the Vector API, else the scalar one. */
@@ -24,9 +25,9 @@ interface TileCopy {
       float[] rows, int src, int[] map, int at, float[] dst, int d, int n, float bias, boolean relu, float[] mask, boolean accumulate);
 
   /**
-   * {@link TileSlots}' slots of a block from the planes into the rows of tiles: {@code rows[q] = g[channel + index[q]]}
-   * where {@code keep[q]} is −1 and +0.0 where it is 0, for {@code q < n}: whole panels of the GEMM, a multiple of
-   * the vector length.
+   * One of {@link TileSlots}' slots for a panel of filters, from their planes into a row of lanes: {@code rows[r + l]
+   * = g[at + lanes[l0 + l]]} where {@code keep[l0 + l]} is −1 and +0.0 where it is 0, for {@code l < count} (the GEMM's
+   * panel width, a multiple of the vector length).
    */
-  void load(float[] g, int channel, int[] index, int[] keep, float[] rows, int n);
+  void load(float[] g, int at, int[] lanes, int[] keep, int l0, float[] rows, int r, int count);
 }

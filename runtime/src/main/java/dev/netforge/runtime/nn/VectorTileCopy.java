@@ -7,9 +7,9 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link TileCopy} by the Vector API's gathers: a run's outputs a vector at a time through its index map, the tail by
- * the scalar twin; a block's slots all in whole vectors (32 a panel), the ones outside the plane cleared by their bits.
- * The lanes' MAX is {@code Math.max}, NaN and signed zeros included. Loaded only when {@code jdk.incubator.vector} is
- * present.
+ * the scalar twin; a slot of a panel of filters across their planes, the lanes past the last filter cleared by their
+ * bits. The lanes' MAX is {@code Math.max}, NaN and signed zeros included. Loaded only when {@code
+ * jdk.incubator.vector} is present.
  */
 final class VectorTileCopy implements TileCopy {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -41,13 +41,13 @@ final class VectorTileCopy implements TileCopy {
   }
 
   @Override
-  public void load(float[] g, int channel, int[] index, int[] keep, float[] rows, int n) {
-    for (int q = 0; q < n; q += L) {
-      FloatVector.fromArray(S, g, channel, index, q)
+  public void load(float[] g, int at, int[] lanes, int[] keep, int l0, float[] rows, int r, int count) {
+    for (int l = 0; l < count; l += L) {
+      FloatVector.fromArray(S, g, at, lanes, l0 + l)
           .reinterpretAsInts()
-          .and(IntVector.fromArray(I, keep, q))
+          .and(IntVector.fromArray(I, keep, l0 + l))
           .reinterpretAsFloats()
-          .intoArray(rows, q);
+          .intoArray(rows, r + l);
     }
   }
 }

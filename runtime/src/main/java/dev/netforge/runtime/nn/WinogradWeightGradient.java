@@ -130,12 +130,12 @@ final class WinogradWeightGradient {
   }
 
   /**
-   * Floats of the zero-padded planes of one input channel of the examples one block's tiles lie in, or of one filter's
-   * tile² rows of gradient tiles, whichever is more.
+   * Floats of the zero-padded planes of one input channel of the examples one block's tiles lie in, or of a block's
+   * tiles' tile² rows of gradient values of a panel of filters, whichever is more.
    */
   static int planesSize(ConvShape s) {
     int tile = tile(s);
-    return Math.max(WinogradConvolution.planesSize(s, tile, blockColumns()), tile * tile * blockColumns());
+    return Math.max(WinogradConvolution.planesSize(s, tile, blockColumns()), tile * tile * blockColumns() * Sgemm.panelWidth());
   }
 
   /** Floats of one block's V_ξ, rows of tiles. */
@@ -162,9 +162,9 @@ final class WinogradWeightGradient {
     return inputs * blockColumns() + WinogradConvolution.MATRIX_PAD;
   }
 
-  /** Floats from one ξ's Ĝ to the next's. */
+  /** Floats from one ξ's Ĝ (a packed B of a block's tiles by the filters) to the next's. */
   private static int gradientMatrix(int outCount) {
-    return outCount * blockColumns() + WinogradConvolution.MATRIX_PAD;
+    return Sgemm.packedSize(blockColumns(), outCount) + WinogradConvolution.MATRIX_PAD;
   }
 
   /** Floats from one ξ's sum Mᵀ to the next's. */
@@ -209,9 +209,9 @@ final class WinogradWeightGradient {
       int n = Math.min(block, columns - start);
       WinogradConvolution.transformInput(
           s, tile, transforms, x, phases, first, start, n, inStart, planes, transformedInput, inputMatrix, block, Sgemm.panelWidth());
-      transformGradient(s, tile, transforms, g, first, start, n, outStart, outCount, planes, transformedGradient, gradientMatrix, block);
+      transformGradient(s, tile, transforms, g, first, start, n, outStart, outCount, planes, transformedGradient, gradientMatrix);
       for (int xi = 0; xi < points; xi++) {
-        Sgemm.gemm(false, true, inputs, outCount, n, transformedInput, xi * inputMatrix, block, transformedGradient, xi * gradientMatrix, block, sums,
+        Sgemm.gemmPackedB(false, inputs, outCount, n, transformedInput, xi * inputMatrix, block, transformedGradient, xi * gradientMatrix, sums,
             xi * sumMatrix, outCount, start > 0, Epilogue.NONE);
       }
     }
@@ -225,23 +225,40 @@ final class WinogradWeightGradient {
   }
 
   /**
-   * {@code Ĝ_ξ} for each filter and the tiles {@code [start, start + n)}, at {@code out[ξ · matrix + o · ld + j]}: per
-   * filter, each tile's tile² values of g gathered into tile² rows of {@code rows} ({@link TileSlots}: zeros for the
-   * parts of edge tiles outside the plane and for the spare columns of the last panel, which the GEMM's k = n drops),
-   * then each panel's tiles by {@code transforms}.
+   * {@code Ĝ_ξ} for the filters {@code [outStart, outStart + outCount)} and the tiles {@code [start, start + n)}, as
+   * the GEMM's packed B of {@code n × outCount} from {@code out[ξ · matrix]} ({@link Sgemm#packedSize}: panels of the
+   * kernel's width of filters, tile by tile). Per panel of filters: first every tile's tile² values of each filter's g,
+   * gathered across the filters' planes into tile² rows of lanes per tile in {@code rows} (zeros for the parts of edge
+   * tiles outside the plane and for the lanes past the last filter); then each tile's rows transformed with the
+   * filters as lanes, straight into place.
+   *
+   * <p>With the tiles as lanes, Ĝ was packed for every ξ's GEMM again, by gathers across its rows: a fifth of
+   * AlexNetTorchvision's conv2 weight gradient. With one tile's gathers and transform after another, the transform
+   * waited on each tile's gathers: on 27×27 planes that was slower than packing (docs/performance.md, session 36).
    */
   private static void transformGradient(
       ConvShape s, int tile, WinogradGradientTransform transforms, float[] g, int first, int start, int n, int outStart, int outCount, float[] rows,
-      float[] out, int matrix, int ld) {
+      float[] out, int matrix) {
     int nr = Sgemm.panelWidth();
-    int panels = (n + nr - 1) / nr;
-    int stride = panels * nr;
+    int panels = (outCount + nr - 1) / nr;
+    int slotsPerTile = tile * tile;
+    int channel = outStart * s.outPlane();
     float[] work = WinogradConvolution.transformWork();
-    TileSlots slots = TileSlots.of(s, tile, stride, first, start, n, s.outChannels());
-    for (int o = 0; o < outCount; o++) {
-      COPY.load(g, (outStart + o) * s.outPlane(), slots.index, slots.keep, rows, tile * tile * stride);
-      for (int panel = 0; panel < panels; panel++) {
-        transforms.gradient(rows, panel * nr, stride, out, o * ld + panel * nr, matrix, work);
+    TileSlots slots = TileSlots.of(s, tile, first, start, n, s.outChannels(), outCount, nr);
+    for (int panel = 0; panel < panels; panel++) {
+      for (int j = 0; j < n; j++) {
+        int r = j * slotsPerTile * nr;
+        for (int q = 0; q < slotsPerTile; q++) {
+          int at = slots.index[q * n + j];
+          if (at < 0) {
+            Arrays.fill(rows, r + q * nr, r + (q + 1) * nr, 0f);
+          } else {
+            COPY.load(g, channel + at, slots.filterLanes, slots.filterKeep, panel * nr, rows, r + q * nr, nr);
+          }
+        }
+      }
+      for (int j = 0; j < n; j++) {
+        transforms.gradient(rows, j * slotsPerTile * nr, nr, out, (panel * n + j) * nr, matrix, work);
       }
     }
   }

@@ -72,7 +72,7 @@ class SgemmTest {
     assertClose(expected, c);
 
     c = new float[M * N];
-    Sgemm.gemmPackedB(false, M, N, K, a, 0, K, packedB, c, 0, N, false, Epilogue.NONE);
+    Sgemm.gemmPackedB(false, M, N, K, a, 0, K, packedB, 0, c, 0, N, false, Epilogue.NONE);
     assertClose(expected, c);
   }
 
