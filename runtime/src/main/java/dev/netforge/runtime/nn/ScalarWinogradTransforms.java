@@ -77,6 +77,27 @@ final class ScalarWinogradTransforms implements WinogradTransforms {
   }
 
   @Override
+  public void output(float[] products, int productsOff, int matrix, float[] out, int outOff, int ld, float[] work) {
+    int nr = Sgemm.panelWidth();
+    for (int j = 0; j < nr; j++) {
+      int m = productsOff + j;
+      float s00 = (products[m] + products[m + 4 * matrix]) + products[m + 8 * matrix];
+      float s01 = (products[m + matrix] + products[m + 5 * matrix]) + products[m + 9 * matrix];
+      float s02 = (products[m + 2 * matrix] + products[m + 6 * matrix]) + products[m + 10 * matrix];
+      float s03 = (products[m + 3 * matrix] + products[m + 7 * matrix]) + products[m + 11 * matrix];
+      float s10 = (products[m + 4 * matrix] - products[m + 8 * matrix]) - products[m + 12 * matrix];
+      float s11 = (products[m + 5 * matrix] - products[m + 9 * matrix]) - products[m + 13 * matrix];
+      float s12 = (products[m + 6 * matrix] - products[m + 10 * matrix]) - products[m + 14 * matrix];
+      float s13 = (products[m + 7 * matrix] - products[m + 11 * matrix]) - products[m + 15 * matrix];
+      int y = outOff + j;
+      out[y] = (s00 + s01) + s02;
+      out[y + ld] = (s01 - s02) - s03;
+      out[y + 2 * ld] = (s10 + s11) + s12;
+      out[y + 3 * ld] = (s11 - s12) - s13;
+    }
+  }
+
+  @Override
   public int workSize() {
     return 0;
   }

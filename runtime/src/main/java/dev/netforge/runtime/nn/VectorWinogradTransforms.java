@@ -6,8 +6,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link WinogradTransforms} a vector of tiles at a time: the input tiles' values gathered across the vector's tiles
- * (they lie 2 apart along a row, and rows, planes and examples apart where the panel wraps), the gradient's quads
- * loaded as they lie, the sums and differences lane-wise, every result stored as a whole vector. One tile at
+ * (they lie 2 apart along a row, and rows, planes and examples apart where the panel wraps), the gradient's quads and
+ * the products loaded as they lie, the sums and differences lane-wise, every result stored as a whole vector. One tile at
  * a time, the scattered stores and bounds checks of the transforms cost as much as the GEMMs between them.
  *
  * <p>Each transform runs as two short loops with its first half's vectors kept in the caller's {@code work} between
@@ -103,6 +103,38 @@ final class VectorWinogradTransforms implements WinogradTransforms {
         u.add(v).mul(half).intoArray(out, o + matrix);
         u.sub(v).mul(half).intoArray(out, o + 2 * matrix);
         v.mul(minusOne).intoArray(out, o + 3 * matrix);
+      }
+    }
+  }
+
+  @Override
+  public void output(float[] products, int productsOff, int matrix, float[] out, int outOff, int ld, float[] work) {
+    int nr = Sgemm.panelWidth();
+    if (nr % L != 0) {
+      scalar.output(products, productsOff, matrix, out, outOff, ld, work);
+      return;
+    }
+    float[] rows = work;
+    for (int j = 0; j < nr; j += L) {
+      int m = productsOff + j;
+      for (int k = 0; k < 4; k++) {
+        // Column k of the products' rows M0…M3, combined into rows (M0 + M1) + M2 and (M1 − M2) − M3 of Aᵀ M.
+        FloatVector m0 = FloatVector.fromArray(S, products, m + k * matrix);
+        FloatVector m1 = FloatVector.fromArray(S, products, m + (4 + k) * matrix);
+        FloatVector m2 = FloatVector.fromArray(S, products, m + (8 + k) * matrix);
+        FloatVector m3 = FloatVector.fromArray(S, products, m + (12 + k) * matrix);
+        m0.add(m1).add(m2).intoArray(rows, k * L);
+        m1.sub(m2).sub(m3).intoArray(rows, (4 + k) * L);
+      }
+      for (int r = 0; r < 2; r++) {
+        // Row r of Aᵀ M, its columns combined the same way: Y[2r], Y[2r + 1].
+        FloatVector x0 = FloatVector.fromArray(S, rows, 4 * r * L);
+        FloatVector x1 = FloatVector.fromArray(S, rows, (4 * r + 1) * L);
+        FloatVector x2 = FloatVector.fromArray(S, rows, (4 * r + 2) * L);
+        FloatVector x3 = FloatVector.fromArray(S, rows, (4 * r + 3) * L);
+        int y = outOff + j + 2 * r * ld;
+        x0.add(x1).add(x2).intoArray(out, y);
+        x1.sub(x2).sub(x3).intoArray(out, y + ld);
       }
     }
   }

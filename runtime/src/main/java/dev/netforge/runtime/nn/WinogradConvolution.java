@@ -109,6 +109,8 @@ final class WinogradConvolution {
 
   /** F(4×4, 3×3)'s transforms, whose dual F(3×3, 4×4) {@link WinogradWeightGradient} takes too. */
   static final WinogradF4x4Transforms TRANSFORMS_4X4 = WinogradF4x4Transforms.forThisJvm();
+  /** F(2×2, 3×3)'s transforms, which share their points with {@link WinogradWeightGradient}'s F(3×3, 2×2). */
+  private static final WinogradTransforms TRANSFORMS_2X2 = WinogradTransforms.forThisJvm();
   private static final Winograd5x5Transforms TRANSFORMS_5X5 = Winograd5x5Transforms.forThisJvm();
   /** F(3×3, 5×5)'s transforms, which {@link WinogradWeightGradient}'s dual F(5×5, 3×3) takes too. */
   static final WinogradF3x3Transforms TRANSFORMS_F3X3 = WinogradF3x3Transforms.forThisJvm();
@@ -161,7 +163,7 @@ final class WinogradConvolution {
   private static final ThreadLocal<float[]> TRANSFORM_WORK =
       ThreadLocal.withInitial(
           () -> new float[Math.max(
-              Math.max(WinogradWeightGradient.transformsWorkSize(), TRANSFORMS_4X4.workSize()),
+              Math.max(WinogradWeightGradient.transformsWorkSize(), Math.max(TRANSFORMS_4X4.workSize(), TRANSFORMS_2X2.workSize())),
               Math.max(TRANSFORMS_5X5.workSize(), TRANSFORMS_F3X3.workSize()))]);
 
   private WinogradConvolution() {}
@@ -184,12 +186,14 @@ final class WinogradConvolution {
   }
 
   /**
-   * The side of the output tiles this class computes for {@code s}'s filters: 4 for 3×3 ones; for 5×5 ones 3 where
-   * that takes fewer multiplications than 2 (the class javadoc).
+   * The side of the output tiles this class computes for {@code s}'s filters: for 3×3 ones 2 where that takes no more
+   * multiplications than 4 (planes of 1, 2, 5 and 6 a side: MiniAlexNet's 6×6 conv3–conv5 take 144 per input channel
+   * and filter either way, and F(2×2, 3×3)'s 4×4 transforms cost less than F(4×4, 3×3)'s 6×6 ones), else 4; for 5×5
+   * ones 3 where that takes fewer multiplications than 2 (the class javadoc).
    */
   static int outputTile(ConvShape s) {
     if (s.kernel() == 3) {
-      return 4;
+      return 16L * tiles(s, 2) <= 36L * tiles(s, 4) ? 2 : 4;
     }
     long inTwos = 36L * tiles(s, 2);
     long inThrees = 49L * tiles(s, 3);
@@ -204,7 +208,7 @@ final class WinogradConvolution {
 
   private static WinogradTileTransforms transforms(ConvShape s) {
     if (s.kernel() == 3) {
-      return TRANSFORMS_4X4;
+      return outputTile(s) == 2 ? TRANSFORMS_2X2 : TRANSFORMS_4X4;
     }
     return outputTile(s) == 3 ? TRANSFORMS_F3X3 : TRANSFORMS_5X5;
   }
@@ -307,7 +311,9 @@ final class WinogradConvolution {
           for (int r = panel; r < panelEnd; r++) {
             int src = flipped ? (first + q) * patch + r * taps + taps - 1 : (first + r) * patch + q * taps;
             int u = (q - q0) * mr + r - panel;
-            if (s.kernel() == 3) {
+            if (s.kernel() == 3 && outputTile(s) == 2) {
+              transform3x3For2x2(weight, src, step, gg, staged, u, chunk);
+            } else if (s.kernel() == 3) {
               transform3x3(weight, src, step, gg, staged, u, chunk);
             } else {
               transform5x5(g5x5, weight, src, step, staged, u, chunk);
@@ -361,6 +367,35 @@ final class WinogradConvolution {
       packed[at + 3 * matrix] = (float) (p * TWENTY_FOURTH + q * TWELFTH + r * SIXTH);
       packed[at + 4 * matrix] = (float) (p * TWENTY_FOURTH - q * TWELFTH + r * SIXTH);
       packed[at + 5 * matrix] = (float) r;
+    }
+  }
+
+  /**
+   * One 3×3 filter's U = G g Gᵀ of F(2×2, 3×3), G's rows (1, 0, 0), ½(1, 1, 1), ½(1, −1, 1) and (0, 0, 1) written out,
+   * in float64, each of its 16 values rounded once, its taps from {@code weight[src + i · step]}, to {@code packed[u +
+   * ξ · matrix]}; {@code gg} is room for G g.
+   */
+  private static void transform3x3For2x2(float[] weight, int src, int step, double[] gg, float[] packed, int u, int matrix) {
+    for (int k = 0; k < 3; k++) {
+      // Column k of G g, from column k of g's rows: at gg[3a + k].
+      double p = weight[src + k * step];
+      double q = weight[src + (3 + k) * step];
+      double r = weight[src + (6 + k) * step];
+      gg[k] = p;
+      gg[3 + k] = (p + q + r) * 0.5;
+      gg[6 + k] = (p - q + r) * 0.5;
+      gg[9 + k] = r;
+    }
+    for (int a = 0; a < 4; a++) {
+      // Row a of (G g) Gᵀ: row a of G g combined the same way.
+      double p = gg[3 * a];
+      double q = gg[3 * a + 1];
+      double r = gg[3 * a + 2];
+      int at = u + 4 * a * matrix;
+      packed[at] = (float) p;
+      packed[at + matrix] = (float) ((p + q + r) * 0.5);
+      packed[at + 2 * matrix] = (float) ((p - q + r) * 0.5);
+      packed[at + 3 * matrix] = (float) r;
     }
   }
 

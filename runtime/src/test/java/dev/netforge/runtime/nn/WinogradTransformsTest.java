@@ -7,7 +7,7 @@ import dev.netforge.runtime.gemm.Sgemm;
 import org.junit.jupiter.api.Test;
 
 /**
- * Both implementations of {@link WinogradTransforms} (input and gradient) against the formulas in its javadoc, evaluated one tile at a time
+ * Both implementations of {@link WinogradTransforms} (input, gradient and output) against the formulas in its javadoc, evaluated one tile at a time
  * in float32, bit for bit: tiles at scattered offsets (as a panel's tiles wrap rows, planes and examples), repeated
  * offsets (a panel's spare columns), values of every sign and scale.
  */
@@ -32,6 +32,38 @@ class WinogradTransformsTest {
       float[] g = new float[16 * MATRIX];
       t.gradient(quads(planes, tileAt, offset, nr), 2, nr + 1, g, 7, MATRIX, work);
       assertArrayEquals(expected[1], g, name + " gradient");
+    }
+  }
+
+  @Test
+  void bothImplementationsFollowTheOutputFormula() {
+    int nr = Sgemm.panelWidth();
+    Rng rng = new Rng(2016);
+    // The products of a panel's tiles, 16 points MATRIX apart from 5, values of every sign and scale.
+    float[] products = TransformFixtures.planes(rng, 16 * MATRIX / WIDTH + 1, WIDTH);
+    int ld = nr + 3;
+    float[] expected = new float[4 * ld + 2];
+    for (int j = 0; j < nr; j++) {
+      float[][] m = new float[4][4];
+      for (int a = 0; a < 4; a++) {
+        for (int b = 0; b < 4; b++) {
+          m[a][b] = products[5 + (4 * a + b) * MATRIX + j];
+        }
+      }
+      float[][] rows = new float[2][4];
+      for (int b = 0; b < 4; b++) {
+        rows[0][b] = (m[0][b] + m[1][b]) + m[2][b];
+        rows[1][b] = (m[1][b] - m[2][b]) - m[3][b];
+      }
+      for (int r = 0; r < 2; r++) {
+        expected[2 + 2 * r * ld + j] = (rows[r][0] + rows[r][1]) + rows[r][2];
+        expected[2 + (2 * r + 1) * ld + j] = (rows[r][1] - rows[r][2]) - rows[r][3];
+      }
+    }
+    for (WinogradTransforms t : new WinogradTransforms[] {new ScalarWinogradTransforms(), new VectorWinogradTransforms()}) {
+      float[] y = new float[4 * ld + 2];
+      t.output(products, 5, MATRIX, y, 2, ld, new float[t.workSize()]);
+      assertArrayEquals(expected, y, t.getClass().getSimpleName() + " output");
     }
   }
 
