@@ -26,8 +26,10 @@ import java.util.Arrays;
  * ({@link #transformFilters}) and {@code V_ξ = (Bᵀ d B)_ξ} written by the input transform straight into the GEMM's
  * packed column panels, as {@link Im2col} writes patches. Partial tiles at the right and bottom edges read zeros and
  * their outputs beyond the plane are dropped: a 13×13 plane takes 16 tiles, 576 multiplications per input channel and
- * filter where F(2×2, 3×3), which this class ran until session 18, took 784 (49 tiles of 16) and the direct
- * convolution 1521.
+ * filter where F(2×2, 3×3), which this class ran everywhere until session 18, took 784 (49 tiles of 16) and the
+ * direct convolution 1521. On planes where F(2×2, 3×3) takes no more multiplications (1, 2, 5 and 6 a side: a 6×6
+ * plane takes 144 either way) it runs that instead ({@link #outputTile}; {@link WinogradTransforms}): its 4×4
+ * transforms cost less, and it rounds less.
  *
  * <p>A 5×5 stride-1 convolution can run the same way by F(2×2, 5×5), with the same 6×6 input tiles and Bᵀ: 36
  * multiplications per 2×2 tile and input channel where the direct convolution takes 100 ({@link
