@@ -1,5 +1,7 @@
 package dev.netforge.runtime.nn;
 
+import java.util.Arrays;
+
 /**
  * Where a block of {@link WinogradConvolution}'s output tiles lies in an output tensor: as runs of consecutive
  * outputs of a plane, each with the place of its outputs in the block's rows of tiles. The output transform writes
@@ -92,10 +94,10 @@ final class TileRuns {
   private void add(int plane, int tile0, int p, int n) {
     if (count == at.length) {
       int grown = Math.max(8, 2 * count);
-      at = java.util.Arrays.copyOf(at, grown);
-      position = java.util.Arrays.copyOf(position, grown);
-      length = java.util.Arrays.copyOf(length, grown);
-      this.tile0 = java.util.Arrays.copyOf(this.tile0, grown);
+      at = Arrays.copyOf(at, grown);
+      position = Arrays.copyOf(position, grown);
+      length = Arrays.copyOf(length, grown);
+      this.tile0 = Arrays.copyOf(this.tile0, grown);
     }
     at[count] = plane + p;
     position[count] = p;
