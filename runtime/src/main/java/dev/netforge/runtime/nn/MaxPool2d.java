@@ -55,10 +55,12 @@ public final class MaxPool2d extends Stage {
     float[] g = dy;
     float[] d = dx;
     for (int n = first; n < end; n++) {
-      int p = n * s.channels() + c0;
-      Arrays.fill(d, p * s.inPlane(), (p + count) * s.inPlane(), 0f);
-      for (int o = p * s.outPlane(); o < (p + count) * s.outPlane(); o++) {
-        d[argmax[o]] += g[o];
+      for (int p = n * s.channels() + c0; p < n * s.channels() + c0 + count; p++) {
+        // Plane by plane, so that the gradients land on a plane still in L1 from its zeroing.
+        Arrays.fill(d, p * s.inPlane(), (p + 1) * s.inPlane(), 0f);
+        for (int o = p * s.outPlane(); o < (p + 1) * s.outPlane(); o++) {
+          d[argmax[o]] += g[o];
+        }
       }
     }
   }
