@@ -50,8 +50,8 @@ final class TileRuns {
     runs.count = 0;
     int width = s.outWidth();
     int height = s.outHeight();
-    int tilesWide = (width + tile - 1) / tile;
-    int tiles = ((height + tile - 1) / tile) * tilesWide;
+    int tilesWide = WinogradConvolution.tilesWide(s, tile);
+    int tiles = WinogradConvolution.tiles(s, tile);
     runs.mapFor(width, height, tile, ld, tilesWide);
     int end = start + n;
     for (int e = start / tiles; e * tiles < end; e++) {

@@ -30,8 +30,8 @@ final class TileSlots {
     }
     int width = s.outWidth();
     int height = s.outHeight();
-    int tilesWide = (width + tile - 1) / tile;
-    int tiles = ((height + tile - 1) / tile) * tilesWide;
+    int tilesWide = WinogradConvolution.tilesWide(s, tile);
+    int tiles = WinogradConvolution.tiles(s, tile);
     for (int j = 0; j < n; j++) {
       int e = (start + j) / tiles;
       int t = (start + j) % tiles;

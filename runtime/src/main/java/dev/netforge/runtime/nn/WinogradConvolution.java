@@ -111,8 +111,8 @@ final class WinogradConvolution {
 
   /** F(4×4, 3×3)'s transforms, whose dual F(3×3, 4×4) {@link WinogradWeightGradient} takes too. */
   static final WinogradF4x4Transforms TRANSFORMS_4X4 = WinogradF4x4Transforms.forThisJvm();
-  /** F(2×2, 3×3)'s transforms, which share their points with {@link WinogradWeightGradient}'s F(3×3, 2×2). */
-  private static final WinogradTransforms TRANSFORMS_2X2 = WinogradTransforms.forThisJvm();
+  /** F(2×2, 3×3)'s transforms, whose dual F(3×3, 2×2) {@link WinogradWeightGradient} takes too. */
+  static final WinogradTransforms TRANSFORMS_2X2 = WinogradTransforms.forThisJvm();
   private static final Winograd5x5Transforms TRANSFORMS_5X5 = Winograd5x5Transforms.forThisJvm();
   /** F(3×3, 5×5)'s transforms, which {@link WinogradWeightGradient}'s dual F(5×5, 3×3) takes too. */
   static final WinogradF3x3Transforms TRANSFORMS_F3X3 = WinogradF3x3Transforms.forThisJvm();
@@ -157,7 +157,8 @@ final class WinogradConvolution {
 
   /** One filter's outputs of a block, tile² rows of tiles ({@link WinogradTileTransforms#output}); kept per thread. */
   private static final ThreadLocal<float[]> OUTPUT_ROWS = ThreadLocal.withInitial(() -> new float[0]);
-  private static final TileCopy COPY = TileCopy.forThisJvm();
+  /** The copies between rows of tiles and planes, which {@link WinogradWeightGradient} takes too. */
+  static final TileCopy COPY = TileCopy.forThisJvm();
   private static final ThreadLocal<float[]> FILTER_STAGING =
       ThreadLocal.withInitial(() -> new float[MAX_POINTS * FILTER_CHUNK * Sgemm.panelHeight()]);
   private static final ThreadLocal<int[]> TILE_OFFSETS = ThreadLocal.withInitial(() -> new int[0]);
@@ -219,7 +220,7 @@ final class WinogradConvolution {
     return (s.outHeight() + tile - 1) / tile;
   }
 
-  private static int tilesWide(ConvShape s, int tile) {
+  static int tilesWide(ConvShape s, int tile) {
     return (s.outWidth() + tile - 1) / tile;
   }
 
@@ -304,7 +305,8 @@ final class WinogradConvolution {
     int chunk = FILTER_CHUNK * mr;
     float[] staged = FILTER_STAGING.get();
     double[] gg = new double[18];
-    double[][] g5x5 = outputTile(s) == 3 ? G_F3X3 : G_5X5;
+    int tile = outputTile(s);
+    double[][] g5x5 = tile == 3 ? G_F3X3 : G_5X5;
     for (int panel = 0; panel < rows; panel += mr) {
       int panelEnd = Math.min(rows, panel + mr);
       for (int q0 = 0; q0 < inputs; q0 += FILTER_CHUNK) {
@@ -313,7 +315,7 @@ final class WinogradConvolution {
           for (int r = panel; r < panelEnd; r++) {
             int src = flipped ? (first + q) * patch + r * taps + taps - 1 : (first + r) * patch + q * taps;
             int u = (q - q0) * mr + r - panel;
-            if (s.kernel() == 3 && outputTile(s) == 2) {
+            if (s.kernel() == 3 && tile == 2) {
               transform3x3For2x2(weight, src, step, gg, staged, u, chunk);
             } else if (s.kernel() == 3) {
               transform3x3(weight, src, step, gg, staged, u, chunk);

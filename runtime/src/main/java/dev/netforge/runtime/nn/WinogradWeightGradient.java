@@ -48,9 +48,6 @@ final class WinogradWeightGradient {
    */
   private static final int BLOCK_PANELS = 4;
 
-  /** F(3×3, 2×2)'s transforms, for 3×3 filters. */
-  private static final WinogradTransforms TRANSFORMS_3X3 = WinogradTransforms.forThisJvm();
-  private static final TileCopy COPY = TileCopy.forThisJvm();
 
   /** The columns of F(3×3, 5×5)'s G ({@link WinogradConvolution#G_F3X3}), rounded to float, for {@link #transformSums5x5}. */
   private static final float[][] G_5X5_COLUMNS = new float[5][7];
@@ -77,7 +74,7 @@ final class WinogradWeightGradient {
   /** Floats of the {@code work} array its transforms take ({@link WinogradConvolution#transformWork}). */
   static int transformsWorkSize() {
     int dual = Math.max(WinogradConvolution.TRANSFORMS_4X4.workSize(), WinogradConvolution.TRANSFORMS_F3X3.workSize());
-    return Math.max(TRANSFORMS_3X3.workSize(), dual);
+    return Math.max(WinogradConvolution.TRANSFORMS_2X2.workSize(), dual);
   }
 
   /**
@@ -121,7 +118,7 @@ final class WinogradWeightGradient {
     if (s.kernel() == 5) {
       return WinogradConvolution.TRANSFORMS_F3X3;
     }
-    return tile(s) == 4 ? WinogradConvolution.TRANSFORMS_4X4 : TRANSFORMS_3X3;
+    return tile(s) == 4 ? WinogradConvolution.TRANSFORMS_4X4 : WinogradConvolution.TRANSFORMS_2X2;
   }
 
   /** Tiles per block. */
@@ -253,7 +250,7 @@ final class WinogradWeightGradient {
           if (at < 0) {
             Arrays.fill(rows, r + q * nr, r + (q + 1) * nr, 0f);
           } else {
-            COPY.load(g, channel + at, slots.filterLanes, slots.filterKeep, panel * nr, rows, r + q * nr, nr);
+            WinogradConvolution.COPY.load(g, channel + at, slots.filterLanes, slots.filterKeep, panel * nr, rows, r + q * nr, nr);
           }
         }
       }
