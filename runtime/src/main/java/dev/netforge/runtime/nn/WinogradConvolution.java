@@ -66,10 +66,29 @@ import java.util.Arrays;
  *      ⎣0      0     0     0     1   ⎦
  * </pre>
  *
+ * <p>3×3 filters take F(5×5, 3×3) instead where it takes fewer multiplications than F(4×4, 3×3) and so few channels
+ * meet that a block's V and M fit in a core's L2 ({@link #fiveByFiveFits}): the AlexNets' conv1 over its 55×55 phase
+ * planes, 121 tiles of 49 where 4×4 tiles take 196 of 36 (5929 multiplications per input channel and filter against
+ * 7056). Its 7×7 input tiles and Bᵀ are F(3×3, 5×5)'s; Aᵀ ({@link WinogradF5x5Transforms}) holds the powers 0 to 4
+ * of the same points, and G (below) is F(3×3, 5×5)'s first three columns. In a float64-checked numpy simulation of
+ * 256 channels into 64 of 13×13 (ReLU-like inputs, He-scaled weights, everything in float32, three draws) its error
+ * was at most 4.6·10⁻⁵ (rms 3.9·10⁻⁶) on outputs up to 4.4, F(4×4, 3×3)'s 4.4·10⁻⁵ (2.5·10⁻⁶).
+ *
+ * <pre>
+ *      ⎡−2     0     0   ⎤
+ *      ⎢−⅔    −⅔    −⅔   ⎥
+ *      ⎢−2/9   2/9  −2/9 ⎥
+ * G =  ⎢16/9   8/9   4/9 ⎥
+ *      ⎢16/15 −8/15  4/15⎥
+ *      ⎢2/45   4/45  8/45⎥
+ *      ⎣0      0     1   ⎦
+ * </pre>
+ *
  * <p>{@link Conv2d} runs its forward pass this way where it {@link #applies}, and its input gradient too: at stride 1
  * that is itself a convolution of the output gradient with the flipped filters, of the same size ({@link
- * FlippedConvolution#shape}). The weight gradient takes F(3×3, 2×2) for 3×3 filters and, where the forward pass runs
- * by F(3×3, 5×5), its dual F(5×5, 3×3) for 5×5 ones ({@link WinogradWeightGradient}), whose tiles {@link
+ * FlippedConvolution#shape}). The weight gradient takes F(3×3, 2×2) for 3×3 filters (the duals of F(4×4, 3×3) and
+ * F(5×5, 3×3) on larger planes) and, where the forward pass runs by F(3×3, 5×5), its dual F(5×5, 3×3) for 5×5 ones
+ * ({@link WinogradWeightGradient}), whose tiles {@link
  * #transformInput} and {@link #tileOffsets} cut too ({@link TileRuns} and {@link TileSlots} place their outputs).
  */
 final class WinogradConvolution {
@@ -102,6 +121,15 @@ final class WinogradConvolution {
   private static final int BLOCK_PANELS = 1;
 
   /**
+   * Bytes of a block's V_ξ and M_ξ up to which 3×3 filters take F(5×5, 3×3) where it takes fewer multiplications than
+   * F(4×4, 3×3) ({@link #fiveByFiveFits}), the size of this Xeon's L2 (2 MB a core). Measured (docs/performance.md,
+   * session 37): the AlexNets' conv1 over its phase planes (48 channels into 96 or 64 filters, 0.9 or 0.7 MB) forward
+   * 12–20% faster, its weight gradient 6%; AlexNet2012's conv3–conv5 (1.6–2.8 MB a tower) no faster forward, and
+   * AlexNetTorchvision's (3.6–4 MB) slower in whole steps even with the filters cut into bands that fit.
+   */
+  private static final long FIVE_BY_FIVE_BLOCK_BYTES = 2L << 20;
+
+  /**
    * Floats between one ξ's V (or M) and the next's, past their size: without it the 36 rows the transforms read and
    * write per tile lay a multiple of 4 kB apart, in the same few sets of the L1 cache (AlexNetTorchvision's conv3, one
    * layer's forward pass and input gradient: output transform 66 → 53 ms, both threads' time). {@link
@@ -116,6 +144,8 @@ final class WinogradConvolution {
   private static final Winograd5x5Transforms TRANSFORMS_5X5 = Winograd5x5Transforms.forThisJvm();
   /** F(3×3, 5×5)'s transforms, which {@link WinogradWeightGradient}'s dual F(5×5, 3×3) takes too. */
   static final WinogradF3x3Transforms TRANSFORMS_F3X3 = WinogradF3x3Transforms.forThisJvm();
+  /** F(5×5, 3×3)'s transforms, whose dual F(3×3, 5×5) {@link WinogradWeightGradient} takes too. */
+  static final WinogradF5x5Transforms TRANSFORMS_F5X5 = WinogradF5x5Transforms.forThisJvm();
 
   /** F(2×2, 5×5)'s G, as the class javadoc writes it; the filters are transformed in float64 and rounded once. */
   private static final double[][] G_5X5 = {
@@ -138,6 +168,20 @@ final class WinogradConvolution {
     {0, 0, 0, 0, 1},
   };
 
+  /**
+   * F(5×5, 3×3)'s G, as the class javadoc writes it: F(3×3, 5×5)'s rows for the same points, their first three
+   * columns, and ∞'s row for three taps. {@link WinogradWeightGradient}'s dual F(3×3, 5×5) takes Gᵀ M G.
+   */
+  static final double[][] G_F5X5 = {
+    {-2, 0, 0},
+    {-2 / 3.0, -2 / 3.0, -2 / 3.0},
+    {-2 / 9.0, 2 / 9.0, -2 / 9.0},
+    {16 / 9.0, 8 / 9.0, 4 / 9.0},
+    {16 / 15.0, -8 / 15.0, 4 / 15.0},
+    {2 / 45.0, 4 / 45.0, 8 / 45.0},
+    {0, 0, 1},
+  };
+
   /** F(4×4, 3×3)'s G's entries (the class javadoc), as multipliers. */
   private static final double QUARTER = 0.25;
   private static final double SIXTH = 1 / 6.0;
@@ -152,7 +196,7 @@ final class WinogradConvolution {
    */
   private static final int FILTER_CHUNK = 16;
 
-  /** The most points of the algorithms here: F(3×3, 5×5)'s 7×7. */
+  /** The most points of the algorithms here: F(3×3, 5×5)'s and F(5×5, 3×3)'s 7×7. */
   private static final int MAX_POINTS = WinogradF3x3Transforms.ALPHA * WinogradF3x3Transforms.ALPHA;
 
   /** One filter's outputs of a block, tile² rows of tiles ({@link WinogradTileTransforms#output}); kept per thread. */
@@ -167,7 +211,7 @@ final class WinogradConvolution {
       ThreadLocal.withInitial(
           () -> new float[Math.max(
               Math.max(WinogradWeightGradient.transformsWorkSize(), Math.max(TRANSFORMS_4X4.workSize(), TRANSFORMS_2X2.workSize())),
-              Math.max(TRANSFORMS_5X5.workSize(), TRANSFORMS_F3X3.workSize()))]);
+              Math.max(TRANSFORMS_5X5.workSize(), Math.max(TRANSFORMS_F3X3.workSize(), TRANSFORMS_F5X5.workSize())))]);
 
   private WinogradConvolution() {}
 
@@ -196,11 +240,26 @@ final class WinogradConvolution {
    */
   static int outputTile(ConvShape s) {
     if (s.kernel() == 3) {
-      return 16L * tiles(s, 2) <= 36L * tiles(s, 4) ? 2 : 4;
+      long inTwos = 16L * tiles(s, 2);
+      long inFours = 36L * tiles(s, 4);
+      long inFives = fiveByFiveFits(s) ? 49L * tiles(s, 5) : Long.MAX_VALUE;
+      if (inTwos <= Math.min(inFours, inFives)) {
+        return 2;
+      }
+      return inFours <= inFives ? 4 : 5;
     }
     long inTwos = 36L * tiles(s, 2);
     long inThrees = 49L * tiles(s, 3);
     return inThrees < inTwos ? 3 : 2;
+  }
+
+  /**
+   * Whether 3×3 filters of {@code s} may take F(5×5, 3×3) ({@link #outputTile}), and their weight gradient its dual
+   * ({@link WinogradWeightGradient}): where a block's 49 V_ξ and M_ξ, for all of {@code s}'s filters, fit in {@value
+   * #FIVE_BY_FIVE_BLOCK_BYTES} bytes.
+   */
+  static boolean fiveByFiveFits(ConvShape s) {
+    return 49L * (s.groupInputs() + s.outChannels()) * blockColumns() * Float.BYTES <= FIVE_BY_FIVE_BLOCK_BYTES;
   }
 
   /** Points of the transform ({@code (outputTile + kernel − 1)²}): GEMMs per block of tiles. */
@@ -211,7 +270,11 @@ final class WinogradConvolution {
 
   private static WinogradTileTransforms transforms(ConvShape s) {
     if (s.kernel() == 3) {
-      return outputTile(s) == 2 ? TRANSFORMS_2X2 : TRANSFORMS_4X4;
+      return switch (outputTile(s)) {
+        case 2 -> TRANSFORMS_2X2;
+        case 4 -> TRANSFORMS_4X4;
+        default -> TRANSFORMS_F5X5;
+      };
     }
     return outputTile(s) == 3 ? TRANSFORMS_F3X3 : TRANSFORMS_5X5;
   }
@@ -304,7 +367,7 @@ final class WinogradConvolution {
     int points = points(s);
     int chunk = FILTER_CHUNK * mr;
     float[] staged = FILTER_STAGING.get();
-    double[] gg = new double[18];
+    double[] gg = new double[3 * WinogradF3x3Transforms.ALPHA];
     int tile = outputTile(s);
     double[][] g5x5 = tile == 3 ? G_F3X3 : G_5X5;
     for (int panel = 0; panel < rows; panel += mr) {
@@ -317,8 +380,10 @@ final class WinogradConvolution {
             int u = (q - q0) * mr + r - panel;
             if (s.kernel() == 3 && tile == 2) {
               transform3x3For2x2(weight, src, step, gg, staged, u, chunk);
-            } else if (s.kernel() == 3) {
+            } else if (s.kernel() == 3 && tile == 4) {
               transform3x3(weight, src, step, gg, staged, u, chunk);
+            } else if (s.kernel() == 3) {
+              transform3x3ByG(G_F5X5, weight, src, step, gg, staged, u, chunk);
             } else {
               transform5x5(g5x5, weight, src, step, staged, u, chunk);
             }
@@ -400,6 +465,37 @@ final class WinogradConvolution {
       packed[at + matrix] = (float) ((p + q + r) * 0.5);
       packed[at + 2 * matrix] = (float) ((p - q + r) * 0.5);
       packed[at + 3 * matrix] = (float) r;
+    }
+  }
+
+  /**
+   * One 3×3 filter's U = G g Gᵀ by the 7×3 {@code g} of F(5×5, 3×3) in float64, each of its 49 values rounded once, its
+   * taps from {@code weight[src + i · step]}, to {@code packed[u + ξ · matrix]}; {@code gg} is room for G g. Its sums
+   * written out, three terms each: through {@link #transform5x5}'s loops over the taps, the filters of
+   * AlexNet2012's conv3 took 8 ms a forward pass, on the calling thread while the other worker waited.
+   */
+  private static void transform3x3ByG(double[][] g, float[] weight, int src, int step, double[] gg, float[] packed, int u, int matrix) {
+    int alpha = g.length;
+    for (int k = 0; k < 3; k++) {
+      // Column k of G g, from column k of g's rows: at gg[3a + k].
+      double p = weight[src + k * step];
+      double q = weight[src + (3 + k) * step];
+      double r = weight[src + (6 + k) * step];
+      for (int a = 0; a < alpha; a++) {
+        double[] ga = g[a];
+        gg[3 * a + k] = ga[0] * p + ga[1] * q + ga[2] * r;
+      }
+    }
+    for (int a = 0; a < alpha; a++) {
+      // Row a of (G g) Gᵀ: row a of G g combined by each row of G.
+      double p = gg[3 * a];
+      double q = gg[3 * a + 1];
+      double r = gg[3 * a + 2];
+      int at = u + alpha * a * matrix;
+      for (int b = 0; b < alpha; b++) {
+        double[] gb = g[b];
+        packed[at + b * matrix] = (float) (gb[0] * p + gb[1] * q + gb[2] * r);
+      }
     }
   }
 

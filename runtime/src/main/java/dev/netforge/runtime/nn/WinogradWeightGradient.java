@@ -32,6 +32,13 @@ import java.util.Arrays;
  * F(4×4, 3×3)'s A ({@link WinogradF4x4Transforms}), 36 GEMMs, and dW[o, c] = Gᵀ M G with its G. 36 multiply-adds per
  * 4×4 tile where F(3×3, 2×2) takes 64.
  *
+ * <p>Where a block's V and M of F(5×5, 3×3) fit ({@link WinogradConvolution#fiveByFiveFits}) and 5×5 tiles of g take
+ * fewer multiplications still (the AlexNets' conv1 over its 55×55 phase planes: 5929 per input channel and filter
+ * where 4×4 tiles take 7056), 3×3 filters take the dual of F(5×5, 3×3), F(3×3, 5×5): g cut into 5×5 tiles against the
+ * 7×7 input tiles under them, Ĝ = A g Aᵀ with its A ({@link WinogradF5x5Transforms}), 49 GEMMs, and dW[o, c] = Gᵀ M
+ * G with its G ({@link WinogradConvolution#G_F5X5}). AlexNet2012's conv1 weight gradient (the layer alone, one
+ * tower's 48 filters, two threads, the best of 30): 59.2 → 55.4 ms.
+ *
  * <p>5×5 filters whose forward pass runs by F(3×3, 5×5) take its dual F(5×5, 3×3) the same way, with the same points
  * ({@link WinogradF3x3Transforms}): g cut into 3×3 tiles, each against the 7×7 input tile under it (the forward pass's
  * tiles and V), Ĝ = A g Aᵀ, 49 GEMMs, and dW[o, c] = Gᵀ M G with the forward pass's G. 49 multiply-adds per tile,
@@ -49,15 +56,20 @@ final class WinogradWeightGradient {
   private static final int BLOCK_PANELS = 4;
 
 
-  /** The columns of F(3×3, 5×5)'s G ({@link WinogradConvolution#G_F3X3}), rounded to float, for {@link #transformSums5x5}. */
-  private static final float[][] G_5X5_COLUMNS = new float[5][7];
+  /** The columns of F(3×3, 5×5)'s G ({@link WinogradConvolution#G_F3X3}), rounded to float, for {@link #transformSums7x7}. */
+  private static final float[][] G_5X5_COLUMNS = columns(WinogradConvolution.G_F3X3);
+  /** The columns of F(5×5, 3×3)'s G ({@link WinogradConvolution#G_F5X5}), rounded to float, for {@link #transformSums7x7}. */
+  private static final float[][] G_3X3_COLUMNS = columns(WinogradConvolution.G_F5X5);
 
-  static {
-    for (int a = 0; a < 7; a++) {
-      for (int k = 0; k < 5; k++) {
-        G_5X5_COLUMNS[k][a] = (float) WinogradConvolution.G_F3X3[a][k];
+  /** The columns of {@code g}, rounded to float. */
+  private static float[][] columns(double[][] g) {
+    float[][] columns = new float[g[0].length][g.length];
+    for (int a = 0; a < g.length; a++) {
+      for (int k = 0; k < g[0].length; k++) {
+        columns[k][a] = (float) g[a][k];
       }
     }
+    return columns;
   }
 
   /** F(4×4, 3×3)'s G's entries other than 0 and ±1 ({@link WinogradConvolution}'s javadoc), rounded to float. */
@@ -66,14 +78,15 @@ final class WinogradWeightGradient {
   private static final float TWELFTH = (float) (1 / 12.0);
   private static final float TWENTY_FOURTH = (float) (1 / 24.0);
 
-  /** {@link #transformSums5x5}' room for one input channel's Gᵀ M, {@link #transformSums4x4}' for one filter's; one per thread. */
+  /** {@link #transformSums7x7}' room for one input channel's Gᵀ M, {@link #transformSums4x4}' for one filter's; one per thread. */
   private static final ThreadLocal<float[]> SUMS_WORK = ThreadLocal.withInitial(() -> new float[0]);
 
   private WinogradWeightGradient() {}
 
   /** Floats of the {@code work} array its transforms take ({@link WinogradConvolution#transformWork}). */
   static int transformsWorkSize() {
-    int dual = Math.max(WinogradConvolution.TRANSFORMS_4X4.workSize(), WinogradConvolution.TRANSFORMS_F3X3.workSize());
+    int dual = Math.max(WinogradConvolution.TRANSFORMS_4X4.workSize(),
+        Math.max(WinogradConvolution.TRANSFORMS_F3X3.workSize(), WinogradConvolution.TRANSFORMS_F5X5.workSize()));
     return Math.max(WinogradConvolution.TRANSFORMS_2X2.workSize(), dual);
   }
 
@@ -89,7 +102,8 @@ final class WinogradWeightGradient {
 
   /**
    * The side of the gradient's tiles: for 3×3 filters the 4 of F(3×3, 4×4) where its 36 multiplications per tile take
-   * fewer than F(3×3, 2×2)'s 16 per 2×2 tile (planes of 3×3 and from 7×7 on), else 2; the 3 of F(5×5, 3×3). The
+   * fewer than F(3×3, 2×2)'s 16 per 2×2 tile (planes of 3×3 and from 7×7 on), else 2, or the 5 of F(3×3, 5×5) where
+   * it fits and its 49 take fewer than both; the 3 of F(5×5, 3×3). The
    * AlexNets' 13×13 planes take 576 per input channel and filter in 4×4 tiles where 2×2 ones take 784, their conv1's
    * 55×55 phase planes ({@link PhasePlanes}) 7056 where they take 12544. Measured (AlexNetTorchvision, docs/performance.md,
    * session 33): conv1's weight gradient 127–136 ms in 2×2 tiles, 101–112 in 4×4 (the layer alone); conv3–conv5's
@@ -101,7 +115,13 @@ final class WinogradWeightGradient {
     if (s.kernel() == 5) {
       return 3;
     }
-    return 36L * WinogradConvolution.tiles(s, 4) < 16L * WinogradConvolution.tiles(s, 2) ? 4 : 2;
+    long inTwos = 16L * WinogradConvolution.tiles(s, 2);
+    long inFours = 36L * WinogradConvolution.tiles(s, 4);
+    long inFives = WinogradConvolution.fiveByFiveFits(s) ? 49L * WinogradConvolution.tiles(s, 5) : Long.MAX_VALUE;
+    if (inTwos <= Math.min(inFours, inFives)) {
+      return 2;
+    }
+    return inFours <= inFives ? 4 : 5;
   }
 
   /** Points of the transform, (tile + kernel − 1)²: GEMMs per block of tiles. */
@@ -111,14 +131,18 @@ final class WinogradWeightGradient {
   }
 
   /**
-   * F(3×3, 2×2)'s transforms or F(4×4, 3×3)'s for 3×3 filters; for 5×5 ones F(3×3, 5×5)'s: the duals take the forward
-   * algorithms' as they are.
+   * F(3×3, 2×2)'s transforms, F(4×4, 3×3)'s or F(5×5, 3×3)'s for 3×3 filters; for 5×5 ones F(3×3, 5×5)'s: the duals
+   * take the forward algorithms' as they are.
    */
   private static WinogradGradientTransform transforms(ConvShape s) {
     if (s.kernel() == 5) {
       return WinogradConvolution.TRANSFORMS_F3X3;
     }
-    return tile(s) == 4 ? WinogradConvolution.TRANSFORMS_4X4 : WinogradConvolution.TRANSFORMS_2X2;
+    return switch (tile(s)) {
+      case 2 -> WinogradConvolution.TRANSFORMS_2X2;
+      case 4 -> WinogradConvolution.TRANSFORMS_4X4;
+      default -> WinogradConvolution.TRANSFORMS_F5X5;
+    };
   }
 
   /** Tiles per block. */
@@ -213,7 +237,9 @@ final class WinogradWeightGradient {
       }
     }
     if (s.kernel() == 5) {
-      transformSums5x5(s, sums, sumMatrix, outCount, dW, dWOff);
+      transformSums7x7(s, G_5X5_COLUMNS, sums, sumMatrix, outCount, dW, dWOff);
+    } else if (tile == 5) {
+      transformSums7x7(s, G_3X3_COLUMNS, sums, sumMatrix, outCount, dW, dWOff);
     } else if (tile == 4) {
       transformSums4x4(s, sums, sumMatrix, outCount, dW, dWOff);
     } else {
@@ -297,12 +323,14 @@ final class WinogradWeightGradient {
   }
 
   /**
-   * {@code dW[o, c] = Gᵀ M G} from F(5×5, 3×3)'s 49 sums {@code Mᵀ_ξ[c, o]}, with F(3×3, 5×5)'s G ({@link
-   * WinogradConvolution#G_F3X3}) rounded to float. Input channel by input channel, every filter at once, so that the
-   * innermost loops run along rows of the sums: one filter and channel at a time in float64, its 49 sums 49 kB apart,
-   * this took 13% of conv2's weight gradient in a JFR (AlexNetTorchvision's, the layer alone), now 6%.
+   * {@code dW[o, c] = Gᵀ M G} from the 49 sums {@code Mᵀ_ξ[c, o]} of F(5×5, 3×3) or F(3×3, 5×5), with the G of the
+   * forward algorithm they are the duals of (F(3×3, 5×5)'s {@link WinogradConvolution#G_F3X3}, F(5×5, 3×3)'s {@link
+   * WinogradConvolution#G_F5X5}) rounded to float, by its {@code columns}. Input channel by input channel, every
+   * filter at once, so that the innermost loops run along rows of the sums: one filter and channel at a time in
+   * float64, its 49 sums 49 kB apart, this took 13% of conv2's weight gradient in a JFR (AlexNetTorchvision's, the
+   * layer alone), now 6%.
    */
-  private static void transformSums5x5(ConvShape s, float[] sums, int matrix, int outCount, float[] dW, int dWOff) {
+  private static void transformSums7x7(ConvShape s, float[][] columns, float[] sums, int matrix, int outCount, float[] dW, int dWOff) {
     int taps = s.kernel();
     int patch = s.patch();
     // Gᵀ M of one input channel: row ky, column b of filter o at gm[(7ky + b) · outCount + o]; then one tap of every
@@ -312,12 +340,12 @@ final class WinogradWeightGradient {
     for (int c = 0; c < s.groupInputs(); c++) {
       for (int ky = 0; ky < taps; ky++) {
         for (int b = 0; b < 7; b++) {
-          combine(G_5X5_COLUMNS[ky], sums, c * outCount + b * matrix, 7 * matrix, gm, (7 * ky + b) * outCount, outCount);
+          combine(columns[ky], sums, c * outCount + b * matrix, 7 * matrix, gm, (7 * ky + b) * outCount, outCount);
         }
       }
       for (int ky = 0; ky < taps; ky++) {
         for (int kx = 0; kx < taps; kx++) {
-          combine(G_5X5_COLUMNS[kx], gm, 7 * ky * outCount, outCount, gm, tap, outCount);
+          combine(columns[kx], gm, 7 * ky * outCount, outCount, gm, tap, outCount);
           int at = dWOff + c * taps * taps + taps * ky + kx;
           for (int o = 0; o < outCount; o++) {
             dW[at + o * patch] = gm[tap + o];
@@ -387,7 +415,7 @@ final class WinogradWeightGradient {
     to[at + 2 * step] = SIXTH * (r - p) + m5;
   }
 
-  /** This thread's {@link #transformSums5x5} and {@link #transformSums4x4} room, grown to {@code size}. */
+  /** This thread's {@link #transformSums7x7} and {@link #transformSums4x4} room, grown to {@code size}. */
   private static float[] sumsWork(int size) {
     float[] work = SUMS_WORK.get();
     if (work.length < size) {

@@ -20,6 +20,20 @@ final class TransformFixtures {
     {0, 4, 0, -5, 0, 1},
   };
 
+  /**
+   * Bᵀ of the Toom–Cook points 0, 1, −1, ½, −½, 2 and ∞: the input transform of F(3×3, 5×5) and of F(5×5, 3×3), 7×7
+   * tiles.
+   */
+  static final double[][] BT_7X7 = {
+    {-1 / 2.0, 1 / 4.0, 5 / 2.0, -5 / 4.0, -2, 1, 0},
+    {0, 1 / 2.0, 1 / 4.0, -9 / 4.0, -1, 1, 0},
+    {0, -1 / 2.0, 3 / 4.0, 7 / 4.0, -3, 1, 0},
+    {0, 1, 3 / 2.0, -2, -3 / 2.0, 1, 0},
+    {0, -1, 5 / 2.0, 0, -5 / 2.0, 1, 0},
+    {0, 1 / 4.0, 0, -5 / 4.0, 0, 1, 0},
+    {0, -1 / 2.0, 1 / 4.0, 5 / 2.0, -5 / 4.0, -2, 1},
+  };
+
   private TransformFixtures() {}
 
   /** {@code rows × width} values of every sign and scale (a Gaussian times e to a Gaussian's power). */

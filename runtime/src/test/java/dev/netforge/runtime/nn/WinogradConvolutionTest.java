@@ -8,6 +8,7 @@ import dev.netforge.runtime.Parallel;
 import dev.netforge.runtime.Parameter;
 import dev.netforge.runtime.Rng;
 import dev.netforge.runtime.Scratch;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -36,6 +37,10 @@ class WinogradConvolutionTest {
     "3, 128, 4, 3, 256, 2, 1, 5, 1",
     // 7×7 outputs: the weight gradient by F(3×3, 4×4), over two leaves
     "3, 128, 7, 7, 256, 1, 1, 34, 1",
+    // few enough channels for F(5×5, 3×3) and its dual F(3×3, 5×5) (WinogradConvolution.fiveByFiveFits): 13×13 in
+    // 3×3 tiles of 5, and 14×13 with partial tiles, grouped
+    "3, 64, 13, 13, 128, 1, 1, 3, 1",
+    "3, 128, 14, 13, 256, 1, 2, 3, 1",
     "5, 64, 13, 13, 256, 2, 1, 3, 1",
     "5, 64, 7, 6, 256, 2, 1, 35, 1",
     "5, 128, 9, 7, 256, 1, 2, 2, 1",
@@ -203,5 +208,25 @@ class WinogradConvolutionTest {
       values[i] = (float) rng.nextGaussian();
     }
     return values;
+  }
+
+  /**
+   * The output tiles of 3×3 filters: the fewest multiplications per input channel and filter, F(5×5, 3×3) only where
+   * a block's V and M fit ({@link WinogradConvolution#fiveByFiveFits}), ties to the smaller tile.
+   */
+  @Test
+  void threeByThreeFiltersTakeTheTileWithTheFewestMultiplicationsThatFits() {
+    // 13×13: 2×2 tiles 784, 4×4 576, 5×5 441.
+    assertEquals(5, WinogradConvolution.outputTile(sameSize(64, 13, 128)), "13×13, 64 into 128");
+    assertEquals(4, WinogradConvolution.outputTile(sameSize(256, 13, 384)), "13×13, 256 into 384 (AlexNet2012's conv3)");
+    // 6×6: 144 in 2×2 tiles and in 4×4, 196 in 5×5.
+    assertEquals(2, WinogradConvolution.outputTile(sameSize(64, 6, 128)), "6×6");
+    // 7×7: 4×4 tiles 144, 5×5 196.
+    assertEquals(4, WinogradConvolution.outputTile(sameSize(64, 7, 128)), "7×7");
+  }
+
+  /** A 3×3 stride-1 convolution that keeps its planes' size. */
+  private static ConvShape sameSize(int inChannels, int side, int outChannels) {
+    return new ConvShape(inChannels, side, side, outChannels, side, side, 3, 1, 1, inChannels);
   }
 }

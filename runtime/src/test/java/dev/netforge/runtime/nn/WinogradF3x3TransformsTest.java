@@ -20,15 +20,6 @@ class WinogradF3x3TransformsTest {
   private static final int WIDTH = 20;
   private static final int MATRIX = 1000;
 
-  private static final double[][] BT = {
-    {-1 / 2.0, 1 / 4.0, 5 / 2.0, -5 / 4.0, -2, 1, 0},
-    {0, 1 / 2.0, 1 / 4.0, -9 / 4.0, -1, 1, 0},
-    {0, -1 / 2.0, 3 / 4.0, 7 / 4.0, -3, 1, 0},
-    {0, 1, 3 / 2.0, -2, -3 / 2.0, 1, 0},
-    {0, -1, 5 / 2.0, 0, -5 / 2.0, 1, 0},
-    {0, 1 / 4.0, 0, -5 / 4.0, 0, 1, 0},
-    {0, -1 / 2.0, 1 / 4.0, 5 / 2.0, -5 / 4.0, -2, 1},
-  };
   private static final double[][] AT = {
     {1, 1, 1, 1, 1, 1, 0},
     {0, 1, -1, 1 / 2.0, -1 / 2.0, 2, 0},
@@ -63,7 +54,7 @@ class WinogradF3x3TransformsTest {
   /** {@code out [(left g leftᵀ) ⊙ (Bᵀ d B)] outᵀ}, in float64. */
   private static double[][] bilinear(double[][] left, double[][] g, double[][] d, double[][] out) {
     double[][] u = TransformFixtures.sandwich(left, g);
-    double[][] v = TransformFixtures.sandwich(BT, d);
+    double[][] v = TransformFixtures.sandwich(TransformFixtures.BT_7X7, d);
     double[][] m = new double[7][7];
     for (int i = 0; i < 7; i++) {
       for (int k = 0; k < 7; k++) {
@@ -164,7 +155,7 @@ class WinogradF3x3TransformsTest {
           bound = Math.max(bound, Math.abs(d[i][k]));
         }
       }
-      double[][] v = TransformFixtures.sandwich(BT, d);
+      double[][] v = TransformFixtures.sandwich(TransformFixtures.BT_7X7, d);
       for (int xi = 0; xi < 49; xi++) {
         // Bᵀ's rows sum to at most 8 in magnitude: 100 · bound bounds every partial sum.
         assertEquals(v[xi / 7][xi % 7], results[0][7 + xi * MATRIX + j], 100 * bound * 0x1p-20, "V[" + xi + "] of tile " + j);
