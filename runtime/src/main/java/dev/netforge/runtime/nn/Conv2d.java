@@ -30,10 +30,10 @@ import java.util.Arrays;
  * Where many input channels meet many filters in a 3×3 stride-1 convolution ({@link WinogradConvolution#applies}: the
  * AlexNets' conv3–conv5), all three run by Winograd's algorithms instead: the forward pass and the input gradient as
  * {@link WinogradConvolution}s by F(4×4, 3×3), 36 multiplications per 4×4 output tile where these take 144 (by F(2×2,
- * 3×3), 16 per 2×2 tile, on planes where that takes no more: MiniAlexNet's 6×6; by F(5×5, 3×3), 49 per 5×5 tile,
- * where that takes fewer and few enough channels meet), the weight gradient per leaf by {@link
- * WinogradWeightGradient}'s F(3×3, 2×2), 16 per 2×2 tile of g where dW above takes 36 (or the duals of F(4×4, 3×3)
- * and F(5×5, 3×3) on larger planes).
+ * 3×3), 16 per 2×2 tile, or F(3×3, 3×3), 25 per 3×3 tile, on planes where that takes fewer: MiniAlexNet's 6×6 by
+ * F(3×3, 3×3); by F(5×5, 3×3), 49 per 5×5 tile, where that takes fewer and few enough channels meet), the weight
+ * gradient per leaf by {@link WinogradWeightGradient}'s F(3×3, 2×2), 16 per 2×2 tile of g where dW above takes 36
+ * (or the duals of F(4×4, 3×3) and F(5×5, 3×3) on larger planes).
  * In a 5×5 one (the AlexNets' conv2) the forward pass and the input gradient do, by F(3×3, 5×5) with 49
  * multiplications per 3×3 output tile where these take 225, and the weight gradient by its dual F(5×5, 3×3), 49 per
  * 3×3 tile of g; on planes where 2×2 tiles waste less, the forward pass and the input gradient take F(2×2, 5×5) with

@@ -27,9 +27,14 @@ import java.util.Arrays;
  * packed column panels, as {@link Im2col} writes patches. Partial tiles at the right and bottom edges read zeros and
  * their outputs beyond the plane are dropped: a 13×13 plane takes 16 tiles, 576 multiplications per input channel and
  * filter where F(2×2, 3×3), which this class ran everywhere until session 18, took 784 (49 tiles of 16) and the
- * direct convolution 1521. On planes where F(2×2, 3×3) takes no more multiplications (1, 2, 5 and 6 a side: a 6×6
- * plane takes 144 either way) it runs that instead ({@link #outputTile}; {@link WinogradTransforms}): its 4×4
- * transforms cost less, and it rounds less.
+ * direct convolution 1521. On planes where F(2×2, 3×3) takes no more multiplications (1 and 2 a side) it runs that
+ * instead ({@link #outputTile}; {@link WinogradTransforms}): its 4×4 transforms cost less, and it rounds less. Where
+ * 3×3 tiles take fewer (3, 5, 6 and 9 a side: a 6×6 plane takes 100 where 2×2 and 4×4 tiles take 144) it runs F(3×3,
+ * 3×3), 5×5 input tiles of the points 0, 1, −1, 2 and ∞ ({@link WinogradF3x3For3x3Transforms}), with G's rows ½(1, 0,
+ * 0), −½(1, 1, 1), −⅙(1, −1, 1), ⅙(1, 2, 4) and (0, 0, 1). Its float32 error lies between the two others': in a
+ * float64-checked numpy simulation of 128 channels into 96 of 6×6 (Gaussian inputs, He-scaled weights, three draws)
+ * at most 1.5·10⁻⁵ (rms 1.9·10⁻⁶), F(2×2, 3×3) 2.1·10⁻⁶ and F(4×4, 3×3) 4.2·10⁻⁵; of 384 into 128, 5.1·10⁻⁵ at most
+ * against F(4×4, 3×3)'s 4.6·10⁻⁵.
  *
  * <p>A 5×5 stride-1 convolution can run the same way by F(2×2, 5×5), with the same 6×6 input tiles and Bᵀ: 36
  * multiplications per 2×2 tile and input channel where the direct convolution takes 100 ({@link
@@ -146,6 +151,7 @@ final class WinogradConvolution {
   static final WinogradF3x3Transforms TRANSFORMS_F3X3 = WinogradF3x3Transforms.forThisJvm();
   /** F(5×5, 3×3)'s transforms, whose dual F(3×3, 5×5) {@link WinogradWeightGradient} takes too. */
   static final WinogradF5x5Transforms TRANSFORMS_F5X5 = WinogradF5x5Transforms.forThisJvm();
+  private static final WinogradF3x3For3x3Transforms TRANSFORMS_3X3_FOR_3X3 = WinogradF3x3For3x3Transforms.forThisJvm();
 
   /** F(2×2, 5×5)'s G, as the class javadoc writes it; the filters are transformed in float64 and rounded once. */
   private static final double[][] G_5X5 = {
@@ -211,7 +217,8 @@ final class WinogradConvolution {
       ThreadLocal.withInitial(
           () -> new float[Math.max(
               Math.max(WinogradWeightGradient.transformsWorkSize(), Math.max(TRANSFORMS_4X4.workSize(), TRANSFORMS_2X2.workSize())),
-              Math.max(TRANSFORMS_5X5.workSize(), Math.max(TRANSFORMS_F3X3.workSize(), TRANSFORMS_F5X5.workSize())))]);
+              Math.max(Math.max(TRANSFORMS_5X5.workSize(), TRANSFORMS_3X3_FOR_3X3.workSize()),
+                  Math.max(TRANSFORMS_F3X3.workSize(), TRANSFORMS_F5X5.workSize())))]);
 
   private WinogradConvolution() {}
 
@@ -233,20 +240,25 @@ final class WinogradConvolution {
   }
 
   /**
-   * The side of the output tiles this class computes for {@code s}'s filters: for 3×3 ones 2 where that takes no more
-   * multiplications than 4 (planes of 1, 2, 5 and 6 a side: MiniAlexNet's 6×6 conv3–conv5 take 144 per input channel
-   * and filter either way, and F(2×2, 3×3)'s 4×4 transforms cost less than F(4×4, 3×3)'s 6×6 ones), else 4; for 5×5
-   * ones 3 where that takes fewer multiplications than 2 (the class javadoc).
+   * The side of the output tiles this class computes for {@code s}'s filters: for 3×3 ones the fewest multiplications
+   * per input channel and filter, the smaller tile on a tie (its transforms cost less, and it rounds less): 2, 3, 4,
+   * or 5 where {@link #fiveByFiveFits} (MiniAlexNet's 6×6 conv3–conv5 take 100 in 3×3 tiles, 144 in 2×2 or 4×4, 196
+   * in 5×5; the AlexNets' 13×13 576 in 4×4, 625 in 3×3); for 5×5 ones 3 where that takes fewer multiplications than 2
+   * (the class javadoc).
    */
   static int outputTile(ConvShape s) {
     if (s.kernel() == 3) {
-      long inTwos = 16L * tiles(s, 2);
-      long inFours = 36L * tiles(s, 4);
-      long inFives = fiveByFiveFits(s) ? 49L * tiles(s, 5) : Long.MAX_VALUE;
-      if (inTwos <= Math.min(inFours, inFives)) {
-        return 2;
+      int best = 2;
+      long fewest = 16L * tiles(s, 2);
+      for (int tile = 3; tile <= 5; tile++) {
+        long alpha = tile + 2;
+        long multiplications = alpha * alpha * tiles(s, tile);
+        if (multiplications < fewest && (tile < 5 || fiveByFiveFits(s))) {
+          best = tile;
+          fewest = multiplications;
+        }
       }
-      return inFours <= inFives ? 4 : 5;
+      return best;
     }
     long inTwos = 36L * tiles(s, 2);
     long inThrees = 49L * tiles(s, 3);
@@ -272,6 +284,7 @@ final class WinogradConvolution {
     if (s.kernel() == 3) {
       return switch (outputTile(s)) {
         case 2 -> TRANSFORMS_2X2;
+        case 3 -> TRANSFORMS_3X3_FOR_3X3;
         case 4 -> TRANSFORMS_4X4;
         default -> TRANSFORMS_F5X5;
       };
@@ -380,6 +393,8 @@ final class WinogradConvolution {
             int u = (q - q0) * mr + r - panel;
             if (s.kernel() == 3 && tile == 2) {
               transform3x3For2x2(weight, src, step, gg, staged, u, chunk);
+            } else if (s.kernel() == 3 && tile == 3) {
+              transform3x3For3x3(weight, src, step, gg, staged, u, chunk);
             } else if (s.kernel() == 3 && tile == 4) {
               transform3x3(weight, src, step, gg, staged, u, chunk);
             } else if (s.kernel() == 3) {
@@ -465,6 +480,39 @@ final class WinogradConvolution {
       packed[at + matrix] = (float) ((p + q + r) * 0.5);
       packed[at + 2 * matrix] = (float) ((p - q + r) * 0.5);
       packed[at + 3 * matrix] = (float) r;
+    }
+  }
+
+  /**
+   * One 3×3 filter's U = G g Gᵀ of F(3×3, 3×3), G's rows ½(1, 0, 0), −½(1, 1, 1), −⅙(1, −1, 1), ⅙(1, 2, 4) and (0, 0,
+   * 1) written out, in float64, each of its 25 values rounded once, its taps from {@code weight[src + i · step]}, to
+   * {@code packed[u + ξ · matrix]}; {@code gg} is room for G g. Through {@link #transform3x3ByG}'s loops over G's rows
+   * the filter transform took a fifth of MiniAlexNet's conv3 forward pass, on the calling thread while the other
+   * worker waited.
+   */
+  private static void transform3x3For3x3(float[] weight, int src, int step, double[] gg, float[] packed, int u, int matrix) {
+    for (int k = 0; k < 3; k++) {
+      // Column k of G g, from column k of g's rows: at gg[3a + k].
+      double p = weight[src + k * step];
+      double q = weight[src + (3 + k) * step];
+      double r = weight[src + (6 + k) * step];
+      gg[k] = p * 0.5;
+      gg[3 + k] = (p + q + r) * -0.5;
+      gg[6 + k] = (p - q + r) * MINUS_SIXTH;
+      gg[9 + k] = (p + 2 * q + 4 * r) * SIXTH;
+      gg[12 + k] = r;
+    }
+    for (int a = 0; a < 5; a++) {
+      // Row a of (G g) Gᵀ: row a of G g combined the same way.
+      double p = gg[3 * a];
+      double q = gg[3 * a + 1];
+      double r = gg[3 * a + 2];
+      int at = u + 5 * a * matrix;
+      packed[at] = (float) (p * 0.5);
+      packed[at + matrix] = (float) ((p + q + r) * -0.5);
+      packed[at + 2 * matrix] = (float) ((p - q + r) * MINUS_SIXTH);
+      packed[at + 3 * matrix] = (float) ((p + 2 * q + 4 * r) * SIXTH);
+      packed[at + 4 * matrix] = (float) r;
     }
   }
 

@@ -219,10 +219,12 @@ class WinogradConvolutionTest {
     // 13×13: 2×2 tiles 784, 4×4 576, 5×5 441.
     assertEquals(5, WinogradConvolution.outputTile(sameSize(64, 13, 128)), "13×13, 64 into 128");
     assertEquals(4, WinogradConvolution.outputTile(sameSize(256, 13, 384)), "13×13, 256 into 384 (AlexNet2012's conv3)");
-    // 6×6: 144 in 2×2 tiles and in 4×4, 196 in 5×5.
-    assertEquals(2, WinogradConvolution.outputTile(sameSize(64, 6, 128)), "6×6");
-    // 7×7: 4×4 tiles 144, 5×5 196.
+    // 6×6: 144 in 2×2 tiles and in 4×4, 100 in 3×3, 196 in 5×5.
+    assertEquals(3, WinogradConvolution.outputTile(sameSize(64, 6, 128)), "6×6");
+    // 7×7: 3×3 tiles 225, 4×4 144, 5×5 196.
     assertEquals(4, WinogradConvolution.outputTile(sameSize(64, 7, 128)), "7×7");
+    // 2×2: one tile, 16 multiplications in 2×2, 25 in 3×3.
+    assertEquals(2, WinogradConvolution.outputTile(sameSize(64, 2, 128)), "2×2");
   }
 
   /** A 3×3 stride-1 convolution that keeps its planes' size. */
