@@ -1,5 +1,7 @@
 package dev.netforge.runtime.nn;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import dev.netforge.runtime.Rng;
 
 /**
@@ -83,5 +85,48 @@ final class TransformFixtures {
       }
     }
     return t;
+  }
+
+  /** A {@code side × side} matrix of Gaussian values. */
+  static double[][] gaussian(Rng rng, int side) {
+    double[][] m = new double[side][side];
+    for (double[] row : m) {
+      for (int i = 0; i < side; i++) {
+        row[i] = rng.nextGaussian();
+      }
+    }
+    return m;
+  }
+
+  /** {@code out [(left g leftᵀ) ⊙ (bt d btᵀ)] outᵀ} in float64: a Winograd algorithm as its matrices define it. */
+  static double[][] bilinear(double[][] bt, double[][] left, double[][] g, double[][] d, double[][] out) {
+    double[][] u = sandwich(left, g);
+    double[][] v = sandwich(bt, d);
+    double[][] m = new double[u.length][u.length];
+    for (int i = 0; i < u.length; i++) {
+      for (int k = 0; k < u.length; k++) {
+        m[i][k] = u[i][k] * v[i][k];
+      }
+    }
+    return sandwich(out, m);
+  }
+
+  /**
+   * That {@code y} is the correlation of {@code d} with {@code g}, y[i][k] = Σ d[i + a][k + b] · g[a][b], within
+   * float64 rounding.
+   */
+  static void assertCorrelation(double[][] d, double[][] g, double[][] y, String name) {
+    assertEquals(d.length - g.length + 1, y.length, name + "'s side");
+    for (int i = 0; i < y.length; i++) {
+      for (int k = 0; k < y.length; k++) {
+        double expected = 0;
+        for (int a = 0; a < g.length; a++) {
+          for (int b = 0; b < g.length; b++) {
+            expected += d[i + a][k + b] * g[a][b];
+          }
+        }
+        assertEquals(expected, y[i][k], 1e-12 * (1 + Math.abs(expected)), name + "[" + i + "][" + k + "]");
+      }
+    }
   }
 }

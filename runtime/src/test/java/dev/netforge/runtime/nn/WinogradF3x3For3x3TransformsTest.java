@@ -45,48 +45,9 @@ class WinogradF3x3For3x3TransformsTest {
   @Test
   void theMatricesComputeTheCorrelation() {
     Rng rng = new Rng(35);
-    double[][] d = gaussian(rng, 5);
-    double[][] g = gaussian(rng, 3);
-    assertCorrelation(d, g, bilinear(G, g, d, AT), "Y");
-  }
-
-  /** {@code out [(left g leftᵀ) ⊙ (Bᵀ d B)] outᵀ}, in float64. */
-  private static double[][] bilinear(double[][] left, double[][] g, double[][] d, double[][] out) {
-    double[][] u = TransformFixtures.sandwich(left, g);
-    double[][] v = TransformFixtures.sandwich(BT, d);
-    double[][] m = new double[5][5];
-    for (int i = 0; i < 5; i++) {
-      for (int k = 0; k < 5; k++) {
-        m[i][k] = u[i][k] * v[i][k];
-      }
-    }
-    return TransformFixtures.sandwich(out, m);
-  }
-
-  /** That {@code y} is the correlation of the 5×5 {@code d} with {@code g}: y[i][k] = Σ d[i + a][k + b] · g[a][b]. */
-  private static void assertCorrelation(double[][] d, double[][] g, double[][] y, String name) {
-    assertEquals(6 - g.length, y.length, name + "'s side");
-    for (int i = 0; i < y.length; i++) {
-      for (int k = 0; k < y.length; k++) {
-        double expected = 0;
-        for (int a = 0; a < g.length; a++) {
-          for (int b = 0; b < g.length; b++) {
-            expected += d[i + a][k + b] * g[a][b];
-          }
-        }
-        assertEquals(expected, y[i][k], 1e-12 * (1 + Math.abs(expected)), name + "[" + i + "][" + k + "]");
-      }
-    }
-  }
-
-  private static double[][] gaussian(Rng rng, int side) {
-    double[][] m = new double[side][side];
-    for (double[] row : m) {
-      for (int i = 0; i < side; i++) {
-        row[i] = rng.nextGaussian();
-      }
-    }
-    return m;
+    double[][] d = TransformFixtures.gaussian(rng, 5);
+    double[][] g = TransformFixtures.gaussian(rng, 3);
+    TransformFixtures.assertCorrelation(d, g, TransformFixtures.bilinear(BT, G, g, d, AT), "Y");
   }
 
   @Test

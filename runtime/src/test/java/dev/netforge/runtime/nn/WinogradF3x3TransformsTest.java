@@ -38,55 +38,18 @@ class WinogradF3x3TransformsTest {
   @Test
   void theMatricesComputeTheCorrelation() {
     Rng rng = new Rng(35);
-    double[][] d = gaussian(rng, 7);
-    double[][] g = gaussian(rng, 5);
-    assertCorrelation(d, g, bilinear(G, g, d, AT), "Y");
+    double[][] d = TransformFixtures.gaussian(rng, 7);
+    double[][] g = TransformFixtures.gaussian(rng, 5);
+    TransformFixtures.assertCorrelation(d, g, TransformFixtures.bilinear(TransformFixtures.BT_7X7, G, g, d, AT), "Y");
   }
 
   @Test
   void theDualComputesTheWeightGradientsCorrelation() {
     Rng rng = new Rng(53);
-    double[][] d = gaussian(rng, 7);
-    double[][] g = gaussian(rng, 3);
-    assertCorrelation(d, g, bilinear(TransformFixtures.transpose(AT), g, d, TransformFixtures.transpose(G)), "dW");
-  }
-
-  /** {@code out [(left g leftᵀ) ⊙ (Bᵀ d B)] outᵀ}, in float64. */
-  private static double[][] bilinear(double[][] left, double[][] g, double[][] d, double[][] out) {
-    double[][] u = TransformFixtures.sandwich(left, g);
-    double[][] v = TransformFixtures.sandwich(TransformFixtures.BT_7X7, d);
-    double[][] m = new double[7][7];
-    for (int i = 0; i < 7; i++) {
-      for (int k = 0; k < 7; k++) {
-        m[i][k] = u[i][k] * v[i][k];
-      }
-    }
-    return TransformFixtures.sandwich(out, m);
-  }
-
-  /** That {@code y} is the correlation of the 7×7 {@code d} with {@code g}: y[i][k] = Σ d[i + a][k + b] · g[a][b]. */
-  private static void assertCorrelation(double[][] d, double[][] g, double[][] y, String name) {
-    for (int i = 0; i < y.length; i++) {
-      for (int k = 0; k < y.length; k++) {
-        double expected = 0;
-        for (int a = 0; a < g.length; a++) {
-          for (int b = 0; b < g.length; b++) {
-            expected += d[i + a][k + b] * g[a][b];
-          }
-        }
-        assertEquals(expected, y[i][k], 1e-12 * (1 + Math.abs(expected)), name + "[" + i + "][" + k + "]");
-      }
-    }
-  }
-
-  private static double[][] gaussian(Rng rng, int side) {
-    double[][] m = new double[side][side];
-    for (double[] row : m) {
-      for (int i = 0; i < side; i++) {
-        row[i] = rng.nextGaussian();
-      }
-    }
-    return m;
+    double[][] d = TransformFixtures.gaussian(rng, 7);
+    double[][] g = TransformFixtures.gaussian(rng, 3);
+    double[][] dw = TransformFixtures.bilinear(TransformFixtures.BT_7X7, TransformFixtures.transpose(AT), g, d, TransformFixtures.transpose(G));
+    TransformFixtures.assertCorrelation(d, g, dw, "dW");
   }
 
   @Test
