@@ -8,9 +8,10 @@ import jdk.incubator.vector.VectorSpecies;
  * A vector of pixels at a time through the whole formula: the window's squares (or, backward, its {@code work})
  * summed in a register and 1/d, its power and the output computed from it, so each output is written once. Before, the
  * forward pass wrote the squares, their window sums and the outputs in three passes over the tower and the backward
- * pass its work, window sums and gradients in three. Pixels past the last whole vector go to the scalar loops, which
- * compute in the same order; a β other than 0.75 takes the scalar path (its {@code Math.pow} has no vector twin with
- * the same bits). Loaded only when {@code jdk.incubator.vector} is present.
+ * pass its work, window sums and gradients in three. Pixels past the last whole vector take one more vector that ends
+ * at the plane's end ({@link #vectors}); in planes of fewer pixels than a vector, or where an output overwrites an
+ * input, they go to the scalar loops, which compute in the same order. A β other than 0.75 takes the scalar path (its
+ * {@code Math.pow} has no vector twin with the same bits). Loaded only when {@code jdk.incubator.vector} is present.
  */
 final class VectorLrnKernel implements LrnKernel {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -30,13 +31,14 @@ final class VectorLrnKernel implements LrnKernel {
       int out = base + c * plane;
       int lo = base + s.windowFirst(c) * plane;
       int hi = base + s.windowLast(c) * plane;
-      int i = 0;
-      for (; i + L <= plane; i += L) {
+      int vectors = vectors(plane, b == a || inverse == a);
+      for (int v = 0; v < vectors; v++) {
+        int i = start(v, plane);
         FloatVector e = ONE.div(windowSum(a, lo, hi, plane, i, true).mul(s.alpha()).add(s.k()));
         e.intoArray(inverse, out + i);
         FloatVector.fromArray(S, a, out + i).mul(power(e)).intoArray(b, out + i);
       }
-      scalar.forwardPixels(s, c, a, b, inverse, base, i, plane);
+      scalar.forwardPixels(s, c, a, b, inverse, base, scalarFrom(vectors, plane), plane);
     }
   }
 
@@ -53,8 +55,9 @@ final class VectorLrnKernel implements LrnKernel {
     for (int c = ready; c < (tower + 1) * s.towerChannels(); c++) {
       for (; ready <= s.windowLast(c); ready++) {
         int w = ready * plane;
-        int i = 0;
-        for (; i + L <= plane; i += L) {
+        int vectors = vectors(plane, false);
+        for (int v = 0; v < vectors; v++) {
+          int i = start(v, plane);
           FloatVector e = FloatVector.fromArray(S, inverse, base + w + i);
           FloatVector p = power(e);
           p.intoArray(powers, w + i);
@@ -63,21 +66,42 @@ final class VectorLrnKernel implements LrnKernel {
               .mul(e)
               .intoArray(work, w + i);
         }
-        scalar.workPixels(s, ready, a, inverse, g, work, powers, base, i, plane);
+        scalar.workPixels(s, ready, a, inverse, g, work, powers, base, scalarFrom(vectors, plane), plane);
       }
       int out = base + c * plane;
       int lo = s.windowFirst(c) * plane;
       int hi = s.windowLast(c) * plane;
-      int i = 0;
-      for (; i + L <= plane; i += L) {
+      int vectors = vectors(plane, da == g || da == a);
+      for (int v = 0; v < vectors; v++) {
+        int i = start(v, plane);
         FloatVector sum = windowSum(work, lo, hi, plane, i, false);
         FloatVector.fromArray(S, g, out + i)
             .mul(FloatVector.fromArray(S, powers, c * plane + i))
             .add(FloatVector.fromArray(S, a, out + i).mul(coefficient).mul(sum))
             .intoArray(da, out + i);
       }
-      scalar.backwardPixels(s, c, a, g, work, powers, da, base, i, plane);
+      scalar.backwardPixels(s, c, a, g, work, powers, da, base, scalarFrom(vectors, plane), plane);
     }
+  }
+
+  /**
+   * Vectors over a plane's pixels: its whole ones and, where the plane has a vector's pixels and the outputs do not
+   * overwrite the inputs ({@code inPlace} false), one more that ends at the plane's end and computes again the pixels
+   * it shares with the one before, to the same bits: the scalar loop took MiniAlexNet's 13×13 planes' last 9 pixels
+   * (LRN after conv2) at several times a vector's cost per pixel.
+   */
+  private static int vectors(int plane, boolean inPlace) {
+    return plane >= L && !inPlace ? (plane + L - 1) / L : plane / L;
+  }
+
+  /** The first pixel of vector {@code v} of {@link #vectors}: the last one ends at the plane's end. */
+  private static int start(int v, int plane) {
+    return Math.min(v * L, plane - L);
+  }
+
+  /** The first pixel the scalar loop takes after {@code vectors} of {@link #vectors}: the plane's end if they cover it. */
+  private static int scalarFrom(int vectors, int plane) {
+    return Math.min(plane, vectors * L);
   }
 
   /**
