@@ -29,9 +29,9 @@ import java.util.Arrays;
  * filter where F(2×2, 3×3), which this class ran everywhere until session 18, took 784 (49 tiles of 16) and the
  * direct convolution 1521. On planes where F(2×2, 3×3) takes no more multiplications (1 and 2 a side) it runs that
  * instead ({@link #outputTile}; {@link WinogradTransforms}): its 4×4 transforms cost less, and it rounds less. Where
- * 3×3 tiles take fewer (3, 5, 6 and 9 a side: a 6×6 plane takes 100 where 2×2 and 4×4 tiles take 144) it runs F(3×3,
- * 3×3), 5×5 input tiles of the points 0, 1, −1, 2 and ∞ ({@link WinogradF3x3For3x3Transforms}), with G's rows ½(1, 0,
- * 0), −½(1, 1, 1), −⅙(1, −1, 1), ⅙(1, 2, 4) and (0, 0, 1). Its float32 error lies between the two others': in a
+ * 3×3 tiles take at most three quarters of their multiplications (3, 5, 6 and 9 a side: a 6×6 plane takes 100 where
+ * 2×2 and 4×4 tiles take 144) it runs F(3×3, 3×3), 5×5 input tiles of the points 0, 1, −1, 2 and ∞ ({@link
+ * WinogradF3x3For3x3Transforms}), with G's rows ½(1, 0, 0), −½(1, 1, 1), −⅙(1, −1, 1), ⅙(1, 2, 4) and (0, 0, 1). Its float32 error lies between the two others': in a
  * float64-checked numpy simulation of 128 channels into 96 of 6×6 (Gaussian inputs, He-scaled weights, three draws)
  * at most 1.5·10⁻⁵ (rms 1.9·10⁻⁶), F(2×2, 3×3) 2.1·10⁻⁶ and F(4×4, 3×3) 4.2·10⁻⁵; of 384 into 128, 5.1·10⁻⁵ at most
  * against F(4×4, 3×3)'s 4.6·10⁻⁵.
@@ -241,24 +241,30 @@ final class WinogradConvolution {
 
   /**
    * The side of the output tiles this class computes for {@code s}'s filters: for 3×3 ones the fewest multiplications
-   * per input channel and filter, the smaller tile on a tie (its transforms cost less, and it rounds less): 2, 3, 4,
-   * or 5 where {@link #fiveByFiveFits} (MiniAlexNet's 6×6 conv3–conv5 take 100 in 3×3 tiles, 144 in 2×2 or 4×4, 196
-   * in 5×5; the AlexNets' 13×13 576 in 4×4, 625 in 3×3); for 5×5 ones 3 where that takes fewer multiplications than 2
-   * (the class javadoc).
+   * per input channel and filter, the smaller tile on a tie (its transforms cost less, and it rounds less): 2, 4, or 5
+   * where {@link #fiveByFiveFits}, and 3 where it takes at most three quarters of what 2 and 4 take (planes of 3, 5, 6
+   * and 9 a side: MiniAlexNet's 6×6 conv3–conv5 take 100 in 3×3 tiles, 144 in 2×2 or 4×4, 196 in 5×5; the AlexNets'
+   * 13×13 576 in 4×4, 625 in 3×3); for 5×5 ones 3 where that takes fewer multiplications than 2 (the class javadoc).
+   *
+   * <p>F(3×3, 3×3) was measured faster on 6×6 planes only, where it saves 31%. Where it saves little it rounds
+   * differently for no gain: on the 3×10 planes of random network 5802, whose output amplifies that layer's rounding
+   * about forty times, it took 7% fewer multiplications than F(4×4, 3×3) and the output missed the float64 reference's
+   * 1e-4 (1.3·10⁻⁴; F(4×4, 3×3) 8.4·10⁻⁵), though the two algorithms' errors were alike in a simulation of that layer
+   * (about 2·10⁻⁶ of the output's norm).
    */
   static int outputTile(ConvShape s) {
     if (s.kernel() == 3) {
-      int best = 2;
-      long fewest = 16L * tiles(s, 2);
-      for (int tile = 3; tile <= 5; tile++) {
-        long alpha = tile + 2;
-        long multiplications = alpha * alpha * tiles(s, tile);
-        if (multiplications < fewest && (tile < 5 || fiveByFiveFits(s))) {
-          best = tile;
-          fewest = multiplications;
-        }
+      long inTwos = 16L * tiles(s, 2);
+      long inFours = 36L * tiles(s, 4);
+      long inFives = fiveByFiveFits(s) ? 49L * tiles(s, 5) : Long.MAX_VALUE;
+      long inThrees = 25L * tiles(s, 3);
+      if (4 * inThrees <= 3 * Math.min(inTwos, inFours) && inThrees < inFives) {
+        return 3;
       }
-      return best;
+      if (inTwos <= Math.min(inFours, inFives)) {
+        return 2;
+      }
+      return inFours <= inFives ? 4 : 5;
     }
     long inTwos = 36L * tiles(s, 2);
     long inThrees = 49L * tiles(s, 3);

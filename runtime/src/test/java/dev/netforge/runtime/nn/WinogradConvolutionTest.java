@@ -223,6 +223,9 @@ class WinogradConvolutionTest {
     assertEquals(3, WinogradConvolution.outputTile(sameSize(64, 6, 128)), "6×6");
     // 7×7: 3×3 tiles 225, 4×4 144, 5×5 196.
     assertEquals(4, WinogradConvolution.outputTile(sameSize(64, 7, 128)), "7×7");
+    // 3×10: 3×3 tiles 100, only 7% fewer than 4×4 tiles' 108 (WinogradConvolution.outputTile says why that is not
+    // enough).
+    assertEquals(4, WinogradConvolution.outputTile(new ConvShape(256, 3, 10, 192, 3, 10, 3, 1, 1, 256)), "3×10");
     // 2×2: one tile, 16 multiplications in 2×2, 25 in 3×3.
     assertEquals(2, WinogradConvolution.outputTile(sameSize(64, 2, 128)), "2×2");
   }
