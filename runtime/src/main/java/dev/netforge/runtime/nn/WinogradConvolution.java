@@ -31,10 +31,10 @@ import java.util.Arrays;
  * instead ({@link #outputTile}; {@link WinogradTransforms}): its 4×4 transforms cost less, and it rounds less. Where
  * 3×3 tiles take at most three quarters of their multiplications (3, 5, 6 and 9 a side: a 6×6 plane takes 100 where
  * 2×2 and 4×4 tiles take 144) it runs F(3×3, 3×3), 5×5 input tiles of the points 0, 1, −1, 2 and ∞ ({@link
- * WinogradF3x3For3x3Transforms}), with G's rows ½(1, 0, 0), −½(1, 1, 1), −⅙(1, −1, 1), ⅙(1, 2, 4) and (0, 0, 1). Its float32 error lies between the two others': in a
- * float64-checked numpy simulation of 128 channels into 96 of 6×6 (Gaussian inputs, He-scaled weights, three draws)
- * at most 1.5·10⁻⁵ (rms 1.9·10⁻⁶), F(2×2, 3×3) 2.1·10⁻⁶ and F(4×4, 3×3) 4.2·10⁻⁵; of 384 into 128, 5.1·10⁻⁵ at most
- * against F(4×4, 3×3)'s 4.6·10⁻⁵.
+ * WinogradF3x3For3x3Transforms}), with G's rows ½(1, 0, 0), −½(1, 1, 1), −⅙(1, −1, 1), ⅙(1, 2, 4) and (0, 0, 1).
+ * Its float32 error lies between the two others': in a float64-checked numpy simulation of 128 channels into 96 of
+ * 6×6 (Gaussian inputs, He-scaled weights, three draws) at most 1.5·10⁻⁵ (rms 1.9·10⁻⁶), F(2×2, 3×3) 2.1·10⁻⁶ and
+ * F(4×4, 3×3) 4.2·10⁻⁵; of 384 into 128, 5.1·10⁻⁵ at most against F(4×4, 3×3)'s 4.6·10⁻⁵.
  *
  * <p>A 5×5 stride-1 convolution can run the same way by F(2×2, 5×5), with the same 6×6 input tiles and Bᵀ: 36
  * multiplications per 2×2 tile and input channel where the direct convolution takes 100 ({@link
@@ -129,8 +129,9 @@ final class WinogradConvolution {
    * Bytes of a block's V_ξ and M_ξ up to which 3×3 filters take F(5×5, 3×3) where it takes fewer multiplications than
    * F(4×4, 3×3) ({@link #fiveByFiveFits}), the size of this Xeon's L2 (2 MB a core). Measured (docs/performance.md,
    * session 37): the AlexNets' conv1 over its phase planes (48 channels into 96 or 64 filters, 0.9 or 0.7 MB) forward
-   * 12–20% faster, its weight gradient 6%; AlexNet2012's conv3–conv5 (1.6–2.8 MB a tower) no faster forward, and
-   * AlexNetTorchvision's (3.6–4 MB) slower in whole steps even with the filters cut into bands that fit.
+   * 6% faster alone (one tower, the best of 30 passes) and 13–17% in one A/B of whole steps, its weight gradient 6%
+   * alone; AlexNet2012's conv3–conv5 (1.6–2.8 MB a tower) no faster forward, and AlexNetTorchvision's (3.6–4 MB)
+   * slower in whole steps even with the filters cut into bands that fit.
    */
   private static final long FIVE_BY_FIVE_BLOCK_BYTES = 2L << 20;
 
