@@ -3,6 +3,7 @@ package dev.netforge.runtime.nn;
 import dev.netforge.runtime.gemm.Epilogue;
 import dev.netforge.runtime.gemm.Sgemm;
 import java.util.Arrays;
+import java.util.stream.Stream;
 
 /**
  * A 3×3 stride-1 convolution by Winograd's minimal filtering F(4×4, 3×3) (Lavin and Gray, "Fast Algorithms for
@@ -213,13 +214,16 @@ final class WinogradConvolution {
   private static final ThreadLocal<float[]> FILTER_STAGING =
       ThreadLocal.withInitial(() -> new float[MAX_POINTS * FILTER_CHUNK * Sgemm.panelHeight()]);
   private static final ThreadLocal<int[]> TILE_OFFSETS = ThreadLocal.withInitial(() -> new int[0]);
-  /** The transforms' {@code workSize} room, one per thread, fetched once per call of a transform loop. */
+  /**
+   * The transforms' {@code workSize} room, the most any of them takes ({@link WinogradWeightGradient} runs the same
+   * objects), one per thread, fetched once per call of a transform loop.
+   */
   private static final ThreadLocal<float[]> TRANSFORM_WORK =
       ThreadLocal.withInitial(
-          () -> new float[Math.max(
-              Math.max(WinogradWeightGradient.transformsWorkSize(), Math.max(TRANSFORMS_4X4.workSize(), TRANSFORMS_2X2.workSize())),
-              Math.max(Math.max(TRANSFORMS_5X5.workSize(), TRANSFORMS_3X3_FOR_3X3.workSize()),
-                  Math.max(TRANSFORMS_F3X3.workSize(), TRANSFORMS_F5X5.workSize())))]);
+          () -> new float[Stream.of(TRANSFORMS_2X2, TRANSFORMS_3X3_FOR_3X3, TRANSFORMS_4X4, TRANSFORMS_F5X5, TRANSFORMS_5X5, TRANSFORMS_F3X3)
+              .mapToInt(WinogradInputTransform::workSize)
+              .max()
+              .getAsInt()]);
 
   private WinogradConvolution() {}
 
@@ -398,16 +402,15 @@ final class WinogradConvolution {
           for (int r = panel; r < panelEnd; r++) {
             int src = flipped ? (first + q) * patch + r * taps + taps - 1 : (first + r) * patch + q * taps;
             int u = (q - q0) * mr + r - panel;
-            if (s.kernel() == 3 && tile == 2) {
-              transform3x3For2x2(weight, src, step, gg, staged, u, chunk);
-            } else if (s.kernel() == 3 && tile == 3) {
-              transform3x3For3x3(weight, src, step, gg, staged, u, chunk);
-            } else if (s.kernel() == 3 && tile == 4) {
-              transform3x3(weight, src, step, gg, staged, u, chunk);
-            } else if (s.kernel() == 3) {
-              transform3x3ByG(G_F5X5, weight, src, step, gg, staged, u, chunk);
-            } else {
+            if (s.kernel() == 5) {
               transform5x5(g5x5, weight, src, step, staged, u, chunk);
+              continue;
+            }
+            switch (tile) {
+              case 2 -> transform3x3For2x2(weight, src, step, gg, staged, u, chunk);
+              case 3 -> transform3x3For3x3(weight, src, step, gg, staged, u, chunk);
+              case 4 -> transform3x3(weight, src, step, gg, staged, u, chunk);
+              default -> transform3x3ByG(G_F5X5, weight, src, step, gg, staged, u, chunk);
             }
           }
         }

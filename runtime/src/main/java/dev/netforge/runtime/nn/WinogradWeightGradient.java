@@ -83,13 +83,6 @@ final class WinogradWeightGradient {
 
   private WinogradWeightGradient() {}
 
-  /** Floats of the {@code work} array its transforms take ({@link WinogradConvolution#transformWork}). */
-  static int transformsWorkSize() {
-    int dual = Math.max(WinogradConvolution.TRANSFORMS_4X4.workSize(),
-        Math.max(WinogradConvolution.TRANSFORMS_F3X3.workSize(), WinogradConvolution.TRANSFORMS_F5X5.workSize()));
-    return Math.max(WinogradConvolution.TRANSFORMS_2X2.workSize(), dual);
-  }
-
   /**
    * Whether the weight gradient of a convolution {@link WinogradConvolution} computes is computed here: of 3×3 filters,
    * and of 5×5 ones whose forward pass takes 3×3 tiles (F(3×3, 5×5)). Session 15's F(5×5, 2×2) for the others' 2×2
