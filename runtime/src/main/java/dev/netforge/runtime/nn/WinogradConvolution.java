@@ -259,21 +259,30 @@ final class WinogradConvolution {
    */
   static int outputTile(ConvShape s) {
     if (s.kernel() == 3) {
-      long inTwos = 16L * tiles(s, 2);
-      long inFours = 36L * tiles(s, 4);
-      long inFives = fiveByFiveFits(s) ? 49L * tiles(s, 5) : Long.MAX_VALUE;
-      long inThrees = 25L * tiles(s, 3);
-      if (4 * inThrees <= 3 * Math.min(inTwos, inFours) && inThrees < inFives) {
-        return 3;
-      }
-      if (inTwos <= Math.min(inFours, inFives)) {
-        return 2;
-      }
-      return inFours <= inFives ? 4 : 5;
+      return threeByThreeTile(s, true);
     }
     long inTwos = 36L * tiles(s, 2);
     long inThrees = 49L * tiles(s, 3);
     return inThrees < inTwos ? 3 : 2;
+  }
+
+  /**
+   * {@link #outputTile}'s rule for 3×3 filters, which {@link WinogradWeightGradient} takes for its duals' gradient
+   * tiles too: of 2, 4 and (where {@link #fiveByFiveFits}) 5 the fewest multiplications, the smaller on a tie; 3, where
+   * {@code threes} allows it, where it takes at most three quarters of what 2 and 4 take and fewer than 5.
+   */
+  static int threeByThreeTile(ConvShape s, boolean threes) {
+    long inTwos = 16L * tiles(s, 2);
+    long inFours = 36L * tiles(s, 4);
+    long inFives = fiveByFiveFits(s) ? 49L * tiles(s, 5) : Long.MAX_VALUE;
+    long inThrees = 25L * tiles(s, 3);
+    if (threes && 4 * inThrees <= 3 * Math.min(inTwos, inFours) && inThrees < inFives) {
+      return 3;
+    }
+    if (inTwos <= Math.min(inFours, inFives)) {
+      return 2;
+    }
+    return inFours <= inFives ? 4 : 5;
   }
 
   /**

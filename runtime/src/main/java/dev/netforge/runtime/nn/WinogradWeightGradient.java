@@ -103,18 +103,11 @@ final class WinogradWeightGradient {
    * backward passes, with leaves of 64 examples, 484 and 450 ms in 2×2 tiles, 436 and 444 in 4×4 (whole steps,
    * alternating). With {@link Conv2d}'s leaves of 16 examples, 4×4 tiles were no faster on 13×13 planes: each leaf's 36
    * sums per input channel and filter (14 MB for conv4) went out to memory and came back to {@link #transformSums4x4}.
+   * The forward pass's rule ({@link WinogradConvolution#threeByThreeTile}) without 3×3 tiles: the dual of F(3×3, 3×3)
+   * measured no faster than F(3×3, 2×2) on MiniAlexNet's 6×6 planes (docs/performance.md, session 37).
    */
   private static int tile(ConvShape s) {
-    if (s.kernel() == 5) {
-      return 3;
-    }
-    long inTwos = 16L * WinogradConvolution.tiles(s, 2);
-    long inFours = 36L * WinogradConvolution.tiles(s, 4);
-    long inFives = WinogradConvolution.fiveByFiveFits(s) ? 49L * WinogradConvolution.tiles(s, 5) : Long.MAX_VALUE;
-    if (inTwos <= Math.min(inFours, inFives)) {
-      return 2;
-    }
-    return inFours <= inFives ? 4 : 5;
+    return s.kernel() == 5 ? 3 : WinogradConvolution.threeByThreeTile(s, false);
   }
 
   /** Points of the transform, (tile + kernel − 1)²: GEMMs per block of tiles. */
