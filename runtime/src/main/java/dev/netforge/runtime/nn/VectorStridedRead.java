@@ -1,14 +1,25 @@
 package dev.netforge.runtime.nn;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link StridedRead} a vector at a time, by the Vector API's gather with a fixed index map per stride (the strides up
- * to {@value #MAX_STRIDE}; larger ones, and the floats past the last whole vector, by {@link ScalarStridedRead}).
- * AlexNetTorchvision's conv1 alone, stride 4: forward 62–68 ms against 65–72 one float at a time, weight gradient 85–88
- * against 92–93; inside training steps 65–70 + 94–95 ms against 71–93 + 97–99 (three alternating runs each,
- * docs/performance.md, session 33). Loaded only when {@code jdk.incubator.vector} is present.
+ * {@link StridedRead} a vector at a time. Strides 2 and 4 (where they divide the vector's lanes) read whole vectors
+ * of the run and move every stride-th lane into place: {@code stride} loads, as many in-register permutes and one
+ * blend fewer, the run's last outputs by one more vector ending at its end (the same values written twice). Other
+ * strides up to {@value #MAX_STRIDE} take the Vector API's gather with a fixed index map; larger ones, and runs too
+ * short for a vector, {@link ScalarStridedRead}.
+ *
+ * <p>Why not the gather for all: on an AMD Zen 5 (docs/performance.md, session 38) the gathers ran at half the rate
+ * of the permutes once the images came from memory (a stride-4 phase split of 227×227 images: 205 against 116 µs an
+ * image, the scalar copy 180; stride 2: 196 against 58, scalar 114), presumably because gathers give the hardware
+ * prefetcher no stream to follow (not measured: the VM has no counters). From L2 the two were alike for stride 4 (91 against 93 µs) and the permutes
+ * faster for stride 2 (37 against 64). AlexNet2012's conv1 alone (one tower, two threads, the best of 20 passes):
+ * forward 41.2–42.4 → 35.8–36.2 ms, backward 66.9–70.8 → 64.9–65.9 ms. On an Intel Xeon the gather had been faster
+ * than the scalar copy (AlexNetTorchvision's conv1: forward 62–68 against 65–72 ms, session 33). Loaded only when
+ * {@code jdk.incubator.vector} is present.
  */
 final class VectorStridedRead implements StridedRead {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -17,6 +28,13 @@ final class VectorStridedRead implements StridedRead {
 
   /** {@code 0, s, 2s, …} for each stride s up to {@link #MAX_STRIDE}: the gathers' index maps. */
   private static final int[][] MAPS = new int[MAX_STRIDE + 1][L];
+
+  // For a stride s that divides L, the j-th of s consecutive vectors holds L / s of the outputs, at lanes 0, s, 2s, …;
+  // its permute moves them to lanes [j·L/s, (j + 1)·L/s), and its mask selects those lanes in the blend.
+  private static final VectorShuffle<Float>[] HALVES = shuffles(2);
+  private static final VectorMask<Float>[] HALF_LANES = lanes(2);
+  private static final VectorShuffle<Float>[] QUARTERS = shuffles(4);
+  private static final VectorMask<Float>[] QUARTER_LANES = lanes(4);
 
   private final StridedRead scalar = new ScalarStridedRead();
 
@@ -28,8 +46,49 @@ final class VectorStridedRead implements StridedRead {
     }
   }
 
+  @SuppressWarnings("unchecked")
+  private static VectorShuffle<Float>[] shuffles(int stride) {
+    VectorShuffle<Float>[] shuffles = new VectorShuffle[stride];
+    int share = L / stride;
+    for (int j = 0; j < stride; j++) {
+      int[] from = new int[L];
+      for (int i = 0; i < L; i++) {
+        from[i] = stride * (i % share);
+      }
+      shuffles[j] = VectorShuffle.fromArray(S, from, 0);
+    }
+    return shuffles;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static VectorMask<Float>[] lanes(int stride) {
+    VectorMask<Float>[] masks = new VectorMask[stride];
+    int share = L / stride;
+    for (int j = 0; j < stride; j++) {
+      boolean[] bits = new boolean[L];
+      for (int i = 0; i < L; i++) {
+        bits[i] = i / share == j;
+      }
+      masks[j] = VectorMask.fromArray(S, bits, 0);
+    }
+    return masks;
+  }
+
   @Override
   public void copy(float[] from, int at, int stride, float[] to, int toAt, int count) {
+    // Outputs whose whole group of `stride` floats lies inside `from`: a vector of them reads no float past its end.
+    int inside = Math.min(count, (from.length - at) / stride);
+    if ((stride == 2 || stride == 4) && L % stride == 0 && inside >= L) {
+      int q = 0;
+      for (; q + L <= inside; q += L) {
+        permuted(from, at + stride * q, stride, to, toAt + q);
+      }
+      if (q < inside) {
+        permuted(from, at + stride * (inside - L), stride, to, toAt + inside - L);
+      }
+      scalar.copy(from, at + stride * inside, stride, to, toAt + inside, count - inside);
+      return;
+    }
     int q = 0;
     if (stride <= MAX_STRIDE) {
       int[] map = MAPS[stride];
@@ -38,5 +97,21 @@ final class VectorStridedRead implements StridedRead {
       }
     }
     scalar.copy(from, at + stride * q, stride, to, toAt + q, count - q);
+  }
+
+  /** L outputs, {@code to[toAt + q] = from[at + stride · q]}, from {@code stride} whole vectors of {@code from}. */
+  private static void permuted(float[] from, int at, int stride, float[] to, int toAt) {
+    // Written out per stride: C2 (JDK 17) boxes a vector carried around a loop.
+    if (stride == 2) {
+      FloatVector first = FloatVector.fromArray(S, from, at).rearrange(HALVES[0]);
+      FloatVector second = FloatVector.fromArray(S, from, at + L).rearrange(HALVES[1]);
+      first.blend(second, HALF_LANES[1]).intoArray(to, toAt);
+    } else {
+      FloatVector first = FloatVector.fromArray(S, from, at).rearrange(QUARTERS[0]);
+      FloatVector second = FloatVector.fromArray(S, from, at + L).rearrange(QUARTERS[1]);
+      FloatVector third = FloatVector.fromArray(S, from, at + 2 * L).rearrange(QUARTERS[2]);
+      FloatVector fourth = FloatVector.fromArray(S, from, at + 3 * L).rearrange(QUARTERS[3]);
+      first.blend(second, QUARTER_LANES[1]).blend(third, QUARTER_LANES[2]).blend(fourth, QUARTER_LANES[3]).intoArray(to, toAt);
+    }
   }
 }

@@ -18,7 +18,7 @@ class StridedReadTest {
     }
     StridedRead[] implementations = {new ScalarStridedRead(), new VectorStridedRead()};
     for (int stride = 1; stride <= 11; stride++) {
-      for (int count : new int[] {0, 1, 15, 16, 17, 33, 57}) {
+      for (int count : new int[] {0, 1, 15, 16, 17, 32, 33, 57, 64}) {
         for (int at : new int[] {0, 3, from.length - 1 - stride * Math.max(0, count - 1)}) {
           float[] expected = new float[count + 4];
           Arrays.fill(expected, -1f);
