@@ -1,11 +1,13 @@
 package dev.netforge.runtime.nn;
 
 /**
- * Where a block of {@link WinogradWeightGradient}'s output-gradient tiles lies in the gradient's planes, and where a
- * panel of its filters lies: slot {@code q = (tile·i + k)·n + j} (output row i, column k of the block's tile j) is at
- * {@code index[q]} in channel 0, or −1 where it lies outside the plane (the parts of edge tiles past it); filter
- * {@code f} of the block's {@code outCount} is {@code filterLanes[f]} floats from channel 0, with {@code
- * filterKeep[f]} −1, and the lanes past {@code outCount}, up to whole panels of the GEMM, are 0 and 0. Worked out once
+ * Where a block of {@link WinogradWeightGradient}'s output-gradient tiles lies once a panel of filters' rows under
+ * the block are staged: for each of the block's {@link #examples} examples (from {@link #firstExample} of the call),
+ * the rows {@code [rowStart[e], rowStart[e] + rowCount[e])} of each filter's plane, copied to the stage at {@code (e ·
+ * panelWidth + f) · stagePlane} (filter f of the panel). Slot {@code q = (tile·i + k)·n + j} (output row i, column k of
+ * the block's tile j) is at {@code index[q]} from there for filter 0, or −1 where it lies outside the plane (the parts
+ * of edge tiles past it); lane {@code l} of the GEMM's panels is filter {@code l mod panelWidth} of its panel, {@code
+ * filterLanes[l]} floats on, with {@code filterKeep[l]} −1, and the lanes past the last filter 0 and 0. Worked out once
  * per block for every panel of filters ({@link TileCopy#load}).
  */
 final class TileSlots {
@@ -14,30 +16,56 @@ final class TileSlots {
   int[] index = new int[0];
   int[] filterLanes = new int[0];
   int[] filterKeep = new int[0];
+  int firstExample;
+  int examples;
+  int[] rowStart = new int[0];
+  int[] rowCount = new int[0];
+  /** Floats of one filter's staged rows of one example: the most rows any of the block's examples has, whole rows. */
+  int stagePlane;
 
   private TileSlots() {}
 
+  /** Floats the stage of one panel of filters takes. */
+  int stageSize(int panelWidth) {
+    return examples * panelWidth * stagePlane;
+  }
+
   /**
    * The slots of tiles {@code [start, start + n)} (of {@code tile × tile} outputs, numbered example by example, row by
-   * row) of the examples from {@code first} in a tensor of {@code channels} planes of {@code s.outHeight() ×
-   * s.outWidth()}, and the lanes of {@code outCount} filters in panels of {@code panelWidth}. Kept per thread: valid
-   * until the thread's next call.
+   * row, from the call's first example) in planes of {@code s.outHeight() × s.outWidth()}, and the lanes of {@code
+   * outCount} filters in panels of {@code panelWidth}. Kept per thread: valid until the thread's next call.
    */
-  static TileSlots of(ConvShape s, int tile, int first, int start, int n, int channels, int outCount, int panelWidth) {
+  static TileSlots of(ConvShape s, int tile, int start, int n, int outCount, int panelWidth) {
     TileSlots slots = SLOTS.get();
-    if (slots.index.length < tile * tile * n) {
-      slots.index = new int[tile * tile * n];
-    }
     int width = s.outWidth();
     int height = s.outHeight();
     int tilesWide = WinogradConvolution.tilesWide(s, tile);
     int tiles = WinogradConvolution.tiles(s, tile);
+    slots.firstExample = start / tiles;
+    slots.examples = (start + n - 1) / tiles - slots.firstExample + 1;
+    if (slots.rowStart.length < slots.examples) {
+      slots.rowStart = new int[slots.examples];
+      slots.rowCount = new int[slots.examples];
+    }
+    int mostRows = 0;
+    for (int e = 0; e < slots.examples; e++) {
+      int exampleStart = (slots.firstExample + e) * tiles;
+      int firstTile = Math.max(start, exampleStart) - exampleStart;
+      int lastTile = Math.min(start + n, exampleStart + tiles) - 1 - exampleStart;
+      slots.rowStart[e] = tile * (firstTile / tilesWide);
+      slots.rowCount[e] = Math.min(height, tile * (lastTile / tilesWide + 1)) - slots.rowStart[e];
+      mostRows = Math.max(mostRows, slots.rowCount[e]);
+    }
+    slots.stagePlane = mostRows * width;
+    if (slots.index.length < tile * tile * n) {
+      slots.index = new int[tile * tile * n];
+    }
     for (int j = 0; j < n; j++) {
-      int e = (start + j) / tiles;
+      int e = (start + j) / tiles - slots.firstExample;
       int t = (start + j) % tiles;
       int top = tile * (t / tilesWide);
       int left = tile * (t % tilesWide);
-      int corner = (first + e) * channels * s.outPlane() + top * width + left;
+      int corner = e * panelWidth * slots.stagePlane + (top - slots.rowStart[e]) * width + left;
       for (int i = 0; i < tile; i++) {
         for (int k = 0; k < tile; k++) {
           boolean inside = top + i < height && left + k < width;
@@ -51,7 +79,7 @@ final class TileSlots {
       slots.filterKeep = new int[lanes];
     }
     for (int f = 0; f < lanes; f++) {
-      slots.filterLanes[f] = f < outCount ? f * s.outPlane() : 0;
+      slots.filterLanes[f] = f < outCount ? f % panelWidth * slots.stagePlane : 0;
       slots.filterKeep[f] = f < outCount ? -1 : 0;
     }
     return slots;

@@ -80,6 +80,8 @@ final class WinogradWeightGradient {
 
   /** {@link #transformSums7x7}' room for one input channel's Gᵀ M, {@link #transformSums4x4}' for one filter's; one per thread. */
   private static final ThreadLocal<float[]> SUMS_WORK = ThreadLocal.withInitial(() -> new float[0]);
+  /** {@link #transformGradient}'s copies of a panel of filters' rows under a block ({@link TileSlots}); one per thread. */
+  private static final ThreadLocal<float[]> STAGE = ThreadLocal.withInitial(() -> new float[0]);
 
   private WinogradWeightGradient() {}
 
@@ -244,6 +246,13 @@ final class WinogradWeightGradient {
    * <p>With the tiles as lanes, Ĝ was packed for every ξ's GEMM again, by gathers across its rows: a fifth of
    * AlexNetTorchvision's conv2 weight gradient. With one tile's gathers and transform after another, the transform
    * waited on each tile's gathers: on 27×27 planes that was slower than packing (docs/performance.md, session 36).
+   *
+   * <p>The gathers read a stage, not g: first the panel's filters' rows under the block, example by example, are
+   * copied whole into it ({@link TileSlots}). Each lane of a gather from g came from another filter's plane, a plane
+   * apart, through a g too large for the caches; the copies stream, and the gathers then read a stage in L1 or L2. On an AMD Zen 5 (docs/performance.md, session 38; one tower, two threads, the best of 15–30 passes
+   * alternating in one process): conv1's backward pass 64.5 → 55.6–56.9 ms (AlexNet2012) and 74.2 → 61.2 ms
+   * (AlexNetTorchvision), MiniAlexNet's conv2 13.6 → 13.0 ms; AlexNet2012's conv2 90.3 → 88.4 ms; its conv3 and conv5
+   * (13×13 planes) unchanged, 75.8 → 75.0 and 40.9 → 40.9 ms.
    */
   private static void transformGradient(
       ConvShape s, int tile, WinogradGradientTransform transforms, float[] g, int first, int start, int n, int outStart, int outCount, float[] rows,
@@ -251,10 +260,22 @@ final class WinogradWeightGradient {
     int nr = Sgemm.panelWidth();
     int panels = (outCount + nr - 1) / nr;
     int slotsPerTile = tile * tile;
-    int channel = outStart * s.outPlane();
+    int width = s.outWidth();
     float[] work = WinogradConvolution.transformWork();
-    TileSlots slots = TileSlots.of(s, tile, first, start, n, s.outChannels(), outCount, nr);
+    TileSlots slots = TileSlots.of(s, tile, start, n, outCount, nr);
+    float[] stage = STAGE.get();
+    if (stage.length < slots.stageSize(nr)) {
+      stage = new float[slots.stageSize(nr)];
+      STAGE.set(stage);
+    }
     for (int panel = 0; panel < panels; panel++) {
+      for (int e = 0; e < slots.examples; e++) {
+        int example = (first + slots.firstExample + e) * s.outChannels();
+        for (int f = 0; f < Math.min(nr, outCount - panel * nr); f++) {
+          int plane = (example + outStart + panel * nr + f) * s.outPlane();
+          System.arraycopy(g, plane + slots.rowStart[e] * width, stage, (e * nr + f) * slots.stagePlane, slots.rowCount[e] * width);
+        }
+      }
       for (int j = 0; j < n; j++) {
         int r = j * slotsPerTile * nr;
         for (int q = 0; q < slotsPerTile; q++) {
@@ -262,7 +283,7 @@ final class WinogradWeightGradient {
           if (at < 0) {
             Arrays.fill(rows, r + q * nr, r + (q + 1) * nr, 0f);
           } else {
-            WinogradConvolution.COPY.load(g, channel + at, slots.filterLanes, slots.filterKeep, panel * nr, rows, r + q * nr, nr);
+            WinogradConvolution.COPY.load(stage, at, slots.filterLanes, slots.filterKeep, panel * nr, rows, r + q * nr, nr);
           }
         }
       }
