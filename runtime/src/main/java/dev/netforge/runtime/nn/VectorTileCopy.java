@@ -22,22 +22,35 @@ final class VectorTileCopy implements TileCopy {
   public void store(
       float[] rows, int src, int[] map, int at, float[] dst, int d, int n, float bias, boolean relu, float[] mask, boolean accumulate) {
     int q = 0;
-    for (; q + L <= n; q += L) {
-      FloatVector v = FloatVector.fromArray(S, rows, src, map, at + q);
-      if (accumulate) {
-        FloatVector.fromArray(S, dst, d + q).add(v).intoArray(dst, d + q);
-        continue;
+    if (accumulate) {
+      for (; q + L <= n; q += L) {
+        FloatVector.fromArray(S, dst, d + q).add(FloatVector.fromArray(S, rows, src, map, at + q)).intoArray(dst, d + q);
       }
-      v = v.add(bias);
-      if (relu) {
-        v = v.lanewise(VectorOperators.MAX, 0f);
-      }
-      if (mask != null) {
-        v = v.mul(FloatVector.fromArray(S, mask, d + q));
-      }
-      v.intoArray(dst, d + q);
+      tail.store(rows, src, map, at + q, dst, d + q, n - q, bias, relu, mask, true);
+      return;
     }
-    tail.store(rows, src, map, at + q, dst, d + q, n - q, bias, relu, mask, accumulate);
+    for (; q + L <= n; q += L) {
+      put(rows, src, map, at + q, dst, d + q, bias, relu, mask);
+    }
+    if (q < n && q > 0) {
+      // The run's last outputs by one more vector ending at its end: the outputs it writes again get the same values.
+      // Runs of part of a row of tiles (conv2's 27 outputs: 11 past the last whole vector) took the scalar tail.
+      put(rows, src, map, at + n - L, dst, d + n - L, bias, relu, mask);
+    } else {
+      tail.store(rows, src, map, at + q, dst, d + q, n - q, bias, relu, mask, false);
+    }
+  }
+
+  /** One vector of a run's outputs, {@code q} from {@code at} and {@code d} on ({@link #store}). */
+  private static void put(float[] rows, int src, int[] map, int at, float[] dst, int d, float bias, boolean relu, float[] mask) {
+    FloatVector v = FloatVector.fromArray(S, rows, src, map, at).add(bias);
+    if (relu) {
+      v = v.lanewise(VectorOperators.MAX, 0f);
+    }
+    if (mask != null) {
+      v = v.mul(FloatVector.fromArray(S, mask, d));
+    }
+    v.intoArray(dst, d);
   }
 
   @Override
