@@ -12,9 +12,9 @@ import jdk.incubator.vector.VectorSpecies;
  * strides up to {@value #MAX_STRIDE} take the Vector API's gather with a fixed index map; larger ones, and runs too
  * short for a vector, {@link ScalarStridedRead}.
  *
- * <p>Why not the gather for all: on an AMD Zen 5 (docs/performance.md, session 38) the gathers ran at half the rate
- * of the permutes once the images came from memory (a stride-4 phase split of 227×227 images: 205 against 116 µs an
- * image, the scalar copy 180; stride 2: 196 against 58, scalar 114), presumably because gathers give the hardware
+ * <p>Why not the gather for all: on an AMD Zen 5 (docs/performance.md, session 38) the gathers ran at about half the
+ * rate of the permutes once the images came from memory (a stride-4 phase split of 227×227 images, three runs: 145–205
+ * against 85–118 µs an image, the scalar copy 133–180; stride 2: 196–276 against 58–80, scalar 114–199), presumably because gathers give the hardware
  * prefetcher no stream to follow (not measured: the VM has no counters). From L2 the two were alike for stride 4 (91 against 93 µs) and the permutes
  * faster for stride 2 (37 against 64). AlexNet2012's conv1 alone (one tower, two threads, the best of 20 passes):
  * forward 41.2–42.4 → 35.8–36.2 ms, backward 66.9–70.8 → 64.9–65.9 ms. On an Intel Xeon the gather had been faster
