@@ -26,8 +26,8 @@ interface TileCopy {
 
   /**
    * One of {@link TileSlots}' slots for a panel of filters, from their staged rows into a row of lanes: {@code rows[r +
-   * l] = g[at + lanes[l0 + l]]} where {@code keep[l0 + l]} is −1 and +0.0 where it is 0, for {@code l < count} (the GEMM's
-   * panel width, a multiple of the vector length).
+   * l] = g[at + lanes[l0 + l]]} where {@code keep[l0 + l]} is −1 and +0.0 where it is 0, for {@code l < count} (the
+   * GEMM's panel width, a multiple of the vector length).
    */
   void load(float[] g, int at, int[] lanes, int[] keep, int l0, float[] rows, int r, int count);
 }

@@ -247,12 +247,13 @@ final class WinogradWeightGradient {
    * AlexNetTorchvision's conv2 weight gradient. With one tile's gathers and transform after another, the transform
    * waited on each tile's gathers: on 27×27 planes that was slower than packing (docs/performance.md, session 36).
    *
-   * <p>The gathers read a stage, not g: first the panel's filters' rows under the block, example by example, are
-   * copied whole into it ({@link TileSlots}). Each lane of a gather from g came from another filter's plane, a plane
-   * apart, through a g too large for the caches; the copies stream, and the gathers then read a stage in L1 or L2. On an AMD Zen 5 (docs/performance.md, session 38; one tower, two threads, the best of 15–30 passes
-   * alternating in one process): conv1's backward pass 64.5 → 55.6–56.9 ms (AlexNet2012) and 74.2 → 61.2 ms
-   * (AlexNetTorchvision), MiniAlexNet's conv2 13.6 → 13.0 ms; AlexNet2012's conv2 90.3 → 88.4 ms; its conv3 and conv5
-   * (13×13 planes) unchanged, 75.8 → 75.0 and 40.9 → 40.9 ms.
+   * <p>The gathers read a stage, not g: first the panel's filters' rows under the block, example by example, are copied
+   * whole into it ({@link TileSlots}). Each lane of a gather from g came from another filter's plane, a plane apart,
+   * through a g too large for the caches; the copies stream, and the gathers then read the stage just written. On an
+   * AMD Zen 5 (docs/performance.md, session 38; one tower, two threads, the best of 15–30 passes alternating in one
+   * process): conv1's backward pass 64.5 → 55.6–56.9 ms (AlexNet2012) and 74.2 → 61.2 ms (AlexNetTorchvision),
+   * MiniAlexNet's conv2 13.6 → 13.0 ms; AlexNet2012's conv2 90.3 → 88.4 ms; its conv3 and conv5 (13×13 planes)
+   * unchanged, 75.8 → 75.0 and 40.9 → 40.9 ms.
    */
   private static void transformGradient(
       ConvShape s, int tile, WinogradGradientTransform transforms, float[] g, int first, int start, int n, int outStart, int outCount, float[] rows,
