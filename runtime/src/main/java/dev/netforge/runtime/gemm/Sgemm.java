@@ -277,6 +277,28 @@ public final class Sgemm {
     }
   }
 
+  /**
+   * {@code C[m, n] (+)= A[m, k] · B[k, n]} with A's rows read in place, each {@code k} neighbouring floats from {@code
+   * a[aOff + rowOffsets[i]]}, and B packed ({@link #packedSize}) from {@code packedB[packedBOff]}: {@link #gemmRowsA}'s
+   * reads and {@link #gemmPackedB}'s B, the bits of both.
+   */
+  public static void gemmRowsAPackedB(
+      int m, int n, int k, float[] a, int aOff, int[] rowOffsets, float[] packedB, int packedBOff, float[] c, int cOff, int ldc, boolean accumulate) {
+    InPlaceRows rows = IN_PLACE_ROWS.get();
+    rows.a = a;
+    rows.aOff = aOff;
+    rows.rowOffsets = rowOffsets;
+    rows.segment = k;
+    rows.segmentStride = 0;
+    rows.step = 1;
+    try {
+      run(false, m, n, k, null, 0, 0, null, 0, false, null, 0, 0, packedB, packedBOff, c, cOff, ldc, accumulate, Epilogue.NONE, rows, null);
+    } finally {
+      rows.a = null;
+      rows.rowOffsets = null;
+    }
+  }
+
   private static void run(
       boolean transA,
       int m,

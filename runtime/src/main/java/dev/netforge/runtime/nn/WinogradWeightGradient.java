@@ -1,6 +1,5 @@
 package dev.netforge.runtime.nn;
 
-import dev.netforge.runtime.gemm.Epilogue;
 import dev.netforge.runtime.gemm.Sgemm;
 import java.util.Arrays;
 
@@ -21,9 +20,13 @@ import java.util.Arrays;
  * <p>The textbook F(3, 2) has Bᵀ's last row negated; negating G's last row too leaves every product the same, so the
  * input's V_ξ is exactly F(2×2, 3×3)'s, cut into tiles by {@link WinogradConvolution#transformInput}. The sum over the
  * tiles of all the leaf's examples is 16 GEMMs with a long reduction, {@code Mᵀ_ξ[c, o] = Σ_t V_ξ[c, t] · Ĝ_ξ[o, t]}, a
- * block of tiles at a time, each element summed in the same order whatever the threads. They pack V's rows and Ĝ
- * transposed ({@link Sgemm#gemm}): reading V's rows in place ({@link Sgemm#gemmRowsA}) was no faster, and inside whole
- * steps C2 sometimes compiled that kernel with its vectors boxed (550 MB allocated per AlexNetTorchvision step).
+ * block of tiles at a time, each element summed in the same order whatever the threads. They read V's rows where the
+ * transform wrote them ({@link Sgemm#gemmRowsAPackedB}) and take Ĝ as the transform packed it. Packing V first (the
+ * rows of eight channels interleaved, by gathers across them) was a third of the weight gradient on an AMD Zen 5 (JFR
+ * of AlexNet2012's conv3 alone); in place, one tower's backward passes took 4–16% less (conv1 63.4 → 53.0 ms, conv3
+ * 78.5 → 71.6–73.1, conv5 52.8 → 46.2; docs/performance.md, session 39). Session 13 had packed V instead, no slower
+ * then, having seen C2 compile the in-place kernel with its vectors boxed under that call pattern; now all three
+ * networks' training steps allocate 2–4 kB with it, which {@code bench} reports.
  * Against the direct ∂W = g · colᵀ: 16 multiply-adds per tile, input channel and filter instead of 36.
  *
  * <p>On planes where 4×4 tiles of g take fewer multiplications ({@link #tile}: the AlexNets' 13×13 planes and their
@@ -82,8 +85,23 @@ final class WinogradWeightGradient {
   private static final ThreadLocal<float[]> SUMS_WORK = ThreadLocal.withInitial(() -> new float[0]);
   /** {@link #transformGradient}'s copies of a panel of filters' rows under a block ({@link TileSlots}); one per thread. */
   private static final ThreadLocal<float[]> STAGE = ThreadLocal.withInitial(() -> new float[0]);
+  /** {@link #transformedInputRows}; one per thread. */
+  private static final ThreadLocal<int[]> TRANSFORMED_INPUT_ROWS = ThreadLocal.withInitial(() -> new int[0]);
 
   private WinogradWeightGradient() {}
+
+  /** Where each of the first {@code inputs} rows of a block's V_ξ starts, counted from the matrix's first: one per thread. */
+  private static int[] transformedInputRows(int inputs) {
+    int[] rows = TRANSFORMED_INPUT_ROWS.get();
+    if (rows.length < inputs) {
+      rows = new int[inputs];
+      for (int c = 0; c < inputs; c++) {
+        rows[c] = c * blockColumns();
+      }
+      TRANSFORMED_INPUT_ROWS.set(rows);
+    }
+    return rows;
+  }
 
   /**
    * Whether the weight gradient of a convolution {@link WinogradConvolution} computes is computed here: of 3×3 filters,
@@ -214,14 +232,15 @@ final class WinogradWeightGradient {
     int inputMatrix = inputMatrix(inputs);
     int gradientMatrix = gradientMatrix(outCount);
     int sumMatrix = sumMatrix(inputs, outCount);
+    int[] rows = transformedInputRows(inputs);
     for (int start = 0; start < columns; start += block) {
       int n = Math.min(block, columns - start);
       WinogradConvolution.transformInput(
           s, tile, transforms, x, phases, first, start, n, inStart, planes, transformedInput, inputMatrix, block, Sgemm.panelWidth());
       transformGradient(s, tile, transforms, g, first, start, n, outStart, outCount, planes, transformedGradient, gradientMatrix);
       for (int xi = 0; xi < points; xi++) {
-        Sgemm.gemmPackedB(false, inputs, outCount, n, transformedInput, xi * inputMatrix, block, transformedGradient, xi * gradientMatrix, sums,
-            xi * sumMatrix, outCount, start > 0, Epilogue.NONE);
+        Sgemm.gemmRowsAPackedB(
+            inputs, outCount, n, transformedInput, xi * inputMatrix, rows, transformedGradient, xi * gradientMatrix, sums, xi * sumMatrix, outCount, start > 0);
       }
     }
     if (s.kernel() == 5) {

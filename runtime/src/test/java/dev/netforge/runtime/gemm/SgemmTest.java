@@ -112,6 +112,32 @@ class SgemmTest {
     assertClose(product, c);
   }
 
+  /**
+   * A's rows in place (here 307 floats apart, k = 300 of them used) against a packed B give {@link
+   * Sgemm#gemmPackedB}'s bits on the same matrices, overwriting and accumulating: the Winograd weight gradients' GEMMs
+   * read their V this way. n = 48 ends in a panel of at most half the kernel's columns on AVX-512.
+   */
+  @ParameterizedTest
+  @CsvSource({"101", "48"})
+  void rowsInPlaceAgainstAPackedBGiveTheBitsOfThePackedProduct(int n) {
+    int lda = K + 7;
+    float[] storage = random(11 + M * lda, 21);
+    int[] rowOffsets = new int[M];
+    for (int i = 0; i < M; i++) {
+      rowOffsets[i] = i * lda;
+    }
+    float[] b = random(K * n, 22);
+    float[] packedB = packB(b, n);
+    float[] initial = random(M * n, 23);
+    for (boolean accumulate : new boolean[] {false, true}) {
+      float[] expected = initial.clone();
+      Sgemm.gemmPackedB(false, M, n, K, storage, 11, lda, packedB, 0, expected, 0, n, accumulate, Epilogue.NONE);
+      float[] actual = initial.clone();
+      Sgemm.gemmRowsAPackedB(M, n, K, storage, 11, rowOffsets, packedB, 0, actual, 0, n, accumulate);
+      org.junit.jupiter.api.Assertions.assertArrayEquals(expected, actual, "n " + n + " accumulate=" + accumulate);
+    }
+  }
+
   @Test
   void packedRowsWithBiasReluAndMaskEqualTheEpilogueOfTheProduct() {
     float[] a = random(M * K, 12);
@@ -213,11 +239,16 @@ class SgemmTest {
   }
 
   private static float[] packB(float[] b) {
+    return packB(b, N);
+  }
+
+  /** B of K × n in {@link Sgemm#packedSize}'s layout. */
+  private static float[] packB(float[] b, int n) {
     int nr = Sgemm.panelWidth();
-    float[] packed = new float[Sgemm.packedSize(K, N)];
-    for (int j = 0; j < N; j++) {
+    float[] packed = new float[Sgemm.packedSize(K, n)];
+    for (int j = 0; j < n; j++) {
       for (int p = 0; p < K; p++) {
-        packed[((j / nr) * K + p) * nr + j % nr] = b[p * N + j];
+        packed[((j / nr) * K + p) * nr + j % nr] = b[p * n + j];
       }
     }
     return packed;
