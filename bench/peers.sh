@@ -14,7 +14,8 @@ threads=$(nproc)
 train_rate() { grep '^train step' | sed -E 's/.*: ([0-9.]+) img\/s.*/\1/'; }
 forward_rate() { grep '^forward' | sed -E 's/.*: ([0-9.]+) img\/s.*/\1/'; }
 peak_share() { grep '^train step' | sed -E 's/.* ([0-9.]+)% of peak.*/\1/'; }
-boxed() { grep -c '^warning: train step.* allocated per step' || true; }
+# How many of bench's boxing warnings name the pass $1 ("train step" or "forward").
+boxed() { grep -c "^warning: $1.* allocated per step" || true; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 netforge() { "$here/bin/netforge" bench --model "$1" --batch "$2" --steps "$3" 2>/dev/null; }
 # PyTorch at its best here: as many threads as cores, OpenBLAS left to pick its own kernels, and tcmalloc, as
@@ -83,7 +84,8 @@ if [[ ${1:-} == goals ]]; then
       [[ $forward_bar == - ]] || line+=" (bar ${forward_bar}×)"
       line+=", netforge at $(peak_share <<<"$ours")% of peak"
       [[ $peak_bar == - ]] || line+=" (bar ${peak_bar}%)"
-      [[ $(boxed <<<"$ours") == 0 ]] || line+=" — netforge's training step ran boxed vectors this round (bench's warning above): not its speed"
+      [[ $(boxed 'train step' <<<"$ours") == 0 ]] || line+=" — netforge's training step ran boxed vectors this round (bench's warning above): not its speed"
+      [[ $(boxed forward <<<"$ours") == 0 ]] || line+=" — netforge's forward pass ran boxed vectors this round (bench's warning above): its forward ratio is not its speed"
       summary+=("$line")
     done
   done
