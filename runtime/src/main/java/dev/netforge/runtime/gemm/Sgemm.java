@@ -32,13 +32,15 @@ public final class Sgemm {
 
   /**
    * An A that {@link #gemmRowsA} reads where it lies: row i's step q at {@code a[aOff + rowOffsets[i] + (q /
-   * segment)·segmentStride + (q % segment)·step]}. Kept per thread and rebound per call, so a call allocates nothing.
+   * segment)·segmentStride + (q % segment)·step]}, or, where {@code rowOffsets} is {@code null}, with row i at {@code
+   * i · lda} ({@link #gemmRowsAPackedB}). Kept per thread and rebound per call, so a call allocates nothing.
    */
   private static final class InPlaceRows {
     final int[] panel = new int[KERNEL.mr()];
     float[] a;
     int aOff;
     int[] rowOffsets;
+    int lda;
     int segment;
     int segmentStride;
     int step;
@@ -46,7 +48,8 @@ public final class Sgemm {
     /** Where rows {@code [row, row + mr)} start; rows past the last ({@code m}) repeat it, and their sums are dropped. */
     int[] panelRows(int row, int m, int mr) {
       for (int i = 0; i < mr; i++) {
-        panel[i] = aOff + rowOffsets[Math.min(row + i, m - 1)];
+        int r = Math.min(row + i, m - 1);
+        panel[i] = aOff + (rowOffsets != null ? rowOffsets[r] : r * lda);
       }
       return panel;
     }
@@ -278,16 +281,17 @@ public final class Sgemm {
   }
 
   /**
-   * {@code C[m, n] (+)= A[m, k] · B[k, n]} with A's rows read in place, each {@code k} neighbouring floats from {@code
-   * a[aOff + rowOffsets[i]]}, and B packed ({@link #packedSize}) from {@code packedB[packedBOff]}: {@link #gemmRowsA}'s
+   * {@code C[m, n] (+)= A[m, k] · B[k, n]} with A's rows read in place, row i the {@code k} neighbouring floats from
+   * {@code a[aOff + i · lda]}, and B packed ({@link #packedSize}) from {@code packedB[packedBOff]}: {@link #gemmRowsA}'s
    * reads and {@link #gemmPackedB}'s B, the bits of both.
    */
   public static void gemmRowsAPackedB(
-      int m, int n, int k, float[] a, int aOff, int[] rowOffsets, float[] packedB, int packedBOff, float[] c, int cOff, int ldc, boolean accumulate) {
+      int m, int n, int k, float[] a, int aOff, int lda, float[] packedB, int packedBOff, float[] c, int cOff, int ldc, boolean accumulate) {
     InPlaceRows rows = IN_PLACE_ROWS.get();
     rows.a = a;
     rows.aOff = aOff;
-    rows.rowOffsets = rowOffsets;
+    rows.rowOffsets = null;
+    rows.lda = lda;
     rows.segment = k;
     rows.segmentStride = 0;
     rows.step = 1;

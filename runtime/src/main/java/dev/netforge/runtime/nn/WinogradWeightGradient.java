@@ -85,23 +85,8 @@ final class WinogradWeightGradient {
   private static final ThreadLocal<float[]> SUMS_WORK = ThreadLocal.withInitial(() -> new float[0]);
   /** {@link #transformGradient}'s copies of a panel of filters' rows under a block ({@link TileSlots}); one per thread. */
   private static final ThreadLocal<float[]> STAGE = ThreadLocal.withInitial(() -> new float[0]);
-  /** {@link #transformedInputRows}; one per thread. */
-  private static final ThreadLocal<int[]> TRANSFORMED_INPUT_ROWS = ThreadLocal.withInitial(() -> new int[0]);
 
   private WinogradWeightGradient() {}
-
-  /** Where each of the first {@code inputs} rows of a block's V_ξ starts, counted from the matrix's first: one per thread. */
-  private static int[] transformedInputRows(int inputs) {
-    int[] rows = TRANSFORMED_INPUT_ROWS.get();
-    if (rows.length < inputs) {
-      rows = new int[inputs];
-      for (int c = 0; c < inputs; c++) {
-        rows[c] = c * blockColumns();
-      }
-      TRANSFORMED_INPUT_ROWS.set(rows);
-    }
-    return rows;
-  }
 
   /**
    * Whether the weight gradient of a convolution {@link WinogradConvolution} computes is computed here: of 3×3 filters,
@@ -232,7 +217,6 @@ final class WinogradWeightGradient {
     int inputMatrix = inputMatrix(inputs);
     int gradientMatrix = gradientMatrix(outCount);
     int sumMatrix = sumMatrix(inputs, outCount);
-    int[] rows = transformedInputRows(inputs);
     for (int start = 0; start < columns; start += block) {
       int n = Math.min(block, columns - start);
       WinogradConvolution.transformInput(
@@ -240,7 +224,7 @@ final class WinogradWeightGradient {
       transformGradient(s, tile, transforms, g, first, start, n, outStart, outCount, planes, transformedGradient, gradientMatrix);
       for (int xi = 0; xi < points; xi++) {
         Sgemm.gemmRowsAPackedB(
-            inputs, outCount, n, transformedInput, xi * inputMatrix, rows, transformedGradient, xi * gradientMatrix, sums, xi * sumMatrix, outCount, start > 0);
+            inputs, outCount, n, transformedInput, xi * inputMatrix, block, transformedGradient, xi * gradientMatrix, sums, xi * sumMatrix, outCount, start > 0);
       }
     }
     if (s.kernel() == 5) {

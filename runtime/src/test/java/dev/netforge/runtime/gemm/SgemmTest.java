@@ -122,10 +122,6 @@ class SgemmTest {
   void rowsInPlaceAgainstAPackedBGiveTheBitsOfThePackedProduct(int n) {
     int lda = K + 7;
     float[] storage = random(11 + M * lda, 21);
-    int[] rowOffsets = new int[M];
-    for (int i = 0; i < M; i++) {
-      rowOffsets[i] = i * lda;
-    }
     float[] b = random(K * n, 22);
     float[] packedB = packB(b, n);
     float[] initial = random(M * n, 23);
@@ -133,7 +129,7 @@ class SgemmTest {
       float[] expected = initial.clone();
       Sgemm.gemmPackedB(false, M, n, K, storage, 11, lda, packedB, 0, expected, 0, n, accumulate, Epilogue.NONE);
       float[] actual = initial.clone();
-      Sgemm.gemmRowsAPackedB(M, n, K, storage, 11, rowOffsets, packedB, 0, actual, 0, n, accumulate);
+      Sgemm.gemmRowsAPackedB(M, n, K, storage, 11, lda, packedB, 0, actual, 0, n, accumulate);
       org.junit.jupiter.api.Assertions.assertArrayEquals(expected, actual, "n " + n + " accumulate=" + accumulate);
     }
   }
