@@ -45,6 +45,25 @@ public final class Sgemm {
     int segmentStride;
     int step;
 
+    /** This thread's rows, bound to a call's A ({@link #release} after it). */
+    static InPlaceRows bind(float[] a, int aOff, int[] rowOffsets, int lda, int segment, int segmentStride, int step) {
+      InPlaceRows rows = IN_PLACE_ROWS.get();
+      rows.a = a;
+      rows.aOff = aOff;
+      rows.rowOffsets = rowOffsets;
+      rows.lda = lda;
+      rows.segment = segment;
+      rows.segmentStride = segmentStride;
+      rows.step = step;
+      return rows;
+    }
+
+    /** Drops the call's arrays, so that the thread's rows keep nothing alive between calls. */
+    void release() {
+      a = null;
+      rowOffsets = null;
+    }
+
     /** Where rows {@code [row, row + mr)} start; rows past the last ({@code m}) repeat it, and their sums are dropped. */
     int[] panelRows(int row, int m, int mr) {
       for (int i = 0; i < mr; i++) {
@@ -265,18 +284,11 @@ public final class Sgemm {
   public static void gemmRowsA(
       int m, int n, int k, float[] a, int aOff, int[] rowOffsets, int segment, int segmentStride, int step, boolean transB, float[] b,
       int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
-    InPlaceRows rows = IN_PLACE_ROWS.get();
-    rows.a = a;
-    rows.aOff = aOff;
-    rows.rowOffsets = rowOffsets;
-    rows.segment = segment;
-    rows.segmentStride = segmentStride;
-    rows.step = step;
+    InPlaceRows rows = InPlaceRows.bind(a, aOff, rowOffsets, 0, segment, segmentStride, step);
     try {
       run(false, m, n, k, null, 0, 0, null, 0, transB, b, bOff, ldb, null, 0, c, cOff, ldc, accumulate, Epilogue.NONE, rows, null);
     } finally {
-      rows.a = null;
-      rows.rowOffsets = null;
+      rows.release();
     }
   }
 
@@ -287,19 +299,11 @@ public final class Sgemm {
    */
   public static void gemmRowsAPackedB(
       int m, int n, int k, float[] a, int aOff, int lda, float[] packedB, int packedBOff, float[] c, int cOff, int ldc, boolean accumulate) {
-    InPlaceRows rows = IN_PLACE_ROWS.get();
-    rows.a = a;
-    rows.aOff = aOff;
-    rows.rowOffsets = null;
-    rows.lda = lda;
-    rows.segment = k;
-    rows.segmentStride = 0;
-    rows.step = 1;
+    InPlaceRows rows = InPlaceRows.bind(a, aOff, null, lda, k, 0, 1);
     try {
       run(false, m, n, k, null, 0, 0, null, 0, false, null, 0, 0, packedB, packedBOff, c, cOff, ldc, accumulate, Epilogue.NONE, rows, null);
     } finally {
-      rows.a = null;
-      rows.rowOffsets = null;
+      rows.release();
     }
   }
 
