@@ -21,36 +21,37 @@ final class VectorTileCopy implements TileCopy {
   @Override
   public void store(
       float[] rows, int src, int[] map, int at, float[] dst, int d, int n, float bias, boolean relu, float[] mask, boolean accumulate) {
-    int q = 0;
     if (accumulate) {
+      int q = 0;
       for (; q + L <= n; q += L) {
         FloatVector.fromArray(S, dst, d + q).add(FloatVector.fromArray(S, rows, src, map, at + q)).intoArray(dst, d + q);
       }
       tail.store(rows, src, map, at + q, dst, d + q, n - q, bias, relu, mask, true);
       return;
     }
-    for (; q + L <= n; q += L) {
-      put(rows, src, map, at + q, dst, d + q, bias, relu, mask);
+    if (n < L) {
+      tail.store(rows, src, map, at, dst, d, n, bias, relu, mask, false);
+      return;
     }
-    if (q < n && q > 0) {
-      // The run's last outputs by one more vector ending at its end: the outputs it writes again get the same values.
-      // Runs of part of a row of tiles (conv2's 27 outputs: 11 past the last whole vector) took the scalar tail.
-      put(rows, src, map, at + n - L, dst, d + n - L, bias, relu, mask);
-    } else {
-      tail.store(rows, src, map, at + q, dst, d + q, n - q, bias, relu, mask, false);
+    // ReLU as a floor, so that one loop serves both: MAX(v, −∞) is v, NaN and signed zeros included.
+    float floor = relu ? 0f : Float.NEGATIVE_INFINITY;
+    // One gather for every vector, the last one ending at the run's end (the outputs it writes again get the same
+    // values; runs of part of a row of tiles, conv2's 27 outputs, end 11 past a whole vector). Written as two calls
+    // of a helper, one for the vectors and one for that last, this method's gathers were compiled boxed whenever C2
+    // inlined it into WinogradConvolution.transformOutput beside the output transforms: that compilation ran out of
+    // its node budget (NodeCountInliningCutoff) and left the later gathers' intrinsics as calls, 17.3 MB allocated a
+    // MiniAlexNet step. Whether C2 inlined it depended on whether its own compilation was done at that moment.
+    for (int q = 0; ; q += L) {
+      int p = Math.min(q, n - L);
+      FloatVector v = FloatVector.fromArray(S, rows, src, map, at + p).add(bias).lanewise(VectorOperators.MAX, floor);
+      if (mask != null) {
+        v = v.mul(FloatVector.fromArray(S, mask, d + p));
+      }
+      v.intoArray(dst, d + p);
+      if (p == n - L) {
+        return;
+      }
     }
-  }
-
-  /** One vector of a run's outputs, {@code q} from {@code at} and {@code d} on ({@link #store}). */
-  private static void put(float[] rows, int src, int[] map, int at, float[] dst, int d, float bias, boolean relu, float[] mask) {
-    FloatVector v = FloatVector.fromArray(S, rows, src, map, at).add(bias);
-    if (relu) {
-      v = v.lanewise(VectorOperators.MAX, 0f);
-    }
-    if (mask != null) {
-      v = v.mul(FloatVector.fromArray(S, mask, d));
-    }
-    v.intoArray(dst, d);
   }
 
   @Override
