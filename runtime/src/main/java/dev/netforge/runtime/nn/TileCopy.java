@@ -16,13 +16,13 @@ interface TileCopy {
   }
 
   /**
-   * One of {@link TileRuns}' runs from the rows of tiles into its plane: {@code dst[d + q] = mask[d + q] ·
-   * relu(rows[src + map[at + q]] + bias)} for {@code q < n} ({@code mask} may be {@code null}; ReLU as {@code
-   * Math.max(v, 0)}, as {@link dev.netforge.runtime.gemm.Epilogue#biasReluMask}), or, {@code accumulate}, {@code dst[d
-   * + q] += rows[src + map[at + q]]}.
+   * One filter's outputs of a block, every run of {@code runs}, from its rows of tiles into its plane: output {@code
+   * q} of run r, {@code v = rows[runs.tile0[r] + runs.map[runs.position[r] + q]]}, to {@code dst[e] = mask[e] ·
+   * relu(v + bias)} with {@code e = channel + runs.at[r] + q} ({@code mask} may be {@code null}; ReLU as {@code
+   * Math.max(v, 0)}, as {@link dev.netforge.runtime.gemm.Epilogue#biasReluMask}), or, {@code accumulate}, {@code dst[e]
+   * += v}.
    */
-  void store(
-      float[] rows, int src, int[] map, int at, float[] dst, int d, int n, float bias, boolean relu, float[] mask, boolean accumulate);
+  void store(float[] rows, TileRuns runs, float[] dst, int channel, float bias, boolean relu, float[] mask, boolean accumulate);
 
   /**
    * One of {@link TileSlots}' slots for a panel of filters, from their staged rows into a row of lanes: {@code rows[r +

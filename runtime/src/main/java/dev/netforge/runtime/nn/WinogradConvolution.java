@@ -766,9 +766,7 @@ final class WinogradConvolution {
       }
       float b = bias == null ? 0f : bias[yStart + o];
       int channel = (yStart + o) * s.outPlane();
-      for (int r = 0; r < runs.count; r++) {
-        COPY.store(rows, runs.tile0[r], runs.map, runs.position[r], y, channel + runs.at[r], runs.length[r], b, relu, mask, accumulate);
-      }
+      COPY.store(rows, runs, y, channel, b, relu, mask, accumulate);
     }
   }
 }
