@@ -293,6 +293,20 @@ public final class Sgemm {
   }
 
   /**
+   * {@link #gemmRowsA} for an A whose row i is the {@code k} neighbouring floats from {@code a[aOff + i · lda]} (a
+   * dense layer's weights): the same reads and bits, with no array of row offsets to build.
+   */
+  public static void gemmRowsA(
+      int m, int n, int k, float[] a, int aOff, int lda, boolean transB, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
+    InPlaceRows rows = InPlaceRows.bind(a, aOff, null, lda, k, 0, 1);
+    try {
+      run(false, m, n, k, null, 0, 0, null, 0, transB, b, bOff, ldb, null, 0, c, cOff, ldc, accumulate, Epilogue.NONE, rows, null);
+    } finally {
+      rows.release();
+    }
+  }
+
+  /**
    * {@code C[m, n] (+)= A[m, k] · B[k, n]} with A's rows read in place, row i the {@code k} neighbouring floats from
    * {@code a[aOff + i · lda]}, and B packed ({@link #packedSize}) from {@code packedB[packedBOff]}: {@link #gemmRowsA}'s
    * reads and {@link #gemmPackedB}'s B, the bits of both.

@@ -53,8 +53,6 @@ public final class Dense extends Stage {
    * #weightGradient}): none for a batch of up to 2·{@value #EXAMPLES_PER_GEMM}, made when a larger batch first needs one.
    */
   private float[][] subtreeSums = new float[0][];
-  /** {@code u · inputs}: where row u of a slice's weights starts, counted from the slice's first. */
-  private int[] rowOffsets = new int[0];
   /** yᵀ of the slice being computed, {@code [outCount, batch]}. */
   private float[] transposedOutput = new float[0];
   private final ForwardRows forwardRows = new ForwardRows();
@@ -96,12 +94,6 @@ public final class Dense extends Stage {
     forwardRows.batch = batch;
     forwardRows.mask = training ? mask : null;
     for (TowerSlice s : slices) {
-      if (rowOffsets.length < s.outCount()) {
-        rowOffsets = new int[s.outCount()];
-        for (int u = 0; u < rowOffsets.length; u++) {
-          rowOffsets[u] = u * inputs;
-        }
-      }
       if (transposedOutput.length < s.outCount() * batch) {
         transposedOutput = new float[s.outCount() * batch];
       }
@@ -124,7 +116,7 @@ public final class Dense extends Stage {
       int u1 = Math.min(slice.outCount(), end * mr);
       float[] t = transposedOutput;
       int first = (slice.outStart() + u0) * inputs;
-      Sgemm.gemmRowsA(u1 - u0, batch, inputs, weight.value, first, rowOffsets, inputs, 0, 1, true, x, 0, inputs, t, u0 * batch, batch, false);
+      Sgemm.gemmRowsA(u1 - u0, batch, inputs, weight.value, first, inputs, true, x, 0, inputs, t, u0 * batch, batch, false);
       for (int u = u0; u < u1; u++) {
         Epilogue.biasReluMask(t, u * batch, bias.value[slice.outStart() + u], relu, null, 0, t, u * batch, batch);
       }

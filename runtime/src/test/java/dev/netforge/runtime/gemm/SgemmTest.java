@@ -112,6 +112,27 @@ class SgemmTest {
     assertClose(product, c);
   }
 
+  /** A's rows in place given by their stride give the bits of the same rows given by their offsets, as a dense layer reads its weights. */
+  @ParameterizedTest
+  @CsvSource({"101", "48"})
+  void rowsInPlaceByStrideGiveTheBitsOfTheRowsByOffsets(int n) {
+    int lda = K + 7;
+    float[] storage = random(11 + M * lda, 24);
+    int[] rowOffsets = new int[M];
+    for (int i = 0; i < M; i++) {
+      rowOffsets[i] = i * lda;
+    }
+    float[] bt = random(n * K, 25);
+    float[] initial = random(M * n, 26);
+    for (boolean accumulate : new boolean[] {false, true}) {
+      float[] expected = initial.clone();
+      Sgemm.gemmRowsA(M, n, K, storage, 11, rowOffsets, K, 0, 1, true, bt, 0, K, expected, 0, n, accumulate);
+      float[] actual = initial.clone();
+      Sgemm.gemmRowsA(M, n, K, storage, 11, lda, true, bt, 0, K, actual, 0, n, accumulate);
+      org.junit.jupiter.api.Assertions.assertArrayEquals(expected, actual, "n " + n + " accumulate=" + accumulate);
+    }
+  }
+
   /**
    * A's rows in place (here 307 floats apart, k = 300 of them used) against a packed B give {@link
    * Sgemm#gemmPackedB}'s bits on the same matrices, overwriting and accumulating: the Winograd weight gradients' GEMMs
