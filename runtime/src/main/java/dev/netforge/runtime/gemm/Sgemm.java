@@ -33,7 +33,8 @@ public final class Sgemm {
   /**
    * An A that {@link #gemmRowsA} reads where it lies: row i's step q at {@code a[aOff + rowOffsets[i] + (q /
    * segment)·segmentStride + (q % segment)·step]}, or, where {@code rowOffsets} is {@code null}, with row i at {@code
-   * i · lda} ({@link #gemmRowsAPackedB}, and {@link #gemmRowsA} given a stride). Kept per thread and rebound per call, so a call allocates nothing.
+   * i · lda} ({@link #gemmRowsAPackedB}, and {@link #gemmRowsA} given a stride). Kept per thread and rebound per call,
+   * so a call allocates nothing.
    */
   private static final class InPlaceRows {
     final int[] panel = new int[KERNEL.mr()];

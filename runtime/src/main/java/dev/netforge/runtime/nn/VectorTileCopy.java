@@ -47,6 +47,8 @@ final class VectorTileCopy implements TileCopy {
       } else if (n < L) {
         ScalarTileCopy.storeRun(rows, src, map, at, dst, d, n, bias, relu, mask, false);
       } else if (mask == null) {
+        // Apart from the mask's loop below: one loop with a branch for the mask would merge a vector from two paths,
+        // which C2 (JDK 17) may box.
         for (int q = 0; ; q += L) {
           int p = Math.min(q, n - L);
           FloatVector.fromArray(S, rows, src, map, at + p).add(bias).lanewise(VectorOperators.MAX, floor).intoArray(dst, d + p);
