@@ -285,12 +285,7 @@ public final class Sgemm {
   public static void gemmRowsA(
       int m, int n, int k, float[] a, int aOff, int[] rowOffsets, int segment, int segmentStride, int step, boolean transB, float[] b,
       int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
-    InPlaceRows rows = InPlaceRows.bind(a, aOff, rowOffsets, 0, segment, segmentStride, step);
-    try {
-      run(false, m, n, k, null, 0, 0, null, 0, transB, b, bOff, ldb, null, 0, c, cOff, ldc, accumulate, Epilogue.NONE, rows, null);
-    } finally {
-      rows.release();
-    }
+    runInPlace(InPlaceRows.bind(a, aOff, rowOffsets, 0, segment, segmentStride, step), m, n, k, transB, b, bOff, ldb, null, 0, c, cOff, ldc, accumulate);
   }
 
   /**
@@ -299,12 +294,7 @@ public final class Sgemm {
    */
   public static void gemmRowsA(
       int m, int n, int k, float[] a, int aOff, int lda, boolean transB, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
-    InPlaceRows rows = InPlaceRows.bind(a, aOff, null, lda, k, 0, 1);
-    try {
-      run(false, m, n, k, null, 0, 0, null, 0, transB, b, bOff, ldb, null, 0, c, cOff, ldc, accumulate, Epilogue.NONE, rows, null);
-    } finally {
-      rows.release();
-    }
+    runInPlace(InPlaceRows.bind(a, aOff, null, lda, k, 0, 1), m, n, k, transB, b, bOff, ldb, null, 0, c, cOff, ldc, accumulate);
   }
 
   /**
@@ -314,9 +304,15 @@ public final class Sgemm {
    */
   public static void gemmRowsAPackedB(
       int m, int n, int k, float[] a, int aOff, int lda, float[] packedB, int packedBOff, float[] c, int cOff, int ldc, boolean accumulate) {
-    InPlaceRows rows = InPlaceRows.bind(a, aOff, null, lda, k, 0, 1);
+    runInPlace(InPlaceRows.bind(a, aOff, null, lda, k, 0, 1), m, n, k, false, null, 0, 0, packedB, packedBOff, c, cOff, ldc, accumulate);
+  }
+
+  /** The product with A's rows bound in place, B given (or packed, where {@code packedB} is not null); the rows released after it. */
+  private static void runInPlace(
+      InPlaceRows rows, int m, int n, int k, boolean transB, float[] b, int bOff, int ldb, float[] packedB, int packedBOff, float[] c, int cOff,
+      int ldc, boolean accumulate) {
     try {
-      run(false, m, n, k, null, 0, 0, null, 0, false, null, 0, 0, packedB, packedBOff, c, cOff, ldc, accumulate, Epilogue.NONE, rows, null);
+      run(false, m, n, k, null, 0, 0, null, 0, transB, b, bOff, ldb, packedB, packedBOff, c, cOff, ldc, accumulate, Epilogue.NONE, rows, null);
     } finally {
       rows.release();
     }
