@@ -215,17 +215,19 @@ public final class TinyNet extends CompiledNetwork {
   private float[] fc4Grad;
 
   /**
-   * conv1: conv 3×3/1 pad 1 + bias + ReLU; one object per tower.
+   * conv1: conv 3×3/1 pad 1 + bias + ReLU; one object for all the towers.
    *
    * <p>Input [batch, 1, 12, 12] → output [batch, 8, 12, 12]; parameters {@code conv1.weight} [8, 1, 3, 3] and {@code conv1.bias} [8] (80); 20,736 FLOPs per example forward.
    *
    * <p>Towers: tower 0: filters 0–3 from input channels 0–0; tower 1: filters 4–7 from input channels 0–0.
    *
+   * <p>Every tower reads the same whole input, so this engine runs the towers' slices as one, over all the outputs on every thread: what is made of the input (its patches or transformed tiles) is made once, not once per tower.
+   *
    * <p>Fused forward: bias, ReLU applied in the GEMM's store epilogue.
    *
    * <p>Fused backward: ReLU derivative, bias gradient in one pass over ∂output; then weight and input gradients as GEMMs.
    */
-  private final Conv2d[] conv1Stage;
+  private final Conv2d conv1Stage;
 
   /**
    * conv1Lrn: LRN size 3, α 0.0001, β 0.75, k 2, within each tower; one object per tower.
@@ -309,14 +311,9 @@ public final class TinyNet extends CompiledNetwork {
   private final Dense[] fc4Stage;
 
   /**
-   * Sums the other towers' copies of ∂loss/∂input (every tower reads the whole input) into the caller's array.
+   * {@link #conv1LrnToConv2PoolForwardTower}, handed to {@code towers}.
    */
-  private final TowerGradient inputGradientReduce;
-
-  /**
-   * {@link #conv1ToConv2PoolForwardTower}, handed to {@code towers}.
-   */
-  private final IntConsumer conv1ToConv2PoolForwardTowers = this::conv1ToConv2PoolForwardTower;
+  private final IntConsumer conv1LrnToConv2PoolForwardTowers = this::conv1LrnToConv2PoolForwardTower;
 
   /**
    * {@link #fc3ForwardTower}, handed to {@code towers}.
@@ -329,9 +326,9 @@ public final class TinyNet extends CompiledNetwork {
   private final IntConsumer fc4ForwardTowers = this::fc4ForwardTower;
 
   /**
-   * {@link #conv1ToConv2PoolBackwardTower}, handed to {@code towers}.
+   * {@link #conv1LrnToConv2PoolBackwardTower}, handed to {@code towers}.
    */
-  private final IntConsumer conv1ToConv2PoolBackwardTowers = this::conv1ToConv2PoolBackwardTower;
+  private final IntConsumer conv1LrnToConv2PoolBackwardTowers = this::conv1LrnToConv2PoolBackwardTower;
 
   /**
    * {@link #fc3BackwardTower}, handed to {@code towers}.
@@ -357,9 +354,7 @@ public final class TinyNet extends CompiledNetwork {
     classifier0Bias = parameter("classifier.0.bias", 32, true, 0.0f, 16);
     fc4Weight = parameter("fc4.weight", 16, false, 0.0f, 4, 16);
     fc4Bias = parameter("fc4.bias", 16, true, 0.0f, 4);
-    conv1Stage = new Conv2d[] {
-        new Conv2d(CONV1, conv1Weight, conv1Bias, true, scratch(0), new TowerSlice(0, 0, 4, false)),
-        new Conv2d(CONV1, conv1Weight, conv1Bias, true, scratch(1), new TowerSlice(0, 4, 4, false))};
+    conv1Stage = new Conv2d(CONV1, conv1Weight, conv1Bias, true, scratch(0), new TowerSlice(0, 0, 8, false));
     conv1LrnStage = new LocalResponseNorm[] {
         new LocalResponseNorm(CONV1_LRN, 0, scratch(0)),
         new LocalResponseNorm(CONV1_LRN, 1, scratch(1))};
@@ -381,7 +376,6 @@ public final class TinyNet extends CompiledNetwork {
     fc4Stage = new Dense[] {
         new Dense(16, 4, fc4Weight, fc4Bias, false, new TowerSlice(0, 0, 2, false)),
         new Dense(16, 4, fc4Weight, fc4Bias, false, new TowerSlice(0, 2, 2, false))};
-    inputGradientReduce = new TowerGradient(144, 0, 144);
   }
 
   @Override
@@ -488,10 +482,10 @@ public final class TinyNet extends CompiledNetwork {
   @Override
   protected float[] forwardPass(float[] input, int batch, boolean training) {
     // The caller's input, bound on every pass
-    for (Conv2d stage : conv1Stage) {
-      stage.bind(input, conv1, null);
-    }
-    towers(conv1ToConv2PoolForwardTowers);
+    conv1Stage.bind(input, conv1, null);
+    // conv1: every tower reads the same input, so one object computes all the towers' outputs, on every thread
+    conv1Stage.forward(batch, training);
+    towers(conv1LrnToConv2PoolForwardTowers);
     if (training) {
       drawMask(5, conv2DropoutMask, 32, 0.25f);
     }
@@ -511,8 +505,7 @@ public final class TinyNet extends CompiledNetwork {
   protected void backwardPass(float[] outputGradient, int batch, float[] inputGradient) {
     boolean training = lastPassWasTraining();
     // The caller's gradient arrays (and whether it wants ∂loss/∂input), bound on every pass
-    conv1Stage[0].bindGradients(conv1Grad, inputGradient);
-    conv1Stage[1].bindGradients(conv1Grad, partialInputGradient(1, inputGradient));
+    conv1Stage.bindGradients(conv1Grad, inputGradient);
     fc4Stage[0].bindGradients(outputGradient, fc3Grad);
     fc4Stage[1].bindGradients(outputGradient, fc3GradTower1);
     towers(fc4BackwardTowers);
@@ -523,22 +516,18 @@ public final class TinyNet extends CompiledNetwork {
     gradientsReady(4, 2);
     conv2DropoutReduce.reduce(batch);
     conv2DropoutStage.backward(batch, training);
-    towers(conv1ToConv2PoolBackwardTowers);
+    towers(conv1LrnToConv2PoolBackwardTowers);
+    conv1Stage.backward(batch, training);
     // conv1, conv2: parameter gradients final
     gradientsReady(0, 4);
-    if (inputGradient != null) {
-      inputGradientReduce.bind(inputGradient, partialInputGradient(1, inputGradient));
-      inputGradientReduce.reduce(batch);
-    }
   }
 
   /**
-   * Tower {@code tower}'s share of the forward pass through conv1 to conv2Pool; the towers meet when every one has run it.
+   * Tower {@code tower}'s share of the forward pass through conv1Lrn to conv2Pool; the towers meet when every one has run it.
    */
-  private void conv1ToConv2PoolForwardTower(int tower) {
+  private void conv1LrnToConv2PoolForwardTower(int tower) {
     int batch = batch();
     boolean training = lastPassWasTraining();
-    conv1Stage[tower].forward(batch, training);
     conv1LrnStage[tower].forward(batch, training);
     conv1PoolStage[tower].forward(batch, training);
     conv2Stage[tower].forward(batch, training);
@@ -564,16 +553,15 @@ public final class TinyNet extends CompiledNetwork {
   }
 
   /**
-   * Tower {@code tower}'s share of the backward pass through conv1 to conv2Pool; the towers meet when every one has run it.
+   * Tower {@code tower}'s share of the backward pass through conv1Lrn to conv2Pool; the towers meet when every one has run it.
    */
-  private void conv1ToConv2PoolBackwardTower(int tower) {
+  private void conv1LrnToConv2PoolBackwardTower(int tower) {
     int batch = batch();
     boolean training = lastPassWasTraining();
     conv2PoolStage[tower].backward(batch, training);
     conv2Stage[tower].backward(batch, training);
     conv1PoolStage[tower].backward(batch, training);
     conv1LrnStage[tower].backward(batch, training);
-    conv1Stage[tower].backward(batch, training);
   }
 
   /**

@@ -38,8 +38,6 @@ public abstract class CompiledNetwork {
   private List<Parameter> parameterList;
   /** Each tower's per-worker im2col and partial-gradient buffers (the towers run side by side). */
   private final Scratch[] scratch;
-  /** The towers' copies of the input gradient ({@link #partialInputGradient}), made on first use. */
-  private float[][] inputGradientCopies;
   /** The key of every dropout mask this network draws ({@link Dropout#drawMask}); saved in checkpoints. */
   private long dropoutSeed;
   /** Training passes run so far: the step a mask is drawn for; saved in checkpoints so a resumed run goes on. */
@@ -78,25 +76,6 @@ public abstract class CompiledNetwork {
   /** Tower {@code tower}'s scratch buffers. */
   protected final Scratch scratch(int tower) {
     return scratch[tower];
-  }
-
-  /**
-   * Tower {@code tower}'s own copy of the network input's gradient, when the first layer's towers share the input:
-   * as long as {@code inputGradient}, made once and kept; {@code null} when {@code inputGradient} is.
-   */
-  protected final float[] partialInputGradient(int tower, float[] inputGradient) {
-    if (inputGradient == null) {
-      return null;
-    }
-    if (inputGradientCopies == null) {
-      inputGradientCopies = new float[towers][];
-    }
-    float[] copy = inputGradientCopies[tower];
-    if (copy == null || copy.length < inputGradient.length) {
-      copy = new float[inputGradient.length];
-      inputGradientCopies[tower] = copy;
-    }
-    return copy;
   }
 
   /**

@@ -14,6 +14,7 @@ import dev.netforge.processor.plan.Schedule;
 import dev.netforge.processor.plan.Stage;
 import dev.netforge.processor.plan.StageNames;
 import dev.netforge.processor.plan.Text;
+import dev.netforge.processor.plan.TowerSlice;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -27,6 +28,14 @@ import javax.lang.model.element.Modifier;
  * region of stages the towers run side by side is one method per direction, one line per stage, run on each tower's
  * threads; a gather is where the towers meet (they share memory, so nothing is copied); a sum of gradient copies is a
  * {@code TowerGradient}'s reduce, and a mask draw a {@code drawMask} line before the region that applies it.
+ *
+ * <p>One departure from the schedule's regions, because these towers share memory: where the first layer with
+ * parameters has towers that all read the same whole tensor (the network's input, as in AlexNet's conv1), it runs as
+ * one object over all the towers' outputs, on every thread, before the towers start ({@link #sharedInputLayer}). Each
+ * tower would otherwise make the same patches or Winograd input tiles of that input for its own filters; once is
+ * enough, and with no copies of the input's gradient there is nothing to sum. The outputs are computed element by
+ * element as each tower computed its own (the same bits), and the CUDA engine, whose towers are separate devices,
+ * keeps the schedule's split.
  */
 public final class JavaEmitter {
   private static final String RUNTIME = "dev.netforge.runtime";
@@ -45,15 +54,60 @@ public final class JavaEmitter {
   private final StageNames names;
   private final String processorName;
   private final List<JavaStage> stages = new ArrayList<>();
+  /** The layer run as one object over all the towers' outputs (the class javadoc), or −1. */
+  private final int sharedInputLayer;
 
   private JavaEmitter(Schedule schedule, String processorName) {
     this.plan = schedule.plan();
     this.schedule = schedule;
     this.names = schedule.names();
     this.processorName = processorName;
+    this.sharedInputLayer = sharedInputLayer(schedule);
     for (int i = 0; i < plan.stages().size(); i++) {
-      stages.add(new JavaStage(schedule, i));
+      stages.add(new JavaStage(schedule, i, i == sharedInputLayer));
     }
+  }
+
+  /**
+   * The first layer with parameters where the schedule sums whole copies of its input's gradient ({@link
+   * Schedule.Reduce.Kind#WHOLE}: its towers all read the whole tensor, so each has one slice, all of the input, and
+   * their outputs follow each other tower by tower); else −1.
+   */
+  private static int sharedInputLayer(Schedule schedule) {
+    Plan plan = schedule.plan();
+    int first = plan.firstParametric();
+    if (!schedule.reducesGradient(first - 1) || schedule.reduceOf(first - 1).kind() != Schedule.Reduce.Kind.WHOLE) {
+      return -1;
+    }
+    List<TowerSlice> slices = ((Parametric) plan.stages().get(first)).slices();
+    int next = 0;
+    for (int t = 0; t < slices.size(); t++) {
+      TowerSlice s = slices.get(t);
+      if (s.tower() != t || s.outStart() != next || s.inStart() != slices.get(0).inStart() || s.inCount() != slices.get(0).inCount()) {
+        throw new IllegalStateException(schedule.names().of(first) + "'s towers all read one input, but its slices " + slices + " are not one per tower in order");
+      }
+      next += s.outCount();
+    }
+    return first;
+  }
+
+  /**
+   * Whether the towers' copies of stage {@code i}'s output gradient are summed here: an exchange's, not a whole
+   * tensor's — the one layer whose towers all read a whole tensor runs as one object ({@link #sharedInputLayer}) and
+   * writes that gradient whole.
+   */
+  private boolean sumsCopies(int i) {
+    return schedule.reducesGradient(i) && schedule.reduceOf(i).kind() != Schedule.Reduce.Kind.WHOLE;
+  }
+
+  /** The schedule's buffers this class holds: all but the gradient copies {@link #sumsCopies} does not sum. */
+  private List<Schedule.Buffer> buffers() {
+    return schedule.buffers().stream().filter(b -> b.role() != Schedule.Role.TOWER_GRADIENT || sumsCopies(b.stage())).toList();
+  }
+
+  /** The first stage region {@code r}'s towers run side by side: past {@link #sharedInputLayer} where it starts there. */
+  private int towersFrom(Schedule.Region r) {
+    return r.first() == sharedInputLayer ? r.first() + 1 : r.first();
   }
 
   /** The generated source of the network class {@code schedule} lowers. */
@@ -150,7 +204,7 @@ public final class JavaEmitter {
           .addJavadoc("Where the running backward pass writes ∂loss/∂input, or {@code null}: the stages before the first layer with"
               + " parameters run backward only for it.\n").build());
     }
-    for (Schedule.Buffer b : schedule.buffers()) {
+    for (Schedule.Buffer b : buffers()) {
       type.addField(FieldSpec.builder(b.ints() ? INTS : FLOATS, b.name(), Modifier.PRIVATE).addJavadoc("$L\n", bufferDoc(b)).build());
     }
   }
@@ -159,14 +213,9 @@ public final class JavaEmitter {
   private void addStages(TypeSpec.Builder type) {
     for (int i = 0; i < stages.size(); i++) {
       type.addField(stages.get(i).stageField());
-      if (schedule.reducesGradient(i)) {
+      if (sumsCopies(i)) {
         type.addField(stages.get(i).reduceFieldSpec());
       }
-    }
-    if (schedule.reducesGradient(-1)) {
-      type.addField(FieldSpec.builder(JavaStage.TOWER_GRADIENT, "inputGradientReduce", Modifier.PRIVATE, Modifier.FINAL)
-          .addJavadoc("Sums the other towers' copies of ∂loss/∂input (every tower reads the whole input) into the caller's array.\n")
-          .build());
     }
   }
 
@@ -188,7 +237,7 @@ public final class JavaEmitter {
     long forward = 0;
     long gradients = 0;
     Schedule.Buffer largest = null;
-    for (Schedule.Buffer b : schedule.buffers()) {
+    for (Schedule.Buffer b : buffers()) {
       if (b.role().lifetime() == Schedule.Lifetime.GRADIENTS) {
         gradients += b.perExample();
       } else {
@@ -220,12 +269,9 @@ public final class JavaEmitter {
     }
     for (int i = 0; i < stages.size(); i++) {
       stages.get(i).construct(m);
-      if (schedule.reducesGradient(i)) {
+      if (sumsCopies(i)) {
         stages.get(i).constructReduce(m);
       }
-    }
-    if (schedule.reducesGradient(-1)) {
-      m.addStatement("inputGradientReduce = new $T($L, 0, $L)", JavaStage.TOWER_GRADIENT, plan.input().size(), plan.input().size());
     }
     return m.build();
   }
@@ -259,7 +305,7 @@ public final class JavaEmitter {
             .addModifiers(Modifier.PROTECTED)
             .addParameter(int.class, "batch");
     Schedule.Lifetime lifetime = gradients ? Schedule.Lifetime.GRADIENTS : Schedule.Lifetime.FORWARD;
-    for (Schedule.Buffer b : schedule.buffers()) {
+    for (Schedule.Buffer b : buffers()) {
       if (b.role().lifetime() == lifetime) {
         m.addStatement("$L = new $L[batch * $L]", b.name(), b.ints() ? "int" : "float", b.perExample());
       }
@@ -272,7 +318,7 @@ public final class JavaEmitter {
       if (gradients && !boundEveryPass(i)) {
         stage.bind(m, "bindGradients", gradientArrays(i));
       }
-      if (gradients && schedule.reducesGradient(i)) {
+      if (gradients && sumsCopies(i)) {
         StringBuilder copies = new StringBuilder(names.of(i) + "Grad");
         for (int t = 1; t < plan.towers(); t++) {
           copies.append(", ").append(names.of(i)).append("GradTower").append(t);
@@ -292,15 +338,15 @@ public final class JavaEmitter {
     return i == 0 || i == plan.firstParametric() || i == stages.size() - 1;
   }
 
-  /** Each tower's {@code dy, dx} of stage {@code i}: a tower other than 0 of a shared-input layer writes its own copy of dx. */
+  /** Each tower's {@code dy, dx} of stage {@code i}: a tower other than 0 of a layer after an exchange writes its own copy of dx. */
   private List<CodeBlock> gradientArrays(int i) {
     String dy = i == stages.size() - 1 ? "outputGradient" : names.of(i) + "Grad";
     List<CodeBlock> towers = new ArrayList<>();
     for (int t = 0; t < stages.get(i).objects(); t++) {
-      boolean ownCopy = schedule.reducesGradient(i - 1) && t > 0;
+      boolean ownCopy = sumsCopies(i - 1) && t > 0;
       String dx;
       if (i == 0) {
-        dx = ownCopy ? "partialInputGradient(" + t + ", inputGradient)" : "inputGradient";
+        dx = "inputGradient";
       } else {
         dx = names.of(i - 1) + (ownCopy ? "GradTower" + t : "Grad");
         if (i == plan.firstParametric()) {
@@ -328,10 +374,14 @@ public final class JavaEmitter {
       step.accept(new Schedule.ForwardPrinter() {
         @Override
         public void region(Schedule.Region r) {
-          if (r.perTower()) {
-            m.addStatement("towers($L)", regionField(r, true));
-          } else {
+          if (r.first() == sharedInputLayer) {
+            m.addComment("$L: every tower reads the same input, so one object computes all the towers' outputs, on every thread", names.of(r.first()));
+          }
+          if (!r.perTower() || r.first() == sharedInputLayer) {
             m.addStatement("$L.forward(batch, training)", stages.get(r.first()).runs());
+          }
+          if (r.perTower() && towersFrom(r) < r.end()) {
+            m.addStatement("towers($L)", regionField(r, true));
           }
         }
 
@@ -366,7 +416,7 @@ public final class JavaEmitter {
             .addParameter(FLOATS, "outputGradient")
             .addParameter(int.class, "batch")
             .addParameter(FLOATS, "inputGradient");
-    if (schedule.regions().stream().anyMatch(r -> !r.perTower())) {
+    if (sharedInputLayer >= 0 || schedule.regions().stream().anyMatch(r -> !r.perTower())) {
       m.addStatement("boolean training = lastPassWasTraining()");
     }
     if (plan.firstParametric() > 0) {
@@ -382,9 +432,10 @@ public final class JavaEmitter {
       step.accept(new Schedule.BackwardPrinter() {
         @Override
         public void region(Schedule.Region r) {
-          if (r.perTower()) {
+          if (r.perTower() && towersFrom(r) < r.end()) {
             m.addStatement("towers($L)", regionField(r, false));
-          } else {
+          }
+          if (!r.perTower() || r.first() == sharedInputLayer) {
             backward(m, r.first());
           }
           gradientsReady(m, r);
@@ -392,21 +443,11 @@ public final class JavaEmitter {
 
         @Override
         public void reduce(Schedule.Reduce r) {
-          if (r.stage() < 0) {
-            StringBuilder copies = new StringBuilder();
-            for (int t = 1; t < plan.towers(); t++) {
-              copies.append(", partialInputGradient(").append(t).append(", inputGradient)");
-            }
-            m.beginControlFlow("if (inputGradient != null)")
-                .addStatement("inputGradientReduce.bind(inputGradient$L)", copies)
-                .addStatement("inputGradientReduce.reduce(batch)")
-                .endControlFlow();
-          } else if (r.inputGradientOnly()) {
-            m.beginControlFlow("if (inputGradient != null)").addStatement("$L.reduce(batch)", stages.get(r.stage()).reduces()).endControlFlow();
-          } else if (!schedule.perTower(r.stage())) {
+          // A whole tensor's copies are never made here ({@link #sumsCopies}); where the stage runs per tower, each tower
+          // sums its own channels of an exchange's at the start of its share of the region.
+          if (sumsCopies(r.stage()) && !stages.get(r.stage()).perTower()) {
             m.addStatement("$L.reduce(batch)", stages.get(r.stage()).reduces());
           }
-          // Where the stage runs per tower, each tower sums its own channels at the start of its share of the region.
         }
       });
     }
@@ -450,12 +491,13 @@ public final class JavaEmitter {
   private void addTowerRegions(TypeSpec.Builder type) {
     for (boolean forward : new boolean[] {true, false}) {
       for (Schedule.Region r : schedule.regions()) {
-        if (!r.perTower()) {
+        int first = towersFrom(r);
+        if (!r.perTower() || first == r.end()) {
           continue;
         }
         String field = regionField(r, forward);
         String method = field.substring(0, field.length() - 1);
-        String names = r.end() - r.first() == 1 ? this.names.of(r.first()) : this.names.of(r.first()) + " to " + this.names.of(r.end() - 1);
+        String names = r.end() - first == 1 ? this.names.of(first) : this.names.of(first) + " to " + this.names.of(r.end() - 1);
         type.addField(
             FieldSpec.builder(INT_CONSUMER, field, Modifier.PRIVATE, Modifier.FINAL)
                 .addJavadoc("{@link #$L}, handed to {@code towers}.\n", method)
@@ -470,12 +512,12 @@ public final class JavaEmitter {
                 .addStatement("int batch = batch()")
                 .addStatement("boolean training = lastPassWasTraining()");
         if (forward) {
-          for (int i = r.first(); i < r.end(); i++) {
+          for (int i = first; i < r.end(); i++) {
             m.addStatement("$L.forward(batch, training)", stages.get(i).runs());
           }
         } else {
-          for (int i = r.end() - 1; i >= r.first(); i--) {
-            if (schedule.reducesGradient(i)) {
+          for (int i = r.end() - 1; i >= first; i--) {
+            if (sumsCopies(i)) {
               m.addStatement("$L.reduce(batch)", stages.get(i).reduces());
             }
             backward(m, i);
@@ -488,8 +530,9 @@ public final class JavaEmitter {
 
   /** The field holding region {@code r}'s tower method: {@code conv1ToConv2PoolForwardTowers}, {@code fc6BackwardTowers}. */
   private String regionField(Schedule.Region r, boolean forward) {
-    String first = names.of(r.first());
-    String name = r.end() - r.first() == 1 ? first : first + "To" + Docs.capitalize(names.of(r.end() - 1));
+    int from = towersFrom(r);
+    String first = names.of(from);
+    String name = r.end() - from == 1 ? first : first + "To" + Docs.capitalize(names.of(r.end() - 1));
     return name + (forward ? "Forward" : "Backward") + "Towers";
   }
 }

@@ -7,11 +7,13 @@ import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
 import dev.netforge.processor.plan.Argument;
+import dev.netforge.processor.plan.Parametric;
 import dev.netforge.processor.plan.Plan;
 import dev.netforge.processor.plan.RuntimeStage;
 import dev.netforge.processor.plan.Schedule;
 import dev.netforge.processor.plan.Stage;
 import dev.netforge.processor.plan.StageNames;
+import dev.netforge.processor.plan.TowerSlice;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -33,19 +35,26 @@ final class JavaStage {
   private final Stage stage;
   private final String name;
   private final boolean perTower;
+  /** Whether the towers' objects are one, over all the towers' outputs ({@link #JavaStage}'s {@code sharedInput}). */
+  private final boolean merged;
   private final RuntimeStage runtime;
   private final ClassName type;
 
-  JavaStage(Schedule schedule, int stage) {
+  /**
+   * @param sharedInput whether the stage is a layer whose towers all read the same whole input, run here as one object
+   *     over all the towers' outputs ({@link JavaEmitter}'s class javadoc says why)
+   */
+  JavaStage(Schedule schedule, int stage, boolean sharedInput) {
     this.schedule = schedule;
     this.plan = schedule.plan();
     this.i = stage;
     this.stage = plan.stages().get(stage);
     this.name = schedule.names().of(stage);
-    this.perTower = schedule.perTower(stage);
+    this.merged = sharedInput;
+    this.perTower = schedule.perTower(stage) && !sharedInput;
     this.runtime = this.stage.runtimeStage();
     this.type = ClassName.get(NN, runtime.type());
-    if (runtime.objects().size() != objects()) {
+    if (!merged && runtime.objects().size() != objects()) {
       throw new IllegalStateException(name + "'s runtime stage has " + runtime.objects().size() + " objects, its schedule " + objects());
     }
   }
@@ -60,7 +69,12 @@ final class JavaStage {
     return stage.macs();
   }
 
-  /** The field holding the stage object(s): {@code conv1Stage}. */
+  /** Whether the stage has one object per tower, run on each tower's threads; else one, run over whole tensors. */
+  boolean perTower() {
+    return perTower;
+  }
+
+    /** The field holding the stage object(s): {@code conv1Stage}. */
   String field() {
     return name + "Stage";
   }
@@ -102,7 +116,7 @@ final class JavaStage {
   /** The field of the stage object(s), documented as the stage: shapes, parameters, towers, exchange, fusions. */
   FieldSpec stageField() {
     return FieldSpec.builder(perTower ? ArrayTypeName.of(type) : type, field(), Modifier.PRIVATE, Modifier.FINAL)
-        .addJavadoc(StageDocs.of(plan, name, stage, perTower))
+        .addJavadoc(StageDocs.of(plan, name, stage, perTower, merged))
         .build();
   }
 
@@ -131,7 +145,25 @@ final class JavaStage {
 
   /** Tower {@code t}'s object: {@code new Conv2d(CONV1, conv1Weight, conv1Bias, true, scratch(0), new TowerSlice(0, 0, 4, false))}. */
   private CodeBlock construct(int t) {
-    return CodeBlock.of("new $T($L)", type, print(runtime.objects().get(t), null));
+    return CodeBlock.of("new $T($L)", type, print(merged ? mergedObject() : runtime.objects().get(t), null));
+  }
+
+  /**
+   * The one object of a merged stage: tower 0's leading arguments (its scratch among them, which has room for every
+   * worker), then one slice from the towers' common input to all their outputs — contiguous, tower after tower.
+   */
+  private List<Argument> mergedObject() {
+    Parametric layer = (Parametric) stage;
+    List<Argument> arguments = new ArrayList<>();
+    for (Argument a : runtime.objects().get(0)) {
+      if (!(a instanceof Argument.New n && n.type().equals("TowerSlice"))) {
+        arguments.add(a);
+      }
+    }
+    int outputs = layer.slices().stream().mapToInt(TowerSlice::outCount).sum();
+    arguments.add(new Argument.New("TowerSlice",
+        List.of(new Argument.Int(layer.slices().get(0).inStart()), new Argument.Int(0), new Argument.Int(outputs), new Argument.Bool(false))));
+    return arguments;
   }
 
   /** Builds the reduce object(s) in the constructor: each tower sums its own channels, or one sums the whole gradient. */

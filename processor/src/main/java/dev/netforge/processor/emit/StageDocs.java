@@ -12,16 +12,23 @@ import dev.netforge.processor.plan.Text;
 final class StageDocs {
   private StageDocs() {}
 
-  /** @param perTower whether the field holds one object per tower */
-  static CodeBlock of(Plan plan, String name, Stage s, boolean perTower) {
+  /**
+   * @param perTower whether the field holds one object per tower
+   * @param merged whether it holds one object for all the towers' outputs, of a layer whose towers all read one input
+   */
+  static CodeBlock of(Plan plan, String name, Stage s, boolean perTower, boolean merged) {
     CodeBlock.Builder doc = CodeBlock.builder();
-    doc.add("$L: $L$L.\n\n", name, s.operation(), perTower ? "; one object per tower" : "");
+    doc.add("$L: $L$L.\n\n", name, s.operation(), perTower ? "; one object per tower" : merged ? "; one object for all the towers" : "");
     doc.add("<p>Input [batch, $L]$L → output [batch, $L]", dims(s.in()),
         s instanceof Dense && !s.in().isFlat() ? " (flattened in C, H, W order)" : "", dims(s.out()));
     if (s instanceof Parametric p) {
       doc.add("; parameters {@code $L.weight} $L and {@code $L.bias} [$L] ($L); $L FLOPs per example forward.\n", p.paramPrefix(),
           p.weightShape(), p.paramPrefix(), p.out().channels(), Text.count(p.parameterCount()), Text.count(2 * p.macs()));
       doc.add("\n<p>Towers: $L.\n", Docs.towers(p, plan.towers()));
+      if (merged) {
+        doc.add("\n<p>Every tower reads the same whole input, so this engine runs the towers' slices as one, over all the"
+            + " outputs on every thread: what is made of the input (its patches or transformed tiles) is made once, not once per tower.\n");
+      }
       if (p.exchange() != null) {
         doc.add("\n<p>Exchange: forward, every tower reads all of the input, so each gathers the slices the other towers own;"
                 + " backward, the input gradient each tower computes is reduced onto the tower that owns each slice; $L bytes per"
