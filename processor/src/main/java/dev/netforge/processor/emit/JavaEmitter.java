@@ -443,8 +443,8 @@ public final class JavaEmitter {
 
         @Override
         public void reduce(Schedule.Reduce r) {
-          // A whole tensor's copies are never made here ({@link #sumsCopies}); where the stage runs per tower, each tower
-          // sums its own channels of an exchange's at the start of its share of the region.
+          // A whole tensor's copies are never made here (sumsCopies); where the stage runs per tower, each tower sums its
+          // own channels of an exchange's copies at the start of its share of the region.
           if (sumsCopies(r.stage()) && !stages.get(r.stage()).perTower()) {
             m.addStatement("$L.reduce(batch)", stages.get(r.stage()).reduces());
           }

@@ -35,7 +35,7 @@ final class JavaStage {
   private final Stage stage;
   private final String name;
   private final boolean perTower;
-  /** Whether the towers' objects are one, over all the towers' outputs ({@link #JavaStage}'s {@code sharedInput}). */
+  /** Whether the stage's towers are one object over all their outputs (the constructor's {@code sharedInput}). */
   private final boolean merged;
   private final RuntimeStage runtime;
   private final ClassName type;
@@ -74,7 +74,7 @@ final class JavaStage {
     return perTower;
   }
 
-    /** The field holding the stage object(s): {@code conv1Stage}. */
+  /** The field holding the stage object(s): {@code conv1Stage}. */
   String field() {
     return name + "Stage";
   }
