@@ -34,8 +34,9 @@ import javax.lang.model.element.Modifier;
  * one object over all the towers' outputs, on every thread, before the towers start ({@link #sharedInputLayer}). Each
  * tower would otherwise make the same patches or Winograd input tiles of that input for its own filters; once is
  * enough, and with no copies of the input's gradient there is nothing to sum. The outputs are computed element by
- * element as each tower computed its own (the same bits), and the CUDA engine, whose towers are separate devices,
- * keeps the schedule's split.
+ * element as each tower computed its own — the same bits wherever the runtime picks the same algorithm for all the
+ * filters as for one tower's (it picks by the filter count; the runtime's {@code MergedTowersTest}) — and the CUDA
+ * engine, whose towers are separate devices, keeps the schedule's split.
  */
 public final class JavaEmitter {
   private static final String RUNTIME = "dev.netforge.runtime";
