@@ -156,13 +156,12 @@ final class JavaStage {
     Parametric layer = (Parametric) stage;
     List<Argument> arguments = new ArrayList<>();
     for (Argument a : runtime.objects().get(0)) {
-      if (!(a instanceof Argument.New n && n.type().equals("TowerSlice"))) {
+      if (!Parametric.isSliceArgument(a)) {
         arguments.add(a);
       }
     }
     int outputs = layer.slices().stream().mapToInt(TowerSlice::outCount).sum();
-    arguments.add(new Argument.New("TowerSlice",
-        List.of(new Argument.Int(layer.slices().get(0).inStart()), new Argument.Int(0), new Argument.Int(outputs), new Argument.Bool(false))));
+    arguments.add(Parametric.sliceArgument(layer.slices().get(0).inStart(), 0, outputs, false));
     return arguments;
   }
 

@@ -86,11 +86,21 @@ public sealed interface Parametric extends Stage permits Convolution, Dense {
       for (TowerSlice slice : slicesOf(t)) {
         boolean accumulate = done.stream().anyMatch(slice::readsSameInputAs);
         done.add(slice);
-        slices.add(new Argument.New("TowerSlice", List.of(new Argument.Int(slice.inStart()), new Argument.Int(slice.outStart()),
-            new Argument.Int(slice.outCount()), new Argument.Bool(accumulate))));
+        slices.add(sliceArgument(slice.inStart(), slice.outStart(), slice.outCount(), accumulate));
       }
       return RuntimeStage.concat(leading.apply(t), slices);
     });
+  }
+
+  /** The runtime's {@code TowerSlice}: outputs {@code [outStart, outStart + outCount)} from input channel {@code inStart} on. */
+  static Argument.New sliceArgument(int inStart, int outStart, int outCount, boolean addsToInputGradient) {
+    return new Argument.New(
+        "TowerSlice", List.of(new Argument.Int(inStart), new Argument.Int(outStart), new Argument.Int(outCount), new Argument.Bool(addsToInputGradient)));
+  }
+
+  /** Whether {@code a} is one of {@link #towerObjects}' slices, which follow an object's leading arguments. */
+  static boolean isSliceArgument(Argument a) {
+    return a instanceof Argument.New n && n.type().equals("TowerSlice");
   }
 
   /** What its runtime stage binds: its input, its output and its dropout mask (none without dropout). */
