@@ -52,34 +52,44 @@ final class VectorWinogradF3x3Transforms implements WinogradF3x3Transforms {
       return;
     }
     for (int j = 0; j < nr; j += L) {
-      inputColumns(planes, tileAt, tileAtOff + j, width, work);
-      inputRows(work, out, outOff + j, matrix);
+      inputVector(planes, tileAt, tileAtOff + j, width, work, out, outOff + j, matrix);
     }
   }
 
   /**
-   * Bᵀ d of the L tiles whose corners are {@code tileAt[map…]}: row r, column k at {@code rows[(7r + k)·L]}, from the
-   * tiles' 49 values gathered first into {@code rows} from 49·L (from one gather in a loop: written out, gathers pass
-   * C2's DesiredMethodLimit, {@link VectorWinograd5x5Transforms}).
+   * V = Bᵀ d B of the L tiles whose corners are {@code tileAt[map…]}, V[7r + q] to {@code out[at + (7r + q)·matrix]}:
+   * the tiles' 49 values gathered into {@code rows} from 49·L (one gather in a loop: written out, gathers pass C2's
+   * DesiredMethodLimit, {@link VectorWinograd5x5Transforms}), Bᵀ applied to each of their columns (Bᵀ d: row r, column
+   * k at {@code rows[(7r + k)·L]}), then to each row of that. The fourteen applications are written out, so that this
+   * method is over 325 bytes of bytecode and C2 compiles it alone: as a gathering method of 119 bytes and a rows'
+   * method of 44, C2 inlined the gathers into {@link #input}'s compilation and, at AVX2's width, ran them boxed (3.6 GB
+   * allocated per AlexNet2012 training step with {@code -XX:UseAVX=2} on a Zen 5, none with the gathers' method kept
+   * out of line; docs/performance.md, session 43).
    */
-  private static void inputColumns(float[] planes, int[] tileAt, int map, int width, float[] rows) {
+  private static void inputVector(float[] planes, int[] tileAt, int map, int width, float[] rows, float[] out, int at, int matrix) {
     for (int i = 0; i < ALPHA; i++) {
       for (int k = 0; k < ALPHA; k++) {
         FloatVector.fromArray(S, planes, i * width + k, tileAt, map).intoArray(rows, (ALPHA * ALPHA + ALPHA * i + k) * L);
       }
     }
-    for (int k = 0; k < ALPHA; k++) {
-      // Column k of the tiles' rows into column k of Bᵀ d's rows.
-      applyInput(rows, (ALPHA * ALPHA + k) * L, ALPHA * L, rows, k * L, ALPHA * L);
-    }
-  }
-
-  /** {@link #inputColumns}' rows, each one's columns combined the same way: V[7r…7r+6] to {@code out[at + ξ·matrix]}. */
-  private static void inputRows(float[] rows, float[] out, int at, int matrix) {
-    for (int r = 0; r < ALPHA; r++) {
-      // Row r of Bᵀ d into V[7r…7r+6].
-      applyInput(rows, ALPHA * r * L, L, out, at + ALPHA * r * matrix, matrix);
-    }
+    int tiles = ALPHA * ALPHA * L;
+    int row = ALPHA * L;
+    // Column k of the tiles' rows into column k of Bᵀ d's rows.
+    applyInput(rows, tiles, row, rows, 0, row);
+    applyInput(rows, tiles + L, row, rows, L, row);
+    applyInput(rows, tiles + 2 * L, row, rows, 2 * L, row);
+    applyInput(rows, tiles + 3 * L, row, rows, 3 * L, row);
+    applyInput(rows, tiles + 4 * L, row, rows, 4 * L, row);
+    applyInput(rows, tiles + 5 * L, row, rows, 5 * L, row);
+    applyInput(rows, tiles + 6 * L, row, rows, 6 * L, row);
+    // Row r of Bᵀ d into V[7r…7r+6].
+    applyInput(rows, 0, L, out, at, matrix);
+    applyInput(rows, row, L, out, at + ALPHA * matrix, matrix);
+    applyInput(rows, 2 * row, L, out, at + 2 * ALPHA * matrix, matrix);
+    applyInput(rows, 3 * row, L, out, at + 3 * ALPHA * matrix, matrix);
+    applyInput(rows, 4 * row, L, out, at + 4 * ALPHA * matrix, matrix);
+    applyInput(rows, 5 * row, L, out, at + 5 * ALPHA * matrix, matrix);
+    applyInput(rows, 6 * row, L, out, at + 6 * ALPHA * matrix, matrix);
   }
 
   @Override
