@@ -136,6 +136,9 @@ final class WinogradConvolution {
    */
   private static final long FIVE_BY_FIVE_BLOCK_BYTES = 2L << 20;
 
+  /** The block {@link #fiveByFiveFits} counts: one panel of the AVX-512 kernel's 32 tiles, the widest this engine has. */
+  private static final int FIT_BLOCK_COLUMNS = 32;
+
   /**
    * Floats between one ξ's V (or M) and the next's, past their size: without it the 36 rows the transforms read and
    * write per tile lay a multiple of 4 kB apart, in the same few sets of the L1 cache (AlexNetTorchvision's conv3, one
@@ -288,10 +291,16 @@ final class WinogradConvolution {
   /**
    * Whether 3×3 filters of {@code s} may take F(5×5, 3×3) ({@link #outputTile}), and their weight gradient its dual
    * ({@link WinogradWeightGradient}): where a block's 49 V_ξ and M_ξ, for all of {@code s}'s filters, fit in {@value
-   * #FIVE_BY_FIVE_BLOCK_BYTES} bytes.
+   * #FIVE_BY_FIVE_BLOCK_BYTES} bytes in blocks of {@value #FIT_BLOCK_COLUMNS} tiles, whatever this machine's block.
+   *
+   * <p>So every machine takes the same algorithms. With the machine's own blocks, AVX2's 16 tiles (the 6×16 kernel's
+   * panel) admitted F(5×5, 3×3) where AVX-512's 32 do not: for AlexNet2012's conv3–conv5, which it had measured no
+   * faster on the Xeon, and for the 3×10 planes of random network 5802 (98 multiplications per input channel and
+   * filter against 4×4 tiles' 108), whose output, which amplifies that layer's rounding about forty times, then missed
+   * the float64 reference's 1e-4 (1.009·10⁻⁴; {@code -XX:UseAVX=2} on a Zen 5, docs/performance.md, session 43).
    */
   static boolean fiveByFiveFits(ConvShape s) {
-    return 49L * (s.groupInputs() + s.outChannels()) * blockColumns() * Float.BYTES <= FIVE_BY_FIVE_BLOCK_BYTES;
+    return 49L * (s.groupInputs() + s.outChannels()) * FIT_BLOCK_COLUMNS * Float.BYTES <= FIVE_BY_FIVE_BLOCK_BYTES;
   }
 
   /** Points of the transform ({@code (outputTile + kernel − 1)²}): GEMMs per block of tiles. */
