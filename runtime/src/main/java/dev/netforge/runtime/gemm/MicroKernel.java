@@ -41,10 +41,23 @@ interface MicroKernel {
    * q < q0 + kc} of row i read {@code a[rows[i] + (q / segment)·segmentStride + (q % segment)·step]}, so each row is
    * a series of runs of {@code segment} floats {@code step} apart, the runs {@code segmentStride} apart (a
    * convolution's shifted input planes, one run per example; or at stride s its padded input rows, one run per output
-   * row). The products and sums are {@link #compute}'s, in the same order.
+   * row). The products and sums are {@link #compute}'s, in the same order. Only kernels whose {@link
+   * #readsRowsInPlace} is true have it: {@link Sgemm} asks first, and packs the rows for the others.
    */
-  void computeRows(
-      int kc, int q0, int segment, int segmentStride, int step, float[] a, int[] rows, float[] b, int bOff, float[] c, int cOff, int ldc, boolean add);
+  default void computeRows(
+      int kc, int q0, int segment, int segmentStride, int step, float[] a, int[] rows, float[] b, int bOff, float[] c, int cOff, int ldc, boolean add) {
+    throw new UnsupportedOperationException(describe() + " reads no rows in place (readsRowsInPlace() is false)");
+  }
+
+  /**
+   * Whether {@link #computeRows} reads A's rows where they lie at the rate of {@link #compute}, so that a GEMM should
+   * prefer it to packing the rows first. False for the 6-row vector kernel: with A's six values of a step each in a
+   * register of its own, which C2 loads before the products, AVX2's 16 registers hold only eight of its twelve
+   * accumulators, and the other four went to the stack and back every step (docs/performance.md, session 44).
+   */
+  default boolean readsRowsInPlace() {
+    return false;
+  }
 
   /**
    * {@link #computeRows} for a whole panel at {@code bOff} into C and, in the same pass over A, the first {@code nr() /

@@ -54,6 +54,12 @@ final class ScalarMicroKernel implements MicroKernel {
     return true;
   }
 
+  /** True, so that the tests' GEMMs run its {@link #computeRows} too. */
+  @Override
+  public boolean readsRowsInPlace() {
+    return true;
+  }
+
   @Override
   public void computeRows(
       int kc, int q0, int segment, int segmentStride, int step, float[] a, int[] rows, float[] b, int bOff, float[] c, int cOff, int ldc, boolean add) {

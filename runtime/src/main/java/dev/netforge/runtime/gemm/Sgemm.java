@@ -362,6 +362,8 @@ public final class Sgemm {
     // A tree's sum is taken in one block of the whole of k, so that each tile's subtrees are summed in registers (its
     // A is packed here, never given packed: packA's layout has blocks of KC).
     int kBlock = tree == null ? KC : k;
+    // A's rows bound in place are read there by a kernel that can (the 8-row one), else packed block by block here.
+    boolean inPlace = aRows != null && KERNEL.readsRowsInPlace();
     for (int jc = 0; jc < n; jc += NC) {
       int nc = Math.min(NC, n - jc);
       int ncPanels = (nc + nr - 1) / nr;
@@ -389,11 +391,17 @@ public final class Sgemm {
           float[] aBuf;
           int aBase;
           int aPanelStride;
-          if (aRows != null) {
+          if (inPlace) {
             // Read in place by the kernel; nothing to pack.
             aBuf = null;
             aBase = 0;
             aPanelStride = 0;
+          } else if (aRows != null) {
+            ws.a = grow(ws.a, mcPanels * mr * kc);
+            packRows(aRows, m, ic, mc, pc, kc, mr, ws.a);
+            aBuf = ws.a;
+            aBase = 0;
+            aPanelStride = mr * kc;
           } else if (packedA != null) {
             aBuf = packedA;
             // MC is a multiple of every kernel's MR (8, 6 and 4), so ic starts a panel.
@@ -408,7 +416,7 @@ public final class Sgemm {
           }
           // A last panel of half the kernel's columns or fewer is computed with the panel before it, where A's rows are
           // read in place: one strided pass over them instead of two.
-          int withHalfPanel = aRows != null && ncPanels >= 2 && nc - (ncPanels - 1) * nr <= nr / 2 ? ncPanels - 2 : -1;
+          int withHalfPanel = inPlace && ncPanels >= 2 && nc - (ncPanels - 1) * nr <= nr / 2 ? ncPanels - 2 : -1;
           for (int jp = 0; jp < ncPanels; jp++) {
             int col = jc + jp * nr;
             int cols = Math.min(nr, n - col);
@@ -432,7 +440,7 @@ public final class Sgemm {
                 if (lastK && !epilogue.isNone()) {
                   epilogue.apply(c, cOff, ldc, row, col + nr, rows, halfCols);
                 }
-              } else if (aRows != null) {
+              } else if (inPlace) {
                 int[] panelRows = aRows.panelRows(row, m, mr);
                 KERNEL.computeRows(kc, pc, aRows.segment, aRows.segmentStride, aRows.step, aRows.a, panelRows, bBuf, bIdx, target, at, ldt, whole && add);
               } else if (tree != null) {
@@ -579,6 +587,37 @@ public final class Sgemm {
       int cols = Math.min(n, end * nr) - col;
       Sgemm.run(transA, m, cols, k, a, aOff, lda, null, 0, transB, b, transB ? bOff + col * ldb : bOff + col, ldb, null, 0, c, cOff + col, ldc,
           accumulate, Epilogue.NONE, null, tree);
+    }
+  }
+
+  /**
+   * Packs rows {@code [ic, ic + mc)} of an A bound in place, steps {@code [pc, pc + kc)}, into {@code mr}-row panels
+   * k-major, as {@link #packA} lays them out, for a kernel that does not read rows in place ({@link
+   * MicroKernel#readsRowsInPlace}): row i's step q from {@code a[rowStart + (q / segment)·segmentStride + (q %
+   * segment)·step]}, rows past the last repeating it as the in-place kernels' do. Each panel is then multiplied with
+   * every panel of B, so a block is packed once for all of them.
+   */
+  private static void packRows(InPlaceRows rows, int m, int ic, int mc, int pc, int kc, int mr, float[] packed) {
+    float[] a = rows.a;
+    int firstAt = pc / rows.segment * rows.segmentStride + pc % rows.segment * rows.step;
+    int firstLeft = rows.segment - pc % rows.segment;
+    int jump = rows.segmentStride - rows.segment * rows.step;
+    for (int ip = 0; ip * mr < mc; ip++) {
+      int[] starts = rows.panelRows(ic + ip * mr, m, mr);
+      int panel = ip * mr * kc;
+      for (int i = 0; i < mr; i++) {
+        int start = starts[i];
+        int at = firstAt;
+        int left = firstLeft;
+        for (int p = 0; p < kc; p++) {
+          packed[panel + p * mr + i] = a[start + at];
+          at += rows.step;
+          if (--left == 0) {
+            at += jump;
+            left = rows.segment;
+          }
+        }
+      }
     }
   }
 

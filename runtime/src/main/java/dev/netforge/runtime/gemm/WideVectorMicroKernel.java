@@ -108,6 +108,12 @@ final class WideVectorMicroKernel extends VectorPanelKernel {
     return true;
   }
 
+  /** With 32 registers its sixteen accumulators, two B vectors and eight A values of a step all fit. */
+  @Override
+  public boolean readsRowsInPlace() {
+    return true;
+  }
+
   @Override
   public void computePair(int kc, int kc2, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc, boolean add) {
     for (int h = 0; h < NR; h += L) {

@@ -109,12 +109,17 @@ class MicroKernelTest {
 
   /**
    * Every other float, runs crossed; consecutive floats, runs crossed; consecutive floats within one run of 100 (the
-   * vector kernel's loop without jumps).
+   * vector kernel's loop without jumps). A kernel that reads no rows in place refuses to.
    */
   @ParameterizedTest
   @CsvSource({"2, " + SEGMENT, "1, " + SEGMENT, "1, 100"})
-  void everyKernelReadsRowsInPlaceAsFromAPackedPanel(int step, int segment) {
+  void kernelsReadingRowsInPlaceReadThemAsFromAPackedPanel(int step, int segment) {
     for (MicroKernel kernel : KERNELS) {
+      if (!kernel.readsRowsInPlace()) {
+        assertThrows(UnsupportedOperationException.class, () -> kernel.computeRows(1, 0, 1, 1, 1, new float[8], new int[kernel.mr()], new float[64], 0,
+            new float[256], 0, 32, false));
+        continue;
+      }
       int mr = kernel.mr();
       int nr = kernel.nr();
       int kc = 41;
@@ -145,8 +150,11 @@ class MicroKernelTest {
 
   /** A panel and the first half of the next in one pass over A's rows: the bits of two passes, one per panel. */
   @Test
-  void everyKernelComputesAPanelAndAHalfPanelInOnePassAsInTwo() {
+  void kernelsReadingRowsInPlaceComputeAPanelAndAHalfPanelInOnePassAsInTwo() {
     for (MicroKernel kernel : KERNELS) {
+      if (!kernel.readsRowsInPlace()) {
+        continue;
+      }
       int mr = kernel.mr();
       int nr = kernel.nr();
       // At conv1's stride of 4.
