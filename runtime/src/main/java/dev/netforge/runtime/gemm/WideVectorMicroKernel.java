@@ -377,6 +377,7 @@ final class WideVectorMicroKernel extends VectorPanelKernel {
       c70 = av.fma(b0, c70);
       c71 = av.fma(b1, c71);
     }
+    // An odd kc's last step, the pair's first half again: a helper taking the accumulators would box them.
     for (; p < kc; p++) {
       FloatVector b0 = FloatVector.fromArray(S, b, bOff + p * NR);
       FloatVector b1 = FloatVector.fromArray(S, b, bOff + p * NR + L);
