@@ -207,7 +207,7 @@ final class WideVectorMicroKernel extends VectorPanelKernel {
   @Override
   public void computeRows(
       int kc, int q0, int segment, int segmentStride, int step, float[] a, int[] rows, float[] b, int bOff, float[] c, int cOff, int ldc, boolean add) {
-    if (step == 1 && q0 % segment + kc <= segment) {
+    if (step == 1 && q0 % segment + kc <= segment && kc % 2 == 0) {
       int at = q0 / segment * segmentStride + q0 % segment;
       computeRun(kc, a, rows[0] + at, rows[1] + at, rows[2] + at, rows[3] + at, rows[4] + at, rows[5] + at, rows[6] + at, rows[7] + at, b, bOff, c, cOff,
           ldc, add);
@@ -307,11 +307,13 @@ final class WideVectorMicroKernel extends VectorPanelKernel {
 
   /**
    * {@link #computeRows} where the k block is one run of consecutive floats in every row, rows from {@code a0}…{@code
-   * a7}. Two steps of k a pass: C2 adds each row's start to the step index once for both (the second a displacement),
-   * where one step a pass spent eight adds on sixteen products. The same products in the same order, so the same bits.
-   * On an AMD Zen 5 (docs/performance.md, session 44; one thread): AlexNet2012's fc6 forward GEMM for 1024 units
-   * 15.3–21.5 → 13.7–17.0 ms (faster in six of seven alternating pairs), the kernel alone with A and B in L1 189–190 →
-   * 190–196 GFLOP/s against the packed {@link #compute}'s 213–218.
+   * a7}, and {@code kc} is even. Two steps of k a pass: C2 adds each row's start to the step index once for both (the
+   * second a displacement), where one step a pass spent eight adds on sixteen products. The same products in the same
+   * order, so the same bits. On an AMD Zen 5 (docs/performance.md, session 44; one thread): AlexNet2012's fc6 forward
+   * GEMM for 1024 units 15.3–21.5 → 13.7–17.0 ms (faster in six of seven alternating pairs), the kernel alone with A
+   * and B in L1 189–190 → 190–196 GFLOP/s against the packed {@link #compute}'s 213–218. An odd kc takes computeRows'
+   * loop instead: a last step of its own here would repeat the pair's first half line for line, and a helper taking
+   * the accumulators would box them.
    */
   private static void computeRun(
       int kc, float[] a, int a0, int a1, int a2, int a3, int a4, int a5, int a6, int a7, float[] b, int bOff, float[] c, int cOff, int ldc,
@@ -324,8 +326,7 @@ final class WideVectorMicroKernel extends VectorPanelKernel {
     FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
     FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
     FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
-    int p = 0;
-    for (; p < kc - 1; p += 2) {
+    for (int p = 0; p < kc; p += 2) {
       FloatVector b0 = FloatVector.fromArray(S, b, bOff + p * NR);
       FloatVector b1 = FloatVector.fromArray(S, b, bOff + p * NR + L);
       FloatVector av = FloatVector.broadcast(S, a[a0 + p]);
@@ -376,35 +377,6 @@ final class WideVectorMicroKernel extends VectorPanelKernel {
       c60 = av.fma(b0, c60);
       c61 = av.fma(b1, c61);
       av = FloatVector.broadcast(S, a[a7 + p + 1]);
-      c70 = av.fma(b0, c70);
-      c71 = av.fma(b1, c71);
-    }
-    // An odd kc's last step, the pair's first half again: a helper taking the accumulators would box them.
-    for (; p < kc; p++) {
-      FloatVector b0 = FloatVector.fromArray(S, b, bOff + p * NR);
-      FloatVector b1 = FloatVector.fromArray(S, b, bOff + p * NR + L);
-      FloatVector av = FloatVector.broadcast(S, a[a0 + p]);
-      c00 = av.fma(b0, c00);
-      c01 = av.fma(b1, c01);
-      av = FloatVector.broadcast(S, a[a1 + p]);
-      c10 = av.fma(b0, c10);
-      c11 = av.fma(b1, c11);
-      av = FloatVector.broadcast(S, a[a2 + p]);
-      c20 = av.fma(b0, c20);
-      c21 = av.fma(b1, c21);
-      av = FloatVector.broadcast(S, a[a3 + p]);
-      c30 = av.fma(b0, c30);
-      c31 = av.fma(b1, c31);
-      av = FloatVector.broadcast(S, a[a4 + p]);
-      c40 = av.fma(b0, c40);
-      c41 = av.fma(b1, c41);
-      av = FloatVector.broadcast(S, a[a5 + p]);
-      c50 = av.fma(b0, c50);
-      c51 = av.fma(b1, c51);
-      av = FloatVector.broadcast(S, a[a6 + p]);
-      c60 = av.fma(b0, c60);
-      c61 = av.fma(b1, c61);
-      av = FloatVector.broadcast(S, a[a7 + p]);
       c70 = av.fma(b0, c70);
       c71 = av.fma(b1, c71);
     }

@@ -108,12 +108,13 @@ class MicroKernelTest {
   }
 
   /**
-   * Every other float, runs crossed; consecutive floats, runs crossed; consecutive floats within one run of 100 (the
-   * vector kernel's loop without jumps). A kernel that reads no rows in place refuses to.
+   * Every other float, runs crossed; consecutive floats, runs crossed; consecutive floats within one run of 100, an
+   * even number of steps (the 8-row kernel's loop without jumps, two steps a pass) and an odd one (its loop with
+   * jumps). A kernel that reads no rows in place refuses to.
    */
   @ParameterizedTest
-  @CsvSource({"2, " + SEGMENT, "1, " + SEGMENT, "1, 100"})
-  void kernelsReadingRowsInPlaceReadThemAsFromAPackedPanel(int step, int segment) {
+  @CsvSource({"2, " + SEGMENT + ", 41", "1, " + SEGMENT + ", 41", "1, 100, 40", "1, 100, 41"})
+  void kernelsReadingRowsInPlaceReadThemAsFromAPackedPanel(int step, int segment, int kc) {
     for (MicroKernel kernel : KERNELS) {
       if (!kernel.readsRowsInPlace()) {
         assertThrows(UnsupportedOperationException.class, () -> kernel.computeRows(1, 0, 1, 1, 1, new float[8], new int[kernel.mr()], new float[64], 0,
@@ -122,7 +123,6 @@ class MicroKernelTest {
       }
       int mr = kernel.mr();
       int nr = kernel.nr();
-      int kc = 41;
       int segmentStride = Math.max(SEGMENT_STRIDE, segment * step);
       int q0 = Q0;
       Rng rng = new Rng(mr * 31L + nr + segment);
