@@ -60,6 +60,24 @@ interface MicroKernel {
   }
 
   /**
+   * The distance between A's rows that {@link #computeStrided} reads, a constant of the kernel, or 0 for a kernel
+   * without that loop. {@link Sgemm} takes it for A's rows bound in place this far apart.
+   */
+  default int rowStride() {
+    return 0;
+  }
+
+  /**
+   * {@link #computeRows} for rows {@link #rowStride} floats apart, each read as {@code kc} consecutive floats: row i's
+   * step p at {@code a[aOff + i · rowStride() + p]}. The stride being the kernel's constant, every row's address is one
+   * index plus a displacement. The products and sums are {@link #compute}'s, in the same order. Only kernels whose
+   * {@link #rowStride} is not 0 have it.
+   */
+  default void computeStrided(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc, boolean add) {
+    throw new UnsupportedOperationException(describe() + " reads no rows at a stride of its own (rowStride() is 0)");
+  }
+
+  /**
    * {@link #computeRows} for a whole panel at {@code bOff} into C and, in the same pass over A, the first {@code nr() /
    * 2} columns of the next panel, at {@code halfOff}, into {@code half} (overwritten: {@code mr()} rows of {@code nr()
    * / 2} floats, {@code nr()} apart). For a GEMM whose last panel has half its columns or fewer (48 filters against

@@ -298,6 +298,14 @@ public final class Sgemm {
   }
 
   /**
+   * The distance between A's rows at which {@link #gemmRowsA} (given a stride) and {@link #gemmRowsAPackedB} read them
+   * fastest, in the kernel's loop with one A index ({@link MicroKernel#computeStrided}); 0 where no stride is faster.
+   */
+  public static int fastRowStride() {
+    return KERNEL.rowStride();
+  }
+
+  /**
    * {@code C[m, n] (+)= A[m, k] · B[k, n]} with A's rows read in place, row i the {@code k} neighbouring floats from
    * {@code a[aOff + i · lda]}, and B packed ({@link #packedSize}) from {@code packedB[packedBOff]}: {@link #gemmRowsA}'s
    * reads and {@link #gemmPackedB}'s B, the bits of both.
@@ -364,6 +372,8 @@ public final class Sgemm {
     int kBlock = tree == null ? KC : k;
     // A's rows bound in place are read there by a kernel that can (the 8-row one), else packed block by block here.
     boolean inPlace = aRows != null && KERNEL.readsRowsInPlace();
+    // Rows the kernel's own stride apart (the Winograd weight gradient's V) take its loop with one A index.
+    boolean strided = inPlace && aRows.rowOffsets == null && KERNEL.rowStride() > 0 && aRows.lda == KERNEL.rowStride();
     for (int jc = 0; jc < n; jc += NC) {
       int nc = Math.min(NC, n - jc);
       int ncPanels = (nc + nr - 1) / nr;
@@ -440,6 +450,8 @@ public final class Sgemm {
                 if (lastK && !epilogue.isNone()) {
                   epilogue.apply(c, cOff, ldc, row, col + nr, rows, halfCols);
                 }
+              } else if (strided && rows == mr) {
+                KERNEL.computeStrided(kc, aRows.a, aRows.aOff + row * aRows.lda + pc, bBuf, bIdx, target, at, ldt, whole && add);
               } else if (inPlace) {
                 int[] panelRows = aRows.panelRows(row, m, mr);
                 KERNEL.computeRows(kc, pc, aRows.segment, aRows.segmentStride, aRows.step, aRows.a, panelRows, bBuf, bIdx, target, at, ldt, whole && add);

@@ -148,6 +148,42 @@ class MicroKernelTest {
     }
   }
 
+  /**
+   * Rows the kernel's own stride apart, an odd number of steps from the middle of the rows, against the same values
+   * packed, bit for bit. A kernel without that loop refuses it.
+   */
+  @Test
+  void kernelsWithARowStrideReadRowsThatFarApartAsFromAPackedPanel() {
+    for (MicroKernel kernel : KERNELS) {
+      int stride = kernel.rowStride();
+      if (stride == 0) {
+        assertThrows(UnsupportedOperationException.class, () -> kernel.computeStrided(1, new float[8], 0, new float[64], 0, new float[256], 0, 32, false));
+        continue;
+      }
+      int mr = kernel.mr();
+      int nr = kernel.nr();
+      int kc = 37;
+      int aOff = 3 + Q0;
+      Rng rng = new Rng(mr * 57L + nr);
+      float[] a = random(rng, aOff + mr * stride);
+      float[] packed = new float[mr * kc];
+      for (int i = 0; i < mr; i++) {
+        for (int p = 0; p < kc; p++) {
+          packed[p * mr + i] = a[aOff + i * stride + p];
+        }
+      }
+      float[] b = random(rng, 4 + nr * kc);
+      float[] initial = random(rng, mr * (nr + 2));
+      for (boolean add : new boolean[] {false, true}) {
+        float[] expected = initial.clone();
+        kernel.compute(kc, packed, 0, b, 4, expected, 0, nr + 2, add);
+        float[] actual = initial.clone();
+        kernel.computeStrided(kc, a, aOff, b, 4, actual, 0, nr + 2, add);
+        assertArrayEquals(expected, actual, kernel.describe() + " add=" + add);
+      }
+    }
+  }
+
   /** A panel and the first half of the next in one pass over A's rows: the bits of two passes, one per panel. */
   @Test
   void kernelsReadingRowsInPlaceComputeAPanelAndAHalfPanelInOnePassAsInTwo() {

@@ -134,24 +134,26 @@ class SgemmTest {
   }
 
   /**
-   * A's rows in place (here 307 floats apart, k = 300 of them used) against a packed B give {@link
-   * Sgemm#gemmPackedB}'s bits on the same matrices, overwriting and accumulating: the Winograd weight gradients' GEMMs
-   * read their V this way. n = 48 ends in a panel of at most half the kernel's columns on AVX-512.
+   * A's rows in place against a packed B give {@link Sgemm#gemmPackedB}'s bits on the same matrices, overwriting and
+   * accumulating: the Winograd weight gradients' GEMMs read their V this way. Rows 307 floats apart (k = 300 of them
+   * used, several k blocks), n = 48 ending in a panel of at most half the kernel's columns on AVX-512; and rows the
+   * kernel's own stride apart ({@link Sgemm#fastRowStride}, lda 0 here; 128 where it has none), as V's blocks lie,
+   * read by its one-index loop, k odd and even.
    */
   @ParameterizedTest
-  @CsvSource({"101", "48"})
-  void rowsInPlaceAgainstAPackedBGiveTheBitsOfThePackedProduct(int n) {
-    int lda = K + 7;
-    float[] storage = random(11 + M * lda, 21);
-    float[] b = random(K * n, 22);
-    float[] packedB = packB(b, n);
+  @CsvSource({"101, 307, 300", "48, 307, 300", "101, 0, 127", "96, 0, 128"})
+  void rowsInPlaceAgainstAPackedBGiveTheBitsOfThePackedProduct(int n, int lda, int k) {
+    int stride = lda > 0 ? lda : Sgemm.fastRowStride() > 0 ? Sgemm.fastRowStride() : 128;
+    float[] storage = random(11 + M * stride, 21);
+    float[] b = random(k * n, 22);
+    float[] packedB = packB(b, n, k);
     float[] initial = random(M * n, 23);
     for (boolean accumulate : new boolean[] {false, true}) {
       float[] expected = initial.clone();
-      Sgemm.gemmPackedB(false, M, n, K, storage, 11, lda, packedB, 0, expected, 0, n, accumulate, Epilogue.NONE);
+      Sgemm.gemmPackedB(false, M, n, k, storage, 11, stride, packedB, 0, expected, 0, n, accumulate, Epilogue.NONE);
       float[] actual = initial.clone();
-      Sgemm.gemmRowsAPackedB(M, n, K, storage, 11, lda, packedB, 0, actual, 0, n, accumulate);
-      org.junit.jupiter.api.Assertions.assertArrayEquals(expected, actual, "n " + n + " accumulate=" + accumulate);
+      Sgemm.gemmRowsAPackedB(M, n, k, storage, 11, stride, packedB, 0, actual, 0, n, accumulate);
+      org.junit.jupiter.api.Assertions.assertArrayEquals(expected, actual, "n " + n + " lda " + stride + " accumulate=" + accumulate);
     }
   }
 
@@ -256,16 +258,16 @@ class SgemmTest {
   }
 
   private static float[] packB(float[] b) {
-    return packB(b, N);
+    return packB(b, N, K);
   }
 
-  /** B of K × n in {@link Sgemm#packedSize}'s layout. */
-  private static float[] packB(float[] b, int n) {
+  /** B of k × n in {@link Sgemm#packedSize}'s layout. */
+  private static float[] packB(float[] b, int n, int k) {
     int nr = Sgemm.panelWidth();
-    float[] packed = new float[Sgemm.packedSize(K, n)];
+    float[] packed = new float[Sgemm.packedSize(k, n)];
     for (int j = 0; j < n; j++) {
-      for (int p = 0; p < K; p++) {
-        packed[((j / nr) * K + p) * nr + j % nr] = b[p * n + j];
+      for (int p = 0; p < k; p++) {
+        packed[((j / nr) * k + p) * nr + j % nr] = b[p * n + j];
       }
     }
     return packed;

@@ -1,5 +1,7 @@
 package dev.netforge.runtime.nn;
 
+import dev.netforge.runtime.gemm.Sgemm;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -228,6 +230,17 @@ class WinogradConvolutionTest {
     assertEquals(4, WinogradConvolution.outputTile(new ConvShape(256, 3, 10, 192, 3, 10, 3, 1, 1, 256)), "3×10");
     // 2×2: one tile, 16 multiplications in 2×2, 25 in 3×3.
     assertEquals(2, WinogradConvolution.outputTile(sameSize(64, 2, 128)), "2×2");
+  }
+
+  /**
+   * The weight gradient's V, blocks of rows of tiles, lies at the stride the GEMM reads with one index where the
+   * kernel has one (the 8×32 kernel's 128): a block of another size would still be right, a third slower.
+   */
+  @Test
+  void theWeightGradientsRowsLieAtTheKernelsFastStride() {
+    int stride = Sgemm.fastRowStride();
+    assertTrue(stride == 0 || stride == WinogradWeightGradient.blockColumns(),
+        "rows of " + WinogradWeightGradient.blockColumns() + " tiles against the kernel's stride " + stride);
   }
 
   /** A 3×3 stride-1 convolution that keeps its planes' size. */
