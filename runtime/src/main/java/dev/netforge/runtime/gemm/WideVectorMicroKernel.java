@@ -406,7 +406,11 @@ final class WideVectorMicroKernel extends VectorPanelKernel {
    * GEMM for 1024 units 15.3–21.5 → 13.7–17.0 ms (faster in six of seven alternating pairs), the kernel alone with A
    * and B in L1 189–190 → 190–196 GFLOP/s against the packed {@link #compute}'s 213–218. An odd kc takes computeRows'
    * loop instead: a last step of its own here would repeat the pair's first half line for line, and a helper taking
-   * the accumulators would box them.
+   * the accumulators would box them. Measured again in session 45 (the same harness, kc 256): 131–150 GFLOP/s against
+   * {@link #compute}'s 192–202; C2 loads both steps' sixteen A values before the products and keeps four accumulators
+   * on the stack. computeRows' loop with jumps ran a lone fc6 GEMM faster (15.6–16.2 ms against 19.5–20.3) but
+   * AlexNet2012's fc6 forward stage slower (43–50 ms against 28–35), so this loop stays for the dense layers; rows a
+   * constant stride apart take {@link #computeStrided}.
    */
   private static void computeRun(
       int kc, float[] a, int a0, int a1, int a2, int a3, int a4, int a5, int a6, int a7, float[] b, int bOff, float[] c, int cOff, int ldc,
