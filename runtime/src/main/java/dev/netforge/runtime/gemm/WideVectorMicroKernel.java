@@ -408,8 +408,8 @@ final class WideVectorMicroKernel extends VectorPanelKernel {
    * loop instead: a last step of its own here would repeat the pair's first half line for line, and a helper taking
    * the accumulators would box them. Measured again in session 45 (the same harness, kc 256): 131–150 GFLOP/s against
    * {@link #compute}'s 192–202; C2 loads both steps' sixteen A values before the products and keeps four accumulators
-   * on the stack. computeRows' loop with jumps ran a lone fc6 GEMM faster (15.6–16.2 ms against 19.5–20.3) but
-   * AlexNet2012's fc6 forward stage slower (43–50 ms against 28–35), so this loop stays for the dense layers; rows a
+   * on the stack. computeRows' loop with jumps ran a lone fc6 GEMM faster (15.7–16.2 ms against 19.7–20.3) but
+   * AlexNet2012's fc6 forward stage slower (43–51 ms against 29–35), so this loop stays for the dense layers; rows a
    * constant stride apart take {@link #computeStrided}.
    */
   private static void computeRun(
