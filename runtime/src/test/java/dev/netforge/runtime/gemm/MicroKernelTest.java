@@ -136,15 +136,8 @@ class MicroKernelTest {
           packed[p * mr + i] = a[rows[i] + q / segment * segmentStride + q % segment * step];
         }
       }
-      float[] b = random(rng, 4 + nr * kc);
-      float[] initial = random(rng, mr * (nr + 2));
-      for (boolean add : new boolean[] {false, true}) {
-        float[] expected = initial.clone();
-        kernel.compute(kc, packed, 0, b, 4, expected, 0, nr + 2, add);
-        float[] actual = initial.clone();
-        kernel.computeRows(kc, q0, segment, segmentStride, step, a, rows, b, 4, actual, 0, nr + 2, add);
-        org.junit.jupiter.api.Assertions.assertArrayEquals(expected, actual, kernel.describe() + " step " + step + " segment " + segment + " add=" + add);
-      }
+      assertTileOfThePackedPanel(kernel, kc, packed, rng, "step " + step + " segment " + segment,
+          (b, c, add) -> kernel.computeRows(kc, q0, segment, segmentStride, step, a, rows, b, 4, c, 0, nr + 2, add));
     }
   }
 
@@ -172,15 +165,30 @@ class MicroKernelTest {
           packed[p * mr + i] = a[aOff + i * stride + p];
         }
       }
-      float[] b = random(rng, 4 + nr * kc);
-      float[] initial = random(rng, mr * (nr + 2));
-      for (boolean add : new boolean[] {false, true}) {
-        float[] expected = initial.clone();
-        kernel.compute(kc, packed, 0, b, 4, expected, 0, nr + 2, add);
-        float[] actual = initial.clone();
-        kernel.computeStrided(kc, a, aOff, b, 4, actual, 0, nr + 2, add);
-        assertArrayEquals(expected, actual, kernel.describe() + " add=" + add);
-      }
+      assertTileOfThePackedPanel(kernel, kc, packed, rng, "stride " + stride, (b, c, add) -> kernel.computeStrided(kc, a, aOff, b, 4, c, 0, nr + 2, add));
+    }
+  }
+
+  /** A kernel's tile computed from A's rows in place, from B at 4 into C's rows {@code nr() + 2} apart. */
+  private interface TileInPlace {
+    void compute(float[] b, float[] c, boolean add);
+  }
+
+  /**
+   * {@code tile} against {@link MicroKernel#compute} on the same rows packed, bit for bit, overwriting and adding
+   * into the same C; B and C's first values drawn from {@code rng}.
+   */
+  private static void assertTileOfThePackedPanel(MicroKernel kernel, int kc, float[] packed, Rng rng, String what, TileInPlace tile) {
+    int mr = kernel.mr();
+    int nr = kernel.nr();
+    float[] b = random(rng, 4 + nr * kc);
+    float[] initial = random(rng, mr * (nr + 2));
+    for (boolean add : new boolean[] {false, true}) {
+      float[] expected = initial.clone();
+      kernel.compute(kc, packed, 0, b, 4, expected, 0, nr + 2, add);
+      float[] actual = initial.clone();
+      tile.compute(b, actual, add);
+      assertArrayEquals(expected, actual, kernel.describe() + " " + what + " add=" + add);
     }
   }
 
