@@ -112,7 +112,7 @@ final class WideVectorMicroKernel extends VectorPanelKernel {
    * {@link #compute}'s loop with row i's step p at {@code a[aOff + i · ROW_STRIDE + p]}: C2 folds each row's offset
    * into the loads' displacement, so the loop keeps one A index where {@link #computeRows} keeps eight row starts.
    * The same products in the same order. On an AMD Zen 5 (docs/performance.md, session 45; one thread, A and B in
-   * L1, kc 128): 204–218 GFLOP/s, as {@link #compute}, where {@link #computeRows} ran 140–164.
+   * L1, kc 128): 204–217 GFLOP/s, as {@link #compute} (207–218), where {@link #computeRows} ran 138–164.
    */
   @Override
   public void computeStrided(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc, boolean add) {

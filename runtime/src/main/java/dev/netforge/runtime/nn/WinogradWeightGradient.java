@@ -55,8 +55,8 @@ final class WinogradWeightGradient {
    * Column panels of tiles per block, the GEMMs' reduction: one block's V and Ĝ are {@code points · (inputs + filters)
    * · 32} floats a panel. Blocks of 2, 4 and 8 panels measured alike for F(3×3, 2×2); for F(5×5, 3×3) 4 took 156–160 ms
    * of AlexNetTorchvision's conv2 weight gradient, 1, 2 and 8 panels 162–171 (session 31). Four of the 8×32 kernel's
-   * 32-wide panels make V's rows 128 floats, {@link Sgemm#fastRowStride}: its GEMMs then read A with one index, a
-   * third faster (session 45).
+   * 32-wide panels make V's rows 128 floats, {@link Sgemm#fastRowStride}: its GEMMs then read A with one index, and
+   * one tower's weight gradient ran a fifth faster (session 45).
    */
   private static final int BLOCK_PANELS = 4;
 

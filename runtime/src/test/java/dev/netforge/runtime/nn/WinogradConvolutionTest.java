@@ -234,7 +234,8 @@ class WinogradConvolutionTest {
 
   /**
    * The weight gradient's V, blocks of rows of tiles, lies at the stride the GEMM reads with one index where the
-   * kernel has one (the 8×32 kernel's 128): a block of another size would still be right, a third slower.
+   * kernel has one (the 8×32 kernel's 128): a block of another size would still be right, its weight gradient a
+   * fifth slower.
    */
   @Test
   void theWeightGradientsRowsLieAtTheKernelsFastStride() {
