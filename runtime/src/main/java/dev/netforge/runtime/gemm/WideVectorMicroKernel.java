@@ -324,7 +324,7 @@ final class WideVectorMicroKernel extends VectorPanelKernel {
     int r7 = rows[7];
     // One loop whose A index jumps between runs: a loop per run would merge the accumulators from two paths at its
     // exit, which C2 (JDK 17) handles by boxing them (ten times slower). The jump is a predictable branch, but it
-    // leaves the index nonlinear, so every step checks eight indices: a block within one run takes computeRun instead.
+    // leaves the index nonlinear, so every step checks eight indices: an even block within one run takes computeRun.
     int at = q0 / segment * segmentStride + q0 % segment * step;
     int left = segment - q0 % segment;
     for (int p = 0; p < kc; p++) {
