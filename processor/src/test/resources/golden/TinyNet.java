@@ -225,7 +225,7 @@ public final class TinyNet extends CompiledNetwork {
    *
    * <p>Fused forward: bias, ReLU applied in the GEMM's store epilogue.
    *
-   * <p>Fused backward: ReLU derivative, bias gradient in one pass over ∂output; then weight and input gradients as GEMMs.
+   * <p>Fused backward: bias gradient in one pass reading ∂output, whose ReLU derivative the LRN after it applied; then weight and input gradients as GEMMs.
    */
   private final Conv2d conv1Stage;
 
@@ -233,6 +233,8 @@ public final class TinyNet extends CompiledNetwork {
    * conv1Lrn: LRN size 3, α 0.0001, β 0.75, k 2, within each tower; one object per tower.
    *
    * <p>Input [batch, 8, 12, 12] → output [batch, 8, 12, 12].
+   *
+   * <p>Fused backward: the ReLU derivative of the convolution before it, applied as the input gradient is written.
    */
   private final LocalResponseNorm[] conv1LrnStage;
 
@@ -354,16 +356,16 @@ public final class TinyNet extends CompiledNetwork {
     classifier0Bias = parameter("classifier.0.bias", 32, true, 0.0f, 16);
     fc4Weight = parameter("fc4.weight", 16, false, 0.0f, 4, 16);
     fc4Bias = parameter("fc4.bias", 16, true, 0.0f, 4);
-    conv1Stage = new Conv2d(CONV1, conv1Weight, conv1Bias, true, scratch(0), new TowerSlice(0, 0, 8, false));
+    conv1Stage = new Conv2d(CONV1, conv1Weight, conv1Bias, true, true, scratch(0), new TowerSlice(0, 0, 8, false));
     conv1LrnStage = new LocalResponseNorm[] {
-        new LocalResponseNorm(CONV1_LRN, 0, scratch(0)),
-        new LocalResponseNorm(CONV1_LRN, 1, scratch(1))};
+        new LocalResponseNorm(CONV1_LRN, 0, true, scratch(0)),
+        new LocalResponseNorm(CONV1_LRN, 1, true, scratch(1))};
     conv1PoolStage = new MaxPool2d[] {
         new MaxPool2d(CONV1_POOL, 0, 4),
         new MaxPool2d(CONV1_POOL, 4, 4)};
     conv2Stage = new Conv2d[] {
-        new Conv2d(CONV2, conv2Weight, conv2Bias, true, scratch(0), new TowerSlice(0, 0, 4, false)),
-        new Conv2d(CONV2, conv2Weight, conv2Bias, true, scratch(1), new TowerSlice(4, 4, 4, false))};
+        new Conv2d(CONV2, conv2Weight, conv2Bias, true, false, scratch(0), new TowerSlice(0, 0, 4, false)),
+        new Conv2d(CONV2, conv2Weight, conv2Bias, true, false, scratch(1), new TowerSlice(4, 4, 4, false))};
     conv2PoolStage = new MaxPool2d[] {
         new MaxPool2d(CONV2_POOL, 0, 4),
         new MaxPool2d(CONV2_POOL, 4, 4)};

@@ -11,6 +11,8 @@ import dev.netforge.processor.model.Location;
 import dev.netforge.processor.model.NetworkDecl;
 import dev.netforge.processor.model.Op;
 import dev.netforge.processor.model.Shape;
+import dev.netforge.processor.plan.Convolution;
+import dev.netforge.processor.plan.Lrn;
 import dev.netforge.processor.plan.Parametric;
 import dev.netforge.processor.plan.Plan;
 import dev.netforge.processor.plan.Planner;
@@ -83,6 +85,35 @@ class PlannerTest {
     // conv3 gathers the 256×13×13 pooled conv2 output: each tower receives the other's 128 channels.
     assertEquals(2 * 128L * 13 * 13 * 4, plan.parametric().get(2).exchange().bytesPerImage());
     assertTrue(plan.parametric().get(5).relu() && plan.parametric().get(5).dropout() == 0.5, "fc6 fuses ReLU and dropout");
+  }
+
+  /**
+   * The LRN right after a convolution's ReLU applies that ReLU's derivative (conv1 and conv2 of the paper); where a
+   * dropout mask comes between, where the convolution has no ReLU, or where no LRN follows (the paper's conv3), the
+   * convolution's backward pass applies its own.
+   */
+  @Test
+  void theLrnAfterAConvolutionsReluAppliesItsDerivative() {
+    Plan plan = Planner.plan(alexNet(227)).plan().orElseThrow();
+    assertEquals(List.of(true, true, false, false, false), deferred(plan));
+    assertEquals(List.of(true, true), plan.stages().stream().filter(Lrn.class::isInstance).map(l -> ((Lrn) l).appliesReluDerivative()).toList());
+
+    List<Op> dropoutBetween = new ArrayList<>(conv("conv1", 8, 3, 1, 1, 1, false, false).ops());
+    dropoutBetween.add(new Op.Dropout(at("conv1", "Dropout"), 0.5));
+    dropoutBetween.add(new Op.Lrn(at("conv1", "Lrn"), 5, 1e-4, 0.75, 2));
+    List<Op> reluOfItsOwn = List.of(
+        new Op.Conv(at("conv2", "Conv"), 8, 3, 1, 1, 1, Rounding.EXACT, 0),
+        new Op.Lrn(at("conv2", "Lrn"), 5, 1e-4, 0.75, 2));
+    Plan other = Planner.plan(new NetworkDecl("p", "Other", "Spec", 1, Init.PAPER, new Shape(3, 8, 8), List.of(
+        new Layer("conv1", "conv1", null, dropoutBetween),
+        new Layer("conv2", "conv2", null, reluOfItsOwn),
+        conv("conv3", 8, 3, 1, 1, 1, true, false),
+        dense("fc", 10, false)))).plan().orElseThrow();
+    assertEquals(List.of(false, false, true), deferred(other));
+  }
+
+  private static List<Boolean> deferred(Plan plan) {
+    return plan.stages().stream().filter(Convolution.class::isInstance).map(c -> ((Convolution) c).reluDerivativeDeferred()).toList();
   }
 
   @Test

@@ -7,7 +7,13 @@ import dev.netforge.processor.model.Shape;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A convolution, {@code groups} groups of {@code groupInputs} input channels each. */
+/**
+ * A convolution, {@code groups} groups of {@code groupInputs} input channels each.
+ *
+ * @param reluDerivativeDeferred whether the LRN right after it applies its ReLU's derivative in its own backward pass
+ *     ({@link Lrn#appliesReluDerivative}), so that the CPU engine's first backward pass here only sums the bias
+ *     gradient; the CUDA engine's kernels apply the derivative here all the same (applying it twice changes nothing)
+ */
 public record Convolution(
     String layer,
     String paramPrefix,
@@ -19,12 +25,27 @@ public record Convolution(
     int groups,
     boolean relu,
     double dropout,
+    boolean reluDerivativeDeferred,
     double initialBias,
     List<TowerSlice> slices,
     Exchange exchange)
     implements Parametric {
   public Convolution {
     slices = List.copyOf(slices);
+  }
+
+  /**
+   * Whether an LRN right after this convolution may apply its ReLU's derivative: the LRN is the only reader of the
+   * output, and the derivative is the whole of the output's — a ReLU and no dropout mask, whose factor the LRN would
+   * not apply.
+   */
+  boolean canDeferReluDerivative() {
+    return relu && dropout == 0 && !reluDerivativeDeferred;
+  }
+
+  /** This convolution with its ReLU's derivative left to the LRN after it ({@link #canDeferReluDerivative}). */
+  Convolution deferringReluDerivative() {
+    return new Convolution(layer, paramPrefix, in, out, kernel, stride, padding, groups, relu, dropout, true, initialBias, slices, exchange);
   }
 
   /**
@@ -92,7 +113,8 @@ public record Convolution(
     }
     Exchange exchange = towers > 1 && c.groups() == 1 && planning.splitOverTowers() ? new Exchange(in.size() * (towers - 1)) : null;
     return new Convolution(
-        layer.method(), layer.paramPrefix(), in, out, c.kernel(), c.stride(), c.padding(), c.groups(), relu, dropout, c.bias(), slices, exchange);
+        layer.method(), layer.paramPrefix(), in, out, c.kernel(), c.stride(), c.padding(), c.groups(), relu, dropout, false, c.bias(), slices,
+        exchange);
   }
 
   @Override
@@ -131,7 +153,8 @@ public record Convolution(
     Argument.New geometry = new Argument.New("ConvShape", Argument.ints(in.channels(), in.height(), in.width(), out.channels(), out.height(),
         out.width(), kernel, stride, padding, groupInputs()));
     return new RuntimeStage("Conv2d", geometry, towerObjects(t -> List.of(new Argument.Geometry(), new Argument.Parameter(paramPrefix + ".weight"),
-        new Argument.Parameter(paramPrefix + ".bias"), new Argument.Bool(relu), new Argument.Scratch(t))), bindsOutputAndMask());
+        new Argument.Parameter(paramPrefix + ".bias"), new Argument.Bool(relu), new Argument.Bool(reluDerivativeDeferred), new Argument.Scratch(t))),
+        bindsOutputAndMask());
   }
 
   @Override

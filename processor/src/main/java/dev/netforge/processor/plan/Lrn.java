@@ -11,8 +11,13 @@ import java.util.List;
  *
  * @param towers how many towers its channels are split over: the network's tower count, or 1 before the first
  *     parametric layer, where the input is whole on every tower and the window spans all of its channels
+ * @param appliesReluDerivative whether the CPU engine's backward pass also applies the ReLU derivative of the
+ *     convolution before it, as it writes the input gradient ({@link Convolution#reluDerivativeDeferred}): that
+ *     convolution's own pass over the gradient then only reads it, for its bias gradient, where it read the gradient
+ *     and the output and wrote the gradient again
  */
-public record Lrn(String layer, Shape in, int size, double alpha, double beta, double k, int towers) implements TowerSplit {
+public record Lrn(String layer, Shape in, int size, double alpha, double beta, double k, int towers, boolean appliesReluDerivative)
+    implements TowerSplit {
   /** Checks {@code @Lrn} {@code l} of {@code layer} and plans it on input {@code in}; {@code null} after reporting what is wrong. */
   static Lrn plan(Planning planning, Layer layer, Op.Lrn l, Shape in) {
     Location at = l.location();
@@ -24,7 +29,12 @@ public record Lrn(String layer, Shape in, int size, double alpha, double beta, d
       planning.error(at, "LRN needs k > 0, alpha >= 0 and beta > 0 (got k = " + l.k() + ", alpha = " + l.alpha() + ", beta = " + l.beta() + ")");
       return null;
     }
-    return new Lrn(layer.method(), in, l.size(), l.alpha(), l.beta(), l.k(), planning.channelTowers());
+    return new Lrn(layer.method(), in, l.size(), l.alpha(), l.beta(), l.k(), planning.channelTowers(), false);
+  }
+
+  /** This LRN applying the ReLU derivative of the convolution before it ({@link Convolution#deferringReluDerivative}). */
+  Lrn applyingReluDerivative() {
+    return new Lrn(layer, in, size, alpha, beta, k, towers, true);
   }
 
   @Override
@@ -59,7 +69,8 @@ public record Lrn(String layer, Shape in, int size, double alpha, double beta, d
         new Argument.Int(size), new Argument.Real((float) alpha), new Argument.Real((float) beta), new Argument.Real((float) k),
         new Argument.Int(towers)));
     return new RuntimeStage("LocalResponseNorm", geometry,
-        RuntimeStage.eachTower(towers, t -> List.of(new Argument.Geometry(), new Argument.Int(t), new Argument.Scratch(t))),
+        RuntimeStage.eachTower(
+            towers, t -> List.of(new Argument.Geometry(), new Argument.Int(t), new Argument.Bool(appliesReluDerivative), new Argument.Scratch(t))),
         List.of(Argument.INPUT, Argument.OUTPUT, new Argument.Buffer(Schedule.Role.LRN_SCALE)));
   }
 

@@ -165,7 +165,13 @@ public final class Planner {
       }
       return shape;
     } else if (op instanceof Op.Lrn l) {
-      return add(Lrn.plan(planning, layer, l, shape));
+      Lrn lrn = Lrn.plan(planning, layer, l, shape);
+      // Right after a convolution's ReLU the LRN reads a, so its backward pass applies [a > 0] as it writes ∂a.
+      if (lrn != null && !stages.isEmpty() && stages.get(stages.size() - 1) instanceof Convolution c && c.canDeferReluDerivative()) {
+        stages.set(stages.size() - 1, c.deferringReluDerivative());
+        lrn = lrn.applyingReluDerivative();
+      }
+      return add(lrn);
     } else if (op instanceof Op.MaxPool p) {
       return add(MaxPool.plan(planning, layer, p, shape));
     } else if (op instanceof Op.AvgPool p) {

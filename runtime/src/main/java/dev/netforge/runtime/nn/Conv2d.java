@@ -43,7 +43,9 @@ import java.util.Arrays;
  * input gradient (a network's first layer), its weight gradient by the dual there too, folded back to its own taps;
  * its input gradient stays ∂col's.
  *
- * <p>{@code dy} is overwritten with g. db and dW sum over the examples in {@link BatchTree}'s order with leaves of
+ * <p>{@code dy} is overwritten with g. Where the ReLU's derivative is the LRN's after it ({@code
+ * reluDerivativeDeferred}, {@link LocalResponseNorm}), dy arrives as g already and the first pass only sums db. db and
+ * dW sum over the examples in {@link BatchTree}'s order with leaves of
  * {@value #EXAMPLES_PER_LEAF} ({@link BatchTree#longLeaf}'s in a layer that runs by Winograd's algorithms): the
  * workers take whole leaves, so the gradient's bits do not depend on how many there are.
  * The workers claim the forward pass's groups of examples (or blocks of tiles), the leaves and the input gradient's
@@ -65,6 +67,8 @@ public final class Conv2d extends Stage {
   private final Parameter weight;
   private final Parameter bias;
   private final boolean relu;
+  /** Whether dy arrives with the ReLU's derivative applied, by the LRN that reads y (the class javadoc). */
+  private final boolean reluDerivativeDeferred;
   private final Scratch scratch;
   private final TowerSlice[] slices;
   /** Per slice, {@link FlippedConvolution#shape} where its input gradient is that convolution, else {@code null}. */
@@ -124,10 +128,26 @@ public final class Conv2d extends Stage {
    * @param slices what this tower computes, in order
    */
   public Conv2d(ConvShape s, Parameter weight, Parameter bias, boolean relu, Scratch scratch, TowerSlice... slices) {
+    this(s, weight, bias, relu, false, scratch, slices);
+  }
+
+  /**
+   * @param relu whether a ReLU follows (fused into the GEMM's epilogue)
+   * @param reluDerivativeDeferred whether the LRN that reads y applies that ReLU's derivative to dy (the class
+   *     javadoc); only with {@code relu}, and without dropout
+   * @param scratch the tower's per-worker buffers
+   * @param slices what this tower computes, in order
+   */
+  public Conv2d(
+      ConvShape s, Parameter weight, Parameter bias, boolean relu, boolean reluDerivativeDeferred, Scratch scratch, TowerSlice... slices) {
+    if (reluDerivativeDeferred && !relu) {
+      throw new IllegalArgumentException("a ReLU derivative deferred to the LRN after " + s + ", which has no ReLU");
+    }
     this.s = s;
     this.weight = weight;
     this.bias = bias;
     this.relu = relu;
+    this.reluDerivativeDeferred = reluDerivativeDeferred;
     this.scratch = scratch;
     this.slices = slices.clone();
     this.patchRows = Im2col.patchRows(s, examplesPerGemm(s.outPlane()));
@@ -157,6 +177,10 @@ public final class Conv2d extends Stage {
    * @param mask the dropout multipliers a training pass applies, or {@code null} for a layer without dropout
    */
   public void bind(float[] x, float[] y, float[] mask) {
+    if (reluDerivativeDeferred && mask != null) {
+      // The LRN's backward applies [y > 0] only: the mask's factor would be lost.
+      throw new IllegalArgumentException("a dropout mask bound to " + s + ", whose ReLU derivative the LRN after it applies");
+    }
     bindInputOutput(x, y);
     this.mask = mask;
   }
@@ -345,10 +369,13 @@ public final class Conv2d extends Stage {
         bias.value, relu, passMask, false, planes, transformed, products);
   }
 
-  /** Backward's first pass, the slice's channels {@code [start, end)}: g = dy · mask · [y &gt; 0] in place, and db. */
+  /**
+   * Backward's first pass, the slice's channels {@code [start, end)}: g = dy · mask · [y &gt; 0] in place, and db; db
+   * alone where the ReLU's derivative is deferred (dy is g already).
+   */
   private void outputGradientChannels(int worker, int start, int end) {
     for (int c = slice.outStart() + start; c < slice.outStart() + end; c++) {
-      bias.grad[c] = OutputGradient.channel(dy, y, passMask, relu, batch, s.outChannels(), s.outPlane(), c, examplesPerLeaf);
+      bias.grad[c] = OutputGradient.channel(dy, y, passMask, relu && !reluDerivativeDeferred, batch, s.outChannels(), s.outPlane(), c, examplesPerLeaf);
     }
   }
 

@@ -13,6 +13,11 @@ import dev.netforge.runtime.Scratch;
  * </pre>
  * N(i) is the window of {@code size} channels centred on i, clamped to i's tower; it is symmetric (j ∈ N(i) ⇔ i ∈ N(j)),
  * which is what lets the backward sum run over N(j). Here a is {@code x}, b is {@code y}, 1/d is {@code scale}.
+ *
+ * <p>Where a is the output of a convolution's ReLU that nothing else reads, the backward pass applies that ReLU's
+ * derivative as it writes ∂a ({@code appliesReluDerivative}): ∂a is read again only by the convolution's bias
+ * gradient, which then reads it without writing it back ({@link Conv2d}), where its own pass read a and ∂a and wrote
+ * ∂a again.
  */
 public final class LocalResponseNorm extends Stage {
   private static final LrnKernel KERNEL = LrnKernel.forThisJvm();
@@ -20,6 +25,7 @@ public final class LocalResponseNorm extends Stage {
   private final LrnShape s;
   private final int tower;
   private final Scratch scratch;
+  private final boolean appliesReluDerivative;
   private float[] scale;
 
   private final Parallel.RangeBody forwardExamples = this::forwardExamples;
@@ -32,8 +38,17 @@ public final class LocalResponseNorm extends Stage {
    *     while the other tower, not yet through the barrier, still reads it in another)
    */
   public LocalResponseNorm(LrnShape s, int tower, Scratch scratch) {
+    this(s, tower, false, scratch);
+  }
+
+  /**
+   * @param appliesReluDerivative whether the input is a ReLU's output whose derivative this object's backward pass
+   *     applies (the class javadoc)
+   */
+  public LocalResponseNorm(LrnShape s, int tower, boolean appliesReluDerivative, Scratch scratch) {
     this.s = s;
     this.tower = tower;
+    this.appliesReluDerivative = appliesReluDerivative;
     this.scratch = scratch;
   }
 
@@ -68,7 +83,7 @@ public final class LocalResponseNorm extends Stage {
     float[] work = scratch.get(worker, Scratch.Use.LRN_WORK, size);
     float[] powers = scratch.get(worker, Scratch.Use.LRN_POWER, size);
     for (int n = first; n < end; n++) {
-      KERNEL.backward(s, tower, x, scale, dy, work, powers, dx, n * size);
+      KERNEL.backward(s, tower, x, scale, dy, work, powers, dx, n * size, appliesReluDerivative);
     }
   }
 }

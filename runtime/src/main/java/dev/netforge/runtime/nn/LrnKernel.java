@@ -38,6 +38,8 @@ interface LrnKernel {
   /**
    * Backward over the tower's channels of the example at {@code base} in {@code a, inverse, g, da}; {@code work} and
    * {@code powers} are one example's room each, indexed from 0 (powers keeps each channel's p from its work to its ∂a).
+   * With {@code relu}, {@code a} is a ReLU's output and ∂a is that ReLU's input gradient: 0 where a is not above 0, as
+   * {@link ReluDropoutGradient} computes it, so the layer before reads its gradient as it is.
    */
-  void backward(LrnShape s, int tower, float[] a, float[] inverse, float[] g, float[] work, float[] powers, float[] da, int base);
+  void backward(LrnShape s, int tower, float[] a, float[] inverse, float[] g, float[] work, float[] powers, float[] da, int base, boolean relu);
 }

@@ -27,7 +27,8 @@ interface ReluDropoutGradient {
    * first), added pairwise at the end, ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7)). One running sum waited on
    * the previous addition for every value (a double add's latency, 3–4 cycles: a few per cent of MiniAlexNet's step
    * over conv1's 6.4 million outputs), and four still left the adders idle; the order is fixed, so the bits depend on
-   * neither threads nor ranks nor the implementation.
+   * neither threads nor ranks nor the implementation. With neither a mask nor the ReLU factor {@code g} is only read:
+   * the bias gradient of a layer whose ReLU derivative its LRN applied ({@link Conv2d}).
    */
   double applyAndSum(float[] g, float[] y, float[] mask, boolean relu, int from, int to);
 }

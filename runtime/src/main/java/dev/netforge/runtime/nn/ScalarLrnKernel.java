@@ -24,14 +24,14 @@ final class ScalarLrnKernel implements LrnKernel {
   }
 
   @Override
-  public void backward(LrnShape s, int tower, float[] a, float[] inverse, float[] g, float[] work, float[] powers, float[] da, int base) {
+  public void backward(LrnShape s, int tower, float[] a, float[] inverse, float[] g, float[] work, float[] powers, float[] da, int base, boolean relu) {
     // Each channel's work just before the first window that sums it, while its planes are still in cache.
     int ready = tower * s.towerChannels();
     for (int c = ready; c < (tower + 1) * s.towerChannels(); c++) {
       for (; ready <= s.windowLast(c); ready++) {
         workPixels(s, ready, a, inverse, g, work, powers, base, 0, s.plane());
       }
-      backwardPixels(s, c, a, g, work, powers, da, base, 0, s.plane());
+      backwardPixels(s, c, a, g, work, powers, da, base, 0, s.plane(), relu);
     }
   }
 
@@ -81,8 +81,11 @@ final class ScalarLrnKernel implements LrnKernel {
     }
   }
 
-  /** Channel c's input gradient over pixels {@code [from, to)}, from its window's {@code work} over those pixels. */
-  void backwardPixels(LrnShape s, int c, float[] a, float[] g, float[] work, float[] powers, float[] da, int base, int from, int to) {
+  /**
+   * Channel c's input gradient over pixels {@code [from, to)}, from its window's {@code work} over those pixels; with
+   * {@code relu}, 0 where {@code a} is not above 0 ({@link LrnKernel#backward}).
+   */
+  void backwardPixels(LrnShape s, int c, float[] a, float[] g, float[] work, float[] powers, float[] da, int base, int from, int to, boolean relu) {
     int plane = s.plane();
     int out = base + c * plane;
     int lo = s.windowFirst(c) * plane;
@@ -108,7 +111,8 @@ final class ScalarLrnKernel implements LrnKernel {
     float coefficient = -2f * s.alpha() * s.beta();
     int w = c * plane - out;
     for (int i = out + from; i < out + to; i++) {
-      da[i] = g[i] * powers[w + i] + coefficient * a[i] * da[i];
+      float v = g[i] * powers[w + i] + coefficient * a[i] * da[i];
+      da[i] = relu && !(a[i] > 0f) ? 0f : v;
     }
   }
 }

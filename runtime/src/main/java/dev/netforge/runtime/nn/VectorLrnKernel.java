@@ -1,6 +1,7 @@
 package dev.netforge.runtime.nn;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -17,6 +18,7 @@ final class VectorLrnKernel implements LrnKernel {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final int L = S.length();
   private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
+  private static final FloatVector ZERO = FloatVector.zero(S);
 
   private final ScalarLrnKernel scalar = new ScalarLrnKernel();
 
@@ -43,13 +45,16 @@ final class VectorLrnKernel implements LrnKernel {
   }
 
   @Override
-  public void backward(LrnShape s, int tower, float[] a, float[] inverse, float[] g, float[] work, float[] powers, float[] da, int base) {
+  public void backward(LrnShape s, int tower, float[] a, float[] inverse, float[] g, float[] work, float[] powers, float[] da, int base, boolean relu) {
     if (s.beta() != 0.75f) {
-      scalar.backward(s, tower, a, inverse, g, work, powers, da, base);
+      scalar.backward(s, tower, a, inverse, g, work, powers, da, base, relu);
       return;
     }
     int plane = s.plane();
     float coefficient = -2f * s.alpha() * s.beta();
+    // Lanes where ∂a is kept whatever a is: all without the ReLU, none with it (then only where a > 0). One mask for
+    // both, rather than a branch between two vectors, which C2 (JDK 17) may box.
+    VectorMask<Float> keepAll = S.maskAll(!relu);
     // Each channel's work just before the first window that sums it, while its planes are still in cache.
     int ready = tower * s.towerChannels();
     for (int c = ready; c < (tower + 1) * s.towerChannels(); c++) {
@@ -75,12 +80,13 @@ final class VectorLrnKernel implements LrnKernel {
       for (int v = 0; v < vectors; v++) {
         int i = start(v, plane);
         FloatVector sum = windowSum(work, lo, hi, plane, i, false);
-        FloatVector.fromArray(S, g, out + i)
+        FloatVector av = FloatVector.fromArray(S, a, out + i);
+        FloatVector gradient = FloatVector.fromArray(S, g, out + i)
             .mul(FloatVector.fromArray(S, powers, c * plane + i))
-            .add(FloatVector.fromArray(S, a, out + i).mul(coefficient).mul(sum))
-            .intoArray(da, out + i);
+            .add(av.mul(coefficient).mul(sum));
+        ZERO.blend(gradient, av.compare(VectorOperators.GT, 0f).or(keepAll)).intoArray(da, out + i);
       }
-      scalar.backwardPixels(s, c, a, g, work, powers, da, base, scalarFrom(vectors, plane), plane);
+      scalar.backwardPixels(s, c, a, g, work, powers, da, base, scalarFrom(vectors, plane), plane, relu);
     }
   }
 

@@ -15,7 +15,8 @@ import jdk.incubator.vector.VectorSpecies;
  * sixteen floats (AVX-512) one vector of eight, and each vector of the gradient is two of the scalar loop's steps of
  * eight; where it holds eight (AVX2) two vectors of four, the low and high halves of one step. Either way the sums are
  * added lane by lane in the scalar loop's order, so they have its bits. Other widths compute the gradient in vectors
- * and leave the sums to the scalar loop.
+ * and leave the sums to the scalar loop. Where neither factor applies the gradient is {@code g} itself, read and not
+ * written back.
  */
 final class VectorReluDropoutGradient implements ReluDropoutGradient {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -46,11 +47,14 @@ final class VectorReluDropoutGradient implements ReluDropoutGradient {
       apply(g, y, mask, relu, g, from, to);
       return ScalarReluDropoutGradient.sumFrom(g, from, to, 0, 0, 0, 0, 0, 0, 0, 0);
     }
+    boolean identity = mask == null && !relu;
     DoubleVector sums = DoubleVector.zero(SUMS);
     int i = from;
     for (; i + L <= to; i += L) {
       FloatVector v = gradient(g, y, mask, relu, i);
-      v.intoArray(g, i);
+      if (!identity) {
+        v.intoArray(g, i);
+      }
       // Values i…i+7, then i+8…i+15: running sum j in lane j.
       sums = sums.add(v.convert(VectorOperators.F2D, 0));
       sums = sums.add(v.convert(VectorOperators.F2D, 1));
@@ -67,12 +71,15 @@ final class VectorReluDropoutGradient implements ReluDropoutGradient {
    * 7.3, {@code -XX:UseAVX=2} on a Zen 5; docs/performance.md, session 43).
    */
   private double applyAndSumInHalves(float[] g, float[] y, float[] mask, boolean relu, int from, int to) {
+    boolean identity = mask == null && !relu;
     DoubleVector low = DoubleVector.zero(HALF_SUMS);
     DoubleVector high = DoubleVector.zero(HALF_SUMS);
     int i = from;
     for (; i + L <= to; i += L) {
       FloatVector v = gradient(g, y, mask, relu, i);
-      v.intoArray(g, i);
+      if (!identity) {
+        v.intoArray(g, i);
+      }
       low = low.add(v.convert(VectorOperators.F2D, 0));
       high = high.add(v.convert(VectorOperators.F2D, 1));
     }

@@ -9,7 +9,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * Both LRN kernels against the formula evaluated one element at a time in {@link LrnKernel}'s order, bit for bit,
  * forward (1/d and output) and backward: windows of one to seven channels, clamped at both ends of one or two
- * towers, on planes shorter than a vector, a whole number of vectors, and neither, at β = 0.75 and at another β.
+ * towers, on planes shorter than a vector, a whole number of vectors, and neither, at β = 0.75 and at another β; the
+ * input gradient also through the ReLU whose output the LRN reads ({@code relu}), zero where that output is not above 0.
  */
 class LrnKernelTest {
   @ParameterizedTest
@@ -47,16 +48,28 @@ class LrnKernelTest {
           kernel.forward(s, t, a, b, scale, e * channels * plane);
         }
       }
-      for (int e = 0; e < examples; e++) {
-        for (int t = 0; t < towers; t++) {
-          kernel.backward(s, t, a, scale, g, work, powers, da, e * channels * plane);
-        }
-      }
       String name = kernel.getClass().getSimpleName();
       assertArrayEquals(expected[0], scale, name + " scale");
       assertArrayEquals(expected[1], b, name + " output");
-      assertArrayEquals(expected[2], da, name + " input gradient");
+      for (boolean relu : new boolean[] {false, true}) {
+        for (int e = 0; e < examples; e++) {
+          for (int t = 0; t < towers; t++) {
+            kernel.backward(s, t, a, scale, g, work, powers, da, e * channels * plane, relu);
+          }
+        }
+        float[] gradient = relu ? reluDerivative(expected[2], a) : expected[2];
+        assertArrayEquals(gradient, da, name + " input gradient" + (relu ? " through the ReLU before" : ""));
+      }
     }
+  }
+
+  /** {@code da} through a ReLU whose output is {@code a}, as {@link ReluDropoutGradient} computes it: 0 where a ≤ 0. */
+  private static float[] reluDerivative(float[] da, float[] a) {
+    float[] masked = new float[da.length];
+    for (int i = 0; i < da.length; i++) {
+      masked[i] = a[i] > 0f ? da[i] : 0f;
+    }
+    return masked;
   }
 
   /** 1/d, output and input gradient, one element at a time. */

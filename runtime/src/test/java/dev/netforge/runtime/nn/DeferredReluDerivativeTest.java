@@ -1,0 +1,98 @@
+package dev.netforge.runtime.nn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.netforge.runtime.Parallel;
+import dev.netforge.runtime.Parameter;
+import dev.netforge.runtime.Rng;
+import dev.netforge.runtime.Scratch;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * A convolution with a ReLU followed by an LRN, with the ReLU's derivative applied by the LRN's backward pass (as the
+ * planner fuses them) and by the convolution's own first backward pass: the same bits for every gradient — the LRN's
+ * input gradient (the convolution's g), the weight, bias and input gradients — on the im2col path, Winograd's F(4×4,
+ * 3×3) and F(3×3, 5×5), and Winograd's over the phase planes of a strided first layer.
+ */
+class DeferredReluDerivativeTest {
+  @ParameterizedTest
+  @CsvSource({
+    // kernel, channels in, height, width, filters, padding, stride, batch
+    "3, 4, 9, 11, 6, 1, 1, 3",
+    "3, 64, 13, 13, 64, 1, 1, 5",
+    "5, 48, 11, 11, 64, 2, 1, 3",
+    "11, 3, 47, 43, 16, 0, 4, 3",
+  })
+  void theLrnAppliesTheReluDerivativeToTheSameBits(int kernel, int in, int h, int w, int filters, int padding, int stride, int batch) {
+    int oh = (h + 2 * padding - kernel) / stride + 1;
+    int ow = (w + 2 * padding - kernel) / stride + 1;
+    ConvShape s = new ConvShape(in, h, w, filters, oh, ow, kernel, stride, padding, in);
+    LrnShape lrn = new LrnShape(filters, oh * ow, 5, 1e-2f, 0.75f, 2f, 1);
+    Rng rng = new Rng(kernel * 1000L + in * 10L + filters);
+    float[] weights = gaussian(filters * in * kernel * kernel, rng, Math.sqrt(2.0 / (in * kernel * kernel)));
+    float[] biases = gaussian(filters, rng, 0.1);
+    float[] x = gaussian(batch * in * h * w, rng, 1);
+    float[] outputGradient = gaussian(batch * filters * oh * ow, rng, 1);
+    // The first layer of a network (stride 4 here) computes no input gradient.
+    boolean inputGradient = stride == 1;
+
+    float[][] own = run(s, lrn, weights, biases, x, outputGradient, batch, false, inputGradient);
+    float[][] deferred = run(s, lrn, weights, biases, x, outputGradient, batch, true, inputGradient);
+
+    assertArrayEquals(own[0], deferred[0], "the convolution's g");
+    assertArrayEquals(own[1], deferred[1], "weight gradient");
+    assertArrayEquals(own[2], deferred[2], "bias gradient");
+    assertArrayEquals(own[3], deferred[3], "input gradient");
+  }
+
+  @Test
+  void aDropoutMaskCannotBeBoundWhereTheDerivativeIsDeferred() {
+    ConvShape s = new ConvShape(2, 5, 5, 3, 5, 5, 3, 1, 1, 2);
+    Parameter weight = new Parameter("w", new int[] {3, 2, 3, 3}, 18, false, 0f);
+    Parameter bias = new Parameter("b", new int[] {3}, 18, true, 0f);
+    Conv2d conv = new Conv2d(s, weight, bias, true, true, new Scratch(1), new TowerSlice(0, 0, 3, false));
+    assertThrows(IllegalArgumentException.class, () -> conv.bind(new float[50], new float[75], new float[75]));
+    assertThrows(
+        IllegalArgumentException.class, () -> new Conv2d(s, weight, bias, false, true, new Scratch(1), new TowerSlice(0, 0, 3, false)));
+  }
+
+  /** conv → ReLU → LRN forward, then backward from the LRN's output gradient: g, dW, db and dx. */
+  private static float[][] run(
+      ConvShape s, LrnShape lrnShape, float[] weights, float[] biases, float[] x, float[] outputGradient, int batch, boolean deferred,
+      boolean inputGradient) {
+    int patch = s.groupInputs() * s.kernel() * s.kernel();
+    Parameter weight = new Parameter("w", new int[] {s.outChannels(), s.groupInputs(), s.kernel(), s.kernel()}, patch, false, 0f);
+    Parameter bias = new Parameter("b", new int[] {s.outChannels()}, patch, true, 0f);
+    System.arraycopy(weights, 0, weight.value, 0, weights.length);
+    System.arraycopy(biases, 0, bias.value, 0, biases.length);
+    Scratch scratch = new Scratch(Parallel.shared().threads());
+    Conv2d conv = new Conv2d(s, weight, bias, true, deferred, scratch, new TowerSlice(0, 0, s.outChannels(), false));
+    LocalResponseNorm lrn = new LocalResponseNorm(lrnShape, 0, deferred, scratch);
+    float[] y = new float[outputGradient.length];
+    float[] normalized = new float[y.length];
+    float[] scale = new float[y.length];
+    float[] dy = new float[y.length];
+    float[] lrnGradient = outputGradient.clone();
+    float[] dx = inputGradient ? new float[x.length] : null;
+    conv.bind(x, y, null);
+    conv.bindGradients(dy, dx);
+    lrn.bind(y, normalized, scale);
+    lrn.bindGradients(lrnGradient, dy);
+    conv.forward(batch, true);
+    lrn.forward(batch, true);
+    lrn.backward(batch, true);
+    conv.backward(batch, true);
+    return new float[][] {dy, weight.grad.clone(), bias.grad.clone(), dx == null ? new float[0] : dx};
+  }
+
+  private static float[] gaussian(int n, Rng rng, double scale) {
+    float[] values = new float[n];
+    for (int i = 0; i < n; i++) {
+      values[i] = (float) (scale * rng.nextGaussian());
+    }
+    return values;
+  }
+}
