@@ -225,7 +225,7 @@ public final class TinyNet extends CompiledNetwork {
    *
    * <p>Fused forward: bias, ReLU applied in the GEMM's store epilogue.
    *
-   * <p>Fused backward: bias gradient in one pass reading ∂output, whose ReLU derivative the LRN after it applied; then weight and input gradients as GEMMs.
+   * <p>Fused backward: bias gradient in one pass reading ∂output, whose ReLU derivative the stage after it applied; then weight and input gradients as GEMMs.
    */
   private final Conv2d conv1Stage;
 
@@ -254,7 +254,7 @@ public final class TinyNet extends CompiledNetwork {
    *
    * <p>Fused forward: bias, ReLU applied in the GEMM's store epilogue.
    *
-   * <p>Fused backward: ReLU derivative, bias gradient in one pass over ∂output; then weight and input gradients as GEMMs.
+   * <p>Fused backward: bias gradient in one pass reading ∂output, whose ReLU derivative the stage after it applied; then weight and input gradients as GEMMs.
    */
   private final Conv2d[] conv2Stage;
 
@@ -262,6 +262,8 @@ public final class TinyNet extends CompiledNetwork {
    * conv2Pool: max pool 2×2/2; one object per tower.
    *
    * <p>Input [batch, 8, 5, 5] → output [batch, 8, 2, 2].
+   *
+   * <p>Fused backward: the ReLU derivative of the convolution before it, applied as the input gradient is written.
    */
   private final MaxPool2d[] conv2PoolStage;
 
@@ -361,14 +363,14 @@ public final class TinyNet extends CompiledNetwork {
         new LocalResponseNorm(CONV1_LRN, 0, true, scratch(0)),
         new LocalResponseNorm(CONV1_LRN, 1, true, scratch(1))};
     conv1PoolStage = new MaxPool2d[] {
-        new MaxPool2d(CONV1_POOL, 0, 4),
-        new MaxPool2d(CONV1_POOL, 4, 4)};
+        new MaxPool2d(CONV1_POOL, 0, 4, false),
+        new MaxPool2d(CONV1_POOL, 4, 4, false)};
     conv2Stage = new Conv2d[] {
-        new Conv2d(CONV2, conv2Weight, conv2Bias, true, false, scratch(0), new TowerSlice(0, 0, 4, false)),
-        new Conv2d(CONV2, conv2Weight, conv2Bias, true, false, scratch(1), new TowerSlice(4, 4, 4, false))};
+        new Conv2d(CONV2, conv2Weight, conv2Bias, true, true, scratch(0), new TowerSlice(0, 0, 4, false)),
+        new Conv2d(CONV2, conv2Weight, conv2Bias, true, true, scratch(1), new TowerSlice(4, 4, 4, false))};
     conv2PoolStage = new MaxPool2d[] {
-        new MaxPool2d(CONV2_POOL, 0, 4),
-        new MaxPool2d(CONV2_POOL, 4, 4)};
+        new MaxPool2d(CONV2_POOL, 0, 4, true),
+        new MaxPool2d(CONV2_POOL, 4, 4, true)};
     conv2DropoutStage = new Dropout(32);
     conv2DropoutReduce = new TowerGradient(32, 0, 32);
     fc3Stage = new Dense[] {

@@ -13,9 +13,11 @@ import dev.netforge.processor.model.Op;
 import dev.netforge.processor.model.Shape;
 import dev.netforge.processor.plan.Convolution;
 import dev.netforge.processor.plan.Lrn;
+import dev.netforge.processor.plan.MaxPool;
 import dev.netforge.processor.plan.Parametric;
 import dev.netforge.processor.plan.Plan;
 import dev.netforge.processor.plan.Planner;
+import dev.netforge.processor.plan.Stage;
 import dev.netforge.processor.plan.TowerSlice;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,15 +90,17 @@ class PlannerTest {
   }
 
   /**
-   * The LRN right after a convolution's ReLU applies that ReLU's derivative (conv1 and conv2 of the paper); where a
-   * dropout mask comes between, where the convolution has no ReLU, or where no LRN follows (the paper's conv3), the
-   * convolution's backward pass applies its own.
+   * The LRN or max pooling right after a convolution's ReLU applies that ReLU's derivative (the paper's conv1 and conv2
+   * through their LRNs, conv5 through its pooling; conv1's and conv2's poolings follow LRNs and apply none); where a
+   * dropout mask comes between, where the convolution has no ReLU, or where neither follows (the paper's conv3 and
+   * conv4), the convolution's backward pass applies its own.
    */
   @Test
-  void theLrnAfterAConvolutionsReluAppliesItsDerivative() {
+  void theStageAfterAConvolutionsReluAppliesItsDerivative() {
     Plan plan = Planner.plan(alexNet(227)).plan().orElseThrow();
-    assertEquals(List.of(true, true, false, false, false), deferred(plan));
-    assertEquals(List.of(true, true), plan.stages().stream().filter(Lrn.class::isInstance).map(l -> ((Lrn) l).appliesReluDerivative()).toList());
+    assertEquals(List.of(true, true, false, false, true), deferred(plan));
+    assertEquals(List.of(true, true), applying(plan, Lrn.class));
+    assertEquals(List.of(false, false, true), applying(plan, MaxPool.class));
 
     List<Op> dropoutBetween = new ArrayList<>(conv("conv1", 8, 3, 1, 1, 1, false, false).ops());
     dropoutBetween.add(new Op.Dropout(at("conv1", "Dropout"), 0.5));
@@ -110,6 +114,10 @@ class PlannerTest {
         conv("conv3", 8, 3, 1, 1, 1, true, false),
         dense("fc", 10, false)))).plan().orElseThrow();
     assertEquals(List.of(false, false, true), deferred(other));
+  }
+
+  private static List<Boolean> applying(Plan plan, Class<? extends Stage> kind) {
+    return plan.stages().stream().filter(kind::isInstance).map(Stage::appliesReluDerivative).toList();
   }
 
   private static List<Boolean> deferred(Plan plan) {

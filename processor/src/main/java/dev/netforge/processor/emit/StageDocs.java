@@ -4,7 +4,6 @@ import com.palantir.javapoet.CodeBlock;
 import dev.netforge.processor.model.Shape;
 import dev.netforge.processor.plan.Convolution;
 import dev.netforge.processor.plan.Dense;
-import dev.netforge.processor.plan.Lrn;
 import dev.netforge.processor.plan.Parametric;
 import dev.netforge.processor.plan.Plan;
 import dev.netforge.processor.plan.Stage;
@@ -39,7 +38,7 @@ final class StageDocs {
       }
       doc.add("\n<p>Fused forward: $L.\n", forwardFusion(p));
       doc.add("\n<p>Fused backward: $L.\n", backwardFusion(p));
-    } else if (s instanceof Lrn l && l.appliesReluDerivative()) {
+    } else if (s.appliesReluDerivative()) {
       doc.add(".\n\n<p>Fused backward: the ReLU derivative of the convolution before it, applied as the input gradient is written.\n");
     } else {
       doc.add(".\n");
@@ -70,7 +69,7 @@ final class StageDocs {
       b.append("dropout mask, ");
     }
     if (p instanceof Convolution c && c.reluDerivativeDeferred()) {
-      return b.append("bias gradient in one pass reading ∂output, whose ReLU derivative the LRN after it applied; then weight and input")
+      return b.append("bias gradient in one pass reading ∂output, whose ReLU derivative the stage after it applied; then weight and input")
           .append(" gradients as GEMMs").toString();
     }
     if (p.relu()) {

@@ -10,9 +10,10 @@ import java.util.List;
 /**
  * A convolution, {@code groups} groups of {@code groupInputs} input channels each.
  *
- * @param reluDerivativeDeferred whether the LRN right after it applies its ReLU's derivative in its own backward pass
- *     ({@link Lrn#appliesReluDerivative}), so that the CPU engine's first backward pass here only sums the bias
- *     gradient; the CUDA engine's kernels apply the derivative here all the same (applying it twice changes nothing)
+ * @param reluDerivativeDeferred whether the stage right after it, an LRN or a max pooling, applies its ReLU's derivative
+ *     in its own backward pass ({@link Stage#appliesReluDerivative}), so that the CPU engine's first backward pass here
+ *     only sums the bias gradient; the CUDA engine's kernels apply the derivative here all the same (applying it twice
+ *     changes nothing)
  */
 public record Convolution(
     String layer,
@@ -35,15 +36,15 @@ public record Convolution(
   }
 
   /**
-   * Whether an LRN right after this convolution may apply its ReLU's derivative: the LRN is the only reader of the
-   * output, and the derivative is the whole of the output's — a ReLU and no dropout mask, whose factor the LRN would
-   * not apply.
+   * Whether the stage right after this convolution may apply its ReLU's derivative: that stage is the only reader of
+   * the output, and the derivative is the whole of the output's — a ReLU and no dropout mask, whose factor it would not
+   * apply.
    */
   boolean canDeferReluDerivative() {
     return relu && dropout == 0 && !reluDerivativeDeferred;
   }
 
-  /** This convolution with its ReLU's derivative left to the LRN after it ({@link #canDeferReluDerivative}). */
+  /** This convolution with its ReLU's derivative left to the stage after it ({@link #canDeferReluDerivative}). */
   Convolution deferringReluDerivative() {
     return new Convolution(layer, paramPrefix, in, out, kernel, stride, padding, groups, relu, dropout, true, initialBias, slices, exchange);
   }

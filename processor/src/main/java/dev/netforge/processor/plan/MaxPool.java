@@ -10,8 +10,12 @@ import java.util.List;
  * Max pooling, recording the arg-max for the backward pass.
  *
  * <p>{@code towers}: see {@link TowerSplit#towers}.
+ *
+ * @param appliesReluDerivative whether the CPU engine's backward pass also applies the ReLU derivative of the
+ *     convolution before it ({@link Convolution#reluDerivativeDeferred}): a window's gradient reaches its arg-max only
+ *     where its maximum is above 0, which is that ReLU's derivative there, and every other input's gradient is 0
  */
-public record MaxPool(String layer, Shape in, Shape out, int kernel, int stride, int towers) implements TowerSplit {
+public record MaxPool(String layer, Shape in, Shape out, int kernel, int stride, int towers, boolean appliesReluDerivative) implements TowerSplit {
   /** Checks {@code @MaxPool} {@code p} of {@code layer} and plans it on input {@code in}; {@code null} after reporting what is wrong. */
   static MaxPool plan(Planning planning, Layer layer, Op.MaxPool p, Shape in) {
     Location at = p.location();
@@ -30,7 +34,12 @@ public record MaxPool(String layer, Shape in, Shape out, int kernel, int stride,
       return null;
     }
     Shape out = new Shape(in.channels(), h, w);
-    return new MaxPool(layer.method(), in, out, p.kernel(), p.stride(), planning.channelTowers());
+    return new MaxPool(layer.method(), in, out, p.kernel(), p.stride(), planning.channelTowers(), false);
+  }
+
+  /** This max pooling applying the ReLU derivative of the convolution before it ({@link Convolution#deferringReluDerivative}). */
+  MaxPool applyingReluDerivative() {
+    return new MaxPool(layer, in, out, kernel, stride, towers, true);
   }
 
   @Override
@@ -57,7 +66,12 @@ public record MaxPool(String layer, Shape in, Shape out, int kernel, int stride,
   public RuntimeStage runtimeStage() {
     Argument.New geometry = new Argument.New("PoolShape", Argument.ints(in.channels(), in.height(), in.width(), out.height(), out.width(), kernel,
         stride));
-    return new RuntimeStage("MaxPool2d", geometry, channelObjects(),
+    List<List<Argument>> objects = channelObjects().stream().map(o -> {
+      List<Argument> arguments = new java.util.ArrayList<>(o);
+      arguments.add(new Argument.Bool(appliesReluDerivative));
+      return List.copyOf(arguments);
+    }).toList();
+    return new RuntimeStage("MaxPool2d", geometry, objects,
         List.of(Argument.INPUT, Argument.OUTPUT, new Argument.Buffer(Schedule.Role.ARGMAX)));
   }
 

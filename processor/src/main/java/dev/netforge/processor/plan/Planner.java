@@ -167,13 +167,11 @@ public final class Planner {
     } else if (op instanceof Op.Lrn l) {
       Lrn lrn = Lrn.plan(planning, layer, l, shape);
       // Right after a convolution's ReLU the LRN reads a, so its backward pass applies [a > 0] as it writes ∂a.
-      if (lrn != null && !stages.isEmpty() && stages.get(stages.size() - 1) instanceof Convolution c && c.canDeferReluDerivative()) {
-        stages.set(stages.size() - 1, c.deferringReluDerivative());
-        lrn = lrn.applyingReluDerivative();
-      }
-      return add(lrn);
+      return add(lrn != null && deferReluDerivative() ? lrn.applyingReluDerivative() : lrn);
     } else if (op instanceof Op.MaxPool p) {
-      return add(MaxPool.plan(planning, layer, p, shape));
+      MaxPool pool = MaxPool.plan(planning, layer, p, shape);
+      // Likewise max pooling: a window's gradient reaches its arg-max only where the maximum, y there, is above 0.
+      return add(pool != null && deferReluDerivative() ? pool.applyingReluDerivative() : pool);
     } else if (op instanceof Op.AvgPool p) {
       return add(AvgPool.plan(planning, layer, p, shape));
     } else if (op instanceof Op.Softmax s) {
@@ -189,6 +187,18 @@ public final class Planner {
       return shape;
     }
     throw new IllegalStateException("no plan for " + op);
+  }
+
+  /**
+   * Whether the stage about to be added applies the ReLU derivative of the convolution planned last, right before it
+   * ({@link Convolution#canDeferReluDerivative}); if so, that convolution is marked as leaving it.
+   */
+  private boolean deferReluDerivative() {
+    if (!stages.isEmpty() && stages.get(stages.size() - 1) instanceof Convolution c && c.canDeferReluDerivative()) {
+      stages.set(stages.size() - 1, c.deferringReluDerivative());
+      return true;
+    }
+    return false;
   }
 
   /** Adds a planned stage; its output shape, or {@code null} when it could not be planned. */

@@ -42,6 +42,14 @@ public sealed interface Stage permits Parametric, TowerSplit, ElementWise {
     return List.of();
   }
 
+  /**
+   * Whether its CPU backward pass also applies the ReLU derivative of the convolution before it, whose output it reads
+   * ({@link Convolution#reluDerivativeDeferred}): an LRN or a max pooling right after a convolution's ReLU.
+   */
+  default boolean appliesReluDerivative() {
+    return false;
+  }
+
   /** The dropout rate whose mask it applies (drawn before its forward pass in training), 0 when none. */
   default double maskRate() {
     return 0;

@@ -43,8 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
 class RandomNetworkTest {
   private static final int DEFAULT_NETWORKS = 200;
   private static final int INVALID_NETWORKS = 60;
-  /** The tally's name for networks whose LRN applies the ReLU derivative of the convolution before it. */
-  private static final String LRN_RELU_DERIVATIVE = "LRN applying the ReLU derivative";
+  /** The tally's name for networks where an LRN or a max pooling applies the ReLU derivative of the convolution before it. */
+  private static final String NEXT_STAGE_RELU_DERIVATIVE = "ReLU derivative applied by the next stage";
   private static final int COMPILE_CHUNK = 40;
   private static final double TOLERANCE = 1e-4;
   /** How close (relative to its tensor's RMS) a max or a ReLU input may come to the other branch before a mismatch is put down to float32. */
@@ -102,7 +102,7 @@ class RandomNetworkTest {
     }
     System.out.println("random networks checked: " + seeds.size() + " " + covered);
     if (seeds.size() > DEFAULT_NETWORKS) { // not a replay, nor a run of fewer seeds
-      for (String path : List.of("Winograd 3×3", "Winograd 5×5", "Winograd phase planes", LRN_RELU_DERIVATIVE)) {
+      for (String path : List.of("Winograd 3×3", "Winograd 5×5", "Winograd phase planes", NEXT_STAGE_RELU_DERIVATIVE)) {
         assertTrue(covered.containsKey(path), "no network took the " + path + " path: the generator no longer reaches it " + covered);
       }
     }
@@ -124,7 +124,7 @@ class RandomNetworkTest {
             || op instanceof Declaration.AvgPool a && a.floor()),
         "average pooling", ops.stream().anyMatch(op -> op instanceof Declaration.AvgPool),
         "rectangular input", d.height() != d.width(),
-        LRN_RELU_DERIVATIVE, lrnAppliesAReluDerivative(d));
+        NEXT_STAGE_RELU_DERIVATIVE, nextStageAppliesAReluDerivative(d));
     features.forEach((feature, present) -> {
       if (present) {
         covered.merge(feature, 1, Integer::sum);
@@ -134,15 +134,15 @@ class RandomNetworkTest {
   }
 
   /**
-   * Whether an LRN of {@code d} follows a convolution and the ReLU written right after it (no dropout between), so that
-   * the planner has the LRN's backward pass apply that ReLU's derivative.
+   * Whether an LRN or a max pooling of {@code d} follows a convolution and the ReLU written right after it (no dropout
+   * between), so that the planner has that stage's backward pass apply the ReLU's derivative.
    */
-  private static boolean lrnAppliesAReluDerivative(Declaration d) {
+  private static boolean nextStageAppliesAReluDerivative(Declaration d) {
     List<Declaration.Op> previous = List.of();
     for (Declaration.Method m : d.methods()) {
       List<Declaration.Op> ops = m.ops();
       for (int i = 0; i < ops.size(); i++) {
-        if (ops.get(i) instanceof Declaration.Lrn
+        if ((ops.get(i) instanceof Declaration.Lrn || ops.get(i) instanceof Declaration.MaxPool)
             && (i >= 2 ? convolutionAndRelu(ops.get(i - 2), ops.get(i - 1)) : i == 0 && previous.size() >= 2
                 && convolutionAndRelu(previous.get(previous.size() - 2), previous.get(previous.size() - 1)))) {
           return true;

@@ -43,8 +43,9 @@ import java.util.Arrays;
  * input gradient (a network's first layer), its weight gradient by the dual there too, folded back to its own taps;
  * its input gradient stays ∂col's.
  *
- * <p>{@code dy} is overwritten with g. Where the ReLU's derivative is the LRN's after it ({@code
- * reluDerivativeDeferred}, {@link LocalResponseNorm}), dy arrives as g already and the first pass only sums db. db and
+ * <p>{@code dy} is overwritten with g. Where the stage after it applies the ReLU's derivative ({@code
+ * reluDerivativeDeferred}: a {@link LocalResponseNorm} or a {@link MaxPool2d}), dy arrives as g already and the first
+ * pass only sums db. db and
  * dW sum over the examples in {@link BatchTree}'s order with leaves of
  * {@value #EXAMPLES_PER_LEAF} ({@link BatchTree#longLeaf}'s in a layer that runs by Winograd's algorithms): the
  * workers take whole leaves, so the gradient's bits do not depend on how many there are.
@@ -67,7 +68,7 @@ public final class Conv2d extends Stage {
   private final Parameter weight;
   private final Parameter bias;
   private final boolean relu;
-  /** Whether dy arrives with the ReLU's derivative applied, by the LRN that reads y (the class javadoc). */
+  /** Whether dy arrives with the ReLU's derivative applied, by the stage that reads y (the class javadoc). */
   private final boolean reluDerivativeDeferred;
   private final Scratch scratch;
   private final TowerSlice[] slices;
@@ -133,7 +134,7 @@ public final class Conv2d extends Stage {
 
   /**
    * @param relu whether a ReLU follows (fused into the GEMM's epilogue)
-   * @param reluDerivativeDeferred whether the LRN that reads y applies that ReLU's derivative to dy (the class
+   * @param reluDerivativeDeferred whether the stage that reads y applies that ReLU's derivative to dy (the class
    *     javadoc); only with {@code relu}, and without dropout
    * @param scratch the tower's per-worker buffers
    * @param slices what this tower computes, in order
@@ -141,7 +142,7 @@ public final class Conv2d extends Stage {
   public Conv2d(
       ConvShape s, Parameter weight, Parameter bias, boolean relu, boolean reluDerivativeDeferred, Scratch scratch, TowerSlice... slices) {
     if (reluDerivativeDeferred && !relu) {
-      throw new IllegalArgumentException("a ReLU derivative deferred to the LRN after " + s + ", which has no ReLU");
+      throw new IllegalArgumentException("a ReLU derivative deferred to the stage after " + s + ", which has no ReLU");
     }
     this.s = s;
     this.weight = weight;
@@ -178,8 +179,8 @@ public final class Conv2d extends Stage {
    */
   public void bind(float[] x, float[] y, float[] mask) {
     if (reluDerivativeDeferred && mask != null) {
-      // The LRN's backward applies [y > 0] only: the mask's factor would be lost.
-      throw new IllegalArgumentException("a dropout mask bound to " + s + ", whose ReLU derivative the LRN after it applies");
+      // The next stage's backward applies [y > 0] only: the mask's factor would be lost.
+      throw new IllegalArgumentException("a dropout mask bound to " + s + ", whose ReLU derivative the stage after it applies");
     }
     bindInputOutput(x, y);
     this.mask = mask;

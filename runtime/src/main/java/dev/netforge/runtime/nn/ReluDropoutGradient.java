@@ -28,7 +28,7 @@ interface ReluDropoutGradient {
    * the previous addition for every value (a double add's latency, 3–4 cycles: a few per cent of MiniAlexNet's step
    * over conv1's 6.4 million outputs), and four still left the adders idle; the order is fixed, so the bits depend on
    * neither threads nor ranks nor the implementation. With neither a mask nor the ReLU factor {@code g} is only read:
-   * the bias gradient of a layer whose ReLU derivative its LRN applied ({@link Conv2d}).
+   * the bias gradient of a convolution whose ReLU derivative the stage after it applied ({@link Conv2d}).
    */
   double applyAndSum(float[] g, float[] y, float[] mask, boolean relu, int from, int to);
 }
