@@ -66,12 +66,7 @@ public record MaxPool(String layer, Shape in, Shape out, int kernel, int stride,
   public RuntimeStage runtimeStage() {
     Argument.New geometry = new Argument.New("PoolShape", Argument.ints(in.channels(), in.height(), in.width(), out.height(), out.width(), kernel,
         stride));
-    List<List<Argument>> objects = channelObjects().stream().map(o -> {
-      List<Argument> arguments = new java.util.ArrayList<>(o);
-      arguments.add(new Argument.Bool(appliesReluDerivative));
-      return List.copyOf(arguments);
-    }).toList();
-    return new RuntimeStage("MaxPool2d", geometry, objects,
+    return new RuntimeStage("MaxPool2d", geometry, channelObjects(new Argument.Bool(appliesReluDerivative)),
         List.of(Argument.INPUT, Argument.OUTPUT, new Argument.Buffer(Schedule.Role.ARGMAX)));
   }
 

@@ -1,5 +1,6 @@
 package dev.netforge.processor.plan;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -14,12 +15,16 @@ public sealed interface TowerSplit extends Stage permits Lrn, MaxPool, AvgPool {
   int towers();
 
   /**
-   * Its runtime stage's objects, one per tower its channels are split over, each given its first channel and how many:
-   * what pooling's stages are built from besides their geometry.
+   * Its runtime stage's objects, one per tower its channels are split over, each given its first channel and how many,
+   * then {@code more}: what pooling's stages are built from besides their geometry.
    */
-  default List<List<Argument>> channelObjects() {
+  default List<List<Argument>> channelObjects(Argument... more) {
     int channels = in().channels() / towers();
-    return RuntimeStage.eachTower(towers(), t -> List.of(new Argument.Geometry(), new Argument.Int((long) t * channels), new Argument.Int(channels)));
+    return RuntimeStage.eachTower(towers(), t -> {
+      List<Argument> arguments = new ArrayList<>(List.of(new Argument.Geometry(), new Argument.Int((long) t * channels), new Argument.Int(channels)));
+      arguments.addAll(List.of(more));
+      return List.copyOf(arguments);
+    });
   }
 
   /** On the towers' own channels where its input is split over them; before the first parametric layer, whole. */

@@ -45,8 +45,7 @@ import java.util.Arrays;
  *
  * <p>{@code dy} is overwritten with g. Where the stage after it applies the ReLU's derivative ({@code
  * reluDerivativeDeferred}: a {@link LocalResponseNorm} or a {@link MaxPool2d}), dy arrives as g already and the first
- * pass only sums db. db and
- * dW sum over the examples in {@link BatchTree}'s order with leaves of
+ * pass only sums db. db and dW sum over the examples in {@link BatchTree}'s order with leaves of
  * {@value #EXAMPLES_PER_LEAF} ({@link BatchTree#longLeaf}'s in a layer that runs by Winograd's algorithms): the
  * workers take whole leaves, so the gradient's bits do not depend on how many there are.
  * The workers claim the forward pass's groups of examples (or blocks of tiles), the leaves and the input gradient's
@@ -376,7 +375,8 @@ public final class Conv2d extends Stage {
    */
   private void outputGradientChannels(int worker, int start, int end) {
     for (int c = slice.outStart() + start; c < slice.outStart() + end; c++) {
-      bias.grad[c] = OutputGradient.channel(dy, y, passMask, relu && !reluDerivativeDeferred, batch, s.outChannels(), s.outPlane(), c, examplesPerLeaf);
+      boolean reluFactor = relu && !reluDerivativeDeferred;
+      bias.grad[c] = OutputGradient.channel(dy, y, passMask, reluFactor, batch, s.outChannels(), s.outPlane(), c, examplesPerLeaf);
     }
   }
 

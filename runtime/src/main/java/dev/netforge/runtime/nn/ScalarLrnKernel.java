@@ -24,7 +24,8 @@ final class ScalarLrnKernel implements LrnKernel {
   }
 
   @Override
-  public void backward(LrnShape s, int tower, float[] a, float[] inverse, float[] g, float[] work, float[] powers, float[] da, int base, boolean relu) {
+  public void backward(
+      LrnShape s, int tower, float[] a, float[] inverse, float[] g, float[] work, float[] powers, float[] da, int base, boolean relu) {
     // Each channel's work just before the first window that sums it, while its planes are still in cache.
     int ready = tower * s.towerChannels();
     for (int c = ready; c < (tower + 1) * s.towerChannels(); c++) {

@@ -45,7 +45,8 @@ final class VectorLrnKernel implements LrnKernel {
   }
 
   @Override
-  public void backward(LrnShape s, int tower, float[] a, float[] inverse, float[] g, float[] work, float[] powers, float[] da, int base, boolean relu) {
+  public void backward(
+      LrnShape s, int tower, float[] a, float[] inverse, float[] g, float[] work, float[] powers, float[] da, int base, boolean relu) {
     if (s.beta() != 0.75f) {
       scalar.backward(s, tower, a, inverse, g, work, powers, da, base, relu);
       return;
