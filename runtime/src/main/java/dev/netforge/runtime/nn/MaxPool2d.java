@@ -75,15 +75,9 @@ public final class MaxPool2d extends Stage {
       for (int p = n * s.channels() + c0; p < n * s.channels() + c0 + count; p++) {
         // Plane by plane, so that the gradients land on a plane still in L1 from its zeroing.
         Arrays.fill(d, p * s.inPlane(), (p + 1) * s.inPlane(), 0f);
-        if (appliesReluDerivative) {
-          for (int o = p * s.outPlane(); o < (p + 1) * s.outPlane(); o++) {
-            // The maximum is y[o] = x[argmax[o]]: the ReLU's derivative at the input this gradient reaches.
-            d[argmax[o]] += y[o] > 0f ? g[o] : 0f;
-          }
-        } else {
-          for (int o = p * s.outPlane(); o < (p + 1) * s.outPlane(); o++) {
-            d[argmax[o]] += g[o];
-          }
+        for (int o = p * s.outPlane(); o < (p + 1) * s.outPlane(); o++) {
+          // The maximum is y[o] = x[argmax[o]]: the ReLU's derivative at the input this gradient reaches.
+          d[argmax[o]] += appliesReluDerivative && !(y[o] > 0f) ? 0f : g[o];
         }
       }
     }
