@@ -27,6 +27,12 @@ public final class Scratch {
     PHASE_FILTERS,
     /** A strided convolution's weight gradient over one leaf's examples, over the phase planes ({@code nn.PhasePlanes}). */
     PHASE_WEIGHT_GRADIENT,
+    /** One ξ's Ĝ for a block of tiles, a row a tile, for a convolution's input gradient ({@code nn.WinogradInputGradient}). */
+    INPUT_GRADIENT_ROWS,
+    /** A block's ∂Vᵀ_ξ of a convolution's input gradient computed as its forward pass's adjoint ({@code nn.WinogradInputGradient}). */
+    INPUT_GRADIENT_PRODUCTS,
+    /** One example's padded plane of that input gradient, each pixel's channels side by side ({@code nn.WinogradInputGradient}). */
+    INPUT_GRADIENT_PLANE,
     /** One example's {@code g·b/d} in an LRN backward pass. */
     LRN_WORK,
     /** One example's {@code d^−β} in an LRN backward pass. */

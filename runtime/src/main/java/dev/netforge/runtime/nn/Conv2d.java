@@ -34,9 +34,10 @@ import java.util.Arrays;
  * F(3×3, 3×3); by F(5×5, 3×3), 49 per 5×5 tile, where that takes fewer and few enough channels meet), the weight
  * gradient per leaf by {@link WinogradWeightGradient}'s F(3×3, 2×2), 16 per 2×2 tile of g where dW above takes 36
  * (or the duals of F(4×4, 3×3) and F(5×5, 3×3) on larger planes).
- * In a 5×5 one (the AlexNets' conv2) the forward pass and the input gradient do, by F(3×3, 5×5) with 49
- * multiplications per 3×3 output tile where these take 225, and the weight gradient by its dual F(5×5, 3×3), 49 per
- * 3×3 tile of g; on planes where 2×2 tiles waste less, the forward pass and the input gradient take F(2×2, 5×5) with
+ * In a 5×5 one (the AlexNets' conv2) the forward pass does, by F(3×3, 5×5) with 49 multiplications per 3×3 output
+ * tile where it takes 225, the weight gradient by its dual F(5×5, 3×3), 49 per 3×3 tile of g, and the input gradient as
+ * the forward pass's adjoint from the same transformed g, inside the weight gradient's blocks ({@link
+ * WinogradInputGradient}); on planes where 2×2 tiles waste less, the forward pass and the input gradient take F(2×2, 5×5) with
  * 36 per 2×2 tile, and the weight gradient stays dW above. A strided convolution whose filters cover 2 to 3 strides
  * (the AlexNets' conv1, 11×11 at stride 4) runs its forward pass the same way over the phase planes of its input
  * ({@link PhasePlanes}: there a 3×3 stride-1 convolution; the AlexNets' 55×55 take F(5×5, 3×3)), and, where it has no
@@ -241,7 +242,11 @@ public final class Conv2d extends Stage {
       // The A of every group's input-gradient GEMM, packed once for all workers: the flipped filters where the input
       // gradient is a convolution of its own (Winograd's or FlippedConvolution), else Wᵀ for ∂col.
       packedWeights = null;
-      if (sliceWinograd != null && dx != null) {
+      if (adjointInputGradient()) {
+        // The forward pass's U, for the input gradient the weight gradient's leaves compute as its adjoint.
+        packedWeights = scratch.get(0, Scratch.Use.PACKED_WEIGHTS, WinogradInputGradient.filtersSize(s, sl.outCount()));
+        WinogradInputGradient.packFilters(s, weight.value, patch, sl.outStart(), sl.outCount(), packedWeights);
+      } else if (sliceWinograd != null && dx != null) {
         // For the input gradient's own shape: its output tiles may differ from the forward pass's (5×5 filters).
         int rows = s.groupInputs();
         packedWeights = scratch.get(0, Scratch.Use.PACKED_WEIGHTS, WinogradConvolution.filtersSize(sliceWinograd, rows, sl.outCount()));
@@ -256,7 +261,7 @@ public final class Conv2d extends Stage {
       }
       // The leaves first, then (where it is Winograd's) the input gradient's blocks of tiles: a thread done with its
       // leaves takes blocks while another finishes a leaf.
-      batchTiles = sliceWinograd != null && dx != null ? batch * WinogradConvolution.tiles(sliceWinograd) : 0;
+      batchTiles = sliceWinograd != null && dx != null && !adjointInputGradient() ? batch * WinogradConvolution.tiles(sliceWinograd) : 0;
       int blocks = (batchTiles + WinogradConvolution.blockColumns() - 1) / WinogradConvolution.blockColumns();
       pool.forClaimed(leaves + blocks, 1, backwardUnits);
       if (leaves > 1) {
@@ -410,11 +415,26 @@ public final class Conv2d extends Stage {
     float[] sums = scratch.get(worker, Scratch.Use.COLUMN_GRADIENT, WinogradWeightGradient.sumsSize(t, outCount));
     float[] into = slicePhases == null ? leafWeightGradient(leaf) : scratch.get(worker, Scratch.Use.PHASE_WEIGHT_GRADIENT, outCount * t.patch());
     int intoOff = slicePhases == null ? leafWeightGradientOffset(leaf) : 0;
+    WinogradInputGradient.Target inputGradient = null;
+    if (adjointInputGradient()) {
+      inputGradient = new WinogradInputGradient.Target(dx, s.inChannels(), slice.inStart(), slice.addsToInputGradient(), packedWeights,
+          scratch.get(worker, Scratch.Use.INPUT_GRADIENT_ROWS, WinogradInputGradient.rowsSize(outCount)),
+          scratch.get(worker, Scratch.Use.INPUT_GRADIENT_PRODUCTS, WinogradInputGradient.productsSize(s)),
+          scratch.get(worker, Scratch.Use.INPUT_GRADIENT_PLANE, WinogradInputGradient.planeSize(s)));
+    }
     WinogradWeightGradient.leafGradient(t, x, slicePhases, dy, first, end - first, winogradInStart(), slice.outStart(), outCount, planes, transformed,
-        products, sums, into, intoOff);
+        products, sums, into, intoOff, inputGradient);
     if (slicePhases != null) {
       slicePhases.foldGradient(into, outCount, leafWeightGradient(leaf), leafWeightGradientOffset(leaf));
     }
+  }
+
+  /**
+   * Whether the slice's input gradient is its Winograd forward pass's adjoint, computed by its weight gradient's leaves
+   * ({@link WinogradInputGradient}), rather than a convolution of its own.
+   */
+  private boolean adjointInputGradient() {
+    return sliceWinograd != null && dx != null && WinogradInputGradient.applies(s);
   }
 
   /** ∂x of the batch's tiles {@code [tileStart, tileEnd)}: g convolved with the flipped filters, as a {@link WinogradConvolution}. */

@@ -59,6 +59,24 @@ final class ScalarWinogradF3x3Transforms implements WinogradF3x3Transforms {
     }
   }
 
+  @Override
+  public void addInputGradient(float[] products, int at, int matrix, int channels, float[] plane, int planeAt, int width, float[] work) {
+    // work: ∂V B's 49 values (row r, column k at 7r + k), one channel at a time.
+    for (int c = 0; c < channels; c++) {
+      for (int r = 0; r < ALPHA; r++) {
+        for (int k = 0; k < ALPHA; k++) {
+          work[ALPHA * r + k] = combine(INPUT, k, ALPHA, ALPHA, products, at + ALPHA * r * matrix + c, matrix);
+        }
+      }
+      for (int i = 0; i < ALPHA; i++) {
+        for (int k = 0; k < ALPHA; k++) {
+          int to = planeAt + (i * width + k) * channels + c;
+          plane[to] += combine(INPUT, i, ALPHA, ALPHA, work, k, ALPHA);
+        }
+      }
+    }
+  }
+
   /** Column {@code column} of Aᵀ (three values) applied to {@code values[at + k·stride]}, k &lt; 3. */
   private static float combineColumn(int column, float[] values, int at, int stride) {
     return combine(OUTPUT, column, ALPHA, TILE, values, at, stride);

@@ -2,6 +2,7 @@ package dev.netforge.runtime.nn;
 
 import dev.netforge.runtime.gemm.Sgemm;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -151,6 +152,96 @@ final class VectorWinogradF3x3Transforms implements WinogradF3x3Transforms {
       // Column q of g Aᵀ into Ĝ[q], Ĝ[7 + q], …, Ĝ[42 + q].
       applyGradient(rows, q * L, ALPHA * L, out, at + q * matrix, ALPHA * matrix);
     }
+  }
+
+  @Override
+  public void addInputGradient(float[] products, int at, int matrix, int channels, float[] plane, int planeAt, int width, float[] work) {
+    if (channels % L != 0) {
+      scalar.addInputGradient(products, at, matrix, channels, plane, planeAt, width, work);
+      return;
+    }
+    for (int c = 0; c < channels; c += L) {
+      // Row r of ∂V (its ξ = 7r … 7r + 6) into row r of ∂V B: column k at work[(7r + k)·L].
+      for (int r = 0; r < ALPHA; r++) {
+        applyInputTransposed(products, at + ALPHA * r * matrix + c, matrix, false, work, ALPHA * r * L, L);
+      }
+      // Column k of ∂V B into column k of B ∂V B, added to the window's column k.
+      for (int k = 0; k < ALPHA; k++) {
+        applyInputTransposed(work, k * L, ALPHA * L, true, plane, planeAt + k * channels + c, width * channels);
+      }
+    }
+  }
+
+  /**
+   * B (Bᵀ's columns) applied to seven vectors, {@code from[fromAt + q·fromStride]} for q &lt; 7, into seven, {@code
+   * to[toAt + k·toStride]}, or added to them where {@code add}: output k is column k of Bᵀ's nonzero coefficients
+   * applied top to bottom from +0. Without {@code add}, what {@code to} held is blended out, not branched around: a
+   * branch between two vectors C2 (JDK 17) may box.
+   */
+  private static void applyInputTransposed(float[] from, int fromAt, int fromStride, boolean add, float[] to, int toAt, int toStride) {
+    FloatVector zero = FloatVector.zero(S);
+    VectorMask<Float> keep = S.maskAll(add);
+    FloatVector half = FloatVector.fromArray(S, CONSTANTS, 0);
+    FloatVector minusHalf = FloatVector.fromArray(S, CONSTANTS, 1 * L);
+    FloatVector quarter = FloatVector.fromArray(S, CONSTANTS, 2 * L);
+    FloatVector minusTwo = FloatVector.fromArray(S, CONSTANTS, 4 * L);
+    FloatVector fiveHalves = FloatVector.fromArray(S, CONSTANTS, 6 * L);
+    FloatVector minusFiveHalves = FloatVector.fromArray(S, CONSTANTS, 7 * L);
+    FloatVector minusFiveQuarters = FloatVector.fromArray(S, CONSTANTS, 8 * L);
+    FloatVector minusNineQuarters = FloatVector.fromArray(S, CONSTANTS, 9 * L);
+    FloatVector threeQuarters = FloatVector.fromArray(S, CONSTANTS, 10 * L);
+    FloatVector sevenQuarters = FloatVector.fromArray(S, CONSTANTS, 11 * L);
+    FloatVector minusThree = FloatVector.fromArray(S, CONSTANTS, 12 * L);
+    FloatVector threeHalves = FloatVector.fromArray(S, CONSTANTS, 13 * L);
+    FloatVector minusThreeHalves = FloatVector.fromArray(S, CONSTANTS, 14 * L);
+    FloatVector x0 = FloatVector.fromArray(S, from, fromAt);
+    FloatVector x1 = FloatVector.fromArray(S, from, fromAt + fromStride);
+    FloatVector x2 = FloatVector.fromArray(S, from, fromAt + 2 * fromStride);
+    FloatVector x3 = FloatVector.fromArray(S, from, fromAt + 3 * fromStride);
+    FloatVector x4 = FloatVector.fromArray(S, from, fromAt + 4 * fromStride);
+    FloatVector x5 = FloatVector.fromArray(S, from, fromAt + 5 * fromStride);
+    FloatVector x6 = FloatVector.fromArray(S, from, fromAt + 6 * fromStride);
+    FloatVector w0 = x0.fma(minusHalf, zero);
+    FloatVector w1 = x0.fma(quarter, zero);
+    w1 = x1.fma(half, w1);
+    w1 = x2.fma(minusHalf, w1);
+    w1 = w1.add(x3);
+    w1 = w1.sub(x4);
+    w1 = x5.fma(quarter, w1);
+    w1 = x6.fma(minusHalf, w1);
+    FloatVector w2 = x0.fma(fiveHalves, zero);
+    w2 = x1.fma(quarter, w2);
+    w2 = x2.fma(threeQuarters, w2);
+    w2 = x3.fma(threeHalves, w2);
+    w2 = x4.fma(fiveHalves, w2);
+    w2 = x6.fma(quarter, w2);
+    FloatVector w3 = x0.fma(minusFiveQuarters, zero);
+    w3 = x1.fma(minusNineQuarters, w3);
+    w3 = x2.fma(sevenQuarters, w3);
+    w3 = x3.fma(minusTwo, w3);
+    w3 = x5.fma(minusFiveQuarters, w3);
+    w3 = x6.fma(fiveHalves, w3);
+    FloatVector w4 = x0.fma(minusTwo, zero);
+    w4 = w4.sub(x1);
+    w4 = x2.fma(minusThree, w4);
+    w4 = x3.fma(minusThreeHalves, w4);
+    w4 = x4.fma(minusFiveHalves, w4);
+    w4 = x6.fma(minusFiveQuarters, w4);
+    FloatVector w5 = zero.add(x0);
+    w5 = w5.add(x1);
+    w5 = w5.add(x2);
+    w5 = w5.add(x3);
+    w5 = w5.add(x4);
+    w5 = w5.add(x5);
+    w5 = x6.fma(minusTwo, w5);
+    FloatVector w6 = zero.add(x6);
+    zero.blend(FloatVector.fromArray(S, to, toAt), keep).add(w0).intoArray(to, toAt);
+    zero.blend(FloatVector.fromArray(S, to, toAt + toStride), keep).add(w1).intoArray(to, toAt + toStride);
+    zero.blend(FloatVector.fromArray(S, to, toAt + 2 * toStride), keep).add(w2).intoArray(to, toAt + 2 * toStride);
+    zero.blend(FloatVector.fromArray(S, to, toAt + 3 * toStride), keep).add(w3).intoArray(to, toAt + 3 * toStride);
+    zero.blend(FloatVector.fromArray(S, to, toAt + 4 * toStride), keep).add(w4).intoArray(to, toAt + 4 * toStride);
+    zero.blend(FloatVector.fromArray(S, to, toAt + 5 * toStride), keep).add(w5).intoArray(to, toAt + 5 * toStride);
+    zero.blend(FloatVector.fromArray(S, to, toAt + 6 * toStride), keep).add(w6).intoArray(to, toAt + 6 * toStride);
   }
 
   /**

@@ -579,7 +579,7 @@ final class WinogradConvolution {
    * One 5×5 filter's U = G g Gᵀ of F(2×2, 5×5) or F(3×3, 5×5) (its G, 6 or 7 rows) in float64, each of its values
    * rounded once, its taps from {@code weight[src + i · step]}, to {@code packed[u + ξ · matrix]}.
    */
-  private static void transform5x5(double[][] g, float[] weight, int src, int step, float[] packed, int u, int matrix) {
+  static void transform5x5(double[][] g, float[] weight, int src, int step, float[] packed, int u, int matrix) {
     int alpha = g.length;
     for (int a = 0; a < alpha; a++) {
       // Row a of G g.

@@ -55,6 +55,17 @@ interface WinogradF3x3Transforms extends WinogradTileTransforms, WinogradGradien
     0f, 1f, 1f, 0.25f, 0.25f, 4f, 1f,
   };
 
+  /**
+   * The adjoint of {@link #input} for one tile and {@code channels} input channels, a multiple of 16 ({@link
+   * WinogradInputGradient}): from ∂V_ξ = {@code products[at + ξ·matrix + c]}, the gradient of the tile's 7×7 input
+   * window ∂d = B ∂V Bᵀ, added to {@code plane[planeAt + (i·width + k)·channels + c]} (row i, column k of the window in
+   * a plane {@code width} pixels wide, each pixel's channels side by side). Both passes apply the columns of Bᵀ (the
+   * rows of B) to seven values: first to each row r of ∂V (its ξ = 7r + q, q = 0…6), then to each column of that
+   * result. Each sum runs from +0 by a fused multiply-add per nonzero coefficient, top to bottom, and is then added to
+   * the plane's value, so every implementation gives the same bits.
+   */
+  void addInputGradient(float[] products, int at, int matrix, int channels, float[] plane, int planeAt, int width, float[] work);
+
   /** The vector implementation when this JVM has the Vector API, else the scalar one. */
   static WinogradF3x3Transforms forThisJvm() {
     return VectorApi.present() ? new VectorWinogradF3x3Transforms() : new ScalarWinogradF3x3Transforms();

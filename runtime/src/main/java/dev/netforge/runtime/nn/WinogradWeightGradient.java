@@ -192,7 +192,9 @@ final class WinogradWeightGradient {
    * s.groupInputs()} channels from {@code inStart} (or, where {@code phases} is not {@code null}, the phase planes of
    * x, {@link WinogradConvolution#transformInput}) against g's channels {@code [outStart, outStart + outCount)} (both
    * whole tensors, examples of {@code s.inChannels()} and {@code s.outChannels()} planes). The scratch arrays are of
-   * {@link #planesSize}, {@link #transformedInputSize}, {@link #transformedGradientSize} and {@link #sumsSize}.
+   * {@link #planesSize}, {@link #transformedInputSize}, {@link #transformedGradientSize} and {@link #sumsSize}. Where
+   * {@code inputGradient} is not {@code null} ({@link WinogradInputGradient#applies}), the examples' ∂x too, from the
+   * same Ĝ, block by block.
    */
   static void leafGradient(
       ConvShape s,
@@ -209,7 +211,8 @@ final class WinogradWeightGradient {
       float[] transformedGradient,
       float[] sums,
       float[] dW,
-      int dWOff) {
+      int dWOff,
+      WinogradInputGradient.Target inputGradient) {
     int inputs = s.groupInputs();
     int block = blockColumns();
     int tile = tile(s);
@@ -227,6 +230,13 @@ final class WinogradWeightGradient {
       for (int xi = 0; xi < points; xi++) {
         Sgemm.gemmRowsAPackedB(
             inputs, outCount, n, transformedInput, xi * inputMatrix, block, transformedGradient, xi * gradientMatrix, sums, xi * sumMatrix, outCount, start > 0);
+        if (inputGradient != null) {
+          // While this ξ's Ĝ is in cache.
+          WinogradInputGradient.multiply(s, xi, n, outCount, transformedGradient, xi * gradientMatrix, inputGradient);
+        }
+      }
+      if (inputGradient != null) {
+        WinogradInputGradient.addBlock(s, first, start, n, inputGradient, WinogradConvolution.transformWork());
       }
     }
     if (s.kernel() == 5) {

@@ -50,6 +50,9 @@ class WinogradConvolutionTest {
     "5, 64, 3, 4, 256, 4, 1, 2, 1",
     // 5×5 planes of 4×4 both ways, F(2×2, 5×5)'s (the others take F(3×3, 5×5); 6×5 into 2×1 forward only)
     "5, 64, 4, 4, 256, 2, 1, 3, 1",
+    // The input gradient as the forward pass's adjoint (WinogradInputGradient) with channels that are not whole
+    // vectors (20: one vector and a part) and slices of more filters than the kernel's row stride (200 > 128)
+    "5, 20, 9, 9, 400, 2, 1, 3, 1",
     // k past Sgemm's block of 256 (the packed filters' second block): forward 272 inputs, input gradient 300 filters
     "3, 272, 6, 5, 300, 1, 1, 3, 1",
     "5, 260, 5, 5, 70, 2, 1, 2, 1",

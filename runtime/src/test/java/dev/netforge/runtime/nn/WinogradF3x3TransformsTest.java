@@ -14,7 +14,9 @@ import org.junit.jupiter.api.Test;
  * planes and examples), repeated offsets (a panel's spare columns), values of every sign and scale; the same for the
  * weight gradient's transform of 3×3 gradient tiles, A g Aᵀ. Also that G, Aᵀ and Bᵀ compute a correlation both ways:
  * Aᵀ [(G g Gᵀ) ⊙ (Bᵀ d B)] A is the 3×3 correlation of d with a 5×5 g (the forward pass, F(3×3, 5×5)), and Gᵀ [(A g Aᵀ)
- * ⊙ (Bᵀ d B)] G the 5×5 correlation of d with a 3×3 g (the weight gradient, F(5×5, 3×3)).
+ * ⊙ (Bᵀ d B)] G the 5×5 correlation of d with a 3×3 g (the weight gradient, F(5×5, 3×3)). The input transform's
+ * adjoint B ∂V Bᵀ (the input gradient, {@link WinogradInputGradient}) likewise: the same bits both ways, within float32
+ * rounding of float64, added to the plane's window and nowhere else.
  */
 class WinogradF3x3TransformsTest {
   private static final int WIDTH = 20;
@@ -80,6 +82,57 @@ class WinogradF3x3TransformsTest {
       for (int xi = 0; xi < 49; xi++) {
         // A's rows sum to at most 7 in magnitude: 100 · bound bounds every partial sum.
         assertEquals(u[xi / 7][xi % 7], results[0][9 + xi * MATRIX + j], 100 * bound * 0x1p-20, "Ĝ[" + xi + "] of tile " + j);
+      }
+    }
+  }
+
+  @Test
+  void bothImplementationsAddTheInputGradient() {
+    // 48 channels: three 16-lane vectors (six 8-lane ones), each tile's ∂V_ξ rows 64 apart as WinogradInputGradient lays them.
+    int channels = 48;
+    int row = 64;
+    int at = 5;
+    int planeAt = 3 * channels;
+    Rng rng = new Rng(4111);
+    float[] products = new float[at + 48 * MATRIX + row];
+    for (int i = 0; i < products.length; i++) {
+      products[i] = (float) (rng.nextGaussian() * Math.pow(10, rng.nextInt(5) - 2));
+    }
+    float[] before = new float[planeAt + (6 * WIDTH + 7) * channels + 1];
+    for (int i = 0; i < before.length; i++) {
+      before[i] = (float) rng.nextGaussian();
+    }
+    float[][] results = new float[2][];
+    WinogradF3x3Transforms[] implementations = {new ScalarWinogradF3x3Transforms(), new VectorWinogradF3x3Transforms()};
+    for (int i = 0; i < 2; i++) {
+      WinogradF3x3Transforms t = implementations[i];
+      results[i] = before.clone();
+      t.addInputGradient(products, at, MATRIX, channels, results[i], planeAt, WIDTH, new float[t.workSize()]);
+    }
+    assertArrayEquals(results[0], results[1], "input gradient: the vector implementation's bits");
+    double[][] b = TransformFixtures.transpose(TransformFixtures.BT_7X7);
+    for (int c = 0; c < channels; c++) {
+      double[][] m = new double[7][7];
+      double bound = 0;
+      for (int xi = 0; xi < 49; xi++) {
+        m[xi / 7][xi % 7] = products[at + xi * MATRIX + c];
+        bound = Math.max(bound, Math.abs(m[xi / 7][xi % 7]));
+      }
+      double[][] d = TransformFixtures.sandwich(b, m);
+      for (int i = 0; i < 7; i++) {
+        for (int k = 0; k < 7; k++) {
+          int to = planeAt + (i * WIDTH + k) * channels + c;
+          // B's rows sum to at most 8 in magnitude, as Bᵀ's do: 100 · bound bounds every partial sum.
+          assertEquals(before[to] + d[i][k], results[0][to], 100 * (bound + Math.abs(before[to])) * 0x1p-20, "∂d[" + i + "][" + k + "] of channel " + c);
+        }
+      }
+    }
+    // Outside the window, the plane is as it was.
+    for (int i = 0; i < before.length; i++) {
+      int pixel = i / channels - 3;
+      boolean inWindow = i >= planeAt && pixel % WIDTH < 7 && pixel / WIDTH < 7;
+      if (!inWindow) {
+        assertEquals(before[i], results[0][i], "plane[" + i + "] outside the window");
       }
     }
   }

@@ -46,7 +46,7 @@ class WinogradReferenceTest {
     float[] dw = new float[weight.length];
     WinogradWeightGradient.leafGradient(s, x, null, gradOutput, 0, batch, 0, 0, filters, new float[WinogradWeightGradient.planesSize(s)],
         new float[WinogradWeightGradient.transformedInputSize(s)], new float[WinogradWeightGradient.transformedGradientSize(s, filters)],
-        new float[WinogradWeightGradient.sumsSize(s, filters)], dw, 0);
+        new float[WinogradWeightGradient.sumsSize(s, filters)], dw, 0, null);
     Reference.assertClose("grad_weight", dw, ref.get("grad_weight").floats());
   }
 }

@@ -1,0 +1,190 @@
+package dev.netforge.runtime.nn;
+
+import dev.netforge.runtime.gemm.Sgemm;
+import java.util.Arrays;
+
+/**
+ * The input gradient of a 5×5 stride-1 convolution whose forward pass runs by F(3×3, 5×5) ({@link
+ * WinogradConvolution}), computed as that pass's adjoint inside the weight gradient's blocks of tiles ({@link
+ * WinogradWeightGradient}), from the transformed output gradient Ĝ = A g Aᵀ the weight gradient makes anyway:
+ *
+ * <pre>
+ * forward:  Y_t[o]  = Aᵀ [ Σ_c U[o, c] ⊙ (Bᵀ d_t[c] B) ] A          each 3×3 output tile t, d_t its 7×7 input window
+ * adjoint:  ∂V_t[c] = Σ_o U[o, c] ⊙ Ĝ_t[o]                        one GEMM per ξ: ∂Vᵀ_ξ = Ĝᵀ_ξ · U_ξ
+ *           ∂d_t[c] = B ∂V_t[c] Bᵀ;   dx = Σ_t ∂d_t added at its window, the padding cut off
+ * </pre>
+ *
+ * Before, the input gradient was a convolution of its own, g with the flipped filters by F(3×3, 5×5), whose input
+ * transform cut g's channels (one tower of AlexNet2012's conv2: 128) into overlapping 7×7 tiles by gathers, about half
+ * of that pass's time. Here g's disjoint 3×3 tiles are transformed once for both gradients, and the 7×7 side runs over
+ * the input's channels (48 there) with the channels as a vector's lanes: no gathers. The windows overlap (3 apart, 7
+ * wide), so each tile's ∂d is added into a zero-padded plane of its example that keeps each pixel's channels side by
+ * side ({@link #planeSize}), tile after tile, and the plane's interior goes to dx when the example's last tile is in.
+ * A leaf's examples are one worker's, so every sum runs in the same order whatever the threads. In exact arithmetic
+ * this is the transposed convolution (the adjoint of an exact correlation); in float32 it rounds as F(3×3, 5×5) does,
+ * though not to the flipped convolution's bits.
+ */
+final class WinogradInputGradient {
+  /** A multiple every vector width divides: each pixel's channels, and each row of ∂Vᵀ, padded to it. */
+  private static final int CHANNEL_MULTIPLE = 16;
+
+  private WinogradInputGradient() {}
+
+  /**
+   * Where a convolution's input gradient goes and its scratch: dx of {@code channels} planes an example, the layer's
+   * input channels from {@code start} written (or, {@code accumulate}, added to: a second tower reading the same
+   * input), the filters {@link #packFilters} packed, and the worker's {@link #rowsSize}, {@link #productsSize} and
+   * {@link #planeSize} scratch.
+   */
+  record Target(
+      float[] dx, int channels, int start, boolean accumulate, float[] packedFilters, float[] rows, float[] products, float[] plane) {}
+
+  /** Whether {@code s}'s input gradient is computed here: 5×5 filters whose forward pass takes F(3×3, 5×5). */
+  static boolean applies(ConvShape s) {
+    return s.kernel() == 5 && s.stride() == 1 && WinogradConvolution.outputTile(s) == WinogradF3x3Transforms.TILE;
+  }
+
+  /** Floats a pixel of the plane holds: the group's input channels, padded to whole vectors. */
+  private static int pixel(ConvShape s) {
+    return (s.groupInputs() + CHANNEL_MULTIPLE - 1) / CHANNEL_MULTIPLE * CHANNEL_MULTIPLE;
+  }
+
+  /**
+   * Columns of {@link #multiply}'s GEMMs and of a row of ∂Vᵀ: the group's input channels, padded to whole column panels
+   * of the micro-kernel. AlexNet2012's 48 channels take 64: a last panel of 16 took the kernel with a half panel, which
+   * reads A's rows through eight indices, and the GEMM ran at half the rate of the strided kernel whole panels take.
+   */
+  private static int columns(ConvShape s) {
+    int nr = Sgemm.panelWidth();
+    return (s.groupInputs() + nr - 1) / nr * nr;
+  }
+
+  /** Floats from one ξ's packed U to the next's: a packed B of the filters by {@link #columns} channels. */
+  private static int filtersMatrix(ConvShape s, int outCount) {
+    return Sgemm.packedSize(outCount, columns(s));
+  }
+
+  /** Floats of {@link #packFilters}' U. */
+  static int filtersSize(ConvShape s, int outCount) {
+    return WinogradConvolution.points(s) * filtersMatrix(s, outCount);
+  }
+
+  /**
+   * The forward pass's U_ξ[o, c] of filters {@code [first, first + outCount)} (each {@code weight[(first + o) · patch
+   * + c · 25 + i]}, the same floats as {@link WinogradConvolution#transformFilters}), for each ξ a packed B of the
+   * filters by {@link #columns} channels, the channels past the group's zero: the second operand of {@link
+   * #multiply}'s GEMMs.
+   */
+  static void packFilters(ConvShape s, float[] weight, int patch, int first, int outCount, float[] packed) {
+    int nr = Sgemm.panelWidth();
+    int matrix = filtersMatrix(s, outCount);
+    Arrays.fill(packed, 0, filtersSize(s, outCount), 0f);
+    for (int o = 0; o < outCount; o++) {
+      for (int c = 0; c < s.groupInputs(); c++) {
+        int u = ((c / nr) * outCount + o) * nr + c % nr;
+        WinogradConvolution.transform5x5(WinogradConvolution.G_F3X3, weight, (first + o) * patch + c * 25, 1, packed, u, matrix);
+      }
+    }
+  }
+
+  /**
+   * The distance between the rows {@link #multiply} copies Ĝ_ξ's tiles into: the micro-kernel's own row stride
+   * where the filters fit in it (its loop with one A index), else the filters, padded to whole vectors.
+   */
+  private static int rowStride(int outCount) {
+    int fast = Sgemm.fastRowStride();
+    return outCount <= fast ? fast : (outCount + CHANNEL_MULTIPLE - 1) / CHANNEL_MULTIPLE * CHANNEL_MULTIPLE;
+  }
+
+  /** Floats of {@link #multiply}'s rows of one ξ's Ĝ for a block of tiles. */
+  static int rowsSize(int outCount) {
+    return WinogradWeightGradient.blockColumns() * rowStride(outCount) + Sgemm.copySlack();
+  }
+
+  /** Floats from one ξ's ∂Vᵀ to the next's: a block's tiles by {@link #columns}. */
+  private static int productsMatrix(ConvShape s) {
+    return WinogradWeightGradient.blockColumns() * columns(s) + WinogradConvolution.MATRIX_PAD;
+  }
+
+  /** Floats of one block's ∂Vᵀ_ξ. */
+  static int productsSize(ConvShape s) {
+    return WinogradConvolution.points(s) * productsMatrix(s);
+  }
+
+  /** Pixels of a row of the plane: the forward pass's padded input plane, covering every tile's window. */
+  private static int planeWidth(ConvShape s) {
+    return WinogradF3x3Transforms.TILE * WinogradConvolution.tilesWide(s, WinogradF3x3Transforms.TILE) + s.kernel() - 1;
+  }
+
+  /** Floats of one example's plane of ∂d sums: the padded plane's pixels, each {@link #pixel} channels. */
+  static int planeSize(ConvShape s) {
+    int tile = WinogradF3x3Transforms.TILE;
+    int rows = tile * (WinogradConvolution.tiles(s, tile) / WinogradConvolution.tilesWide(s, tile)) + s.kernel() - 1;
+    return rows * planeWidth(s) * pixel(s);
+  }
+
+  /**
+   * ∂Vᵀ_ξ of a block's {@code n} tiles into {@code target.products()}: Ĝ_ξ for {@code outCount} filters as {@link
+   * WinogradWeightGradient} packs it from {@code gradient[gradientOff]} (panel p of filters, tile j: {@code
+   * gradient[gradientOff + (p·n + j)·nr + f]}), each tile's filters first copied into one row ({@link #rowStride}),
+   * times U_ξ. Read in place, panel by panel, the GEMM summed each product four times and ran at half the rate.
+   */
+  static void multiply(ConvShape s, int xi, int n, int outCount, float[] gradient, int gradientOff, Target target) {
+    int nr = Sgemm.panelWidth();
+    int stride = rowStride(outCount);
+    float[] rows = target.rows();
+    // Ascending, as copyRun asks: each copy may write past its run into the next one's place.
+    for (int j = 0; j < n; j++) {
+      for (int panel = 0; panel * nr < outCount; panel++) {
+        Sgemm.copyRun(gradient, gradientOff + (panel * n + j) * nr, rows, j * stride + panel * nr, Math.min(nr, outCount - panel * nr));
+      }
+    }
+    Sgemm.gemmRowsAPackedB(
+        n, columns(s), outCount, rows, 0, stride, target.packedFilters(), xi * filtersMatrix(s, outCount), target.products(), xi * productsMatrix(s),
+        columns(s), false);
+  }
+
+  /**
+   * ∂d = B ∂V Bᵀ of a block's tiles {@code [start, start + n)} of the examples from {@code first} (each example's
+   * {@link WinogradConvolution#tiles} in order), from {@link #multiply}'s ∂Vᵀ, added into the plane at each tile's
+   * window; an example's plane is zeroed at its first tile and written to dx at its last. The tiles of an example come
+   * to one worker in order, block after block.
+   */
+  static void addBlock(ConvShape s, int first, int start, int n, Target target, float[] work) {
+    int tile = WinogradF3x3Transforms.TILE;
+    int tiles = WinogradConvolution.tiles(s, tile);
+    int wide = WinogradConvolution.tilesWide(s, tile);
+    int width = planeWidth(s);
+    int channels = pixel(s);
+    int row = columns(s);
+    int matrix = productsMatrix(s);
+    float[] plane = target.plane();
+    for (int j = 0; j < n; j++) {
+      int t = (start + j) % tiles;
+      if (t == 0) {
+        Arrays.fill(plane, 0, planeSize(s), 0f);
+      }
+      int window = (tile * (t / wide) * width + tile * (t % wide)) * channels;
+      WinogradConvolution.TRANSFORMS_F3X3.addInputGradient(target.products(), j * row, matrix, channels, plane, window, width, work);
+      if (t == tiles - 1) {
+        writeExample(s, plane, width, channels, first + (start + j) / tiles, target);
+      }
+    }
+  }
+
+  /** The plane's interior, channel by channel, to (or added to) example {@code example}'s planes of dx. */
+  private static void writeExample(ConvShape s, float[] plane, int width, int channels, int example, Target target) {
+    float[] dx = target.dx();
+    int p = s.padding();
+    for (int c = 0; c < s.groupInputs(); c++) {
+      int to = (example * target.channels() + target.start() + c) * s.inPlane();
+      for (int y = 0; y < s.inHeight(); y++) {
+        int from = ((y + p) * width + p) * channels + c;
+        for (int x = 0; x < s.inWidth(); x++, to++) {
+          float v = plane[from + x * channels];
+          dx[to] = target.accumulate() ? dx[to] + v : v;
+        }
+      }
+    }
+  }
+}
