@@ -45,6 +45,8 @@ class RandomNetworkTest {
   private static final int INVALID_NETWORKS = 60;
   /** The tally's name for networks where an LRN or a max pooling applies the ReLU derivative of the convolution before it. */
   private static final String NEXT_STAGE_RELU_DERIVATIVE = "ReLU derivative applied by the next stage";
+  /** A 5×5 convolution's input gradient as its F(3×3, 5×5) forward pass's adjoint (the runtime's WinogradInputGradient). */
+  private static final String ADJOINT_INPUT_GRADIENT = "Winograd 5×5 input gradient as the adjoint";
   private static final int COMPILE_CHUNK = 40;
   private static final double TOLERANCE = 1e-4;
   /** How close (relative to its tensor's RMS) a max or a ReLU input may come to the other branch before a mismatch is put down to float32. */
@@ -102,7 +104,7 @@ class RandomNetworkTest {
     }
     System.out.println("random networks checked: " + seeds.size() + " " + covered);
     if (seeds.size() > DEFAULT_NETWORKS) { // not a replay, nor a run of fewer seeds
-      for (String path : List.of("Winograd 3×3", "Winograd 5×5", "Winograd phase planes", NEXT_STAGE_RELU_DERIVATIVE)) {
+      for (String path : List.of("Winograd 3×3", "Winograd 5×5", "Winograd phase planes", NEXT_STAGE_RELU_DERIVATIVE, ADJOINT_INPUT_GRADIENT)) {
         assertTrue(covered.containsKey(path), "no network took the " + path + " path: the generator no longer reaches it " + covered);
       }
     }
@@ -170,6 +172,10 @@ class RandomNetworkTest {
         int k = ConvolutionPaths.winogradKernel(s, outCount);
         if (k != 0) {
           paths.add("Winograd " + k + "×" + k);
+        }
+        if (ConvolutionPaths.inputGradientByAdjoint(s, outCount)) {
+          // Every random network asks for ∂input, so every convolution has an input gradient.
+          paths.add(ADJOINT_INPUT_GRADIENT);
         }
         if (ConvolutionPaths.overPhasePlanes(s, outCount)) {
           paths.add("Winograd phase planes");

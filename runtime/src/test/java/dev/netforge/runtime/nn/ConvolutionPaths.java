@@ -15,6 +15,14 @@ public final class ConvolutionPaths {
     return WinogradConvolution.applies(s, outCount) ? s.kernel() : 0;
   }
 
+  /**
+   * Whether the input gradient of {@code outCount} filters of {@code s} is computed as their Winograd forward pass's
+   * adjoint ({@link WinogradInputGradient#applies}), where the layer has one.
+   */
+  public static boolean inputGradientByAdjoint(ConvShape s, int outCount) {
+    return WinogradConvolution.applies(s, outCount) && WinogradInputGradient.applies(s);
+  }
+
   /** Whether {@code outCount} filters of the strided {@code s} run by Winograd's algorithm over its phase planes ({@link PhasePlanes#applies}). */
   public static boolean overPhasePlanes(ConvShape s, int outCount) {
     return PhasePlanes.applies(s, outCount);
