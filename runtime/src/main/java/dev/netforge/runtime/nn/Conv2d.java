@@ -434,7 +434,7 @@ public final class Conv2d extends Stage {
    * ({@link WinogradInputGradient}), rather than a convolution of its own.
    */
   private boolean adjointInputGradient() {
-    return sliceWinograd != null && dx != null && WinogradInputGradient.applies(s);
+    return sliceWinograd != null && dx != null && WinogradInputGradient.applies(s, slice.outCount());
   }
 
   /** ∂x of the batch's tiles {@code [tileStart, tileEnd)}: g convolved with the flipped filters, as a {@link WinogradConvolution}. */

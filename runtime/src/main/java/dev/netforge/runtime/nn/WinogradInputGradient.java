@@ -39,29 +39,47 @@ final class WinogradInputGradient {
   record Target(
       float[] dx, int channels, int start, boolean accumulate, float[] packedFilters, float[] rows, float[] products, float[] plane) {}
 
-  /** Whether {@code s}'s input gradient is computed here: 5×5 filters whose forward pass takes F(3×3, 5×5). */
-  static boolean applies(ConvShape s) {
-    return s.kernel() == 5 && s.stride() == 1 && WinogradConvolution.outputTile(s) == WinogradF3x3Transforms.TILE;
+  /**
+   * Filters of a slice at most: one GEMM per ξ, Ĝ's rows at the 8×32 kernel's own stride (its loop with one A index).
+   * AlexNetTorchvision's conv2 (192 filters, 64 channels, the layer on two threads) took 160–182 ms backward in
+   * training steps where the flipped convolution took 152–158, in two GEMMs per ξ as in one.
+   */
+  private static final int MAX_FILTERS = 128;
+
+  /**
+   * Input channels of a group at most. With 64 channels against 128 filters (27×27, two threads) the layer's backward
+   * pass took 96–103 ms where the flipped convolution took 92–95; with the AlexNets' 48 a tower against 128 filters,
+   * both towers at once, 140–157 against 160–169, and MiniAlexNet's conv2 (32 against 64, 13×13) 22.0–24.4 against
+   * 26.2–26.5 (docs/performance.md, session 47). The 7×7 side grows with the input channels, the flipped
+   * convolution's input transform with the filters.
+   */
+  private static final int MAX_INPUTS = 48;
+
+  /**
+   * Whether the input gradient of {@code outCount} filters of {@code s} is computed here: 5×5 filters whose forward
+   * pass takes F(3×3, 5×5), few input channels against them ({@link #MAX_INPUTS}, {@link #MAX_FILTERS}).
+   */
+  static boolean applies(ConvShape s, int outCount) {
+    return s.kernel() == 5
+        && s.stride() == 1
+        && WinogradConvolution.outputTile(s) == WinogradF3x3Transforms.TILE
+        && s.groupInputs() <= MAX_INPUTS
+        && outCount <= MAX_FILTERS;
   }
 
-  /** Floats a pixel of the plane holds: the group's input channels, padded to whole vectors. */
+  /**
+   * Floats a pixel of the plane holds, and the columns of {@link #multiply}'s GEMMs and of a row of ∂Vᵀ: the group's
+   * input channels, padded to whole vectors. The AlexNets' 48 a tower are a whole panel of the 8×32 kernel and half
+   * of another, which it computes together (179 GFLOP/s in L1 on the Zen 5, against 198 for 64 columns, a quarter
+   * of them zeros).
+   */
   private static int pixel(ConvShape s) {
     return (s.groupInputs() + CHANNEL_MULTIPLE - 1) / CHANNEL_MULTIPLE * CHANNEL_MULTIPLE;
   }
 
-  /**
-   * Columns of {@link #multiply}'s GEMMs and of a row of ∂Vᵀ: the group's input channels, padded to whole column panels
-   * of the micro-kernel. AlexNet2012's 48 channels take 64: a last panel of 16 took the kernel with a half panel, which
-   * reads A's rows through eight indices, and the GEMM ran at half the rate of the strided kernel whole panels take.
-   */
-  private static int columns(ConvShape s) {
-    int nr = Sgemm.panelWidth();
-    return (s.groupInputs() + nr - 1) / nr * nr;
-  }
-
-  /** Floats from one ξ's packed U to the next's: a packed B of the filters by {@link #columns} channels. */
+  /** Floats from one ξ's packed U to the next's: a packed B of the filters by {@link #pixel} channels. */
   private static int filtersMatrix(ConvShape s, int outCount) {
-    return Sgemm.packedSize(outCount, columns(s));
+    return Sgemm.packedSize(outCount, pixel(s));
   }
 
   /** Floats of {@link #packFilters}' U. */
@@ -72,8 +90,8 @@ final class WinogradInputGradient {
   /**
    * The forward pass's U_ξ[o, c] of filters {@code [first, first + outCount)} (each {@code weight[(first + o) · patch
    * + c · 25 + i]}, the same floats as {@link WinogradConvolution#transformFilters}), for each ξ a packed B of the
-   * filters by {@link #columns} channels, the channels past the group's zero: the second operand of {@link
-   * #multiply}'s GEMMs.
+   * filters by {@link #pixel} channels, the channels past the group's zero: the second operand of {@link #multiply}'s
+   * GEMMs.
    */
   static void packFilters(ConvShape s, float[] weight, int patch, int first, int outCount, float[] packed) {
     int nr = Sgemm.panelWidth();
@@ -88,8 +106,8 @@ final class WinogradInputGradient {
   }
 
   /**
-   * The distance between the rows {@link #multiply} copies Ĝ_ξ's tiles into: the micro-kernel's own row stride
-   * where the filters fit in it (its loop with one A index), else the filters, padded to whole vectors.
+   * The distance between the rows {@link #multiply} copies Ĝ_ξ's tiles into: the micro-kernel's own row stride where
+   * the filters fit in it ({@link Sgemm#fastRowStride}), else the filters, padded to whole vectors.
    */
   private static int rowStride(int outCount) {
     int fast = Sgemm.fastRowStride();
@@ -101,9 +119,9 @@ final class WinogradInputGradient {
     return WinogradWeightGradient.blockColumns() * rowStride(outCount) + Sgemm.copySlack();
   }
 
-  /** Floats from one ξ's ∂Vᵀ to the next's: a block's tiles by {@link #columns}. */
+  /** Floats from one ξ's ∂Vᵀ to the next's: a block's tiles by {@link #pixel}. */
   private static int productsMatrix(ConvShape s) {
-    return WinogradWeightGradient.blockColumns() * columns(s) + WinogradConvolution.MATRIX_PAD;
+    return WinogradWeightGradient.blockColumns() * pixel(s) + WinogradConvolution.MATRIX_PAD;
   }
 
   /** Floats of one block's ∂Vᵀ_ξ. */
@@ -135,13 +153,13 @@ final class WinogradInputGradient {
     float[] rows = target.rows();
     // Ascending, as copyRun asks: each copy may write past its run into the next one's place.
     for (int j = 0; j < n; j++) {
-      for (int panel = 0; panel * nr < outCount; panel++) {
-        Sgemm.copyRun(gradient, gradientOff + (panel * n + j) * nr, rows, j * stride + panel * nr, Math.min(nr, outCount - panel * nr));
+      for (int f = 0; f < outCount; f += nr) {
+        Sgemm.copyRun(gradient, gradientOff + ((f / nr) * n + j) * nr, rows, j * stride + f, Math.min(nr, outCount - f));
       }
     }
     Sgemm.gemmRowsAPackedB(
-        n, columns(s), outCount, rows, 0, stride, target.packedFilters(), xi * filtersMatrix(s, outCount), target.products(), xi * productsMatrix(s),
-        columns(s), false);
+        n, pixel(s), outCount, rows, 0, stride, target.packedFilters(), xi * filtersMatrix(s, outCount), target.products(), xi * productsMatrix(s),
+        pixel(s), false);
   }
 
   /**
@@ -156,7 +174,7 @@ final class WinogradInputGradient {
     int wide = WinogradConvolution.tilesWide(s, tile);
     int width = planeWidth(s);
     int channels = pixel(s);
-    int row = columns(s);
+    int row = pixel(s);
     int matrix = productsMatrix(s);
     float[] plane = target.plane();
     for (int j = 0; j < n; j++) {

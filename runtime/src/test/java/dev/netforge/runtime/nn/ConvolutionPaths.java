@@ -20,7 +20,7 @@ public final class ConvolutionPaths {
    * adjoint ({@link WinogradInputGradient#applies}), where the layer has one.
    */
   public static boolean inputGradientByAdjoint(ConvShape s, int outCount) {
-    return WinogradConvolution.applies(s, outCount) && WinogradInputGradient.applies(s);
+    return WinogradConvolution.applies(s, outCount) && WinogradInputGradient.applies(s, outCount);
   }
 
   /** Whether {@code outCount} filters of the strided {@code s} run by Winograd's algorithm over its phase planes ({@link PhasePlanes#applies}). */

@@ -50,9 +50,14 @@ class WinogradConvolutionTest {
     "5, 64, 3, 4, 256, 4, 1, 2, 1",
     // 5×5 planes of 4×4 both ways, F(2×2, 5×5)'s (the others take F(3×3, 5×5); 6×5 into 2×1 forward only)
     "5, 64, 4, 4, 256, 2, 1, 3, 1",
-    // The input gradient as the forward pass's adjoint (WinogradInputGradient) with channels that are not whole
-    // vectors (20: one vector and a part) and slices of more filters than the kernel's row stride (200 > 128)
-    "5, 20, 9, 9, 400, 2, 1, 3, 1",
+    // Few input channels against the filters: the input gradient as the forward pass's adjoint (WinogradInputGradient),
+    // as in the AlexNets' conv2 towers (48 channels, 128 filters); two groups of 48 over partial tiles; 35 examples in
+    // two leaves; 20 channels (a vector and a part); a padding of 4 around 3×4 planes
+    "5, 48, 13, 13, 256, 2, 1, 3, 1",
+    "5, 96, 9, 7, 256, 1, 2, 2, 1",
+    "5, 32, 7, 6, 128, 2, 1, 35, 1",
+    "5, 20, 9, 9, 256, 2, 1, 3, 1",
+    "5, 48, 3, 4, 256, 4, 1, 2, 1",
     // k past Sgemm's block of 256 (the packed filters' second block): forward 272 inputs, input gradient 300 filters
     "3, 272, 6, 5, 300, 1, 1, 3, 1",
     "5, 260, 5, 5, 70, 2, 1, 2, 1",
