@@ -14,10 +14,11 @@ import java.util.Arrays;
  *           ∂d_t[c] = B ∂V_t[c] Bᵀ;   dx = Σ_t ∂d_t added at its window, the padding cut off
  * </pre>
  *
- * Before, the input gradient was a convolution of its own, g with the flipped filters by F(3×3, 5×5), whose input
- * transform cut g's channels (one tower of AlexNet2012's conv2: 128) into overlapping 7×7 tiles by gathers, about half
+ * Elsewhere the input gradient is a convolution of its own, g with the flipped filters by F(3×3, 5×5), whose input
+ * transform cuts g's channels (one tower of AlexNet2012's conv2: 128) into overlapping 7×7 tiles by gathers, about half
  * of that pass's time. Here g's disjoint 3×3 tiles are transformed once for both gradients, and the 7×7 side runs over
- * the input's channels (48 there) with the channels as a vector's lanes: no gathers. The windows overlap (3 apart, 7
+ * the input's channels (48 there) with the channels as a vector's lanes: no gathers. That side grows with the input
+ * channels, so this runs only where they are few against the filters ({@link #applies}). The windows overlap (3 apart, 7
  * wide), so each tile's ∂d is added into a zero-padded plane of its example that keeps each pixel's channels side by
  * side ({@link #planeSize}), tile after tile, and the plane's interior goes to dx when the example's last tile is in.
  * A leaf's examples are one worker's, so every sum runs in the same order whatever the threads. In exact arithmetic
@@ -174,7 +175,6 @@ final class WinogradInputGradient {
     int wide = WinogradConvolution.tilesWide(s, tile);
     int width = planeWidth(s);
     int channels = pixel(s);
-    int row = pixel(s);
     int matrix = productsMatrix(s);
     float[] plane = target.plane();
     for (int j = 0; j < n; j++) {
@@ -183,7 +183,7 @@ final class WinogradInputGradient {
         Arrays.fill(plane, 0, planeSize(s), 0f);
       }
       int window = (tile * (t / wide) * width + tile * (t % wide)) * channels;
-      WinogradConvolution.TRANSFORMS_F3X3.addInputGradient(target.products(), j * row, matrix, channels, plane, window, width, work);
+      WinogradConvolution.TRANSFORMS_F3X3.addInputGradient(target.products(), j * channels, matrix, channels, plane, window, width, work);
       if (t == tiles - 1) {
         writeExample(s, plane, width, channels, first + (start + j) / tiles, target);
       }
