@@ -12,7 +12,8 @@ final class ScalarReluDropoutGradient implements ReluDropoutGradient {
 
   @Override
   public double applyAndSum(float[] g, float[] y, float[] mask, boolean relu, int from, int to) {
-    if (mask != null || relu) {
+    boolean identity = mask == null && !relu;
+    if (!identity) {
       apply(g, y, mask, relu, g, from, to);
     }
     return sumFrom(g, from, to, 0, 0, 0, 0, 0, 0, 0, 0);
