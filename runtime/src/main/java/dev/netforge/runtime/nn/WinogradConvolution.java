@@ -345,11 +345,11 @@ final class WinogradConvolution {
   }
 
   /** Floats of one zero-padded input plane ({@code (tile·tilesHigh + kernel − 1) × (tile·tilesWide + kernel − 1)}). */
-  private static int planeSize(ConvShape s, int tile) {
+  static int planeSize(ConvShape s, int tile) {
     return (tile * tilesHigh(s, tile) + s.kernel() - 1) * planeWidth(s, tile);
   }
 
-  private static int planeWidth(ConvShape s, int tile) {
+  static int planeWidth(ConvShape s, int tile) {
     return tile * tilesWide(s, tile) + s.kernel() - 1;
   }
 

@@ -130,16 +130,12 @@ final class WinogradInputGradient {
     return WinogradConvolution.points(s) * productsMatrix(s);
   }
 
-  /** Pixels of a row of the plane: the forward pass's padded input plane, covering every tile's window. */
-  private static int planeWidth(ConvShape s) {
-    return WinogradF3x3Transforms.TILE * WinogradConvolution.tilesWide(s, WinogradF3x3Transforms.TILE) + s.kernel() - 1;
-  }
-
-  /** Floats of one example's plane of ∂d sums: the padded plane's pixels, each {@link #pixel} channels. */
+  /**
+   * Floats of one example's plane of ∂d sums: the forward pass's zero-padded input plane ({@link
+   * WinogradConvolution#planeSize}, covering every tile's window), each pixel {@link #pixel} channels.
+   */
   static int planeSize(ConvShape s) {
-    int tile = WinogradF3x3Transforms.TILE;
-    int rows = tile * (WinogradConvolution.tiles(s, tile) / WinogradConvolution.tilesWide(s, tile)) + s.kernel() - 1;
-    return rows * planeWidth(s) * pixel(s);
+    return WinogradConvolution.planeSize(s, WinogradF3x3Transforms.TILE) * pixel(s);
   }
 
   /**
@@ -173,7 +169,7 @@ final class WinogradInputGradient {
     int tile = WinogradF3x3Transforms.TILE;
     int tiles = WinogradConvolution.tiles(s, tile);
     int wide = WinogradConvolution.tilesWide(s, tile);
-    int width = planeWidth(s);
+    int width = WinogradConvolution.planeWidth(s, tile);
     int channels = pixel(s);
     int matrix = productsMatrix(s);
     float[] plane = target.plane();
