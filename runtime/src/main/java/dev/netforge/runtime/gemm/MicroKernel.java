@@ -18,22 +18,24 @@ interface MicroKernel {
 
   /**
    * {@code C (+)= S₁ + S₂}, where S₁ is {@link #compute}'s sum over steps {@code [0, kc)} and S₂ its sum over the
-   * {@code kc2} steps after them, each from zero: a node of a sum tree whose halves are both leaves, summed in
-   * registers. The bits are those of S₁ computed into C and S₂ added onto it, or, with {@code add}, of the two summed
-   * into a tile of their own that is then added to C. Only kernels whose {@link #pairsInRegisters} is true have it:
-   * {@link Sgemm} asks first, and sums the others' pairs by two calls and a tile.
+   * {@code kc2} steps after them, each from zero: a node of a sum tree whose halves are both leaves (the dense layers'
+   * weight gradients), each summed by the whole register block. Without {@code add}, S₁ goes into C and S₂ onto it;
+   * with it, both into {@code tile} ({@code mr() × nr()}, rows {@code nr()} apart), which is then added to C. Float
+   * addition commutes, so either way the bits are those of S₁ + S₂ (+ C).
    */
-  default void computePair(int kc, int kc2, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc, boolean add) {
-    throw new UnsupportedOperationException(describe() + " keeps no pair of sums in registers (pairsInRegisters() is false)");
-  }
-
-  /**
-   * Whether {@link #computePair} keeps both sets of sums in registers, so that a GEMM should prefer it to two {@link
-   * #compute} calls and a tile of its own. False for the 6-row vector kernel: its 27 registers fit only AVX-512's 32,
-   * where the 8-row kernel runs instead.
-   */
-  default boolean pairsInRegisters() {
-    return false;
+  default void computePair(int kc, int kc2, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc, boolean add, float[] tile) {
+    int aSecond = aOff + kc * mr();
+    int bSecond = bOff + kc * nr();
+    if (!add) {
+      compute(kc, a, aOff, b, bOff, c, cOff, ldc, false);
+      compute(kc2, a, aSecond, b, bSecond, c, cOff, ldc, true);
+      return;
+    }
+    compute(kc, a, aOff, b, bOff, tile, 0, nr(), false);
+    compute(kc2, a, aSecond, b, bSecond, tile, 0, nr(), true);
+    for (int r = 0; r < mr(); r++) {
+      addRun(tile, r * nr(), c, cOff + r * ldc, nr());
+    }
   }
 
   /**

@@ -18,13 +18,7 @@ final class ScalarMicroKernel implements MicroKernel {
   @Override
   public void compute(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc, boolean add) {
     float[] acc = new float[MR * NR];
-    accumulate(0, kc, a, aOff, b, bOff, acc);
-    store(acc, c, cOff, ldc, add);
-  }
-
-  /** Adds the products of packed steps {@code [from, to)} onto {@code acc}. */
-  private static void accumulate(int from, int to, float[] a, int aOff, float[] b, int bOff, float[] acc) {
-    for (int p = from; p < to; p++) {
+    for (int p = 0; p < kc; p++) {
       int ap = aOff + p * MR;
       int bp = bOff + p * NR;
       for (int r = 0; r < MR; r++) {
@@ -34,24 +28,7 @@ final class ScalarMicroKernel implements MicroKernel {
         }
       }
     }
-  }
-
-  @Override
-  public void computePair(int kc, int kc2, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc, boolean add) {
-    float[] first = new float[MR * NR];
-    float[] second = new float[MR * NR];
-    accumulate(0, kc, a, aOff, b, bOff, first);
-    accumulate(kc, kc + kc2, a, aOff, b, bOff, second);
-    for (int i = 0; i < first.length; i++) {
-      first[i] += second[i];
-    }
-    store(first, c, cOff, ldc, add);
-  }
-
-  /** Its accumulators are arrays either way; true, so that the tests' GEMMs run {@link #computePair} too. */
-  @Override
-  public boolean pairsInRegisters() {
-    return true;
+    store(acc, c, cOff, ldc, add);
   }
 
   /** True, so that the tests' GEMMs run its {@link #computeRows} too. */

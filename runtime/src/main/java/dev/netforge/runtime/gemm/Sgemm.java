@@ -486,22 +486,27 @@ public final class Sgemm {
     int mid = tree.middle(lo, hi);
     if (tree.isLeaf(lo, hi)) {
       KERNEL.compute(hi - lo, a, aIdx + lo * mr, b, bIdx + lo * nr, target, at, ldt, add);
-    } else if (KERNEL.pairsInRegisters() && tree.isLeaf(lo, mid) && tree.isLeaf(mid, hi)) {
-      // Two leaves in one pass with both sums in registers. As four kernel calls and a tile of its own, a batch of 128
-      // in leaves of 32 made AlexNet's fc6 weight gradient 45 ms where one leaf took 25 (AVX-512).
-      KERNEL.computePair(mid - lo, hi - mid, a, aIdx + lo * mr, b, bIdx + lo * nr, target, at, ldt, add);
+    } else if (tree.isLeaf(lo, mid) && tree.isLeaf(mid, hi)) {
+      KERNEL.computePair(mid - lo, hi - mid, a, aIdx + lo * mr, b, bIdx + lo * nr, target, at, ldt, add, subtreeTile(ws, depth));
     } else if (add) {
-      if (ws.subtreeTiles.length <= depth) {
-        ws.subtreeTiles = java.util.Arrays.copyOf(ws.subtreeTiles, depth + 1);
-        ws.subtreeTiles[depth] = new float[mr * nr];
-      }
-      float[] sum = ws.subtreeTiles[depth];
+      float[] sum = subtreeTile(ws, depth);
       treeSum(tree, lo, hi, a, aIdx, b, bIdx, sum, 0, nr, false, ws, depth + 1);
-      storeTile(sum, nr, mr, nr, target, at, ldt, true);
+      for (int r = 0; r < mr; r++) {
+        KERNEL.addRun(sum, r * nr, target, at + r * ldt, nr);
+      }
     } else {
       treeSum(tree, lo, mid, a, aIdx, b, bIdx, target, at, ldt, false, ws, depth);
       treeSum(tree, mid, hi, a, aIdx, b, bIdx, target, at, ldt, true, ws, depth);
     }
+  }
+
+  /** The tile {@link #treeSum} sums a subtree into at {@code depth}, made the first time that depth is reached. */
+  private static float[] subtreeTile(Workspace ws, int depth) {
+    if (ws.subtreeTiles.length <= depth) {
+      ws.subtreeTiles = java.util.Arrays.copyOf(ws.subtreeTiles, depth + 1);
+      ws.subtreeTiles[depth] = new float[KERNEL.mr() * KERNEL.nr()];
+    }
+    return ws.subtreeTiles[depth];
   }
 
   /**

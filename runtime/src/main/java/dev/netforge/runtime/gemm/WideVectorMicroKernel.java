@@ -192,109 +192,10 @@ final class WideVectorMicroKernel extends VectorPanelKernel {
     }
   }
 
-  /**
-   * Two sets of sixteen accumulators do not fit 32 registers, so the pair runs one vector of columns at a time: for each
-   * half of the tile, both leaves' sums over eight rows (sixteen accumulators), A read once per half.
-   */
-  @Override
-  public boolean pairsInRegisters() {
-    return true;
-  }
-
   /** With 32 registers its sixteen accumulators, two B vectors and eight A values of a step all fit. */
   @Override
   public boolean readsRowsInPlace() {
     return true;
-  }
-
-  @Override
-  public void computePair(int kc, int kc2, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc, boolean add) {
-    for (int h = 0; h < NR; h += L) {
-      FloatVector s00 = FloatVector.zero(S);
-      FloatVector s10 = FloatVector.zero(S);
-      FloatVector s20 = FloatVector.zero(S);
-      FloatVector s30 = FloatVector.zero(S);
-      FloatVector s40 = FloatVector.zero(S);
-      FloatVector s50 = FloatVector.zero(S);
-      FloatVector s60 = FloatVector.zero(S);
-      FloatVector s70 = FloatVector.zero(S);
-      for (int p = 0; p < kc; p++) {
-        int ai = aOff + p * MR;
-        FloatVector b0 = FloatVector.fromArray(S, b, bOff + p * NR + h);
-        FloatVector av = FloatVector.broadcast(S, a[ai]);
-        s00 = av.fma(b0, s00);
-        av = FloatVector.broadcast(S, a[ai + 1]);
-        s10 = av.fma(b0, s10);
-        av = FloatVector.broadcast(S, a[ai + 2]);
-        s20 = av.fma(b0, s20);
-        av = FloatVector.broadcast(S, a[ai + 3]);
-        s30 = av.fma(b0, s30);
-        av = FloatVector.broadcast(S, a[ai + 4]);
-        s40 = av.fma(b0, s40);
-        av = FloatVector.broadcast(S, a[ai + 5]);
-        s50 = av.fma(b0, s50);
-        av = FloatVector.broadcast(S, a[ai + 6]);
-        s60 = av.fma(b0, s60);
-        av = FloatVector.broadcast(S, a[ai + 7]);
-        s70 = av.fma(b0, s70);
-      }
-      FloatVector d00 = FloatVector.zero(S);
-      FloatVector d10 = FloatVector.zero(S);
-      FloatVector d20 = FloatVector.zero(S);
-      FloatVector d30 = FloatVector.zero(S);
-      FloatVector d40 = FloatVector.zero(S);
-      FloatVector d50 = FloatVector.zero(S);
-      FloatVector d60 = FloatVector.zero(S);
-      FloatVector d70 = FloatVector.zero(S);
-      for (int p = kc; p < kc + kc2; p++) {
-        int ai = aOff + p * MR;
-        FloatVector b0 = FloatVector.fromArray(S, b, bOff + p * NR + h);
-        FloatVector av = FloatVector.broadcast(S, a[ai]);
-        d00 = av.fma(b0, d00);
-        av = FloatVector.broadcast(S, a[ai + 1]);
-        d10 = av.fma(b0, d10);
-        av = FloatVector.broadcast(S, a[ai + 2]);
-        d20 = av.fma(b0, d20);
-        av = FloatVector.broadcast(S, a[ai + 3]);
-        d30 = av.fma(b0, d30);
-        av = FloatVector.broadcast(S, a[ai + 4]);
-        d40 = av.fma(b0, d40);
-        av = FloatVector.broadcast(S, a[ai + 5]);
-        d50 = av.fma(b0, d50);
-        av = FloatVector.broadcast(S, a[ai + 6]);
-        d60 = av.fma(b0, d60);
-        av = FloatVector.broadcast(S, a[ai + 7]);
-        d70 = av.fma(b0, d70);
-      }
-      s00 = s00.add(d00);
-      s10 = s10.add(d10);
-      s20 = s20.add(d20);
-      s30 = s30.add(d30);
-      s40 = s40.add(d40);
-      s50 = s50.add(d50);
-      s60 = s60.add(d60);
-      s70 = s70.add(d70);
-      int at = cOff + h;
-      if (add) {
-        s00.add(FloatVector.fromArray(S, c, at)).intoArray(c, at);
-        s10.add(FloatVector.fromArray(S, c, at + ldc)).intoArray(c, at + ldc);
-        s20.add(FloatVector.fromArray(S, c, at + 2 * ldc)).intoArray(c, at + 2 * ldc);
-        s30.add(FloatVector.fromArray(S, c, at + 3 * ldc)).intoArray(c, at + 3 * ldc);
-        s40.add(FloatVector.fromArray(S, c, at + 4 * ldc)).intoArray(c, at + 4 * ldc);
-        s50.add(FloatVector.fromArray(S, c, at + 5 * ldc)).intoArray(c, at + 5 * ldc);
-        s60.add(FloatVector.fromArray(S, c, at + 6 * ldc)).intoArray(c, at + 6 * ldc);
-        s70.add(FloatVector.fromArray(S, c, at + 7 * ldc)).intoArray(c, at + 7 * ldc);
-      } else {
-        s00.intoArray(c, at);
-        s10.intoArray(c, at + ldc);
-        s20.intoArray(c, at + 2 * ldc);
-        s30.intoArray(c, at + 3 * ldc);
-        s40.intoArray(c, at + 4 * ldc);
-        s50.intoArray(c, at + 5 * ldc);
-        s60.intoArray(c, at + 6 * ldc);
-        s70.intoArray(c, at + 7 * ldc);
-      }
-    }
   }
 
   @Override
