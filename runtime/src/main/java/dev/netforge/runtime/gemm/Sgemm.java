@@ -367,8 +367,8 @@ public final class Sgemm {
     if (ws.tile.length < mr * nr) {
       ws.tile = new float[mr * nr];
     }
-    // A tree's sum is taken in one block of the whole of k, so that each tile's subtrees are summed in registers (its
-    // A is packed here, never given packed: packA's layout has blocks of KC).
+    // A tree's sum is taken in one block of the whole of k, so that each tile's subtrees are summed while the tile is
+    // in L1 (its A is packed here, never given packed: packA's layout has blocks of KC).
     int kBlock = tree == null ? KC : k;
     // A's rows bound in place are read there by a kernel that can (the 8-row one), else packed block by block here.
     boolean inPlace = aRows != null && KERNEL.readsRowsInPlace();

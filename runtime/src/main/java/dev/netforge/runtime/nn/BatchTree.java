@@ -31,7 +31,7 @@ final class BatchTree {
    * The leaf of the sums that run long (the dense layers' weight gradients, the Winograd convolutions'): {@value
    * #LONGER_LEAF} examples where the global batch holds more than twice {@value #LONG_LEAF}, else {@value #LONG_LEAF}.
    * Fewer, longer leaves pay there: each leaf's sum is finished on its own (a Winograd leaf's sums M_ξ transformed back,
-   * a dense tile's leaves added in registers). The global batch decides, not the share one process computes, so that
+   * a dense tile's leaves added in L1). The global batch decides, not the share one process computes, so that
    * each of two ranks cuts its half as the one-process tree cuts that half; the root is always cut (a batch of 64 into
    * two leaves of 32, 128 into two of 64), so the halves are the tree's first cut.
    */

@@ -19,7 +19,7 @@ import dev.netforge.runtime.gemm.SumTree;
  * </pre>
  * {@code dy} is overwritten with g. db and dW sum over the examples in {@link BatchTree}'s order with {@link
  * BatchTree#longLeaf}'s leaves. dW's is one GEMM for up to {@value #EXAMPLES_PER_GEMM} examples, which sums each tile
- * over the tree's leaves while the tile is in registers ({@link Sgemm#parallel} with a {@link SumTree}) and writes dW
+ * over the tree's leaves while the tile is in L1 ({@link Sgemm#parallel} with a {@link SumTree}) and writes dW
  * once: AlexNet's fc6 has 38 million weights, and a GEMM per leaf wrote them once and read and wrote them again for
  * every further leaf.
  */
@@ -29,7 +29,7 @@ public final class Dense extends Stage {
 
   /**
    * BatchTree's order for each of {@link BatchTree#longLeaf}'s leaves, long enough that dW's GEMMs stream (and under
-   * {@link Sgemm}'s k-block, so that a leaf is one sum per element): each tile's leaves are summed in registers, and
+   * {@link Sgemm}'s k-block, so that a leaf is one sum per element): each tile's leaves are summed in L1, and
    * AlexNet's fc6 weight gradient took 48–55 ms with leaves of 64 against 57–60 with 32 (batch 128, two threads;
    * docs/performance.md, session 34).
    */
