@@ -20,8 +20,9 @@ interface MicroKernel {
    * {@code C (+)= S₁ + S₂}, where S₁ is {@link #compute}'s sum over steps {@code [0, kc)} and S₂ its sum over the
    * {@code kc2} steps after them, each from zero: a node of a sum tree whose halves are both leaves (the dense layers'
    * weight gradients), each summed by the whole register block. Without {@code add}, S₁ goes into C and S₂ onto it;
-   * with it, both into {@code tile} ({@code mr() × nr()}, rows {@code nr()} apart), which is then added to C. Float
-   * addition commutes, so either way the bits are those of S₁ + S₂ (+ C).
+   * with it, both into {@code tile} ({@code mr() × nr()}, rows {@code nr()} apart), which is then added to C row by
+   * row ({@link #addRun}: a row is whole vectors, so nothing past it is touched). Float addition commutes, so either
+   * way the bits are those of S₁ + S₂ (+ C).
    */
   default void computePair(int kc, int kc2, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc, boolean add, float[] tile) {
     int aSecond = aOff + kc * mr();
