@@ -14,7 +14,9 @@ import java.util.function.IntConsumer;
  *
  * <p>A multi-tower network runs its towers side by side ({@link #towers}): each tower on its own share of the
  * threads, and every kernel it calls splits its work over that share only ({@link #shared()} answers the tower's
- * pool on the tower's threads).
+ * pool on the tower's threads). A tower done before the others helps them: its thread claims chunks of their
+ * claimed loops ({@link #forClaimed}) under worker numbers above their own threads', so that where the host slows
+ * one core, the towers' barrier does not leave the other idle.
  *
  * <p>Handing out a loop allocates nothing (the training step is meant not to): the caller publishes the loop in this
  * pool's fields and bumps a generation number; each worker, spinning briefly and then parked, sees the new number,
@@ -44,6 +46,9 @@ public final class Parallel implements AutoCloseable {
   /** Spins before parking: long enough to cover the gap between two kernels' loops, short next to a kernel. */
   private static final int SPINS = 1 << 12;
 
+  /** How long a tower's thread with nothing to help naps before it looks again: a loop's chunk is about as long. */
+  private static final long HELPER_NAP_NANOS = 100_000;
+
   private static volatile Parallel shared;
 
   /** The pool of the tower this thread is running, inside {@link #towers}; unset elsewhere. */
@@ -69,22 +74,38 @@ public final class Parallel implements AutoCloseable {
   private int claimedGrain;
   private final AtomicInteger nextClaim = new AtomicInteger();
   /** The loop {@link #forClaimed} hands out to every thread: claim a chunk, run it, until none is left. */
-  private final RangeBody runClaimed =
-      (worker, start, end) -> {
-        for (int first; (first = nextClaim.getAndAdd(claimedGrain)) < claimedSize; ) {
-          claimedBody.run(worker, first, Math.min(claimedSize, first + claimedGrain));
-        }
-      };
+  private final RangeBody runClaimed = (worker, start, end) -> runClaims(claimedBody, worker);
+  /**
+   * The claimed loop other towers' threads may help with ({@link #help}), from when {@link #forClaimed} hands it out
+   * until its chunks are all claimed; the volatile write publishes the claimed fields above to the helpers.
+   */
+  private volatile RangeBody helpable;
+  /** Helpers inside {@link #help}: a claimed loop returns only when none is, as they may still be writing its outputs. */
+  private final AtomicInteger helpers = new AtomicInteger();
 
   /** Each tower's share of the threads, made on the first {@link #towers} call for that tower count. */
   private Parallel[] towerPools;
+  /** Worker numbers after this pool's threads' for the other towers' helping threads: towers − 1 on a tower's pool. */
+  private int helperNumbers;
 
   private IntConsumer towerBody;
-  /** The loop {@link #towers} hands out: chunk t runs tower t on its share of the threads. */
+  /** Towers of the running {@link #towers} call not yet finished. */
+  private final AtomicInteger towersRunning = new AtomicInteger();
+  /**
+   * The loop {@link #towers} hands out: chunk t runs tower t on its share of the threads, then helps the towers still
+   * running until all have finished (one tower a chunk, as {@link #towers} hands it out only with a thread a tower).
+   */
   private final RangeBody runTowers =
       (worker, start, end) -> {
         for (int t = start; t < end; t++) {
-          runAsTower(towerPools[t], t, towerBody);
+          try {
+            runAsTower(towerPools[t], t, towerBody);
+          } finally {
+            if (towersRunning.decrementAndGet() == 0) {
+              wakeTowerThreads(); // the others may be napping in helpOtherTowers
+            }
+          }
+          helpOtherTowers(t);
         }
       };
 
@@ -138,6 +159,14 @@ public final class Parallel implements AutoCloseable {
     return threads;
   }
 
+  /**
+   * How many worker numbers a loop on this pool may run under, from 0: its threads' and, on a tower's pool, one for
+   * each other tower, whose thread helps once done with its own ({@link #forClaimed}). Per-worker buffers cover them.
+   */
+  public int workerNumbers() {
+    return threads + helperNumbers;
+  }
+
   /** Runs {@code body} over {@code [0, n)} split into at most {@link #threads()} chunks; worker 0 is the caller. */
   public void forRange(int n, RangeBody body) {
     int chunks = Math.min(threads, n);
@@ -163,6 +192,11 @@ public final class Parallel implements AutoCloseable {
       this.body = null;
       busy.set(false);
     }
+    rethrowFailure();
+  }
+
+  /** Throws what a worker or helper of the last loop threw, if any did. */
+  private void rethrowFailure() {
     Throwable failed = failure.getAndSet(null);
     if (failed instanceof RuntimeException re) {
       throw re;
@@ -181,7 +215,8 @@ public final class Parallel implements AutoCloseable {
    * order, changes from call to call: the body must give the same results whatever the assignment (each chunk
    * writing only its own outputs, with its worker's own scratch). Balances a loop whose threads run at different
    * speeds — a host whose other tenants slow one core and not the other — where {@link #forRange}'s equal shares
-   * leave the faster thread waiting.
+   * leave the faster thread waiting. On a tower's pool, the threads of towers already done help, under worker numbers
+   * from {@link #threads()} to {@link #workerNumbers()}.
    */
   public void forClaimed(int n, int grain, RangeBody body) {
     if (grain < 1) {
@@ -195,9 +230,87 @@ public final class Parallel implements AutoCloseable {
     claimedGrain = grain;
     nextClaim.set(0);
     try {
+      helpable = body;
       forRange(Math.min(threads, (n + grain - 1) / grain), runClaimed);
     } finally {
+      helpable = null;
+      // Then wait for helpers: one that registered before the line above may still run a chunk (and one that
+      // registers after it sees null and leaves), a Dekker handshake on two volatiles.
+      while (helpers.get() > 0) {
+        Thread.onSpinWait();
+      }
       claimedBody = null;
+    }
+    rethrowFailure();
+  }
+
+  /** Claims chunks of the claimed loop {@code body} and runs them as worker {@code worker}, until none is left. */
+  private void runClaims(RangeBody body, int worker) {
+    for (int first; (first = nextClaim.getAndAdd(claimedGrain)) < claimedSize; ) {
+      body.run(worker, first, Math.min(claimedSize, first + claimedGrain));
+    }
+  }
+
+  /**
+   * Runs chunks of this pool's open claimed loop, if it has one, as worker {@code worker} (a number above its own
+   * threads', so that the loop's per-worker buffers are the helper's own); a failure is the loop's to throw.
+   */
+  private boolean help(int worker) {
+    if (helpable == null) {
+      return false;
+    }
+    helpers.incrementAndGet();
+    try {
+      RangeBody body = helpable; // read again now that forClaimed waits for this helper
+      if (body == null) {
+        return false;
+      }
+      runClaims(body, worker);
+      return true;
+    } catch (RuntimeException | Error e) {
+      failure.compareAndSet(null, e);
+      return true;
+    } finally {
+      helpers.decrementAndGet();
+    }
+  }
+
+  /**
+   * Tower {@code tower}'s thread, its own share done: helps the other towers' claimed loops until every tower has
+   * finished. Its kernels' nested loops (there are none in claimed loops today) would run on its own tower's pool.
+   */
+  private void helpOtherTowers(int tower) {
+    Parallel own = towerPools[tower];
+    Parallel outer = TOWER.get();
+    TOWER.set(own);
+    try {
+      for (int idle = 0; towersRunning.get() > 0; ) {
+        boolean helped = false;
+        for (int t = 0; t < towerPools.length; t++) {
+          if (t != tower) {
+            // After tower t's own threads, one worker number per other tower: every helper its own buffers.
+            helped |= towerPools[t].help(towerPools[t].threads + (tower < t ? tower : tower - 1));
+          }
+        }
+        idle = helped ? 0 : idle + 1;
+        if (idle < SPINS) {
+          Thread.onSpinWait();
+        } else {
+          // Napping between looks, not spinning, while the others run what cannot be shared (a dense layer's GEMM):
+          // ranks of a data-parallel run may share the cores. The last tower to finish wakes it.
+          LockSupport.parkNanos(this, HELPER_NAP_NANOS);
+        }
+      }
+    } finally {
+      TOWER.set(outer);
+    }
+  }
+
+  /** Unparks every thread that runs a tower of this pool's {@link #towers} call: the caller and the workers. */
+  private void wakeTowerThreads() {
+    LockSupport.unpark(caller);
+    for (Thread worker : workers) {
+      LockSupport.unpark(worker);
     }
   }
 
@@ -285,6 +398,7 @@ public final class Parallel implements AutoCloseable {
     }
     towerPools(towers);
     towerBody = body;
+    towersRunning.set(towers);
     try {
       forRange(towers, runTowers);
     } finally {
@@ -302,6 +416,7 @@ public final class Parallel implements AutoCloseable {
       towerPools = new Parallel[towers];
       for (int t = 0; t < towers; t++) {
         towerPools[t] = new Parallel(start(threads, towers, t + 1) - start(threads, towers, t));
+        towerPools[t].helperNumbers = towers - 1;
       }
     }
   }

@@ -144,6 +144,76 @@ class ParallelTest {
   }
 
   @Test
+  void aTowerDoneWithItsOwnWorkHelpsWithAnotherTowersClaimedLoop() {
+    try (Parallel pool = new Parallel(2)) {
+      CountDownLatch othersDone = new CountDownLatch(1);
+      int[] chunksRun = new int[2];
+      String[] threadOf = new String[2];
+      int[] heldUpIn = {-1};
+      int[] workerNumbers = new int[1];
+      pool.towers(2, t -> {
+        if (t == 0) {
+          return; // tower 0 has nothing of its own: its thread is free to help tower 1
+        }
+        workerNumbers[0] = Parallel.shared().workerNumbers();
+        Parallel.shared().forClaimed(40, 1, (worker, start, end) -> {
+          chunksRun[worker]++;
+          threadOf[worker] = Thread.currentThread().getName();
+          if (start == 0) {
+            heldUpIn[0] = worker;
+            try {
+              // Tower 1 has one thread: whichever of it and its helper holds chunk 0, the other must run the rest.
+              assertTrue(othersDone.await(10, TimeUnit.SECONDS), "no thread helped tower 1 with the range");
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          } else if (start == 39) {
+            othersDone.countDown();
+          }
+        });
+      });
+      assertEquals(2, workerNumbers[0], "a tower's one thread, and a number for the other tower's helping thread");
+      int held = heldUpIn[0];
+      assertEquals(1, chunksRun[held]);
+      assertEquals(39, chunksRun[1 - held]);
+      assertEquals(Thread.currentThread().getName(), threadOf[1], "tower 0's thread (the caller) helps as worker 1");
+    }
+  }
+
+  @Test
+  void aChunkFailingInAHelperFailsTheTowerItHelped() {
+    try (Parallel pool = new Parallel(2)) {
+      CountDownLatch helperFailed = new CountDownLatch(1);
+      IllegalStateException e =
+          assertThrows(IllegalStateException.class, () -> pool.towers(2, t -> {
+            if (t == 1) {
+              Parallel.shared().forClaimed(40, 1, (worker, start, end) -> {
+                if (worker >= Parallel.shared().threads()) {
+                  helperFailed.countDown();
+                  throw new IllegalStateException("the helper's chunk failed");
+                }
+                if (start == 0) {
+                  try {
+                    helperFailed.await(10, TimeUnit.SECONDS);
+                  } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                  }
+                }
+              });
+            }
+          }));
+      assertEquals("the helper's chunk failed", e.getMessage());
+      int[] sum = new int[1];
+      pool.towers(2, t -> Parallel.shared().forClaimed(10, 1, (worker, start, end) -> {
+        synchronized (sum) {
+          sum[0] += end - start;
+        }
+      }));
+      assertEquals(20, sum[0], "the pool goes on after the failure");
+    }
+  }
+
+  @Test
   void aFailingWorkerFailsTheLoopAndThePoolGoesOn() {
     try (Parallel pool = new Parallel(2)) {
       IllegalArgumentException e =

@@ -190,7 +190,7 @@ public final class Conv2d extends Stage {
   protected void computeForward(int batch, boolean training) {
     int patch = s.patch();
     Parallel pool = Parallel.shared();
-    scratch.ensureWorkers(pool.threads());
+    scratch.ensureWorkers(pool.workerNumbers());
     passMask = training ? mask : null;
     for (int k = 0; k < slices.length; k++) {
       TowerSlice sl = slices[k];
@@ -229,7 +229,7 @@ public final class Conv2d extends Stage {
     }
     BatchTree.leafStarts(0, batch, examplesPerLeaf, leafStarts, 0);
     leafStarts[leaves] = batch;
-    scratch.ensureWorkers(Math.max(pool.threads(), leaves));
+    scratch.ensureWorkers(Math.max(pool.workerNumbers(), leaves));
     passMask = training ? mask : null;
     this.batch = batch;
     for (int k = 0; k < slices.length; k++) {

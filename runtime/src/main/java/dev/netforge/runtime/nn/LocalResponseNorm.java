@@ -60,13 +60,14 @@ public final class LocalResponseNorm extends Stage {
 
   @Override
   protected void computeForward(int batch, boolean training) {
-    Parallel.shared().forRange(batch, forwardExamples);
+    // Example by example as the threads come free: another tower's thread, done with its own, helps (Parallel#towers).
+    Parallel.shared().forClaimed(batch, 1, forwardExamples);
   }
 
   @Override
   protected void computeBackward(int batch, boolean training) {
-    scratch.ensureWorkers(Parallel.shared().threads());
-    Parallel.shared().forRange(batch, backwardExamples);
+    scratch.ensureWorkers(Parallel.shared().workerNumbers());
+    Parallel.shared().forClaimed(batch, 1, backwardExamples);
   }
 
   /** Forward, examples {@code [first, end)}. */

@@ -51,12 +51,14 @@ public final class MaxPool2d extends Stage {
 
   @Override
   protected void computeForward(int batch, boolean training) {
-    Parallel.shared().forRange(batch * count, forwardPlanes);
+    // An example's planes at a time as the threads come free: another tower's thread, done with its own, helps
+    // (Parallel#towers).
+    Parallel.shared().forClaimed(batch * count, count, forwardPlanes);
   }
 
   @Override
   protected void computeBackward(int batch, boolean training) {
-    Parallel.shared().forRange(batch, backwardExamples);
+    Parallel.shared().forClaimed(batch, 1, backwardExamples);
   }
 
   /** Forward, planes {@code [first, end)} in (example, channel) order. */
