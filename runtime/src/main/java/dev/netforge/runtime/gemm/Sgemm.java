@@ -168,6 +168,15 @@ public final class Sgemm {
     return KERNEL.copySlack();
   }
 
+  /**
+   * Packs the whole of {@code op(B)[k, n]} once, in {@link #packedSize}'s layout, for GEMMs that share it ({@link
+   * #gemmRowsAPackedB}): a dense layer's input, which each chunk of rows its forward pass hands out would otherwise
+   * pack again. Read-only afterwards, so every worker can share it.
+   */
+  public static void packB(boolean transB, int k, int n, float[] b, int bOff, int ldb, float[] packed) {
+    packB(transB, b, bOff, ldb, 0, k, 0, n, KERNEL.nr(), packed);
+  }
+
   /** Floats a packed A of {@code m × k} takes ({@link #packA}). */
   public static int packedASize(int m, int k) {
     int mr = KERNEL.mr();

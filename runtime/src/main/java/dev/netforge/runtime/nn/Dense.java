@@ -40,6 +40,12 @@ public final class Dense extends Stage {
   /** Units the forward pass copies from its transposed output into y together: one cache line of floats. */
   private static final int TRANSPOSE_UNITS = 16;
 
+  /**
+   * Panels of units ({@link Sgemm#panelHeight} each) a thread claims at a time in the forward pass: fc6's 2048 units a
+   * tower are eight claims, enough for another tower's thread, done with its own, to take a share (Parallel#towers).
+   */
+  private static final int PANELS_PER_CLAIM = 32;
+
   private final int inputs;
   private final int units;
   private final Parameter weight;
@@ -55,7 +61,10 @@ public final class Dense extends Stage {
   private float[][] subtreeSums = new float[0][];
   /** yᵀ of the slice being computed, {@code [outCount, batch]}. */
   private float[] transposedOutput = new float[0];
+  /** xᵀ packed for the forward pass's GEMMs ({@link Sgemm#packB}), once for all its claims. */
+  private float[] packedInput = new float[0];
   private final ForwardRows forwardRows = new ForwardRows();
+  private final BackwardProducts backwardProducts = new BackwardProducts();
 
   /**
    * @param inputs input features per example
@@ -86,11 +95,16 @@ public final class Dense extends Stage {
    * The forward pass computes yᵀ = W · xᵀ, W's rows read where they lie ({@link Sgemm#gemmRowsA}): the weights are
    * the large operand (AlexNet's fc6: 19 million floats a tower), and as the product's transposed B they were
    * gathered into packed panels — megabytes written and read back — while xᵀ, packed instead, is the batch's few.
-   * Each element gets the same products in the same order, so y has the bits it had.
+   * Each element gets the same products in the same order, so y has the bits it had. xᵀ is packed once, and the
+   * threads claim panels of units as they come free.
    */
   @Override
   protected void computeForward(int batch, boolean training) {
     Parallel pool = Parallel.shared();
+    if (packedInput.length < Sgemm.packedSize(inputs, batch)) {
+      packedInput = new float[Sgemm.packedSize(inputs, batch)];
+    }
+    Sgemm.packB(true, inputs, batch, x, 0, inputs, packedInput);
     forwardRows.batch = batch;
     forwardRows.mask = training ? mask : null;
     for (TowerSlice s : slices) {
@@ -99,7 +113,7 @@ public final class Dense extends Stage {
       }
       forwardRows.slice = s;
       int mr = Sgemm.panelHeight();
-      pool.forRange((s.outCount() + mr - 1) / mr, forwardRows);
+      pool.forClaimed((s.outCount() + mr - 1) / mr, PANELS_PER_CLAIM, forwardRows);
     }
   }
 
@@ -116,7 +130,7 @@ public final class Dense extends Stage {
       int u1 = Math.min(slice.outCount(), end * mr);
       float[] t = transposedOutput;
       int first = (slice.outStart() + u0) * inputs;
-      Sgemm.gemmRowsA(u1 - u0, batch, inputs, weight.value, first, inputs, true, x, 0, inputs, t, u0 * batch, batch, false);
+      Sgemm.gemmRowsAPackedB(u1 - u0, batch, inputs, weight.value, first, inputs, packedInput, 0, t, u0 * batch, batch, false);
       for (int u = u0; u < u1; u++) {
         Epilogue.biasReluMask(t, u * batch, bias.value[slice.outStart() + u], relu, null, 0, t, u * batch, batch);
       }
@@ -135,20 +149,48 @@ public final class Dense extends Stage {
     }
   }
 
+  /**
+   * dW's and dx's GEMMs each split their columns over the pool's threads; on a pool of one thread (a tower's, with a
+   * thread a tower) they are two claims instead, so that another tower's thread, done with its own, takes one
+   * (Parallel#towers). The same GEMMs either way, so the same bits.
+   */
   @Override
   protected void computeBackward(int batch, boolean training) {
     int leaf = BatchTree.longLeaf(treeBatch(batch));
-    SumTree tree = leaf == BatchTree.LONG_LEAF ? LONG_LEAVES : LONGER_LEAVES;
+    backwardProducts.tree = leaf == BatchTree.LONG_LEAF ? LONG_LEAVES : LONGER_LEAVES;
+    backwardProducts.batch = batch;
+    Parallel pool = Parallel.shared();
     for (TowerSlice s : slices) {
       OutputGradient.units(dy, y, training ? mask : null, relu, batch, units, s.outStart(), s.outCount(), bias.grad, leaf);
-      weightGradient(s, 0, batch, weight.grad, s.outStart() * inputs, false, 0, tree);
-      if (dx != null) {
-        Sgemm.parallel(
-            false, false, batch, inputs, s.outCount(),
-            dy, s.outStart(), units,
-            weight.value, s.outStart() * inputs, inputs,
-            dx, 0, inputs,
-            s.addsToInputGradient(), null);
+      backwardProducts.slice = s;
+      int products = dx == null ? 1 : 2;
+      if (pool.threads() == 1) {
+        pool.forClaimed(products, 1, backwardProducts);
+      } else {
+        backwardProducts.run(0, 0, products);
+      }
+    }
+  }
+
+  /** The backward pass's GEMMs as a loop body: 0 is dW's, 1 dx's; kept so that a call allocates nothing. */
+  private final class BackwardProducts implements Parallel.RangeBody {
+    TowerSlice slice;
+    int batch;
+    SumTree tree;
+
+    @Override
+    public void run(int worker, int start, int end) {
+      for (int product = start; product < end; product++) {
+        if (product == 0) {
+          weightGradient(slice, 0, batch, weight.grad, slice.outStart() * inputs, false, 0, tree);
+        } else {
+          Sgemm.parallel(
+              false, false, batch, inputs, slice.outCount(),
+              dy, slice.outStart(), units,
+              weight.value, slice.outStart() * inputs, inputs,
+              dx, 0, inputs,
+              slice.addsToInputGradient(), null);
+        }
       }
     }
   }
