@@ -36,13 +36,21 @@ public final class Scratch {
     /** One example's {@code g·b/d} in an LRN backward pass. */
     LRN_WORK,
     /** One example's {@code d^−β} in an LRN backward pass. */
-    LRN_POWER
+    LRN_POWER;
+
+    /** Whether every worker has a buffer of its own for this use: not worker 0's shared one, nor a leaf's. */
+    boolean perWorker() {
+      return this != PACKED_WEIGHTS && this != FLIPPED_FILTERS && this != PHASE_FILTERS && this != PARTIAL_WEIGHT_GRADIENT;
+    }
   }
+
+  /** {@link Use#values()} once: each call of it copies the array, and a training step allocates nothing. */
+  private static final Use[] USES = Use.values();
 
   private float[][][] buffers;
 
   public Scratch(int workers) {
-    buffers = new float[workers][Use.values().length][];
+    buffers = new float[workers][USES.length][];
   }
 
   /**
@@ -62,12 +70,35 @@ public final class Scratch {
     return b;
   }
 
-  /** Makes room for {@code workers} workers, keeping the buffers already grown. */
+  /**
+   * Makes room for {@code workers} workers, keeping the buffers already grown, and grows each worker's own buffers to
+   * at least worker 0's. A thread that helps another tower (Parallel#towers) works as one of its workers whenever it
+   * comes free, its first time at any step: grown in its loop body, its buffers were allocated in steps that should
+   * allocate nothing (bench then saw megabytes a step in a few of its runs).
+   */
   public void ensureWorkers(int workers) {
-    if (workers > buffers.length) {
-      float[][][] grown = new float[workers][][];
-      for (int w = 0; w < workers; w++) {
-        grown[w] = w < buffers.length ? buffers[w] : new float[Use.values().length][];
+    ensureSlots(workers);
+    for (int w = 1; w < workers; w++) {
+      for (Use use : USES) {
+        float[] first = buffers[0][use.ordinal()];
+        float[] own = buffers[w][use.ordinal()];
+        if (use.perWorker() && first != null && (own == null || own.length < first.length)) {
+          buffers[w][use.ordinal()] = new float[first.length];
+        }
+      }
+    }
+  }
+
+  /** Makes room for {@code leaves} leaves' buffers ({@link Use#PARTIAL_WEIGHT_GRADIENT}), keeping those already grown. */
+  public void ensureLeaves(int leaves) {
+    ensureSlots(leaves);
+  }
+
+  private void ensureSlots(int slots) {
+    if (slots > buffers.length) {
+      float[][][] grown = new float[slots][][];
+      for (int w = 0; w < slots; w++) {
+        grown[w] = w < buffers.length ? buffers[w] : new float[USES.length][];
       }
       buffers = grown;
     }

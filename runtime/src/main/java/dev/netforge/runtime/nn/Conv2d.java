@@ -229,7 +229,8 @@ public final class Conv2d extends Stage {
     }
     BatchTree.leafStarts(0, batch, examplesPerLeaf, leafStarts, 0);
     leafStarts[leaves] = batch;
-    scratch.ensureWorkers(Math.max(pool.workerNumbers(), leaves));
+    scratch.ensureWorkers(pool.workerNumbers());
+    scratch.ensureLeaves(leaves);
     passMask = training ? mask : null;
     this.batch = batch;
     for (int k = 0; k < slices.length; k++) {
