@@ -118,65 +118,69 @@ class ParallelTest {
   }
 
   @Test
-  void aThreadHeldUpInOneChunkLeavesTheRestToTheOthers() throws Exception {
+  void aThreadHeldUpInOneChunkLeavesTheRestToTheOthers() {
     try (Parallel pool = new Parallel(2)) {
-      CountDownLatch othersDone = new CountDownLatch(1);
-      int[] chunksRun = new int[2];
-      int[] heldUpIn = {-1};
-      pool.forClaimed(40, 1, (worker, start, end) -> {
-        chunksRun[worker]++;
-        if (start == 0) {
-          heldUpIn[0] = worker;
-          try {
-            // Equal shares would leave items 1..19 to this thread; claimed, the other takes all 39 while it waits.
-            assertTrue(othersDone.await(10, TimeUnit.SECONDS), "the other thread did not finish the range");
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-        } else if (start == 39) {
-          othersDone.countDown();
-        }
-      });
-      int held = heldUpIn[0];
-      assertEquals(1, chunksRun[held], "the held-up thread ran only its first chunk");
-      assertEquals(39, chunksRun[1 - held]);
+      // Equal shares would leave items 1..19 to the held-up thread; claimed, the other takes all 39 while it waits.
+      HeldFirstChunk body = new HeldFirstChunk("the other thread did not finish the range");
+      pool.forClaimed(HeldFirstChunk.CHUNKS, 1, body);
+      body.assertTheOtherRanTheRest();
     }
   }
 
   @Test
   void aTowerDoneWithItsOwnWorkHelpsWithAnotherTowersClaimedLoop() {
     try (Parallel pool = new Parallel(2)) {
-      CountDownLatch othersDone = new CountDownLatch(1);
-      int[] chunksRun = new int[2];
-      String[] threadOf = new String[2];
-      int[] heldUpIn = {-1};
+      // Tower 1 has one thread: whichever of it and its helper holds chunk 0, the other must run the rest.
+      HeldFirstChunk body = new HeldFirstChunk("no thread helped tower 1 with the range");
       int[] workerNumbers = new int[1];
       pool.towers(2, t -> {
         if (t == 0) {
           return; // tower 0 has nothing of its own: its thread is free to help tower 1
         }
         workerNumbers[0] = Parallel.shared().workerNumbers();
-        Parallel.shared().forClaimed(40, 1, (worker, start, end) -> {
-          chunksRun[worker]++;
-          threadOf[worker] = Thread.currentThread().getName();
-          if (start == 0) {
-            heldUpIn[0] = worker;
-            try {
-              // Tower 1 has one thread: whichever of it and its helper holds chunk 0, the other must run the rest.
-              assertTrue(othersDone.await(10, TimeUnit.SECONDS), "no thread helped tower 1 with the range");
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-            }
-          } else if (start == 39) {
-            othersDone.countDown();
-          }
-        });
+        Parallel.shared().forClaimed(HeldFirstChunk.CHUNKS, 1, body);
       });
       assertEquals(2, workerNumbers[0], "a tower's one thread, and a number for the other tower's helping thread");
-      int held = heldUpIn[0];
-      assertEquals(1, chunksRun[held]);
-      assertEquals(39, chunksRun[1 - held]);
-      assertEquals(Thread.currentThread().getName(), threadOf[1], "tower 0's thread (the caller) helps as worker 1");
+      body.assertTheOtherRanTheRest();
+      assertEquals(Thread.currentThread().getName(), body.threadOf[1], "tower 0's thread (the caller) helps as worker 1");
+    }
+  }
+
+  /**
+   * A claimed loop's body over {@value #CHUNKS} chunks of one item for two workers: whichever gets chunk 0 holds it
+   * until the last chunk has run, so the other must run all the rest.
+   */
+  private static final class HeldFirstChunk implements Parallel.RangeBody {
+    static final int CHUNKS = 40;
+    final int[] chunksRun = new int[2];
+    final String[] threadOf = new String[2];
+    private final CountDownLatch lastChunkRun = new CountDownLatch(1);
+    private final String notHelped;
+    private int heldUpIn = -1;
+
+    HeldFirstChunk(String notHelped) {
+      this.notHelped = notHelped;
+    }
+
+    @Override
+    public void run(int worker, int start, int end) {
+      chunksRun[worker]++;
+      threadOf[worker] = Thread.currentThread().getName();
+      if (start == 0) {
+        heldUpIn = worker;
+        try {
+          assertTrue(lastChunkRun.await(10, TimeUnit.SECONDS), notHelped);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      } else if (start == CHUNKS - 1) {
+        lastChunkRun.countDown();
+      }
+    }
+
+    void assertTheOtherRanTheRest() {
+      assertEquals(1, chunksRun[heldUpIn], "the held-up thread ran only its first chunk");
+      assertEquals(CHUNKS - 1, chunksRun[1 - heldUpIn]);
     }
   }
 
