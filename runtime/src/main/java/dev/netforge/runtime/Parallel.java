@@ -244,16 +244,28 @@ public final class Parallel implements AutoCloseable {
     rethrowFailure();
   }
 
-  /** Claims chunks of the claimed loop {@code body} and runs them as worker {@code worker}, until none is left. */
-  private void runClaims(RangeBody body, int worker) {
-    for (int first; (first = nextClaim.getAndAdd(claimedGrain)) < claimedSize; ) {
+  /**
+   * Claims chunks of the claimed loop {@code body} and runs them as worker {@code worker}, until none is left; returns
+   * whether it ran any. It looks before it claims: a helper asks again and again while the loop's last chunks run, and
+   * claiming each time pushed the counter a grain further each time, past int's range within seconds.
+   */
+  private boolean runClaims(RangeBody body, int worker) {
+    boolean ran = false;
+    while (nextClaim.get() < claimedSize) {
+      int first = nextClaim.getAndAdd(claimedGrain);
+      if (first >= claimedSize) {
+        break;
+      }
       body.run(worker, first, Math.min(claimedSize, first + claimedGrain));
+      ran = true;
     }
+    return ran;
   }
 
   /**
    * Runs chunks of this pool's open claimed loop, if it has one, as worker {@code worker} (a number above its own
-   * threads', so that the loop's per-worker buffers are the helper's own); a failure is the loop's to throw.
+   * threads', so that the loop's per-worker buffers are the helper's own), and returns whether it ran any; a failure
+   * is the loop's to throw.
    */
   private boolean help(int worker) {
     if (helpable == null) {
@@ -262,11 +274,7 @@ public final class Parallel implements AutoCloseable {
     helpers.incrementAndGet();
     try {
       RangeBody body = helpable; // read again now that forClaimed waits for this helper
-      if (body == null) {
-        return false;
-      }
-      runClaims(body, worker);
-      return true;
+      return body != null && runClaims(body, worker);
     } catch (RuntimeException | Error e) {
       failure.compareAndSet(null, e);
       return true;

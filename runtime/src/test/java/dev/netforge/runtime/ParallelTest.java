@@ -146,6 +146,27 @@ class ParallelTest {
     }
   }
 
+  @Test
+  void aHelperAskingWhileTheLastChunkRunsClaimsNothingMore() {
+    try (Parallel pool = new Parallel(2)) {
+      java.util.List<Integer> starts = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+      pool.towers(2, t -> {
+        if (t == 1) {
+          // One chunk of a grain near int's range: tower 0's thread asks for work all the while tower 1 runs it.
+          Parallel.shared().forClaimed(2, 1 << 30, (worker, start, end) -> {
+            starts.add(start);
+            try {
+              Thread.sleep(200);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          });
+        }
+      });
+      assertEquals(java.util.List.of(0), starts, "the one chunk, run once");
+    }
+  }
+
   /**
    * A claimed loop's body over {@value #CHUNKS} chunks of one item for two workers: whichever gets chunk 0 holds it
    * until the last chunk has run, so the other must run all the rest.
