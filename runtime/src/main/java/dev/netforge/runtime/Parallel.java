@@ -77,7 +77,8 @@ public final class Parallel implements AutoCloseable {
   private final RangeBody runClaimed = (worker, start, end) -> runClaims(claimedBody, worker);
   /**
    * The claimed loop other towers' threads may help with ({@link #help}), from when {@link #forClaimed} hands it out
-   * until its chunks are all claimed; the volatile write publishes the claimed fields above to the helpers.
+   * until this pool's own threads have run out of chunks; the volatile write publishes the claimed fields above to
+   * the helpers.
    */
   private volatile RangeBody helpable;
   /** Helpers inside {@link #help}: a claimed loop returns only when none is, as they may still be writing its outputs. */
