@@ -20,9 +20,8 @@ interface MicroKernel {
    * {@code C (+)= S₁ + S₂}, where S₁ is {@link #compute}'s sum over steps {@code [0, kc)} and S₂ its sum over the
    * {@code kc2} steps after them, each from zero: a node of a sum tree whose halves are both leaves (the dense layers'
    * weight gradients), each summed by the whole register block. Without {@code add}, S₁ goes into C and S₂ onto it;
-   * with it, both into {@code tile} ({@code mr() × nr()}, rows {@code nr()} apart), which is then added to C row by
-   * row ({@link #addRun}: a row is whole vectors, so nothing past it is touched). Float addition commutes, so either
-   * way the bits are those of S₁ + S₂ (+ C).
+   * with it, both into {@code tile} ({@code mr() × nr()}, rows {@code nr()} apart), which is then added to C ({@link
+   * #addTile}). Float addition commutes, so either way the bits are those of S₁ + S₂ (+ C).
    */
   default void computePair(int kc, int kc2, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc, boolean add, float[] tile) {
     int aSecond = aOff + kc * mr();
@@ -34,6 +33,14 @@ interface MicroKernel {
     }
     compute(kc, a, aOff, b, bOff, tile, 0, nr(), false);
     compute(kc2, a, aSecond, b, bSecond, tile, 0, nr(), true);
+    addTile(tile, c, cOff, ldc);
+  }
+
+  /**
+   * {@code C += tile} for a whole tile ({@code mr() × nr()}, rows {@code nr()} apart), row by row with {@link #addRun}:
+   * a row is whole vectors, so nothing past it is touched.
+   */
+  default void addTile(float[] tile, float[] c, int cOff, int ldc) {
     for (int r = 0; r < mr(); r++) {
       addRun(tile, r * nr(), c, cOff + r * ldc, nr());
     }

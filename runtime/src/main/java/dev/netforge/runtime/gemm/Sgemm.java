@@ -500,9 +500,7 @@ public final class Sgemm {
     } else if (add) {
       float[] sum = subtreeTile(ws, depth);
       treeSum(tree, lo, hi, a, aIdx, b, bIdx, sum, 0, nr, false, ws, depth + 1);
-      for (int r = 0; r < mr; r++) {
-        KERNEL.addRun(sum, r * nr, target, at + r * ldt, nr);
-      }
+      KERNEL.addTile(sum, target, at, ldt);
     } else {
       treeSum(tree, lo, mid, a, aIdx, b, bIdx, target, at, ldt, false, ws, depth);
       treeSum(tree, mid, hi, a, aIdx, b, bIdx, target, at, ldt, true, ws, depth);
