@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -149,7 +152,7 @@ class ParallelTest {
   @Test
   void aHelperAskingWhileTheLastChunkRunsClaimsNothingMore() {
     try (Parallel pool = new Parallel(2)) {
-      java.util.List<Integer> starts = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+      List<Integer> starts = Collections.synchronizedList(new ArrayList<>());
       pool.towers(2, t -> {
         if (t == 1) {
           // One chunk of a grain near int's range: tower 0's thread asks for work all the while tower 1 runs it.
@@ -163,7 +166,7 @@ class ParallelTest {
           });
         }
       });
-      assertEquals(java.util.List.of(0), starts, "the one chunk, run once");
+      assertEquals(List.of(0), starts, "the one chunk, run once");
     }
   }
 

@@ -92,10 +92,10 @@ public final class Dense extends Stage {
   }
 
   /**
-   * The forward pass computes yᵀ = W · xᵀ, W's rows read where they lie ({@link Sgemm#gemmRowsA}): the weights are
-   * the large operand (AlexNet's fc6: 19 million floats a tower), and as the product's transposed B they were
-   * gathered into packed panels — megabytes written and read back — while xᵀ, packed instead, is the batch's few.
-   * Each element gets the same products in the same order, so y has the bits it had. xᵀ is packed once, and the
+   * The forward pass computes yᵀ = W · xᵀ, W's rows read where they lie ({@link Sgemm#gemmRowsAPackedB}): the
+   * weights are the large operand (AlexNet's fc6: 19 million floats a tower), and as the product's transposed B they
+   * were gathered into packed panels — megabytes written and read back — while xᵀ, packed instead, is the batch's
+   * few. Each element gets the same products in the same order, so y has the bits it had. xᵀ is packed once, and the
    * threads claim panels of units as they come free.
    */
   @Override
