@@ -5,8 +5,10 @@
 # Usage: bench/peers.sh [MODEL] [BATCH] [STEPS]   (MODEL: mini-alexnet, alexnet2012 or alexnet-torchvision)
 #        bench/peers.sh goals [STEPS] [BATCH] [ROUNDS]  issue 17's goals in one run: each network against PyTorch (batch
 #                                                 128, 2 alternating rounds unless given), each round's ratios and
-#                                                 netforge's fraction of peak beside the bars; installs Debian's
-#                                                 python3-torch, tcmalloc and OpenBLAS first where they are missing
+#                                                 netforge's fraction of peak beside the bars, then per network its
+#                                                 ratios' range and median and in how many rounds it met its bar;
+#                                                 installs Debian's python3-torch, tcmalloc and OpenBLAS first
+#                                                 where they are missing
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 threads=$(nproc)
@@ -17,6 +19,17 @@ peak_share() { grep '^train step' | sed -E 's/.* ([0-9.]+)% of peak.*/\1/'; }
 # How many of bench's boxing warnings name the pass $1 ("train step" or "forward").
 boxed() { grep -c "^warning: $1.* allocated per step" || true; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+# "training step N×–M× PyTorch, median K×, bar B× met in X of Y rounds" for bar $1 and the rounds' ratios after it.
+tally() {
+  local bar=$1
+  shift
+  printf '%s\n' "$@" | sort -g | awk -v bar="$bar" '
+    { r[NR] = $1; met += ($1 >= bar) }
+    END {
+      median = NR % 2 ? r[(NR + 1) / 2] : (r[NR / 2] + r[NR / 2 + 1]) / 2
+      printf "training step %s×–%s× PyTorch, median %.2f×, bar %s× met in %d of %d rounds\n", r[1], r[NR], median, bar, met, NR
+    }'
+}
 netforge() { "$here/bin/netforge" bench --model "$1" --batch "$2" --steps "$3" 2>/dev/null; }
 # PyTorch at its best here: as many threads as cores, OpenBLAS left to pick its own kernels, and tcmalloc, as
 # PyTorch's CPU tuning guide advises: under glibc's malloc PyTorch returns its large buffers to the kernel and faults
@@ -69,17 +82,20 @@ if [[ ${1:-} == goals ]]; then
   batch=${3:-128}
   rounds=${4:-2}
   summary=()
+  tallies=()
   # network, PyTorch's counterpart, training-step bar, forward bar (- for none), fraction-of-peak bar (- for none)
   for goal in "alexnet-torchvision 1.5 1.5 -" "alexnet2012 3 - 60" "mini-alexnet 2.5 - -"; do
     read -r model train_bar forward_bar peak_bar <<<"$goal"
     # netforge and PyTorch in alternating rounds: this host's speed changes by the minute (the same step 1.4x slower),
     # so each ratio is of two commands run back to back, and every round is reported, none picked.
+    ratios=()
     for round in $(seq "$rounds"); do
       ours=$(netforge "$model" "$batch" "$steps")
       echo "$ours"
       theirs=$(pytorch "$model" "$batch" "$steps")
       echo "$theirs"
-      line="$model, round $round: training step $(ratio "$(train_rate <<<"$ours")" "$(train_rate <<<"$theirs")")× PyTorch (bar ${train_bar}×)"
+      ratios+=("$(ratio "$(train_rate <<<"$ours")" "$(train_rate <<<"$theirs")")")
+      line="$model, round $round: training step ${ratios[-1]}× PyTorch (bar ${train_bar}×)"
       line+=", forward $(ratio "$(forward_rate <<<"$ours")" "$(forward_rate <<<"$theirs")")×"
       [[ $forward_bar == - ]] || line+=" (bar ${forward_bar}×)"
       line+=", netforge at $(peak_share <<<"$ours")% of peak"
@@ -88,9 +104,12 @@ if [[ ${1:-} == goals ]]; then
       [[ $(boxed forward <<<"$ours") == 0 ]] || line+=" — netforge's forward pass ran boxed vectors this round (bench's warning above): its forward ratio is not its speed"
       summary+=("$line")
     done
+    tallies+=("$model: $(tally "$train_bar" "${ratios[@]}")")
   done
   echo "== issue 17's goals, batch $batch, $threads threads, $(date -u '+%F %H:%M') UTC"
   printf '%s\n' "${summary[@]}"
+  # A bar the host's swing decides round by round is only met when every round meets it: the tally says how often.
+  printf '%s\n' "${tallies[@]}"
   exit 0
 fi
 
