@@ -89,6 +89,7 @@ if [[ ${1:-} == goals ]]; then
     # netforge and PyTorch in alternating rounds: this host's speed changes by the minute (the same step 1.4x slower),
     # so each ratio is of two commands run back to back, and every round is reported, none picked.
     ratios=()
+    boxed_rounds=0
     for round in $(seq "$rounds"); do
       ours=$(netforge "$model" "$batch" "$steps")
       echo "$ours"
@@ -100,11 +101,14 @@ if [[ ${1:-} == goals ]]; then
       [[ $forward_bar == - ]] || line+=" (bar ${forward_bar}×)"
       line+=", netforge at $(peak_share <<<"$ours")% of peak"
       [[ $peak_bar == - ]] || line+=" (bar ${peak_bar}%)"
-      [[ $(boxed 'train step' <<<"$ours") == 0 ]] || line+=" — netforge's training step ran boxed vectors this round (bench's warning above): not its speed"
+      [[ $(boxed 'train step' <<<"$ours") == 0 ]] || {
+        line+=" — netforge's training step ran boxed vectors this round (bench's warning above): not its speed"
+        boxed_rounds=$((boxed_rounds + 1))
+      }
       [[ $(boxed forward <<<"$ours") == 0 ]] || line+=" — netforge's forward pass ran boxed vectors this round (bench's warning above): its forward ratio is not its speed"
       summary+=("$line")
     done
-    tallies+=("$model: $(tally "$train_bar" "${ratios[@]}")")
+    tallies+=("$model: $(tally "$train_bar" "${ratios[@]}")$([[ $boxed_rounds == 0 ]] || echo " ($boxed_rounds of them boxed)")")
   done
   echo "== issue 17's goals, batch $batch, $threads threads, $(date -u '+%F %H:%M') UTC"
   printf '%s\n' "${summary[@]}"
