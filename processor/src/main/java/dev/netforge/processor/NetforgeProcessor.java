@@ -2,7 +2,6 @@ package dev.netforge.processor;
 
 import com.google.auto.service.AutoService;
 import com.palantir.javapoet.JavaFile;
-import dev.netforge.dsl.Network;
 import dev.netforge.processor.emit.CudaEmitter;
 import dev.netforge.processor.emit.CudaLauncherEmitter;
 import dev.netforge.processor.emit.CudaSchedule;
@@ -44,11 +43,20 @@ public final class NetforgeProcessor extends AbstractProcessor {
   /** {@code -Anetforge.summary=true} prints each network's layer table as a note. */
   public static final String SUMMARY_OPTION = "netforge.summary";
 
+  /**
+   * The DSL's package, by name: javac asks for the supported annotations before anything else, and a class literal
+   * here would make an annotation processor path without netforge-dsl a stack trace at javac instead of the compile
+   * error {@link #process} reports.
+   */
+  static final String DSL_PACKAGE = "dev.netforge.dsl";
+
+  private static final String NETWORK_ANNOTATION = DSL_PACKAGE + ".Network";
+
   @Override
   public Set<String> getSupportedAnnotationTypes() {
     // All of the DSL and the @Generated our own output carries, so that -Xlint:processing finds every annotation
     // of a netforge network claimed and the user's -Werror build stays clean.
-    return Set.of(Network.class.getPackageName() + ".*", "javax.annotation.processing.Generated");
+    return Set.of(DSL_PACKAGE + ".*", "javax.annotation.processing.Generated");
   }
 
   @Override
@@ -58,11 +66,27 @@ public final class NetforgeProcessor extends AbstractProcessor {
 
   @Override
   public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
-    for (Element element : round.getElementsAnnotatedWith(Network.class)) {
+    TypeElement network = processingEnv.getElementUtils().getTypeElement(NETWORK_ANNOTATION);
+    if (network == null) {
+      return true; // netforge-dsl is not on the classpath: javac reports each of its annotations as unresolved
+    }
+    for (Element element : round.getElementsAnnotatedWith(network)) {
       try {
         processNetwork(element);
       } catch (Reader.Unresolved e) {
         // javac has reported the unresolvable value itself; a second error would only repeat it.
+      } catch (LinkageError e) {
+        // The processor's own dependencies are missing from the annotation processor path (a path of this jar alone,
+        // as an IDE's or plain javac's -processorpath may be set up), or are of another version.
+        processingEnv
+            .getMessager()
+            .printMessage(
+                Kind.ERROR,
+                "netforge's annotation processor cannot run on network " + element.getSimpleName() + ": " + e
+                    + "; the annotation processor path must hold netforge-processor's dependencies too (netforge-dsl and"
+                    + " javapoet, in the versions it was built with), as Maven's <annotationProcessorPaths> and Gradle's"
+                    + " annotationProcessor configuration resolve them",
+                element);
       } catch (RuntimeException | IOException e) {
         StringWriter trace = new StringWriter();
         e.printStackTrace(new PrintWriter(trace));
