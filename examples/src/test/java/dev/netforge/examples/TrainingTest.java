@@ -15,6 +15,7 @@ import dev.netforge.runtime.data.Batcher;
 import dev.netforge.runtime.data.FashionMnist;
 import dev.netforge.runtime.data.ImageSet;
 import dev.netforge.runtime.train.EpochResult;
+import dev.netforge.runtime.train.Evaluation;
 import dev.netforge.runtime.train.Trainer;
 import dev.netforge.runtime.train.TrainingDiverged;
 import dev.netforge.runtime.train.TrainingListener;
@@ -158,5 +159,71 @@ class TrainingTest {
     assertTrue(stop.getMessage().contains("loss is NaN at epoch 2, step 3 of 4"), stop.getMessage());
     assertTrue(stop.getMessage().contains("still holds the last good state"), stop.getMessage());
     assertArrayEquals(good, Files.readAllBytes(checkpoint));
+  }
+
+  /**
+   * Weights that stop being numbers in an epoch's last update reach no training step's loss (each is taken before its
+   * update): the test set's loss after that epoch stops the run, and the checkpoint still holds the epoch before.
+   */
+  @Test
+  void weightsLostInAnEpochsLastStepStopTrainingAndKeepTheLastGoodCheckpoint() throws IOException {
+    Path data = TinyData.write(tmp.resolve("data"), 128, 32);
+    Path checkpoint = tmp.resolve("run.safetensors");
+    CompiledNetwork net = new TinyTrainProbe();
+    train(1, checkpoint, null, net, data, new TrainingListener() {});
+    byte[] good = Files.readAllBytes(checkpoint);
+    TrainingDiverged stop = assertThrows(TrainingDiverged.class, () -> train(2, checkpoint, checkpoint, net, data, new TrainingListener() {
+      @Override
+      public void step(int epoch, int stepInEpoch, int stepsPerEpoch, double loss, double accuracy, double imagesPerSecond) {
+        if (stepInEpoch == stepsPerEpoch) {
+          net.parameter("fc4.weight").value[0] = Float.NaN;
+        }
+      }
+    }));
+    assertTrue(stop.getMessage().contains("test loss is NaN after epoch 2 (step 8 overall)"), stop.getMessage());
+    assertTrue(stop.getMessage().contains("still holds the last good state"), stop.getMessage());
+    assertArrayEquals(good, Files.readAllBytes(checkpoint));
+  }
+
+  /** Outputs that are not numbers are never right: compared as numbers, nothing ranked above the truth's. */
+  @Test
+  void anEvaluationOfWeightsThatAreNotNumbersCountsNothingRight() throws IOException {
+    Path data = TinyData.write(tmp.resolve("data"), 32, 32);
+    CompiledNetwork net = new TinyTrainProbe();
+    net.initialize(1);
+    net.parameter("fc4.weight").value[0] = Float.NaN;
+    ImageSet testSet = FashionMnist.test(data);
+    Evaluation eval = Evaluation.of(net, new Batcher(testSet, testSet.statistics()), 16);
+    assertTrue(Double.isNaN(eval.loss()), "loss " + eval.loss());
+    assertEquals(0.0, eval.top1());
+    assertEquals(0.0, eval.top5());
+  }
+
+  @Test
+  void settingsNoRunCanUseAreRefusedByName() {
+    Path checkpoint = tmp.resolve("never.safetensors");
+    Map<String, String> none = Map.of();
+    assertMessage("epochs 0: a run trains at least 1 epoch", () -> new Trainer.Config(0, 32, 0.05, 0.9, 5e-4, "constant", 1, true, checkpoint, none));
+    assertMessage("batch 0: a batch holds at least 1 example", () -> new Trainer.Config(1, 0, 0.05, 0.9, 5e-4, "constant", 1, true, checkpoint, none));
+    assertMessage("learning rate NaN must be a finite number at least 0",
+        () -> new Trainer.Config(1, 32, Double.NaN, 0.9, 5e-4, "constant", 1, true, checkpoint, none));
+    assertMessage("momentum 1.0 must be at least 0 and below 1", () -> new Trainer.Config(1, 32, 0.05, 1, 5e-4, "constant", 1, true, checkpoint, none));
+    assertMessage("weight decay -1.0 must be a finite number at least 0",
+        () -> new Trainer.Config(1, 32, 0.05, 0.9, -1, "constant", 1, true, checkpoint, none));
+  }
+
+  @Test
+  void anEmptyTrainingSetIsRefused() throws IOException {
+    Path data = TinyData.write(tmp.resolve("data"), 32, 32);
+    ImageSet trainSet = FashionMnist.train(data);
+    ImageSet testSet = FashionMnist.test(data);
+    IllegalArgumentException empty = assertThrows(IllegalArgumentException.class, () -> new Trainer(config(1, tmp.resolve("c.safetensors")))
+        .train(new TinyTrainProbe(), new Batcher(trainSet.head(0), testSet.statistics()), new Batcher(testSet, testSet.statistics()), null,
+            new TrainingListener() {}));
+    assertEquals("the training set is empty", empty.getMessage());
+  }
+
+  private static void assertMessage(String message, org.junit.jupiter.api.function.Executable construct) {
+    assertEquals(message, assertThrows(IllegalArgumentException.class, construct).getMessage());
   }
 }

@@ -15,6 +15,9 @@ public record ImageSet(String name, int count, int channels, int height, int wid
 
   /** The first {@code n} images (for quick runs and tests). */
   public ImageSet head(int n) {
+    if (n < 0) {
+      throw new IllegalArgumentException("the first " + n + " images of " + name + ": a count is at least 0");
+    }
     int k = Math.min(n, count);
     return new ImageSet(name, k, channels, height, width, java.util.Arrays.copyOf(pixels, k * imageSize()), java.util.Arrays.copyOf(labels, k),
         classes);

@@ -83,8 +83,11 @@ public record Evaluation(double loss, double top1, double top5, long[][] confusi
           if (views > 1) {
             lossSum -= Math.log(Math.max(mine, Double.MIN_VALUE));
           }
-          top1 += rank == 0 ? 1 : 0;
-          top5 += rank < 5 ? 1 : 0;
+          // Outputs that are not numbers (weights that diverged, or a NaN input: the softmax is then NaN throughout) are
+          // never right: compared as numbers, nothing ranks above the truth's NaN, and they scored 100%.
+          boolean scored = !Double.isNaN(mine);
+          top1 += scored && rank == 0 ? 1 : 0;
+          top5 += scored && rank < 5 ? 1 : 0;
           confusion[truth][best]++;
         }
         count += n;

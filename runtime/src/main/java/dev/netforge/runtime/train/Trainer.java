@@ -35,7 +35,26 @@ public final class Trainer {
    * @param metadata extra checkpoint metadata (the data normalization, say)
    */
   public record Config(int epochs, int batch, double learningRate, double momentum, double weightDecay, String schedule, long seed,
-      boolean flip, Path checkpoint, Map<String, String> metadata) {}
+      boolean flip, Path checkpoint, Map<String, String> metadata) {
+    /** Refuses settings no run can use, naming the setting, before any work. */
+    public Config {
+      if (epochs < 1) {
+        throw new IllegalArgumentException("epochs " + epochs + ": a run trains at least 1 epoch");
+      }
+      if (batch < 1) {
+        throw new IllegalArgumentException("batch " + batch + ": a batch holds at least 1 example");
+      }
+      if (!(learningRate >= 0) || Double.isInfinite(learningRate)) {
+        throw new IllegalArgumentException("learning rate " + learningRate + " must be a finite number at least 0");
+      }
+      if (!(momentum >= 0 && momentum < 1)) {
+        throw new IllegalArgumentException("momentum " + momentum + " must be at least 0 and below 1");
+      }
+      if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
+        throw new IllegalArgumentException("weight decay " + weightDecay + " must be a finite number at least 0");
+      }
+    }
+  }
 
   private final Config config;
   private final Communicator processes;
@@ -88,6 +107,9 @@ public final class Trainer {
    */
   public List<EpochResult> train(Engine engine, TrainingData train, TrainingData test, Path resume, TrainingListener listener) throws IOException {
     CompiledNetwork net = engine.network();
+    if (train.count() == 0 || test.count() == 0) {
+      throw new IllegalArgumentException("the " + (train.count() == 0 ? "training" : "test") + " set is empty");
+    }
     int ranks = processes.size();
     Sgd sgd = new Sgd(net.parameters(), config.momentum(), config.weightDecay());
     int count = train.count();
@@ -173,10 +195,7 @@ public final class Trainer {
             double loss = sums[0] / global;
             step++;
             if (!Double.isFinite(loss)) {
-              throw new TrainingDiverged("loss is " + loss + " at epoch " + epoch + ", step " + (s + 1) + " of " + stepsPerEpoch + " (step " + step
-                  + " overall); stopped without writing a checkpoint"
-                  + (Files.exists(config.checkpoint()) ? ", so " + config.checkpoint() + " still holds the last good state" : "")
-                  + ". Lower the learning rate (now " + rate + ").");
+              throw diverged("loss is " + loss + " at epoch " + epoch + ", step " + (s + 1) + " of " + stepsPerEpoch + " (step " + step + " overall)", rate);
             }
             engine.update(sgd, rate);
             lossSum += sums[0];
@@ -193,6 +212,11 @@ public final class Trainer {
         // At the training batch, so that evaluation (10-crop testing included) fits in the buffers training planned.
         Evaluation eval = Evaluation.of(engine, test, batch, processes);
         double lastLr = step > firstStep ? schedule.rate(step - 1) : lr;
+        if (!Double.isFinite(eval.loss())) {
+          // The epoch's last update left weights that are not numbers (a step's loss is taken before its update, so no
+          // training step saw them); the checkpoint would keep them.
+          throw diverged("test loss is " + eval.loss() + " after epoch " + epoch + " (step " + step + " overall)", lastLr);
+        }
         EpochResult result = new EpochResult(epoch, lossSum / seen, (double) correct / seen, eval, lr, lastLr, seconds, seen / seconds);
         schedule.endOfEpoch(epoch, 1 - eval.top1());
         if (processes.rank() == 0) {
@@ -203,6 +227,13 @@ public final class Trainer {
       }
     }
     return results;
+  }
+
+  /** Stops training because {@code what}, leaving the checkpoint on disk, if any, as the last good state. */
+  private TrainingDiverged diverged(String what, double rate) {
+    return new TrainingDiverged(what + "; stopped without writing a checkpoint"
+        + (Files.exists(config.checkpoint()) ? ", so " + config.checkpoint() + " still holds the last good state" : "")
+        + ". Lower the learning rate (now " + rate + ").");
   }
 
   /**
