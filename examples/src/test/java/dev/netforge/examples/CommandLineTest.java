@@ -292,6 +292,29 @@ class CommandLineTest {
     return lines.stream().skip(1).map(line -> line.substring(0, line.indexOf(','))).toList();
   }
 
+  /** A numeric option no run can use is one line naming it, before any work (unchecked: "/ by zero", "-3920", a 100% top-1). */
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "train --batch 0|--batch 0: must be at least 1",
+      "train --epochs 0|--epochs 0: must be at least 1",
+      "train --limit -5|--limit -5: must be at least 1",
+      "train --lr NaN|--lr NaN: must be a finite number at least 0",
+      "train --momentum 1.5|--momentum 1.5: must be at least 0 and below 1",
+      "train --weight-decay -1|--weight-decay -1.0: must be a finite number at least 0",
+      "train --loader-threads 0|--loader-threads 0: must be at least 1",
+      "train --threads 0|--threads 0: must be at least 1",
+      "bench --batch -3|--batch -3: must be at least 1",
+      "bench --steps 0|--steps 0: must be at least 1",
+      "bench --peak-gflops 0|--peak-gflops 0.0: must be a finite number above 0",
+      "eval --weights none --batch 0|--batch 0: must be at least 1",
+      "bench-distributed --repeats 0|--repeats 0: must be at least 1"})
+  void anOptionNoRunCanUseIsOneLineNamingIt(String caseLine) {
+    String[] args = caseLine.substring(0, caseLine.indexOf('|')).split(" ");
+    String expected = "error: " + caseLine.substring(caseLine.indexOf('|') + 1);
+    String err = Console.stderrOf(() -> assertEquals(1, run(args)));
+    assertEquals(expected, err.strip());
+  }
+
   @Test
   void missingDataSaysHowToGetIt() {
     String err = Console.stderrOf(() -> assertEquals(1, run("train", "--data", tmp.resolve("nowhere").toString())));

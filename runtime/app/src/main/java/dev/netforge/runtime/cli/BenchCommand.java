@@ -74,6 +74,10 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    OptionChecks.atLeast("--batch", batch, 1);
+    OptionChecks.atLeast("--steps", steps, 1);
+    OptionChecks.within("--lr", lr, 0, Double.POSITIVE_INFINITY);
+    OptionChecks.above("--peak-gflops", peak, 0);
     CompiledNetwork net = common.network(model);
     SafeTensors start = weights != null ? Checkpoint.loadWeights(weights, net) : null;
     if (start == null) {

@@ -80,6 +80,8 @@ public final class Cli {
     }
 
     void apply() {
+      OptionChecks.atLeast("--threads", threads, 1);
+      OptionChecks.atLeast("--gpus", gpus, 0);
       if (threads != null) {
         Parallel.setShared(threads);
       }

@@ -44,6 +44,9 @@ final class DistributedBenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    OptionChecks.atLeast("--batch", batch, 1);
+    OptionChecks.atLeast("--steps", steps, 0);
+    OptionChecks.atLeast("--repeats", repeats, 1);
     return Distributed.run(distributed, common, processes -> {
       for (String model : models) {
         bench(processes, common.network(model));

@@ -47,6 +47,7 @@ final class EvalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    OptionChecks.atLeast("--batch", batch, 1);
     CompiledNetwork net = common.network(model);
     SafeTensors st = Checkpoint.loadWeights(weights, net);
     TrainingData test = Files.isDirectory(data.resolve("val")) ? imageFolder(net, st) : idx(st);

@@ -89,6 +89,13 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    OptionChecks.atLeast("--epochs", epochs, 1);
+    OptionChecks.atLeast("--batch", batch, 1);
+    OptionChecks.within("--lr", lr, 0, Double.POSITIVE_INFINITY);
+    OptionChecks.within("--momentum", momentum, 0, 1);
+    OptionChecks.within("--weight-decay", weightDecay, 0, Double.POSITIVE_INFINITY);
+    OptionChecks.atLeast("--limit", limit, 1);
+    OptionChecks.atLeast("--loader-threads", loaderThreads, 1);
     return Distributed.run(distributed, common, processes -> {
       CompiledNetwork net = common.network(model);
       Sets sets = Files.isDirectory(data.resolve("train")) ? imageFolders(net) : idx(net);
