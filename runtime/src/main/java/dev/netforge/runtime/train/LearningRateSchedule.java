@@ -70,22 +70,27 @@ public final class LearningRateSchedule {
         case "step":
           if (parts.length == 3) {
             int[] m = Arrays.stream(parts[1].split(",")).mapToInt(Integer::parseInt).toArray();
-            return epochWise(spec, Kind.STEP, m, Double.parseDouble(parts[2]), 0, 0, initialRate);
+            double factor = Double.parseDouble(parts[2]);
+            for (int epoch : m) {
+              require(epoch >= 2, spec, "epoch " + epoch + " is not one a step can start: epoch 1 runs at the initial rate, so the first step can"
+                  + " come at the start of epoch 2");
+            }
+            require(factor > 0 && factor < Double.POSITIVE_INFINITY, spec, "the factor must be a finite number above 0");
+            return epochWise(spec, Kind.STEP, m, factor, 0, 0, initialRate);
           }
           break;
         case "plateau":
           if (parts.length == 2 || parts.length == 3) {
             int max = parts.length == 3 ? Integer.parseInt(parts[2]) : 3;
+            require(Integer.parseInt(parts[1]) >= 1, spec, "the patience must be at least 1 epoch");
+            require(max >= 0, spec, "the drops must be at least 0");
             return epochWise(spec, Kind.PLATEAU, new int[0], 0.1, Integer.parseInt(parts[1]), max, initialRate);
           }
           break;
         case "cosine":
           if (parts.length == 2) {
             double warmupEpochs = Double.parseDouble(parts[1]);
-            if (!(warmupEpochs >= 0 && warmupEpochs < epochs)) {
-              throw new IllegalArgumentException("learning-rate schedule \"" + spec + "\": the warm-up must be at least 0 and shorter than the run's "
-                  + epochs + " epochs");
-            }
+            require(warmupEpochs >= 0 && warmupEpochs < epochs, spec, "the warm-up must be at least 0 and shorter than the run's " + epochs + " epochs");
             long warmup = Math.round(warmupEpochs * stepsPerEpoch);
             return new LearningRateSchedule(spec, Kind.COSINE, new int[0], 1, 0, 0, initialRate, warmup, total);
           }
@@ -97,6 +102,13 @@ public final class LearningRateSchedule {
       // fall through to the usage message
     }
     throw new IllegalArgumentException("learning-rate schedule \"" + spec + "\" not understood; " + FORMS);
+  }
+
+  /** A schedule that parses but no run can use: its message says which part. */
+  private static void require(boolean holds, String spec, String what) {
+    if (!holds) {
+      throw new IllegalArgumentException("learning-rate schedule \"" + spec + "\": " + what);
+    }
   }
 
   private static LearningRateSchedule epochWise(String spec, Kind kind, int[] milestones, double factor, int patience, int maxDrops, double rate) {

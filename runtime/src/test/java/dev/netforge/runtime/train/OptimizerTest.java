@@ -139,6 +139,20 @@ class OptimizerTest {
   }
 
   @Test
+  void schedulesThatParseButNoRunCanUseSayWhichPart() {
+    assertScheduleError("step:1,3:0.1", "epoch 1 is not one a step can start");
+    assertScheduleError("step:3:-2", "the factor must be a finite number above 0");
+    assertScheduleError("step:3:0", "the factor must be a finite number above 0");
+    assertScheduleError("plateau:0", "the patience must be at least 1 epoch");
+    assertScheduleError("plateau:2:-1", "the drops must be at least 0");
+  }
+
+  private static void assertScheduleError(String spec, String what) {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LearningRateSchedule.parse(spec, 0.1, 6, 10));
+    assertTrue(e.getMessage().startsWith("learning-rate schedule \"" + spec + "\": " + what), e.getMessage());
+  }
+
+  @Test
   void badScheduleListsTheForms() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LearningRateSchedule.parse("cosine", 0.1, 4, 10));
     assertTrue(e.getMessage().contains("use constant, step:EPOCH[,EPOCH...]:FACTOR") && e.getMessage().contains("cosine:WARMUP_EPOCHS"), e.getMessage());
