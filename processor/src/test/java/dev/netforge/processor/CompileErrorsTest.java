@@ -35,6 +35,24 @@ class CompileErrorsTest {
     assertThat(c).hadErrorContaining("or rounding = Rounding.FLOOR").inFile(source).onLine(6);
   }
 
+  /** Past one Java array an example's tensor can be allocated at no batch, and its size in the generated code is no int. */
+  @Test
+  void anExampleTooLargeForOneArrayIsAnErrorOnTheAnnotationThatMakesIt() {
+    assertError(Sources.network("@Network(name = \"Wide\")", "@Input(channels = 1, height = 40000, width = 40000)",
+        "  @Conv(filters = 64, kernel = 3, padding = 1)",
+        "  void conv1();"),
+        "conv1: the output [64, 40000, 40000] of one example: 102,400,000,000 floats, more than one Java array holds (2,147,483,639); "
+            + "use a smaller input, a larger stride or fewer filters", 6);
+    assertError(Sources.network("@Network(name = \"Wide\")", "@Input(channels = 3, height = 30000, width = 30000)",
+        "  @Conv(filters = 4, kernel = 3)",
+        "  void conv1();"),
+        "the input [3, 30000, 30000] of one example: 2,700,000,000 floats, more than one Java array holds (2,147,483,639); use a smaller input", 4);
+    assertError(Sources.network("@Network(name = \"Wide\")", "@Input(channels = 5000, height = 11, width = 11)",
+        "  @Conv(filters = 50000, kernel = 11)",
+        "  void conv1();"),
+        "conv1: the weights [50000, 5000, 11, 11]: 30,250,000,000 floats, more than one Java array holds", 6);
+  }
+
   @Test
   void nonIntegralPoolingOutput() {
     assertError(Sources.body(

@@ -100,6 +100,10 @@ public record Convolution(
     }
     Shape out = new Shape(c.filters(), h, w);
     int groupIn = in.channels() / c.groups();
+    if (!planning.fitsOneArray(at.at("filters"), layer.method() + ": the weights [" + c.filters() + ", " + groupIn + ", " + c.kernel() + ", "
+        + c.kernel() + "]", (long) c.filters() * groupIn * c.kernel() * c.kernel(), "use fewer filters, more groups or a smaller kernel")) {
+      return null;
+    }
     int groupOut = c.filters() / c.groups();
     List<TowerSlice> slices = new ArrayList<>();
     int perTower = c.filters() / towers;

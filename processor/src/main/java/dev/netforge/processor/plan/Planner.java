@@ -74,7 +74,8 @@ public final class Planner {
     if (decl.layers().isEmpty()) {
       planning.error(network, "the network declares no layers; add a method annotated with @Conv or @Dense");
     }
-    if (planning.hasErrors()) {
+    if (planning.hasErrors()
+        || !planning.fitsOneArray(in, "the input " + input + " of one example", input.size(), "use a smaller input")) {
       return;
     }
     Shape shape = input;
@@ -124,7 +125,7 @@ public final class Planner {
     for (int i = 0; i < ops.size() && shape != null; i++) {
       Op op = ops.get(i);
       if (!op.isParametric()) {
-        shape = operation(layer, op, shape, last && i == ops.size() - 1);
+        shape = fitting(op, layer, operation(layer, op, shape, last && i == ops.size() - 1));
         continue;
       }
       // ReLU and dropout written right after a convolution or dense layer run in its GEMM's epilogue.
@@ -145,13 +146,19 @@ public final class Planner {
           op instanceof Op.Conv c
               ? Convolution.plan(planning, layer, c, shape, relu, dropout)
               : Dense.plan(planning, layer, (Op.Dense) op, shape, relu, dropout);
-      shape = add(planned);
+      shape = fitting(op, layer, add(planned));
       if (planned != null) {
         checkName(layer);
         planning.planned(planned);
       }
     }
     return shape;
+  }
+
+  /** {@code out}, the output of {@code op}, where one example's fits one array; else {@code null}, reported on the op. */
+  private Shape fitting(Op op, Layer layer, Shape out) {
+    return out == null || planning.fitsOneArray(op.location(), layer.method() + ": the output " + out + " of one example", out.size(),
+        "use a smaller input, a larger stride or fewer filters") ? out : null;
   }
 
   /** Plans an op without parameters: ReLU, dropout, LRN, max pooling or the softmax marker. */

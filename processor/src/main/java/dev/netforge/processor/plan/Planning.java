@@ -61,6 +61,22 @@ final class Planning {
     return List.copyOf(diagnostics);
   }
 
+  /**
+   * Elements one Java array can hold (what the runtime's buffers allow, {@code BufferPlan}): a tensor of one example
+   * past it could not be allocated at any batch, and its size in the generated code would not even be an int.
+   */
+  static final long MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 8;
+
+  /** Whether {@code count} elements of {@code what} fit one Java array; reports it on {@code where} when not. */
+  boolean fitsOneArray(Location where, String what, long count, String fix) {
+    if (count > MAX_ARRAY_LENGTH) {
+      error(where, String.format(java.util.Locale.ROOT, "%s: %,d floats, more than one Java array holds (%,d); %s", what, count,
+          MAX_ARRAY_LENGTH, fix));
+      return false;
+    }
+    return true;
+  }
+
   /** Whether {@code value} is positive; reports it on {@code where} when not. */
   boolean positive(Location where, String what, int value) {
     if (value <= 0) {
