@@ -12,6 +12,9 @@ public final class SoftmaxCrossEntropy {
    * @return the mean loss
    */
   public static double lossAndGradient(float[] logits, int[] labels, int batch, int classes, float[] grad) {
+    if (labels.length < batch) {
+      throw new IllegalArgumentException(labels.length + " labels for a batch of " + batch + " examples");
+    }
     double total = 0;
     for (int n = 0; n < batch; n++) {
       int label = labels[n];
