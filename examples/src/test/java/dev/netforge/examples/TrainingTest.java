@@ -15,6 +15,7 @@ import dev.netforge.runtime.data.Batcher;
 import dev.netforge.runtime.data.FashionMnist;
 import dev.netforge.runtime.data.ImageSet;
 import dev.netforge.runtime.train.EpochResult;
+import dev.netforge.runtime.train.ResumePoint;
 import dev.netforge.runtime.train.Evaluation;
 import dev.netforge.runtime.train.Trainer;
 import dev.netforge.runtime.train.TrainingDiverged;
@@ -57,6 +58,11 @@ class TrainingTest {
           @Override
           public void epoch(EpochResult result) {
             extra.epoch(result);
+          }
+
+          @Override
+          public void resumed(ResumePoint from, List<String> changes) {
+            extra.resumed(from, changes);
           }
         });
     return losses;
@@ -197,6 +203,36 @@ class TrainingTest {
     assertTrue(Double.isNaN(eval.loss()), "loss " + eval.loss());
     assertEquals(0.0, eval.top1());
     assertEquals(0.0, eval.top5());
+  }
+
+  /** A run resumed with other settings than its checkpoint's goes on, and the listener is told each difference. */
+  @Test
+  void aResumedRunIsToldWhichSettingsDifferFromItsCheckpoints() throws IOException {
+    Path data = TinyData.write(tmp.resolve("data"), 128, 32);
+    Path checkpoint = tmp.resolve("run.safetensors");
+    train(1, checkpoint, null, new TinyTrainProbe(), data, new TrainingListener() {});
+    ImageSet trainSet = FashionMnist.train(data);
+    ImageSet testSet = FashionMnist.test(data);
+    List<String> told = new ArrayList<>();
+    List<String> sameRun = new ArrayList<>();
+    Trainer.Config other = new Trainer.Config(2, 16, 0.05, 0.9, 5e-4, "constant", 7, true, tmp.resolve("other.safetensors"), Map.of());
+    new Trainer(other).train(new TinyTrainProbe(), new Batcher(trainSet, trainSet.statistics()), new Batcher(testSet, trainSet.statistics()),
+        checkpoint, new TrainingListener() {
+          @Override
+          public void resumed(ResumePoint from, List<String> changes) {
+            told.add("after epoch " + from.epoch() + ", step " + from.step());
+            told.addAll(changes);
+          }
+        });
+    assertEquals(List.of("after epoch 1, step 4", "batch 16 where the checkpoint's run had 32",
+        "schedule constant where the checkpoint's run had step:2:0.5"), told);
+    train(2, tmp.resolve("same.safetensors"), checkpoint, new TinyTrainProbe(), data, new TrainingListener() {
+      @Override
+      public void resumed(ResumePoint from, List<String> changes) {
+        sameRun.addAll(changes);
+      }
+    });
+    assertEquals(List.of(), sameRun, "the same settings: nothing to tell");
   }
 
   @Test

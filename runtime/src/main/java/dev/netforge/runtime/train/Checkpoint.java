@@ -69,6 +69,9 @@ public final class Checkpoint {
    * returns where the run stood, with the seed of its data draws. Another network's checkpoint, or one whose metadata or tensors are damaged, is an
    * error naming the file and what is wrong.
    */
+  /** The metadata of a run's settings that a resumed run is compared with ({@link Trainer}): batch, seed, schedule, momentum, weight decay. */
+  public static final List<String> RUN_SETTINGS = List.of("batch", "seed", "schedule", "momentum", "weight_decay");
+
   public static ResumePoint resume(Path file, CompiledNetwork net, Sgd sgd, LearningRateSchedule schedule) throws IOException {
     SafeTensors st = SafeTensors.read(file);
     String network = required(st, "network");
@@ -93,7 +96,14 @@ public final class Checkpoint {
     copyWeights(st, net);
     loadMomentum(st, net, sgd);
     net.restoreDropout(dropoutSeed, dropoutSteps);
-    return new ResumePoint(epoch, step, dataSeed);
+    Map<String, String> settings = new LinkedHashMap<>();
+    for (String key : RUN_SETTINGS) {
+      String value = st.metadata().get(key);
+      if (value != null) {
+        settings.put(key, value);
+      }
+    }
+    return new ResumePoint(epoch, step, dataSeed, settings);
   }
 
   /** An integer metadata value that must be present and within [min, max]. */

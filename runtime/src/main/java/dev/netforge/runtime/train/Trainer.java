@@ -121,6 +121,9 @@ public final class Trainer {
     long step = 0;
     if (resume != null) {
       ResumePoint resumed = Checkpoint.resume(resume, net, sgd, schedule);
+      if (processes.rank() == 0) {
+        listener.resumed(resumed, changes(resumed));
+      }
       startEpoch = resumed.epoch() + 1;
       step = resumed.step();
       dataSeed = resumed.dataSeed();
@@ -227,6 +230,20 @@ public final class Trainer {
       }
     }
     return results;
+  }
+
+  /** This run's settings that differ from those {@code from}'s checkpoint recorded, one sentence each. */
+  private List<String> changes(ResumePoint from) {
+    Map<String, String> given = Map.of("batch", Integer.toString(config.batch()), "seed", Long.toString(config.seed()), "schedule",
+        config.schedule(), "momentum", Double.toString(config.momentum()), "weight_decay", Double.toString(config.weightDecay()));
+    List<String> changes = new ArrayList<>();
+    for (String key : Checkpoint.RUN_SETTINGS) {
+      String written = from.settings().get(key);
+      if (written != null && !written.equals(given.get(key))) {
+        changes.add(key.replace('_', ' ') + " " + given.get(key) + " where the checkpoint's run had " + written);
+      }
+    }
+    return changes;
   }
 
   /** Stops training because {@code what}, leaving the checkpoint on disk, if any, as the last good state. */

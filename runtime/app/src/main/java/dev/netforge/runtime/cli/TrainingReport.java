@@ -1,6 +1,7 @@
 package dev.netforge.runtime.cli;
 
 import dev.netforge.runtime.train.EpochResult;
+import dev.netforge.runtime.train.ResumePoint;
 import dev.netforge.runtime.train.TrainingListener;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -75,6 +76,14 @@ final class TrainingReport implements TrainingListener {
           rows.add(java.util.Arrays.stream(line.split(",")).mapToDouble(Double::parseDouble).toArray());
         }
       }
+    }
+  }
+
+  @Override
+  public void resumed(ResumePoint from, List<String> changes) {
+    System.out.printf(Locale.ROOT, "resuming after epoch %d (step %d)%n", from.epoch(), from.step());
+    for (String change : changes) {
+      System.out.println("note: " + change + "; the run goes on, but not as that run would have");
     }
   }
 

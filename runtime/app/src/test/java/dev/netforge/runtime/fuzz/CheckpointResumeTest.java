@@ -45,7 +45,7 @@ class CheckpointResumeTest {
   void resumesWhereTheRunStood() throws IOException {
     CheckpointProbe net = new CheckpointProbe();
     ResumePoint at = Checkpoint.resume(checkpoint(STATE), net, new Sgd(net.parameters(), 0.9, 0), LearningRateSchedule.parse("plateau:2", 0.01, 1, 1));
-    assertEquals(new ResumePoint(2, 40, 7), at, "a checkpoint from before counter-based data draws: its generator state is the seed");
+    assertEquals(new ResumePoint(2, 40, 7, Map.of()), at, "a checkpoint from before counter-based data draws: its generator state is the seed");
   }
 
   @Test
@@ -55,7 +55,7 @@ class CheckpointResumeTest {
     metadata.put("data.seed", "-11");
     CheckpointProbe net = new CheckpointProbe();
     ResumePoint at = Checkpoint.resume(checkpoint(metadata), net, new Sgd(net.parameters(), 0.9, 0), LearningRateSchedule.parse("plateau:2", 0.01, 1, 1));
-    assertEquals(new ResumePoint(2, 40, -11), at);
+    assertEquals(new ResumePoint(2, 40, -11, Map.of()), at);
   }
 
   @Test
