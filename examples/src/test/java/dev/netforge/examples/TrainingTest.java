@@ -149,22 +149,9 @@ class TrainingTest {
 
   @Test
   void nanLossStopsTrainingAndKeepsTheLastGoodCheckpoint() throws IOException {
-    Path data = TinyData.write(tmp.resolve("data"), 128, 32);
-    Path checkpoint = tmp.resolve("run.safetensors");
-    CompiledNetwork net = new TinyTrainProbe();
-    train(1, checkpoint, null, net, data, new TrainingListener() {});
-    byte[] good = Files.readAllBytes(checkpoint);
-    TrainingDiverged stop = assertThrows(TrainingDiverged.class, () -> train(2, checkpoint, checkpoint, net, data, new TrainingListener() {
-      @Override
-      public void step(int epoch, int stepInEpoch, int stepsPerEpoch, double loss, double accuracy, double imagesPerSecond) {
-        if (stepInEpoch == 2) {
-          net.parameter("fc4.weight").value[0] = Float.NaN;
-        }
-      }
-    }));
-    assertTrue(stop.getMessage().contains("loss is NaN at epoch 2, step 3 of 4"), stop.getMessage());
-    assertTrue(stop.getMessage().contains("still holds the last good state"), stop.getMessage());
-    assertArrayEquals(good, Files.readAllBytes(checkpoint));
+    String stop = stopAfterLosingTheWeights(2);
+    assertTrue(stop.contains("loss is NaN at epoch 2, step 3 of 4"), stop);
+    assertTrue(stop.contains("still holds the last good state"), stop);
   }
 
   /**
@@ -173,6 +160,16 @@ class TrainingTest {
    */
   @Test
   void weightsLostInAnEpochsLastStepStopTrainingAndKeepTheLastGoodCheckpoint() throws IOException {
+    String stop = stopAfterLosingTheWeights(4);
+    assertTrue(stop.contains("test loss is NaN after epoch 2 (step 8 overall)"), stop);
+    assertTrue(stop.contains("still holds the last good state"), stop);
+  }
+
+  /**
+   * Trains an epoch of four steps, then resumes for a second that sets a weight to NaN after its step {@code lostAfter};
+   * returns why training stopped, having checked that the first epoch's checkpoint is byte for byte as it was.
+   */
+  private String stopAfterLosingTheWeights(int lostAfter) throws IOException {
     Path data = TinyData.write(tmp.resolve("data"), 128, 32);
     Path checkpoint = tmp.resolve("run.safetensors");
     CompiledNetwork net = new TinyTrainProbe();
@@ -181,14 +178,13 @@ class TrainingTest {
     TrainingDiverged stop = assertThrows(TrainingDiverged.class, () -> train(2, checkpoint, checkpoint, net, data, new TrainingListener() {
       @Override
       public void step(int epoch, int stepInEpoch, int stepsPerEpoch, double loss, double accuracy, double imagesPerSecond) {
-        if (stepInEpoch == stepsPerEpoch) {
+        if (stepInEpoch == lostAfter) {
           net.parameter("fc4.weight").value[0] = Float.NaN;
         }
       }
     }));
-    assertTrue(stop.getMessage().contains("test loss is NaN after epoch 2 (step 8 overall)"), stop.getMessage());
-    assertTrue(stop.getMessage().contains("still holds the last good state"), stop.getMessage());
     assertArrayEquals(good, Files.readAllBytes(checkpoint));
+    return stop.getMessage();
   }
 
   /** Outputs that are not numbers are never right: compared as numbers, nothing ranked above the truth's. */
