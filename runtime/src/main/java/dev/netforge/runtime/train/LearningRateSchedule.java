@@ -25,7 +25,6 @@ public final class LearningRateSchedule {
   private static final String FORMS = "use constant, step:EPOCH[,EPOCH...]:FACTOR (e.g. step:8,11:0.1), plateau:PATIENCE[:MAX_DROPS] "
       + "or cosine:WARMUP_EPOCHS (e.g. cosine:0.5)";
 
-  private final String spec;
   private final Kind kind;
   private final int[] milestones;
   private final double factor;
@@ -39,9 +38,8 @@ public final class LearningRateSchedule {
   private int sinceBest;
   private int drops;
 
-  private LearningRateSchedule(String spec, Kind kind, int[] milestones, double factor, int patience, int maxDrops, double rate, long warmupSteps,
+  private LearningRateSchedule(Kind kind, int[] milestones, double factor, int patience, int maxDrops, double rate, long warmupSteps,
       long totalSteps) {
-    this.spec = spec;
     this.kind = kind;
     this.milestones = milestones;
     this.factor = factor;
@@ -64,7 +62,7 @@ public final class LearningRateSchedule {
       switch (parts[0]) {
         case "constant":
           if (parts.length == 1) {
-            return epochWise(spec, Kind.CONSTANT, new int[0], 1, 0, 0, initialRate);
+            return epochWise(Kind.CONSTANT, new int[0], 1, 0, 0, initialRate);
           }
           break;
         case "step":
@@ -76,7 +74,7 @@ public final class LearningRateSchedule {
                   + " come at the start of epoch 2");
             }
             require(factor > 0 && factor < Double.POSITIVE_INFINITY, spec, "the factor must be a finite number above 0");
-            return epochWise(spec, Kind.STEP, m, factor, 0, 0, initialRate);
+            return epochWise(Kind.STEP, m, factor, 0, 0, initialRate);
           }
           break;
         case "plateau":
@@ -84,7 +82,7 @@ public final class LearningRateSchedule {
             int max = parts.length == 3 ? Integer.parseInt(parts[2]) : 3;
             require(Integer.parseInt(parts[1]) >= 1, spec, "the patience must be at least 1 epoch");
             require(max >= 0, spec, "the drops must be at least 0");
-            return epochWise(spec, Kind.PLATEAU, new int[0], 0.1, Integer.parseInt(parts[1]), max, initialRate);
+            return epochWise(Kind.PLATEAU, new int[0], 0.1, Integer.parseInt(parts[1]), max, initialRate);
           }
           break;
         case "cosine":
@@ -92,7 +90,7 @@ public final class LearningRateSchedule {
             double warmupEpochs = Double.parseDouble(parts[1]);
             require(warmupEpochs >= 0 && warmupEpochs < epochs, spec, "the warm-up must be at least 0 and shorter than the run's " + epochs + " epochs");
             long warmup = Math.round(warmupEpochs * stepsPerEpoch);
-            return new LearningRateSchedule(spec, Kind.COSINE, new int[0], 1, 0, 0, initialRate, warmup, total);
+            return new LearningRateSchedule(Kind.COSINE, new int[0], 1, 0, 0, initialRate, warmup, total);
           }
           break;
         default:
@@ -111,12 +109,8 @@ public final class LearningRateSchedule {
     }
   }
 
-  private static LearningRateSchedule epochWise(String spec, Kind kind, int[] milestones, double factor, int patience, int maxDrops, double rate) {
-    return new LearningRateSchedule(spec, kind, milestones, factor, patience, maxDrops, rate, 0, 0);
-  }
-
-  public String spec() {
-    return spec;
+  private static LearningRateSchedule epochWise(Kind kind, int[] milestones, double factor, int patience, int maxDrops, double rate) {
+    return new LearningRateSchedule(kind, milestones, factor, patience, maxDrops, rate, 0, 0);
   }
 
   /** The rate of the run's step {@code step} (0-based, counted over all epochs); the epoch-wise forms ignore it. */

@@ -232,10 +232,15 @@ public final class Trainer {
     return results;
   }
 
+  /** The run's settings as its checkpoints record them, under {@link Checkpoint#RUN_SETTINGS}' names. */
+  private Map<String, String> runSettings() {
+    return Map.of("batch", Integer.toString(config.batch()), "seed", Long.toString(config.seed()), "schedule", config.schedule(), "momentum",
+        Double.toString(config.momentum()), "weight_decay", Double.toString(config.weightDecay()));
+  }
+
   /** This run's settings that differ from those {@code from}'s checkpoint recorded, one sentence each. */
   private List<String> changes(ResumePoint from) {
-    Map<String, String> given = Map.of("batch", Integer.toString(config.batch()), "seed", Long.toString(config.seed()), "schedule",
-        config.schedule(), "momentum", Double.toString(config.momentum()), "weight_decay", Double.toString(config.weightDecay()));
+    Map<String, String> given = runSettings();
     List<String> changes = new ArrayList<>();
     for (String key : Checkpoint.RUN_SETTINGS) {
       String written = from.settings().get(key);
@@ -288,16 +293,12 @@ public final class Trainer {
     meta.put("epoch", Integer.toString(epoch));
     meta.put("step", Long.toString(step));
     meta.put("learning_rate", Double.toString(schedule.rate(step)));
-    meta.put("schedule", schedule.spec());
+    meta.putAll(runSettings());
     meta.put("schedule.state", schedule.state());
     meta.put("data.seed", Long.toString(dataSeed));
     meta.put("dropout.seed", Long.toString(net.dropoutSeed()));
     meta.put("dropout.steps", Long.toString(net.trainingSteps()));
-    meta.put("seed", Long.toString(config.seed()));
-    meta.put("batch", Integer.toString(config.batch()));
     meta.put("ranks", Integer.toString(processes.size()));
-    meta.put("momentum", Double.toString(config.momentum()));
-    meta.put("weight_decay", Double.toString(config.weightDecay()));
     meta.put("test.top1", Double.toString(eval.top1()));
     meta.putAll(config.metadata());
     engine.toHost(sgd);
