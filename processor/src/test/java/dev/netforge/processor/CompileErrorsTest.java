@@ -344,7 +344,8 @@ class CompileErrorsTest {
         "@Network(name = \"TinyNet\")",
         "@Input(channels = 1, height = 1000, width = 1000)",
         "  @Dense(units = 4096)",
-        "  void fc1();"), "fc1: a dense layer of 1000000 × 4096 weights is too large for one array", 6);
+        "  void fc1();"), "fc1: the weights [4096, 1000000]: 4,096,000,000 floats, more than one Java array holds (2,147,483,639); use fewer units, or pool"
+        + " or stride the layers before it to a smaller input", 6);
   }
 
   @Test

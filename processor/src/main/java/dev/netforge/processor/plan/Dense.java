@@ -38,8 +38,8 @@ public record Dense(
       planning.error(at.at("units"), "units = " + d.units() + " is not divisible by the network's " + towers + " towers; use " + Planning.roundUp(d.units(), towers));
       return null;
     }
-    if (in.size() > Integer.MAX_VALUE / Math.max(1, d.units())) {
-      planning.error(at.at("units"), "a dense layer of " + in.size() + " × " + d.units() + " weights is too large for one array");
+    if (!planning.fitsOneArray(at.at("units"), layer.method() + ": the weights [" + d.units() + ", " + in.size() + "]", (long) d.units() * in.size(),
+        "use fewer units, or pool or stride the layers before it to a smaller input")) {
       return null;
     }
     Shape out = new Shape(d.units(), 1, 1);
