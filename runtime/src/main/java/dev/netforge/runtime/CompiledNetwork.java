@@ -4,6 +4,7 @@ import dev.netforge.runtime.nn.Dropout;
 import dev.netforge.runtime.nn.SoftmaxCrossEntropy;
 import dev.netforge.runtime.nn.Stage;
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Modifier;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -443,8 +444,15 @@ public abstract class CompiledNetwork {
   public static CompiledNetwork instantiate(String className) {
     try {
       Class<?> type = Class.forName(className);
+      if (type.isInterface()) {
+        throw new IllegalArgumentException(className + " is an interface; pass the network class netforge generates from it (named by its"
+            + " @Network, in the same package)");
+      }
       if (!CompiledNetwork.class.isAssignableFrom(type)) {
         throw new IllegalArgumentException(className + " is not a netforge network (it does not extend CompiledNetwork)");
+      }
+      if (Modifier.isAbstract(type.getModifiers())) {
+        throw new IllegalArgumentException(className + " is abstract; pass a network class netforge generated");
       }
       return (CompiledNetwork) type.getDeclaredConstructor().newInstance();
     } catch (ClassNotFoundException e) {
@@ -455,6 +463,8 @@ public abstract class CompiledNetwork {
         throw error;
       }
       throw new IllegalArgumentException("cannot instantiate " + className + ": " + e.getCause(), e.getCause());
+    } catch (NoSuchMethodException e) {
+      throw new IllegalArgumentException(className + " has no constructor without parameters, which every network class netforge generates has", e);
     } catch (ReflectiveOperationException e) {
       throw new IllegalArgumentException("cannot instantiate " + className + ": " + e, e);
     }
