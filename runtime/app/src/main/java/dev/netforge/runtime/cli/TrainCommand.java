@@ -99,11 +99,32 @@ final class TrainCommand implements Callable<Integer> {
     return Distributed.run(distributed, common, processes -> {
       CompiledNetwork net = common.network(model);
       Sets sets = Files.isDirectory(data.resolve("train")) ? imageFolders(net) : idx(net);
-      Files.createDirectories(out);
+      makeRunDirectory();
       try (Engine engine = common.engine(net)) {
         train(engine, sets, processes);
       }
     });
+  }
+
+  /**
+   * Makes {@code --out} before any training (after the data are read, so that a wrong {@code --data} leaves no empty run
+   * directory behind). Where it cannot be made, says which existing part of its path is in the
+   * way: the file system's own message names the directory that was to be made ("runs/latest: Not a directory" where
+   * {@code runs} is a file).
+   */
+  private void makeRunDirectory() throws IOException {
+    try {
+      Files.createDirectories(out);
+    } catch (IOException e) {
+      Path existing = out.toAbsolutePath();
+      while (existing != null && !Files.exists(existing)) {
+        existing = existing.getParent();
+      }
+      String why = existing != null && !Files.isDirectory(existing) ? existing + " is a file, not a directory"
+          : existing != null && !Files.isWritable(existing) ? existing + " is not writable"
+          : ErrorMessage.of(e);
+      throw new IOException("--out " + out + ": cannot make the run directory: " + why, e);
+    }
   }
 
   /** An MNIST-format set: four IDX files, per-channel normalization from the training images. */
