@@ -254,6 +254,19 @@ class CommandLineTest {
     assertTrue(unknown.contains("unknown model \"lenet\""), unknown);
   }
 
+  /** A class that is no network to run says what it is and what to pass instead (was "NoSuchMethodException: …<init>()"). */
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "dev.netforge.examples.AlexNet2012Spec|dev.netforge.examples.AlexNet2012Spec is an interface; pass the network class netforge"
+          + " generates from it (named by its @Network, in the same package)",
+      "dev.netforge.runtime.CompiledNetwork|dev.netforge.runtime.CompiledNetwork is abstract; pass a network class netforge generated",
+      "java.lang.String|java.lang.String is not a netforge network (it does not extend CompiledNetwork)"})
+  void aModelClassThatIsNoNetworkSaysWhatToPass(String caseLine) {
+    String model = caseLine.substring(0, caseLine.indexOf('|'));
+    String err = Console.stderrOf(() -> assertEquals(1, run("summary", "--model", model)));
+    assertEquals("error: " + caseLine.substring(caseLine.indexOf('|') + 1), err.strip());
+  }
+
   @Test
   void trainAndEvalOnAWrittenDataSet() throws Exception {
     Path data = TinyData.write(tmp.resolve("data"), 256, 64);
@@ -313,6 +326,15 @@ class CommandLineTest {
     String expected = "error: " + caseLine.substring(caseLine.indexOf('|') + 1);
     String err = Console.stderrOf(() -> assertEquals(1, run(args)));
     assertEquals(expected, err.strip());
+  }
+
+  @Test
+  void aRunDirectoryUnderAFileSaysWhichPartIsInTheWay() throws Exception {
+    Path data = TinyData.write(tmp.resolve("data"), 64, 16);
+    Path file = java.nio.file.Files.writeString(tmp.resolve("runs"), "");
+    String err = Console.stderrOf(() -> assertEquals(1, run("train", "--model", TinyTrainProbe.class.getName(), "--data", data.toString(), "--out",
+        file.resolve("latest").toString())));
+    assertEquals("error: --out " + file.resolve("latest") + ": cannot make the run directory: " + file + " is a file, not a directory", err.strip());
   }
 
   @Test
