@@ -281,6 +281,16 @@ class CommandLineTest {
     assertTrue(printed.contains("top-1") && printed.contains("confusion (rows: truth, columns: predicted)"), printed);
   }
 
+  /** A step the run never reaches is said at its start: the run otherwise ends at the initial rate without a word. */
+  @Test
+  void aScheduleStepPastTheRunIsNoted() throws Exception {
+    Path data = TinyData.write(tmp.resolve("data"), 64, 16);
+    String printed = Console.stdoutOf(() -> assertEquals(0, run("train", "--model", TinyTrainProbe.class.getName(), "--data", data.toString(),
+        "--epochs", "2", "--batch", "32", "--schedule", "step:2,5,8:0.1", "--out", tmp.resolve("run").toString())));
+    assertTrue(printed.contains("note: --schedule step:2,5,8:0.1 drops the rate at the start of epochs 5 and 8, past this run's 2 epochs; only a"
+        + " run resumed from its checkpoint with --epochs that far makes them"), printed);
+  }
+
   /** metrics.csv holds the epochs of this run: a resumed run adds to it, a new run in the same directory starts over. */
   @Test
   void metricsFileFollowsTheRunNotTheDirectory() throws Exception {

@@ -1,6 +1,7 @@
 package dev.netforge.runtime.train;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -150,6 +151,14 @@ public final class LearningRateSchedule {
       }
     }
     return rate != before;
+  }
+
+  /**
+   * The epochs of the step form that lie past a run of {@code epochs}, in the order given: drops that run never
+   * makes (a run resumed from its checkpoint with more epochs does). Empty for the other forms.
+   */
+  public List<Integer> stepsPast(int epochs) {
+    return Arrays.stream(milestones).filter(m -> m > epochs).boxed().toList();
   }
 
   /** The mutable state, for checkpoints. */

@@ -65,6 +65,13 @@ class OptimizerTest {
   }
 
   @Test
+  void stepsPastTheRunAreTheStepFormsEpochsBeyondIt() {
+    assertEquals(List.of(5, 7), LearningRateSchedule.parse("step:3,5,7:0.1", 0.1, 4, 10).stepsPast(4));
+    assertEquals(List.of(), LearningRateSchedule.parse("step:3,4:0.1", 0.1, 4, 10).stepsPast(4));
+    assertEquals(List.of(), LearningRateSchedule.parse("cosine:0.5", 0.1, 4, 10).stepsPast(4));
+  }
+
+  @Test
   void stepScheduleMultipliesAtTheListedEpochs() {
     LearningRateSchedule s = LearningRateSchedule.parse("step:3,5:0.1", 0.1, 6, 10);
     double[] rates = new double[6];

@@ -16,6 +16,7 @@ import dev.netforge.runtime.images.ImageFolderData;
 import dev.netforge.runtime.images.Preprocessing;
 import dev.netforge.runtime.distributed.Communicator;
 import dev.netforge.runtime.train.EpochResult;
+import dev.netforge.runtime.train.LearningRateSchedule;
 import dev.netforge.runtime.train.Trainer;
 import dev.netforge.runtime.train.TrainingListener;
 import java.io.IOException;
@@ -177,6 +178,12 @@ final class TrainCommand implements Callable<Integer> {
       System.out.printf(Locale.ROOT, "training %s (%,d parameters) on %s: %,d train / %,d test images, %d epochs, batch %d, lr %g (%s), seed %d; "
           + "%s%s, GEMM %s%n", net.name(), net.parameterCount(), data, sets.train().count(), sets.test().count(), epochs, batch, lr, schedule, seed,
           Distributed.describe(processes), engine.describe(), Sgemm.kernel());
+      List<Integer> past = LearningRateSchedule.parse(schedule, lr, epochs, 1).stepsPast(epochs);
+      if (!past.isEmpty()) {
+        System.out.printf(Locale.ROOT, "note: --schedule %s drops the rate at the start of %s %s, past this run's %d epochs; only a run"
+            + " resumed from its checkpoint with --epochs that far makes %s%n", schedule, past.size() == 1 ? "epoch" : "epochs", past.stream().map(String::valueOf).collect(
+                java.util.stream.Collectors.joining(" and ")), epochs, past.size() == 1 ? "it" : "them");
+      }
     }
     Trainer.Config config = new Trainer.Config(epochs, batch, lr, momentum, weightDecay, schedule, seed, !noFlip,
         out.resolve("checkpoint.safetensors"), sets.metadata());
