@@ -41,10 +41,10 @@ final class BenchCommand implements Callable<Integer> {
   /** How far below the fastest worker the slowest may run in the peak measurement before bench says so. */
   private static final double UNEVEN_WORKERS = 0.05;
 
-  @Option(names = "--model", defaultValue = "mini-alexnet")
+  @Option(names = "--model", defaultValue = "mini-alexnet", description = "Model name or generated class (default: ${DEFAULT-VALUE}).")
   String model;
 
-  @Option(names = "--batch", defaultValue = "128")
+  @Option(names = "--batch", defaultValue = "128", description = "Images a step (default: ${DEFAULT-VALUE}).")
   int batch;
 
   @Option(names = "--steps", defaultValue = "10", description = "Timed steps per measurement (after at least 2 warm-up steps and 3 s of them).")

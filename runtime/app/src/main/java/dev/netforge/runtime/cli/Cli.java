@@ -25,7 +25,9 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "netforge",
+    // Inherited: every command takes --help (and --version), not only netforge itself.
     mixinStandardHelpOptions = true,
+    scope = CommandLine.ScopeType.INHERIT,
     version = "netforge 0.1.0",
     description = "Train and run networks declared with netforge annotations.",
     subcommands = {

@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "eval", description = "Top-1, top-5 and the confusion matrix of trained weights on the test set.")
 final class EvalCommand implements Callable<Integer> {
-  @Option(names = "--model", defaultValue = "mini-alexnet")
+  @Option(names = "--model", defaultValue = "mini-alexnet", description = "Model name or generated class (default: ${DEFAULT-VALUE}).")
   String model;
 
   @Option(names = "--weights", required = true, description = "A checkpoint or weights file.")

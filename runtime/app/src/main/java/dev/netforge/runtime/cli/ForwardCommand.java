@@ -17,7 +17,8 @@ final class ForwardCommand implements Callable<Integer> {
   @Mixin
   TrainedInput run;
 
-  @Option(names = "--out", required = true)
+  @Option(names = "--out", required = true, description = "Safetensors file to write the output to (tensor \"logits\", or \"output\" for a "
+      + "network without @Softmax).")
   Path out;
 
   @Mixin

@@ -34,7 +34,8 @@ final class GradientsCommand implements Callable<Integer> {
   @ArgGroup(exclusive = true, multiplicity = "1")
   Upstream upstream;
 
-  @Option(names = "--out", required = true)
+  @Option(names = "--out", required = true,
+      description = "Safetensors file to write the output, the loss (with --labels), grad.input and grad.<parameter> to.")
   Path out;
 
   @Mixin

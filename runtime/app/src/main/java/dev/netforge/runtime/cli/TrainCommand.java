@@ -30,7 +30,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "train", description = "Train a network on an MNIST-format set (default: MiniAlexNet on Fashion-MNIST).")
+@Command(name = "train", description = "Train a network on an MNIST-format set or folder-per-class images (default: MiniAlexNet on "
+    + "Fashion-MNIST).")
 final class TrainCommand implements Callable<Integer> {
   @Option(names = "--model", defaultValue = "mini-alexnet", description = "Model name or generated class (default: ${DEFAULT-VALUE}).")
   String model;
@@ -52,13 +53,14 @@ final class TrainCommand implements Callable<Integer> {
       description = "constant | step:EPOCHS:FACTOR | plateau:PATIENCE[:MAX] | cosine:WARMUP_EPOCHS (default: ${DEFAULT-VALUE}).")
   String schedule;
 
-  @Option(names = "--momentum", defaultValue = "0.9")
+  @Option(names = "--momentum", defaultValue = "0.9", description = "Momentum μ of SGD (default: ${DEFAULT-VALUE}).")
   double momentum;
 
-  @Option(names = "--weight-decay", defaultValue = "0.0005")
+  @Option(names = "--weight-decay", defaultValue = "0.0005", description = "Weight decay λ (default: ${DEFAULT-VALUE}).")
   double weightDecay;
 
-  @Option(names = "--seed", defaultValue = "1")
+  @Option(names = "--seed", defaultValue = "1",
+      description = "Seed of the initial weights, the shuffling, the augmentation and the dropout masks (default: ${DEFAULT-VALUE}).")
   long seed;
 
   @Option(names = "--no-flip", description = "Turn off random horizontal flips of training images.")
@@ -67,7 +69,8 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--limit", description = "Train on the first N training images only (quick runs).")
   Integer limit;
 
-  @Option(names = "--out", defaultValue = "runs/latest", description = "Run directory: checkpoint, metrics.csv, metrics.png.")
+  @Option(names = "--out", defaultValue = "runs/latest",
+      description = "Run directory: checkpoint, metrics.csv, metrics.png (default: ${DEFAULT-VALUE}).")
   Path out;
 
   @Option(names = "--resume", description = "Continue from this checkpoint.")
