@@ -40,10 +40,7 @@ class BatchHalvesTest {
   void aBatchsGradientIsTheSumOfItsHalvesBitForBit(int batch) {
     int perExample = new MiniAlexNet().inputSize();
     Rng rng = new Rng(11);
-    float[] x = new float[batch * perExample];
-    for (int i = 0; i < x.length; i++) {
-      x[i] = (float) rng.nextGaussian();
-    }
+    float[] x = rng.gaussians(batch * perExample, 1);
     int[] labels = new int[batch];
     for (int n = 0; n < batch; n++) {
       labels[n] = rng.nextInt(10);

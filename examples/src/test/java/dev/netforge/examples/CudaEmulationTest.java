@@ -264,11 +264,6 @@ class CudaEmulationTest {
   }
 
   private static float[] random(int count, long seed) {
-    Rng rng = new Rng(seed);
-    float[] x = new float[count];
-    for (int i = 0; i < count; i++) {
-      x[i] = (float) rng.nextGaussian();
-    }
-    return x;
+    return new Rng(seed).gaussians(count, 1);
   }
 }

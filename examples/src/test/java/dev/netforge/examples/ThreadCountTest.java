@@ -28,10 +28,7 @@ class ThreadCountTest {
     Rng rng = new Rng(8);
     // Four leaves of convolution gradients for the workers to share.
     int batch = 40;
-    float[] x = new float[batch * net.inputSize()];
-    for (int i = 0; i < x.length; i++) {
-      x[i] = (float) rng.nextGaussian();
-    }
+    float[] x = rng.gaussians(batch * net.inputSize(), 1);
     int[] labels = new int[batch];
     for (int n = 0; n < batch; n++) {
       labels[n] = n % 10;
@@ -72,10 +69,7 @@ class ThreadCountTest {
     net.initialize(5);
     Rng rng = new Rng(9);
     int batch = 3;
-    float[] x = new float[batch * net.inputSize()];
-    for (int i = 0; i < x.length; i++) {
-      x[i] = (float) rng.nextGaussian();
-    }
+    float[] x = rng.gaussians(batch * net.inputSize(), 1);
     int[] labels = {0, 7, 4};
     float[][] first = null;
     for (int pass = 0; pass < 400; pass++) {

@@ -87,10 +87,7 @@ class TowerEquivalenceTest {
       System.arraycopy(p.value, 0, one.parameter(p.name()).value, 0, p.size());
     }
     int batch = 5;
-    float[] x = new float[batch * two.inputSize()];
-    for (int i = 0; i < x.length; i++) {
-      x[i] = (float) rng.nextGaussian();
-    }
+    float[] x = rng.gaussians(batch * two.inputSize(), 1);
     int[] labels = {0, 1, 2, 3, 5};
     for (boolean training : new boolean[] {false, true}) {
       two.restoreDropout(11, 0);

@@ -41,6 +41,20 @@ public final class Rng {
     return (int) ((nextLong() >>> 33) * bound >>> 31);
   }
 
+  /** {@code count} standard normal draws times {@code scale}, as floats, in order: random inputs and weights. */
+  public float[] gaussians(int count, double scale) {
+    float[] values = new float[count];
+    fillGaussian(values, scale);
+    return values;
+  }
+
+  /** Fills {@code values} with standard normal draws times {@code scale}, in order. */
+  public void fillGaussian(float[] values, double scale) {
+    for (int i = 0; i < values.length; i++) {
+      values[i] = (float) (scale * nextGaussian());
+    }
+  }
+
   /** Standard normal, by Box–Muller (one of the pair is used, so the state stays a single long). */
   public double nextGaussian() {
     double u1 = 1.0 - nextDouble();

@@ -26,14 +26,6 @@ class FiniteDifferenceTest {
   private static final double EPS = 1e-5;
   private final Rng rng = new Rng(42);
 
-  private float[] random(int n, double scale) {
-    float[] v = new float[n];
-    for (int i = 0; i < n; i++) {
-      v[i] = (float) (rng.nextGaussian() * scale);
-    }
-    return v;
-  }
-
   /** ∂f/∂v[i] for every i, by central differences in float64. */
   private static float[] numeric(double[] v, ToDoubleFunction<double[]> f) {
     float[] g = new float[v.length];
@@ -56,15 +48,15 @@ class FiniteDifferenceTest {
     int n = 2, c = 4, h = 7, w = 6, f = 8, k = 3, pad = 1;
     int oh = (h + 2 * pad - k) / stride + 1, ow = (w + 2 * pad - k) / stride + 1;
     ConvShape s = new ConvShape(c, h, w, f, oh, ow, k, stride, pad, c / groups);
-    float[] x = random(n * c * h * w, 1);
-    float[] wt = random(f * s.patch(), 0.3);
-    float[] b = random(f, 0.1);
+    float[] x = rng.gaussians(n * c * h * w, 1);
+    float[] wt = rng.gaussians(f * s.patch(), 0.3);
+    float[] b = rng.gaussians(f, 0.1);
     float[] mask = null;
     if (dropout) {
       mask = new float[n * f * oh * ow];
       Dropout.drawMask(42, 1, 0, 0, mask, n, f * oh * ow, 0.3f);
     }
-    float[] r = random(n * f * oh * ow, 1);
+    float[] r = rng.gaussians(n * f * oh * ow, 1);
     float[] maskF = mask;
     // Two towers: tower t owns filters [t·f/2, (t+1)·f/2), split further at group boundaries.
     // One stage runs every slice in order; a slice reading input channels a slice before it read adds to their gradient.
@@ -121,16 +113,16 @@ class FiniteDifferenceTest {
   @CsvSource({"false, false", "true, true"})
   void dense(boolean relu, boolean dropout) {
     int n = 3, in = 10, units = 6;
-    float[] x = random(n * in, 1);
-    float[] wt = random(units * in, 0.5);
-    float[] b = random(units, 0.1);
+    float[] x = rng.gaussians(n * in, 1);
+    float[] wt = rng.gaussians(units * in, 0.5);
+    float[] b = rng.gaussians(units, 0.1);
     float[] mask = null;
     if (dropout) {
       mask = new float[n * units];
       Dropout.drawMask(42, 1, 0, 0, mask, n, units, 0.5f);
     }
     float[] maskF = mask;
-    float[] r = random(n * units, 1);
+    float[] r = rng.gaussians(n * units, 1);
     float[] y = new float[n * units];
     Parameter weight = TestParameters.of("weight", wt);
     Parameter bias = TestParameters.of("bias", b);
@@ -163,8 +155,8 @@ class FiniteDifferenceTest {
   void localResponseNormalization(int towers, double alpha) {
     int n = 2, c = 10, plane = 6, size = 5;
     LrnShape s = new LrnShape(c, plane, size, (float) alpha, 0.75f, 2f, towers);
-    float[] a = random(n * c * plane, 3);
-    float[] r = random(a.length, 1);
+    float[] a = rng.gaussians(n * c * plane, 3);
+    float[] r = rng.gaussians(a.length, 1);
     float[] b = new float[a.length];
     float[] scale = new float[a.length];
     Scratch scratch = new Scratch(1);
@@ -191,8 +183,8 @@ class FiniteDifferenceTest {
     int planes = 6;
     int oh = (h - k) / stride + 1, ow = (w - k) / stride + 1;
     PoolShape s = new PoolShape(3, h, w, oh, ow, k, stride);
-    float[] x = random(planes * h * w, 1);
-    float[] r = random(planes * oh * ow, 1);
+    float[] x = rng.gaussians(planes * h * w, 1);
+    float[] r = rng.gaussians(planes * oh * ow, 1);
     float[] y = new float[r.length];
     int[] argmax = new int[r.length];
     // Two channel ranges, as two towers would run it.
@@ -218,8 +210,8 @@ class FiniteDifferenceTest {
     int planes = 6;
     int oh = (h + 2 * pad - k) / stride + 1, ow = (w + 2 * pad - k) / stride + 1;
     PoolShape s = new PoolShape(3, h, w, oh, ow, k, stride, pad);
-    float[] x = random(planes * h * w, 1);
-    float[] r = random(planes * oh * ow, 1);
+    float[] x = rng.gaussians(planes * h * w, 1);
+    float[] r = rng.gaussians(planes * oh * ow, 1);
     float[] y = new float[r.length];
     AvgPool2d[] stages = {new AvgPool2d(s, 0, 1), new AvgPool2d(s, 1, 2)};
     for (AvgPool2d stage : stages) {
@@ -239,7 +231,7 @@ class FiniteDifferenceTest {
   @Test
   void softmaxCrossEntropy() {
     int n = 4, classes = 7;
-    float[] z = random(n * classes, 2);
+    float[] z = rng.gaussians(n * classes, 2);
     int[] labels = {0, 6, 3, 3};
     float[] grad = new float[z.length];
     SoftmaxCrossEntropy.lossAndGradient(z, labels, n, classes, grad);

@@ -38,9 +38,9 @@ class MicroKernelTest {
       int cOff = 2;
       int ldc = nr + 3;
       Rng rng = new Rng(mr * 100L + nr);
-      float[] a = random(rng, aOff + mr * kc);
-      float[] b = random(rng, bOff + nr * kc);
-      float[] initial = random(rng, cOff + mr * ldc);
+      float[] a = rng.gaussians(aOff + mr * kc, 1);
+      float[] b = rng.gaussians(bOff + nr * kc, 1);
+      float[] initial = rng.gaussians(cOff + mr * ldc, 1);
       for (boolean add : new boolean[] {false, true}) {
         float[] c = initial.clone();
         kernel.compute(kc, a, aOff, b, bOff, c, cOff, ldc, add);
@@ -80,9 +80,9 @@ class MicroKernelTest {
       int cOff = 2;
       int ldc = nr + 3;
       Rng rng = new Rng(mr * 300L + nr);
-      float[] a = random(rng, aOff + mr * (kc + kc2));
-      float[] b = random(rng, bOff + nr * (kc + kc2));
-      float[] initial = random(rng, cOff + mr * ldc);
+      float[] a = rng.gaussians(aOff + mr * (kc + kc2), 1);
+      float[] b = rng.gaussians(bOff + nr * (kc + kc2), 1);
+      float[] initial = rng.gaussians(cOff + mr * ldc, 1);
       float[] first = new float[mr * nr];
       float[] second = new float[mr * nr];
       kernel.compute(kc, a, aOff, b, bOff, first, 0, nr, false);
@@ -122,7 +122,7 @@ class MicroKernelTest {
       int segmentStride = Math.max(SEGMENT_STRIDE, segment * step);
       int q0 = Q0;
       Rng rng = new Rng(mr * 31L + nr + segment);
-      float[] a = random(rng, mr * 7 + 8 * segmentStride + segment * step);
+      float[] a = rng.gaussians(mr * 7 + 8 * segmentStride + segment * step, 1);
       int[] rows = new int[mr];
       float[] packed = new float[mr * kc];
       for (int i = 0; i < mr; i++) {
@@ -154,7 +154,7 @@ class MicroKernelTest {
       int kc = 37;
       int aOff = 3 + Q0;
       Rng rng = new Rng(mr * 57L + nr);
-      float[] a = random(rng, aOff + mr * stride);
+      float[] a = rng.gaussians(aOff + mr * stride, 1);
       float[] packed = new float[mr * kc];
       for (int i = 0; i < mr; i++) {
         for (int p = 0; p < kc; p++) {
@@ -177,8 +177,8 @@ class MicroKernelTest {
   private static void assertTileOfThePackedPanel(MicroKernel kernel, int kc, float[] packed, Rng rng, String what, TileInPlace tile) {
     int mr = kernel.mr();
     int nr = kernel.nr();
-    float[] b = random(rng, 4 + nr * kc);
-    float[] initial = random(rng, mr * (nr + 2));
+    float[] b = rng.gaussians(4 + nr * kc, 1);
+    float[] initial = rng.gaussians(mr * (nr + 2), 1);
     for (boolean add : new boolean[] {false, true}) {
       float[] expected = initial.clone();
       kernel.compute(kc, packed, 0, b, 4, expected, 0, nr + 2, add);
@@ -201,11 +201,11 @@ class MicroKernelTest {
       int kc = 41;
       int step = 4;
       Rng rng = new Rng(mr * 17L + nr);
-      float[] a = random(rng, mr * 7 + 8 * SEGMENT_STRIDE + SEGMENT * step);
+      float[] a = rng.gaussians(mr * 7 + 8 * SEGMENT_STRIDE + SEGMENT * step, 1);
       int[] rows = java.util.stream.IntStream.range(0, mr).map(i -> i * 7).toArray();
-      float[] b = random(rng, 4 + 2 * nr * kc);
+      float[] b = rng.gaussians(4 + 2 * nr * kc, 1);
       int halfOff = 4 + nr * kc;
-      float[] initial = random(rng, mr * (nr + 2));
+      float[] initial = rng.gaussians(mr * (nr + 2), 1);
       for (boolean add : new boolean[] {false, true}) {
         float[] expected = initial.clone();
         kernel.computeRows(kc, Q0, SEGMENT, SEGMENT_STRIDE, step, a, rows, b, 4, expected, 0, nr + 2, add);
@@ -230,12 +230,12 @@ class MicroKernelTest {
     for (MicroKernel kernel : KERNELS) {
       int nr = kernel.nr();
       Rng rng = new Rng(nr);
-      float[] src = random(rng, 200);
+      float[] src = rng.gaussians(200, 1);
       int[] lanes = new int[nr];
       for (int j = 0; j < nr; j++) {
         lanes[j] = rng.nextInt(150);
       }
-      float[] dst = random(rng, nr + 9);
+      float[] dst = rng.gaussians(nr + 9, 1);
       float[] initial = dst.clone();
       kernel.gatherPanel(src, 40, lanes, dst, 4);
       for (int i = 0; i < dst.length; i++) {
@@ -250,10 +250,10 @@ class MicroKernelTest {
     for (MicroKernel kernel : KERNELS) {
       Rng rng = new Rng(kernel.nr() * 7L);
       for (int length = 0; length <= 40; length++) {
-        float[] src = random(rng, 4 + length + kernel.copySlack());
+        float[] src = rng.gaussians(4 + length + kernel.copySlack(), 1);
         // An infinity right past the run: its lanes are masked off, so it must not reach dst.
         src[3 + length] = Float.POSITIVE_INFINITY;
-        float[] dst = random(rng, 5 + length + kernel.copySlack());
+        float[] dst = rng.gaussians(5 + length + kernel.copySlack(), 1);
         float[] initial = dst.clone();
         kernel.addRun(src, 3, dst, 5, length);
         for (int i = 0; i < dst.length; i++) {
@@ -269,7 +269,7 @@ class MicroKernelTest {
     for (MicroKernel kernel : KERNELS) {
       Rng rng = new Rng(kernel.nr() * 11L);
       for (int length = 0; length <= 40; length++) {
-        float[] src = random(rng, 2 + length + kernel.copySlack());
+        float[] src = rng.gaussians(2 + length + kernel.copySlack(), 1);
         int[] keep = new int[1 + length + kernel.copySlack()];
         for (int i = 0; i < length; i++) {
           keep[1 + i] = i % 3 == 1 ? 0 : -1;
@@ -278,7 +278,7 @@ class MicroKernelTest {
             src[2 + i] = i % 2 == 0 ? Float.POSITIVE_INFINITY : Float.NaN;
           }
         }
-        float[] dst = random(rng, 5 + length + kernel.copySlack());
+        float[] dst = rng.gaussians(5 + length + kernel.copySlack(), 1);
         float[] initial = dst.clone();
         kernel.copyRunKeeping(src, 2, dst, 5, length, keep, 1);
         for (int i = 0; i < 5 + length; i++) {
@@ -302,9 +302,9 @@ class MicroKernelTest {
     int kc = 37;
     int columns = sixRows.nr();
     Rng rng = new Rng(8);
-    float[] a = random(rng, eightRows.mr() * kc);
-    float[] b = random(rng, kc * columns);
-    float[] initial = random(rng, eightRows.mr() * columns);
+    float[] a = rng.gaussians(eightRows.mr() * kc, 1);
+    float[] b = rng.gaussians(kc * columns, 1);
+    float[] initial = rng.gaussians(eightRows.mr() * columns, 1);
     for (boolean add : new boolean[] {false, true}) {
       float[] six = tile(sixRows, a, kc, b, initial, add);
       float[] eight = tile(eightRows, a, kc, b, initial, add);
@@ -327,13 +327,5 @@ class MicroKernelTest {
     float[] c = initial.clone();
     kernel.compute(kc, packedA, 0, b, 0, c, 0, nr, add);
     return c;
-  }
-
-  private static float[] random(Rng rng, int n) {
-    float[] x = new float[n];
-    for (int i = 0; i < n; i++) {
-      x[i] = (float) rng.nextGaussian();
-    }
-    return x;
   }
 }

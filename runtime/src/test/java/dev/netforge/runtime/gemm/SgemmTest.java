@@ -299,11 +299,6 @@ class SgemmTest {
   }
 
   private static float[] random(int size, long seed) {
-    Rng rng = new Rng(seed);
-    float[] values = new float[size];
-    for (int i = 0; i < size; i++) {
-      values[i] = (float) rng.nextGaussian();
-    }
-    return values;
+    return new Rng(seed).gaussians(size, 1);
   }
 }

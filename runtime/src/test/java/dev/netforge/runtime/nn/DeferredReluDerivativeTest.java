@@ -37,13 +37,13 @@ class DeferredReluDerivativeTest {
     ConvShape s = new ConvShape(in, h, w, filters, oh, ow, kernel, stride, padding, in);
 
     Rng rng = new Rng(kernel * 1000L + in * 10L + filters);
-    float[] weights = gaussian(filters * in * kernel * kernel, rng, Math.sqrt(2.0 / (in * kernel * kernel)));
-    float[] biases = gaussian(filters, rng, 0.1);
-    float[] x = gaussian(batch * in * h * w, rng, 1);
+    float[] weights = rng.gaussians(filters * in * kernel * kernel, Math.sqrt(2.0 / (in * kernel * kernel)));
+    float[] biases = rng.gaussians(filters, 0.1);
+    float[] x = rng.gaussians(batch * in * h * w, 1);
     // The next stage's output gradient: an LRN keeps the shape, 3×3/2 pooling about quarters it.
     int ph = (oh - 3) / 2 + 1;
     int pw = (ow - 3) / 2 + 1;
-    float[] outputGradient = gaussian(batch * filters * (next.equals("lrn") ? oh * ow : ph * pw), rng, 1);
+    float[] outputGradient = rng.gaussians(batch * filters * (next.equals("lrn") ? oh * ow : ph * pw), 1);
     // The first layer of a network (stride 4 here) computes no input gradient.
     boolean inputGradient = stride == 1;
 
@@ -98,13 +98,5 @@ class DeferredReluDerivativeTest {
     next.backward(batch, true);
     conv.backward(batch, true);
     return new float[][] {dy, weight.grad.clone(), bias.grad.clone(), dx == null ? new float[0] : dx};
-  }
-
-  private static float[] gaussian(int n, Rng rng, double scale) {
-    float[] values = new float[n];
-    for (int i = 0; i < n; i++) {
-      values[i] = (float) (scale * rng.nextGaussian());
-    }
-    return values;
   }
 }

@@ -22,10 +22,10 @@ class DenseForwardTest {
     Rng rng = new Rng(17);
     Parameter weight = new Parameter("fc.weight", new int[] {units, inputs}, inputs, false, 0f);
     Parameter bias = new Parameter("fc.bias", new int[] {units}, inputs, true, 0f);
-    fill(weight.value, rng);
-    fill(bias.value, rng);
+    rng.fillGaussian(weight.value, 1);
+    rng.fillGaussian(bias.value, 1);
     float[] x = new float[batch * inputs];
-    fill(x, rng);
+    rng.fillGaussian(x, 1);
     float[] mask = new float[batch * units];
     for (int i = 0; i < mask.length; i++) {
       mask[i] = rng.nextDouble() < 0.5 ? 0f : 2f;
@@ -47,12 +47,6 @@ class DenseForwardTest {
         }
         assertEquals(expected, y[n * units + u], 1e-5f, "y[" + n + ", " + u + "]");
       }
-    }
-  }
-
-  private static void fill(float[] v, Rng rng) {
-    for (int i = 0; i < v.length; i++) {
-      v[i] = (float) rng.nextGaussian();
     }
   }
 }

@@ -34,9 +34,9 @@ class FlippedConvolutionTest {
     int groupInputs = inChannels / groups;
     ConvShape s = new ConvShape(inChannels, height, width, outChannels, outHeight, outWidth, kernel, 1, padding, groupInputs);
     Rng rng = new Rng(inChannels * 1000L + height * 100L + kernel * 10L + padding);
-    float[] x = gaussian(rng, batch * inChannels * s.inPlane());
-    float[] weight = gaussian(rng, outChannels * s.patch());
-    float[] dy = gaussian(rng, batch * outChannels * s.outPlane());
+    float[] x = rng.gaussians(batch * inChannels * s.inPlane(), 1);
+    float[] weight = rng.gaussians(outChannels * s.patch(), 1);
+    float[] dy = rng.gaussians(batch * outChannels * s.outPlane(), 1);
     // No ReLU and no mask: the pre-activation gradient the backward pass works from is dy itself.
     float[] y = new float[dy.length];
     double[] expected = new double[x.length];
@@ -83,13 +83,5 @@ class FlippedConvolutionTest {
     for (int i = 0; i < dx.length; i++) {
       assertEquals(expected[i], dx[i], 1e-4 * (1 + Math.abs(expected[i])), "dx[" + i + "]");
     }
-  }
-
-  private static float[] gaussian(Rng rng, int size) {
-    float[] values = new float[size];
-    for (int i = 0; i < size; i++) {
-      values[i] = (float) rng.nextGaussian();
-    }
-    return values;
   }
 }

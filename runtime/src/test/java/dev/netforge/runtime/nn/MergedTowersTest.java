@@ -34,12 +34,12 @@ class MergedTowersTest {
     Rng rng = new Rng(kernel * 100L + in);
     Parameter weight = new Parameter("w", new int[] {2 * perTower, in, kernel, kernel}, in * kernel * kernel, false, 0f);
     Parameter bias = new Parameter("b", new int[] {2 * perTower}, in * kernel * kernel, true, 0f);
-    fill(weight.value, rng, Math.sqrt(2.0 / (in * kernel * kernel)));
-    fill(bias.value, rng, 0.1);
+    rng.fillGaussian(weight.value, Math.sqrt(2.0 / (in * kernel * kernel)));
+    rng.fillGaussian(bias.value, 0.1);
     float[] x = new float[batch * in * h * w];
-    fill(x, rng, 1);
+    rng.fillGaussian(x, 1);
     float[] outputGradient = new float[batch * 2 * perTower * oh * ow];
-    fill(outputGradient, rng, 1);
+    rng.fillGaussian(outputGradient, 1);
 
     Conv2d[] towers = {
       new Conv2d(s, weight, bias, true, new Scratch(Parallel.shared().threads()), new TowerSlice(0, 0, perTower, false)),
@@ -65,11 +65,5 @@ class MergedTowersTest {
     Parallel.shared().towers(objects, t -> stage.apply(t).forward(batch, true));
     Parallel.shared().towers(objects, t -> stage.apply(t).backward(batch, true));
     return new float[][] {y, weight.grad.clone(), bias.grad.clone()};
-  }
-
-  private static void fill(float[] values, Rng rng, double scale) {
-    for (int i = 0; i < values.length; i++) {
-      values[i] = (float) (scale * rng.nextGaussian());
-    }
   }
 }

@@ -81,17 +81,17 @@ class WinogradConvolutionTest {
       assertTrue(stride == 1 ? WinogradConvolution.applies(s, outCount) : PhasePlanes.applies(s, outCount), "the shapes must take the Winograd path");
     }
     Rng rng = new Rng(inChannels * 1000L + height * 100L + width * 10L + padding);
-    float[] x = gaussian(rng, batch * inChannels * s.inPlane());
-    float[] weight = gaussian(rng, outChannels * s.patch());
+    float[] x = rng.gaussians(batch * inChannels * s.inPlane(), 1);
+    float[] weight = rng.gaussians(outChannels * s.patch(), 1);
     for (int i = 0; i < weight.length; i++) {
       weight[i] *= (float) Math.sqrt(2.0 / s.patch());
     }
-    float[] biases = gaussian(rng, outChannels);
+    float[] biases = rng.gaussians(outChannels, 1);
     float[] mask = new float[batch * outChannels * s.outPlane()];
     for (int i = 0; i < mask.length; i++) {
       mask[i] = rng.nextGaussian() < 0 ? 0f : 2f;
     }
-    float[] dy = gaussian(rng, mask.length);
+    float[] dy = rng.gaussians(mask.length, 1);
 
     double[] z = new double[mask.length];
     double[] dxExpected = new double[x.length];
@@ -210,14 +210,6 @@ class WinogradConvolutionTest {
       assertArrayEquals(dw, dwAgain[0], threads + " threads: dW");
       assertArrayEquals(dwFirstLayer, dwAgain[1], threads + " threads: dW without an input gradient");
     }
-  }
-
-  private static float[] gaussian(Rng rng, int size) {
-    float[] values = new float[size];
-    for (int i = 0; i < size; i++) {
-      values[i] = (float) rng.nextGaussian();
-    }
-    return values;
   }
 
   /**

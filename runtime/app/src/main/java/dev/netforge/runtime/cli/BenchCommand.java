@@ -101,10 +101,7 @@ final class BenchCommand implements Callable<Integer> {
 
   private Inputs randomInputs(CompiledNetwork net) {
     Rng rng = new Rng(5);
-    float[] x = new float[batch * net.inputSize()];
-    for (int i = 0; i < x.length; i++) {
-      x[i] = (float) rng.nextGaussian();
-    }
+    float[] x = rng.gaussians(batch * net.inputSize(), 1);
     int[] labels = new int[batch];
     for (int i = 0; i < batch; i++) {
       labels[i] = rng.nextInt(net.outputSize());

@@ -73,10 +73,7 @@ final class DistributedBenchCommand implements Callable<Integer> {
     }
     int share = (int) ((long) batch * (processes.rank() + 1) / ranks - (long) batch * processes.rank() / ranks);
     Rng rng = new Rng(processes.rank() + 1);
-    float[] x = new float[share * net.inputSize()];
-    for (int i = 0; i < x.length; i++) {
-      x[i] = (float) rng.nextGaussian();
-    }
+    float[] x = rng.gaussians(share * net.inputSize(), 1);
     int[] labels = new int[share];
     for (int i = 0; i < share; i++) {
       labels[i] = rng.nextInt(net.outputSize());
