@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -112,9 +113,8 @@ final class TrainCommand implements Callable<Integer> {
 
   /**
    * Makes {@code --out} before any training (after the data are read, so that a wrong {@code --data} leaves no empty run
-   * directory behind). Where it cannot be made, says which existing part of its path is in the
-   * way: the file system's own message names the directory that was to be made ("runs/latest: Not a directory" where
-   * {@code runs} is a file).
+   * directory behind). Where it cannot be made, says which existing part of its path is in the way: the file system's
+   * own message names the directory that was to be made ("runs/latest: Not a directory" where {@code runs} is a file).
    */
   private void makeRunDirectory() throws IOException {
     try {
@@ -183,9 +183,10 @@ final class TrainCommand implements Callable<Integer> {
           Distributed.describe(processes), engine.describe(), Sgemm.kernel());
       List<Integer> past = LearningRateSchedule.parse(schedule, lr, epochs, 1).stepsPast(epochs);
       if (!past.isEmpty()) {
+        String which = past.stream().map(String::valueOf).collect(Collectors.joining(" and "));
+        boolean one = past.size() == 1;
         System.out.printf(Locale.ROOT, "note: --schedule %s drops the rate at the start of %s %s, past this run's %d epochs; only a run"
-            + " resumed from its checkpoint with --epochs that far makes %s%n", schedule, past.size() == 1 ? "epoch" : "epochs", past.stream().map(String::valueOf).collect(
-                java.util.stream.Collectors.joining(" and ")), epochs, past.size() == 1 ? "it" : "them");
+            + " resumed from its checkpoint with --epochs that far makes %s%n", schedule, one ? "epoch" : "epochs", which, epochs, one ? "it" : "them");
       }
     }
     Trainer.Config config = new Trainer.Config(epochs, batch, lr, momentum, weightDecay, schedule, seed, !noFlip,
