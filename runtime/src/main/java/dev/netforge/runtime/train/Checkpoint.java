@@ -64,14 +64,14 @@ public final class Checkpoint {
     }
   }
 
+  /** The metadata of a run's settings that a resumed run is compared with ({@link Trainer}): batch, seed, schedule, momentum, weight decay. */
+  public static final List<String> RUN_SETTINGS = List.of("batch", "seed", "schedule", "momentum", "weight_decay");
+
   /**
    * Restores a checkpoint into a run of {@code net}: weights, momentum, learning-rate schedule and dropout masks;
    * returns where the run stood, with the seed of its data draws. Another network's checkpoint, or one whose metadata or tensors are damaged, is an
    * error naming the file and what is wrong.
    */
-  /** The metadata of a run's settings that a resumed run is compared with ({@link Trainer}): batch, seed, schedule, momentum, weight decay. */
-  public static final List<String> RUN_SETTINGS = List.of("batch", "seed", "schedule", "momentum", "weight_decay");
-
   public static ResumePoint resume(Path file, CompiledNetwork net, Sgd sgd, LearningRateSchedule schedule) throws IOException {
     SafeTensors st = SafeTensors.read(file);
     String network = required(st, "network");

@@ -80,10 +80,11 @@ public final class LearningRateSchedule {
           break;
         case "plateau":
           if (parts.length == 2 || parts.length == 3) {
+            int patience = Integer.parseInt(parts[1]);
             int max = parts.length == 3 ? Integer.parseInt(parts[2]) : 3;
-            require(Integer.parseInt(parts[1]) >= 1, spec, "the patience must be at least 1 epoch");
+            require(patience >= 1, spec, "the patience must be at least 1 epoch");
             require(max >= 0, spec, "the drops must be at least 0");
-            return epochWise(Kind.PLATEAU, new int[0], 0.1, Integer.parseInt(parts[1]), max, initialRate);
+            return epochWise(Kind.PLATEAU, new int[0], 0.1, patience, max, initialRate);
           }
           break;
         case "cosine":
